@@ -1,0 +1,64 @@
+/**
+ * Switching tfjs to a backend by name: load its package, initialise it, patch its kernels.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { BackendError } from '../errors.js';
+import { type BackendName, assertBackendName } from './backend-name.js';
+import { installHint, loadBackendPackage } from './backend-packages.js';
+import { applyKernelPatches } from './kernel-patches.js';
+
+export { BACKEND_NAMES, type BackendName } from './backend-name.js';
+
+/** Why a backend that is registered may still fail to start, per backend. */
+const INIT_HINTS: Readonly<Record<BackendName, string>> = {
+  cpu: '',
+  wasm: ' In a browser, serve the .wasm files of @tensorflow/tfjs-backend-wasm and point setWasmPaths() at them.',
+  webgl: ' It needs a browser (or worker) with WebGL; in Node use "tensorflow" or "wasm".',
+  webgpu: ' It needs a browser with WebGPU (navigator.gpu); in Node use "tensorflow" or "wasm".',
+  tensorflow: ' Check that the native TensorFlow library of @tensorflow/tfjs-node(-gpu) matches this platform (and CUDA for -gpu).',
+};
+
+/**
+ * Makes `name` the active tfjs backend: imports its package when needed, initialises it, waits until it
+ * is ready, and registers tfjs-gan's faster convolution-gradient kernels for it (`wasm`, `cpu`; see
+ * `applyKernelPatches`). Calling it again with the same name is cheap and harmless.
+ *
+ * @param name - one of `'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow'` (Node, native TensorFlow).
+ * @returns `name`, once the backend is active.
+ * @throws {@link ConfigError} when `name` is not a backend name; the message lists the valid ones.
+ * @throws {@link BackendError} when the backend's package is missing (naming the npm package to
+ *   install) or the backend fails to initialise (with the cause).
+ * @example
+ * ```ts
+ * import { useBackend } from 'tfjs-gan';
+ * await useBackend('wasm');
+ * tf.getBackend(); // 'wasm'
+ * ```
+ */
+export async function useBackend(name: BackendName): Promise<BackendName> {
+  assertBackendName(name, "useBackend: argument 'name'");
+  const packageName = await loadBackendPackage(name);
+  let initialised: boolean;
+  try {
+    initialised = await tf.setBackend(name);
+  } catch (cause) {
+    throw new BackendError(
+      `useBackend('${name}'): the backend threw while initialising: ${cause instanceof Error ? cause.message : String(cause)}.` +
+        INIT_HINTS[name],
+      { cause },
+    );
+  }
+  if (!initialised) {
+    const from = packageName != null ? ` (from ${packageName})` : '';
+    throw new BackendError(
+      `useBackend('${name}'): the backend${from} failed to initialise; tfjs logged the cause as a warning ` +
+        `above.${INIT_HINTS[name]} If its package is missing or broken: ${installHint(name)}.`,
+    );
+  }
+  await tf.ready();
+  applyKernelPatches(name);
+  return name;
+}

@@ -1,0 +1,50 @@
+import { ConfigError, describeValue } from '../errors.js';
+import type { Dataset } from '../data/dataset.js';
+import { fashionMnist } from '../data/fashion-mnist.js';
+import { idx } from '../data/idx.js';
+import { imageFolder } from '../data/image-folder.js';
+import { mnist } from '../data/mnist.js';
+import { toy2d } from '../data/toy2d.js';
+
+/** Dataset names the CLI accepts. */
+export const CLI_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'ring', 'grid', 'idx', 'folder'] as const);
+
+/** Where and how much data to load for a dataset name. */
+export interface DatasetSource {
+  readonly dataset: string;
+  /** idx: the images file; folder: the directory; fashion-mnist: the directory of the IDX files. */
+  readonly dataPath?: string;
+  /** idx: the labels file. */
+  readonly labelsPath?: string;
+  /** Use only the first `count` samples. */
+  readonly count?: number;
+  /** folder: resize every image to size x size. */
+  readonly imageSize?: number;
+}
+
+/** Loads a dataset by its CLI name. */
+export async function datasetByName(source: DatasetSource): Promise<Dataset> {
+  const { dataset, dataPath, labelsPath, count } = source;
+  const needPath = (): string => {
+    if (!dataPath) throw new ConfigError(`tfjs-gan: --dataset ${dataset} needs --data-path, received none.`);
+    return dataPath;
+  };
+  switch (dataset) {
+    case 'mnist':
+      return mnist({ count });
+    case 'fashion-mnist':
+      return fashionMnist({ split: 'train', dir: dataPath, count });
+    case 'ring':
+    case 'grid':
+      return toy2d(dataset, { count });
+    case 'idx':
+      return idx(needPath(), labelsPath, { count });
+    case 'folder':
+      return imageFolder(needPath(), {
+        size: source.imageSize ? [source.imageSize, source.imageSize] : undefined,
+        limit: count,
+      });
+    default:
+      throw new ConfigError(`tfjs-gan: unknown --dataset ${describeValue(dataset)}. Expected one of ${describeValue(CLI_DATASETS)}.`);
+  }
+}

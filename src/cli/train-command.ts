@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import { type BackendName, useBackend } from '../backend/index.js';
+import { defaultBackend } from '../backend/default-backend.js';
+import { ConfigError, describeValue } from '../errors.js';
+import { readCheckpointManifest } from '../io/checkpoint.js';
+import { LOSS_NAMES } from '../losses/loss-by-name.js';
+import { Discriminator } from '../nets/discriminator.js';
+import { Generator } from '../nets/generator.js';
+import { checkpoint } from '../train/callbacks/checkpoint.js';
+import { metricsLog } from '../train/callbacks/metrics-log.js';
+import { progress } from '../train/callbacks/progress.js';
+import { sampleGrid } from '../train/callbacks/sample-grid.js';
+import type { Callback } from '../train/callback.js';
+import { Trainer } from '../train/trainer.js';
+import { type FlagSpec, type ParsedFlags, helpText, parseFlags } from './args.js';
+import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
+
+/** The flags of `tfjs-gan train`; each maps to the library option of the same name in camelCase. */
+export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
+  dataset: { type: 'string', help: `training data: ${CLI_DATASETS.join(' | ')}`, default: 'mnist' },
+  'data-path': { type: 'string', help: 'idx: images file; folder: image directory; fashion-mnist: IDX directory' },
+  'labels-path': { type: 'string', help: 'idx: labels file' },
+  count: { type: 'number', help: 'use only the first N samples of the dataset' },
+  'image-size': { type: 'number', help: 'folder: resize images to N x N' },
+  arch: { type: 'string', help: 'network family: dcgan | mlp', default: 'dcgan' },
+  conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },
+  'latent-dim': { type: 'number', help: 'size of the latent vector (default: the builder default)' },
+  width: { type: 'number', help: 'dcgan: filters of the widest-resolution layer' },
+  loss: { type: 'string', help: `adversarial loss: ${LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
+  steps: { type: 'number', help: 'generator steps to train', default: 1000 },
+  epochs: { type: 'number', help: 'passes over the data (instead of --steps)' },
+  'batch-size': { type: 'number', help: 'batch size', default: 64 },
+  'generator-learning-rate': { type: 'number', help: 'Adam learning rate of the generator', default: 2e-4 },
+  'discriminator-learning-rate': { type: 'number', help: 'Adam learning rate of the discriminator', default: 2e-4 },
+  'discriminator-steps': { type: 'number', help: 'discriminator steps per generator step', default: 1 },
+  seed: { type: 'number', help: 'seed of the run (weights, batches, latents)', default: 42 },
+  out: { type: 'string', help: 'run directory: checkpoint, samples/, metrics.jsonl', default: 'runs/latest' },
+  resume: { type: 'boolean', help: 'continue the run saved in --out for --steps more steps' },
+  backend: { type: 'string', help: 'cpu | wasm | webgl | webgpu | tensorflow (default: fastest available)' },
+  'sample-every': { type: 'number', help: 'write a sample grid every N steps', default: 100 },
+  'checkpoint-every': { type: 'number', help: 'save a checkpoint every N steps', default: 500 },
+});
+
+const SUMMARY = 'Trains a GAN and writes checkpoints, sample grids and a metrics log to --out.';
+
+/** Runs `tfjs-gan train`. */
+export async function trainCommand(argv: readonly string[], write: (text: string) => void): Promise<void> {
+  if (argv.includes('--help')) {
+    write(helpText('train', SUMMARY, TRAIN_FLAGS));
+    return;
+  }
+  const flags = parseFlags(argv, TRAIN_FLAGS, 'train');
+  const backend = await useBackend((flags.backend as BackendName | undefined) ?? (await defaultBackend()));
+  const out = String(flags.out);
+  let trainer: Trainer;
+  let settings: ParsedFlags = flags;
+  if (flags.resume) {
+    const manifest = await readCheckpointManifest(out);
+    // The data settings of the saved run win, so the resumed run sees the same data.
+    settings = { ...flags, ...(manifest.metadata.cli as ParsedFlags | undefined), steps: flags.steps, resume: true };
+    trainer = await Trainer.load(out);
+    write(`resuming ${out} at step ${trainer.step} on ${backend}\n`);
+  } else {
+    trainer = undefined as unknown as Trainer;
+  }
+  const data = await datasetByName({
+    dataset: String(settings.dataset),
+    dataPath: settings.dataPath as string | undefined,
+    labelsPath: settings.labelsPath as string | undefined,
+    count: settings.count as number | undefined,
+    imageSize: settings.imageSize as number | undefined,
+  });
+  if (!flags.resume) {
+    trainer = buildTrainer(settings, data.sampleShape, settings.conditional ? data.numClasses : 0);
+    write(`training ${settings.arch} on ${data.name} (${data.size} samples, ${describeValue(data.sampleShape)}) on ${backend}\n`);
+  }
+  const image = data.sampleShape.length === 3;
+  const cli = Object.fromEntries(Object.entries(settings).filter(([k]) => !['resume', 'steps', 'backend', 'out'].includes(k)));
+  const callbacks: Callback[] = [
+    progress(),
+    metricsLog({ path: `${out}/metrics.jsonl` }),
+    checkpoint({ every: Number(settings.checkpointEvery), dir: out, metadata: { cli } }),
+  ];
+  if (image) callbacks.push(sampleGrid({ every: Number(settings.sampleEvery), dir: `${out}/samples` }));
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    await trainer.fit(data, {
+      steps: settings.epochs === undefined ? Number(flags.steps) : undefined,
+      epochs: settings.epochs as number | undefined,
+      batchSize: Number(settings.batchSize),
+      signal: controller.signal,
+      callbacks,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  write(`saved ${out} at step ${trainer.step}${image ? `; samples in ${out}/samples` : ''}\n`);
+  trainer.generator.dispose();
+  trainer.discriminator.dispose();
+  trainer.dispose();
+  data.dispose();
+  tf.disposeVariables();
+}
+
+function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numClasses: number): Trainer {
+  const seed = Number(flags.seed);
+  const latentDim = flags.latentDim as number | undefined;
+  const width = flags.width as number | undefined;
+  let generator: Generator;
+  let discriminator: Discriminator;
+  if (flags.arch === 'dcgan') {
+    generator = Generator.dcgan({ imageShape: sampleShape, numClasses, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { width } : {}) });
+    discriminator = Discriminator.dcgan({ imageShape: sampleShape, numClasses, seed: seed + 1, ...(width ? { width } : {}) });
+  } else if (flags.arch === 'mlp') {
+    generator = Generator.mlp({ outputShape: sampleShape, numClasses, seed, ...(latentDim ? { latentDim } : {}) });
+    discriminator = Discriminator.mlp({ inputShape: sampleShape, numClasses, seed: seed + 1 });
+  } else {
+    throw new ConfigError(`tfjs-gan train: '--arch' must be 'dcgan' or 'mlp', received ${describeValue(flags.arch)}.`);
+  }
+  return new Trainer({
+    generator,
+    discriminator,
+    loss: String(flags.loss),
+    generatorLearningRate: Number(flags.generatorLearningRate),
+    discriminatorLearningRate: Number(flags.discriminatorLearningRate),
+    discriminatorSteps: Number(flags.discriminatorSteps),
+    seed,
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * Datasets: embedded MNIST, IDX files (Fashion-MNIST), image folders, 2-D toy mixtures and in-memory
+ * tensors, all as a {@link Dataset} with stateless seeded batching. The package exposes this module
+ * as the `datasets` namespace.
+ *
+ * @packageDocumentation
+ */
+export { Dataset, fromTensors } from './dataset.js';
+export type { DatasetBatch, FromTensorsOptions, LabelsLike } from './dataset.js';
+export { mnist, MNIST_CLASS_NAMES, MNIST_SHUFFLE_SEED } from './mnist.js';
+export type { MnistOptions } from './mnist.js';
+export { idx, readIdx, parseIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from './idx.js';
+export type { IdxOptions, IdxSource, IdxArray } from './idx.js';
+export { fashionMnist, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DEFAULT_DIR } from './fashion-mnist.js';
+export type { FashionMnistOptions } from './fashion-mnist.js';
+export { imageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
+export type { ImageFolderOptions } from './image-folder.js';
+export { toy2d, toy2dModes, TOY2D_NAMES, TOY2D_DEFAULTS } from './toy2d.js';
+export type { Toy2dName, Toy2dModes, Toy2dOptions } from './toy2d.js';
+export { modeCoverage } from './mode-coverage.js';
+export type { ModeCoverage, ModeCoverageOptions } from './mode-coverage.js';

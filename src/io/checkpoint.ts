@@ -1,0 +1,289 @@
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, describeValue } from '../errors.js';
+import type { GanLoss } from '../losses/gan-loss.js';
+import { lossByName } from '../losses/loss-by-name.js';
+import type { Penalty } from '../losses/penalty.js';
+import { Discriminator } from '../nets/discriminator.js';
+import { Generator } from '../nets/generator.js';
+import { Trainer } from '../train/trainer.js';
+import { fnv1a } from '../util/checksum.js';
+import { openCheckpointStore } from './checkpoint-store.js';
+
+/** Name of the manifest file of a checkpoint. */
+export const MANIFEST_NAME = 'gan.json';
+/** Format tag and version of the manifest; a newer major version is refused. */
+export const CHECKPOINT_FORMAT = 'tfjs-gan-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+/** Optimizer fields that carry state outside getWeights() (Adam's running beta powers). */
+/** A tensor with the name it is saved under. */
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
+const OPTIMIZER_EXTRA_SCALARS = ['accBeta1', 'accBeta2'] as const;
+
+interface WeightEntry {
+  readonly name: string;
+  readonly shape: number[];
+  readonly dtype: 'float32' | 'int32' | 'bool';
+}
+
+interface NetworkRecord {
+  readonly spec: Record<string, unknown>;
+  readonly topology: unknown;
+  readonly weights: WeightEntry[];
+}
+
+interface OptimizerRecord {
+  readonly className: string;
+  readonly config: Record<string, unknown>;
+  readonly weights: WeightEntry[];
+  readonly extras: Record<string, number>;
+}
+
+/** The manifest `gan.json` of a checkpoint. */
+export interface CheckpointManifest {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly step: number;
+  readonly seed: number;
+  readonly discriminatorSteps: number;
+  readonly loss: { readonly name: string; readonly config: Record<string, unknown> };
+  readonly penalties: { readonly name: string; readonly config: Record<string, unknown> }[];
+  readonly generator: NetworkRecord;
+  readonly discriminator: NetworkRecord;
+  readonly optimizers: { readonly generator: OptimizerRecord; readonly discriminator: OptimizerRecord };
+  readonly weightsFile: string;
+  readonly weightsBytes: number;
+  readonly weightsChecksum: string;
+  /** Free-form JSON the caller stored with the checkpoint (the CLI keeps its settings here). */
+  readonly metadata: Record<string, unknown>;
+}
+
+/** Options of {@link saveTrainer}. */
+export interface SaveOptions {
+  /** JSON-serialisable data stored in the manifest and returned by {@link readCheckpointManifest}. */
+  readonly metadata?: Record<string, unknown>;
+}
+
+/** Parts to use instead of the saved ones when loading (needed for custom losses and penalties). */
+export interface LoadOverrides {
+  /** The loss to use; by default the saved loss name is looked up among the shipped losses. */
+  readonly loss?: GanLoss;
+  /** The penalties to use; required when the checkpoint was saved with penalties. */
+  readonly penalties?: readonly Penalty[];
+}
+
+/**
+ * Saves the whole training state: both networks (topology and weights, batch-norm statistics included),
+ * both optimizers' state, the step, the seed and the configuration. The write is atomic: the new
+ * manifest replaces the old one in a single rename, so a crash mid-save leaves the previous checkpoint
+ * intact.
+ *
+ * @param trainer - the trainer to save.
+ * @param url - `file://dir` or a directory path.
+ * @throws CheckpointError when the files cannot be written.
+ */
+export async function saveTrainer(trainer: Trainer, url: string, options: SaveOptions = {}): Promise<void> {
+  const store = await openCheckpointStore(url);
+  const tensors: NamedTensor[] = [];
+  const generator = networkRecord('generator', trainer.generator.model, tensors, {
+    latentDim: trainer.generator.latentDim,
+    outputShape: [...trainer.generator.outputShape],
+    numClasses: trainer.generator.numClasses,
+  });
+  const discriminator = networkRecord('discriminator', trainer.discriminator.model, tensors, {
+    inputShape: [...trainer.discriminator.inputShape],
+    numClasses: trainer.discriminator.numClasses,
+  });
+  const optimizers = {
+    generator: await optimizerRecord('generatorOptimizer', trainer.generatorOptimizer, tensors),
+    discriminator: await optimizerRecord('discriminatorOptimizer', trainer.discriminatorOptimizer, tensors),
+  };
+  const { data } = await tf.io.encodeWeights(tensors);
+  const bytes = new Uint8Array(data);
+  const previous = await readManifestOrNull(store.location, await store.read(MANIFEST_NAME));
+  const weightsFile = `weights-${trainer.step}-${Date.now().toString(36)}.bin`;
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    createdAt: new Date().toISOString(),
+    step: trainer.step,
+    seed: trainer.seed,
+    discriminatorSteps: trainer.discriminatorSteps,
+    loss: { name: trainer.loss.name, config: { ...trainer.loss.config } },
+    penalties: trainer.penalties.map((p) => ({ name: p.name, config: { ...p.config } })),
+    generator,
+    discriminator,
+    optimizers,
+    weightsFile,
+    weightsBytes: bytes.byteLength,
+    weightsChecksum: fnv1a(bytes),
+    metadata: options.metadata ?? {},
+  };
+  const obsolete = previous && previous.weightsFile !== weightsFile ? [previous.weightsFile] : [];
+  await store.commit({ [weightsFile]: bytes }, MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(manifest, null, 1)), obsolete);
+}
+
+/**
+ * Reads and checks a checkpoint's manifest without loading any weights.
+ * @throws CheckpointError when missing, unreadable, corrupt or of an unsupported version.
+ */
+export async function readCheckpointManifest(url: string): Promise<CheckpointManifest> {
+  const store = await openCheckpointStore(url);
+  const bytes = await store.read(MANIFEST_NAME);
+  if (bytes === null) {
+    throw new CheckpointError(`checkpoint: no checkpoint at ${describeValue(store.location)}: expected a '${MANIFEST_NAME}' file there, found none.`);
+  }
+  const manifest = await readManifestOrNull(store.location, bytes);
+  if (manifest === null) throw new CheckpointError(`checkpoint: ${describeValue(store.location)} holds no manifest.`);
+  return manifest;
+}
+
+/**
+ * Loads a trainer saved by {@link saveTrainer}, ready to continue exactly where it stopped.
+ * @throws CheckpointError when the checkpoint is missing or corrupt.
+ */
+export async function loadTrainer(url: string, overrides: LoadOverrides = {}): Promise<Trainer> {
+  const manifest = await readCheckpointManifest(url);
+  const store = await openCheckpointStore(url);
+  const where = describeValue(store.location);
+  const bytes = await store.read(manifest.weightsFile);
+  if (bytes === null) {
+    throw new CheckpointError(`checkpoint: ${where} is incomplete: its weights file '${manifest.weightsFile}' is missing.`);
+  }
+  if (bytes.byteLength !== manifest.weightsBytes || fnv1a(bytes) !== manifest.weightsChecksum) {
+    throw new CheckpointError(
+      `checkpoint: ${where} is corrupt: '${manifest.weightsFile}' has ${bytes.byteLength} bytes and checksum ${fnv1a(bytes)}, expected ${manifest.weightsBytes} bytes and checksum ${manifest.weightsChecksum}.`,
+    );
+  }
+  if (manifest.penalties.length > 0 && overrides.penalties === undefined) {
+    throw new CheckpointError(
+      `checkpoint: ${where} was saved with penalties ${describeValue(manifest.penalties.map((p) => p.name))}; pass them as 'penalties' to Trainer.load.`,
+    );
+  }
+  const allSpecs = [manifest.generator, manifest.discriminator, manifest.optimizers.generator, manifest.optimizers.discriminator]
+    .flatMap((record) => record.weights)
+    .map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype }));
+  let tensors: tf.NamedTensorMap;
+  try {
+    tensors = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, allSpecs);
+  } catch (error) {
+    throw new CheckpointError(`checkpoint: ${where} is corrupt: its weights do not match the manifest (${(error as Error).message}).`, { cause: error });
+  }
+  const created: tf.LayersModel[] = [];
+  try {
+    const generatorModel = await restoreModel(manifest.generator, tensors, where, 'generator');
+    created.push(generatorModel);
+    const discriminatorModel = await restoreModel(manifest.discriminator, tensors, where, 'discriminator');
+    created.push(discriminatorModel);
+    const generator = new Generator(generatorModel, manifest.generator.spec as never);
+    const discriminator = new Discriminator(discriminatorModel, manifest.discriminator.spec as never);
+    const trainer = new Trainer({
+      generator,
+      discriminator,
+      loss: overrides.loss ?? lossByName(manifest.loss.name),
+      penalties: overrides.penalties,
+      generatorOptimizer: await restoreOptimizer(manifest.optimizers.generator, tensors, where),
+      discriminatorOptimizer: await restoreOptimizer(manifest.optimizers.discriminator, tensors, where),
+      discriminatorSteps: manifest.discriminatorSteps,
+      seed: manifest.seed,
+    });
+    trainer.restoreStep(manifest.step);
+    return trainer;
+  } catch (error) {
+    created.forEach((model) => model.dispose());
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(`checkpoint: cannot restore ${where}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+function networkRecord(prefix: string, model: tf.LayersModel, out: NamedTensor[], spec: Record<string, unknown>): NetworkRecord {
+  const weights = model.weights.map((weight, i) => {
+    const tensor = weight.read();
+    const name = `${prefix}/${i}`;
+    out.push({ name, tensor });
+    return { name, shape: [...tensor.shape], dtype: tensor.dtype as WeightEntry['dtype'] };
+  });
+  return { spec, topology: model.toJSON(null, false), weights };
+}
+
+async function optimizerRecord(prefix: string, optimizer: tf.Optimizer, out: NamedTensor[]): Promise<OptimizerRecord> {
+  const named = await optimizer.getWeights();
+  const weights = named.map((entry, i) => {
+    const name = `${prefix}/${i}`;
+    out.push({ name, tensor: entry.tensor });
+    return { name, shape: [...entry.tensor.shape], dtype: entry.tensor.dtype as WeightEntry['dtype'] };
+  });
+  const extras: Record<string, number> = {};
+  const fields = optimizer as unknown as Record<string, unknown>;
+  for (const key of OPTIMIZER_EXTRA_SCALARS) {
+    const value = fields[key];
+    if (value instanceof tf.Tensor && value.size === 1) extras[key] = (await value.data())[0];
+  }
+  return { className: optimizer.getClassName(), config: optimizer.getConfig() as Record<string, unknown>, weights, extras };
+}
+
+async function restoreModel(record: NetworkRecord, tensors: tf.NamedTensorMap, where: string, what: string): Promise<tf.LayersModel> {
+  let model: tf.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: record.topology as tf.io.ModelJSON['modelTopology'] });
+  } catch (error) {
+    throw new CheckpointError(
+      `checkpoint: ${where}: cannot rebuild the ${what} from its topology (${(error as Error).message}). Custom layers must be registered with tf.serialization.registerClass before loading.`,
+      { cause: error },
+    );
+  }
+  if (model.weights.length !== record.weights.length) {
+    model.dispose();
+    throw new CheckpointError(`checkpoint: ${where}: the ${what} has ${model.weights.length} weights but the checkpoint holds ${record.weights.length}.`);
+  }
+  model.setWeights(record.weights.map((w) => tensors[w.name]));
+  return model;
+}
+
+async function restoreOptimizer(record: OptimizerRecord, tensors: tf.NamedTensorMap, where: string): Promise<tf.Optimizer> {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[record.className];
+  if (entry === undefined) {
+    throw new CheckpointError(`checkpoint: ${where}: unknown optimizer class ${describeValue(record.className)}; register it with tf.serialization.registerClass.`);
+  }
+  const [cls, fromConfig] = entry;
+  const optimizer = fromConfig(cls, record.config as tf.serialization.ConfigDict) as unknown as tf.Optimizer;
+  // setWeights keeps the tensors as new variables; give it copies so the decoded map can be freed.
+  await optimizer.setWeights(record.weights.map((w) => ({ name: w.name, tensor: tf.clone(tensors[w.name]) })));
+  const fields = optimizer as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record.extras ?? {})) {
+    const variable = fields[key];
+    if (variable instanceof tf.Variable) variable.assign(tf.scalar(value, variable.dtype));
+  }
+  return optimizer;
+}
+
+async function readManifestOrNull(location: string, bytes: Uint8Array | null): Promise<CheckpointManifest | null> {
+  if (bytes === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new CheckpointError(`checkpoint: ${describeValue(location)} is corrupt: '${MANIFEST_NAME}' is not valid JSON (${(error as Error).message}).`, { cause: error });
+  }
+  const manifest = parsed as Partial<CheckpointManifest>;
+  if (manifest?.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(
+      `checkpoint: ${describeValue(location)} is not a tfjs-gan checkpoint: '${MANIFEST_NAME}' has format ${describeValue(manifest?.format)}, expected ${describeValue(CHECKPOINT_FORMAT)}.`,
+    );
+  }
+  if (typeof manifest.version !== 'number' || manifest.version > CHECKPOINT_VERSION) {
+    throw new CheckpointError(
+      `checkpoint: ${describeValue(location)} has format version ${describeValue(manifest.version)}; this tfjs-gan reads versions up to ${CHECKPOINT_VERSION}. Upgrade tfjs-gan.`,
+    );
+  }
+  for (const key of ['generator', 'discriminator', 'optimizers', 'weightsFile', 'step', 'seed'] as const) {
+    if (manifest[key] === undefined) {
+      throw new CheckpointError(`checkpoint: ${describeValue(location)} is corrupt: '${MANIFEST_NAME}' lacks '${key}'.`);
+    }
+  }
+  return manifest as CheckpointManifest;
+}

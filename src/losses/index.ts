@@ -1,0 +1,7 @@
+export type { GanLoss, GeneratorLossInputs, LossInputs } from './gan-loss.js';
+export { hinge } from './hinge.js';
+export { leastSquares } from './least-squares.js';
+export { LOSSES, LOSS_NAMES, type LossName, lossByName } from './loss-by-name.js';
+export { minimax } from './minimax.js';
+export { nonSaturating } from './non-saturating.js';
+export { wasserstein } from './wasserstein.js';

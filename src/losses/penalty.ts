@@ -1,0 +1,37 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Discriminator } from '../nets/discriminator.js';
+
+/** What a penalty sees: the discriminator, the batches of the current discriminator step and a seed. */
+export interface PenaltyInputs {
+  /** The discriminator being trained. */
+  readonly discriminator: Discriminator;
+  /** The real batch, [batch, ...inputShape]. */
+  readonly realSamples: tf.Tensor;
+  /** The fake batch, [batch, ...inputShape] (no gradient flows to the generator). */
+  readonly fakeSamples: tf.Tensor;
+  /** Labels of the real batch when conditional. */
+  readonly realLabels?: tf.Tensor1D;
+  /** Labels of the fake batch when conditional. */
+  readonly fakeLabels?: tf.Tensor1D;
+  /** Logits of the real batch, computed in this step. */
+  readonly realLogits: tf.Tensor;
+  /** Logits of the fake batch, computed in this step. */
+  readonly fakeLogits: tf.Tensor;
+  /** The trainer's step (0-based, the step being trained). */
+  readonly step: number;
+  /** A seed for any random draw the penalty makes, derived from the trainer's seed and step. */
+  readonly seed: number;
+}
+
+/**
+ * A regulariser of the discriminator: a scalar added to its loss. It is computed inside the gradient
+ * tape of the discriminator step, so it may itself take gradients (gradients of gradients).
+ */
+export interface Penalty {
+  /** Name under which its value is logged, and saved in checkpoints. */
+  readonly name: string;
+  /** Options it was made with, plain JSON, saved in checkpoints. */
+  readonly config: Readonly<Record<string, number | string | boolean>>;
+  /** The weighted penalty, a scalar; return null to skip this step (lazy regularisation). */
+  compute(inputs: PenaltyInputs): tf.Scalar | null;
+}

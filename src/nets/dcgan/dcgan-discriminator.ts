@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, describeValue } from '../../errors.js';
+import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
+import { checkNumClasses } from '../model-contract.js';
+import type { DiscriminatorSpec } from '../discriminator.js';
+import { dcganPlan } from './dcgan-shapes.js';
+
+/** Options of the DCGAN discriminator builder. Defaults are in {@link DCGAN_DISCRIMINATOR_DEFAULTS}. */
+export interface DcganDiscriminatorOptions {
+  /** [height, width, channels] with height = width in {28, 32, 64}; any channel count. */
+  readonly imageShape: readonly number[];
+  /** Filters of the first convolution; each following one doubles them. @defaultValue 32 */
+  readonly width?: number;
+  /** Kernel size of the convolutions. @defaultValue 4 */
+  readonly kernelSize?: number;
+  /** Batch normalisation after each convolution but the first (avoid with gradient penalties). @defaultValue false */
+  readonly batchNorm?: boolean;
+  /**
+   * Number of classes for a conditional discriminator: the label is embedded into one extra image-sized
+   * channel concatenated to the input. @defaultValue 0
+   */
+  readonly numClasses?: number;
+  /** Seed of the weight initialisation. */
+  readonly seed?: number;
+}
+
+/** The defaults of {@link DcganDiscriminatorOptions}. */
+export const DCGAN_DISCRIMINATOR_DEFAULTS = Object.freeze({
+  width: 32,
+  kernelSize: 4,
+  batchNorm: false,
+  numClasses: 0,
+});
+
+const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'seed'];
+
+/**
+ * Builds the DCGAN discriminator: stride-2 convolutions with LeakyReLU (slope 0.2), doubling the filters
+ * down to the base resolution, then a dense layer to one logit per sample.
+ */
+export function buildDcganDiscriminator(
+  options: DcganDiscriminatorOptions,
+): { model: tf.LayersModel; spec: DiscriminatorSpec } {
+  const owner = 'Discriminator.dcgan';
+  if (options == null || typeof options !== 'object') {
+    throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);
+  }
+  checkKnownOptions(options, KNOWN, owner);
+  const o = { ...DCGAN_DISCRIMINATOR_DEFAULTS, ...options };
+  const plan = dcganPlan(o.imageShape, owner);
+  const width = checkInt(o.width, 'width', owner, 1);
+  const kernelSize = checkInt(o.kernelSize, 'kernelSize', owner, 1, 9);
+  const numClasses = checkNumClasses(o.numClasses, owner);
+  const init = new SeededInitializers(checkSeed(o.seed, owner));
+  const imageShape = [plan.height, plan.width, plan.channels];
+
+  const image = tf.input({ shape: imageShape, name: 'image' });
+  const inputs = [image];
+  let x: tf.SymbolicTensor = image;
+  if (numClasses > 0) {
+    const label = labelInput();
+    inputs.push(label);
+    const embedded = embedLabels(label, numClasses, plan.height * plan.width, init, 'label_embedding');
+    const labelMap = tf.layers.reshape({ targetShape: [plan.height, plan.width, 1] }).apply(embedded) as tf.SymbolicTensor;
+    x = tf.layers.concatenate().apply([image, labelMap]) as tf.SymbolicTensor;
+  }
+  for (let i = 0; i < plan.upsamplings; i++) {
+    x = tf.layers
+      .conv2d({
+        filters: width * 2 ** i,
+        kernelSize,
+        strides: 2,
+        padding: 'same',
+        useBias: !(o.batchNorm && i > 0),
+        kernelInitializer: init.normal(0.02),
+      })
+      .apply(x) as tf.SymbolicTensor;
+    if (o.batchNorm && i > 0) {
+      x = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
+    }
+    x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
+  }
+  x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' });
+  return { model, spec: { inputShape: imageShape, numClasses } };
+}

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, describeValue } from '../../errors.js';
+import {
+  SeededInitializers,
+  checkInt,
+  checkKnownOptions,
+  checkSeed,
+  embedLabels,
+  labelInput,
+} from '../build-helpers.js';
+import { checkNumClasses } from '../model-contract.js';
+import type { GeneratorSpec } from '../generator.js';
+import { dcganPlan } from './dcgan-shapes.js';
+
+/** Options of the DCGAN generator builder. Defaults are in {@link DCGAN_GENERATOR_DEFAULTS}. */
+export interface DcganGeneratorOptions {
+  /** [height, width, channels] with height = width in {28, 32, 64}; any channel count. */
+  readonly imageShape: readonly number[];
+  /** Size of the latent vector. @defaultValue 64 */
+  readonly latentDim?: number;
+  /**
+   * Filters of the last hidden layer; each layer closer to the latent doubles them. 64 matches the DCGAN
+   * paper's MNIST network; 32 trains ~3x faster on CPU backends. @defaultValue 32
+   */
+  readonly width?: number;
+  /** Kernel size of the transposed convolutions. @defaultValue 4 */
+  readonly kernelSize?: number;
+  /** Batch normalisation after each hidden layer. @defaultValue true */
+  readonly batchNorm?: boolean;
+  /** Number of classes for a conditional generator (label embedding concatenated to z). @defaultValue 0 */
+  readonly numClasses?: number;
+  /** Size of the label embedding. @defaultValue 32 */
+  readonly embeddingDim?: number;
+  /** Seed of the weight initialisation. */
+  readonly seed?: number;
+}
+
+/** The defaults of {@link DcganGeneratorOptions}, in one place so docs and code agree. */
+export const DCGAN_GENERATOR_DEFAULTS = Object.freeze({
+  latentDim: 64,
+  width: 32,
+  kernelSize: 4,
+  batchNorm: true,
+  numClasses: 0,
+  embeddingDim: 32,
+});
+
+const KNOWN = ['imageShape', 'latentDim', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'embeddingDim', 'seed'];
+
+/**
+ * Builds the DCGAN generator: dense to a base feature map (7x7 for 28x28 images, 4x4 otherwise), then
+ * stride-2 transposed convolutions with batch norm and ReLU, halving the filters each time, and a final
+ * transposed convolution to the image channels with tanh.
+ */
+export function buildDcganGenerator(options: DcganGeneratorOptions): { model: tf.LayersModel; spec: GeneratorSpec } {
+  const owner = 'Generator.dcgan';
+  if (options == null || typeof options !== 'object') {
+    throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);
+  }
+  checkKnownOptions(options, KNOWN, owner);
+  const o = { ...DCGAN_GENERATOR_DEFAULTS, ...options };
+  const plan = dcganPlan(o.imageShape, owner);
+  const latentDim = checkInt(o.latentDim, 'latentDim', owner, 1);
+  const width = checkInt(o.width, 'width', owner, 1);
+  const kernelSize = checkInt(o.kernelSize, 'kernelSize', owner, 1, 9);
+  const numClasses = checkNumClasses(o.numClasses, owner);
+  const embeddingDim = checkInt(o.embeddingDim, 'embeddingDim', owner, 1);
+  const init = new SeededInitializers(checkSeed(o.seed, owner));
+  const batchNorm = o.batchNorm;
+
+  const z = tf.input({ shape: [latentDim], name: 'z' });
+  const inputs = [z];
+  let x: tf.SymbolicTensor = z;
+  if (numClasses > 0) {
+    const label = labelInput();
+    inputs.push(label);
+    const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
+    x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
+  }
+  const normAndAct = (t: tf.SymbolicTensor): tf.SymbolicTensor => {
+    const normed = batchNorm ? (tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(t) as tf.SymbolicTensor) : t;
+    return tf.layers.reLU().apply(normed) as tf.SymbolicTensor;
+  };
+  const baseFilters = width * 2 ** (plan.upsamplings - 1);
+  x = tf.layers
+    .dense({ units: plan.baseSize * plan.baseSize * baseFilters, useBias: !batchNorm, kernelInitializer: init.normal(0.02) })
+    .apply(x) as tf.SymbolicTensor;
+  x = normAndAct(x);
+  x = tf.layers.reshape({ targetShape: [plan.baseSize, plan.baseSize, baseFilters] }).apply(x) as tf.SymbolicTensor;
+  for (let i = 1; i < plan.upsamplings; i++) {
+    x = tf.layers
+      .conv2dTranspose({
+        filters: baseFilters / 2 ** i,
+        kernelSize,
+        strides: 2,
+        padding: 'same',
+        useBias: !batchNorm,
+        kernelInitializer: init.normal(0.02),
+      })
+      .apply(x) as tf.SymbolicTensor;
+    x = normAndAct(x);
+  }
+  const image = tf.layers
+    .conv2dTranspose({
+      filters: plan.channels,
+      kernelSize,
+      strides: 2,
+      padding: 'same',
+      activation: 'tanh',
+      kernelInitializer: init.normal(0.02),
+      name: 'image',
+    })
+    .apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs, outputs: image, name: 'dcgan_generator' });
+  return { model, spec: { latentDim, outputShape: [plan.height, plan.width, plan.channels], numClasses } };
+}

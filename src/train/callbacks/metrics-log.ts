@@ -1,0 +1,29 @@
+import { ConfigError, describeValue } from '../../errors.js';
+import type { Callback, StepLogs } from '../callback.js';
+
+/** Options of {@link metricsLog}. */
+export interface MetricsLogOptions {
+  /** Path of the JSON-lines file; lines are appended, so a resumed run continues the same log. */
+  readonly path: string;
+}
+
+/**
+ * Appends one JSON object per step (the step's logs and a timestamp) to a file, for plotting and
+ * comparing runs. Each line is written when its step ends, so a run that fails keeps its log.
+ */
+export function metricsLog(options: MetricsLogOptions): Callback {
+  if (typeof options?.path !== 'string' || options.path.length === 0) {
+    throw new ConfigError(`callbacks.metricsLog: 'path' must be a file path, received ${describeValue(options?.path)}.`);
+  }
+  let fs: typeof import('node:fs/promises') | undefined;
+  return {
+    async onTrainBegin() {
+      fs = await import('node:fs/promises');
+      const path = await import('node:path');
+      await fs.mkdir(path.dirname(options.path), { recursive: true });
+    },
+    async onStepEnd(logs: StepLogs) {
+      await fs?.appendFile(options.path, `${JSON.stringify({ ...logs, time: new Date().toISOString() })}\n`);
+    },
+  };
+}

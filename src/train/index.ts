@@ -1,0 +1,2 @@
+export type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
+export { type FitOptions, TRAINER_DEFAULTS, Trainer, type TrainerConfig } from './trainer.js';

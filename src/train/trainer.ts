@@ -1,0 +1,404 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, DataError, ShapeError, TrainingError, describeValue } from '../errors.js';
+import { Dataset } from '../data/dataset.js';
+import type { GanLoss } from '../losses/gan-loss.js';
+import { lossByName } from '../losses/loss-by-name.js';
+import { nonSaturating } from '../losses/non-saturating.js';
+import type { Penalty } from '../losses/penalty.js';
+import { Discriminator } from '../nets/discriminator.js';
+import { Generator } from '../nets/generator.js';
+import { sampleLabels } from '../nets/labels.js';
+import { sampleLatents } from '../nets/latents.js';
+import { type LoadOverrides, type SaveOptions, loadTrainer, saveTrainer } from '../io/checkpoint.js';
+import { hashInts, randomSeed } from '../util/random.js';
+import type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
+import { yieldToEventLoop } from './yield.js';
+
+/** Configuration of a {@link Trainer}. */
+export interface TrainerConfig {
+  /** The generator to train. */
+  readonly generator: Generator;
+  /** The discriminator to train; its input shape and classes must match the generator's output. */
+  readonly discriminator: Discriminator;
+  /** The adversarial loss, or its name. @defaultValue nonSaturating() */
+  readonly loss?: GanLoss | string;
+  /** Regularisers added to the discriminator loss. @defaultValue [] */
+  readonly penalties?: readonly Penalty[];
+  /** Optimizer of the generator. @defaultValue tf.train.adam(generatorLearningRate, 0.5, 0.999) */
+  readonly generatorOptimizer?: tf.Optimizer;
+  /** Optimizer of the discriminator. @defaultValue tf.train.adam(discriminatorLearningRate, 0.5, 0.999) */
+  readonly discriminatorOptimizer?: tf.Optimizer;
+  /** Learning rate of the default generator optimizer. @defaultValue 2e-4 */
+  readonly generatorLearningRate?: number;
+  /** Learning rate of the default discriminator optimizer. @defaultValue 2e-4 */
+  readonly discriminatorLearningRate?: number;
+  /** Discriminator steps per generator step. @defaultValue 1 */
+  readonly discriminatorSteps?: number;
+  /** Seed of every random draw of the run (batches, latents, labels). @defaultValue a random seed */
+  readonly seed?: number;
+}
+
+/** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
+export interface FitOptions {
+  /** Number of generator steps to train in this call. */
+  readonly steps?: number;
+  /** Number of passes over the data (each generator step uses `discriminatorSteps` real batches). */
+  readonly epochs?: number;
+  /** Batch size. @defaultValue 64 */
+  readonly batchSize?: number;
+  /** Stops the run after the step in progress when aborted. */
+  readonly signal?: AbortSignal;
+  /** Callbacks, called in order. */
+  readonly callbacks?: readonly Callback[];
+}
+
+/** The default learning rates and Adam settings (DCGAN paper). */
+export const TRAINER_DEFAULTS = Object.freeze({
+  learningRate: 2e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  discriminatorSteps: 1,
+  batchSize: 64,
+});
+
+/** Purposes of random draws, mixed into the per-step seeds. */
+const DRAW = Object.freeze({ fakeLatents: 1, fakeLabels: 2, generatorLatents: 3, generatorLabels: 4, penalty: 5 });
+
+/**
+ * Trains a generator against a discriminator. The trainer owns the step: discriminator steps, then a
+ * generator step, each updating only its own network's variables with its own optimizer.
+ *
+ * Every random draw is a pure function of `seed` and the step, so the same seed and backend give the
+ * same losses, and a run resumed from a checkpoint continues exactly as the uninterrupted run would.
+ *
+ * @example
+ * ```ts
+ * const trainer = new Trainer({ generator, discriminator, loss: losses.hinge(), seed: 42 });
+ * const history = await trainer.fit(await datasets.mnist(), { steps: 500, batchSize: 64 });
+ * console.log(history.logs.at(-1)); // { step: 500, dLoss: ..., gLoss: ..., ... }
+ * ```
+ */
+export class Trainer {
+  readonly generator: Generator;
+  readonly discriminator: Discriminator;
+  readonly loss: GanLoss;
+  readonly penalties: readonly Penalty[];
+  readonly generatorOptimizer: tf.Optimizer;
+  readonly discriminatorOptimizer: tf.Optimizer;
+  readonly discriminatorSteps: number;
+  readonly seed: number;
+  private stepCount = 0;
+  private running = false;
+
+  constructor(config: TrainerConfig) {
+    const owner = 'Trainer';
+    if (config == null || typeof config !== 'object') {
+      throw new ConfigError(`${owner}: config must be an object, received ${describeValue(config)}.`);
+    }
+    if (!(config.generator instanceof Generator)) {
+      throw new ConfigError(`${owner}: 'generator' must be a Generator, received ${describeValue(config.generator)}.`);
+    }
+    if (!(config.discriminator instanceof Discriminator)) {
+      throw new ConfigError(`${owner}: 'discriminator' must be a Discriminator, received ${describeValue(config.discriminator)}.`);
+    }
+    const { generator, discriminator } = config;
+    const gShape = generator.outputShape;
+    const dShape = discriminator.inputShape;
+    if (gShape.length !== dShape.length || gShape.some((d, i) => d !== dShape[i])) {
+      throw new ShapeError(
+        `${owner}: the generator's output shape ${describeValue(gShape)} must equal the discriminator's input shape ${describeValue(dShape)}.`,
+      );
+    }
+    if (generator.numClasses !== discriminator.numClasses) {
+      throw new ConfigError(
+        `${owner}: the generator and discriminator must have the same 'numClasses', received ${generator.numClasses} and ${discriminator.numClasses}.`,
+      );
+    }
+    this.generator = generator;
+    this.discriminator = discriminator;
+    this.loss = resolveLoss(config.loss);
+    this.penalties = [...(config.penalties ?? [])];
+    this.penalties.forEach((penalty, i) => {
+      if (penalty == null || typeof penalty.compute !== 'function' || typeof penalty.name !== 'string') {
+        throw new ConfigError(`${owner}: 'penalties[${i}]' must be a Penalty with a name and compute(), received ${describeValue(penalty)}.`);
+      }
+    });
+    this.discriminatorSteps = checkPositiveInt(config.discriminatorSteps ?? TRAINER_DEFAULTS.discriminatorSteps, 'discriminatorSteps', owner);
+    const seed = config.seed ?? randomSeed();
+    if (!Number.isInteger(seed)) throw new ConfigError(`${owner}: 'seed' must be an integer, received ${describeValue(seed)}.`);
+    this.seed = seed;
+    this.generatorOptimizer =
+      config.generatorOptimizer ?? defaultOptimizer(config.generatorLearningRate, 'generatorLearningRate');
+    this.discriminatorOptimizer =
+      config.discriminatorOptimizer ?? defaultOptimizer(config.discriminatorLearningRate, 'discriminatorLearningRate');
+    if (this.generatorOptimizer === this.discriminatorOptimizer) {
+      throw new ConfigError(`${owner}: 'generatorOptimizer' and 'discriminatorOptimizer' must be two different optimizer objects (each keeps per-variable state).`);
+    }
+  }
+
+  /** Number of generator steps trained so far (restored by {@link Trainer.load}). */
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /** @internal Sets the step count when restoring a checkpoint. */
+  restoreStep(step: number): void {
+    this.stepCount = step;
+  }
+
+  /**
+   * Trains for `steps` generator steps (or `epochs` passes over the data).
+   * @returns the logs of every step, plain numbers.
+   * @throws ConfigError, ShapeError or DataError for bad options or data; TrainingError when a loss
+   *   becomes NaN or infinite (the step that produced it is not applied).
+   */
+  async fit(data: Dataset, options: FitOptions = {}): Promise<TrainingHistory> {
+    const owner = 'Trainer.fit';
+    if (this.running) throw new ConfigError(`${owner}: this trainer is already running a fit; await it first.`);
+    this.checkData(data, owner);
+    const batchSize = checkPositiveInt(options.batchSize ?? TRAINER_DEFAULTS.batchSize, 'batchSize', owner);
+    if (batchSize > data.size) {
+      throw new ConfigError(`${owner}: 'batchSize' must be at most the dataset size ${data.size}, received ${batchSize}.`);
+    }
+    const steps = this.resolveSteps(options, data, batchSize, owner);
+    const callbacks = options.callbacks ?? [];
+    const startStep = this.stepCount;
+    const context: TrainingContext = { trainer: this, data, startStep, endStep: startStep + steps, batchSize };
+    const logs: StepLogs[] = [];
+    let aborted = false;
+    this.running = true;
+    try {
+      for (const callback of callbacks) await callback.onTrainBegin?.(context);
+      while (this.stepCount < context.endStep) {
+        if (options.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const stepLogs = await this.trainStep(data, batchSize);
+        logs.push(stepLogs);
+        for (const callback of callbacks) await callback.onStepEnd?.(stepLogs, context);
+        await yieldToEventLoop();
+      }
+      if (options.signal?.aborted && this.stepCount < context.endStep) aborted = true;
+      const history: TrainingHistory = { logs, aborted };
+      for (const callback of callbacks) await callback.onTrainEnd?.(history, context);
+      return history;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * Trains one step: `discriminatorSteps` discriminator updates, then one generator update.
+   * @returns the step's logs.
+   */
+  async trainStep(data: Dataset, batchSize: number): Promise<StepLogs> {
+    const started = performance.now();
+    const step = this.stepCount;
+    let dLossSum = 0;
+    let realScore = 0;
+    let fakeScore = 0;
+    let penaltyValues: Record<string, number> = {};
+    for (let k = 0; k < this.discriminatorSteps; k++) {
+      const result = await this.discriminatorStep(data, batchSize, step, k);
+      dLossSum += result.dLoss;
+      realScore = result.realScore;
+      fakeScore = result.fakeScore;
+      penaltyValues = result.penalties;
+    }
+    const gLoss = await this.generatorStep(data, batchSize, step);
+    this.stepCount = step + 1;
+    return {
+      step: this.stepCount,
+      dLoss: dLossSum / this.discriminatorSteps,
+      gLoss,
+      realScore,
+      fakeScore,
+      seconds: (performance.now() - started) / 1000,
+      penalties: penaltyValues,
+    };
+  }
+
+  private async discriminatorStep(
+    data: Dataset,
+    batchSize: number,
+    step: number,
+    k: number,
+  ): Promise<{ dLoss: number; realScore: number; fakeScore: number; penalties: Record<string, number> }> {
+    const { generator, discriminator } = this;
+    const batch = data.batch(step * this.discriminatorSteps + k, batchSize, this.seed);
+    const realLabels = discriminator.conditional ? batch.labels : undefined;
+    const latents = sampleLatents(batchSize, generator.latentDim, hashInts(this.seed, step, k, DRAW.fakeLatents));
+    const fakeLabels = generator.conditional
+      ? sampleLabels(batchSize, generator.numClasses, hashInts(this.seed, step, k, DRAW.fakeLabels))
+      : undefined;
+    // The fake batch is made outside the gradient tape: no generator gradients are needed here.
+    const fakeSamples = tf.tidy(() => generator.generate(latents, fakeLabels, true));
+    const monitors: tf.Tensor[] = [];
+    const { value, grads } = this.discriminatorOptimizer.computeGradients(() => {
+      const realLogits = discriminator.logits(batch.images, realLabels, true);
+      const fakeLogits = discriminator.logits(fakeSamples, fakeLabels, true);
+      let loss: tf.Scalar = this.loss.discriminator({ realLogits, fakeLogits });
+      monitors.push(tf.keep(tf.mean(realLogits)), tf.keep(tf.mean(fakeLogits)));
+      this.penalties.forEach((penalty, i) => {
+        const term = penalty.compute({
+          discriminator,
+          realSamples: batch.images,
+          fakeSamples,
+          realLabels,
+          fakeLabels,
+          realLogits,
+          fakeLogits,
+          step,
+          seed: hashInts(this.seed, step, k, DRAW.penalty, i),
+        });
+        monitors.push(tf.keep(term ?? tf.scalar(Number.NaN)));
+        if (term !== null) loss = tf.add(loss, term);
+      });
+      return loss;
+    }, this.discriminator.trainableVariables);
+    const scalars = tf.stack([value, ...monitors]);
+    let values: Float32Array;
+    try {
+      values = (await scalars.data()) as Float32Array;
+    } finally {
+      scalars.dispose();
+      tf.dispose([batch.images, batch.labels, latents, fakeLabels, fakeSamples, value, ...monitors]);
+    }
+    if (!Number.isFinite(values[0])) {
+      tf.dispose(grads);
+      throw new TrainingError(
+        `Trainer: the discriminator loss became ${values[0]} at step ${step + 1} (discriminator step ${k + 1}); the update was not applied. Lower the learning rates, add a penalty, or check the data.`,
+        step + 1,
+      );
+    }
+    this.discriminatorOptimizer.applyGradients(grads);
+    tf.dispose(grads);
+    const penalties: Record<string, number> = {};
+    this.penalties.forEach((penalty, i) => {
+      const v = values[3 + i];
+      if (!Number.isNaN(v)) penalties[penalty.name] = v;
+    });
+    return { dLoss: values[0], realScore: values[1], fakeScore: values[2], penalties };
+  }
+
+  private async generatorStep(data: Dataset, batchSize: number, step: number): Promise<number> {
+    const { generator, discriminator } = this;
+    const latents = sampleLatents(batchSize, generator.latentDim, hashInts(this.seed, step, 0, DRAW.generatorLatents));
+    const labels = generator.conditional
+      ? sampleLabels(batchSize, generator.numClasses, hashInts(this.seed, step, 0, DRAW.generatorLabels))
+      : undefined;
+    // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
+    const realBatch = this.loss.generatorNeedsReal
+      ? data.batch(step * this.discriminatorSteps + this.discriminatorSteps - 1, batchSize, this.seed)
+      : undefined;
+    const { value, grads } = this.generatorOptimizer.computeGradients(() => {
+      const fakeSamples = generator.generate(latents, labels, true);
+      const fakeLogits = discriminator.logits(fakeSamples, labels, true);
+      const realLogits = realBatch
+        ? discriminator.logits(realBatch.images, discriminator.conditional ? realBatch.labels : undefined, true)
+        : undefined;
+      return this.loss.generator({ fakeLogits, realLogits });
+    }, generator.trainableVariables);
+    let loss: number;
+    try {
+      loss = (await value.data())[0];
+    } finally {
+      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels]);
+    }
+    if (!Number.isFinite(loss)) {
+      tf.dispose(grads);
+      throw new TrainingError(
+        `Trainer: the generator loss became ${loss} at step ${step + 1}; the update was not applied. Lower the learning rates or check the networks.`,
+        step + 1,
+      );
+    }
+    this.generatorOptimizer.applyGradients(grads);
+    tf.dispose(grads);
+    return loss;
+  }
+
+  private checkData(data: Dataset, owner: string): void {
+    if (!(data instanceof Dataset)) {
+      throw new DataError(`${owner}: 'data' must be a Dataset (see datasets.*), received ${describeValue(data)}.`);
+    }
+    const expected = this.discriminator.inputShape;
+    const received = data.sampleShape;
+    if (received.length !== expected.length || received.some((d, i) => d !== expected[i])) {
+      throw new ShapeError(
+        `${owner}: the data's sample shape must match the discriminator's input shape ${describeValue(expected)}, received ${describeValue(received)} (dataset ${describeValue(data.name)}).`,
+      );
+    }
+    if (this.discriminator.conditional) {
+      if (data.labels === undefined) {
+        throw new DataError(
+          `${owner}: the networks are conditional (numClasses ${this.discriminator.numClasses}) but the dataset ${describeValue(data.name)} has no labels.`,
+        );
+      }
+      if (data.numClasses > this.discriminator.numClasses) {
+        throw new DataError(
+          `${owner}: the dataset has ${data.numClasses} classes but the networks were built for ${this.discriminator.numClasses} ('numClasses').`,
+        );
+      }
+    }
+  }
+
+  private resolveSteps(options: FitOptions, data: Dataset, batchSize: number, owner: string): number {
+    if (options.steps !== undefined && options.epochs !== undefined) {
+      throw new ConfigError(`${owner}: give 'steps' or 'epochs', not both; received steps ${options.steps} and epochs ${options.epochs}.`);
+    }
+    if (options.steps !== undefined) return checkPositiveInt(options.steps, 'steps', owner, 0);
+    if (options.epochs !== undefined) {
+      const epochs = checkPositiveInt(options.epochs, 'epochs', owner, 0);
+      return Math.floor((epochs * data.batchesPerEpoch(batchSize)) / this.discriminatorSteps);
+    }
+    throw new ConfigError(`${owner}: give 'steps' (generator steps) or 'epochs', received neither.`);
+  }
+
+  /**
+   * Saves the whole training state (weights, optimizer state, step, seed, configuration) atomically.
+   * @param url - `file://dir` or a directory path.
+   * @throws CheckpointError when it cannot be written; the previous checkpoint stays intact.
+   */
+  save(url: string, options?: SaveOptions): Promise<void> {
+    return saveTrainer(this, url, options);
+  }
+
+  /**
+   * Loads a trainer saved by {@link Trainer.save}; `fit` then continues exactly where it stopped.
+   * @throws CheckpointError when the checkpoint is missing, corrupt or of an unsupported version.
+   */
+  static load(url: string, overrides?: LoadOverrides): Promise<Trainer> {
+    return loadTrainer(url, overrides);
+  }
+
+  /** Frees the optimizers' state. The networks stay: dispose them yourself when done. */
+  dispose(): void {
+    this.generatorOptimizer.dispose();
+    this.discriminatorOptimizer.dispose();
+  }
+}
+
+function resolveLoss(loss: GanLoss | string | undefined): GanLoss {
+  if (loss === undefined) return nonSaturating();
+  if (typeof loss === 'string') return lossByName(loss);
+  if (typeof loss !== 'object' || typeof loss.discriminator !== 'function' || typeof loss.generator !== 'function') {
+    throw new ConfigError(`Trainer: 'loss' must be a GanLoss ({ discriminator, generator }) or a loss name, received ${describeValue(loss)}.`);
+  }
+  return loss;
+}
+
+function defaultOptimizer(learningRate: number | undefined, name: string): tf.Optimizer {
+  const rate = learningRate ?? TRAINER_DEFAULTS.learningRate;
+  if (!(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
+    throw new ConfigError(`Trainer: '${name}' must be a finite number > 0, received ${describeValue(learningRate)}.`);
+  }
+  return tf.train.adam(rate, TRAINER_DEFAULTS.beta1, TRAINER_DEFAULTS.beta2);
+}
+
+function checkPositiveInt(value: unknown, name: string, owner: string, min = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${owner}: '${name}' must be an integer >= ${min}, received ${describeValue(value)}.`);
+  }
+  return value;
+}

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { getShippedKernel, patchedKernels, useBackend } from '../../src/backend/index.js';
+import { backpropFilterReference, caseName, convCases, relativeError } from './conv-reference.js';
+import { caseValues, filterAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
+
+const cases = convCases();
+
+describe.each(['cpu', 'wasm'] as const)('Conv2DBackpropFilter patched on %s', (backendName) => {
+  beforeAll(async () => {
+    await useBackend(backendName);
+  });
+
+  it('is the patched kernel', () => {
+    expect(tf.getBackend()).toBe(backendName);
+    expect(patchedKernels(backendName)).toContain('Conv2DBackpropFilter');
+  });
+
+  it.each(cases.map((c) => [caseName(c), c] as const))('matches the naive reference: %s', (_name, c) => {
+    const { x, dy, dyShape } = caseValues(c);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const dyT = tf.tensor(dy, dyShape);
+    const before = liveCounts();
+    const actual = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c));
+    expect(liveCounts()).toEqual(before);
+    tf.dispose([xT, dyT]);
+    expect(relativeError(actual, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('computes the filter gradient of tf.grad through conv2d', () => {
+    const c = cases[13];
+    const { x, filter, dy, dyShape } = caseValues(c, 7);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
+    const gradient = tf.grad((w: tf.Tensor4D) => tf.conv2d(xT, w, c.strides, c.pad as 'same'))(
+      tf.tensor4d(filter, c.filterShape),
+      dyT,
+    );
+    const actual = gradient.dataSync();
+    expect(relativeError(actual, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('the naive reference', () => {
+  it('agrees with the kernel that tfjs ships for cpu', async () => {
+    await useBackend('cpu');
+    const shipped = getShippedKernel('Conv2DBackpropFilter', 'cpu');
+    expect(shipped).toBeDefined();
+    for (const c of cases.slice(0, 8)) {
+      const { x, dy, dyShape } = caseValues(c);
+      const xT = tf.tensor4d(x, c.inputShape);
+      const dyT = tf.tensor(dy, dyShape);
+      const info = shipped!.kernelFunc({ inputs: { x: xT, dy: dyT }, backend: tf.backend(), attrs: filterAttrs(c) as tf.NamedAttrMap }) as tf.TensorInfo;
+      const out = tf.engine().makeTensorFromTensorInfo(info);
+      expect(relativeError(out.dataSync(), backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
+      tf.dispose([xT, dyT, out]);
+    }
+  });
+});

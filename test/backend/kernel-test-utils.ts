@@ -1,0 +1,39 @@
+/** Helpers shared by the kernel tests: run one kernel on the active backend and read its output. */
+import * as tf from '@tensorflow/tfjs';
+
+import { type ConvCase, convGeometry, pseudoRandom } from './conv-reference.js';
+
+/** Runs `kernelName` on the active backend and returns its output values (read outside any tidy). */
+export function runKernel(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
+  const out = tf.engine().runKernel(kernelName, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return values;
+}
+
+/** Deterministic input, filter and output-gradient values for a case. */
+export function caseValues(c: ConvCase, seed = 1): { x: Float32Array; filter: Float32Array; dy: Float32Array; dyShape: number[] } {
+  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  const { outShape } = convGeometry(c);
+  return {
+    x: pseudoRandom(size(c.inputShape), seed),
+    filter: pseudoRandom(size(c.filterShape), seed + 1),
+    dy: pseudoRandom(size(outShape), seed + 2),
+    dyShape: outShape,
+  };
+}
+
+/** The attributes of `Conv2DBackpropFilter` for a case. */
+export function filterAttrs(c: ConvCase): object {
+  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape };
+}
+
+/** The attributes of `Conv2DBackpropInput` for a case. */
+export function inputAttrs(c: ConvCase): { strides: [number, number]; pad: ConvCase['pad']; dataFormat: 'NHWC'; inputShape: [number, number, number, number] } {
+  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.inputShape };
+}
+
+/** Tensors and data buffers alive on the active backend, to check that kernels free their intermediates. */
+export function liveCounts(): { tensors: number; dataIds: number } {
+  return { tensors: tf.memory().numTensors, dataIds: tf.engine().backend.numDataIds() };
+}

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { camelCase, parseFlags } from '../../src/cli/args.js';
+import { main } from '../../src/cli/main.js';
+import { TRAIN_FLAGS } from '../../src/cli/train-command.js';
+import { ConfigError } from '../../src/errors.js';
+import { decodePng } from '../../src/io/png.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-cli-'));
+
+describe('CLI argument parsing', () => {
+  it('maps kebab-case flags to the library option names', () => {
+    expect(camelCase('discriminator-learning-rate')).toBe('discriminatorLearningRate');
+    const flags = parseFlags(['--batch-size', '32', '--loss=hinge', '--resume'], TRAIN_FLAGS, 'train');
+    expect(flags).toMatchObject({ batchSize: 32, loss: 'hinge', resume: true, steps: 1000, dataset: 'mnist' });
+  });
+
+  it('names unknown flags, missing values and non-numbers', () => {
+    expect(() => parseFlags(['--bach-size', '3'], TRAIN_FLAGS, 'train')).toThrow(ConfigError);
+    expect(() => parseFlags(['--bach-size', '3'], TRAIN_FLAGS, 'train')).toThrow(/unknown flag '--bach-size'.*--batch-size/);
+    expect(() => parseFlags(['--steps'], TRAIN_FLAGS, 'train')).toThrow(/'--steps' needs a number value, received none/);
+    expect(() => parseFlags(['--steps', 'many'], TRAIN_FLAGS, 'train')).toThrow(/'--steps' must be a number, received "many"/);
+    expect(() => parseFlags(['steps'], TRAIN_FLAGS, 'train')).toThrow(/unexpected argument "steps"/);
+  });
+});
+
+describe('tfjs-gan train / sample', () => {
+  let out = '';
+  let err = '';
+  beforeEach(() => {
+    out = '';
+    err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    tf.disposeVariables();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('prints help for each command', async () => {
+    expect(await main(['--help'])).toBe(0);
+    expect(out).toMatch(/Commands:\n\s+train.*\n\s+sample/);
+    expect(await main(['train', '--help'])).toBe(0);
+    expect(out).toMatch(/--batch-size <number>\s+batch size \(default: 64\)/);
+    expect(await main(['sample', '--help'])).toBe(0);
+    expect(out).toMatch(/--run <string>/);
+  });
+
+  it('trains a conditional DCGAN on MNIST, resumes it, and samples a class from it', async () => {
+    const run = join(root, 'mnist');
+    const common = ['--backend', 'wasm', '--out', run, '--sample-every', '2', '--checkpoint-every', '2'];
+    expect(await main(['train', '--dataset', 'mnist', '--count', '64', '--conditional', '--width', '4', '--steps', '2', '--batch-size', '8', ...common])).toBe(0);
+    expect(JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8')).step).toBe(2);
+    expect(existsSync(join(run, 'samples', 'samples-000002.png'))).toBe(true);
+    expect(await main(['train', '--resume', '--steps', '1', ...common])).toBe(0);
+    expect(out).toMatch(/resuming .* at step 2/);
+    expect(JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8')).step).toBe(3);
+    expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    const png = join(root, 'sevens.png');
+    expect(await main(['sample', '--run', run, '--out', png, '--count', '4', '--label', '7', '--backend', 'wasm'])).toBe(0);
+    const image = decodePng(new Uint8Array(readFileSync(png)));
+    expect(image.width).toBe(2 * 28 + 3 * 2);
+  });
+
+  it('exits 1 with a clear message on bad input', async () => {
+    expect(await main(['train', '--dataset', 'cifar', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
+    expect(err).toMatch(/ConfigError: tfjs-gan: unknown --dataset "cifar"/);
+    expect(await main(['train', '--loss', 'nope', '--dataset', 'ring', '--arch', 'mlp', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
+    expect(err).toMatch(/unknown loss name "nope"/);
+    expect(await main(['sample', '--run', join(root, 'missing'), '--backend', 'cpu'])).toBe(1);
+    expect(err).toMatch(/CheckpointError: checkpoint: no checkpoint at/);
+    expect(await main(['fly'])).toBe(2);
+    expect(err).toMatch(/unknown command 'fly'/);
+  });
+});

@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, ShapeError } from '../../src/errors.js';
+import { Discriminator, Generator } from '../../src/nets/index.js';
+
+describe('DCGAN builders', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  afterEach(() => tf.disposeVariables());
+
+  it.each([
+    [28, 1],
+    [32, 3],
+    [64, 3],
+    [28, 4],
+  ])('builds %i-pixel square images with %i channels, unconditional and conditional', (size, channels) => {
+    for (const numClasses of [0, 10]) {
+      const generator = Generator.dcgan({ imageShape: [size, size, channels], latentDim: 16, width: 8, numClasses, seed: 1 });
+      const discriminator = Discriminator.dcgan({ imageShape: [size, size, channels], width: 8, numClasses, seed: 2 });
+      expect(generator.imageShape).toEqual([size, size, channels]);
+      expect(generator.conditional).toBe(numClasses > 0);
+      const labels = numClasses > 0 ? [1, 2, 3] : undefined;
+      const images = generator.sample({ count: 3, seed: 4, labels });
+      expect(images.shape).toEqual([3, size, size, channels]);
+      const values = images.dataSync();
+      expect(Math.max(...values)).toBeLessThanOrEqual(1);
+      expect(Math.min(...values)).toBeGreaterThanOrEqual(-1);
+      const logits = tf.tidy(() => discriminator.logits(images, numClasses > 0 ? tf.tensor1d([1, 2, 3], 'int32') : undefined));
+      expect(logits.shape).toEqual([3]);
+      tf.dispose([images, logits]);
+      generator.dispose();
+      discriminator.dispose();
+    }
+  });
+
+  it('the same seed builds the same weights, another seed different ones', () => {
+    const a = Generator.dcgan({ imageShape: [28, 28, 1], width: 8, seed: 7 });
+    const b = Generator.dcgan({ imageShape: [28, 28, 1], width: 8, seed: 7 });
+    const c = Generator.dcgan({ imageShape: [28, 28, 1], width: 8, seed: 8 });
+    const wa = a.model.getWeights()[0].dataSync();
+    expect(Array.from(b.model.getWeights()[0].dataSync())).toEqual(Array.from(wa));
+    expect(Array.from(c.model.getWeights()[0].dataSync())).not.toEqual(Array.from(wa));
+    [a, b, c].forEach((g) => g.dispose());
+  });
+
+  it('sample() is deterministic for a seed and leaves no tensors behind', () => {
+    const generator = Generator.dcgan({ imageShape: [32, 32, 3], width: 8, seed: 1 });
+    const before = tf.memory().numTensors;
+    const x = generator.sample({ count: 2, seed: 9 });
+    const y = generator.sample({ count: 2, seed: 9 });
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(Array.from(x.dataSync())).toEqual(Array.from(y.dataSync()));
+    tf.dispose([x, y]);
+    generator.dispose();
+  });
+
+  it('truncation keeps every latent component within the threshold', async () => {
+    const { sampleLatents } = await import('../../src/nets/latents.js');
+    const z = sampleLatents(100, 16, 3, 0.5);
+    const values = z.dataSync();
+    expect(Math.max(...values.map(Math.abs))).toBeLessThanOrEqual(0.5);
+    z.dispose();
+    expect(() => sampleLatents(2, 2, 1, 0)).toThrow(/'truncation' must be a finite number > 0/);
+  });
+
+  it('rejects bad options with errors naming the option, expected and received', () => {
+    expect(() => Generator.dcgan({ imageShape: [30, 30, 1] })).toThrow(ConfigError);
+    expect(() => Generator.dcgan({ imageShape: [30, 30, 1] })).toThrow(/'imageShape' must be square with a side of 28, 32 or 64, received \[30, 30, 1\]/);
+    expect(() => Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 0 })).toThrow(/'latentDim' must be an integer >= 1, received 0/);
+    expect(() => Discriminator.dcgan({ imageShape: [28, 28] })).toThrow(/\[height, width, channels\]/);
+    expect(() => Generator.dcgan({ imageShape: [28, 28, 1], numClasses: 1 })).toThrow(/'numClasses' must be 0 \(unconditional\) or an integer >= 2, received 1/);
+    // A typo is an error, not a silently ignored option.
+    expect(() => Generator.dcgan({ imageShape: [28, 28, 1], latentDims: 3 } as never)).toThrow(/unknown option 'latentDims'/);
+  });
+});
+
+describe('MLP builders', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('builds 2-D point and image networks', () => {
+    const generator = Generator.mlp({ outputShape: [2], latentDim: 4, seed: 1 });
+    const discriminator = Discriminator.mlp({ inputShape: [2], seed: 1 });
+    const points = generator.sample({ count: 5, seed: 1 });
+    expect(points.shape).toEqual([5, 2]);
+    const logits = tf.tidy(() => discriminator.logits(points));
+    expect(logits.shape).toEqual([5]);
+    tf.dispose([points, logits]);
+    const imageGenerator = Generator.mlp({ outputShape: [28, 28, 1], numClasses: 10, hiddenUnits: [32] });
+    const images = imageGenerator.sample({ count: 2, labels: [3, 4] });
+    expect(images.shape).toEqual([2, 28, 28, 1]);
+    expect(Math.max(...images.dataSync())).toBeLessThanOrEqual(1);
+    images.dispose();
+    [generator, discriminator, imageGenerator].forEach((n) => n.dispose());
+  });
+});
+
+describe('user models plug in with the same contract', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('wraps a Sequential generator and discriminator', () => {
+    const g = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+    const d = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });
+    const generator = new Generator(g, { latentDim: 3, outputShape: [2] });
+    const discriminator = new Discriminator(d, { inputShape: [2] });
+    const x = generator.sample({ count: 4, seed: 1 });
+    expect(x.shape).toEqual([4, 2]);
+    x.dispose();
+    expect(discriminator.trainableVariables.length).toBe(2);
+    generator.dispose();
+    discriminator.dispose();
+  });
+
+  it('refuses a model whose shapes do not match the spec', () => {
+    const g = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+    expect(() => new Generator(g, { latentDim: 4, outputShape: [2] })).toThrow(ShapeError);
+    expect(() => new Generator(g, { latentDim: 4, outputShape: [2] })).toThrow(/'z' input must have per-sample shape \[4\], received \[3\]/);
+    expect(() => new Generator(g, { latentDim: 3, outputShape: [5] })).toThrow(/output must have per-sample shape \[5\], received \[2\]/);
+    expect(() => new Generator(g, { latentDim: 3, outputShape: [2], numClasses: 10 })).toThrow(/must have 2 input\(s\)/);
+    const d = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] });
+    expect(() => new Discriminator(d, { inputShape: [2] })).toThrow(/one logit per sample/);
+    g.dispose();
+    d.dispose();
+  });
+
+  it('checks latents, labels and sample options', () => {
+    const generator = Generator.mlp({ outputShape: [2], latentDim: 4, numClasses: 3 });
+    expect(() => generator.sample({ count: 2 })).toThrow(/'labels' must be a class id in \[0, 2\]/);
+    expect(() => generator.sample({ count: 2, labels: 3 })).toThrow(/'labels' must be integer class ids in \[0, 2\], received 3 at index 0/);
+    expect(() => generator.sample({ count: 2, labels: [0] })).toThrow(/must hold 2 class ids/);
+    const z = tf.zeros([2, 5]);
+    expect(() => generator.generate(z)).toThrow(/'latents' must have shape \[batch, 4\], received \[2, 5\]/);
+    z.dispose();
+    generator.dispose();
+    const unconditional = Generator.mlp({ outputShape: [2] });
+    expect(() => unconditional.sample({ count: 2, labels: 1 })).toThrow(/unconditional/);
+    expect(() => unconditional.sample({ count: 0 })).toThrow(/'count' must be an integer >= 1, received 0/);
+    unconditional.dispose();
+  });
+});
