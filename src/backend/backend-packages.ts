@@ -42,21 +42,24 @@ async function importPackage(packageName: string): Promise<unknown> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
 }
 
-/** Whether `error` says that `packageName` itself is not installed (rather than broken). */
+/**
+ * Whether `error` says that `packageName` itself is not installed, rather than installed but broken
+ * (a missing native binding inside the package names a path, not the quoted package name).
+ */
 function isNotFound(error: unknown, packageName: string): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  const mentionsPackage = error.message.includes(packageName);
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return mentionsPackage;
-  return mentionsPackage && /cannot find|failed to (load|resolve)|not found/i.test(error.message);
+  const quoted = [`'${packageName}'`, `"${packageName}"`].some((name) => error.message.includes(name));
+  return quoted && /cannot find|could not resolve|failed to (load|resolve)|not found/i.test(error.message);
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).replace(/\.\s*$/, '');
 }
 
 /**
- * Makes sure that the backend `name` is registered with tfjs, importing its package when it is not.
+ * Imports the package of backend `name` unless the backend is registered with tfjs already. A package
+ * registers its backend only where the platform supports it (`webgpu` needs `navigator.gpu`), so the
+ * caller checks `tf.findBackendFactory(name)` afterwards.
  *
  * @returns the package that was imported, or `undefined` when none was needed (the backend ships in
  *   `@tensorflow/tfjs`, or was registered already).
@@ -73,13 +76,6 @@ export async function loadBackendPackage(name: BackendName): Promise<string | un
     } catch (error) {
       failures.push({ packageName, error, notFound: isNotFound(error, packageName) });
       continue;
-    }
-    if (tf.findBackendFactory(name) == null) {
-      throw new BackendError(
-        `Backend '${name}': the package ${packageName} loaded but registered no '${name}' backend with ` +
-          `this copy of @tensorflow/tfjs. Install versions of ${packageName} and @tensorflow/tfjs that share ` +
-          `one @tensorflow/tfjs-core (\`npm ls @tensorflow/tfjs-core\` shows the copies).`,
-      );
     }
     return packageName;
   }

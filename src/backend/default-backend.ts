@@ -9,14 +9,17 @@ import type { BackendName } from './backend-name.js';
 import { loadBackendPackage } from './backend-packages.js';
 import { useBackend } from './use-backend.js';
 
-/** Whether the backend's package can be loaded here (loading it registers the backend, nothing more). */
+/**
+ * Whether the backend's package loads here and registers the backend (loading registers it with tfjs,
+ * nothing more).
+ */
 async function canLoad(name: BackendName): Promise<boolean> {
   try {
     await loadBackendPackage(name);
-    return true;
   } catch {
     return false;
   }
+  return tf.findBackendFactory(name) != null;
 }
 
 /** Whether this page or worker can create a WebGL context. */

@@ -15,28 +15,29 @@ import { BackendError } from '../errors.js';
 import type { BackendName } from './backend-name.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { makeUnsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 
 /** The names of the kernels that tfjs-gan can replace. */
-export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput';
+export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'UnsortedSegmentSum';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
- * `Conv2DBackpropInput` about ten times slower than its `Conv2D`; cpu's filter gradient is about a hundred
- * times slower than the same gradient composed from its `Conv2D`, and its input gradient about 1.5 times
- * slower than one convolution per phase (cpu keeps its own kernel where the result has fewer than 8
- * channels, where it is faster).
+ * `Conv2DBackpropInput` about ten times slower than its `Conv2D`. cpu's filter gradient is 20 to 100
+ * times slower than the same gradient composed from its `Conv2D`; its input gradient, a dot-product
+ * loop, is faster than its own `Conv2D` (measured 190 vs 290 ms), so it stays. wasm also lacks
+ * `UnsortedSegmentSum`, the gradient of `gather` (embeddings): it is added from `OneHot` and `BatchMatMul`.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
-  wasm: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const),
-  cpu: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const),
+  wasm: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum'] as const),
+  cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
 
-type KernelFactory = (backendName: string, fallback: () => KernelFunc | undefined) => KernelFunc;
-
-const KERNEL_FACTORIES: Readonly<Record<PatchedKernelName, KernelFactory>> = {
+const KERNEL_FACTORIES: Readonly<
+  Record<PatchedKernelName, (backendName: string, fallback: () => KernelFunc | undefined) => KernelFunc>
+> = {
   Conv2DBackpropFilter: makeConv2DBackpropFilterKernel,
-  Conv2DBackpropInput: (backendName, fallback) =>
-    makeConv2DBackpropInputKernel(backendName, fallback, { shippedInsteadOfCombined: backendName === 'cpu' }),
+  Conv2DBackpropInput: makeConv2DBackpropInputKernel,
+  UnsortedSegmentSum: makeUnsortedSegmentSumKernel,
 };
 
 /** What one patch replaced and what it registered. */
@@ -69,7 +70,7 @@ function isPatched(kernelName: PatchedKernelName, backendName: string): boolean 
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-wasm';
- * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput']
+ * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum']
  * ```
  */
 export function applyKernelPatches(backendName: BackendName): readonly PatchedKernelName[] {

@@ -41,6 +41,17 @@ const INIT_HINTS: Readonly<Record<BackendName, string>> = {
 export async function useBackend(name: BackendName): Promise<BackendName> {
   assertBackendName(name, "useBackend: argument 'name'");
   const packageName = await loadBackendPackage(name);
+  const from = packageName != null ? ` (${packageName} is loaded)` : '';
+  if (tf.findBackendFactory(name) == null) {
+    const copies =
+      packageName != null
+        ? ` If this platform supports it, check that ${packageName} and @tensorflow/tfjs share one ` +
+          `@tensorflow/tfjs-core (\`npm ls @tensorflow/tfjs-core\`).`
+        : '';
+    throw new BackendError(
+      `useBackend('${name}'): tfjs has no '${name}' backend on this platform${from}.${INIT_HINTS[name]}${copies}`,
+    );
+  }
   let initialised: boolean;
   try {
     initialised = await tf.setBackend(name);
@@ -52,7 +63,6 @@ export async function useBackend(name: BackendName): Promise<BackendName> {
     );
   }
   if (!initialised) {
-    const from = packageName != null ? ` (from ${packageName})` : '';
     throw new BackendError(
       `useBackend('${name}'): the backend${from} failed to initialise; tfjs logged the cause as a warning ` +
         `above.${INIT_HINTS[name]} If its package is missing or broken: ${installHint(name)}.`,

@@ -21,19 +21,22 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
 
 const OPTIMIZER_EXTRA_SCALARS = ['accBeta1', 'accBeta2'] as const;
 
-interface WeightEntry {
+/** One tensor in the weights file. */
+export interface WeightEntry {
   readonly name: string;
   readonly shape: number[];
   readonly dtype: 'float32' | 'int32' | 'bool';
 }
 
-interface NetworkRecord {
+/** A network in the manifest: its spec, topology and weights. */
+export interface NetworkRecord {
   readonly spec: Record<string, unknown>;
   readonly topology: unknown;
   readonly weights: WeightEntry[];
 }
 
-interface OptimizerRecord {
+/** An optimizer in the manifest: its class, config, state tensors and extra scalars. */
+export interface OptimizerRecord {
   readonly className: string;
   readonly config: Record<string, unknown>;
   readonly weights: WeightEntry[];

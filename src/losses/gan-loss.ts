@@ -25,7 +25,7 @@ export interface GeneratorLossInputs {
 
 /** An adversarial loss: one scalar to minimise for each player. */
 export interface GanLoss {
-  /** The registry name (see {@link lossByName}), saved in checkpoints. */
+  /** The registry name (see `lossByName`), saved in checkpoints. */
   readonly name: string;
   /** Options the loss was made with, saved in checkpoints; plain JSON. */
   readonly config: Readonly<Record<string, number | string | boolean>>;

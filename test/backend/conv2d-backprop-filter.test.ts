@@ -33,7 +33,7 @@ describe.each(['cpu', 'wasm'] as const)('Conv2DBackpropFilter patched on %s', (b
     const { x, filter, dy, dyShape } = caseValues(c, 7);
     const xT = tf.tensor4d(x, c.inputShape);
     const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
-    const gradient = tf.grad((w: tf.Tensor4D) => tf.conv2d(xT, w, c.strides, c.pad as 'same'))(
+    const gradient = tf.grad((w: tf.Tensor) => tf.conv2d(xT, w as tf.Tensor4D, c.strides, c.pad as 'same'))(
       tf.tensor4d(filter, c.filterShape),
       dyT,
     );
@@ -56,5 +56,32 @@ describe('the naive reference', () => {
       expect(relativeError(out.dataSync(), backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
       tf.dispose([xT, dyT, out]);
     }
+  });
+});
+
+describe('NCHW, which the patched kernels leave to the shipped ones', () => {
+  const c = { inputShape: [2, 3, 7, 6], filterShape: [3, 3, 3, 4], strides: [2, 2], pad: 'same', dataFormat: 'NCHW' };
+  const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NCHW', filterShape: c.filterShape };
+
+  it('falls back to the shipped kernel on cpu', async () => {
+    await useBackend('cpu');
+    const x = tf.tensor4d(Array.from({ length: 2 * 3 * 7 * 6 }, (_, i) => Math.sin(i)), [2, 3, 7, 6]);
+    const dy = tf.tensor4d(Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => Math.cos(i)), [2, 4, 4, 3]);
+    const actual = runKernel('Conv2DBackpropFilter', { x, dy }, attrs);
+    const shipped = getShippedKernel('Conv2DBackpropFilter', 'cpu')!;
+    const info = shipped.kernelFunc({ inputs: { x, dy }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+    const expected = tf.engine().makeTensorFromTensorInfo(info);
+    expect(Array.from(actual)).toEqual(Array.from(expected.dataSync()));
+    tf.dispose([x, dy, expected]);
+  });
+
+  it('throws a BackendError naming dataFormat on wasm, which ships no filter gradient', async () => {
+    await useBackend('wasm');
+    const x = tf.zeros([2, 3, 7, 6]);
+    const dy = tf.zeros([2, 4, 4, 3]);
+    expect(() => runKernel('Conv2DBackpropFilter', { x, dy }, attrs)).toThrow(
+      /Conv2DBackpropFilter on backend 'wasm': attribute 'dataFormat' must be "NHWC"; received "NCHW"/,
+    );
+    tf.dispose([x, dy]);
   });
 });

@@ -181,29 +181,16 @@ export function conv2dBackpropInputViaConv2D(
   return calls.slice(interleaved, [0, 0, 0, 0], [batch, inHeight, inWidth, inChannels]);
 }
 
-/** Options of {@link makeConv2DBackpropInputKernel}. */
-export interface BackpropInputKernelOptions {
-  /**
-   * Run the fallback (shipped) kernel instead of the `'combined'` strategy, for backends whose own
-   * kernel beats it (cpu: the combined convolution's zero taps cost more than the shipped loop).
-   *
-   * @defaultValue false
-   */
-  shippedInsteadOfCombined?: boolean;
-}
-
 /**
  * Makes a `Conv2DBackpropInput` kernel function for `backendName` that runs on the backend's `Conv2D`.
  *
  * @param backendName - the backend whose kernels it calls (`'wasm'`, `'cpu'`).
  * @param fallback - the kernel to run for what it does not handle (NCHW, explicit padding wider than
  *   the kernel); `undefined` when there is none.
- * @param options - see {@link BackpropInputKernelOptions}.
  */
 export function makeConv2DBackpropInputKernel(
   backendName: string,
   fallback: () => KernelFunc | undefined,
-  options: BackpropInputKernelOptions = {},
 ): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs;
@@ -227,10 +214,6 @@ export function makeConv2DBackpropInputKernel(
         `attribute 'pad' must lie within the kernel (0 to kernel size - 1 before each axis); ` +
           `received ${describeValue(inputAttrs.pad)}`,
       );
-    }
-    if (plan.strategy === 'combined' && options.shippedInsteadOfCombined === true) {
-      const original = fallback();
-      if (original != null) return original({ inputs, backend, attrs });
     }
     return withKernelCalls(backend as KernelBackend, backendName, (calls) =>
       conv2dBackpropInputViaConv2D(calls, dy, filter, plan),

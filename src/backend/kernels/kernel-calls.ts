@@ -56,13 +56,10 @@ export class KernelCalls {
     return this.run('Reshape', { x }, { shape });
   }
 
-  /** `x` padded with zeros; returns `x` itself (untracked) when every padding is zero. */
-  pad(x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
-    if (paddings.every(([before, after]) => before === 0 && after === 0)) return x;
-    return this.run('PadV2', { x }, { paddings, constantValue: 0 });
-  }
-
-  /** A box of `x`; returns `x` itself (untracked) when the box is all of `x`. */
+  /**
+   * A box of `x`; returns `x` itself (untracked) when the box is all of `x`. On wasm a slice first
+   * copies all of `x`: avoid it on big tensors in hot paths.
+   */
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
     if (begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i])) return x;
     return this.run('Slice', { x }, { begin, size });

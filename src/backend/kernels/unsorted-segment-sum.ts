@@ -1,0 +1,53 @@
+/**
+ * `UnsortedSegmentSum` for backends that lack it (wasm): the gradient of `gather`, hence of every
+ * `tf.layers.embedding`, the label embeddings of conditional GANs included.
+ *
+ *     out[s, ...] = sum over i with segmentIds[i] = s of x[i, ...]
+ *
+ * is one matrix product: `oneHot(segmentIds, numSegments)ᵀ · x`, with x viewed as `[N, D]`. Both kernels,
+ * `OneHot` and `BatchMatMul`, are the backend's own.
+ *
+ * @packageDocumentation
+ */
+import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+
+import { BackendError, describeValue } from '../../errors.js';
+import { withKernelCalls } from './kernel-calls.js';
+
+/**
+ * Makes the `UnsortedSegmentSum` kernel of `backendName`; uses the shipped kernel when there is one.
+ */
+export function makeUnsortedSegmentSumKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const shipped = fallback();
+    if (shipped != null) return shipped(args);
+    const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
+    const { numSegments } = args.attrs as unknown as { numSegments: number };
+    if (x.dtype !== 'float32') {
+      throw new BackendError(
+        `UnsortedSegmentSum on '${backendName}': argument 'x' must have dtype "float32", received ${describeValue(x.dtype)}.`,
+      );
+    }
+    const ids = segmentIds.shape.reduce((a, b) => a * b, 1);
+    const rest = x.shape.slice(segmentIds.shape.length);
+    const width = rest.reduce((a, b) => a * b, 1);
+    return withKernelCalls(args.backend as KernelBackend, backendName, (calls) => {
+      const flatIds = calls.reshape(segmentIds, [ids]);
+      const intIds = flatIds.dtype === 'int32' ? flatIds : calls.run('Cast', { x: flatIds }, { dtype: 'int32' });
+      // wasm's OneHot writes int32 whatever dtype it is asked for: make it int32 and cast.
+      const oneHotInt = calls.run('OneHot', { indices: intIds }, {
+        dtype: 'int32',
+        depth: numSegments,
+        onValue: 1,
+        offValue: 0,
+      } as unknown as NamedAttrMap);
+      const oneHot = calls.run('Cast', { x: oneHotInt }, { dtype: 'float32' });
+      const product = calls.run(
+        'BatchMatMul',
+        { a: calls.reshape(oneHot, [1, ids, numSegments]), b: calls.reshape(x, [1, ids, width]) },
+        { transposeA: true, transposeB: false },
+      );
+      return calls.reshape(product, [numSegments, ...rest]);
+    });
+  };
+}

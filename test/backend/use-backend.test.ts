@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+
+import { BackendError, ConfigError } from '../../src/errors.js';
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  applyKernelPatches,
+  getShippedKernel,
+  patchedKernels,
+  revertKernelPatches,
+  useBackend,
+} from '../../src/backend/index.js';
+
+function isInstalled(packageName: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(packageName);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hasTfjsNode = isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
+
+describe('BACKEND_NAMES', () => {
+  it('lists the five backends and is frozen', () => {
+    expect(BACKEND_NAMES).toEqual(['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow']);
+    expect(Object.isFrozen(BACKEND_NAMES)).toBe(true);
+  });
+});
+
+describe('useBackend', () => {
+  it('throws a ConfigError that lists the valid names for an unknown name', async () => {
+    const attempt = useBackend('nope' as BackendName);
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
+    await expect(attempt).rejects.toThrow(
+      /argument 'name' must be one of 'cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow'; received "nope"/,
+    );
+  });
+
+  it('switches to cpu and patches its kernels', async () => {
+    await expect(useBackend('cpu')).resolves.toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(patchedKernels('cpu')).toEqual(['Conv2DBackpropFilter']);
+  });
+
+  it('loads wasm from its package, patches its kernels, and can be called again', async () => {
+    await expect(useBackend('wasm')).resolves.toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    const patched = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    await expect(useBackend('wasm')).resolves.toBe('wasm');
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(patched);
+    expect(patchedKernels('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum']);
+  });
+
+  it.skipIf(hasTfjsNode)('throws a BackendError naming @tensorflow/tfjs-node when it is not installed', async () => {
+    const attempt = useBackend('tensorflow');
+    await expect(attempt).rejects.toBeInstanceOf(BackendError);
+    await expect(attempt).rejects.toThrow(/npm install @tensorflow\/tfjs-node`/);
+  });
+
+  it.skipIf(!hasTfjsNode)('switches to the native tensorflow backend when tfjs-node is installed', async () => {
+    await expect(useBackend('tensorflow')).resolves.toBe('tensorflow');
+    expect(tf.getBackend()).toBe('tensorflow');
+    expect(patchedKernels('tensorflow')).toEqual([]);
+  });
+
+  it('throws a BackendError that says why webgl and webgpu are unavailable in Node', async () => {
+    await expect(useBackend('webgl')).rejects.toThrow(/no 'webgl' backend on this platform.*needs a browser/);
+    await expect(useBackend('webgpu')).rejects.toThrow(/no 'webgpu' backend on this platform.*navigator\.gpu/);
+  });
+});
+
+describe('applyKernelPatches', () => {
+  it('is idempotent and revertible', async () => {
+    await useBackend('wasm');
+    const shippedInput = getShippedKernel('Conv2DBackpropInput', 'wasm');
+    expect(shippedInput).toBeDefined();
+    expect(getShippedKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+    const patched = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    expect(patched).not.toBe(shippedInput);
+
+    expect(applyKernelPatches('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum']);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(patched);
+
+    expect(revertKernelPatches('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum']);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(shippedInput);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+    expect(patchedKernels('wasm')).toEqual([]);
+
+    applyKernelPatches('wasm');
+    expect(patchedKernels('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum']);
+    expect(getShippedKernel('Conv2DBackpropInput', 'wasm')).toBe(shippedInput);
+  });
+
+  it('does nothing for backends that need no patch', () => {
+    expect(applyKernelPatches('webgl')).toEqual([]);
+    expect(applyKernelPatches('tensorflow')).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * The packed package, installed into an empty project, works from ESM, CommonJS and TypeScript.
+ * Builds the package first when dist/ is missing (CI builds before testing).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = resolve(__dirname, '../..');
+const project = mkdtempSync(join(tmpdir(), 'tfjs-gan-consumer-'));
+const run = (cmd: string, args: string[], cwd = project): string =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+
+const USE = `
+const generator = Generator.mlp({ outputShape: [2], latentDim: 3, seed: 1 });
+const discriminator = Discriminator.mlp({ inputShape: [2], seed: 2 });
+const trainer = new Trainer({ generator, discriminator, loss: losses.hinge(), seed: 1 });
+const data = await datasets.toy2d('ring', { count: 64 });
+const history = await trainer.fit(data, { steps: 2, batchSize: 16 });
+const samples = generator.sample({ count: 3, seed: 1 });
+console.log(JSON.stringify({ shape: samples.shape, steps: history.logs.length, isError: new ConfigError('x') instanceof GanError }));
+`;
+
+describe('consumer project', () => {
+  beforeAll(() => {
+    if (!existsSync(join(repo, 'dist', 'index.js'))) run('npm', ['run', 'build'], repo);
+    run('npm', ['pack', '--pack-destination', project], repo);
+    const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`, '@tensorflow/tfjs@^4.22.0']);
+  }, 300_000);
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('works from ESM', () => {
+    writeFileSync(join(project, 'esm.mjs'), `import { Generator, Discriminator, Trainer, losses, datasets, ConfigError, GanError } from 'tfjs-gan';\n${USE}`);
+    expect(JSON.parse(run('node', ['esm.mjs']).trim().split('\n').at(-1)!)).toEqual({ shape: [3, 2], steps: 2, isError: true });
+  });
+
+  it('works from CommonJS', () => {
+    writeFileSync(
+      join(project, 'cjs.cjs'),
+      `const { Generator, Discriminator, Trainer, losses, datasets, ConfigError, GanError } = require('tfjs-gan');\n(async () => {${USE}})();`,
+    );
+    expect(JSON.parse(run('node', ['cjs.cjs']).trim().split('\n').at(-1)!)).toEqual({ shape: [3, 2], steps: 2, isError: true });
+  });
+
+  it('type-checks from TypeScript', () => {
+    writeFileSync(
+      join(project, 'main.ts'),
+      `import * as tf from '@tensorflow/tfjs';
+import { Generator, Discriminator, Trainer, losses, datasets, type StepLogs, type GanLoss } from 'tfjs-gan';
+const generator: Generator = Generator.dcgan({ imageShape: [28, 28, 1], numClasses: 10 });
+const discriminator = Discriminator.dcgan({ imageShape: [28, 28, 1], numClasses: 10 });
+const loss: GanLoss = losses.hinge();
+const trainer = new Trainer({ generator, discriminator, loss, generatorOptimizer: tf.train.adam(1e-4) });
+export async function go(): Promise<number> {
+  const history = await trainer.fit(await datasets.mnist({ count: 64 }), { steps: 1, batchSize: 8 });
+  const last: StepLogs | undefined = history.logs.at(-1);
+  return last?.dLoss ?? 0;
+}
+// @ts-expect-error latentDim must be a number
+Generator.mlp({ outputShape: [2], latentDim: 'big' });
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['main.ts'] }),
+    );
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+    expect(() => run(join(repo, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'])).not.toThrow();
+  });
+
+  it('installs the tfjs-gan command', () => {
+    expect(run(join(project, 'node_modules', '.bin', 'tfjs-gan'), ['--help'])).toMatch(/Usage: tfjs-gan <command>/);
+  });
+});
