@@ -40,6 +40,7 @@ export function progress(options: ProgressOptions = {}): Callback {
   let began = 0;
   let every = 1;
   let stepsPerSecond = 0;
+  let secondsPerStep = 0;
   let lastTime = 0;
   let lastLine = '';
   const line = (logs: StepLogs, context: TrainingContext): string => {
@@ -56,15 +57,18 @@ export function progress(options: ProgressOptions = {}): Callback {
       began = performance.now();
       lastTime = began;
       stepsPerSecond = 0;
+      secondsPerStep = 0;
       const total = context.endStep - context.startStep;
       every = options.every ?? Math.max(1, Math.round(total / 20));
     },
     onStepEnd(logs, context) {
       const now = performance.now();
-      const instant = 1000 / Math.max(1e-3, now - lastTime);
+      const seconds = Math.max(1e-6, (now - lastTime) / 1000);
       lastTime = now;
-      // An exponential moving average smooths the rate; the first steps (warm-up) count less.
-      stepsPerSecond = stepsPerSecond === 0 ? instant : 0.9 * stepsPerSecond + 0.1 * instant;
+      // An exponential moving average of the step time (not of the rate, which would overweight fast
+      // steps) smooths the estimate; the first steps (warm-up) fade out.
+      secondsPerStep = secondsPerStep === 0 ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
+      stepsPerSecond = 1 / secondsPerStep;
       const done = logs.step - context.startStep;
       lastLine = line(logs, context);
       if (tty) sink.write(`\r${lastLine}`);

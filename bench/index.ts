@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: training and sampling speed, memory and tensors per step of the library's presets on
+ * every backend this machine has, as ratios against baselines measured in the same run:
+ * - the Trainer against a hand-written tfjs loop of the same step (bench/hand-loop.ts);
+ * - tfjs-gan on wasm against PyTorch on the identical DCGAN-MNIST step (bench/pytorch_dcgan.py), when
+ *   /usr/bin/python3 can import torch, with the same number of threads.
+ *
+ *     npm run bench -- [--backends wasm,cpu] [--steps 20] [--presets reference,default,mlp] [--no-torch]
+ *
+ * Prints a table and writes bench/results/bench-<time>.json to compare versions.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { BACKEND_NAMES, type BackendName, useBackend } from '../src/backend/index.js';
+import { Dataset } from '../src/data/dataset.js';
+import { Trainer } from '../src/train/trainer.js';
+import { handStep } from './hand-loop.js';
+import { type BenchPreset, DCGAN_MNIST_DEFAULT, DCGAN_MNIST_REFERENCE, MLP_TOY } from './presets.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? undefined : args[i + 1];
+};
+const steps = Number(flag('steps') ?? 20);
+const presetsByKey: Record<string, BenchPreset> = { reference: DCGAN_MNIST_REFERENCE, default: DCGAN_MNIST_DEFAULT, mlp: MLP_TOY };
+const presets = (flag('presets') ?? 'reference,default,mlp').split(',').map((key) => {
+  const preset = presetsByKey[key];
+  if (!preset) throw new Error(`unknown preset ${key}; expected ${Object.keys(presetsByKey).join(', ')}`);
+  return preset;
+});
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function availableBackends(): Promise<BackendName[]> {
+  const wanted = (flag('backends')?.split(',') as BackendName[] | undefined) ?? ['tensorflow', 'wasm', 'cpu'];
+  const found: BackendName[] = [];
+  for (const name of wanted) {
+    if (!BACKEND_NAMES.includes(name)) throw new Error(`unknown backend ${name}`);
+    try {
+      await useBackend(name);
+      found.push(name);
+    } catch {
+      console.log(`(backend ${name} not available: skipped)`);
+    }
+  }
+  return found;
+}
+
+interface Row {
+  backend: string;
+  preset: string;
+  trainerSecondsPerStep: number;
+  handSecondsPerStep: number;
+  trainerOverhead: number;
+  gflops?: number;
+  samplesPerSecond: number;
+  tensorsPerStep: number;
+  peakRssMiB: number;
+  tfBytesMiB: number;
+}
+
+function fakeData(preset: BenchPreset, shape: readonly number[]): Dataset {
+  const count = Math.max(preset.batchSize * 4, 256);
+  const images = tf.tidy(() => tf.clipByValue(tf.randomNormal([count, ...shape], 0, 0.5, 'float32', 1), -1, 1));
+  const dataset = Dataset.fromTensors(images, undefined, { name: 'bench', checkRange: shape.length === 3 });
+  images.dispose();
+  return dataset;
+}
+
+async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> {
+  // cpu is orders of magnitude slower: fewer steps there.
+  const n = backend === 'cpu' && preset !== MLP_TOY ? Math.min(steps, 3) : steps;
+  let peakRss = 0;
+  const sampleRss = (): void => void (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+
+  const { generator, discriminator } = preset.build();
+  const data = fakeData(preset, generator.outputShape);
+  const trainer = new Trainer({ generator, discriminator, seed: 1 });
+  const trainerTimes: number[] = [];
+  for (let i = 0; i < n + 2; i++) {
+    const before = tf.memory().numTensors;
+    const logs = await trainer.trainStep(data, preset.batchSize);
+    if (i >= 2) trainerTimes.push(logs.seconds);
+    if (i === n + 1 && tf.memory().numTensors !== before) console.log(`warning: ${tf.memory().numTensors - before} tensors leaked per step`);
+    sampleRss();
+  }
+  const before = tf.memory().numTensors;
+  await trainer.trainStep(data, preset.batchSize);
+  const tensorsPerStep = tf.memory().numTensors - before;
+
+  // The hand-written loop, on fresh copies of the same networks.
+  const hand = preset.build();
+  const gOpt = tf.train.adam(2e-4, 0.5, 0.999);
+  const dOpt = tf.train.adam(2e-4, 0.5, 0.999);
+  const handTimes: number[] = [];
+  for (let i = 0; i < n + 2; i++) {
+    const batch = data.batch(i, preset.batchSize, 1);
+    const start = performance.now();
+    await handStep(hand.generator.model, hand.discriminator.model, gOpt, dOpt, batch.images, hand.generator.latentDim);
+    if (i >= 2) handTimes.push((performance.now() - start) / 1000);
+    tf.dispose([batch.images, batch.labels]);
+    sampleRss();
+  }
+
+  // Sampling throughput: 256 images per call.
+  const sampleTimes: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const start = performance.now();
+    const images = generator.sample({ count: 256, seed: i });
+    await images.data();
+    images.dispose();
+    if (i > 0) sampleTimes.push((performance.now() - start) / 1000);
+  }
+  const row: Row = {
+    backend,
+    preset: preset.name,
+    trainerSecondsPerStep: median(trainerTimes),
+    handSecondsPerStep: median(handTimes),
+    trainerOverhead: median(trainerTimes) / median(handTimes) - 1,
+    gflops: preset.flopsPerStep ? preset.flopsPerStep / median(trainerTimes) / 1e9 : undefined,
+    samplesPerSecond: 256 / median(sampleTimes),
+    tensorsPerStep,
+    peakRssMiB: peakRss / 2 ** 20,
+    tfBytesMiB: tf.memory().numBytes / 2 ** 20,
+  };
+  [generator, discriminator, hand.generator, hand.discriminator, trainer, data].forEach((x) => x.dispose());
+  gOpt.dispose();
+  dOpt.dispose();
+  return row;
+}
+
+function pytorch(threads: number): { secondsPerStep: number; torch: string } | undefined {
+  if (args.includes('--no-torch')) return undefined;
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    console.log('(PyTorch not importable by /usr/bin/python3: no PyTorch baseline; install Debian python3-torch by hand)');
+    return undefined;
+  }
+  const out = execFileSync('/usr/bin/python3', ['bench/pytorch_dcgan.py', '--threads', String(threads), '--steps', String(steps)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' },
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+const backends = await availableBackends();
+const rows: Row[] = [];
+for (const backend of backends) {
+  await useBackend(backend);
+  for (const preset of presets) {
+    const row = await measure(backend, preset);
+    rows.push(row);
+    console.log(
+      `${backend.padEnd(10)} ${row.preset.padEnd(38)} trainer ${row.trainerSecondsPerStep.toFixed(4)} s/step (${(1 / row.trainerSecondsPerStep).toFixed(2)} steps/s)` +
+        `  hand loop ${row.handSecondsPerStep.toFixed(4)} s/step  overhead ${(100 * row.trainerOverhead).toFixed(1)}%` +
+        `${row.gflops ? `  ${row.gflops.toFixed(1)} GFLOP/s` : ''}  sampling ${row.samplesPerSecond.toFixed(0)} img/s` +
+        `  tensors/step ${row.tensorsPerStep}  peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
+    );
+  }
+}
+
+// PyTorch on the reference step, with the threads wasm uses (1: tfjs runs wasm single-threaded in Node).
+const torchRow = presets.includes(DCGAN_MNIST_REFERENCE) ? pytorch(1) : undefined;
+const torchBest = presets.includes(DCGAN_MNIST_REFERENCE) && torchRow ? pytorch(2) : undefined;
+const wasmReference = rows.find((r) => r.backend === 'wasm' && r.preset === DCGAN_MNIST_REFERENCE.name);
+if (torchRow && wasmReference) {
+  console.log(
+    `PyTorch ${torchRow.torch} 1 thread: ${torchRow.secondsPerStep.toFixed(4)} s/step; tfjs-gan wasm / PyTorch speed ratio ${(torchRow.secondsPerStep / wasmReference.trainerSecondsPerStep).toFixed(3)}`,
+  );
+  if (torchBest) {
+    console.log(
+      `PyTorch 2 threads: ${torchBest.secondsPerStep.toFixed(4)} s/step; ratio to it ${(torchBest.secondsPerStep / wasmReference.trainerSecondsPerStep).toFixed(3)}`,
+    );
+  }
+}
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), steps, rows, pytorch: { oneThread: torchRow, twoThreads: torchBest } }, null, 2));
+console.log(`wrote ${file}`);
