@@ -33,15 +33,22 @@ export {
   type BackendName,
   applyKernelPatches,
   defaultBackend,
+  preflight,
+  type PreflightParts,
+  registerSecondOrderGradients,
   useBackend,
   useDefaultBackend,
 } from './backend/index.js';
 export * from './nets/index.js';
+export * from './layers/index.js';
 export * from './train/index.js';
 export type { Penalty, PenaltyInputs } from './losses/penalty.js';
 export type { GanLoss, GeneratorLossInputs, LossInputs } from './losses/gan-loss.js';
 export * as losses from './losses/index.js';
+export * as penalties from './losses/penalties/index.js';
+export * as augment from './augment/index.js';
 export * as callbacks from './train/callbacks/index.js';
 export * as datasets from './data/index.js';
 export { Dataset, type DatasetBatch } from './data/dataset.js';
 export * as io from './io/index.js';
+export * as metrics from './metrics/index.js';

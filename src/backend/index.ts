@@ -1,6 +1,7 @@
 /**
- * Backends: choosing and loading one, and the kernel patches that make convolution training fast on
- * `wasm` and `cpu`.
+ * Backends: choosing and loading one, the kernel patches that make convolution training fast on `wasm`
+ * and `cpu`, the gradients of gradients that penalties need, and the preflight that checks a training
+ * configuration against the active backend.
  *
  * @packageDocumentation
  */
@@ -16,3 +17,10 @@ export {
   patchedKernels,
   revertKernelPatches,
 } from './kernel-patches.js';
+export {
+  SECOND_ORDER_GRADIENT_KERNELS,
+  activeSecondOrderGradients,
+  registerSecondOrderGradients,
+  revertSecondOrderGradients,
+} from './gradients/index.js';
+export { type PreflightParts, clearPreflightCache, preflight } from './preflight.js';

@@ -13,12 +13,13 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 
 import { BackendError } from '../errors.js';
 import type { BackendName } from './backend-name.js';
+import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
 import { makeUnsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 
 /** The names of the kernels that tfjs-gan can replace. */
-export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'UnsortedSegmentSum';
+export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'UnsortedSegmentSum' | 'BatchMatMul';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -26,9 +27,11 @@ export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' |
  * times slower than the same gradient composed from its `Conv2D`; its input gradient, a dot-product
  * loop, is faster than its own `Conv2D` (measured 190 vs 290 ms), so it stays. wasm also lacks
  * `UnsortedSegmentSum`, the gradient of `gather` (embeddings): it is added from `OneHot` and `BatchMatMul`.
+ * wasm's `BatchMatMul` is ten times slower with transposed operands (every dense layer's gradient):
+ * they are transposed first.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
-  wasm: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum'] as const),
+  wasm: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul'] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
 
@@ -38,6 +41,7 @@ const KERNEL_FACTORIES: Readonly<
   Conv2DBackpropFilter: makeConv2DBackpropFilterKernel,
   Conv2DBackpropInput: makeConv2DBackpropInputKernel,
   UnsortedSegmentSum: makeUnsortedSegmentSumKernel,
+  BatchMatMul: makeBatchMatMulKernel,
 };
 
 /** What one patch replaced and what it registered. */
@@ -70,7 +74,7 @@ function isPatched(kernelName: PatchedKernelName, backendName: string): boolean 
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-wasm';
- * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum']
+ * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']
  * ```
  */
 export function applyKernelPatches(backendName: BackendName): readonly PatchedKernelName[] {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../errors.js';
 import { type BackendName, assertBackendName } from './backend-name.js';
 import { installHint, loadBackendPackage } from './backend-packages.js';
+import { registerSecondOrderGradients } from './gradients/index.js';
 import { applyKernelPatches } from './kernel-patches.js';
 
 export { BACKEND_NAMES, type BackendName } from './backend-name.js';
@@ -24,7 +25,8 @@ const INIT_HINTS: Readonly<Record<BackendName, string>> = {
 /**
  * Makes `name` the active tfjs backend: imports its package when needed, initialises it, waits until it
  * is ready, and registers tfjs-gan's faster convolution-gradient kernels for it (`wasm`, `cpu`; see
- * `applyKernelPatches`). Calling it again with the same name is cheap and harmless.
+ * `applyKernelPatches`) and the gradients of gradients that penalties need (global, see
+ * `registerSecondOrderGradients`). Calling it again with the same name is cheap and harmless.
  *
  * @param name - one of `'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow'` (Node, native TensorFlow).
  * @returns `name`, once the backend is active.
@@ -70,5 +72,6 @@ export async function useBackend(name: BackendName): Promise<BackendName> {
   }
   await tf.ready();
   applyKernelPatches(name);
+  registerSecondOrderGradients();
   return name;
 }

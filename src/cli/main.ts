@@ -1,4 +1,5 @@
 import { GanError } from '../errors.js';
+import { evalCommand } from './eval-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -7,6 +8,7 @@ const USAGE = `Usage: tfjs-gan <command> [flags]
 Commands:
   train     train a GAN (tfjs-gan train --help)
   sample    write a PNG grid from a saved run (tfjs-gan sample --help)
+  eval      score a saved run: FID, KID, precision/recall, ... (tfjs-gan eval --help)
 `;
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
@@ -16,6 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     if (command === 'train') await trainCommand(rest, write);
     else if (command === 'sample') await sampleCommand(rest, write);
+    else if (command === 'eval') await evalCommand(rest, write);
     else if (command === undefined || command === '--help' || command === 'help') write(USAGE);
     else {
       process.stderr.write(`tfjs-gan: unknown command '${command}'.\n\n${USAGE}`);

@@ -3,6 +3,8 @@ import { type BackendName, useBackend } from '../backend/index.js';
 import { defaultBackend } from '../backend/default-backend.js';
 import { ConfigError, describeValue } from '../errors.js';
 import { saveImageGrid } from '../io/image-grid.js';
+import type { Generator } from '../nets/generator.js';
+import type { SampleLabels } from '../nets/labels.js';
 import { Trainer } from '../train/trainer.js';
 import { type FlagSpec, helpText, parseFlags } from './args.js';
 
@@ -10,9 +12,10 @@ import { type FlagSpec, helpText, parseFlags } from './args.js';
 export const SAMPLE_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   run: { type: 'string', help: 'run directory (a checkpoint written by tfjs-gan train)', default: 'runs/latest' },
   out: { type: 'string', help: 'PNG file to write', default: 'samples.png' },
-  count: { type: 'number', help: 'number of images', default: 64 },
+  count: { type: 'number', help: 'number of images (with --labels: per class)', default: 64 },
   seed: { type: 'number', help: 'seed of the latents', default: 0 },
-  label: { type: 'number', help: 'class id for a conditional run (default: one column per class)' },
+  label: { type: 'string', help: 'one class for every image of a conditional run: an id (7) or a class name (sneaker)' },
+  labels: { type: 'string', help: "'all' (one row of --count images per class) or classes separated by commas (7,3 or sneaker,coat), a row each" },
   truncation: { type: 'number', help: 'redraw latent components beyond this many std' },
   columns: { type: 'number', help: 'columns of the grid' },
   backend: { type: 'string', help: 'cpu | wasm | webgl | webgpu | tensorflow (default: fastest available)' },
@@ -29,33 +32,61 @@ export async function sampleCommand(argv: readonly string[], write: (text: strin
   const flags = parseFlags(argv, SAMPLE_FLAGS, 'sample');
   await useBackend((flags.backend as BackendName | undefined) ?? (await defaultBackend()));
   const trainer = await Trainer.load(String(flags.run));
-  const { generator } = trainer;
+  // The moving average of the generator's weights when the run kept one: it samples better.
+  const generator = trainer.samplingGenerator;
   try {
     if (generator.outputShape.length !== 3) {
       throw new ConfigError(`tfjs-gan sample: the run in ${describeValue(flags.run)} generates ${describeValue(generator.outputShape)} samples, not images.`);
     }
     const count = Number(flags.count);
     const classes = generator.numClasses;
-    let labels: number | number[] | undefined;
-    if (flags.label !== undefined) labels = Number(flags.label);
-    else if (classes > 0) labels = Array.from({ length: count }, (_, i) => i % classes);
-    const images = generator.sample({
-      count,
-      seed: Number(flags.seed),
-      labels,
-      truncation: flags.truncation as number | undefined,
-    }) as tf.Tensor4D;
+    if (flags.label !== undefined && flags.labels !== undefined) {
+      throw new ConfigError(`tfjs-gan sample: give '--label' (one class) or '--labels' (a row per class), not both; received ${describeValue(flags.label)} and ${describeValue(flags.labels)}.`);
+    }
+    if (classes === 0 && (flags.label !== undefined || flags.labels !== undefined)) {
+      throw new ConfigError(`tfjs-gan sample: the run in ${describeValue(flags.run)} is unconditional (numClasses 0); expected no --label or --labels, received ${describeValue(flags.label ?? flags.labels)}.`);
+    }
+    let labels: SampleLabels | undefined;
+    let rows: number[] | undefined;
+    let columns = flags.columns as number | undefined;
+    if (flags.label !== undefined) {
+      labels = cliClass(String(flags.label), generator);
+    } else if (flags.labels !== undefined) {
+      // A row of `count` samples per class, the same latents in every row (as labels: 'all' does).
+      if (String(flags.labels) === 'all') labels = 'all';
+      else rows = String(flags.labels).split(',').map((label) => cliClass(label.trim(), generator));
+      columns ??= count;
+    } else if (classes > 0) {
+      labels = Array.from({ length: count }, (_, i) => i % classes);
+      columns ??= classes;
+    }
+    const options = { count, seed: Number(flags.seed), truncation: flags.truncation as number | undefined };
+    const images = (
+      rows === undefined
+        ? generator.sample({ ...options, labels })
+        : tf.tidy(() => tf.concat(rows.map((id) => generator.sample({ ...options, labels: id }))))
+    ) as tf.Tensor4D;
+    const total = images.shape[0];
     try {
-      await saveImageGrid(images, String(flags.out), {
-        columns: (flags.columns as number | undefined) ?? (classes > 0 && flags.label === undefined ? classes : undefined),
-      });
+      await saveImageGrid(images, String(flags.out), { columns });
     } finally {
       images.dispose();
     }
-    write(`wrote ${count} samples of step ${trainer.step} to ${flags.out}\n`);
+    write(`wrote ${total} samples of step ${trainer.step} to ${flags.out}\n`);
   } finally {
-    generator.dispose();
+    trainer.generator.dispose();
     trainer.discriminator.dispose();
     trainer.dispose();
   }
+}
+
+/**
+ * A class as the command line gives it: a class name of the run, else an integer id.
+ * @throws ConfigError for an unknown name or an id out of range, listing what is expected.
+ */
+function cliClass(text: string, generator: Generator): number {
+  const names = generator.classNames;
+  if (names?.includes(text)) return names.indexOf(text);
+  if (/^\d+$/.test(text)) return generator.classId(Number(text));
+  return generator.classId(text);
 }

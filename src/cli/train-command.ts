@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BackendName, useBackend } from '../backend/index.js';
 import { defaultBackend } from '../backend/default-backend.js';
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, DataError, describeValue } from '../errors.js';
 import { readCheckpointManifest } from '../io/checkpoint.js';
 import { LOSS_NAMES } from '../losses/loss-by-name.js';
 import { Discriminator } from '../nets/discriminator.js';
 import { Generator } from '../nets/generator.js';
+import {
+  DISCRIMINATOR_CONDITIONINGS,
+  type DiscriminatorConditioning,
+  GENERATOR_CONDITIONINGS,
+  type GeneratorConditioning,
+} from '../nets/conditioning.js';
 import { checkpoint } from '../train/callbacks/checkpoint.js';
 import { metricsLog } from '../train/callbacks/metrics-log.js';
 import { progress } from '../train/callbacks/progress.js';
@@ -24,6 +30,11 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'image-size': { type: 'number', help: 'folder: resize images to N x N' },
   arch: { type: 'string', help: 'network family: dcgan | mlp', default: 'dcgan' },
   conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },
+  conditioning: {
+    type: 'string',
+    help: 'with --conditional (implied): concat | cbn | projection | acgan, or generator+discriminator such as cbn+projection; a single kind sets the network that has it, the other uses concat',
+  },
+  'auxiliary-classifier-weight': { type: 'number', help: 'weight of the ACGAN classification loss (with --conditioning acgan)', default: 1 },
   'latent-dim': { type: 'number', help: 'size of the latent vector (default: the builder default)' },
   width: { type: 'number', help: 'dcgan: filters of the widest-resolution layer' },
   loss: { type: 'string', help: `adversarial loss: ${LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
@@ -71,7 +82,13 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     imageSize: settings.imageSize as number | undefined,
   });
   if (!flags.resume) {
-    trainer = buildTrainer(settings, data.sampleShape, settings.conditional ? data.numClasses : 0);
+    const conditional = Boolean(settings.conditional) || settings.conditioning !== undefined;
+    if (conditional && data.labels === undefined) {
+      throw new DataError(
+        `tfjs-gan train: --conditional needs a dataset with labels, but ${describeValue(data.name)} has none. Expected --dataset mnist or fashion-mnist, or idx with --labels-path.`,
+      );
+    }
+    trainer = buildTrainer(settings, data.sampleShape, conditional ? data.numClasses : 0, data.classNames);
     write(`training ${settings.arch} on ${data.name} (${data.size} samples, ${describeValue(data.sampleShape)}) on ${backend}\n`);
   }
   const image = data.sampleShape.length === 3;
@@ -104,18 +121,21 @@ export async function trainCommand(argv: readonly string[], write: (text: string
   tf.disposeVariables();
 }
 
-function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numClasses: number): Trainer {
+function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numClasses: number, classNames?: readonly string[]): Trainer {
   const seed = Number(flags.seed);
   const latentDim = flags.latentDim as number | undefined;
   const width = flags.width as number | undefined;
+  const conditioning = parseConditioning(flags.conditioning as string | undefined);
+  const g = numClasses > 0 ? { numClasses, conditioning: conditioning.generator, ...(classNames ? { classNames } : {}) } : { numClasses };
+  const d = numClasses > 0 ? { numClasses, conditioning: conditioning.discriminator } : { numClasses };
   let generator: Generator;
   let discriminator: Discriminator;
   if (flags.arch === 'dcgan') {
-    generator = Generator.dcgan({ imageShape: sampleShape, numClasses, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { width } : {}) });
-    discriminator = Discriminator.dcgan({ imageShape: sampleShape, numClasses, seed: seed + 1, ...(width ? { width } : {}) });
+    generator = Generator.dcgan({ imageShape: sampleShape, ...g, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { width } : {}) });
+    discriminator = Discriminator.dcgan({ imageShape: sampleShape, ...d, seed: seed + 1, ...(width ? { width } : {}) });
   } else if (flags.arch === 'mlp') {
-    generator = Generator.mlp({ outputShape: sampleShape, numClasses, seed, ...(latentDim ? { latentDim } : {}) });
-    discriminator = Discriminator.mlp({ inputShape: sampleShape, numClasses, seed: seed + 1 });
+    generator = Generator.mlp({ outputShape: sampleShape, ...g, seed, ...(latentDim ? { latentDim } : {}) });
+    discriminator = Discriminator.mlp({ inputShape: sampleShape, ...d, seed: seed + 1 });
   } else {
     throw new ConfigError(`tfjs-gan train: '--arch' must be 'dcgan' or 'mlp', received ${describeValue(flags.arch)}.`);
   }
@@ -126,6 +146,27 @@ function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numCla
     generatorLearningRate: Number(flags.generatorLearningRate),
     discriminatorLearningRate: Number(flags.discriminatorLearningRate),
     discriminatorSteps: Number(flags.discriminatorSteps),
+    auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? 1),
     seed,
   });
+}
+
+/**
+ * `--conditioning`: one kind sets the network that has it (cbn: the generator; projection, acgan: the
+ * discriminator; concat: both), the other network uses concat; `g+d` sets both, e.g. `cbn+projection`.
+ * @throws ConfigError for an unknown kind, naming the valid ones.
+ */
+export function parseConditioning(value: string | undefined): { generator: GeneratorConditioning; discriminator: DiscriminatorConditioning } {
+  if (value === undefined) return { generator: 'concat', discriminator: 'concat' };
+  const isG = (v: string): v is GeneratorConditioning => (GENERATOR_CONDITIONINGS as readonly string[]).includes(v);
+  const isD = (v: string): v is DiscriminatorConditioning => (DISCRIMINATOR_CONDITIONINGS as readonly string[]).includes(v);
+  const parts = value.split('+').map((part) => part.trim());
+  if (parts.length === 2 && isG(parts[0]) && isD(parts[1])) return { generator: parts[0], discriminator: parts[1] };
+  if (parts.length === 1) {
+    const [kind] = parts;
+    if (isG(kind) || isD(kind)) return { generator: isG(kind) ? kind : 'concat', discriminator: isD(kind) ? kind : 'concat' };
+  }
+  throw new ConfigError(
+    `tfjs-gan train: '--conditioning' must be one of ${describeValue([...new Set([...GENERATOR_CONDITIONINGS, ...DISCRIMINATOR_CONDITIONINGS])])} or generator+discriminator (generator: ${GENERATOR_CONDITIONINGS.join(' | ')}; discriminator: ${DISCRIMINATOR_CONDITIONINGS.join(' | ')}), received ${describeValue(value)}.`,
+  );
 }

@@ -3,6 +3,7 @@ import { CheckpointError, describeValue } from '../errors.js';
 import type { GanLoss } from '../losses/gan-loss.js';
 import { lossByName } from '../losses/loss-by-name.js';
 import type { Penalty } from '../losses/penalty.js';
+import { penaltyByName } from '../losses/penalties/penalty-by-name.js';
 import { Discriminator } from '../nets/discriminator.js';
 import { Generator } from '../nets/generator.js';
 import { Trainer } from '../train/trainer.js';
@@ -51,6 +52,8 @@ export interface CheckpointManifest {
   readonly step: number;
   readonly seed: number;
   readonly discriminatorSteps: number;
+  /** The weight of the auxiliary classifier's loss (ACGAN); absent in checkpoints older than it (then 1). */
+  readonly auxiliaryClassifierWeight?: number;
   readonly loss: { readonly name: string; readonly config: Record<string, unknown> };
   readonly penalties: { readonly name: string; readonly config: Record<string, unknown> }[];
   readonly generator: NetworkRecord;
@@ -61,6 +64,10 @@ export interface CheckpointManifest {
   readonly weightsChecksum: string;
   /** Free-form JSON the caller stored with the checkpoint (the CLI keeps its settings here). */
   readonly metadata: Record<string, unknown>;
+  /** The generator's moving average (`TrainerConfig.ema`): its config and weights; absent without EMA. */
+  readonly ema?: { readonly decay: number; readonly startStep: number; readonly weights: WeightEntry[] };
+  /** The DiffAugment policy (`TrainerConfig.augment`); absent when empty. */
+  readonly augment?: string[];
 }
 
 /** Options of {@link saveTrainer}. */
@@ -71,9 +78,12 @@ export interface SaveOptions {
 
 /** Parts to use instead of the saved ones when loading (needed for custom losses and penalties). */
 export interface LoadOverrides {
-  /** The loss to use; by default the saved loss name is looked up among the shipped losses. */
+  /** The loss to use; by default the saved loss name and config are looked up among the shipped losses. */
   readonly loss?: GanLoss;
-  /** The penalties to use; required when the checkpoint was saved with penalties. */
+  /**
+   * The penalties to use; by default the saved names and configs are looked up among the shipped
+   * penalties (`penalties.penaltyByName`). Required when the checkpoint holds a custom penalty.
+   */
   readonly penalties?: readonly Penalty[];
 }
 
@@ -90,19 +100,16 @@ export interface LoadOverrides {
 export async function saveTrainer(trainer: Trainer, url: string, options: SaveOptions = {}): Promise<void> {
   const store = await openCheckpointStore(url);
   const tensors: NamedTensor[] = [];
-  const generator = networkRecord('generator', trainer.generator.model, tensors, {
-    latentDim: trainer.generator.latentDim,
-    outputShape: [...trainer.generator.outputShape],
-    numClasses: trainer.generator.numClasses,
-  });
-  const discriminator = networkRecord('discriminator', trainer.discriminator.model, tensors, {
-    inputShape: [...trainer.discriminator.inputShape],
-    numClasses: trainer.discriminator.numClasses,
-  });
+  // The specs carry the class names and the auxiliary-classifier flag; older checkpoints lack them
+  // and load with the defaults (no names, no auxiliary classifier).
+  const generator = networkRecord('generator', trainer.generator.model, tensors, { ...trainer.generator.spec });
+  const discriminator = networkRecord('discriminator', trainer.discriminator.model, tensors, { ...trainer.discriminator.spec });
   const optimizers = {
     generator: await optimizerRecord('generatorOptimizer', trainer.generatorOptimizer, tensors),
     discriminator: await optimizerRecord('discriminatorOptimizer', trainer.discriminatorOptimizer, tensors),
   };
+  // After the optimizers: the weights file holds the tensors in the order that loadTrainer decodes them.
+  const ema = trainer.ema && { ...trainer.ema.config, weights: networkRecord('ema', trainer.ema.generator.model, tensors, {}).weights };
   const { data } = await tf.io.encodeWeights(tensors);
   const bytes = new Uint8Array(data);
   const previous = await readManifestOrNull(store.location, await store.read(MANIFEST_NAME));
@@ -114,6 +121,7 @@ export async function saveTrainer(trainer: Trainer, url: string, options: SaveOp
     step: trainer.step,
     seed: trainer.seed,
     discriminatorSteps: trainer.discriminatorSteps,
+    auxiliaryClassifierWeight: trainer.auxiliaryClassifierWeight,
     loss: { name: trainer.loss.name, config: { ...trainer.loss.config } },
     penalties: trainer.penalties.map((p) => ({ name: p.name, config: { ...p.config } })),
     generator,
@@ -123,6 +131,8 @@ export async function saveTrainer(trainer: Trainer, url: string, options: SaveOp
     weightsBytes: bytes.byteLength,
     weightsChecksum: fnv1a(bytes),
     metadata: options.metadata ?? {},
+    ...(ema ? { ema } : {}),
+    ...(trainer.augment.length > 0 ? { augment: [...trainer.augment] } : {}),
   };
   const obsolete = previous && previous.weightsFile !== weightsFile ? [previous.weightsFile] : [];
   await store.commit({ [weightsFile]: bytes }, MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(manifest, null, 1)), obsolete);
@@ -160,12 +170,8 @@ export async function loadTrainer(url: string, overrides: LoadOverrides = {}): P
       `checkpoint: ${where} is corrupt: '${manifest.weightsFile}' has ${bytes.byteLength} bytes and checksum ${fnv1a(bytes)}, expected ${manifest.weightsBytes} bytes and checksum ${manifest.weightsChecksum}.`,
     );
   }
-  if (manifest.penalties.length > 0 && overrides.penalties === undefined) {
-    throw new CheckpointError(
-      `checkpoint: ${where} was saved with penalties ${describeValue(manifest.penalties.map((p) => p.name))}; pass them as 'penalties' to Trainer.load.`,
-    );
-  }
-  const allSpecs = [manifest.generator, manifest.discriminator, manifest.optimizers.generator, manifest.optimizers.discriminator]
+  const penalties = overrides.penalties ?? restorePenalties(manifest.penalties, where);
+  const allSpecs = [manifest.generator, manifest.discriminator, manifest.optimizers.generator, manifest.optimizers.discriminator, ...(manifest.ema ? [manifest.ema] : [])]
     .flatMap((record) => record.weights)
     .map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype }));
   let tensors: tf.NamedTensorMap;
@@ -185,13 +191,17 @@ export async function loadTrainer(url: string, overrides: LoadOverrides = {}): P
     const trainer = new Trainer({
       generator,
       discriminator,
-      loss: overrides.loss ?? lossByName(manifest.loss.name),
-      penalties: overrides.penalties,
+      loss: overrides.loss ?? lossByName(manifest.loss.name, manifest.loss.config),
+      penalties,
       generatorOptimizer: await restoreOptimizer(manifest.optimizers.generator, tensors, where),
       discriminatorOptimizer: await restoreOptimizer(manifest.optimizers.discriminator, tensors, where),
       discriminatorSteps: manifest.discriminatorSteps,
       seed: manifest.seed,
+      auxiliaryClassifierWeight: manifest.auxiliaryClassifierWeight,
+      ema: manifest.ema && { decay: manifest.ema.decay, startStep: manifest.ema.startStep },
+      augment: manifest.augment as never,
     });
+    if (manifest.ema && trainer.ema) restoreEma(trainer.ema.generator.model, manifest.ema.weights, tensors, where);
     trainer.restoreStep(manifest.step);
     return trainer;
   } catch (error) {
@@ -245,6 +255,26 @@ async function restoreModel(record: NetworkRecord, tensors: tf.NamedTensorMap, w
   }
   model.setWeights(record.weights.map((w) => tensors[w.name]));
   return model;
+}
+
+function restorePenalties(saved: CheckpointManifest['penalties'], where: string): Penalty[] {
+  return saved.map(({ name, config }) => {
+    try {
+      return penaltyByName(name, config);
+    } catch (error) {
+      throw new CheckpointError(
+        `checkpoint: ${where} was saved with the penalty ${describeValue(name)}, which cannot be restored by name (${(error as Error).message}); pass the penalties as 'penalties' to Trainer.load.`,
+        { cause: error },
+      );
+    }
+  });
+}
+
+function restoreEma(model: tf.LayersModel, weights: WeightEntry[], tensors: tf.NamedTensorMap, where: string): void {
+  if (model.weights.length !== weights.length) {
+    throw new CheckpointError(`checkpoint: ${where}: the EMA generator has ${model.weights.length} weights but the checkpoint holds ${weights.length}.`);
+  }
+  model.setWeights(weights.map((w) => tensors[w.name]));
 }
 
 async function restoreOptimizer(record: OptimizerRecord, tensors: tf.NamedTensorMap, where: string): Promise<tf.Optimizer> {

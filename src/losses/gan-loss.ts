@@ -35,4 +35,10 @@ export interface GanLoss {
   discriminator(inputs: LossInputs): tf.Scalar;
   /** The generator's loss, a scalar. */
   generator(inputs: GeneratorLossInputs): tf.Scalar;
+  /**
+   * Optional hook: the Trainer calls it after every discriminator update, outside any gradient tape,
+   * with the discriminator's trainable variables (WGAN's weight clipping assigns clipped values here).
+   * It must not keep or leak tensors.
+   */
+  afterDiscriminatorUpdate?(variables: readonly tf.Variable[]): void;
 }

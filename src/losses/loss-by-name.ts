@@ -4,6 +4,7 @@ import { hinge } from './hinge.js';
 import { leastSquares } from './least-squares.js';
 import { minimax } from './minimax.js';
 import { nonSaturating } from './non-saturating.js';
+import { relativistic } from './relativistic.js';
 import { wasserstein } from './wasserstein.js';
 
 /** Every shipped loss by its registry name. */
@@ -13,6 +14,7 @@ export const LOSSES = Object.freeze({
   'least-squares': leastSquares,
   hinge,
   wasserstein,
+  relativistic,
 } as const);
 
 /** The name of a shipped loss. */
@@ -22,13 +24,20 @@ export type LossName = keyof typeof LOSSES;
 export const LOSS_NAMES = Object.freeze(Object.keys(LOSSES) as LossName[]);
 
 /**
- * Makes a shipped loss from its name (as saved in checkpoints and used by the CLI).
- * @throws ConfigError for an unknown name, listing the known ones.
+ * Makes a shipped loss from its name and config (as saved in checkpoints and used by the CLI): the
+ * inverse of reading `loss.name` and `loss.config`.
+ * @param name - one of {@link LOSS_NAMES}.
+ * @param config - the loss's options, e.g. `{ clip: 0.01 }` for `'wasserstein'`; ignored by losses without options.
+ * @throws ConfigError for an unknown name, listing the known ones, or bad options.
+ * @example
+ * ```ts
+ * lossByName('relativistic', { form: 'hinge' }).config; // { form: 'hinge' }
+ * ```
  */
-export function lossByName(name: string): GanLoss {
-  const factory = (LOSSES as Record<string, (() => GanLoss) | undefined>)[name];
+export function lossByName(name: string, config: Readonly<Record<string, unknown>> = {}): GanLoss {
+  const factory = (LOSSES as Record<string, ((options?: object) => GanLoss) | undefined>)[name];
   if (factory === undefined || !Object.prototype.hasOwnProperty.call(LOSSES, name)) {
     throw new ConfigError(`loss: unknown loss name ${describeValue(name)}. Expected one of ${describeValue(LOSS_NAMES)}.`);
   }
-  return factory();
+  return factory({ ...config });
 }

@@ -10,13 +10,38 @@ import {
 } from './model-contract.js';
 import { type DcganDiscriminatorOptions, buildDcganDiscriminator } from './dcgan/dcgan-discriminator.js';
 import { type MlpDiscriminatorOptions, buildMlpDiscriminator } from './mlp/mlp-discriminator.js';
+import { checkPacking, packSamples, packedShape } from './packing.js';
 
 /** What a discriminator model is: the shape of its input and its classes. */
 export interface DiscriminatorSpec {
   /** Per-sample input shape: [height, width, channels] for images, [2] for 2-D points. */
   readonly inputShape: readonly number[];
-  /** Number of classes of a conditional discriminator; 0 (the default) for an unconditional one. */
+  /**
+   * Number of classes of a conditional discriminator (one that takes labels, or one with an auxiliary
+   * classifier); 0 (the default) for an unconditional one.
+   */
   readonly numClasses?: number;
+  /**
+   * Whether the model has a second output, class logits `[batch, numClasses]` (an ACGAN discriminator,
+   * Odena et al. 2017, arXiv:1610.09585). Such a model may take the label as input or not (the ACGAN
+   * one does not). @defaultValue false
+   */
+  readonly auxiliaryClassifier?: boolean;
+  /**
+   * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the model judges this many samples at once,
+   * concatenated along the last axis, so its input has per-sample shape `inputShape` with the last
+   * dimension multiplied by `packing`; `logits` then returns one logit per group of `packing` samples.
+   * Unconditional discriminators only. @defaultValue 1 (no packing)
+   */
+  readonly packing?: number;
+}
+
+/** Everything a discriminator computes for a batch. */
+export interface DiscriminatorOutputs {
+  /** Adversarial logits `[batch]`; higher means "more real". */
+  readonly logits: tf.Tensor1D;
+  /** Class logits `[batch, numClasses]` of an auxiliary classifier; absent without one. */
+  readonly classLogits?: tf.Tensor2D;
 }
 
 /**
@@ -24,7 +49,9 @@ export interface DiscriminatorSpec {
  * logits. Higher logits mean "more real". Outputs are never probabilities.
  *
  * Any model with the same contract plugs in: input of shape [batch, ...inputShape] and, when conditional,
- * `label` of shape [batch, 1] (int32 class ids); one output of shape [batch, 1] or [batch].
+ * `label` of shape [batch, 1] (int32 class ids); one output of shape [batch, 1] or [batch]. With
+ * `auxiliaryClassifier: true` (ACGAN), a second output of class logits [batch, numClasses], and the
+ * label input is optional.
  */
 export class Discriminator {
   /** The wrapped model. */
@@ -33,6 +60,11 @@ export class Discriminator {
   readonly inputShape: readonly number[];
   /** Number of classes, 0 when unconditional. */
   readonly numClasses: number;
+  /** Whether the model has a second output of class logits (ACGAN). */
+  readonly auxiliaryClassifier: boolean;
+  /** Samples judged together (PacGAN); 1 when not packing. */
+  readonly packing: number;
+  private readonly takesLabels: boolean;
 
   /**
    * Wraps a user's model.
@@ -45,12 +77,33 @@ export class Discriminator {
     }
     this.inputShape = Object.freeze(checkShape(spec.inputShape, 'inputShape', owner));
     this.numClasses = checkNumClasses(spec.numClasses, owner);
-    checkModelInputs(model, this.inputShape, this.numClasses > 0, owner, 'image');
+    const auxiliary = spec.auxiliaryClassifier ?? false;
+    if (typeof auxiliary !== 'boolean' || (auxiliary && this.numClasses === 0)) {
+      throw new ConfigError(
+        `${owner}: 'auxiliaryClassifier' must be a boolean, and true only with 'numClasses' >= 2; received ${describeValue(spec.auxiliaryClassifier)} with numClasses ${this.numClasses}.`,
+      );
+    }
+    this.auxiliaryClassifier = auxiliary;
+    this.packing = checkPacking(spec.packing, owner);
+    if (this.packing > 1 && this.numClasses > 0) {
+      throw new ConfigError(`${owner}: 'packing' (PacGAN) works with unconditional discriminators only, received packing ${this.packing} with numClasses ${this.numClasses}.`);
+    }
+    // An ACGAN discriminator predicts the class; it may also take it as input (two inputs).
+    this.takesLabels = auxiliary ? model.inputs?.length === 2 : this.numClasses > 0;
+    checkModelInputs(model, packedShape(this.inputShape, this.packing), this.takesLabels, owner, 'image', auxiliary ? 2 : 1);
     const out = model.outputs[0].shape.slice(1);
     if (!(out.length === 0 || (out.length === 1 && out[0] === 1))) {
       throw new ConfigError(
         `${owner}: the model's output must be one logit per sample (per-sample shape [1] or []), received ${describeValue(out)}.`,
       );
+    }
+    if (auxiliary) {
+      const classOut = model.outputs[1].shape.slice(1);
+      if (classOut.length !== 1 || classOut[0] !== this.numClasses) {
+        throw new ConfigError(
+          `${owner}: the model's second output must be class logits of per-sample shape [${this.numClasses}] (numClasses), received ${describeValue(classOut)}.`,
+        );
+      }
     }
     this.model = model;
   }
@@ -72,9 +125,18 @@ export class Discriminator {
     return this.inputShape;
   }
 
-  /** Whether the discriminator takes class labels. */
+  /**
+   * Whether the discriminator takes class labels as input. False for an unconditional one and for an
+   * ACGAN discriminator built by the builders, which predicts the class instead.
+   */
   get conditional(): boolean {
-    return this.numClasses > 0;
+    return this.takesLabels;
+  }
+
+  /** What {@link Discriminator} needs to rebuild this one around the same model (saved in checkpoints). */
+  get spec(): DiscriminatorSpec {
+    const spec = { inputShape: [...this.inputShape], numClasses: this.numClasses, auxiliaryClassifier: this.auxiliaryClassifier };
+    return this.packing === 1 ? spec : { ...spec, packing: this.packing };
   }
 
   /** The trainable variables, for the discriminator's optimizer. */
@@ -87,12 +149,28 @@ export class Discriminator {
    * @param samples - [batch, ...inputShape]; images in [-1, 1].
    * @param labels - [batch] int32 class ids; required when conditional, forbidden otherwise.
    * @param training - run layers such as batch norm in training mode.
-   * @returns logits of shape [batch]; higher means "more real".
+   * @returns logits of shape [batch] (of shape [batch / packing] when packing); higher means "more real".
+   * @throws ShapeError when packing and the batch size is not a multiple of `packing`.
    */
   logits(samples: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor1D {
-    const owner = 'Discriminator.logits';
+    return this.run(samples, labels, training, 'Discriminator.logits').logits;
+  }
+
+  /**
+   * Scores samples and, with an auxiliary classifier, classifies them. Call it inside `tf.tidy`.
+   * @param samples - [batch, ...inputShape]; images in [-1, 1].
+   * @param labels - [batch] int32 class ids; required when the discriminator takes labels, forbidden otherwise.
+   * @param training - run layers such as batch norm in training mode.
+   * @returns `logits` [batch] (higher means "more real") and, with an auxiliary classifier, `classLogits`
+   *   [batch, numClasses].
+   */
+  outputs(samples: tf.Tensor, labels?: tf.Tensor1D, training = false): DiscriminatorOutputs {
+    return this.run(samples, labels, training, 'Discriminator.outputs');
+  }
+
+  private run(samples: tf.Tensor, labels: tf.Tensor1D | undefined, training: boolean, owner: string): DiscriminatorOutputs {
     checkBatchShape(samples, this.inputShape, 'samples', owner);
-    let inputs: tf.Tensor | tf.Tensor[] = samples;
+    let inputs: tf.Tensor | tf.Tensor[] = packSamples(samples, this.packing, owner);
     if (this.conditional) {
       if (labels === undefined) {
         throw new ConfigError(`${owner}: 'labels' are required: the discriminator is conditional (numClasses ${this.numClasses}).`);
@@ -102,10 +180,18 @@ export class Discriminator {
       }
       inputs = [samples, labelsForModel(this.model, labels)];
     } else if (labels !== undefined) {
-      throw new ConfigError(`${owner}: 'labels' were given, but the discriminator is unconditional (numClasses 0).`);
+      throw new ConfigError(
+        this.auxiliaryClassifier
+          ? `${owner}: 'labels' were given, but this ACGAN discriminator takes no label input (it predicts the class).`
+          : `${owner}: 'labels' were given, but the discriminator is unconditional (numClasses 0).`,
+      );
     }
-    const output = this.model.apply(inputs, { training }) as tf.Tensor;
-    return tf.reshape(output, [-1]) as tf.Tensor1D;
+    if (!this.auxiliaryClassifier) {
+      const output = this.model.apply(inputs, { training }) as tf.Tensor;
+      return { logits: tf.reshape(output, [-1]) as tf.Tensor1D };
+    }
+    const [output, classLogits] = this.model.apply(inputs, { training }) as tf.Tensor[];
+    return { logits: tf.reshape(output, [-1]) as tf.Tensor1D, classLogits: classLogits as tf.Tensor2D };
   }
 
   /** Frees the model's weights. */

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { randomSeed } from '../util/random.js';
-import { type LabelsInput, toLabelTensor } from './labels.js';
+import { buildClassWeightsModel } from './class-weights-model.js';
+import { checkClassNames } from './conditioning.js';
+import { type InterpolationMethod, interpolateLatents, interpolationSteps } from './interpolation.js';
+import { type ClassLabel, type LabelsInput, type SampleLabels, classId, toLabelTensor } from './labels.js';
 import { sampleLatents } from './latents.js';
 import {
   checkBatchShape,
@@ -22,17 +25,60 @@ export interface GeneratorSpec {
   readonly outputShape: readonly number[];
   /** Number of classes of a conditional generator; 0 (the default) for an unconditional one. */
   readonly numClasses?: number;
+  /**
+   * A name per class id (e.g. `['t-shirt', 'trouser', ...]`), so that samples can be asked for by name;
+   * `numClasses` distinct strings. Saved in checkpoints. @defaultValue none (classes by id only)
+   */
+  readonly classNames?: readonly string[];
 }
 
 /** Options of {@link Generator.sample}. */
 export interface SampleOptions {
-  /** Number of samples, >= 1. */
+  /** Number of samples, >= 1; with `labels: 'all'`, the number of samples per class. */
   readonly count: number;
   /** Seed of the latent draw; the same seed gives the same latents on every backend. */
   readonly seed?: number;
-  /** Class ids of a conditional generator: one id for all samples, or one per sample. */
-  readonly labels?: LabelsInput;
+  /**
+   * The classes of a conditional generator: one class (id or name) for all samples, one per sample, or
+   * `'all'`: `count` samples of every class, ordered class by class (class 0 first), the same `count`
+   * latents in every class, so a grid with `columns: count` shows one row per class and one latent per
+   * column. Required when conditional, forbidden otherwise.
+   */
+  readonly labels?: SampleLabels;
   /** Truncation threshold: latent components beyond it (in std) are redrawn. */
+  readonly truncation?: number;
+}
+
+/** A point of a latent walk: a seed (the latent that `sample({ count: 1, seed })` draws) or a latent vector. */
+export type LatentPoint = number | ArrayLike<number> | tf.Tensor;
+
+/** Options of {@link Generator.interpolate}. */
+export interface InterpolateOptions {
+  /** The start: a seed or a latent vector of `latentDim` numbers. */
+  readonly from: LatentPoint;
+  /** The end: a seed or a latent vector of `latentDim` numbers. */
+  readonly to: LatentPoint;
+  /** Number of samples along the path, both endpoints included; >= 2. */
+  readonly steps: number;
+  /** `'slerp'` (great circle, keeps the norm) or `'lerp'` (straight line). @defaultValue 'slerp' */
+  readonly method?: InterpolationMethod;
+  /** The class of a conditional generator: one class (id or name) for every step, or one per step. */
+  readonly labels?: LabelsInput;
+  /** Truncation threshold applied when `from` or `to` is a seed (as in {@link Generator.sample}). */
+  readonly truncation?: number;
+}
+
+/** Options of {@link Generator.interpolateClasses}. */
+export interface InterpolateClassesOptions {
+  /** The start class (id or name). */
+  readonly from: ClassLabel;
+  /** The end class (id or name). */
+  readonly to: ClassLabel;
+  /** Number of samples, both endpoints included; >= 2. */
+  readonly steps: number;
+  /** Seed of the one latent shared by every step. @defaultValue a random seed */
+  readonly seed?: number;
+  /** Truncation threshold of that latent. */
   readonly truncation?: number;
 }
 
@@ -58,6 +104,8 @@ export class Generator {
   readonly outputShape: readonly number[];
   /** Number of classes, 0 when unconditional. */
   readonly numClasses: number;
+  private names?: readonly string[];
+  private classWeightsModel?: tf.LayersModel;
 
   /**
    * Wraps a user's model.
@@ -74,6 +122,7 @@ export class Generator {
     this.latentDim = spec.latentDim;
     this.outputShape = Object.freeze(checkShape(spec.outputShape, 'outputShape', owner));
     this.numClasses = checkNumClasses(spec.numClasses, owner);
+    this.names = checkClassNames(spec.classNames, this.numClasses, owner);
     checkModelInputs(model, [this.latentDim], this.conditional, owner, 'z');
     const out = model.outputs[0].shape.slice(1);
     if (out.length !== this.outputShape.length || out.some((d, i) => d !== this.outputShape[i])) {
@@ -106,9 +155,48 @@ export class Generator {
     return this.numClasses > 0;
   }
 
+  /** The names of the classes by id, when known (from the builder's `classNames`, or the training data). */
+  get classNames(): readonly string[] | undefined {
+    return this.names;
+  }
+
   /** The trainable variables, for the generator's optimizer. */
   get trainableVariables(): tf.Variable[] {
     return trainableVariables(this.model);
+  }
+
+  /** What {@link Generator} needs to rebuild this one around the same model (saved in checkpoints). */
+  get spec(): GeneratorSpec {
+    return {
+      latentDim: this.latentDim,
+      outputShape: [...this.outputShape],
+      numClasses: this.numClasses,
+      ...(this.names ? { classNames: [...this.names] } : {}),
+    };
+  }
+
+  /**
+   * Resolves a class given by id or by name to its id.
+   * @throws ConfigError for an unconditional generator, an id out of range or an unknown name.
+   */
+  classId(label: ClassLabel): number {
+    return classId(label, this.numClasses, this.names, 'label');
+  }
+
+  /**
+   * Sets the class names when the generator has none (the Trainer does this from the training data).
+   * @internal
+   * @throws ConfigError when the names do not fit, or differ from the ones the generator has.
+   */
+  adoptClassNames(classNames: readonly string[]): void {
+    const names = checkClassNames(classNames, this.numClasses, 'Generator');
+    if (this.names === undefined) {
+      this.names = names;
+    } else if (names !== undefined && names.some((name, i) => name !== this.names![i])) {
+      throw new ConfigError(
+        `Generator: its class names ${describeValue(this.names)} differ from the class names ${describeValue(names)} of the data.`,
+      );
+    }
   }
 
   /**
@@ -125,27 +213,60 @@ export class Generator {
   }
 
   /**
+   * Runs the model with class weights in place of class ids: each sample's label embedding (concat) or
+   * per-class normalization parameters (cbn) are the weighted mix of the classes'. One-hot weights give
+   * exactly {@link Generator.generate} with that class. Call it inside `tf.tidy`.
+   *
+   * @param latents - [batch, latentDim].
+   * @param weights - [batch, numClasses] class weights, rows usually summing to 1.
+   * @param training - run layers such as batch norm in training mode.
+   * @returns samples of shape [batch, ...outputShape].
+   * @throws ConfigError when unconditional, or when the model's label input feeds layers that cannot take
+   *   class weights (anything but embeddings and ConditionalBatchNormalization).
+   */
+  generateFromClassWeights(latents: tf.Tensor, weights: tf.Tensor, training = false): tf.Tensor {
+    const owner = 'Generator.generateFromClassWeights';
+    checkBatchShape(latents, [this.latentDim], 'latents', owner);
+    if (!this.conditional) {
+      throw new ConfigError(`${owner}: this generator is unconditional (numClasses 0); class weights need a conditional generator.`);
+    }
+    checkBatchShape(weights, [this.numClasses], 'weights', owner);
+    if (weights.shape[0] !== latents.shape[0]) {
+      throw new ConfigError(`${owner}: 'weights' must have ${latents.shape[0]} rows (one per latent), received ${weights.shape[0]}.`);
+    }
+    this.classWeightsModel ??= buildClassWeightsModel(this.model, this.numClasses, owner);
+    return this.classWeightsModel.apply([latents, tf.cast(weights, 'float32')], { training }) as tf.Tensor;
+  }
+
+  /**
    * Draws samples: latents from N(0, 1) (optionally truncated), then one forward pass in inference mode.
-   * @returns a tensor of shape [count, ...outputShape]; images in [-1, 1].
-   * @throws ConfigError for a bad count, bad labels, or labels given to an unconditional generator.
+   * @returns a tensor of shape [count, ...outputShape] (`[count * numClasses, ...]` with `labels: 'all'`);
+   *   images in [-1, 1].
+   * @throws ConfigError for a bad count, labels out of range, an unknown class name, or labels given to an
+   *   unconditional generator.
+   * @example
+   * ```ts
+   * const sneakers = generator.sample({ count: 8, labels: 'sneaker', seed: 1 });   // [8, 28, 28, 1]
+   * const grid = generator.sample({ count: 8, labels: 'all', seed: 1 });          // [80, 28, 28, 1], a row per class
+   * ```
    */
   sample(options: SampleOptions): tf.Tensor {
+    const owner = 'Generator.sample';
+    if (options == null || typeof options !== 'object') {
+      throw new ConfigError(`${owner}: options must be an object with at least 'count', received ${describeValue(options)}.`);
+    }
     const seed = options.seed ?? randomSeed();
     const { count } = options;
-    if (!this.conditional && options.labels !== undefined) {
-      throw new ConfigError(
-        `Generator.sample: 'labels' were given, but this generator is unconditional (numClasses 0). Expected no labels, received ${describeValue(options.labels instanceof tf.Tensor ? options.labels.shape : options.labels)}.`,
-      );
-    }
-    if (this.conditional && options.labels === undefined) {
-      throw new ConfigError(
-        `Generator.sample: this generator is conditional (numClasses ${this.numClasses}); 'labels' must be a class id in [0, ${this.numClasses - 1}] or one id per sample, received undefined.`,
-      );
-    }
+    this.checkLabelsPresence(options.labels, owner);
     const latents = sampleLatents(count, this.latentDim, seed, options.truncation);
-    const labels =
-      options.labels === undefined ? undefined : toLabelTensor(options.labels, count, this.numClasses);
+    let labels: tf.Tensor1D | undefined;
     try {
+      if (options.labels === 'all') {
+        const classes = this.numClasses;
+        const ids = Int32Array.from({ length: classes * count }, (_, i) => Math.floor(i / count));
+        return tf.tidy(() => this.generate(tf.tile(latents, [classes, 1]), tf.tensor1d(ids, 'int32'), false));
+      }
+      labels = options.labels === undefined ? undefined : toLabelTensor(options.labels, count, this.numClasses, 'labels', this.names);
       return tf.tidy(() => this.generate(latents, labels, false));
     } finally {
       latents.dispose();
@@ -153,9 +274,118 @@ export class Generator {
     }
   }
 
+  /**
+   * A latent walk: `steps` samples along the path from one latent to another (endpoints included), all
+   * of the same class when conditional. With seeds as endpoints, the first and last samples equal
+   * `sample({ count: 1, seed: from })` and `sample({ count: 1, seed: to })` (same labels, truncation).
+   *
+   * @returns a tensor `[steps, ...outputShape]`.
+   * @throws ConfigError for bad endpoints, steps, method or labels.
+   * @example
+   * ```ts
+   * const strip = generator.interpolate({ from: 1, to: 2, steps: 8, method: 'slerp', labels: 'coat' });
+   * ```
+   */
+  interpolate(options: InterpolateOptions): tf.Tensor {
+    const owner = 'Generator.interpolate';
+    if (options == null || typeof options !== 'object') {
+      throw new ConfigError(`${owner}: options must be an object with 'from', 'to' and 'steps', received ${describeValue(options)}.`);
+    }
+    const { steps } = options;
+    interpolationSteps(steps, owner);
+    this.checkLabelsPresence(options.labels, owner);
+    const from = this.latentOf(options.from, 'from', options.truncation, owner);
+    const to = this.latentOf(options.to, 'to', options.truncation, owner);
+    const latents = interpolateLatents(from, to, steps, options.method ?? 'slerp');
+    let labels: tf.Tensor1D | undefined;
+    try {
+      labels = options.labels === undefined ? undefined : toLabelTensor(options.labels, steps, this.numClasses, 'labels', this.names);
+      return tf.tidy(() => this.generate(latents, labels, false));
+    } finally {
+      latents.dispose();
+      labels?.dispose();
+    }
+  }
+
+  /**
+   * A class walk: `steps` samples of one latent whose class moves from `from` to `to`, by mixing the two
+   * classes' label embeddings (concat) or normalization parameters (cbn) with weights `1 - t` and `t`.
+   * The first and last samples equal `sample({ count: 1, seed, labels: from })` and `... labels: to`.
+   *
+   * @returns a tensor `[steps, ...outputShape]`.
+   * @throws ConfigError for an unconditional generator, unknown classes, a bad `steps`, or a model whose
+   *   conditioning cannot be mixed (its label input feeds other layers than embeddings and
+   *   ConditionalBatchNormalization).
+   * @example
+   * ```ts
+   * const morph = generator.interpolateClasses({ from: 'sneaker', to: 'ankle-boot', steps: 8, seed: 3 });
+   * ```
+   */
+  interpolateClasses(options: InterpolateClassesOptions): tf.Tensor {
+    const owner = 'Generator.interpolateClasses';
+    if (options == null || typeof options !== 'object') {
+      throw new ConfigError(`${owner}: options must be an object with 'from', 'to' and 'steps', received ${describeValue(options)}.`);
+    }
+    if (!this.conditional) {
+      throw new ConfigError(`${owner}: this generator is unconditional (numClasses 0); class interpolation needs a conditional generator.`);
+    }
+    const ts = interpolationSteps(options.steps, owner);
+    const a = classId(options.from, this.numClasses, this.names, 'from');
+    const b = classId(options.to, this.numClasses, this.names, 'to');
+    const weights = new Float32Array(ts.length * this.numClasses);
+    ts.forEach((t, i) => {
+      weights[i * this.numClasses + a] += 1 - t;
+      weights[i * this.numClasses + b] += t;
+    });
+    const latent = sampleLatents(1, this.latentDim, options.seed ?? randomSeed(), options.truncation);
+    try {
+      return tf.tidy(() =>
+        this.generateFromClassWeights(tf.tile(latent, [ts.length, 1]), tf.tensor2d(weights, [ts.length, this.numClasses]), false),
+      );
+    } finally {
+      latent.dispose();
+    }
+  }
+
   /** Frees the model's weights. */
   dispose(): void {
     this.model.dispose();
+    this.classWeightsModel = undefined;
+  }
+
+  private checkLabelsPresence(labels: SampleLabels | undefined, owner: string): void {
+    if (!this.conditional && labels !== undefined) {
+      throw new ConfigError(
+        `${owner}: 'labels' were given, but this generator is unconditional (numClasses 0). Expected no labels, received ${describeValue(labels instanceof tf.Tensor ? labels.shape : labels)}.`,
+      );
+    }
+    if (this.conditional && labels === undefined) {
+      throw new ConfigError(
+        `${owner}: this generator is conditional (numClasses ${this.numClasses}); 'labels' must be a class id in [0, ${this.numClasses - 1}]${this.names ? ', a class name' : ''}, one per sample, or 'all', received undefined.`,
+      );
+    }
+  }
+
+  private latentOf(point: LatentPoint, argName: string, truncation: number | undefined, owner: string): Float32Array {
+    if (typeof point === 'number') {
+      if (!Number.isInteger(point)) {
+        throw new ConfigError(`${owner}: '${argName}' must be an integer seed or a latent vector of ${this.latentDim} numbers, received ${describeValue(point)}.`);
+      }
+      const latent = sampleLatents(1, this.latentDim, point, truncation);
+      try {
+        return latent.dataSync() as Float32Array;
+      } finally {
+        latent.dispose();
+      }
+    }
+    const values = point instanceof tf.Tensor ? point.dataSync() : point;
+    const size = point instanceof tf.Tensor ? point.size : values?.length;
+    if (size !== this.latentDim || (point instanceof tf.Tensor && !(point.rank === 1 || (point.rank === 2 && point.shape[0] === 1)))) {
+      throw new ConfigError(
+        `${owner}: '${argName}' must be an integer seed or a latent vector of ${this.latentDim} numbers, received ${point instanceof tf.Tensor ? `a tensor of shape ${describeValue(point.shape)}` : describeValue(size === undefined ? point : `${size} numbers`)}.`,
+      );
+    }
+    return Float32Array.from(values as ArrayLike<number>);
   }
 
   private modelInputs(main: tf.Tensor, labels: tf.Tensor1D | undefined, owner: string): tf.Tensor | tf.Tensor[] {

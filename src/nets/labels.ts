@@ -2,53 +2,106 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { SeededRandom } from '../util/random.js';
 
-/** Class labels as a user may give them: one class id, an array of ids, or a tensor of ids. */
-export type LabelsInput = number | readonly number[] | Int32Array | tf.Tensor1D;
+/** One class: its id, or its name when the model knows its class names (e.g. `'sneaker'`). */
+export type ClassLabel = number | string;
+
+/**
+ * Class labels as a user may give them: one class (id or name) for every sample, an array with one
+ * class per sample, or int32 ids as an `Int32Array` or a tensor `[count]`.
+ */
+export type LabelsInput = ClassLabel | readonly ClassLabel[] | Int32Array | tf.Tensor1D;
+
+/**
+ * Labels of {@link Generator.sample}: {@link LabelsInput}, or `'all'` for every class in turn (then
+ * `count` is the number of samples per class, and the result is ordered class by class).
+ */
+export type SampleLabels = LabelsInput | 'all';
+
+/**
+ * Resolves one class, given by id or by name, to its id.
+ *
+ * @param label - a class id in [0, numClasses), or a class name listed in `classNames`.
+ * @param numClasses - the number of classes (0: unconditional).
+ * @param classNames - the names of the classes by id, when known.
+ * @param argName - the argument name used in error messages.
+ * @throws ConfigError when the model is unconditional, the id is out of range, the name is unknown or
+ *   the model has no class names.
+ */
+export function classId(label: ClassLabel, numClasses: number, classNames?: readonly string[], argName = 'labels'): number {
+  if (numClasses < 1) {
+    throw new ConfigError(
+      `'${argName}' were given, but the model is unconditional (numClasses is 0). Expected no labels, received ${describeValue(label)}.`,
+    );
+  }
+  if (typeof label === 'string') {
+    if (classNames === undefined) {
+      throw new ConfigError(
+        `'${argName}': the class name ${describeValue(label)} cannot be resolved: this model has no class names. Expected a class id in [0, ${numClasses - 1}], or give the model 'classNames' (builders' option, or train it on a dataset with class names).`,
+      );
+    }
+    const id = classNames.indexOf(label);
+    if (id === -1) {
+      throw new ConfigError(`'${argName}': unknown class name ${describeValue(label)}. Expected one of ${describeValue(classNames)} or a class id in [0, ${numClasses - 1}].`);
+    }
+    return id;
+  }
+  if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= numClasses) {
+    throw new ConfigError(
+      `'${argName}' must be integer class ids in [0, ${numClasses - 1}]${classNames ? ' or class names' : ''}, received ${describeValue(label)}.`,
+    );
+  }
+  return label;
+}
 
 /**
  * Turns labels as given by a user into an int32 tensor of shape [count], checking every id.
  *
- * @param labels - one id (repeated `count` times), `count` ids, or a tensor of `count` ids.
+ * @param labels - one class (repeated `count` times), `count` classes, or a tensor of `count` ids.
  * @param count - the batch size the labels must match.
  * @param numClasses - ids must lie in [0, numClasses).
  * @param argName - the argument name used in error messages.
- * @throws ConfigError when the generator is unconditional, an id is out of range or the count differs.
+ * @param classNames - names by class id, so that classes may be given by name.
+ * @throws ConfigError when the model is unconditional, an id is out of range, a name is unknown or the
+ *   count differs.
  */
 export function toLabelTensor(
   labels: LabelsInput,
   count: number,
   numClasses: number,
   argName = 'labels',
+  classNames?: readonly string[],
 ): tf.Tensor1D {
   if (numClasses < 1) {
     throw new ConfigError(
       `'${argName}' were given, but the model is unconditional (numClasses is 0). Expected no labels, received ${describeLabels(labels)}.`,
     );
   }
-  let ids: ArrayLike<number>;
+  let given: ArrayLike<ClassLabel>;
   if (labels instanceof tf.Tensor) {
     if (labels.rank !== 1) {
       throw new ConfigError(`'${argName}' must be a 1-D tensor of class ids, received shape ${describeValue(labels.shape)}.`);
     }
-    ids = labels.dataSync();
-  } else if (typeof labels === 'number') {
-    ids = new Int32Array(count).fill(labels);
-    if (!Number.isInteger(labels)) ids = [labels];
+    given = labels.dataSync();
+  } else if (typeof labels === 'number' || typeof labels === 'string') {
+    given = new Array<ClassLabel>(count).fill(labels);
   } else {
-    ids = labels;
+    given = labels;
   }
-  if (ids.length !== count) {
-    throw new ConfigError(`'${argName}' must hold ${count} class ids (one per sample), received ${ids.length}.`);
+  if (given.length !== count) {
+    throw new ConfigError(`'${argName}' must hold ${count} class ids (one per sample), received ${given.length}.`);
   }
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    if (!Number.isInteger(id) || id < 0 || id >= numClasses) {
-      throw new ConfigError(
-        `'${argName}' must be integer class ids in [0, ${numClasses - 1}], received ${describeValue(id)} at index ${i}.`,
-      );
+  const ids = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    try {
+      ids[i] = classId(given[i], numClasses, classNames, argName);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        throw new ConfigError(`${error.message.replace(/\.$/, '')} at index ${i}.`);
+      }
+      throw error;
     }
   }
-  return tf.tensor1d(Int32Array.from(ids), 'int32');
+  return tf.tensor1d(ids, 'int32');
 }
 
 /** Draws `count` class ids uniformly from [0, numClasses) with a seeded generator. */
@@ -61,6 +114,6 @@ export function sampleLabels(count: number, numClasses: number, seed: number): t
 
 function describeLabels(labels: LabelsInput): string {
   if (labels instanceof tf.Tensor) return `a tensor of shape ${describeValue(labels.shape)}`;
-  if (typeof labels === 'number') return describeValue(labels);
+  if (typeof labels === 'number' || typeof labels === 'string') return describeValue(labels);
   return `${labels.length} ids`;
 }

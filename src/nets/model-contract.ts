@@ -29,7 +29,7 @@ export function sampleShapeOf(shape: readonly (number | null)[]): (number | null
 
 /**
  * Checks that a user's model has the inputs a GAN network needs: the main input of the given per-sample
- * shape, and a label input when conditional.
+ * shape, a label input when conditional, and `expectedOutputs` outputs.
  */
 export function checkModelInputs(
   model: tf.LayersModel,
@@ -37,6 +37,7 @@ export function checkModelInputs(
   conditional: boolean,
   owner: string,
   mainName: string,
+  expectedOutputs = 1,
 ): void {
   const expectedInputs = conditional ? 2 : 1;
   if (model.inputs.length !== expectedInputs) {
@@ -58,8 +59,10 @@ export function checkModelInputs(
       );
     }
   }
-  if (model.outputs.length !== 1) {
-    throw new ConfigError(`${owner}: the model must have exactly 1 output, received ${model.outputs.length}.`);
+  if (model.outputs.length !== expectedOutputs) {
+    throw new ConfigError(
+      `${owner}: the model must have exactly ${expectedOutputs} output${expectedOutputs === 1 ? '' : 's'}${expectedOutputs === 2 ? ' (logits and class logits)' : ''}, received ${model.outputs.length}.`,
+    );
   }
 }
 

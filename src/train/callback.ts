@@ -17,6 +17,16 @@ export interface StepLogs {
   readonly seconds: number;
   /** Values of the penalties of the last discriminator step, by penalty name (already weighted). */
   readonly penalties: Readonly<Record<string, number>>;
+  /**
+   * With an auxiliary classifier (ACGAN): the discriminator's classification cross-entropy of the last
+   * discriminator step, real plus fake batch, before `auxiliaryClassifierWeight` (included in `dLoss`).
+   */
+  readonly dClassLoss?: number;
+  /**
+   * With an auxiliary classifier (ACGAN): the cross-entropy of the generator's samples against the
+   * classes they were generated for, before `auxiliaryClassifierWeight` (included in `gLoss`).
+   */
+  readonly gClassLoss?: number;
 }
 
 /** What callbacks see of the run in progress. */

@@ -1,2 +1,3 @@
 export type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
+export { type EmaConfig, GeneratorEma } from './ema.js';
 export { type FitOptions, TRAINER_DEFAULTS, Trainer, type TrainerConfig } from './trainer.js';

@@ -4,6 +4,7 @@ import { Dataset } from '../data/dataset.js';
 import type { GanLoss } from '../losses/gan-loss.js';
 import { lossByName } from '../losses/loss-by-name.js';
 import { nonSaturating } from '../losses/non-saturating.js';
+import { classCrossEntropy } from '../losses/class-cross-entropy.js';
 import type { Penalty } from '../losses/penalty.js';
 import { Discriminator } from '../nets/discriminator.js';
 import { Generator } from '../nets/generator.js';
@@ -13,6 +14,9 @@ import { type LoadOverrides, type SaveOptions, loadTrainer, saveTrainer } from '
 import { hashInts, randomSeed } from '../util/random.js';
 import type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 import { yieldToEventLoop } from './yield.js';
+import { type EmaConfig, GeneratorEma } from './ema.js';
+import { preflight } from '../backend/preflight.js';
+import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 
 /** Configuration of a {@link Trainer}. */
 export interface TrainerConfig {
@@ -36,6 +40,25 @@ export interface TrainerConfig {
   readonly discriminatorSteps?: number;
   /** Seed of every random draw of the run (batches, latents, labels). @defaultValue a random seed */
   readonly seed?: number;
+  /**
+   * Weight of the auxiliary classifier's cross-entropy (ACGAN, Odena et al. 2017, arXiv:1610.09585),
+   * used when the discriminator has one (`Discriminator.auxiliaryClassifier`): added to the
+   * discriminator's loss on the real batch (data labels) and the fake batch (generated labels), and to
+   * the generator's loss on its fake batch. A number >= 0. @defaultValue 1
+   */
+  readonly auxiliaryClassifierWeight?: number;
+  /**
+   * Keep an exponential moving average of the generator's weights (see {@link GeneratorEma}), updated
+   * after every generator step and saved in checkpoints; sample from {@link Trainer.samplingGenerator}.
+   * @defaultValue none
+   */
+  readonly ema?: EmaConfig;
+  /**
+   * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): augmentations applied to real and fake images
+   * alike before the discriminator, in every discriminator and generator step (and so inside the
+   * penalties), seeded from `seed` and the step. Image discriminators only. @defaultValue []
+   */
+  readonly augment?: readonly AugmentationName[];
 }
 
 /** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
@@ -59,10 +82,14 @@ export const TRAINER_DEFAULTS = Object.freeze({
   beta2: 0.999,
   discriminatorSteps: 1,
   batchSize: 64,
+  auxiliaryClassifierWeight: 1,
 });
 
 /** Purposes of random draws, mixed into the per-step seeds. */
-const DRAW = Object.freeze({ fakeLatents: 1, fakeLabels: 2, generatorLatents: 3, generatorLabels: 4, penalty: 5 });
+const DRAW = Object.freeze({
+  fakeLatents: 1, fakeLabels: 2, generatorLatents: 3, generatorLabels: 4, penalty: 5,
+  augmentReal: 6, augmentFake: 7, augmentGeneratorFake: 8, augmentGeneratorReal: 9,
+});
 
 /**
  * Trains a generator against a discriminator. The trainer owns the step: discriminator steps, then a
@@ -87,7 +114,14 @@ export class Trainer {
   readonly discriminatorOptimizer: tf.Optimizer;
   readonly discriminatorSteps: number;
   readonly seed: number;
+  /** Weight of the auxiliary classifier's cross-entropy (used with an ACGAN discriminator). */
+  readonly auxiliaryClassifierWeight: number;
+  /** The moving average of the generator's weights, when `ema` was configured. */
+  readonly ema: GeneratorEma | undefined;
+  /** The DiffAugment policy applied before the discriminator ([] = none). */
+  readonly augment: readonly AugmentationName[];
   private stepCount = 0;
+  private readonly preflightAugment: ((samples: tf.Tensor, seed: number) => tf.Tensor) | undefined;
   private running = false;
 
   constructor(config: TrainerConfig) {
@@ -127,6 +161,19 @@ export class Trainer {
     const seed = config.seed ?? randomSeed();
     if (!Number.isInteger(seed)) throw new ConfigError(`${owner}: 'seed' must be an integer, received ${describeValue(seed)}.`);
     this.seed = seed;
+    const auxWeight = config.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight;
+    if (typeof auxWeight !== 'number' || !(auxWeight >= 0) || !Number.isFinite(auxWeight)) {
+      throw new ConfigError(`${owner}: 'auxiliaryClassifierWeight' must be a finite number >= 0, received ${describeValue(config.auxiliaryClassifierWeight)}.`);
+    }
+    this.auxiliaryClassifierWeight = auxWeight;
+    this.augment = checkAugmentPolicy(config.augment ?? [], owner);
+    if (this.augment.length > 0 && discriminator.inputShape.length !== 3) {
+      throw new ConfigError(`${owner}: 'augment' needs image data [height, width, channels], but the discriminator's input shape is ${describeValue(discriminator.inputShape)}.`);
+    }
+    this.ema = config.ema === undefined ? undefined : GeneratorEma.create(generator, config.ema);
+    // Built once: preflight caches its verdict by the identity of the parts it checked.
+    this.preflightAugment =
+      this.augment.length > 0 ? (samples, seed) => augmentForDiscriminator(samples, this.augment, seed) : undefined;
     this.generatorOptimizer =
       config.generatorOptimizer ?? defaultOptimizer(config.generatorLearningRate, 'generatorLearningRate');
     this.discriminatorOptimizer =
@@ -134,6 +181,16 @@ export class Trainer {
     if (this.generatorOptimizer === this.discriminatorOptimizer) {
       throw new ConfigError(`${owner}: 'generatorOptimizer' and 'discriminatorOptimizer' must be two different optimizer objects (each keeps per-variable state).`);
     }
+  }
+
+  /** The averaged generator when `ema` is configured, else undefined. */
+  get emaGenerator(): Generator | undefined {
+    return this.ema?.generator;
+  }
+
+  /** The generator to sample from: the averaged one when `ema` is configured, else the trained one. */
+  get samplingGenerator(): Generator {
+    return this.ema?.generator ?? this.generator;
   }
 
   /** Number of generator steps trained so far (restored by {@link Trainer.load}). */
@@ -160,7 +217,18 @@ export class Trainer {
     if (batchSize > data.size) {
       throw new ConfigError(`${owner}: 'batchSize' must be at most the dataset size ${data.size}, received ${batchSize}.`);
     }
+    if (batchSize % this.discriminator.packing !== 0) {
+      throw new ConfigError(`${owner}: 'batchSize' must be a multiple of the discriminator's packing ${this.discriminator.packing} (PacGAN), received ${batchSize}.`);
+    }
     const steps = this.resolveSteps(options, data, batchSize, owner);
+    // Refuse, before the first step, a backend that lacks a kernel or gradient this setup needs.
+    await preflight({
+      generator: this.generator,
+      discriminator: this.discriminator,
+      loss: this.loss,
+      penalties: this.penalties,
+      augment: this.preflightAugment,
+    });
     const callbacks = options.callbacks ?? [];
     const startStep = this.stepCount;
     const context: TrainingContext = { trainer: this, data, startStep, endStep: startStep + steps, batchSize };
@@ -199,15 +267,18 @@ export class Trainer {
     let realScore = 0;
     let fakeScore = 0;
     let penaltyValues: Record<string, number> = {};
+    let dClassLoss: number | undefined;
     for (let k = 0; k < this.discriminatorSteps; k++) {
       const result = await this.discriminatorStep(data, batchSize, step, k);
       dLossSum += result.dLoss;
       realScore = result.realScore;
       fakeScore = result.fakeScore;
       penaltyValues = result.penalties;
+      dClassLoss = result.classLoss;
     }
-    const gLoss = await this.generatorStep(data, batchSize, step);
+    const { loss: gLoss, classLoss: gClassLoss } = await this.generatorStep(data, batchSize, step);
     this.stepCount = step + 1;
+    this.ema?.update(this.generator, this.stepCount);
     return {
       step: this.stepCount,
       dLoss: dLossSum / this.discriminatorSteps,
@@ -216,6 +287,7 @@ export class Trainer {
       fakeScore,
       seconds: (performance.now() - started) / 1000,
       penalties: penaltyValues,
+      ...(dClassLoss !== undefined && gClassLoss !== undefined ? { dClassLoss, gClassLoss } : {}),
     };
   }
 
@@ -224,9 +296,11 @@ export class Trainer {
     batchSize: number,
     step: number,
     k: number,
-  ): Promise<{ dLoss: number; realScore: number; fakeScore: number; penalties: Record<string, number> }> {
+  ): Promise<{ dLoss: number; realScore: number; fakeScore: number; penalties: Record<string, number>; classLoss?: number }> {
     const { generator, discriminator } = this;
+    const auxiliary = discriminator.auxiliaryClassifier;
     const batch = data.batch(step * this.discriminatorSteps + k, batchSize, this.seed);
+    // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
     const realLabels = discriminator.conditional ? batch.labels : undefined;
     const latents = sampleLatents(batchSize, generator.latentDim, hashInts(this.seed, step, k, DRAW.fakeLatents));
     const fakeLabels = generator.conditional
@@ -234,19 +308,34 @@ export class Trainer {
       : undefined;
     // The fake batch is made outside the gradient tape: no generator gradients are needed here.
     const fakeSamples = tf.tidy(() => generator.generate(latents, fakeLabels, true));
+    const fakeInputLabels = discriminator.conditional ? fakeLabels : undefined;
+    const realInputs = augmentForDiscriminator(batch.images, this.augment, hashInts(this.seed, step, k, DRAW.augmentReal));
+    const fakeInputs = augmentForDiscriminator(fakeSamples, this.augment, hashInts(this.seed, step, k, DRAW.augmentFake));
     const monitors: tf.Tensor[] = [];
+    let classLossMonitor: tf.Tensor | undefined;
     const { value, grads } = this.discriminatorOptimizer.computeGradients(() => {
-      const realLogits = discriminator.logits(batch.images, realLabels, true);
-      const fakeLogits = discriminator.logits(fakeSamples, fakeLabels, true);
+      const real = discriminator.outputs(realInputs, realLabels, true);
+      const fake = discriminator.outputs(fakeInputs, fakeInputLabels, true);
+      const realLogits = real.logits;
+      const fakeLogits = fake.logits;
       let loss: tf.Scalar = this.loss.discriminator({ realLogits, fakeLogits });
       monitors.push(tf.keep(tf.mean(realLogits)), tf.keep(tf.mean(fakeLogits)));
+      if (auxiliary) {
+        // ACGAN: the discriminator learns to classify real samples and the generator's samples.
+        const classLoss = tf.add(
+          classCrossEntropy({ classLogits: real.classLogits!, labels: batch.labels! }),
+          classCrossEntropy({ classLogits: fake.classLogits!, labels: fakeLabels! }),
+        );
+        classLossMonitor = tf.keep(classLoss);
+        loss = tf.add(loss, tf.mul(this.auxiliaryClassifierWeight, classLoss));
+      }
       this.penalties.forEach((penalty, i) => {
         const term = penalty.compute({
           discriminator,
-          realSamples: batch.images,
-          fakeSamples,
+          realSamples: realInputs,
+          fakeSamples: fakeInputs,
           realLabels,
-          fakeLabels,
+          fakeLabels: fakeInputLabels,
           realLogits,
           fakeLogits,
           step,
@@ -257,13 +346,13 @@ export class Trainer {
       });
       return loss;
     }, this.discriminator.trainableVariables);
-    const scalars = tf.stack([value, ...monitors]);
+    const scalars = tf.stack([value, ...monitors, ...(classLossMonitor ? [classLossMonitor] : [])]);
     let values: Float32Array;
     try {
       values = (await scalars.data()) as Float32Array;
     } finally {
       scalars.dispose();
-      tf.dispose([batch.images, batch.labels, latents, fakeLabels, fakeSamples, value, ...monitors]);
+      tf.dispose([batch.images, batch.labels, latents, fakeLabels, fakeSamples, realInputs, fakeInputs, value, ...monitors, classLossMonitor]);
     }
     if (!Number.isFinite(values[0])) {
       tf.dispose(grads);
@@ -274,16 +363,19 @@ export class Trainer {
     }
     this.discriminatorOptimizer.applyGradients(grads);
     tf.dispose(grads);
+    this.loss.afterDiscriminatorUpdate?.(discriminator.trainableVariables);
     const penalties: Record<string, number> = {};
     this.penalties.forEach((penalty, i) => {
       const v = values[3 + i];
       if (!Number.isNaN(v)) penalties[penalty.name] = v;
     });
-    return { dLoss: values[0], realScore: values[1], fakeScore: values[2], penalties };
+    const classLoss = auxiliary ? values[3 + this.penalties.length] : undefined;
+    return { dLoss: values[0], realScore: values[1], fakeScore: values[2], penalties, ...(auxiliary ? { classLoss } : {}) };
   }
 
-  private async generatorStep(data: Dataset, batchSize: number, step: number): Promise<number> {
+  private async generatorStep(data: Dataset, batchSize: number, step: number): Promise<{ loss: number; classLoss?: number }> {
     const { generator, discriminator } = this;
+    const auxiliary = discriminator.auxiliaryClassifier;
     const latents = sampleLatents(batchSize, generator.latentDim, hashInts(this.seed, step, 0, DRAW.generatorLatents));
     const labels = generator.conditional
       ? sampleLabels(batchSize, generator.numClasses, hashInts(this.seed, step, 0, DRAW.generatorLabels))
@@ -292,19 +384,36 @@ export class Trainer {
     const realBatch = this.loss.generatorNeedsReal
       ? data.batch(step * this.discriminatorSteps + this.discriminatorSteps - 1, batchSize, this.seed)
       : undefined;
+    let classLossMonitor: tf.Tensor | undefined;
     const { value, grads } = this.generatorOptimizer.computeGradients(() => {
       const fakeSamples = generator.generate(latents, labels, true);
-      const fakeLogits = discriminator.logits(fakeSamples, labels, true);
+      const fakeInputs = augmentForDiscriminator(fakeSamples, this.augment, hashInts(this.seed, step, 0, DRAW.augmentGeneratorFake));
+      const fake = discriminator.outputs(fakeInputs, discriminator.conditional ? labels : undefined, true);
+      const fakeLogits = fake.logits;
       const realLogits = realBatch
-        ? discriminator.logits(realBatch.images, discriminator.conditional ? realBatch.labels : undefined, true)
+        ? discriminator.logits(
+            augmentForDiscriminator(realBatch.images, this.augment, hashInts(this.seed, step, 0, DRAW.augmentGeneratorReal)),
+            discriminator.conditional ? realBatch.labels : undefined,
+            true,
+          )
         : undefined;
-      return this.loss.generator({ fakeLogits, realLogits });
+      const adversarial = this.loss.generator({ fakeLogits, realLogits });
+      if (!auxiliary) return adversarial;
+      // ACGAN: the generator also makes its samples classifiable as the class it was asked for.
+      const classLoss = classCrossEntropy({ classLogits: fake.classLogits!, labels: labels! });
+      classLossMonitor = tf.keep(classLoss);
+      return tf.add(adversarial, tf.mul(this.auxiliaryClassifierWeight, classLoss)) as tf.Scalar;
     }, generator.trainableVariables);
     let loss: number;
+    let classLoss: number | undefined;
     try {
-      loss = (await value.data())[0];
+      const scalars = tf.stack([value, ...(classLossMonitor ? [classLossMonitor] : [])]);
+      const values = await scalars.data();
+      scalars.dispose();
+      loss = values[0];
+      classLoss = classLossMonitor ? values[1] : undefined;
     } finally {
-      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels]);
+      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels, classLossMonitor]);
     }
     if (!Number.isFinite(loss)) {
       tf.dispose(grads);
@@ -315,7 +424,7 @@ export class Trainer {
     }
     this.generatorOptimizer.applyGradients(grads);
     tf.dispose(grads);
-    return loss;
+    return { loss, ...(classLoss !== undefined ? { classLoss } : {}) };
   }
 
   private checkData(data: Dataset, owner: string): void {
@@ -329,16 +438,22 @@ export class Trainer {
         `${owner}: the data's sample shape must match the discriminator's input shape ${describeValue(expected)}, received ${describeValue(received)} (dataset ${describeValue(data.name)}).`,
       );
     }
-    if (this.discriminator.conditional) {
+    const numClasses = Math.max(this.generator.numClasses, this.discriminator.numClasses);
+    if (numClasses > 0) {
       if (data.labels === undefined) {
         throw new DataError(
-          `${owner}: the networks are conditional (numClasses ${this.discriminator.numClasses}) but the dataset ${describeValue(data.name)} has no labels.`,
+          `${owner}: the networks are conditional (numClasses ${numClasses}) but the dataset ${describeValue(data.name)} has no labels. Expected a labelled dataset (e.g. datasets.mnist(), or labels passed to Dataset.fromTensors).`,
         );
       }
-      if (data.numClasses > this.discriminator.numClasses) {
+      if (data.numClasses > numClasses) {
         throw new DataError(
-          `${owner}: the dataset has ${data.numClasses} classes but the networks were built for ${this.discriminator.numClasses} ('numClasses').`,
+          `${owner}: the dataset has ${data.numClasses} classes but the networks were built for ${numClasses} ('numClasses').`,
         );
+      }
+      // Samples can then be asked for by class name; names that disagree with the data's are an error.
+      if (this.generator.conditional && data.classNames !== undefined && data.classNames.length === this.generator.numClasses) {
+        this.generator.adoptClassNames(data.classNames);
+        this.ema?.generator.adoptClassNames(data.classNames);
       }
     }
   }
@@ -372,10 +487,11 @@ export class Trainer {
     return loadTrainer(url, overrides);
   }
 
-  /** Frees the optimizers' state. The networks stay: dispose them yourself when done. */
+  /** Frees the optimizers' state and the EMA generator. The networks stay: dispose them yourself when done. */
   dispose(): void {
     this.generatorOptimizer.dispose();
     this.discriminatorOptimizer.dispose();
+    this.ema?.dispose();
   }
 }
 

@@ -72,7 +72,7 @@ describe('losses (hand-computed values)', () => {
       expect(Math.max(...gr.dataSync())).toBeLessThanOrEqual(0);
       expect(Math.min(...gf.dataSync())).toBeGreaterThanOrEqual(0);
       // The generator gradient pushes fake logits up.
-      const gg = tf.grad((b: tf.Tensor) => loss.generator({ fakeLogits: b }))(f);
+      const gg = tf.grad((b: tf.Tensor) => loss.generator({ fakeLogits: b, realLogits: r }))(f);
       expect(Math.max(...gg.dataSync())).toBeLessThan(0);
       tf.dispose([r, f, gr, gf, gg]);
     }

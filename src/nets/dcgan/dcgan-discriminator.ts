@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
 import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
 import { checkNumClasses } from '../model-contract.js';
+import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
+import { ProjectionHead } from '../../layers/projection-head.js';
 import type { DiscriminatorSpec } from '../discriminator.js';
+import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { dcganPlan } from './dcgan-shapes.js';
 
 /** Options of the DCGAN discriminator builder. Defaults are in {@link DCGAN_DISCRIMINATOR_DEFAULTS}. */
-export interface DcganDiscriminatorOptions {
+export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOptions {
   /** [height, width, channels] with height = width in {28, 32, 64}; any channel count. */
   readonly imageShape: readonly number[];
   /** Filters of the first convolution; each following one doubles them. @defaultValue 32 */
@@ -15,11 +18,15 @@ export interface DcganDiscriminatorOptions {
   readonly kernelSize?: number;
   /** Batch normalisation after each convolution but the first (avoid with gradient penalties). @defaultValue false */
   readonly batchNorm?: boolean;
-  /**
-   * Number of classes for a conditional discriminator: the label is embedded into one extra image-sized
-   * channel concatenated to the input. @defaultValue 0
-   */
+  /** Number of classes for a conditional discriminator. @defaultValue 0 */
   readonly numClasses?: number;
+  /**
+   * How a conditional discriminator uses the class: `'concat'` (the label embedded into one extra
+   * image-sized channel concatenated to the input), `'projection'` (a {@link ProjectionHead} on the
+   * flattened features) or `'acgan'` (no label input; a second output of class logits from the
+   * flattened features). @defaultValue 'concat'
+   */
+  readonly conditioning?: DiscriminatorConditioning;
   /** Seed of the weight initialisation. */
   readonly seed?: number;
 }
@@ -30,9 +37,10 @@ export const DCGAN_DISCRIMINATOR_DEFAULTS = Object.freeze({
   kernelSize: 4,
   batchNorm: false,
   numClasses: 0,
+  conditioning: 'concat' as DiscriminatorConditioning,
 });
 
-const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'seed'];
+const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'seed', 'conditioning', ...STABILIZER_OPTION_NAMES];
 
 /**
  * Builds the DCGAN discriminator: stride-2 convolutions with LeakyReLU (slope 0.2), doubling the filters
@@ -52,36 +60,54 @@ export function buildDcganDiscriminator(
   const kernelSize = checkInt(o.kernelSize, 'kernelSize', owner, 1, 9);
   const numClasses = checkNumClasses(o.numClasses, owner);
   const init = new SeededInitializers(checkSeed(o.seed, owner));
+  const stable = stabilizers(o, numClasses, init, owner);
+  const conditioning = checkConditioning(o.conditioning ?? DCGAN_DISCRIMINATOR_DEFAULTS.conditioning, DISCRIMINATOR_CONDITIONINGS, owner);
+  if (options.conditioning !== undefined && numClasses === 0) {
+    throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
+  }
   const imageShape = [plan.height, plan.width, plan.channels];
 
-  const image = tf.input({ shape: imageShape, name: 'image' });
+  const image = tf.input({ shape: stable.modelInputShape(imageShape), name: 'image' });
   const inputs = [image];
   let x: tf.SymbolicTensor = image;
-  if (numClasses > 0) {
-    const label = labelInput();
-    inputs.push(label);
-    const embedded = embedLabels(label, numClasses, plan.height * plan.width, init, 'label_embedding');
+  const kind = numClasses > 0 ? conditioning : undefined;
+  const label = kind === 'concat' || kind === 'projection' ? labelInput() : undefined;
+  if (label !== undefined) inputs.push(label);
+  if (kind === 'concat') {
+    const embedded = embedLabels(label!, numClasses, plan.height * plan.width, init, 'label_embedding');
     const labelMap = tf.layers.reshape({ targetShape: [plan.height, plan.width, 1] }).apply(embedded) as tf.SymbolicTensor;
     x = tf.layers.concatenate().apply([image, labelMap]) as tf.SymbolicTensor;
   }
   for (let i = 0; i < plan.upsamplings; i++) {
-    x = tf.layers
-      .conv2d({
+    x = stable
+      .wrap(tf.layers.conv2d({
         filters: width * 2 ** i,
         kernelSize,
         strides: 2,
         padding: 'same',
         useBias: !(o.batchNorm && i > 0),
         kernelInitializer: init.normal(0.02),
-      })
+      }))
       .apply(x) as tf.SymbolicTensor;
     if (o.batchNorm && i > 0) {
       x = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
     }
     x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
   }
-  x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.flatten().apply(stable.minibatch(x)) as tf.SymbolicTensor;
+  if (kind === 'projection') {
+    const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: 'logits' });
+    const logits = head.apply([x, label!]) as tf.SymbolicTensor;
+    return { model: tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' }), spec: { inputShape: imageShape, numClasses } };
+  }
+  const logits = stable.wrap(tf.layers.dense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' })).apply(x) as tf.SymbolicTensor;
+  if (kind === 'acgan') {
+    const classLogits = stable
+      .wrap(tf.layers.dense({ units: numClasses, kernelInitializer: init.normal(0.02), name: 'class_logits' }))
+      .apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'dcgan_discriminator' });
+    return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };
+  }
   const model = tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' });
-  return { model, spec: { inputShape: imageShape, numClasses } };
+  return { model, spec: { inputShape: imageShape, numClasses, ...stable.spec } };
 }

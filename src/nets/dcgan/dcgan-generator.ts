@@ -9,6 +9,8 @@ import {
   labelInput,
 } from '../build-helpers.js';
 import { checkNumClasses } from '../model-contract.js';
+import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
+import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import type { GeneratorSpec } from '../generator.js';
 import { dcganPlan } from './dcgan-shapes.js';
 
@@ -25,11 +27,19 @@ export interface DcganGeneratorOptions {
   readonly width?: number;
   /** Kernel size of the transposed convolutions. @defaultValue 4 */
   readonly kernelSize?: number;
-  /** Batch normalisation after each hidden layer. @defaultValue true */
+  /** Batch normalisation after each hidden layer (must stay true with conditioning 'cbn'). @defaultValue true */
   readonly batchNorm?: boolean;
-  /** Number of classes for a conditional generator (label embedding concatenated to z). @defaultValue 0 */
+  /** Number of classes for a conditional generator. @defaultValue 0 */
   readonly numClasses?: number;
-  /** Size of the label embedding. @defaultValue 32 */
+  /**
+   * How the class enters a conditional generator: `'concat'` (label embedding concatenated to z) or
+   * `'cbn'` (every batch normalization becomes a {@link ConditionalBatchNormalization} with a scale and
+   * offset per class). @defaultValue 'concat'
+   */
+  readonly conditioning?: GeneratorConditioning;
+  /** A name per class, so samples can be asked for by name (e.g. a dataset's `classNames`). */
+  readonly classNames?: readonly string[];
+  /** Size of the label embedding ('concat'). @defaultValue 32 */
   readonly embeddingDim?: number;
   /** Seed of the weight initialisation. */
   readonly seed?: number;
@@ -42,10 +52,14 @@ export const DCGAN_GENERATOR_DEFAULTS = Object.freeze({
   kernelSize: 4,
   batchNorm: true,
   numClasses: 0,
+  conditioning: 'concat' as GeneratorConditioning,
   embeddingDim: 32,
 });
 
-const KNOWN = ['imageShape', 'latentDim', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'embeddingDim', 'seed'];
+const KNOWN = [
+  'imageShape', 'latentDim', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'embeddingDim', 'seed', 'conditioning',
+  'classNames',
+];
 
 /**
  * Builds the DCGAN generator: dense to a base feature map (7x7 for 28x28 images, 4x4 otherwise), then
@@ -66,19 +80,33 @@ export function buildDcganGenerator(options: DcganGeneratorOptions): { model: tf
   const numClasses = checkNumClasses(o.numClasses, owner);
   const embeddingDim = checkInt(o.embeddingDim, 'embeddingDim', owner, 1);
   const init = new SeededInitializers(checkSeed(o.seed, owner));
+  const conditioning = checkConditioning(o.conditioning ?? DCGAN_GENERATOR_DEFAULTS.conditioning, GENERATOR_CONDITIONINGS, owner);
+  if (options.conditioning !== undefined && numClasses === 0) {
+    throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
+  }
+  const classNames = checkClassNames(o.classNames, numClasses, owner);
+  const cbn = numClasses > 0 && conditioning === 'cbn';
+  if (cbn && !o.batchNorm) {
+    throw new ConfigError(`${owner}: conditioning 'cbn' is batch normalisation, so 'batchNorm' must be true, received ${describeValue(o.batchNorm)}.`);
+  }
   const batchNorm = o.batchNorm;
 
   const z = tf.input({ shape: [latentDim], name: 'z' });
   const inputs = [z];
   let x: tf.SymbolicTensor = z;
-  if (numClasses > 0) {
-    const label = labelInput();
-    inputs.push(label);
+  const label = numClasses > 0 ? labelInput() : undefined;
+  if (label !== undefined) inputs.push(label);
+  if (label !== undefined && !cbn) {
     const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
     x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
   }
   const normAndAct = (t: tf.SymbolicTensor): tf.SymbolicTensor => {
-    const normed = batchNorm ? (tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(t) as tf.SymbolicTensor) : t;
+    let normed = t;
+    if (cbn) {
+      normed = new ConditionalBatchNormalization({ numClasses, momentum: 0.9, epsilon: 1e-5 }).apply([t, label!]) as tf.SymbolicTensor;
+    } else if (batchNorm) {
+      normed = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(t) as tf.SymbolicTensor;
+    }
     return tf.layers.reLU().apply(normed) as tf.SymbolicTensor;
   };
   const baseFilters = width * 2 ** (plan.upsamplings - 1);
@@ -112,5 +140,8 @@ export function buildDcganGenerator(options: DcganGeneratorOptions): { model: tf
     })
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs, outputs: image, name: 'dcgan_generator' });
-  return { model, spec: { latentDim, outputShape: [plan.height, plan.width, plan.channels], numClasses } };
+  return {
+    model,
+    spec: { latentDim, outputShape: [plan.height, plan.width, plan.channels], numClasses, ...(classNames ? { classNames } : {}) },
+  };
 }

@@ -11,19 +11,28 @@ import {
   labelInput,
 } from '../build-helpers.js';
 import { checkNumClasses, checkShape } from '../model-contract.js';
+import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
+import { ProjectionHead } from '../../layers/projection-head.js';
 import type { DiscriminatorSpec } from '../discriminator.js';
+import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 
 /** Options of the MLP discriminator builder. Defaults are in {@link MLP_DISCRIMINATOR_DEFAULTS}. */
-export interface MlpDiscriminatorOptions {
+export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions {
   /** Per-sample input shape, e.g. [2] for 2-D points or [28, 28, 1] for images. */
   readonly inputShape: readonly number[];
   /** Units of each hidden layer. @defaultValue [128, 128, 128] */
   readonly hiddenUnits?: readonly number[];
   /** Hidden activation. @defaultValue 'leakyRelu' (slope 0.2) */
   readonly activation?: ActivationName;
-  /** Number of classes for a conditional discriminator (label embedding concatenated to the input). @defaultValue 0 */
+  /** Number of classes for a conditional discriminator. @defaultValue 0 */
   readonly numClasses?: number;
-  /** Size of the label embedding. @defaultValue 16 */
+  /**
+   * How a conditional discriminator uses the class: `'concat'` (label embedding concatenated to the
+   * input), `'projection'` (projection head on the last hidden layer, see {@link ProjectionHead}) or
+   * `'acgan'` (no label input; a second output of class logits). @defaultValue 'concat'
+   */
+  readonly conditioning?: DiscriminatorConditioning;
+  /** Size of the label embedding ('concat'). @defaultValue 16 */
   readonly embeddingDim?: number;
   /** Seed of the weight initialisation. */
   readonly seed?: number;
@@ -34,10 +43,11 @@ export const MLP_DISCRIMINATOR_DEFAULTS = Object.freeze({
   hiddenUnits: Object.freeze([128, 128, 128]) as readonly number[],
   activation: 'leakyRelu' as ActivationName,
   numClasses: 0,
+  conditioning: 'concat' as DiscriminatorConditioning,
   embeddingDim: 16,
 });
 
-const KNOWN = ['inputShape', 'hiddenUnits', 'activation', 'numClasses', 'embeddingDim', 'seed'];
+const KNOWN = ['inputShape', 'hiddenUnits', 'activation', 'numClasses', 'embeddingDim', 'seed', 'conditioning', ...STABILIZER_OPTION_NAMES];
 
 /** Builds the MLP discriminator model and its spec. The output is one logit per sample. */
 export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): { model: tf.LayersModel; spec: DiscriminatorSpec } {
@@ -47,26 +57,45 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): { model
   const inputShape = checkShape(o.inputShape, 'inputShape', owner);
   const numClasses = checkNumClasses(o.numClasses, owner);
   const embeddingDim = checkInt(o.embeddingDim, 'embeddingDim', owner, 1);
+  const conditioning = checkConditioning(o.conditioning ?? MLP_DISCRIMINATOR_DEFAULTS.conditioning, DISCRIMINATOR_CONDITIONINGS, owner);
+  if (options.conditioning !== undefined && numClasses === 0) {
+    throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
+  }
   if (!Array.isArray(o.hiddenUnits)) {
     throw new ConfigError(`${owner}: 'hiddenUnits' must be a list of integers >= 1, received ${describeValue(o.hiddenUnits)}.`);
   }
   o.hiddenUnits.forEach((units, i) => checkInt(units, `hiddenUnits[${i}]`, owner, 1));
   const init = new SeededInitializers(checkSeed(o.seed, owner));
+  const stable = stabilizers(o, numClasses, init, owner);
 
-  const input = tf.input({ shape: inputShape, name: 'image' });
+  const input = tf.input({ shape: stable.modelInputShape(inputShape), name: 'image' });
   const inputs = [input];
   let x: tf.SymbolicTensor = inputShape.length > 1 ? (tf.layers.flatten().apply(input) as tf.SymbolicTensor) : input;
-  if (numClasses > 0) {
-    const label = labelInput();
-    inputs.push(label);
-    const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
+  const kind = numClasses > 0 ? conditioning : undefined;
+  const label = kind === 'concat' || kind === 'projection' ? labelInput() : undefined;
+  if (label !== undefined) inputs.push(label);
+  if (kind === 'concat') {
+    const embedded = embedLabels(label!, numClasses, embeddingDim, init, 'label_embedding');
     x = tf.layers.concatenate().apply([x, embedded]) as tf.SymbolicTensor;
   }
   for (const units of o.hiddenUnits) {
-    x = tf.layers.dense({ units, kernelInitializer: init.glorotUniform() }).apply(x) as tf.SymbolicTensor;
+    x = stable.wrap(tf.layers.dense({ units, kernelInitializer: init.glorotUniform() })).apply(x) as tf.SymbolicTensor;
     x = activationLayer(o.activation, owner).apply(x) as tf.SymbolicTensor;
   }
-  const logits = tf.layers.dense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  x = stable.minibatch(x);
+  if (kind === 'projection') {
+    const head = new ProjectionHead({ numClasses, kernelInitializer: init.glorotUniform(), embeddingsInitializer: init.glorotUniform(), name: 'logits' });
+    const logits = head.apply([x, label!]) as tf.SymbolicTensor;
+    return { model: tf.model({ inputs, outputs: logits, name: 'mlp_discriminator' }), spec: { inputShape, numClasses } };
+  }
+  const logits = stable.wrap(tf.layers.dense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logits' })).apply(x) as tf.SymbolicTensor;
+  if (kind === 'acgan') {
+    const classLogits = stable
+      .wrap(tf.layers.dense({ units: numClasses, kernelInitializer: init.glorotUniform(), name: 'class_logits' }))
+      .apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'mlp_discriminator' });
+    return { model, spec: { inputShape, numClasses, auxiliaryClassifier: true } };
+  }
   const model = tf.model({ inputs, outputs: logits, name: 'mlp_discriminator' });
-  return { model, spec: { inputShape, numClasses } };
+  return { model, spec: { inputShape, numClasses, ...stable.spec } };
 }

@@ -11,6 +11,8 @@ import {
   labelInput,
 } from '../build-helpers.js';
 import { checkNumClasses, checkShape } from '../model-contract.js';
+import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
+import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import type { GeneratorSpec } from '../generator.js';
 
 /** Options of the MLP generator builder. Defaults are in {@link MLP_GENERATOR_DEFAULTS}. */
@@ -25,11 +27,18 @@ export interface MlpGeneratorOptions {
   readonly activation?: ActivationName;
   /** Output activation: 'tanh' for images in [-1, 1], 'linear' for unbounded data. @defaultValue 'tanh' for images (rank-3 output), else 'linear' */
   readonly outputActivation?: 'tanh' | 'linear';
-  /** Batch normalisation after each hidden layer. @defaultValue false */
+  /** Batch normalisation after each hidden layer. @defaultValue false (true with conditioning 'cbn') */
   readonly batchNorm?: boolean;
-  /** Number of classes for a conditional generator (label embedding concatenated to z). @defaultValue 0 */
+  /** Number of classes for a conditional generator. @defaultValue 0 */
   readonly numClasses?: number;
-  /** Size of the label embedding. @defaultValue 16 */
+  /**
+   * How the class enters a conditional generator: `'concat'` (label embedding concatenated to z) or
+   * `'cbn'` (conditional batch normalization after each hidden layer). @defaultValue 'concat'
+   */
+  readonly conditioning?: GeneratorConditioning;
+  /** A name per class, so samples can be asked for by name (e.g. a dataset's `classNames`). */
+  readonly classNames?: readonly string[];
+  /** Size of the label embedding ('concat'). @defaultValue 16 */
   readonly embeddingDim?: number;
   /** Seed of the weight initialisation. */
   readonly seed?: number;
@@ -42,12 +51,13 @@ export const MLP_GENERATOR_DEFAULTS = Object.freeze({
   activation: 'relu' as ActivationName,
   batchNorm: false,
   numClasses: 0,
+  conditioning: 'concat' as GeneratorConditioning,
   embeddingDim: 16,
 });
 
 const KNOWN = [
   'outputShape', 'latentDim', 'hiddenUnits', 'activation', 'outputActivation', 'batchNorm', 'numClasses',
-  'embeddingDim', 'seed',
+  'embeddingDim', 'seed', 'conditioning', 'classNames',
 ];
 
 /** Builds the MLP generator model and its spec. */
@@ -59,6 +69,16 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): { model: tf.Lay
   const latentDim = checkInt(o.latentDim, 'latentDim', owner, 1);
   const numClasses = checkNumClasses(o.numClasses, owner);
   const embeddingDim = checkInt(o.embeddingDim, 'embeddingDim', owner, 1);
+  const conditioning = checkConditioning(o.conditioning ?? MLP_GENERATOR_DEFAULTS.conditioning, GENERATOR_CONDITIONINGS, owner);
+  if (options.conditioning !== undefined && numClasses === 0) {
+    throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
+  }
+  const classNames = checkClassNames(o.classNames, numClasses, owner);
+  const cbn = numClasses > 0 && conditioning === 'cbn';
+  if (cbn && options.batchNorm === false) {
+    throw new ConfigError(`${owner}: conditioning 'cbn' is batch normalisation, so 'batchNorm' must be true or left out, received false.`);
+  }
+  const batchNorm = cbn || o.batchNorm;
   if (!Array.isArray(o.hiddenUnits)) {
     throw new ConfigError(`${owner}: 'hiddenUnits' must be a list of integers >= 1, received ${describeValue(o.hiddenUnits)}.`);
   }
@@ -72,15 +92,16 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): { model: tf.Lay
   const z = tf.input({ shape: [latentDim], name: 'z' });
   const inputs = [z];
   let x: tf.SymbolicTensor = z;
-  if (numClasses > 0) {
-    const label = labelInput();
-    inputs.push(label);
+  const label = numClasses > 0 ? labelInput() : undefined;
+  if (label !== undefined) inputs.push(label);
+  if (label !== undefined && !cbn) {
     const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
     x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
   }
   for (const units of o.hiddenUnits) {
-    x = tf.layers.dense({ units, kernelInitializer: init.glorotUniform(), useBias: !o.batchNorm }).apply(x) as tf.SymbolicTensor;
-    if (o.batchNorm) x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
+    x = tf.layers.dense({ units, kernelInitializer: init.glorotUniform(), useBias: !batchNorm }).apply(x) as tf.SymbolicTensor;
+    if (cbn) x = new ConditionalBatchNormalization({ numClasses }).apply([x, label!]) as tf.SymbolicTensor;
+    else if (batchNorm) x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
     x = activationLayer(o.activation, owner).apply(x) as tf.SymbolicTensor;
   }
   const size = outputShape.reduce((a, b) => a * b, 1);
@@ -89,5 +110,5 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): { model: tf.Lay
     .apply(x) as tf.SymbolicTensor;
   if (outputShape.length > 1) x = tf.layers.reshape({ targetShape: outputShape }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs, outputs: x, name: 'mlp_generator' });
-  return { model, spec: { latentDim, outputShape, numClasses } };
+  return { model, spec: { latentDim, outputShape, numClasses, ...(classNames ? { classNames } : {}) } };
 }

@@ -33,7 +33,8 @@ export function sampleGrid(options: SampleGridOptions): Callback {
   }
   const filename = options.filename ?? 'samples-{step}.png';
   const write = async (context: TrainingContext): Promise<void> => {
-    const { generator } = context.trainer;
+    // The EMA generator when the trainer keeps one (TrainerConfig.ema): its samples are the ones to show.
+    const generator = context.trainer.samplingGenerator;
     const classes = generator.numClasses;
     const count = options.count ?? (classes > 0 ? Math.min(100, classes * Math.min(10, Math.floor(100 / classes))) : 64);
     const labels = classes > 0 ? Array.from({ length: count }, (_, i) => i % classes) : undefined;

@@ -1,0 +1,160 @@
+/**
+ * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): differentiable augmentation of real and fake
+ * images alike before the discriminator.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { SeededRandom, hashInts } from '../util/random.js';
+
+/** The augmentations of DiffAugment. */
+export const AUGMENTATIONS = Object.freeze(['translation', 'cutout', 'color'] as const);
+/** One augmentation of DiffAugment: `'translation'`, `'cutout'` or `'color'`. */
+export type AugmentationName = (typeof AUGMENTATIONS)[number];
+
+/** The constants of the DiffAugment paper. */
+export const DIFF_AUGMENT_DEFAULTS = Object.freeze({ translationRatio: 1 / 8, cutoutRatio: 1 / 2 });
+
+/**
+ * Checks an augmentation policy: a list of distinct augmentation names.
+ * @throws ConfigError naming the option and the valid names.
+ */
+export function checkAugmentPolicy(policy: unknown, owner: string, name = 'augment'): readonly AugmentationName[] {
+  if (!Array.isArray(policy)) {
+    throw new ConfigError(`${owner}: '${name}' must be a list of ${describeValue(AUGMENTATIONS)}, received ${describeValue(policy)}.`);
+  }
+  policy.forEach((entry, i) => {
+    if (!(AUGMENTATIONS as readonly unknown[]).includes(entry)) {
+      throw new ConfigError(`${owner}: '${name}[${i}]' must be one of ${describeValue(AUGMENTATIONS)}, received ${describeValue(entry)}.`);
+    }
+  });
+  if (new Set(policy).size !== policy.length) {
+    throw new ConfigError(`${owner}: '${name}' lists an augmentation twice: ${describeValue(policy)}.`);
+  }
+  return Object.freeze([...policy]) as readonly AugmentationName[];
+}
+
+/**
+ * Random brightness (+U(-0.5, 0.5)), saturation (×U(0, 2) around each pixel's channel mean) and
+ * contrast (×U(0.5, 1.5) around each image's mean), one draw per image, as in DiffAugment.
+ * @param images - [batch, h, w, c]. @returns the same shape.
+ */
+export function color(images: tf.Tensor4D, seed: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const batch = images.shape[0];
+    const random = new SeededRandom(seed);
+    const draw = (low: number, high: number) =>
+      tf.tensor4d(Float32Array.from({ length: batch }, () => low + (high - low) * random.next()), [batch, 1, 1, 1]);
+    let x: tf.Tensor = tf.add(images, draw(-0.5, 0.5));
+    const channelMean = tf.mean(x, 3, true);
+    x = tf.add(tf.mul(tf.sub(x, channelMean), draw(0, 2)), channelMean);
+    const imageMean = tf.mean(x, [1, 2, 3], true);
+    x = tf.add(tf.mul(tf.sub(x, imageMean), draw(0.5, 1.5)), imageMean);
+    return x as tf.Tensor4D;
+  });
+}
+
+/**
+ * Random translation by up to `ratio` of the image size in each direction (one integer shift per image),
+ * filling with zeros, as in DiffAugment. Implemented as a gather, so gradients flow to the input.
+ * @param images - [batch, h, w, c]. @returns the same shape.
+ */
+export function translation(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_DEFAULTS.translationRatio): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [batch, height, width, channels] = images.shape;
+    const random = new SeededRandom(seed);
+    const maxY = Math.floor(height * ratio + 0.5);
+    const maxX = Math.floor(width * ratio + 0.5);
+    const indices = new Int32Array(batch * height * width);
+    const mask = new Float32Array(batch * height * width);
+    for (let b = 0; b < batch; b++) {
+      const dy = random.nextInt(2 * maxY + 1) - maxY;
+      const dx = random.nextInt(2 * maxX + 1) - maxX;
+      for (let i = 0; i < height; i++) {
+        for (let j = 0; j < width; j++) {
+          const at = (b * height + i) * width + j;
+          const si = i - dy;
+          const sj = j - dx;
+          if (si >= 0 && si < height && sj >= 0 && sj < width) {
+            indices[at] = (b * height + si) * width + sj;
+            mask[at] = 1;
+          }
+        }
+      }
+    }
+    const pixels = tf.reshape(images, [batch * height * width, channels]);
+    const moved = tf.gather(pixels, tf.tensor1d(indices, 'int32'));
+    const kept = tf.mul(moved, tf.tensor2d(mask, [batch * height * width, 1]));
+    return tf.reshape(kept, [batch, height, width, channels]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Random cutout: zeroes one square of `ratio` times the image size per image, at a random position
+ * (it may overhang the border), as in DiffAugment.
+ * @param images - [batch, h, w, c]. @returns the same shape.
+ */
+export function cutout(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_DEFAULTS.cutoutRatio): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [batch, height, width] = images.shape;
+    const random = new SeededRandom(seed);
+    const sizeY = Math.floor(height * ratio + 0.5);
+    const sizeX = Math.floor(width * ratio + 0.5);
+    const mask = new Float32Array(batch * height * width).fill(1);
+    for (let b = 0; b < batch; b++) {
+      // The square's center, as in DiffAugment: offset in [0, size + (1 - size % 2)), minus half the size.
+      const top = random.nextInt(height + (1 - (sizeY % 2))) - Math.floor(sizeY / 2);
+      const left = random.nextInt(width + (1 - (sizeX % 2))) - Math.floor(sizeX / 2);
+      for (let i = Math.max(0, top); i < Math.min(height, top + sizeY); i++) {
+        for (let j = Math.max(0, left); j < Math.min(width, left + sizeX); j++) mask[(b * height + i) * width + j] = 0;
+      }
+    }
+    return tf.mul(images, tf.tensor4d(mask, [batch, height, width, 1])) as tf.Tensor4D;
+  });
+}
+
+const APPLY: Readonly<Record<AugmentationName, (images: tf.Tensor4D, seed: number) => tf.Tensor4D>> = {
+  color,
+  translation,
+  cutout,
+};
+
+/**
+ * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): applies the policy's augmentations in the paper's
+ * order (color, translation, cutout), each with its own seed derived from `seed`. Every augmentation is
+ * differentiable, so the generator gets gradients through it; apply it to real and fake batches alike
+ * (the Trainer does when `TrainerConfig.augment` is set).
+ *
+ * @param images - [batch, h, w, c] NHWC images.
+ * @param policy - e.g. `['translation', 'cutout']` or `['color', 'translation', 'cutout']`.
+ * @param seed - the seed of every random draw; the same seed gives the same augmentation.
+ * @returns augmented images of the same shape (a new tensor, even for an empty policy).
+ * @throws ShapeError when `images` is not rank 4; ConfigError for an unknown augmentation.
+ * @example
+ * ```ts
+ * const augmented = augment.diffAugment(images, ['translation', 'cutout'], 42);
+ * ```
+ */
+export function diffAugment(images: tf.Tensor, policy: readonly AugmentationName[], seed: number): tf.Tensor4D {
+  const owner = 'diffAugment';
+  const checked = checkAugmentPolicy(policy, owner, 'policy');
+  if (images.rank !== 4) {
+    throw new ShapeError(`${owner}: 'images' must be NHWC images [batch, h, w, c], received shape ${describeValue(images.shape)}.`);
+  }
+  return tf.tidy(() => {
+    let x = tf.clone(images) as tf.Tensor4D;
+    for (const name of AUGMENTATIONS) {
+      if (checked.includes(name)) x = APPLY[name](x, hashInts(seed, AUGMENTATIONS.indexOf(name)));
+    }
+    return x;
+  });
+}
+
+/**
+ * What the Trainer feeds the discriminator: `images` augmented with `policy`, or `images` itself (not a
+ * copy) when the policy is empty.
+ */
+export function augmentForDiscriminator(images: tf.Tensor, policy: readonly AugmentationName[], seed: number): tf.Tensor {
+  return policy.length === 0 ? images : diffAugment(images, policy, seed);
+}

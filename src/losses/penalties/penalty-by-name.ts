@@ -1,0 +1,40 @@
+import { ConfigError, describeValue } from '../../errors.js';
+import type { Penalty } from '../penalty.js';
+import { dragan } from './dragan.js';
+import { gradientPenalty } from './gradient-penalty.js';
+import { r1, r2 } from './r1.js';
+
+/** Every shipped penalty by its registry name (the `name` it logs under and saves in checkpoints). */
+export const PENALTIES = Object.freeze({
+  'gradient-penalty': gradientPenalty,
+  r1,
+  r2,
+  dragan,
+} as const);
+
+/** The name of a shipped penalty. */
+export type PenaltyName = keyof typeof PENALTIES;
+
+/** The names of the shipped penalties. */
+export const PENALTY_NAMES = Object.freeze(Object.keys(PENALTIES) as PenaltyName[]);
+
+/**
+ * Makes a shipped penalty from its name and config (as saved in checkpoints): the inverse of reading
+ * `penalty.name` and `penalty.config`.
+ *
+ * @param name - one of {@link PENALTY_NAMES}.
+ * @param config - the penalty's options, e.g. `{ gamma: 1, every: 4 }` for `'r1'`.
+ * @throws ConfigError for an unknown name (listing the known ones) or bad options.
+ * @example
+ * ```ts
+ * const penalty = penalties.penaltyByName('r1', { gamma: 1 });
+ * penalty.config; // { gamma: 1, every: 1 }
+ * ```
+ */
+export function penaltyByName(name: string, config: Readonly<Record<string, unknown>> = {}): Penalty {
+  if (!Object.prototype.hasOwnProperty.call(PENALTIES, name)) {
+    throw new ConfigError(`penaltyByName: unknown penalty name ${describeValue(name)}. Expected one of ${describeValue(PENALTY_NAMES)}.`);
+  }
+  const factory = PENALTIES[name as PenaltyName] as (options?: object) => Penalty;
+  return factory({ ...config });
+}

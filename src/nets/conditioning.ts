@@ -1,0 +1,56 @@
+import { ConfigError, describeValue } from '../errors.js';
+
+/**
+ * How a conditional generator takes its class:
+ * - `'concat'`: a learned label embedding concatenated to z (Mirza & Osindero 2014, arXiv:1411.1784);
+ * - `'cbn'`: conditional batch normalization, a scale and offset per class in every normalization layer
+ *   (de Vries et al. 2017, arXiv:1707.00683; Miyato & Koyama 2018, arXiv:1802.05637).
+ */
+export type GeneratorConditioning = 'concat' | 'cbn';
+
+/** The generator conditionings, for validation and docs. */
+export const GENERATOR_CONDITIONINGS = Object.freeze(['concat', 'cbn'] as const);
+
+/**
+ * How a conditional discriminator uses the class:
+ * - `'concat'`: a learned label embedding joins the input (a label channel for images);
+ * - `'projection'`: the projection discriminator (Miyato & Koyama 2018, arXiv:1802.05637), logit =
+ *   `dense(features) + sum(embed(label) * features)`, see {@link ProjectionHead};
+ * - `'acgan'`: an auxiliary classifier (Odena et al. 2017, arXiv:1610.09585): the discriminator takes
+ *   no label but has a second output, class logits `[batch, numClasses]`, trained with a
+ *   cross-entropy that the Trainer adds to both players' losses.
+ */
+export type DiscriminatorConditioning = 'concat' | 'projection' | 'acgan';
+
+/** The discriminator conditionings, for validation and docs. */
+export const DISCRIMINATOR_CONDITIONINGS = Object.freeze(['concat', 'projection', 'acgan'] as const);
+
+/** Checks a conditioning option against the allowed ones. */
+export function checkConditioning<T extends string>(value: unknown, allowed: readonly T[], owner: string): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new ConfigError(`${owner}: 'conditioning' must be one of ${describeValue(allowed)}, received ${describeValue(value)}.`);
+  }
+  return value as T;
+}
+
+/**
+ * Checks optional class names: distinct non-empty strings, one per class.
+ * @returns a frozen copy, or undefined.
+ */
+export function checkClassNames(classNames: unknown, numClasses: number, owner: string): readonly string[] | undefined {
+  if (classNames === undefined) return undefined;
+  if (numClasses === 0) {
+    throw new ConfigError(`${owner}: 'classNames' were given, but 'numClasses' is 0 (unconditional). Expected no class names, or numClasses ${Array.isArray(classNames) ? classNames.length : '>= 2'}.`);
+  }
+  if (
+    !Array.isArray(classNames) ||
+    classNames.length !== numClasses ||
+    !classNames.every((name) => typeof name === 'string' && name.length > 0) ||
+    new Set(classNames).size !== classNames.length
+  ) {
+    throw new ConfigError(
+      `${owner}: 'classNames' must be ${numClasses} distinct non-empty strings (one per class), received ${describeValue(classNames)}.`,
+    );
+  }
+  return Object.freeze([...(classNames as string[])]);
+}

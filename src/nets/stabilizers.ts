@@ -1,0 +1,81 @@
+/**
+ * The options that the discriminator builders share for stable training and mode coverage: spectral
+ * normalisation, a minibatch standard deviation layer and PacGAN packing.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, describeValue } from '../errors.js';
+import { MINIBATCH_STDDEV_DEFAULTS, MinibatchStdDev } from '../layers/minibatch-stddev.js';
+import { SpectralNormalization } from '../layers/spectral-normalization.js';
+import type { SeededInitializers } from './build-helpers.js';
+import { checkPacking, packedShape } from './packing.js';
+
+/** Options of the discriminator builders against unstable training and mode collapse. */
+export interface DiscriminatorStabilizerOptions {
+  /**
+   * Spectral normalisation (Miyato et al. 2018, arXiv:1802.05957) of every dense and convolution
+   * layer, see {@link SpectralNormalization}. @defaultValue false
+   */
+  readonly spectralNorm?: boolean;
+  /**
+   * A minibatch standard deviation layer (ProGAN) before the output layer, see {@link MinibatchStdDev}:
+   * `true` for groups of 4, or the group size. @defaultValue false
+   */
+  readonly minibatchStdDev?: boolean | number;
+  /**
+   * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the discriminator judges this many samples at
+   * once, concatenated along features (channels for images). The batch size must be a multiple of it.
+   * Unconditional discriminators only. @defaultValue 1 (no packing)
+   */
+  readonly packing?: number;
+}
+
+/** The option names of {@link DiscriminatorStabilizerOptions}, for the builders' unknown-option checks. */
+export const STABILIZER_OPTION_NAMES = Object.freeze(['spectralNorm', 'minibatchStdDev', 'packing'] as const);
+
+/** Checked stabilizer options and the helpers that apply them inside a builder. */
+export interface Stabilizers {
+  /** Samples per discriminator input (1 = no packing). */
+  readonly packing: number;
+  /** The model's per-sample input shape: `inputShape` with the last dimension times `packing`. */
+  modelInputShape(inputShape: readonly number[]): number[];
+  /** Wraps a dense or convolution layer in spectral normalisation when enabled. */
+  wrap(layer: tf.layers.Layer): tf.layers.Layer;
+  /** Appends the minibatch standard deviation feature when enabled. */
+  minibatch(x: tf.SymbolicTensor): tf.SymbolicTensor;
+  /** What the discriminator's spec needs: `{ packing }` when packing, else nothing. */
+  readonly spec: { readonly packing?: number };
+}
+
+/**
+ * Checks the stabilizer options of a discriminator builder.
+ * @throws ConfigError naming the option for a bad value, or packing with a conditional discriminator.
+ */
+export function stabilizers(
+  options: DiscriminatorStabilizerOptions,
+  numClasses: number,
+  init: SeededInitializers,
+  owner: string,
+): Stabilizers {
+  const spectralNorm = options.spectralNorm ?? false;
+  if (typeof spectralNorm !== 'boolean') {
+    throw new ConfigError(`${owner}: 'spectralNorm' must be a boolean, received ${describeValue(spectralNorm)}.`);
+  }
+  const mbstd = options.minibatchStdDev ?? false;
+  const groupSize = mbstd === true ? MINIBATCH_STDDEV_DEFAULTS.groupSize : mbstd === false ? 0 : mbstd;
+  if (!(typeof mbstd === 'boolean' || (Number.isInteger(mbstd) && mbstd >= 2))) {
+    throw new ConfigError(`${owner}: 'minibatchStdDev' must be a boolean or a group size (an integer >= 2), received ${describeValue(mbstd)}.`);
+  }
+  const packing = checkPacking(options.packing, owner);
+  if (packing > 1 && numClasses > 0) {
+    throw new ConfigError(`${owner}: 'packing' works with unconditional discriminators only, received packing ${packing} with numClasses ${numClasses}.`);
+  }
+  return {
+    packing,
+    modelInputShape: (inputShape) => packedShape(inputShape, packing),
+    wrap: (layer) => (spectralNorm ? new SpectralNormalization({ layer, uInitializer: init.normal(1) }) : layer),
+    minibatch: (x) => (groupSize > 0 ? (new MinibatchStdDev({ groupSize }).apply(x) as tf.SymbolicTensor) : x),
+    spec: packing > 1 ? { packing } : {},
+  };
+}

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { color, cutout, diffAugment, translation } from '../../src/augment/index.js';
+import { ConfigError, ShapeError } from '../../src/errors.js';
+import { Generator } from '../../src/nets/index.js';
+import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
+import { gradientVsFiniteDifferences, maxRelativeError } from '../helpers/finite-differences.js';
+import { expectLeakFree } from '../helpers/leaks.js';
+
+/** Images whose pixel values are distinct: value = 1 + b·100 + i·10 + j. */
+function ramp(batch: number, size: number): tf.Tensor4D {
+  const values: number[] = [];
+  for (let b = 0; b < batch; b++) for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) values.push(1 + b * 100 + i * 10 + j);
+  return tf.tensor4d(values, [batch, size, size, 1]);
+}
+
+describe.each(TEST_BACKENDS)('DiffAugment on %s', (backend) => {
+  beforeAll(async () => {
+    await switchBackend(backend);
+  });
+  afterEach(() => tf.disposeVariables());
+
+  it('translation shifts each image by whole pixels (at most 1/8 of the size), filling with zeros', () => {
+    const images = ramp(6, 8);
+    const moved = translation(images, 3).arraySync() as number[][][][];
+    let shifted = 0;
+    for (let b = 0; b < 6; b++) {
+      // Find the shift from any surviving pixel: value v at (i, j) came from ((v-1-100b) / 10, (v-1-100b) % 10).
+      let dy = 0;
+      let dx = 0;
+      let found = false;
+      for (let i = 0; i < 8 && !found; i++) {
+        for (let j = 0; j < 8 && !found; j++) {
+          const v = moved[b][i][j][0];
+          if (v !== 0) {
+            dy = i - Math.floor((v - 1 - 100 * b) / 10);
+            dx = j - ((v - 1 - 100 * b) % 10);
+            found = true;
+          }
+        }
+      }
+      expect(Math.abs(dy) <= 1 && Math.abs(dx) <= 1).toBe(true);
+      if (dy !== 0 || dx !== 0) shifted++;
+      for (let i = 0; i < 8; i++) {
+        for (let j = 0; j < 8; j++) {
+          const si = i - dy;
+          const sj = j - dx;
+          const inside = si >= 0 && si < 8 && sj >= 0 && sj < 8;
+          expect(moved[b][i][j][0]).toBe(inside ? 1 + 100 * b + 10 * si + sj : 0);
+        }
+      }
+    }
+    expect(shifted).toBeGreaterThan(0);
+  });
+
+  it('cutout zeroes one square of half the size per image (clipped at the border) and keeps the rest', () => {
+    const images = tf.ones([8, 8, 8, 2]) as tf.Tensor4D;
+    const out = cutout(images, 5).arraySync() as number[][][][];
+    for (let b = 0; b < 8; b++) {
+      const zeros: [number, number][] = [];
+      for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) if (out[b][i][j][0] === 0) zeros.push([i, j]);
+      const is = zeros.map((z) => z[0]);
+      const js = zeros.map((z) => z[1]);
+      const height = Math.max(...is) - Math.min(...is) + 1;
+      const width = Math.max(...js) - Math.min(...js) + 1;
+      expect(zeros.length).toBe(height * width); // a rectangle
+      expect(height <= 4 && width <= 4 && height >= 1 && width >= 1).toBe(true);
+      if (Math.min(...is) > 0 && Math.max(...is) < 7) expect(height).toBe(4);
+      for (const [i, j] of zeros) expect(out[b][i][j][1]).toBe(0);
+    }
+  });
+
+  it('color changes brightness, saturation and contrast per image, one draw per image', () => {
+    const images = tf.randomUniform([4, 4, 4, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const out = color(images, 9);
+    expect(out.shape).toEqual([4, 4, 4, 3]);
+    const diff = tf.sub(out, images);
+    expect(tf.max(tf.abs(diff)).dataSync()[0]).toBeGreaterThan(0.01);
+    // A constant grey image stays constant (saturation and contrast act around means): only brightness moves it.
+    const grey = color(tf.fill([2, 3, 3, 3], 0.25) as tf.Tensor4D, 9).arraySync() as number[][][][];
+    for (const image of grey) for (const row of image) for (const px of row) for (const v of px) expect(v).toBeCloseTo(image[0][0][0], 5);
+    expect(Math.abs(grey[0][0][0][0] - 0.25)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('is seeded: the same seed gives the same augmentation, another seed a different one', () => {
+    const images = tf.randomUniform([4, 8, 8, 3], -1, 1, 'float32', 2);
+    const policy = ['color', 'translation', 'cutout'] as const;
+    const a = diffAugment(images, policy, 42).dataSync();
+    const b = diffAugment(images, policy, 42).dataSync();
+    const c = diffAugment(images, policy, 43).dataSync();
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+
+  it('passes gradients to the generator (they match finite differences)', () => {
+    const generator = Generator.mlp({ outputShape: [8, 8, 1], latentDim: 3, hiddenUnits: [6], seed: 4 });
+    const latents = tf.randomNormal([4, 3], 0, 1, 'float32', 5);
+    const weights = tf.randomNormal([1, 8, 8, 1], 0, 1, 'float32', 6);
+    // A fixed linear "discriminator" on the augmented images.
+    const f = () =>
+      tf.tidy(() => tf.sum(tf.mul(diffAugment(generator.generate(latents, undefined, true), ['color', 'translation', 'cutout'], 7), weights)) as tf.Scalar);
+    const { analytic, numeric } = gradientVsFiniteDifferences(f, generator.trainableVariables);
+    expect(analytic.filter((g) => Math.abs(g) > 1e-4).length).toBeGreaterThan(analytic.length / 2);
+    expect(maxRelativeError(analytic, numeric)).toBeCloseTo(0, 2);
+    generator.dispose();
+  });
+
+  it('leaks no tensors, inside and outside a gradient tape', async () => {
+    const images = tf.randomUniform([4, 8, 8, 3], -1, 1, 'float32', 2);
+    await expectLeakFree(() => diffAugment(images, ['color', 'translation', 'cutout'], 1).dispose());
+    await expectLeakFree(() => tf.dispose(tf.grad((x: tf.Tensor) => tf.sum(diffAugment(x, ['translation', 'cutout', 'color'], 2)))(images)));
+  });
+
+  it('rejects unknown augmentations and non-image inputs', () => {
+    expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['flip' as never], 1)).toThrow(ConfigError);
+    expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['flip' as never], 1)).toThrow(/'policy\[0\]' must be one of \["translation", "cutout", "color"\], received "flip"/);
+    expect(() => diffAugment(tf.zeros([2, 4]), ['color'], 1)).toThrow(ShapeError);
+  });
+});
