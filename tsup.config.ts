@@ -9,6 +9,8 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     treeshake: true,
+    // import.meta.url in the CommonJS build (the wasm thread support resolves package files from it).
+    shims: true,
   },
   {
     entry: { cli: 'src/cli/bin.ts' },

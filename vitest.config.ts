@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One wasm thread per test process: the files run in parallel already. test/backend/wasm-threads.test.ts
+    // asks for two threads explicitly.
+    env: { TFJS_GAN_WASM_THREADS: '1' },
   },
 });

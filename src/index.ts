@@ -37,7 +37,10 @@ export {
   type PreflightParts,
   registerSecondOrderGradients,
   useBackend,
+  type UseBackendOptions,
   useDefaultBackend,
+  type WasmThreads,
+  wasmThreadsInUse,
 } from './backend/index.js';
 export * from './nets/index.js';
 export * from './layers/index.js';

@@ -7,7 +7,8 @@
  */
 export { BACKEND_NAMES, type BackendName, isBackendName } from './backend-name.js';
 export { BACKEND_PACKAGES } from './backend-packages.js';
-export { useBackend } from './use-backend.js';
+export { type UseBackendOptions, useBackend } from './use-backend.js';
+export { MAX_WASM_THREADS, WASM_THREADS_ENV, type WasmThreads, wasmThreadsInUse } from './wasm-threads.js';
 export { defaultBackend, useDefaultBackend } from './default-backend.js';
 export {
   KERNEL_PATCHES,

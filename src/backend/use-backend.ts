@@ -5,13 +5,26 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BackendError } from '../errors.js';
+import { BackendError, ConfigError, describeValue } from '../errors.js';
 import { type BackendName, assertBackendName } from './backend-name.js';
 import { installHint, loadBackendPackage } from './backend-packages.js';
 import { registerSecondOrderGradients } from './gradients/index.js';
 import { applyKernelPatches } from './kernel-patches.js';
+import { type WasmThreads, checkWasmThreads, configureWasmThreads } from './wasm-threads.js';
 
 export { BACKEND_NAMES, type BackendName } from './backend-name.js';
+
+/** Options of {@link useBackend}. */
+export interface UseBackendOptions {
+  /**
+   * `wasm` only: how many threads XNNPACK runs on. In Node, tfjs-gan starts tfjs's multi-threaded wasm
+   * build itself (tfjs turns it off there); `'auto'` means the environment variable
+   * `TFJS_GAN_WASM_THREADS` when set, else every core up to 8. In a browser, threads need a cross-origin
+   * isolated page and tfjs chooses them. Takes effect only before the wasm backend first starts.
+   * @defaultValue 'auto'
+   */
+  readonly threads?: WasmThreads;
+}
 
 /** Why a backend that is registered may still fail to start, per backend. */
 const INIT_HINTS: Readonly<Record<BackendName, string>> = {
@@ -29,6 +42,7 @@ const INIT_HINTS: Readonly<Record<BackendName, string>> = {
  * `registerSecondOrderGradients`). Calling it again with the same name is cheap and harmless.
  *
  * @param name - one of `'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow'` (Node, native TensorFlow).
+ * @param options - backend options: `threads` for `wasm`.
  * @returns `name`, once the backend is active.
  * @throws {@link ConfigError} when `name` is not a backend name; the message lists the valid ones.
  * @throws {@link BackendError} when the backend's package is missing (naming the npm package to
@@ -36,12 +50,17 @@ const INIT_HINTS: Readonly<Record<BackendName, string>> = {
  * @example
  * ```ts
  * import { useBackend } from 'tfjs-gan';
- * await useBackend('wasm');
+ * await useBackend('wasm');                 // every core in Node
  * tf.getBackend(); // 'wasm'
+ * await useBackend('wasm', { threads: 1 });  // (in a fresh process) the single-threaded build
  * ```
  */
-export async function useBackend(name: BackendName): Promise<BackendName> {
+export async function useBackend(name: BackendName, options: UseBackendOptions = {}): Promise<BackendName> {
   assertBackendName(name, "useBackend: argument 'name'");
+  if (options.threads !== undefined) {
+    if (name !== 'wasm') throw new ConfigError(`useBackend('${name}'): option 'threads' applies to 'wasm' only, received ${describeValue(options.threads)}.`);
+    checkWasmThreads(options.threads, `useBackend('${name}')`);
+  }
   const packageName = await loadBackendPackage(name);
   const from = packageName != null ? ` (${packageName} is loaded)` : '';
   if (tf.findBackendFactory(name) == null) {
@@ -54,6 +73,7 @@ export async function useBackend(name: BackendName): Promise<BackendName> {
       `useBackend('${name}'): tfjs has no '${name}' backend on this platform${from}.${INIT_HINTS[name]}${copies}`,
     );
   }
+  if (name === 'wasm') await configureWasmThreads(options.threads ?? 'auto', `useBackend('${name}')`);
   let initialised: boolean;
   try {
     initialised = await tf.setBackend(name);

@@ -1,0 +1,205 @@
+/**
+ * The multi-threaded build of tfjs's wasm backend in Node.
+ *
+ * tfjs ships a threaded wasm binary (XNNPACK over a pthread pool) but never uses it in Node: its flag
+ * `WASM_HAS_MULTITHREAD_SUPPORT` is hard-wired to false there, and the pthread worker it would start is a
+ * `blob:` URL, which Node's `worker_threads` refuse. Even where threads do start (a cross-origin isolated
+ * page), the backend caps them at half the logical cores, which is one thread on a two-core machine.
+ *
+ * This module starts the same threaded binary in Node the supported way: the pthread worker script is
+ * written once to a file in the OS temporary directory, the main script is given to the workers as a file
+ * path, and the core count the binary reads while it starts is reported as twice the wanted threads (the
+ * binary halves it). Everything else (kernels, memory, `BackendWasm`) is tfjs's own; no tensor leaves
+ * the wasm heap.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { BackendError, ConfigError, describeValue } from '../errors.js';
+
+/** The most threads the threaded build can use: its pool pre-creates 8 workers and XNNPACK caps at 8. */
+export const MAX_WASM_THREADS = 8;
+
+/** The environment variable that sets the default number of wasm threads (`'auto'` or an integer). */
+export const WASM_THREADS_ENV = 'TFJS_GAN_WASM_THREADS';
+
+/** How many threads the wasm backend should use: a positive integer, or `'auto'` (every core, up to 8). */
+export type WasmThreads = number | 'auto';
+
+/** The subset of `@tensorflow/tfjs-backend-wasm` that starting the threaded build needs. */
+interface WasmPackage {
+  BackendWasm: new (module: unknown) => tf.KernelBackend;
+  setThreadsCount(count: number): void;
+  getThreadsCount(): number;
+}
+
+/** The Emscripten module of the threaded build, as far as it is used here. */
+interface EmscriptenModule {
+  cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => unknown;
+  tfjs?: Record<string, (...args: number[]) => unknown>;
+}
+
+type ModuleFactory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
+
+/** What this module registered, so that a second call can tell whether anything must change. */
+let registered: { threads: number } | undefined;
+
+function isNode(): boolean {
+  return typeof process === 'object' && typeof process.versions?.node === 'string';
+}
+
+/** Checks a `threads` option: `'auto'` or an integer in [1, {@link MAX_WASM_THREADS}]. */
+export function checkWasmThreads(value: unknown, owner: string): WasmThreads {
+  if (value === 'auto') return value;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_WASM_THREADS) return value;
+  throw new ConfigError(`${owner}: 'threads' must be 'auto' or an integer from 1 to ${MAX_WASM_THREADS}, received ${describeValue(value)}.`);
+}
+
+/** The threads that `'auto'` means here: the environment variable if set, else every core (up to 8). */
+async function autoThreads(): Promise<number> {
+  const fromEnv = typeof process === 'object' ? process.env?.[WASM_THREADS_ENV] : undefined;
+  if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== 'auto') {
+    return checkWasmThreads(Number(fromEnv), `environment variable ${WASM_THREADS_ENV}`) as number;
+  }
+  const os = await import(/* webpackIgnore: true */ 'node:os');
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
+}
+
+/** The number of threads the active wasm backend runs with (1 for the single-threaded build). */
+export async function wasmThreadsInUse(): Promise<number> {
+  const wasm = (await import(/* @vite-ignore */ /* webpackIgnore: true */ '@tensorflow/tfjs-backend-wasm' as string)) as WasmPackage;
+  return Math.max(1, wasm.getThreadsCount());
+}
+
+/**
+ * Makes the `wasm` backend start with `threads` threads in Node, by registering a backend factory that
+ * starts tfjs's threaded binary. Must run after `@tensorflow/tfjs-backend-wasm` is imported and before the
+ * wasm backend is first initialised. With one thread, or outside Node, or without `SharedArrayBuffer`,
+ * the shipped single-threaded factory stays.
+ *
+ * @returns the number of threads the backend will start with.
+ * @throws {@link ConfigError} when the wasm backend already runs with another number of threads.
+ */
+export async function configureWasmThreads(requested: WasmThreads, owner: string): Promise<number> {
+  const threads = requested === 'auto' ? (isNode() ? await autoThreads() : 1) : requested;
+  const current = registered?.threads ?? 1;
+  if (tf.engine().registry.wasm != null) {
+    if (requested !== 'auto' && current !== threads) {
+      throw new ConfigError(
+        `${owner}: the wasm backend is already running with ${current} thread(s); 'threads: ${threads}' must be chosen before it starts ` +
+          `(call useBackend('wasm', { threads }) first, or tf.removeBackend('wasm') to restart it, which loses its tensors).`,
+      );
+    }
+    return current;
+  }
+  if (!isNode() || typeof SharedArrayBuffer === 'undefined' || threads === current) return current;
+  if (shippedFactory === undefined) {
+    const factory = tf.findBackendFactory('wasm');
+    if (factory == null) throw new BackendError(`${owner}: the wasm backend is not registered; import @tensorflow/tfjs-backend-wasm first.`);
+    shippedFactory = factory;
+  }
+  const single = shippedFactory;
+  if (threads === 1) {
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', single, WASM_PRIORITY);
+    registered = undefined;
+    return 1;
+  }
+  const start = await threadedFactory(threads, owner);
+  tf.removeBackend('wasm');
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      try {
+        return await start();
+      } catch (cause) {
+        // The single-threaded build is the fallback: training still works, only slower.
+        console.warn(
+          `${owner}: the multi-threaded wasm build failed to start (${cause instanceof Error ? cause.message : String(cause)}); ` +
+            'using the single-threaded build.',
+        );
+        registered = undefined;
+        return single();
+      }
+    },
+    WASM_PRIORITY,
+  );
+  registered = { threads };
+  return threads;
+}
+
+/** The priority tfjs registers its wasm backend with. */
+const WASM_PRIORITY = 2;
+
+/** The shipped single-threaded factory, kept when it is first replaced. */
+let shippedFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+
+/** Prepares the files the threaded build needs and returns a function that starts it. */
+async function threadedFactory(threads: number, owner: string): Promise<() => Promise<tf.KernelBackend>> {
+  const { createRequire } = await import(/* webpackIgnore: true */ 'node:module');
+  const path = await import(/* webpackIgnore: true */ 'node:path');
+  const fs = await import(/* webpackIgnore: true */ 'node:fs');
+  const os = await import(/* webpackIgnore: true */ 'node:os');
+  const require = createRequire(import.meta.url);
+  let root: string;
+  try {
+    root = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  } catch (cause) {
+    throw new BackendError(`${owner}: cannot find @tensorflow/tfjs-backend-wasm (\`npm install @tensorflow/tfjs-backend-wasm\`).`, { cause });
+  }
+  const mainScript = path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+  const binary = path.join(root, 'dist', 'tfjs-backend-wasm-threaded-simd.wasm');
+  for (const file of [mainScript, binary]) {
+    if (!fs.existsSync(file)) throw new BackendError(`${owner}: @tensorflow/tfjs-backend-wasm lacks its threaded build (${file} is missing).`);
+  }
+  const factory = require(mainScript) as ModuleFactory;
+  const { wasmWorkerContents } = require(path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
+  // tfjs turns the string into a blob after escaping its newlines (they stand inside string literals).
+  const workerSource = wasmWorkerContents.replace(/\n/g, '\\n');
+  const version = (require(path.join(root, 'package.json')) as { version: string }).version;
+  const dir = path.join(os.tmpdir(), `tfjs-gan-wasm-${version}`);
+  const workerPath = path.join(dir, 'pthread-worker.cjs');
+  if (!fs.existsSync(workerPath) || fs.readFileSync(workerPath, 'utf8') !== workerSource) {
+    fs.mkdirSync(dir, { recursive: true });
+    // Written under a unique name and renamed, so that processes starting together never read half a file.
+    const partial = `${workerPath}.${process.pid}.${Date.now()}.tmp`;
+    fs.writeFileSync(partial, workerSource);
+    fs.renameSync(partial, workerPath);
+  }
+  const wasmPackage = (await import(/* @vite-ignore */ /* webpackIgnore: true */ '@tensorflow/tfjs-backend-wasm' as string)) as WasmPackage;
+  return async () => {
+    // The binary sizes its pool as min(threads asked, logical cores / 2), reading the cores once while it
+    // starts; report twice the wanted threads for that moment only.
+    const cpus = os.cpus;
+    const nodeOs = require('node:os') as typeof os;
+    const patched = (): ReturnType<typeof os.cpus> => {
+      const real = cpus();
+      return Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
+    };
+    nodeOs.cpus = patched;
+    let module: EmscriptenModule;
+    try {
+      module = await factory({
+        locateFile: (file: string) =>
+          file.endsWith('.worker.js') ? workerPath : file.endsWith('.wasm') ? binary : path.join(root, 'wasm-out', file),
+        mainScriptUrlOrBlob: mainScript,
+      });
+    } finally {
+      nodeOs.cpus = cpus;
+    }
+    module.tfjs = {
+      init: module.cwrap('init', null, []),
+      initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+      getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+      registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+      disposeData: module.cwrap('dispose_data', null, ['number']),
+      dispose: module.cwrap('dispose', null, []),
+    };
+    wasmPackage.setThreadsCount(threads);
+    return new wasmPackage.BackendWasm(module);
+  };
+}

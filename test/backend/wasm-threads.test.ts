@@ -1,0 +1,83 @@
+/**
+ * The multi-threaded wasm build in Node: it starts with the threads asked for, computes what the cpu
+ * backend computes, trains leak-free, and refuses a thread count it can no longer apply. Runs in its own
+ * process (vitest's forks pool), so the wasm backend starts here for the first time.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { useBackend, wasmThreadsInUse } from '../../src/backend/index.js';
+import { Dataset } from '../../src/data/dataset.js';
+import { Discriminator, Generator } from '../../src/nets/index.js';
+import { Trainer } from '../../src/train/trainer.js';
+import { pseudoRandom, relativeError } from './conv-reference.js';
+
+/** Runs `f` on `backend` and returns its result as plain arrays. */
+async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outputs = tf.tidy(f);
+  const values = await Promise.all(outputs.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(outputs);
+  return values;
+}
+
+describe('wasm with threads in Node', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+    await useBackend('wasm', { threads: 2 });
+  });
+  afterAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('runs the threaded build with the threads asked for', async () => {
+    expect(await wasmThreadsInUse()).toBe(2);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('computes convolutions, their gradients and matrix products as the cpu backend does (1e-4 relative)', async () => {
+    const x = pseudoRandom(64 * 14 * 14 * 16, 1);
+    const w = pseudoRandom(5 * 5 * 16 * 32, 2);
+    const a = pseudoRandom(256 * 300, 3);
+    const b = pseudoRandom(300 * 200, 4);
+    const compute = (): tf.Tensor[] => {
+      const input = tf.tensor4d(x, [64, 14, 14, 16]);
+      const filter = tf.tensor4d(w, [5, 5, 16, 32]);
+      const loss = (i: tf.Tensor, f: tf.Tensor): tf.Scalar => tf.conv2d(i as tf.Tensor4D, f as tf.Tensor4D, 2, 'same').square().mean();
+      const [dInput, dFilter] = tf.grads(loss)([input, filter]);
+      const transposed = tf.conv2dTranspose(tf.conv2d(input, filter, 2, 'same'), filter, [64, 14, 14, 16], 2, 'same');
+      return [tf.conv2d(input, filter, 1, 'valid'), dInput, dFilter, transposed, tf.matMul(tf.tensor2d(a, [256, 300]), tf.tensor2d(b, [300, 200]))];
+    };
+    const expected = await on('cpu', compute);
+    const actual = await on('wasm', compute);
+    actual.forEach((values, i) => expect(relativeError(values, expected[i]), `output ${i}`).toBeLessThan(1e-4));
+  });
+
+  it('trains a DCGAN a few steps with finite losses and a flat tensor count', async () => {
+    await tf.setBackend('wasm');
+    const images = tf.tensor4d(pseudoRandom(32 * 28 * 28, 5), [32, 28, 28, 1]).clipByValue(-1, 1);
+    const data = Dataset.fromTensors(images);
+    const generator = Generator.dcgan({ latentDim: 16, imageShape: [28, 28, 1], width: 8, seed: 1 });
+    const discriminator = Discriminator.dcgan({ imageShape: [28, 28, 1], width: 8, seed: 2 });
+    const trainer = new Trainer({ generator, discriminator, seed: 3 });
+    await trainer.fit(data, { steps: 2, batchSize: 8 });
+    const before = tf.memory().numTensors;
+    const history = await trainer.fit(data, { steps: 3, batchSize: 8 });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const logs of history.logs) {
+      expect(Number.isFinite(logs.dLoss) && Number.isFinite(logs.gLoss)).toBe(true);
+    }
+    [trainer, generator, discriminator, data].forEach((x) => x.dispose());
+  });
+
+  it('refuses another thread count once the backend runs, and bad options', async () => {
+    await expect(useBackend('wasm', { threads: 1 })).rejects.toThrow(
+      /the wasm backend is already running with 2 thread\(s\); 'threads: 1' must be chosen before it starts/,
+    );
+    await expect(useBackend('wasm', { threads: 'auto' })).resolves.toBe('wasm');
+    await expect(useBackend('wasm', { threads: 0 })).rejects.toThrow(/'threads' must be 'auto' or an integer from 1 to 8, received 0/);
+    await expect(useBackend('wasm', { threads: 9 })).rejects.toThrow(/received 9/);
+    await expect(useBackend('cpu', { threads: 2 })).rejects.toThrow(/option 'threads' applies to 'wasm' only, received 2/);
+    expect(await wasmThreadsInUse()).toBe(2);
+  });
+});
