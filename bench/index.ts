@@ -5,12 +5,16 @@
  * - tfjs-gan on wasm against PyTorch on the identical DCGAN-MNIST step (bench/pytorch_dcgan.py), when
  *   /usr/bin/python3 can import torch, with the same number of threads.
  *
- *     npm run bench -- [--backends wasm,cpu] [--steps 20] [--presets reference,default,mlp] [--no-torch]
+ *     npm run bench -- [--backends wasm,cpu] [--threads 1,2] [--steps 20] [--presets reference,default,mlp] [--no-torch]
+ *
+ * wasm runs once per thread count of `--threads` (default: 1 and every core), each in a child process
+ * (a process starts the wasm backend once); PyTorch runs with the same thread counts.
  *
  * Prints a table and writes bench/results/bench-<time>.json to compare versions.
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { BACKEND_NAMES, type BackendName, useBackend } from '../src/backend/index.js';
 import { Dataset } from '../src/data/dataset.js';
@@ -41,6 +45,11 @@ async function availableBackends(): Promise<BackendName[]> {
   const found: BackendName[] = [];
   for (const name of wanted) {
     if (!BACKEND_NAMES.includes(name)) throw new Error(`unknown backend ${name}`);
+    // wasm starts in child processes, one per thread count.
+    if (name === 'wasm') {
+      found.push(name);
+      continue;
+    }
     try {
       await useBackend(name);
       found.push(name);
@@ -53,6 +62,8 @@ async function availableBackends(): Promise<BackendName[]> {
 
 interface Row {
   backend: string;
+  /** wasm: the threads XNNPACK ran on. */
+  threads?: number;
   preset: string;
   trainerSecondsPerStep: number;
   handSecondsPerStep: number;
@@ -80,7 +91,15 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
 
   const { generator, discriminator } = preset.build();
   const data = fakeData(preset, generator.outputShape);
-  const trainer = new Trainer({ generator, discriminator, seed: 1 });
+  // The hand loop's optimizers and no EMA, so that the two do the same work.
+  const trainer = new Trainer({
+    generator,
+    discriminator,
+    seed: 1,
+    generatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
+    discriminatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
+    ema: false,
+  });
   const trainerTimes: number[] = [];
   for (let i = 0; i < n + 2; i++) {
     const before = tf.memory().numTensors;
@@ -149,37 +168,78 @@ function pytorch(threads: number): { secondsPerStep: number; torch: string } | u
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
+const label = (row: Row): string => (row.threads ? `${row.backend} x${row.threads}` : row.backend);
+const print = (row: Row): void =>
+  console.log(
+    `${label(row).padEnd(10)} ${row.preset.padEnd(38)} trainer ${row.trainerSecondsPerStep.toFixed(4)} s/step (${(1 / row.trainerSecondsPerStep).toFixed(2)} steps/s)` +
+      `  hand loop ${row.handSecondsPerStep.toFixed(4)} s/step  overhead ${(100 * row.trainerOverhead).toFixed(1)}%` +
+      `${row.gflops ? `  ${row.gflops.toFixed(1)} GFLOP/s` : ''}  sampling ${row.samplesPerSecond.toFixed(0)} img/s` +
+      `  tensors/step ${row.tensorsPerStep}  peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
+  );
+
+const childThreads = flag('child-threads');
+if (childThreads !== undefined) {
+  // A child: wasm with one thread count; the rows go back to the parent as one JSON line.
+  const threads = Number(childThreads);
+  await useBackend('wasm', { threads });
+  const rows: Row[] = [];
+  for (const preset of presets) rows.push({ ...(await measure('wasm', preset)), threads });
+  console.log(`ROWS ${JSON.stringify(rows)}`);
+  process.exit(0);
+}
+
+const threadCounts = (flag('threads') ?? [...new Set([1, Math.min(8, availableParallelism())])].join(',')).split(',').map(Number);
 const backends = await availableBackends();
 const rows: Row[] = [];
 for (const backend of backends) {
+  if (backend === 'wasm') {
+    for (const threads of threadCounts) {
+      try {
+        const out = execFileSync(
+          process.execPath,
+          [...process.execArgv, process.argv[1], '--child-threads', String(threads), '--steps', String(steps), '--presets', presets.map((p) => Object.entries(presetsByKey).find(([, v]) => v === p)![0]).join(',')],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+        );
+        const line = out.split('\n').find((l) => l.startsWith('ROWS '));
+        if (!line) throw new Error('no rows');
+        for (const row of JSON.parse(line.slice(5)) as Row[]) {
+          rows.push(row);
+          print(row);
+        }
+      } catch (error) {
+        console.log(`(backend wasm with ${threads} threads failed: ${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    continue;
+  }
   await useBackend(backend);
   for (const preset of presets) {
     const row = await measure(backend, preset);
     rows.push(row);
-    console.log(
-      `${backend.padEnd(10)} ${row.preset.padEnd(38)} trainer ${row.trainerSecondsPerStep.toFixed(4)} s/step (${(1 / row.trainerSecondsPerStep).toFixed(2)} steps/s)` +
-        `  hand loop ${row.handSecondsPerStep.toFixed(4)} s/step  overhead ${(100 * row.trainerOverhead).toFixed(1)}%` +
-        `${row.gflops ? `  ${row.gflops.toFixed(1)} GFLOP/s` : ''}  sampling ${row.samplesPerSecond.toFixed(0)} img/s` +
-        `  tensors/step ${row.tensorsPerStep}  peak RSS ${row.peakRssMiB.toFixed(0)} MiB`,
-    );
+    print(row);
   }
 }
 
-// PyTorch on the reference step, with the threads wasm uses (1: tfjs runs wasm single-threaded in Node).
-const torchRow = presets.includes(DCGAN_MNIST_REFERENCE) ? pytorch(1) : undefined;
-const torchBest = presets.includes(DCGAN_MNIST_REFERENCE) && torchRow ? pytorch(2) : undefined;
-const wasmReference = rows.find((r) => r.backend === 'wasm' && r.preset === DCGAN_MNIST_REFERENCE.name);
-if (torchRow && wasmReference) {
-  console.log(
-    `PyTorch ${torchRow.torch} 1 thread: ${torchRow.secondsPerStep.toFixed(4)} s/step; tfjs-gan wasm / PyTorch speed ratio ${(torchRow.secondsPerStep / wasmReference.trainerSecondsPerStep).toFixed(3)}`,
-  );
-  if (torchBest) {
+// PyTorch on the reference step, with each thread count wasm ran with (and OpenBLAS on 1 thread).
+const torchRows: Record<number, { secondsPerStep: number; torch: string } | undefined> = {};
+if (presets.includes(DCGAN_MNIST_REFERENCE)) {
+  for (const threads of [...new Set([...threadCounts, 2])]) {
+    const result = pytorch(threads);
+    if (!result) break;
+    torchRows[threads] = result;
+    console.log(`PyTorch ${result.torch}, ${threads} thread(s): ${result.secondsPerStep.toFixed(4)} s/step`);
+  }
+  const best = Object.values(torchRows).reduce<number>((m, r) => Math.min(m, r?.secondsPerStep ?? Infinity), Infinity);
+  for (const row of rows.filter((r) => r.backend === 'wasm' && r.preset === DCGAN_MNIST_REFERENCE.name)) {
+    const same = torchRows[row.threads ?? 1];
+    if (!same) continue;
     console.log(
-      `PyTorch 2 threads: ${torchBest.secondsPerStep.toFixed(4)} s/step; ratio to it ${(torchBest.secondsPerStep / wasmReference.trainerSecondsPerStep).toFixed(3)}`,
+      `tfjs-gan wasm x${row.threads} / PyTorch x${row.threads} speed ratio ${(same.secondsPerStep / row.trainerSecondsPerStep).toFixed(3)}; ` +
+        `/ PyTorch's best setting (${best.toFixed(4)} s/step) ${(best / row.trainerSecondsPerStep).toFixed(3)}`,
     );
   }
 }
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), steps, rows, pytorch: { oneThread: torchRow, twoThreads: torchBest } }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), steps, rows, pytorch: torchRows, threads: threadCounts }, null, 2));
 console.log(`wrote ${file}`);

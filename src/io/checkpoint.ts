@@ -198,7 +198,7 @@ export async function loadTrainer(url: string, overrides: LoadOverrides = {}): P
       discriminatorSteps: manifest.discriminatorSteps,
       seed: manifest.seed,
       auxiliaryClassifierWeight: manifest.auxiliaryClassifierWeight,
-      ema: manifest.ema && { decay: manifest.ema.decay, startStep: manifest.ema.startStep },
+      ema: manifest.ema ? { decay: manifest.ema.decay, startStep: manifest.ema.startStep } : false,
       augment: manifest.augment as never,
     });
     if (manifest.ema && trainer.ema) restoreEma(trainer.ema.generator.model, manifest.ema.weights, tensors, where);

@@ -1,3 +1,11 @@
 export type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 export { type EmaConfig, GeneratorEma } from './ema.js';
-export { type FitOptions, TRAINER_DEFAULTS, Trainer, type TrainerConfig } from './trainer.js';
+export {
+  type DataKindDefaults,
+  type FitOptions,
+  TRAINER_DEFAULTS,
+  Trainer,
+  type TrainerConfig,
+  VECTOR_TRAINER_DEFAULTS,
+  defaultsForData,
+} from './trainer.js';

@@ -191,6 +191,36 @@ describe('Trainer configuration', () => {
     await switchBackend('cpu');
   });
 
+  it('defaults by kind of data: DCGAN Adam for images; Adam(1e-3, 0, 0.99), batch 256 and an EMA for vectors', async () => {
+    const adamOf = (o: tf.Optimizer): unknown[] => {
+      const c = o.getConfig();
+      return [o.getClassName(), c.learningRate, c.beta1, c.beta2];
+    };
+    const vector = new Trainer({ generator: Generator.mlp({ outputShape: [2] }), discriminator: Discriminator.mlp({ inputShape: [2] }) });
+    expect(adamOf(vector.generatorOptimizer)).toEqual(['Adam', 1e-3, 0, 0.99]);
+    expect(adamOf(vector.discriminatorOptimizer)).toEqual(['Adam', 1e-3, 0, 0.99]);
+    expect(vector.defaultBatchSize).toBe(256);
+    expect(vector.ema?.config).toEqual({ decay: 0.999, startStep: 0 });
+    expect(vector.samplingGenerator).toBe(vector.emaGenerator);
+    const images = new Trainer({
+      generator: Generator.mlp({ outputShape: [4, 4, 1], latentDim: 2, hiddenUnits: [4] }),
+      discriminator: Discriminator.mlp({ inputShape: [4, 4, 1], hiddenUnits: [4] }),
+    });
+    expect(adamOf(images.generatorOptimizer)).toEqual(['Adam', 2e-4, 0.5, 0.999]);
+    expect(images.defaultBatchSize).toBe(64);
+    expect(images.ema).toBeUndefined();
+    expect(images.samplingGenerator).toBe(images.generator);
+    // ema: false turns the vector default off; an explicit config wins.
+    const plain = new Trainer({ generator: Generator.mlp({ outputShape: [2] }), discriminator: Discriminator.mlp({ inputShape: [2] }), ema: false });
+    expect(plain.ema).toBeUndefined();
+    // The default batch shrinks to a smaller dataset, to a multiple of the packing.
+    const packed = new Trainer({ generator: Generator.mlp({ outputShape: [2] }), discriminator: Discriminator.mlp({ inputShape: [2], packing: 4 }), seed: 1 });
+    const small = Dataset.fromTensors(tf.randomUniform([30, 2], -1, 1, 'float32', 1));
+    const history = await packed.fit(small, { epochs: 1 });
+    expect(history.logs).toHaveLength(1); // one batch of 28 from 30 samples
+    [vector, images, plain, packed, small].forEach((x) => x.dispose());
+  });
+
   it('checks that the networks fit together and that names are known', () => {
     const generator = Generator.mlp({ outputShape: [3] });
     const discriminator = Discriminator.mlp({ inputShape: [2] });
