@@ -16,10 +16,11 @@ import type { BackendName } from './backend-name.js';
 import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { makeTileKernel } from './kernels/tile.js';
 import { makeUnsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 
 /** The names of the kernels that tfjs-gan can replace. */
-export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'UnsortedSegmentSum' | 'BatchMatMul';
+export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'UnsortedSegmentSum' | 'BatchMatMul' | 'Tile';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -28,10 +29,11 @@ export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' |
  * loop, is faster than its own `Conv2D` (measured 190 vs 290 ms), so it stays. wasm also lacks
  * `UnsortedSegmentSum`, the gradient of `gather` (embeddings): it is added from `OneHot` and `BatchMatMul`.
  * wasm's `BatchMatMul` is ten times slower with transposed operands (every dense layer's gradient):
- * they are transposed first.
+ * they are transposed first. wasm's `Tile` computes each element's source index one by one; the
+ * broadcasting tiles of every batch-normalization gradient become a broadcasting `Add`.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
-  wasm: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul'] as const),
+  wasm: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile'] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
 
@@ -42,6 +44,7 @@ const KERNEL_FACTORIES: Readonly<
   Conv2DBackpropInput: makeConv2DBackpropInputKernel,
   UnsortedSegmentSum: makeUnsortedSegmentSumKernel,
   BatchMatMul: makeBatchMatMulKernel,
+  Tile: makeTileKernel,
 };
 
 /** What one patch replaced and what it registered. */
@@ -74,7 +77,7 @@ function isPatched(kernelName: PatchedKernelName, backendName: string): boolean 
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-wasm';
- * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']
+ * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile']
  * ```
  */
 export function applyKernelPatches(backendName: BackendName): readonly PatchedKernelName[] {

@@ -53,7 +53,7 @@ describe('useBackend', () => {
     const patched = tf.getKernel('Conv2DBackpropInput', 'wasm');
     await expect(useBackend('wasm')).resolves.toBe('wasm');
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(patched);
-    expect(patchedKernels('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']);
+    expect(patchedKernels('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile']);
   });
 
   it.skipIf(hasTfjsNode)('throws a BackendError naming @tensorflow/tfjs-node when it is not installed', async () => {
@@ -83,16 +83,16 @@ describe('applyKernelPatches', () => {
     const patched = tf.getKernel('Conv2DBackpropInput', 'wasm');
     expect(patched).not.toBe(shippedInput);
 
-    expect(applyKernelPatches('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']);
+    expect(applyKernelPatches('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile']);
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(patched);
 
-    expect(revertKernelPatches('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']);
+    expect(revertKernelPatches('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile']);
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(shippedInput);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
     expect(patchedKernels('wasm')).toEqual([]);
 
     applyKernelPatches('wasm');
-    expect(patchedKernels('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul']);
+    expect(patchedKernels('wasm')).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile']);
     expect(getShippedKernel('Conv2DBackpropInput', 'wasm')).toBe(shippedInput);
   });
 
