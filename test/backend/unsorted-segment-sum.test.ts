@@ -11,6 +11,16 @@ describe('UnsortedSegmentSum on wasm (embedding gradients)', () => {
     const cases: { x: number[]; xShape: number[]; ids: number[]; idsShape: number[]; numSegments: number }[] = [
       { x: [1, 2, 3, 4, 5, 6], xShape: [3, 2], ids: [0, 2, 0], idsShape: [3], numSegments: 4 },
       { x: Array.from({ length: 24 }, (_, i) => i * 0.5 - 3), xShape: [4, 3, 2], ids: [1, 0, 1, 2], idsShape: [4], numSegments: 3 },
+      // Ids outside [0, numSegments) are dropped (the one-hot path).
+      { x: [1, 2, 3, 4, 5, 6, 7, 8], xShape: [4, 2], ids: [-1, 2, 5, 0], idsShape: [4], numSegments: 3 },
+      // Many ids and segments, with repeats (the scatter path; DiffAugment's translation gathers like this).
+      {
+        x: Array.from({ length: 1200 * 3 }, (_, i) => Math.sin(i)),
+        xShape: [1200, 3],
+        ids: Array.from({ length: 1200 }, (_, i) => (i * 7919) % 800),
+        idsShape: [1200],
+        numSegments: 800,
+      },
     ];
     for (const c of cases) {
       const run = () =>
