@@ -68,6 +68,8 @@ export interface CheckpointManifest {
   readonly ema?: { readonly decay: number; readonly startStep: number; readonly weights: WeightEntry[] };
   /** The DiffAugment policy (`TrainerConfig.augment`); absent when empty. */
   readonly augment?: string[];
+  /** The progressive-growing schedule's options (`TrainerConfig.progressive`); absent without one. */
+  readonly progressive?: { readonly startResolution: number; readonly fadeSteps: number; readonly stableSteps: number };
 }
 
 /** Options of {@link saveTrainer}. */
@@ -133,6 +135,7 @@ export async function saveTrainer(trainer: Trainer, url: string, options: SaveOp
     metadata: options.metadata ?? {},
     ...(ema ? { ema } : {}),
     ...(trainer.augment.length > 0 ? { augment: [...trainer.augment] } : {}),
+    ...(trainer.progressive ? { progressive: { ...trainer.progressive.options } } : {}),
   };
   const obsolete = previous && previous.weightsFile !== weightsFile ? [previous.weightsFile] : [];
   await store.commit({ [weightsFile]: bytes }, MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(manifest, null, 1)), obsolete);
@@ -200,6 +203,7 @@ export async function loadTrainer(url: string, overrides: LoadOverrides = {}): P
       auxiliaryClassifierWeight: manifest.auxiliaryClassifierWeight,
       ema: manifest.ema && { decay: manifest.ema.decay, startStep: manifest.ema.startStep },
       augment: manifest.augment as never,
+      ...(manifest.progressive ? { progressive: manifest.progressive } : {}),
     });
     if (manifest.ema && trainer.ema) restoreEma(trainer.ema.generator.model, manifest.ema.weights, tensors, where);
     trainer.restoreStep(manifest.step);

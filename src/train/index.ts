@@ -1,3 +1,4 @@
 export type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 export { type EmaConfig, GeneratorEma } from './ema.js';
 export { type FitOptions, TRAINER_DEFAULTS, Trainer, type TrainerConfig } from './trainer.js';
+export { type ProgressiveSchedule, type ProgressiveScheduleOptions, progressiveSchedule } from './progressive.js';

@@ -15,6 +15,7 @@ import { hashInts, randomSeed } from '../util/random.js';
 import type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 import { yieldToEventLoop } from './yield.js';
 import { type EmaConfig, GeneratorEma } from './ema.js';
+import { type ProgressiveSchedule, type ProgressiveScheduleOptions, applyProgressive, hasFadeIn, progressiveSchedule } from './progressive.js';
 import { preflight } from '../backend/preflight.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 
@@ -59,6 +60,12 @@ export interface TrainerConfig {
    * penalties), seeded from `seed` and the step. Image discriminators only. @defaultValue []
    */
   readonly augment?: readonly AugmentationName[];
+  /**
+   * Progressive growing: the schedule (or its options) that sets the fade-in alpha of every
+   * {@link FadeIn} layer of the generator, its average and the discriminator before each step. The
+   * networks must be built with `progressive: true`. @defaultValue none (no growing)
+   */
+  readonly progressive?: ProgressiveSchedule | ProgressiveScheduleOptions;
 }
 
 /** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
@@ -120,6 +127,8 @@ export class Trainer {
   readonly ema: GeneratorEma | undefined;
   /** The DiffAugment policy applied before the discriminator ([] = none). */
   readonly augment: readonly AugmentationName[];
+  /** The progressive-growing schedule, when configured. */
+  readonly progressive: ProgressiveSchedule | undefined;
   private stepCount = 0;
   private readonly preflightAugment: ((samples: tf.Tensor, seed: number) => tf.Tensor) | undefined;
   private running = false;
@@ -170,6 +179,7 @@ export class Trainer {
     if (this.augment.length > 0 && discriminator.inputShape.length !== 3) {
       throw new ConfigError(`${owner}: 'augment' needs image data [height, width, channels], but the discriminator's input shape is ${describeValue(discriminator.inputShape)}.`);
     }
+    this.progressive = resolveProgressive(config.progressive, generator, discriminator, owner);
     this.ema = config.ema === undefined ? undefined : GeneratorEma.create(generator, config.ema);
     // Built once: preflight caches its verdict by the identity of the parts it checked.
     this.preflightAugment =
@@ -263,6 +273,10 @@ export class Trainer {
   async trainStep(data: Dataset, batchSize: number): Promise<StepLogs> {
     const started = performance.now();
     const step = this.stepCount;
+    if (this.progressive !== undefined) {
+      const models = [this.generator.model, this.discriminator.model, ...(this.ema ? [this.ema.generator.model] : [])];
+      applyProgressive(this.progressive, models, step);
+    }
     let dLossSum = 0;
     let realScore = 0;
     let fakeScore = 0;
@@ -493,6 +507,22 @@ export class Trainer {
     this.discriminatorOptimizer.dispose();
     this.ema?.dispose();
   }
+}
+
+function resolveProgressive(
+  value: ProgressiveSchedule | ProgressiveScheduleOptions | undefined,
+  generator: Generator,
+  discriminator: Discriminator,
+  owner: string,
+): ProgressiveSchedule | undefined {
+  if (value === undefined) return undefined;
+  const schedule = 'alpha' in value && typeof value.alpha === 'function' ? value : progressiveSchedule(value as ProgressiveScheduleOptions);
+  if (!hasFadeIn(generator.model) && !hasFadeIn(discriminator.model)) {
+    throw new ConfigError(
+      `${owner}: 'progressive' needs networks with FadeIn layers (build them with 'progressive: true'), received a generator and discriminator without any.`,
+    );
+  }
+  return schedule;
 }
 
 function resolveLoss(loss: GanLoss | string | undefined): GanLoss {
