@@ -6,7 +6,7 @@
  * Run it with `npm run example:style` (or `npx tsx examples/style-64.ts`).
  *
  * Environment knobs: BUDGET (training seconds, default 900), SIZE (32), BACKEND (default wasm),
- * OUT (runs/style), BATCH (16), FADE and STABLE (steps per fade-in and per stable phase, 150 and 150).
+ * OUT (runs/style), BATCH (16), FADE and STABLE (steps per fade-in and per stable phase, 75 and 75).
  *
  * For 64x64 and beyond use a GPU backend, where a step costs milliseconds instead of a second:
  * `BACKEND=tensorflow` with @tensorflow/tfjs-node-gpu (CUDA), or `webgpu` in the browser, and
@@ -25,8 +25,8 @@ import type { BackendName } from 'tfjs-gan';
 const budgetSeconds = Number(process.env.BUDGET ?? 900);
 const size = Number(process.env.SIZE ?? 32);
 const batchSize = Number(process.env.BATCH ?? 16);
-const fadeSteps = Number(process.env.FADE ?? 150);
-const stableSteps = Number(process.env.STABLE ?? 150);
+const fadeSteps = Number(process.env.FADE ?? 75);
+const stableSteps = Number(process.env.STABLE ?? 75);
 const out = process.env.OUT ?? 'runs/style';
 
 // 1. A backend: WebAssembly by default (runs anywhere Node runs).
