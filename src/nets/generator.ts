@@ -438,6 +438,28 @@ export class Generator {
     }
   }
 
+  /**
+   * A style-based generator's styles for given latents: `[batch, numStyles, styleDim]`. Call it inside
+   * `tf.tidy`. @internal (path length regularization)
+   * @throws ConfigError when the generator is not style-based.
+   */
+  styles(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor3D {
+    const [broadcast] = this.styleLayers();
+    if (broadcast === undefined) throw new ConfigError('Generator.styles: the generator is not style-based (Generator.style).');
+    return this.styleModel(broadcast).apply(this.modelInputs(latents, labels, 'Generator.styles'), { training }) as tf.Tensor3D;
+  }
+
+  /**
+   * A style-based generator's synthesis network applied to styles `[batch, numStyles, styleDim]`.
+   * Call it inside `tf.tidy`. @internal (path length regularization)
+   * @throws ConfigError when the generator is not style-based.
+   */
+  synthesize(styles: tf.Tensor, training = false): tf.Tensor {
+    const [broadcast] = this.styleLayers();
+    if (broadcast === undefined) throw new ConfigError('Generator.synthesize: the generator is not style-based (Generator.style).');
+    return this.synthesisModel(broadcast).apply(styles, { training }) as tf.Tensor;
+  }
+
   private styleLayers(): StyleBroadcast[] {
     return this.model.layers.filter((layer): layer is StyleBroadcast => layer instanceof StyleBroadcast);
   }

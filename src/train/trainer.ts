@@ -15,6 +15,7 @@ import { hashInts, randomSeed } from '../util/random.js';
 import type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 import { yieldToEventLoop } from './yield.js';
 import { type EmaConfig, GeneratorEma } from './ema.js';
+import { type PathLengthOptions, PathLengthRegularizer } from './path-length.js';
 import { type ProgressiveSchedule, type ProgressiveScheduleOptions, applyProgressive, hasFadeIn, progressiveSchedule } from './progressive.js';
 import { preflight } from '../backend/preflight.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
@@ -66,6 +67,11 @@ export interface TrainerConfig {
    * networks must be built with `progressive: true`. @defaultValue none (no growing)
    */
   readonly progressive?: ProgressiveSchedule | ProgressiveScheduleOptions;
+  /**
+   * Path length regularization of a style-based generator (StyleGAN2), lazy: every `every` generator
+   * steps. @defaultValue none
+   */
+  readonly pathLength?: PathLengthOptions;
 }
 
 /** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
@@ -95,7 +101,7 @@ export const TRAINER_DEFAULTS = Object.freeze({
 /** Purposes of random draws, mixed into the per-step seeds. */
 const DRAW = Object.freeze({
   fakeLatents: 1, fakeLabels: 2, generatorLatents: 3, generatorLabels: 4, penalty: 5,
-  augmentReal: 6, augmentFake: 7, augmentGeneratorFake: 8, augmentGeneratorReal: 9,
+  augmentReal: 6, augmentFake: 7, augmentGeneratorFake: 8, augmentGeneratorReal: 9, pathLength: 10,
 });
 
 /**
@@ -127,6 +133,8 @@ export class Trainer {
   readonly ema: GeneratorEma | undefined;
   /** The DiffAugment policy applied before the discriminator ([] = none). */
   readonly augment: readonly AugmentationName[];
+  /** The path length regularizer of a style-based generator, when configured. */
+  readonly pathLength: PathLengthRegularizer | undefined;
   /** The progressive-growing schedule, when configured. */
   readonly progressive: ProgressiveSchedule | undefined;
   private stepCount = 0;
@@ -179,6 +187,7 @@ export class Trainer {
     if (this.augment.length > 0 && discriminator.inputShape.length !== 3) {
       throw new ConfigError(`${owner}: 'augment' needs image data [height, width, channels], but the discriminator's input shape is ${describeValue(discriminator.inputShape)}.`);
     }
+    this.pathLength = config.pathLength === undefined ? undefined : new PathLengthRegularizer(config.pathLength, generator, owner);
     this.progressive = resolveProgressive(config.progressive, generator, discriminator, owner);
     this.ema = config.ema === undefined ? undefined : GeneratorEma.create(generator, config.ema);
     // Built once: preflight caches its verdict by the identity of the parts it checked.
@@ -399,6 +408,8 @@ export class Trainer {
       ? data.batch(step * this.discriminatorSteps + this.discriminatorSteps - 1, batchSize, this.seed)
       : undefined;
     let classLossMonitor: tf.Tensor | undefined;
+    let pathLengthMonitor: tf.Tensor | undefined;
+    const regularizePaths = this.pathLength?.due(step) === true;
     const { value, grads } = this.generatorOptimizer.computeGradients(() => {
       const fakeSamples = generator.generate(latents, labels, true);
       const fakeInputs = augmentForDiscriminator(fakeSamples, this.augment, hashInts(this.seed, step, 0, DRAW.augmentGeneratorFake));
@@ -411,7 +422,12 @@ export class Trainer {
             true,
           )
         : undefined;
-      const adversarial = this.loss.generator({ fakeLogits, realLogits });
+      let adversarial = this.loss.generator({ fakeLogits, realLogits });
+      if (regularizePaths) {
+        const { penalty, meanLength } = this.pathLength!.penalty(generator, latents, labels, hashInts(this.seed, step, 0, DRAW.pathLength));
+        pathLengthMonitor = meanLength;
+        adversarial = tf.add(adversarial, penalty) as tf.Scalar;
+      }
       if (!auxiliary) return adversarial;
       // ACGAN: the generator also makes its samples classifiable as the class it was asked for.
       const classLoss = classCrossEntropy({ classLogits: fake.classLogits!, labels: labels! });
@@ -421,13 +437,14 @@ export class Trainer {
     let loss: number;
     let classLoss: number | undefined;
     try {
-      const scalars = tf.stack([value, ...(classLossMonitor ? [classLossMonitor] : [])]);
+      const scalars = tf.stack([value, ...(classLossMonitor ? [classLossMonitor] : []), ...(pathLengthMonitor ? [pathLengthMonitor] : [])]);
       const values = await scalars.data();
       scalars.dispose();
       loss = values[0];
       classLoss = classLossMonitor ? values[1] : undefined;
+      if (pathLengthMonitor && Number.isFinite(values[values.length - 1])) this.pathLength!.update(values[values.length - 1]);
     } finally {
-      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels, classLossMonitor]);
+      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels, classLossMonitor, pathLengthMonitor]);
     }
     if (!Number.isFinite(loss)) {
       tf.dispose(grads);
