@@ -57,6 +57,20 @@ export interface SampleOptions {
   readonly truncation?: number;
 }
 
+/** Options of {@link Generator.mixStyles}. */
+export interface MixStylesOptions {
+  /** Seed of the latents that give the coarse styles (pose, shape, layout): as `sample({ count, seed: coarse })`. */
+  readonly coarse: number;
+  /** Seed of the latents that give the fine styles (colour, texture). */
+  readonly fine: number;
+  /** Number of images, >= 1. */
+  readonly count: number;
+  /** The first style index taken from `fine`, in [1, numStyles). */
+  readonly crossover: number;
+  /** Truncation ψ of both latents (in W). @defaultValue 1 (none) */
+  readonly truncation?: number;
+}
+
 /** A point of a latent walk: a seed (the latent that `sample({ count: 1, seed })` draws) or a latent vector. */
 export type LatentPoint = number | ArrayLike<number> | tf.Tensor;
 
@@ -402,19 +416,17 @@ export class Generator {
    * of `seeds.coarse` and whose fine styles come from those of `seeds.fine` (StyleGAN, Karras et al.
    * 2019, figure 3). Unconditional style-based generators only.
    *
-   * @param options.coarse - seed of the latents that give the coarse styles (pose, shape, layout).
-   * @param options.fine - seed of the latents that give the fine styles (colour, texture).
-   * @param options.count - number of images, >= 1.
-   * @param options.crossover - the first style index taken from `fine`, in [1, numStyles).
-   * @param options.truncation - truncation ψ of both latents.
    * @returns `[count, ...outputShape]`.
    * @throws ConfigError for a generator that is not style-based or conditional, or a bad crossover.
    */
-  mixStyles(options: { readonly coarse: number; readonly fine: number; readonly count: number; readonly crossover: number; readonly truncation?: number }): tf.Tensor {
+  mixStyles(options: MixStylesOptions): tf.Tensor {
     const owner = 'Generator.mixStyles';
     const [broadcast] = this.styleLayers();
     if (broadcast === undefined || this.conditional) {
       throw new ConfigError(`${owner}: needs an unconditional style-based generator (Generator.style), received ${this.conditional ? 'a conditional one' : 'one without a StyleBroadcast layer'}.`);
+    }
+    for (const name of ['coarse', 'fine'] as const) {
+      if (!Number.isInteger(options[name])) throw new ConfigError(`${owner}: '${name}' must be an integer seed, received ${describeValue(options[name])}.`);
     }
     const numStyles = broadcast.numStyles;
     if (!Number.isInteger(options.crossover) || options.crossover < 1 || options.crossover >= numStyles) {

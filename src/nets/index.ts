@@ -5,6 +5,7 @@ export {
   type InterpolateClassesOptions,
   type InterpolateOptions,
   type LatentPoint,
+  type MixStylesOptions,
   type SampleOptions,
 } from './generator.js';
 export { ACTIVATIONS, type ActivationName } from './build-helpers.js';
