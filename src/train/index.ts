@@ -2,4 +2,4 @@ export type { Callback, StepLogs, TrainingContext, TrainingHistory } from './cal
 export { type EmaConfig, GeneratorEma } from './ema.js';
 export { type FitOptions, TRAINER_DEFAULTS, Trainer, type TrainerConfig } from './trainer.js';
 export { type ProgressiveSchedule, type ProgressiveScheduleOptions, progressiveSchedule } from './progressive.js';
-export { PATH_LENGTH_DEFAULTS, type PathLengthOptions } from './path-length.js';
+export { PATH_LENGTH_DEFAULTS, type PathLengthOptions, PathLengthRegularizer } from './path-length.js';

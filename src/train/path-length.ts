@@ -26,7 +26,7 @@ export const PATH_LENGTH_DEFAULTS = Object.freeze({ weight: 2, every: 4, decay: 
  * w should be the same for every w, `weight · every · mean((|J_wᵀ y| − a)²)`, where `a` is the moving
  * average of the lengths (smoother latent-to-image mapping, easier inversion). It needs gradients of
  * gradients through the synthesis network, which every shipped layer has on every backend.
- * @internal The Trainer builds it from `TrainerConfig.pathLength`.
+ * The Trainer builds it from `TrainerConfig.pathLength` and exposes it as `trainer.pathLength`.
  */
 export class PathLengthRegularizer {
   readonly weight: number;
