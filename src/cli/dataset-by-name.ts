@@ -4,10 +4,11 @@ import { fashionMnist } from '../data/fashion-mnist.js';
 import { idx } from '../data/idx.js';
 import { imageFolder } from '../data/image-folder.js';
 import { mnist } from '../data/mnist.js';
+import { oxygenIcons } from '../data/oxygen-icons.js';
 import { toy2d } from '../data/toy2d.js';
 
 /** Dataset names the CLI accepts. */
-export const CLI_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'ring', 'grid', 'idx', 'folder'] as const);
+export const CLI_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'oxygen-icons', 'ring', 'grid', 'idx', 'folder'] as const);
 
 /** Where and how much data to load for a dataset name. */
 export interface DatasetSource {
@@ -18,7 +19,7 @@ export interface DatasetSource {
   readonly labelsPath?: string;
   /** Use only the first `count` samples. */
   readonly count?: number;
-  /** folder: resize every image to size x size. */
+  /** folder: resize every image to size x size; oxygen-icons: the size (default 32). */
   readonly imageSize?: number;
 }
 
@@ -34,6 +35,8 @@ export async function datasetByName(source: DatasetSource): Promise<Dataset> {
       return mnist({ count });
     case 'fashion-mnist':
       return fashionMnist({ split: 'train', dir: dataPath, count });
+    case 'oxygen-icons':
+      return oxygenIcons({ size: source.imageSize ?? 32, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}) });
     case 'ring':
     case 'grid':
       return toy2d(dataset, { count });

@@ -27,8 +27,8 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'data-path': { type: 'string', help: 'idx: images file; folder: image directory; fashion-mnist: IDX directory' },
   'labels-path': { type: 'string', help: 'idx: labels file' },
   count: { type: 'number', help: 'use only the first N samples of the dataset' },
-  'image-size': { type: 'number', help: 'folder: resize images to N x N' },
-  arch: { type: 'string', help: 'network family: dcgan | mlp', default: 'dcgan' },
+  'image-size': { type: 'number', help: 'folder: resize images to N x N; oxygen-icons: their size (default 32)' },
+  arch: { type: 'string', help: 'network family: dcgan | mlp | resnet | style', default: 'dcgan' },
   conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },
   conditioning: {
     type: 'string',
@@ -36,7 +36,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   },
   'auxiliary-classifier-weight': { type: 'number', help: 'weight of the ACGAN classification loss (with --conditioning acgan)', default: 1 },
   'latent-dim': { type: 'number', help: 'size of the latent vector (default: the builder default)' },
-  width: { type: 'number', help: 'dcgan: filters of the widest-resolution layer' },
+  width: { type: 'number', help: 'dcgan: filters of the widest-resolution layer; resnet, style: filters at the image resolution' },
   loss: { type: 'string', help: `adversarial loss: ${LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
   steps: { type: 'number', help: 'generator steps to train', default: 1000 },
   epochs: { type: 'number', help: 'passes over the data (instead of --steps)' },
@@ -136,8 +136,16 @@ function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numCla
   } else if (flags.arch === 'mlp') {
     generator = Generator.mlp({ outputShape: sampleShape, ...g, seed, ...(latentDim ? { latentDim } : {}) });
     discriminator = Discriminator.mlp({ inputShape: sampleShape, ...d, seed: seed + 1 });
+  } else if (flags.arch === 'resnet') {
+    generator = Generator.resnet({ imageShape: sampleShape, ...g, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { channels: width } : {}) });
+    discriminator = Discriminator.resnet({ imageShape: sampleShape, ...d, seed: seed + 1, ...(width ? { channels: width } : {}) });
+  } else if (flags.arch === 'style') {
+    // The style generator conditions through its mapping network: it has no 'conditioning' option.
+    const styleClasses = { numClasses, ...(numClasses > 0 && classNames ? { classNames } : {}) };
+    generator = Generator.style({ imageShape: sampleShape, ...styleClasses, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { channels: width } : {}) });
+    discriminator = Discriminator.resnet({ imageShape: sampleShape, ...d, minibatchStdDev: numClasses === 0, seed: seed + 1, ...(width ? { channels: width } : {}) });
   } else {
-    throw new ConfigError(`tfjs-gan train: '--arch' must be 'dcgan' or 'mlp', received ${describeValue(flags.arch)}.`);
+    throw new ConfigError(`tfjs-gan train: '--arch' must be 'dcgan', 'mlp', 'resnet' or 'style', received ${describeValue(flags.arch)}.`);
   }
   return new Trainer({
     generator,

@@ -27,10 +27,17 @@ export interface ImageFolderOptions {
   readonly crop?: 'center' | 'none';
   /**
    * Channels of the samples: 1 (gray, by luma 0.299 R + 0.587 G + 0.114 B), 3 (RGB) or 4 (RGBA).
-   * Alpha is dropped when converting to 1 or 3.
+   * Converting an image with alpha to 1 or 3 channels composites it over `background`.
    * @defaultValue the channels of the first image
    */
   readonly channels?: ImageChannels;
+  /**
+   * The colour that transparent pixels are composited over when an RGBA image becomes 1 or 3 channels
+   * (`out = alpha * colour + (1 - alpha) * background`, before any resize): a gray level 0..255 or an
+   * `[r, g, b]` triple of 0..255 (gray images use its luma).
+   * @defaultValue 255 (white)
+   */
+  readonly background?: number | readonly [number, number, number];
   /**
    * Load at most this many images: the first ones in sorted order (class folders by name, files by
    * name within a folder), so a small limit may leave out whole classes.
@@ -47,7 +54,7 @@ export interface ImageFolderOptions {
 /** File extensions that {@link imageFolder} reads (case-insensitive). */
 export const IMAGE_EXTENSIONS = Object.freeze(['.png', '.jpg', '.jpeg'] as const);
 
-const IMAGE_FOLDER_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'limit', 'name']);
+const IMAGE_FOLDER_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'background', 'limit', 'name']);
 
 /**
  * Loads a folder of PNG and JPEG images (Node) into a {@link Dataset} of `[N, height, width, channels]`
@@ -84,6 +91,7 @@ export async function imageFolder(dir: string, options?: ImageFolderOptions): Pr
   if (opts.channels !== undefined && opts.channels !== 1 && opts.channels !== 3 && opts.channels !== 4) {
     throw new ConfigError(`${owner}: 'channels' must be 1, 3 or 4, received ${describeValue(opts.channels)}.`);
   }
+  const background = checkBackground(opts.background, owner);
   const limit = opts.limit === undefined ? Infinity : checkInt(opts.limit, 'limit', owner, 1);
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new DataError(`${owner}: 'dir' must be a folder path, received ${describeValue(dir)}.`);
@@ -113,7 +121,7 @@ export async function imageFolder(dir: string, options?: ImageFolderOptions): Pr
           `${height}x${width} (height x width) but ${describeValue(file.path)} is ${image.height}x${image.width}.`,
       );
     }
-    const converted = convertChannels(image, channels as ImageChannels);
+    const converted = convertChannels(image, channels as ImageChannels, background);
     const offset = n * height * width * (channels as number);
     await writeSample(converted, image, channels as ImageChannels, [height, width], crop, pixels, offset);
     if (labels !== undefined) labels[n] = file.label;
@@ -195,23 +203,33 @@ function decodeImage(bytes: Uint8Array, file: string, owner: string): DecodedIma
   }
 }
 
-/** Converts HWC bytes between 1 (gray), 3 (RGB) and 4 (RGBA) channels. */
-function convertChannels(image: DecodedImage, channels: ImageChannels): Uint8Array {
+/**
+ * Converts HWC bytes between 1 (gray), 3 (RGB) and 4 (RGBA) channels; RGBA to 1 or 3 channels
+ * composites over `background` ([r, g, b], 0..255).
+ */
+function convertChannels(image: DecodedImage, channels: ImageChannels, background: readonly [number, number, number]): Uint8Array {
   const from = image.channels;
   if (from === channels) return image.data;
   const count = image.width * image.height;
   const out = new Uint8Array(count * channels);
   const source = image.data;
+  const [br, bg, bb] = background;
   for (let p = 0; p < count; p++) {
     const i = p * from;
     const o = p * channels;
+    let [r, g, b] = from === 1 ? [source[i], source[i], source[i]] : [source[i], source[i + 1], source[i + 2]];
+    if (from === 4 && channels !== 4) {
+      const alpha = source[i + 3] / 255;
+      r = alpha * r + (1 - alpha) * br;
+      g = alpha * g + (1 - alpha) * bg;
+      b = alpha * b + (1 - alpha) * bb;
+    }
     if (channels === 1) {
-      out[o] = Math.round(0.299 * source[i] + 0.587 * source[i + 1] + 0.114 * source[i + 2]);
+      out[o] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
     } else {
-      const [r, g, b] = from === 1 ? [source[i], source[i], source[i]] : [source[i], source[i + 1], source[i + 2]];
-      out[o] = r;
-      out[o + 1] = g;
-      out[o + 2] = b;
+      out[o] = Math.round(r);
+      out[o + 1] = Math.round(g);
+      out[o + 2] = Math.round(b);
       if (channels === 4) out[o + 3] = 255;
     }
   }
@@ -250,6 +268,16 @@ async function writeSample(
   for (let i = 0; i < values.length; i++) {
     target[offset + i] = Math.min(255, Math.max(0, values[i])) / 127.5 - 1;
   }
+}
+
+function checkBackground(value: unknown, owner: string): readonly [number, number, number] {
+  if (value === undefined) return [255, 255, 255];
+  const isLevel = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 255;
+  if (isLevel(value)) return [value, value, value];
+  if (Array.isArray(value) && value.length === 3 && value.every(isLevel)) return [value[0], value[1], value[2]];
+  throw new ConfigError(
+    `${owner}: 'background' must be a gray level in [0, 255] or an [r, g, b] triple of them, received ${describeValue(value)}.`,
+  );
 }
 
 function checkSize(size: unknown, owner: string): readonly [number, number] | undefined {

@@ -19,3 +19,5 @@ export { toy2d, toy2dModes, TOY2D_NAMES, TOY2D_DEFAULTS } from './toy2d.js';
 export type { Toy2dName, Toy2dModes, Toy2dOptions } from './toy2d.js';
 export { modeCoverage } from './mode-coverage.js';
 export type { ModeCoverage, ModeCoverageOptions } from './mode-coverage.js';
+export { oxygenIcons, OXYGEN_ICONS_DEFAULT_DIR } from './oxygen-icons.js';
+export type { OxygenIconsOptions } from './oxygen-icons.js';

@@ -68,6 +68,10 @@ export interface CheckpointManifest {
   readonly ema?: { readonly decay: number; readonly startStep: number; readonly weights: WeightEntry[] };
   /** The DiffAugment policy (`TrainerConfig.augment`); absent when empty. */
   readonly augment?: string[];
+  /** The progressive-growing schedule's options (`TrainerConfig.progressive`); absent without one. */
+  readonly progressive?: { readonly startResolution: number; readonly fadeSteps: number; readonly stableSteps: number };
+  /** The path length regularizer's options and its moving average (`TrainerConfig.pathLength`); absent without one. */
+  readonly pathLength?: { readonly weight: number; readonly every: number; readonly decay: number; readonly mean: number };
 }
 
 /** Options of {@link saveTrainer}. */
@@ -133,6 +137,10 @@ export async function saveTrainer(trainer: Trainer, url: string, options: SaveOp
     metadata: options.metadata ?? {},
     ...(ema ? { ema } : {}),
     ...(trainer.augment.length > 0 ? { augment: [...trainer.augment] } : {}),
+    ...(trainer.progressive ? { progressive: { ...trainer.progressive.options } } : {}),
+    ...(trainer.pathLength
+      ? { pathLength: { weight: trainer.pathLength.weight, every: trainer.pathLength.every, decay: trainer.pathLength.decay, mean: trainer.pathLength.mean } }
+      : {}),
   };
   const obsolete = previous && previous.weightsFile !== weightsFile ? [previous.weightsFile] : [];
   await store.commit({ [weightsFile]: bytes }, MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(manifest, null, 1)), obsolete);
@@ -200,7 +208,12 @@ export async function loadTrainer(url: string, overrides: LoadOverrides = {}): P
       auxiliaryClassifierWeight: manifest.auxiliaryClassifierWeight,
       ema: manifest.ema ? { decay: manifest.ema.decay, startStep: manifest.ema.startStep } : false,
       augment: manifest.augment as never,
+      ...(manifest.progressive ? { progressive: manifest.progressive } : {}),
+      ...(manifest.pathLength
+        ? { pathLength: { weight: manifest.pathLength.weight, every: manifest.pathLength.every, decay: manifest.pathLength.decay } }
+        : {}),
     });
+    if (manifest.pathLength && trainer.pathLength) trainer.pathLength.mean = manifest.pathLength.mean;
     if (manifest.ema && trainer.ema) restoreEma(trainer.ema.generator.model, manifest.ema.weights, tensors, where);
     trainer.restoreStep(manifest.step);
     return trainer;

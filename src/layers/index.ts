@@ -13,3 +13,10 @@ export {
   type SpectralNormalizationArgs,
   spectralNormalization,
 } from './spectral-normalization.js';
+export { PIXEL_NORM_DEFAULTS, PixelNorm, type PixelNormArgs } from './pixel-norm.js';
+export { EQUALIZED_DENSE_DEFAULTS, EqualizedDense, type EqualizedDenseArgs } from './equalized-dense.js';
+export { MODULATED_CONV2D_DEFAULTS, ModulatedConv2D, type ModulatedConv2DArgs } from './modulated-conv2d.js';
+export { NoiseInjection, type NoiseInjectionArgs } from './noise-injection.js';
+export { ConstantInput, type ConstantInputArgs } from './constant-input.js';
+export { STYLE_BROADCAST_DEFAULTS, StyleBroadcast, type StyleBroadcastArgs } from './style-broadcast.js';
+export { FadeIn, type FadeInArgs } from './fade-in.js';

@@ -8,6 +8,7 @@ import {
   labelsForModel,
   trainableVariables,
 } from './model-contract.js';
+import { type ResnetDiscriminatorOptions, buildResnetDiscriminator } from './resnet/resnet-discriminator.js';
 import { type DcganDiscriminatorOptions, buildDcganDiscriminator } from './dcgan/dcgan-discriminator.js';
 import { type MlpDiscriminatorOptions, buildMlpDiscriminator } from './mlp/mlp-discriminator.js';
 import { checkPacking, packSamples, packedShape } from './packing.js';
@@ -117,6 +118,15 @@ export class Discriminator {
   /** Builds a DCGAN discriminator (Radford et al. 2015, arXiv:1511.06434) for 28x28, 32x32 or 64x64 images. */
   static dcgan(options: DcganDiscriminatorOptions): Discriminator {
     const { model, spec } = buildDcganDiscriminator(options);
+    return new Discriminator(model, spec);
+  }
+
+  /**
+   * Builds a ResNet discriminator (SNGAN, Miyato et al. 2018, arXiv:1802.05957) for square power-of-two
+   * images, with a projection head when conditional and, with `progressive`, fade-in of each resolution.
+   */
+  static resnet(options: ResnetDiscriminatorOptions): Discriminator {
+    const { model, spec } = buildResnetDiscriminator(options);
     return new Discriminator(model, spec);
   }
 

@@ -16,6 +16,10 @@ import {
 } from './model-contract.js';
 import { type DcganGeneratorOptions, buildDcganGenerator } from './dcgan/dcgan-generator.js';
 import { type MlpGeneratorOptions, buildMlpGenerator } from './mlp/mlp-generator.js';
+import { type ResnetGeneratorOptions, buildResnetGenerator } from './resnet/resnet-generator.js';
+import { type StyleGeneratorOptions, buildStyleGenerator } from './style/style-generator.js';
+import { ConstantInput } from '../layers/constant-input.js';
+import { StyleBroadcast } from '../layers/style-broadcast.js';
 
 /** What a generator model is: the size of its latent input, the shape of its output, its classes. */
 export interface GeneratorSpec {
@@ -45,7 +49,25 @@ export interface SampleOptions {
    * column. Required when conditional, forbidden otherwise.
    */
   readonly labels?: SampleLabels;
-  /** Truncation threshold: latent components beyond it (in std) are redrawn. */
+  /**
+   * Truncation. For most generators a threshold: latent components beyond it (in std) are redrawn. For a
+   * style-based generator ({@link Generator.style}) the truncation ψ >= 0 in W: every intermediate latent
+   * moves towards the tracked mean, `w' = w_avg + ψ (w − w_avg)` (1 = none, 0 = the mean image).
+   */
+  readonly truncation?: number;
+}
+
+/** Options of {@link Generator.mixStyles}. */
+export interface MixStylesOptions {
+  /** Seed of the latents that give the coarse styles (pose, shape, layout): as `sample({ count, seed: coarse })`. */
+  readonly coarse: number;
+  /** Seed of the latents that give the fine styles (colour, texture). */
+  readonly fine: number;
+  /** Number of images, >= 1. */
+  readonly count: number;
+  /** The first style index taken from `fine`, in [1, numStyles). */
+  readonly crossover: number;
+  /** Truncation ψ of both latents (in W). @defaultValue 1 (none) */
   readonly truncation?: number;
 }
 
@@ -143,6 +165,35 @@ export class Generator {
   static dcgan(options: DcganGeneratorOptions): Generator {
     const { model, spec } = buildDcganGenerator(options);
     return new Generator(model, spec);
+  }
+
+  /**
+   * Builds a ResNet generator (SNGAN, Miyato et al. 2018, arXiv:1802.05957; BigGAN, Brock et al. 2018,
+   * arXiv:1809.11096) for square power-of-two images (32x32, 64x64, ...), with conditional batch norm
+   * when conditional.
+   */
+  static resnet(options: ResnetGeneratorOptions): Generator {
+    const { model, spec } = buildResnetGenerator(options);
+    return new Generator(model, spec);
+  }
+
+  /**
+   * Builds a style-based generator (StyleGAN2, Karras et al. 2020, arXiv:1912.04958): mapping network,
+   * modulated convolutions, noise inputs, skip outputs, style mixing, truncation in W.
+   * @example
+   * ```ts
+   * const generator = Generator.style({ imageShape: [32, 32, 3], seed: 1 });
+   * const images = generator.sample({ count: 16, truncation: 0.7, seed: 1 }); // [16, 32, 32, 3]
+   * ```
+   */
+  static style(options: StyleGeneratorOptions): Generator {
+    const { model, spec } = buildStyleGenerator(options);
+    return new Generator(model, spec);
+  }
+
+  /** Whether the model is style-based: it maps latents to styles with a {@link StyleBroadcast} layer. */
+  get styleBased(): boolean {
+    return this.styleLayers().length > 0;
   }
 
   /** Alias of {@link Generator.outputShape} for image generators. */
@@ -258,16 +309,18 @@ export class Generator {
     const seed = options.seed ?? randomSeed();
     const { count } = options;
     this.checkLabelsPresence(options.labels, owner);
-    const latents = sampleLatents(count, this.latentDim, seed, options.truncation);
+    const latents = sampleLatents(count, this.latentDim, seed, this.latentTruncation(options.truncation, owner));
     let labels: tf.Tensor1D | undefined;
     try {
       if (options.labels === 'all') {
         const classes = this.numClasses;
         const ids = Int32Array.from({ length: classes * count }, (_, i) => Math.floor(i / count));
-        return tf.tidy(() => this.generate(tf.tile(latents, [classes, 1]), tf.tensor1d(ids, 'int32'), false));
+        return this.withStyleTruncation(options.truncation, () =>
+          tf.tidy(() => this.generate(tf.tile(latents, [classes, 1]), tf.tensor1d(ids, 'int32'), false)),
+        );
       }
       labels = options.labels === undefined ? undefined : toLabelTensor(options.labels, count, this.numClasses, 'labels', this.names);
-      return tf.tidy(() => this.generate(latents, labels, false));
+      return this.withStyleTruncation(options.truncation, () => tf.tidy(() => this.generate(latents, labels, false)));
     } finally {
       latents.dispose();
       labels?.dispose();
@@ -294,13 +347,14 @@ export class Generator {
     const { steps } = options;
     interpolationSteps(steps, owner);
     this.checkLabelsPresence(options.labels, owner);
-    const from = this.latentOf(options.from, 'from', options.truncation, owner);
-    const to = this.latentOf(options.to, 'to', options.truncation, owner);
+    const truncation = this.latentTruncation(options.truncation, owner);
+    const from = this.latentOf(options.from, 'from', truncation, owner);
+    const to = this.latentOf(options.to, 'to', truncation, owner);
     const latents = interpolateLatents(from, to, steps, options.method ?? 'slerp');
     let labels: tf.Tensor1D | undefined;
     try {
       labels = options.labels === undefined ? undefined : toLabelTensor(options.labels, steps, this.numClasses, 'labels', this.names);
-      return tf.tidy(() => this.generate(latents, labels, false));
+      return this.withStyleTruncation(options.truncation, () => tf.tidy(() => this.generate(latents, labels, false)));
     } finally {
       latents.dispose();
       labels?.dispose();
@@ -337,10 +391,12 @@ export class Generator {
       weights[i * this.numClasses + a] += 1 - t;
       weights[i * this.numClasses + b] += t;
     });
-    const latent = sampleLatents(1, this.latentDim, options.seed ?? randomSeed(), options.truncation);
+    const latent = sampleLatents(1, this.latentDim, options.seed ?? randomSeed(), this.latentTruncation(options.truncation, owner));
     try {
-      return tf.tidy(() =>
-        this.generateFromClassWeights(tf.tile(latent, [ts.length, 1]), tf.tensor2d(weights, [ts.length, this.numClasses]), false),
+      return this.withStyleTruncation(options.truncation, () =>
+        tf.tidy(() =>
+          this.generateFromClassWeights(tf.tile(latent, [ts.length, 1]), tf.tensor2d(weights, [ts.length, this.numClasses]), false),
+        ),
       );
     } finally {
       latent.dispose();
@@ -351,6 +407,123 @@ export class Generator {
   dispose(): void {
     this.model.dispose();
     this.classWeightsModel = undefined;
+    this.stylesSubModel = undefined;
+    this.synthesisSubModel = undefined;
+  }
+
+  /**
+   * Style mixing: `count` images whose coarse styles (indices below `crossover`) come from the latents
+   * of `seeds.coarse` and whose fine styles come from those of `seeds.fine` (StyleGAN, Karras et al.
+   * 2019, figure 3). Unconditional style-based generators only.
+   *
+   * @returns `[count, ...outputShape]`.
+   * @throws ConfigError for a generator that is not style-based or conditional, or a bad crossover.
+   */
+  mixStyles(options: MixStylesOptions): tf.Tensor {
+    const owner = 'Generator.mixStyles';
+    const [broadcast] = this.styleLayers();
+    if (broadcast === undefined || this.conditional) {
+      throw new ConfigError(`${owner}: needs an unconditional style-based generator (Generator.style), received ${this.conditional ? 'a conditional one' : 'one without a StyleBroadcast layer'}.`);
+    }
+    for (const name of ['coarse', 'fine'] as const) {
+      if (!Number.isInteger(options[name])) throw new ConfigError(`${owner}: '${name}' must be an integer seed, received ${describeValue(options[name])}.`);
+    }
+    const numStyles = broadcast.numStyles;
+    if (!Number.isInteger(options.crossover) || options.crossover < 1 || options.crossover >= numStyles) {
+      throw new ConfigError(`${owner}: 'crossover' must be an integer in [1, ${numStyles - 1}], received ${describeValue(options.crossover)}.`);
+    }
+    const coarse = sampleLatents(options.count, this.latentDim, options.coarse);
+    const fine = sampleLatents(options.count, this.latentDim, options.fine);
+    try {
+      return this.withStyleTruncation(options.truncation, () =>
+        tf.tidy(() => {
+          const stylesOf = (latents: tf.Tensor) => this.styleModel(broadcast).apply(latents) as tf.Tensor3D;
+          const [a, b] = [stylesOf(coarse), stylesOf(fine)];
+          const mask = tf.reshape(tf.cast(tf.greaterEqual(tf.range(0, numStyles, 1, 'float32'), options.crossover), 'float32'), [1, numStyles, 1]);
+          const mixed = tf.add(tf.mul(a, tf.sub(1, mask)), tf.mul(b, mask));
+          return this.synthesisModel(broadcast).apply(mixed) as tf.Tensor;
+        }),
+      );
+    } finally {
+      coarse.dispose();
+      fine.dispose();
+    }
+  }
+
+  /**
+   * A style-based generator's styles for given latents: `[batch, numStyles, styleDim]`. Call it inside
+   * `tf.tidy`. @internal (path length regularization)
+   * @throws ConfigError when the generator is not style-based.
+   */
+  styles(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor3D {
+    const [broadcast] = this.styleLayers();
+    if (broadcast === undefined) throw new ConfigError('Generator.styles: the generator is not style-based (Generator.style).');
+    return this.styleModel(broadcast).apply(this.modelInputs(latents, labels, 'Generator.styles'), { training }) as tf.Tensor3D;
+  }
+
+  /**
+   * A style-based generator's synthesis network applied to styles `[batch, numStyles, styleDim]`.
+   * Call it inside `tf.tidy`. @internal (path length regularization)
+   * @throws ConfigError when the generator is not style-based.
+   */
+  synthesize(styles: tf.Tensor, training = false): tf.Tensor {
+    const [broadcast] = this.styleLayers();
+    if (broadcast === undefined) throw new ConfigError('Generator.synthesize: the generator is not style-based (Generator.style).');
+    return this.synthesisModel(broadcast).apply(styles, { training }) as tf.Tensor;
+  }
+
+  private styleLayers(): StyleBroadcast[] {
+    return this.model.layers.filter((layer): layer is StyleBroadcast => layer instanceof StyleBroadcast);
+  }
+
+  private stylesSubModel?: tf.LayersModel;
+  private synthesisSubModel?: tf.LayersModel;
+
+  /** z → styles, sharing the generator's layers. */
+  private styleModel(broadcast: StyleBroadcast): tf.LayersModel {
+    this.stylesSubModel ??= tf.model({ inputs: this.model.inputs, outputs: broadcast.output as tf.SymbolicTensor });
+    return this.stylesSubModel;
+  }
+
+  /** styles → image: the generator's graph with the styles as an input (the constant still reads z's batch). */
+  private synthesisModel(broadcast: StyleBroadcast): tf.LayersModel {
+    if (this.synthesisSubModel === undefined) {
+      const shape = (broadcast.output as tf.SymbolicTensor).shape.slice(1) as number[];
+      const stylesInput = tf.input({ shape, name: 'styles_in' });
+      const mapped = new Map<tf.SymbolicTensor, tf.SymbolicTensor>([[broadcast.output as tf.SymbolicTensor, stylesInput]]);
+      for (const layer of this.model.layers) {
+        if (layer === broadcast) continue;
+        // The learned constant only reads the batch size of its input: give it the styles.
+        const inbound = layer instanceof ConstantInput ? [] : layer.inboundNodes[0].inputTensors;
+        if (inbound.length === 0 && !(layer instanceof ConstantInput)) continue;
+        if (!inbound.every((t) => mapped.has(t))) continue;
+        const args = layer instanceof ConstantInput ? [stylesInput] : inbound.map((t) => mapped.get(t)!);
+        mapped.set(layer.output as tf.SymbolicTensor, layer.apply(args.length === 1 ? args[0] : args) as tf.SymbolicTensor);
+      }
+      this.synthesisSubModel = tf.model({ inputs: stylesInput, outputs: mapped.get(this.model.outputs[0])! });
+    }
+    return this.synthesisSubModel;
+  }
+
+  /** The truncation threshold for the latent draw: none for style-based generators (they truncate in W). */
+  private latentTruncation(truncation: number | undefined, owner: string): number | undefined {
+    if (!this.styleBased || truncation === undefined) return truncation;
+    if (typeof truncation !== 'number' || !(truncation >= 0) || !Number.isFinite(truncation)) {
+      throw new ConfigError(`${owner}: 'truncation' of a style-based generator is ψ, a finite number >= 0 (1 = none), received ${describeValue(truncation)}.`);
+    }
+    return undefined;
+  }
+
+  /** Runs `fn` with the style layers' truncation ψ set (style-based generators), then resets it to 1. */
+  private withStyleTruncation<T>(truncation: number | undefined, fn: () => T): T {
+    const layers = this.styleLayers();
+    if (layers.length === 0 || truncation === undefined) return fn();
+    for (const layer of layers) layer.truncation = truncation;
+    try {
+      return fn();
+    } finally {
+      for (const layer of layers) layer.truncation = 1;
+    }
   }
 
   private checkLabelsPresence(labels: SampleLabels | undefined, owner: string): void {

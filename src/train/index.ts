@@ -9,3 +9,5 @@ export {
   VECTOR_TRAINER_DEFAULTS,
   defaultsForData,
 } from './trainer.js';
+export { type ProgressiveSchedule, type ProgressiveScheduleOptions, progressiveSchedule } from './progressive.js';
+export { PATH_LENGTH_DEFAULTS, type PathLengthOptions, PathLengthRegularizer } from './path-length.js';

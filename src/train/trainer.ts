@@ -15,6 +15,8 @@ import { hashInts, randomSeed } from '../util/random.js';
 import type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 import { yieldToEventLoop } from './yield.js';
 import { type EmaConfig, GeneratorEma } from './ema.js';
+import { type PathLengthOptions, PathLengthRegularizer } from './path-length.js';
+import { type ProgressiveSchedule, type ProgressiveScheduleOptions, applyProgressive, hasFadeIn, progressiveSchedule } from './progressive.js';
 import { preflight } from '../backend/preflight.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 
@@ -62,6 +64,17 @@ export interface TrainerConfig {
    * penalties), seeded from `seed` and the step. Image discriminators only. @defaultValue []
    */
   readonly augment?: readonly AugmentationName[];
+  /**
+   * Progressive growing: the schedule (or its options) that sets the fade-in alpha of every
+   * {@link FadeIn} layer of the generator, its average and the discriminator before each step. The
+   * networks must be built with `progressive: true`. @defaultValue none (no growing)
+   */
+  readonly progressive?: ProgressiveSchedule | ProgressiveScheduleOptions;
+  /**
+   * Path length regularization of a style-based generator (StyleGAN2), lazy: every `every` generator
+   * steps. @defaultValue none
+   */
+  readonly pathLength?: PathLengthOptions;
 }
 
 /** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
@@ -126,7 +139,7 @@ export function defaultsForData(outputShape: readonly number[]): DataKindDefault
 /** Purposes of random draws, mixed into the per-step seeds. */
 const DRAW = Object.freeze({
   fakeLatents: 1, fakeLabels: 2, generatorLatents: 3, generatorLabels: 4, penalty: 5,
-  augmentReal: 6, augmentFake: 7, augmentGeneratorFake: 8, augmentGeneratorReal: 9,
+  augmentReal: 6, augmentFake: 7, augmentGeneratorFake: 8, augmentGeneratorReal: 9, pathLength: 10,
 });
 
 /**
@@ -160,6 +173,10 @@ export class Trainer {
   readonly ema: GeneratorEma | undefined;
   /** The DiffAugment policy applied before the discriminator ([] = none). */
   readonly augment: readonly AugmentationName[];
+  /** The path length regularizer of a style-based generator, when configured. */
+  readonly pathLength: PathLengthRegularizer | undefined;
+  /** The progressive-growing schedule, when configured. */
+  readonly progressive: ProgressiveSchedule | undefined;
   private stepCount = 0;
   private readonly preflightAugment: ((samples: tf.Tensor, seed: number) => tf.Tensor) | undefined;
   private running = false;
@@ -212,6 +229,8 @@ export class Trainer {
     }
     const defaults = defaultsForData(generator.outputShape);
     this.defaultBatchSize = defaults.batchSize;
+    this.pathLength = config.pathLength === undefined ? undefined : new PathLengthRegularizer(config.pathLength, generator, owner);
+    this.progressive = resolveProgressive(config.progressive, generator, discriminator, owner);
     const ema = config.ema === undefined ? defaults.ema : config.ema === false ? undefined : config.ema;
     this.ema = ema === undefined ? undefined : GeneratorEma.create(generator, ema);
     // Built once: preflight caches its verdict by the identity of the parts it checked.
@@ -310,6 +329,10 @@ export class Trainer {
   async trainStep(data: Dataset, batchSize: number): Promise<StepLogs> {
     const started = performance.now();
     const step = this.stepCount;
+    if (this.progressive !== undefined) {
+      const models = [this.generator.model, this.discriminator.model, ...(this.ema ? [this.ema.generator.model] : [])];
+      applyProgressive(this.progressive, models, step);
+    }
     let dLossSum = 0;
     let realScore = 0;
     let fakeScore = 0;
@@ -432,6 +455,8 @@ export class Trainer {
       ? data.batch(step * this.discriminatorSteps + this.discriminatorSteps - 1, batchSize, this.seed)
       : undefined;
     let classLossMonitor: tf.Tensor | undefined;
+    let pathLengthMonitor: tf.Tensor | undefined;
+    const regularizePaths = this.pathLength?.due(step) === true;
     const { value, grads } = this.generatorOptimizer.computeGradients(() => {
       const fakeSamples = generator.generate(latents, labels, true);
       const fakeInputs = augmentForDiscriminator(fakeSamples, this.augment, hashInts(this.seed, step, 0, DRAW.augmentGeneratorFake));
@@ -444,7 +469,12 @@ export class Trainer {
             true,
           )
         : undefined;
-      const adversarial = this.loss.generator({ fakeLogits, realLogits });
+      let adversarial = this.loss.generator({ fakeLogits, realLogits });
+      if (regularizePaths) {
+        const { penalty, meanLength } = this.pathLength!.penalty(generator, latents, labels, hashInts(this.seed, step, 0, DRAW.pathLength));
+        pathLengthMonitor = meanLength;
+        adversarial = tf.add(adversarial, penalty) as tf.Scalar;
+      }
       if (!auxiliary) return adversarial;
       // ACGAN: the generator also makes its samples classifiable as the class it was asked for.
       const classLoss = classCrossEntropy({ classLogits: fake.classLogits!, labels: labels! });
@@ -454,13 +484,14 @@ export class Trainer {
     let loss: number;
     let classLoss: number | undefined;
     try {
-      const scalars = tf.stack([value, ...(classLossMonitor ? [classLossMonitor] : [])]);
+      const scalars = tf.stack([value, ...(classLossMonitor ? [classLossMonitor] : []), ...(pathLengthMonitor ? [pathLengthMonitor] : [])]);
       const values = await scalars.data();
       scalars.dispose();
       loss = values[0];
       classLoss = classLossMonitor ? values[1] : undefined;
+      if (pathLengthMonitor && Number.isFinite(values[values.length - 1])) this.pathLength!.update(values[values.length - 1]);
     } finally {
-      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels, classLossMonitor]);
+      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels, classLossMonitor, pathLengthMonitor]);
     }
     if (!Number.isFinite(loss)) {
       tf.dispose(grads);
@@ -540,6 +571,22 @@ export class Trainer {
     this.discriminatorOptimizer.dispose();
     this.ema?.dispose();
   }
+}
+
+function resolveProgressive(
+  value: ProgressiveSchedule | ProgressiveScheduleOptions | undefined,
+  generator: Generator,
+  discriminator: Discriminator,
+  owner: string,
+): ProgressiveSchedule | undefined {
+  if (value === undefined) return undefined;
+  const schedule = 'alpha' in value && typeof value.alpha === 'function' ? value : progressiveSchedule(value as ProgressiveScheduleOptions);
+  if (!hasFadeIn(generator.model) && !hasFadeIn(discriminator.model)) {
+    throw new ConfigError(
+      `${owner}: 'progressive' needs networks with FadeIn layers (build them with 'progressive: true'), received a generator and discriminator without any.`,
+    );
+  }
+  return schedule;
 }
 
 function resolveLoss(loss: GanLoss | string | undefined): GanLoss {

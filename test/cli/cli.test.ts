@@ -67,6 +67,19 @@ describe('tfjs-gan train / sample', () => {
     expect(image.width).toBe(2 * 28 + 3 * 2);
   });
 
+  it.skipIf(!existsSync('/usr/share/icons/oxygen/base/64x64') && process.env.CI === undefined)(
+    'trains the style-based generator on the Oxygen icons and samples from it',
+    async () => {
+      const run = join(root, 'icons');
+      const flags = ['--dataset', 'oxygen-icons', '--image-size', '8', '--count', '16', '--arch', 'style', '--width', '2', '--steps', '1', '--batch-size', '4'];
+      expect(await main(['train', ...flags, '--backend', 'wasm', '--out', run, '--sample-every', '1'])).toBe(0);
+      expect(JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8')).step).toBe(1);
+      const png = join(root, 'icons.png');
+      expect(await main(['sample', '--run', run, '--out', png, '--count', '4', '--backend', 'wasm'])).toBe(0);
+      expect(decodePng(new Uint8Array(readFileSync(png))).channels).toBeGreaterThanOrEqual(3);
+    },
+  );
+
   it('exits 1 with a clear message on bad input', async () => {
     expect(await main(['train', '--dataset', 'cifar', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
     expect(err).toMatch(/ConfigError: tfjs-gan: unknown --dataset "cifar"/);

@@ -42,6 +42,8 @@ beforeAll(async () => {
   await put('mixed-layout/cls/inner.png', encodePng(Uint8Array.from([7]), 1, 1, 1));
   await mkdir(join(root, 'empty'), { recursive: true });
   await put('empty/readme.txt', 'no images here');
+  // alpha/: one RGBA pixel row: opaque red, half-transparent blue, fully transparent green.
+  await put('alpha/a.png', encodePng(Uint8Array.from([255, 0, 0, 255, 0, 0, 255, 128, 0, 255, 0, 0]), 3, 1, 4));
   await put('corrupt/bad.png', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
 });
 afterAll(async () => {
@@ -96,6 +98,25 @@ describe('imageFolder', () => {
     expect(Array.from(rgba.images.dataSync()).map((v) => Math.round((v + 1) * 127.5))).toEqual([10, 20, 30, 255, 40, 50, 60, 255]);
     gray.dispose();
     rgba.dispose();
+  });
+
+  it('composites alpha over the background when dropping it', async () => {
+    const white = await imageFolder(join(root, 'alpha'), { channels: 3 });
+    const a = 128 / 255;
+    const blueOverWhite = [(1 - a) * 255, (1 - a) * 255, a * 255 + (1 - a) * 255].map(Math.round);
+    expect(Array.from(white.images.dataSync()).map((v) => Math.round((v + 1) * 127.5))).toEqual([255, 0, 0, ...blueOverWhite, 255, 255, 255]);
+    white.dispose();
+    const colour = await imageFolder(join(root, 'alpha'), { channels: 3, background: [10, 20, 30] });
+    const blueOverColour = [(1 - a) * 10, (1 - a) * 20, a * 255 + (1 - a) * 30].map(Math.round);
+    expect(Array.from(colour.images.dataSync()).map((v) => Math.round((v + 1) * 127.5))).toEqual([255, 0, 0, ...blueOverColour, 10, 20, 30]);
+    colour.dispose();
+    const gray = await imageFolder(join(root, 'alpha'), { channels: 1, background: 0 });
+    const luma = (r: number, g: number, b: number) => Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+    expect(Array.from(gray.images.dataSync()).map((v) => Math.round((v + 1) * 127.5))).toEqual([luma(255, 0, 0), luma(0, 0, a * 255), 0]);
+    gray.dispose();
+    await expect(imageFolder(join(root, 'alpha'), { background: 300 })).rejects.toThrow(
+      /'background' must be a gray level in \[0, 255\] or an \[r, g, b\] triple of them, received 300/,
+    );
   });
 
   it('resizes bilinearly with half-pixel centers', async () => {

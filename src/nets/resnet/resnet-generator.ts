@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, describeValue } from '../../errors.js';
+import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
+import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
+import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
+import type { GeneratorSpec } from '../generator.js';
+import { checkNumClasses } from '../model-contract.js';
+import { channelsAt, resolutionPlan } from '../resolution-plan.js';
+
+/** Options of the ResNet generator builder. Defaults are in {@link RESNET_GENERATOR_DEFAULTS}. */
+export interface ResnetGeneratorOptions {
+  /** [size, size, channels] with size a power of 2 from 8 to 1024 (32 and 64 are the usual). */
+  readonly imageShape: readonly number[];
+  /** Size of the latent vector. @defaultValue 64 */
+  readonly latentDim?: number;
+  /** Filters at the image resolution; each halving doubles them, up to `maxChannels`. @defaultValue 32 */
+  readonly channels?: number;
+  /** The most filters of any block. @defaultValue 128 */
+  readonly maxChannels?: number;
+  /** Number of classes for a conditional generator. @defaultValue 0 */
+  readonly numClasses?: number;
+  /**
+   * `'cbn'` (every batch norm a {@link ConditionalBatchNormalization}, as in SNGAN and BigGAN) or
+   * `'concat'` (label embedding concatenated to z). @defaultValue 'cbn'
+   */
+  readonly conditioning?: GeneratorConditioning;
+  /** A name per class. */
+  readonly classNames?: readonly string[];
+  /** Size of the label embedding ('concat'). @defaultValue 32 */
+  readonly embeddingDim?: number;
+  /** Seed of the weight initialisation. */
+  readonly seed?: number;
+}
+
+/** The defaults of {@link ResnetGeneratorOptions}. */
+export const RESNET_GENERATOR_DEFAULTS = Object.freeze({
+  latentDim: 64,
+  channels: 32,
+  maxChannels: 128,
+  numClasses: 0,
+  conditioning: 'cbn' as GeneratorConditioning,
+  embeddingDim: 32,
+});
+
+const KNOWN = ['imageShape', 'latentDim', 'channels', 'maxChannels', 'numClasses', 'conditioning', 'classNames', 'embeddingDim', 'seed'];
+
+/**
+ * Builds the ResNet generator of SNGAN (Miyato et al. 2018, arXiv:1802.05957) and BigGAN: dense to a
+ * 4x4 feature map, then per resolution a residual up-block `BN → ReLU → 2x nearest upsampling → 3x3 conv
+ * → BN → ReLU → 3x3 conv` plus the shortcut `upsampling → 1x1 conv`; finally `BN → ReLU → 3x3 conv →
+ * tanh`. Conditional: batch norms become class-conditional ('cbn') or the label embedding joins z.
+ */
+export function buildResnetGenerator(options: ResnetGeneratorOptions): { model: tf.LayersModel; spec: GeneratorSpec } {
+  const owner = 'Generator.resnet';
+  if (options == null || typeof options !== 'object') {
+    throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);
+  }
+  checkKnownOptions(options, KNOWN, owner);
+  const o = { ...RESNET_GENERATOR_DEFAULTS, ...options };
+  const plan = resolutionPlan(o.imageShape, owner);
+  const latentDim = checkInt(o.latentDim, 'latentDim', owner, 1);
+  const channels = checkInt(o.channels, 'channels', owner, 1);
+  const maxChannels = checkInt(o.maxChannels, 'maxChannels', owner, 1);
+  const embeddingDim = checkInt(o.embeddingDim, 'embeddingDim', owner, 1);
+  const numClasses = checkNumClasses(o.numClasses, owner);
+  const classNames = checkClassNames(o.classNames, numClasses, owner);
+  const conditioning = checkConditioning(o.conditioning ?? RESNET_GENERATOR_DEFAULTS.conditioning, GENERATOR_CONDITIONINGS, owner);
+  if (options.conditioning !== undefined && numClasses === 0) {
+    throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
+  }
+  const init = new SeededInitializers(checkSeed(o.seed, owner));
+  const filtersAt = (r: number) => channelsAt(r, plan.size, channels, maxChannels);
+
+  const z = tf.input({ shape: [latentDim], name: 'z' });
+  const inputs = [z];
+  const label = numClasses > 0 ? labelInput() : undefined;
+  if (label !== undefined) inputs.push(label);
+  const cbn = label !== undefined && conditioning === 'cbn';
+  const norm = (x: tf.SymbolicTensor): tf.SymbolicTensor =>
+    cbn
+      ? (new ConditionalBatchNormalization({ numClasses, momentum: 0.9, epsilon: 1e-5 }).apply([x, label!]) as tf.SymbolicTensor)
+      : (tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor);
+  const relu = (x: tf.SymbolicTensor) => tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+  const conv = (x: tf.SymbolicTensor, filters: number, kernelSize: number, name?: string) =>
+    tf.layers
+      .conv2d({ filters, kernelSize, padding: 'same', kernelInitializer: init.glorotUniform(), ...(name ? { name } : {}) })
+      .apply(x) as tf.SymbolicTensor;
+  const up = (x: tf.SymbolicTensor) => tf.layers.upSampling2d({ size: [2, 2] }).apply(x) as tf.SymbolicTensor;
+
+  let x: tf.SymbolicTensor = z;
+  if (label !== undefined && conditioning === 'concat') {
+    x = tf.layers.concatenate().apply([z, embedLabels(label, numClasses, embeddingDim, init, 'label_embedding')]) as tf.SymbolicTensor;
+  }
+  const base = filtersAt(4);
+  x = tf.layers.dense({ units: 4 * 4 * base, kernelInitializer: init.glorotUniform() }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reshape({ targetShape: [4, 4, base] }).apply(x) as tf.SymbolicTensor;
+  for (const r of plan.resolutions) {
+    const filters = filtersAt(r);
+    let h = conv(up(relu(norm(x))), filters, 3);
+    h = conv(relu(norm(h)), filters, 3);
+    const shortcut = conv(up(x), filters, 1);
+    x = tf.layers.add({ name: `res_block_${r}` }).apply([h, shortcut]) as tf.SymbolicTensor;
+  }
+  x = conv(relu(norm(x)), plan.channels, 3, 'to_image');
+  const image = tf.layers.activation({ activation: 'tanh', name: 'image' }).apply(x) as tf.SymbolicTensor;
+  return {
+    model: tf.model({ inputs, outputs: image, name: 'resnet_generator' }),
+    spec: { latentDim, outputShape: [plan.size, plan.size, plan.channels], numClasses, ...(classNames ? { classNames } : {}) },
+  };
+}
