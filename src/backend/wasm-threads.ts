@@ -107,7 +107,14 @@ export async function configureWasmThreads(requested: WasmThreads, owner: string
     registered = undefined;
     return 1;
   }
-  const start = await threadedFactory(threads, owner);
+  let start: () => Promise<tf.KernelBackend>;
+  try {
+    start = await threadedFactory(threads, owner);
+  } catch (cause) {
+    // No threaded build here (a read-only temporary directory, a trimmed package): stay single-threaded.
+    console.warn(`${owner}: cannot prepare the multi-threaded wasm build (${cause instanceof Error ? cause.message : String(cause)}); using the single-threaded build.`);
+    return current;
+  }
   tf.removeBackend('wasm');
   tf.registerBackend(
     'wasm',
