@@ -13,7 +13,7 @@
  * differ in the loss, the penalties and the discriminator's options.
  *
  *     npm run bench:modes
- *     npx tsx bench/modes.ts [--backend wasm|cpu] [--seeds 1,2,3] [--datasets ring,grid]
+ *     npx tsx bench/modes.ts [--backend wasm|cpu] [--threads 1] [--seeds 1,2,3] [--datasets ring,grid]
  *                            [--configs non-saturating,wgan-gp,hinge-sn,pacgan2] [--steps N] [--samples 2500]
  *
  * Published PacGAN results (Lin et al. 2018, arXiv:1712.04086, tables 2 and 3): ring 7.9 modes / 95.6% /
@@ -172,7 +172,8 @@ const fmt = (values: number[], digits: number) => {
 
 async function main(): Promise<void> {
   const backend = (option('backend') ?? 'wasm') as BackendName;
-  await useBackend(backend);
+  // One thread: the MLPs' kernels are too small for XNNPACK's thread pool to pay off.
+  await useBackend(backend, backend === 'wasm' ? { threads: Number(option('threads') ?? 1) } : {});
   const seeds = (option('seeds') ?? '1,2,3').split(',').map(Number);
   const datasets = (option('datasets') ?? 'ring,grid').split(',') as Toy2dName[];
   const names = (option('configs') ?? CONFIGS.map((c) => c.name).join(',')).split(',');

@@ -22,7 +22,7 @@ describe('wasm threads fallback', () => {
     warn.mockRestore();
     expect(tf.getBackend()).toBe('wasm');
     expect(await wasmThreadsInUse()).toBe(1);
-    const sum = tf.tidy(() => tf.conv2d(tf.ones([1, 4, 4, 1]), tf.ones([3, 3, 1, 2]), 1, 'valid').sum().dataSync()[0]);
+    const sum = tf.tidy(() => tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, tf.ones([3, 3, 1, 2]) as tf.Tensor4D, 1, 'valid').sum().dataSync()[0]);
     expect(sum).toBe(2 * 4 * 9);
   });
 });
