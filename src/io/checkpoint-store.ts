@@ -1,4 +1,5 @@
 import { CheckpointError, ConfigError, describeValue } from '../errors.js';
+import { importNodeModule } from '../util/node-module.js';
 
 /**
  * Where a checkpoint lives: a set of named files that can be replaced atomically. In Node this is a
@@ -30,8 +31,8 @@ export async function openCheckpointStore(url: string): Promise<CheckpointStore>
 }
 
 async function fileStore(dir: string): Promise<CheckpointStore> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
+  const fs = await importNodeModule('fs/promises');
+  const path = await importNodeModule('path');
   return {
     location: dir,
     async read(name) {
