@@ -8,6 +8,8 @@ import { Discriminator } from '../nets/discriminator.js';
 import { Generator } from '../nets/generator.js';
 import { Trainer } from '../train/trainer.js';
 import { fnv1a } from '../util/checksum.js';
+// Registers the custom layers (SpectralNormalization, ...) that saved topologies may name.
+import '../layers/index.js';
 import { type CheckpointFiles, type CheckpointLocation, type CheckpointStore, openCheckpointStore } from './checkpoint-store.js';
 
 /** Name of the manifest file of a checkpoint. */

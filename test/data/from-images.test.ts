@@ -11,10 +11,13 @@ import { encodePng } from '../../src/io/png.js';
 
 /** A File as a folder pick gives it: its path relative to the picked folder in webkitRelativePath. */
 function pickedFile(path: string, bytes: Uint8Array | string): File {
-  const file = new File([bytes], path.split('/').pop() as string);
+  const file = new File([part(bytes)], path.split('/').pop() as string);
   Object.defineProperty(file, 'webkitRelativePath', { value: path });
   return file;
 }
+
+/** Bytes as a BlobPart (the DOM types want an ArrayBuffer-backed view). */
+const part = (bytes: Uint8Array | string): BlobPart => bytes as BlobPart;
 
 const rgba = (pixels: number[][]): Uint8ClampedArray => Uint8ClampedArray.from(pixels.flat());
 
@@ -49,7 +52,7 @@ describe('fromImages', () => {
       await mkdir(join(root, 'set'), { recursive: true });
       await writeFile(join(root, 'set', 'a.png'), png);
       const fromDisk = await imageFolder(join(root, 'set'), { size: [3, 3], crop: 'center' });
-      const fromBlob = await fromImages([new Blob([png])], { size: [3, 3], crop: 'center' });
+      const fromBlob = await fromImages([new Blob([part(png)])], { size: [3, 3], crop: 'center' });
       expect(Array.from(fromBlob.images.dataSync())).toEqual(Array.from(fromDisk.images.dataSync()));
       fromDisk.dispose();
       fromBlob.dispose();
@@ -95,7 +98,7 @@ describe('fromFiles / fromDirectoryHandle', () => {
   });
 
   it('loads loose files unlabelled, with a limit, and names problems', async () => {
-    const data = await fromFiles([new File([png(10)], 'b.png'), new File([png(20)], 'a.PNG')], { limit: 1, name: 'two' });
+    const data = await fromFiles([new File([part(png(10))], 'b.png'), new File([part(png(20))], 'a.PNG')], { limit: 1, name: 'two' });
     expect(data.size).toBe(1);
     expect(data.labels).toBeUndefined();
     expect(data.images.dataSync()[0]).toBeCloseTo(20 / 127.5 - 1, 6);
@@ -107,7 +110,7 @@ describe('fromFiles / fromDirectoryHandle', () => {
   });
 
   it('walks a directory handle like a picked folder', async () => {
-    const fileHandle = (name: string, bytes: Uint8Array): FileHandleLike => ({ kind: 'file', name, getFile: async () => new File([bytes], name) });
+    const fileHandle = (name: string, bytes: Uint8Array): FileHandleLike => ({ kind: 'file', name, getFile: async () => new File([part(bytes)], name) });
     const folder = (name: string, entries: (DirectoryHandleLike | FileHandleLike)[]): DirectoryHandleLike => ({
       kind: 'directory',
       name,
