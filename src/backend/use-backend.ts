@@ -9,6 +9,7 @@ import { BackendError } from '../errors.js';
 import { type BackendName, assertBackendName } from './backend-name.js';
 import { installHint, loadBackendPackage } from './backend-packages.js';
 import { registerSecondOrderGradients } from './gradients/index.js';
+import { probeGradientDefects } from './gradients/register-second-order-gradients.js';
 import { applyKernelPatches } from './kernel-patches.js';
 
 export { BACKEND_NAMES, type BackendName } from './backend-name.js';
@@ -72,6 +73,7 @@ export async function useBackend(name: BackendName): Promise<BackendName> {
   }
   await tf.ready();
   applyKernelPatches(name);
+  await probeGradientDefects();
   registerSecondOrderGradients();
   return name;
 }
