@@ -12,6 +12,7 @@ import { toy2d } from '../../src/data/toy2d.js';
 import { MANIFEST_NAME, exportCheckpoint, importCheckpoint, readCheckpointManifest } from '../../src/io/checkpoint.js';
 import { listIndexedDbCheckpoints } from '../../src/io/indexeddb-store.js';
 import { memoryStore } from '../../src/io/memory-store.js';
+import * as penalties from '../../src/losses/penalties/index.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
@@ -36,9 +37,16 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
 
   it('trains the 2-D MLP GAN and a conditional DCGAN: finite losses, a flat tensor count', async () => {
     const ring = await toy2d('ring', { count: 256, seed: 1 });
-    const mlp = new Trainer({ generator: Generator.mlp({ outputShape: [2], seed: 1 }), discriminator: Discriminator.mlp({ inputShape: [2], seed: 2 }), seed: 1 });
+    // With both gradient penalties: gradients of gradients on this backend.
+    const mlp = new Trainer({
+      generator: Generator.mlp({ outputShape: [2], seed: 1 }),
+      discriminator: Discriminator.mlp({ inputShape: [2], seed: 2 }),
+      penalties: [penalties.r1({ gamma: 1 }), penalties.gradientPenalty({ weight: 1 })],
+      seed: 1,
+    });
     const history = await mlp.fit(ring, { steps: 3, batchSize: 64 });
-    expect(history.logs.flatMap((l) => [l.dLoss, l.gLoss]).every(Number.isFinite)).toBe(true);
+    expect(history.logs.flatMap((l) => [l.dLoss, l.gLoss, ...Object.values(l.penalties ?? {})]).every(Number.isFinite)).toBe(true);
+    expect(Object.keys(history.logs[0].penalties ?? {}).sort()).toEqual(['gradient-penalty', 'r1']);
     await expectLeakFree(() => mlp.fit(ring, { steps: 1, batchSize: 64 }), 1, 2);
 
     const trainer = roundTripTrainer();
