@@ -6,13 +6,13 @@ import { type Dataset, Discriminator, Generator, Trainer, datasets } from 'tfjs-
 import type { DatasetChoice } from './protocol.js';
 
 /** Batch size per dataset. */
-export const BATCH_SIZE: Readonly<Record<DatasetChoice, number>> = { mnist: 32, ring: 128, grid: 128, files: 16 };
+export const BATCH_SIZE: Readonly<Record<DatasetChoice, number>> = { mnist: 64, ring: 128, grid: 128, files: 16 };
 
 /** Loads the chosen dataset (user files are resized to 32x32, center-cropped). */
 export async function loadDataset(choice: DatasetChoice, files?: readonly File[]): Promise<Dataset> {
   switch (choice) {
     case 'mnist':
-      return datasets.mnist({ count: 2000 });
+      return datasets.mnist();
     case 'ring':
     case 'grid':
       return datasets.toy2d(choice, { count: 2000, seed: 1 });
@@ -35,27 +35,27 @@ export function createTrainer(data: Dataset): Trainer {
       seed: 1,
     });
   }
+  // The repository's main example (examples/mnist-dcgan.ts): a DCGAN with class-conditional batch
+  // norm in the generator and an auxiliary classifier in the discriminator (ACGAN) when labelled.
   const imageShape = data.sampleShape as [number, number, number];
   const conditional = data.numClasses > 1;
   const generator = Generator.dcgan({
     imageShape,
-    latentDim: 32,
-    width: 16,
+    latentDim: 64,
     seed: 1,
     ...(conditional ? { numClasses: data.numClasses, conditioning: 'cbn' as const, classNames: data.classNames } : {}),
   });
   const discriminator = Discriminator.dcgan({
     imageShape,
-    width: 16,
     seed: 2,
-    ...(conditional ? { numClasses: data.numClasses, conditioning: 'projection' as const } : {}),
+    ...(conditional ? { numClasses: data.numClasses, conditioning: 'acgan' as const } : {}),
   });
   return new Trainer({
     generator,
     discriminator,
-    loss: 'hinge',
-    generatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
-    discriminatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
-    seed: 1,
+    loss: 'non-saturating',
+    generatorOptimizer: tf.train.adam(5e-4, 0.5, 0.999),
+    discriminatorOptimizer: tf.train.adam(5e-4, 0.5, 0.999),
+    seed: 42,
   });
 }
