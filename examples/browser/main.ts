@@ -135,14 +135,24 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       setStatus(`Saved step ${report.step} to ${report.url}.`, 'saved');
       return;
     case 'exported':
-      // The same files a Node `file://` checkpoint holds: gan.json and its weights.
-      void io.importCheckpoint(report.files, 'downloads://demo').then(() => setStatus('Downloaded gan.json and its weights file.', 'saved'));
+      void download(report.files);
       return;
     case 'error':
       setStatus(report.message, 'error');
       return;
   }
 };
+
+/**
+ * Downloads the files a Node `file://` checkpoint holds: gan.json and its weights. The page uses only
+ * the store (no tfjs: the worker checked and wrote the files).
+ */
+async function download(files: io.CheckpointFiles): Promise<void> {
+  const { [io.MANIFEST_NAME]: manifest, ...weights } = files;
+  const store = await io.openCheckpointStore('downloads://demo');
+  await store.commit(weights, io.MANIFEST_NAME, manifest, []);
+  setStatus('Downloaded gan.json and its weights file.', 'saved');
+}
 
 // A frame counter: it keeps climbing while training runs, showing that the page never freezes.
 let frames = 0;

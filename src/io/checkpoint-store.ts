@@ -3,6 +3,9 @@ import { downloadStore } from './download-store.js';
 import { fileStore } from './file-store.js';
 import { indexedDbStore } from './indexeddb-store.js';
 
+/** Name of the manifest file of a checkpoint. */
+export const MANIFEST_NAME = 'gan.json';
+
 /**
  * The files of one checkpoint in memory, by file name: `gan.json` and its weights file. Every store
  * reads and writes exactly these bytes, so a checkpoint moves between Node directories, IndexedDB,

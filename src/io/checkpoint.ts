@@ -10,10 +10,9 @@ import { Trainer } from '../train/trainer.js';
 import { fnv1a } from '../util/checksum.js';
 // Registers the custom layers (SpectralNormalization, ...) that saved topologies may name.
 import '../layers/index.js';
-import { type CheckpointFiles, type CheckpointLocation, type CheckpointStore, openCheckpointStore } from './checkpoint-store.js';
+import { type CheckpointFiles, type CheckpointLocation, type CheckpointStore, MANIFEST_NAME, openCheckpointStore } from './checkpoint-store.js';
 
-/** Name of the manifest file of a checkpoint. */
-export const MANIFEST_NAME = 'gan.json';
+export { MANIFEST_NAME } from './checkpoint-store.js';
 /** Format tag and version of the manifest; a newer major version is refused. */
 export const CHECKPOINT_FORMAT = 'tfjs-gan-checkpoint';
 export const CHECKPOINT_VERSION = 1;
