@@ -9,6 +9,7 @@ import { BackendError, ConfigError, describeValue } from '../errors.js';
 import { type BackendName, assertBackendName } from './backend-name.js';
 import { installHint, loadBackendPackage } from './backend-packages.js';
 import { registerSecondOrderGradients } from './gradients/index.js';
+import { probeGradientDefects } from './gradients/register-second-order-gradients.js';
 import { applyKernelPatches } from './kernel-patches.js';
 import { type WasmThreads, checkWasmThreads, configureWasmThreads } from './wasm-threads.js';
 
@@ -92,6 +93,7 @@ export async function useBackend(name: BackendName, options: UseBackendOptions =
   }
   await tf.ready();
   applyKernelPatches(name);
+  await probeGradientDefects();
   registerSecondOrderGradients();
   return name;
 }

@@ -62,28 +62,24 @@ export function checkImageValues(
   checkValues: boolean,
   owner: string,
 ): void {
-  const stats = tf.tidy(() => {
-    const flat = tf.cast(tf.reshape(images, [-1]), 'float32');
-    const bad = tf.logicalNot(tf.isFinite(flat));
-    return tf.stack([tf.cast(tf.any(bad), 'float32'), tf.min(flat), tf.max(flat)]);
-  });
-  const [anyBad, min, max] = stats.dataSync();
-  stats.dispose();
-  if (anyBad !== 0) {
-    const found = tf.tidy(() => {
-      const flat = tf.cast(tf.reshape(images, [-1]), 'float32');
-      const first = tf.argMax(tf.cast(tf.logicalNot(tf.isFinite(flat)), 'int32'));
-      return tf.stack([tf.cast(first, 'float32'), tf.gather(flat, tf.reshape(first, [1])).reshape([])]);
-    });
-    const [flatIndex, value] = found.dataSync();
-    found.dispose();
-    const sampleSize = images.size / images.shape[0];
-    const sample = Math.floor(flatIndex / sampleSize);
-    const position = unravel(flatIndex - sample * sampleSize, images.shape.slice(1));
-    throw new DataError(
-      `${owner}: 'images' must hold finite values, received ${value} at sample ${sample}, ` +
-        `position ${describeValue(position)} (flat index ${flatIndex}).`,
-    );
+  // Read the values and scan them here: tensors made from arrays still hold them on the CPU, so this
+  // reads nothing back from a GPU (a synchronous read that WebGPU cannot do in every browser).
+  const values = images.dataSync() as ArrayLike<number>;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let flatIndex = 0; flatIndex < values.length; flatIndex++) {
+    const value = values[flatIndex];
+    if (!Number.isFinite(value)) {
+      const sampleSize = images.size / images.shape[0];
+      const sample = Math.floor(flatIndex / sampleSize);
+      const position = unravel(flatIndex - sample * sampleSize, images.shape.slice(1));
+      throw new DataError(
+        `${owner}: 'images' must hold finite values, received ${value} at sample ${sample}, ` +
+          `position ${describeValue(position)} (flat index ${flatIndex}).`,
+      );
+    }
+    if (value < min) min = value;
+    if (value > max) max = value;
   }
   if (!checkValues) return;
   const [low, high] = range ?? [-1, 1];

@@ -9,6 +9,7 @@ import { ConfigError, DataError, describeValue } from '../errors.js';
 import { readFileBytes } from '../io/fs.js';
 import { Dataset } from './dataset.js';
 import { checkClassNames, checkInt, checkOptions } from './validate.js';
+import { importNodeModule } from '../util/node-module.js';
 
 /** Options of {@link idx}. */
 export interface IdxOptions {
@@ -184,7 +185,7 @@ export function parseIdx(bytes: Uint8Array, magic: number, label: string): IdxAr
 async function gunzip(bytes: Uint8Array, label: string): Promise<Uint8Array> {
   let zlib: typeof import('node:zlib') | undefined;
   try {
-    zlib = await import(/* webpackIgnore: true */ 'node:zlib');
+    zlib = await importNodeModule('zlib');
   } catch {
     zlib = undefined;
   }

@@ -1,7 +1,7 @@
 /**
- * Datasets: embedded MNIST, IDX files (Fashion-MNIST), image folders, 2-D toy mixtures and in-memory
- * tensors, all as a {@link Dataset} with stateless seeded batching. The package exposes this module
- * as the `datasets` namespace.
+ * Datasets: embedded MNIST, IDX files (Fashion-MNIST), image folders, 2-D toy mixtures, in-memory
+ * tensors, and in a browser images, picked files and folders; all as a {@link Dataset} with stateless
+ * seeded batching. The package exposes this module as the `datasets` namespace.
  *
  * @packageDocumentation
  */
@@ -14,6 +14,10 @@ export type { IdxOptions, IdxSource, IdxArray } from './idx.js';
 export { fashionMnist, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DEFAULT_DIR } from './fashion-mnist.js';
 export type { FashionMnistOptions } from './fashion-mnist.js';
 export { imageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
+export { fromImages } from './from-images.js';
+export type { DrawableImage, FromImagesOptions, ImageSource, RgbaPixels } from './from-images.js';
+export { fromDirectoryHandle, fromFiles } from './from-files.js';
+export type { DirectoryHandleLike, FileHandleLike, FromFilesOptions } from './from-files.js';
 export type { ImageFolderOptions } from './image-folder.js';
 export { toy2d, toy2dModes, TOY2D_NAMES, TOY2D_DEFAULTS } from './toy2d.js';
 export type { Toy2dName, Toy2dModes, Toy2dOptions } from './toy2d.js';

@@ -1,8 +1,22 @@
-import { CheckpointError, ConfigError, describeValue } from '../errors.js';
+import { ConfigError, describeValue } from '../errors.js';
+import { downloadStore } from './download-store.js';
+import { fileStore } from './file-store.js';
+import { indexedDbStore } from './indexeddb-store.js';
+
+/** Name of the manifest file of a checkpoint. */
+export const MANIFEST_NAME = 'gan.json';
 
 /**
- * Where a checkpoint lives: a set of named files that can be replaced atomically. In Node this is a
- * directory (`file://path` or a plain path).
+ * The files of one checkpoint in memory, by file name: `gan.json` and its weights file. Every store
+ * reads and writes exactly these bytes, so a checkpoint moves between Node directories, IndexedDB,
+ * downloads and memory unchanged (see {@link exportCheckpoint} and {@link importCheckpoint}).
+ */
+export type CheckpointFiles = Readonly<Record<string, Uint8Array>>;
+
+/**
+ * Where a checkpoint lives: a set of named files that can be replaced atomically. A directory in Node
+ * (`file://path` or a plain path), an IndexedDB entry in a browser (`indexeddb://name`), browser
+ * downloads (`downloads://name`, write-only), or memory ({@link memoryStore}).
  */
 export interface CheckpointStore {
   /** A human-readable location for messages. */
@@ -13,56 +27,61 @@ export interface CheckpointStore {
    * Writes `files`, then atomically replaces the manifest with `manifest` (the commit point), then
    * removes `obsolete` files. A failure before the commit point leaves the previous checkpoint intact.
    */
-  commit(files: Readonly<Record<string, Uint8Array>>, manifestName: string, manifest: Uint8Array, obsolete: readonly string[]): Promise<void>;
+  commit(files: CheckpointFiles, manifestName: string, manifest: Uint8Array, obsolete: readonly string[]): Promise<void>;
 }
 
-/** Opens the store for a checkpoint URL: `file://dir` or a plain directory path (Node). */
-export async function openCheckpointStore(url: string): Promise<CheckpointStore> {
-  if (typeof url !== 'string' || url.length === 0) {
-    throw new ConfigError(`checkpoint: 'path' must be a non-empty string such as 'file://runs/mnist', received ${describeValue(url)}.`);
+/** A checkpoint location: a URL (`file://dir`, a directory path, `indexeddb://name`, `downloads://name`) or a store. */
+export type CheckpointLocation = string | CheckpointStore;
+
+/** The URL schemes that {@link openCheckpointStore} understands. */
+export const CHECKPOINT_SCHEMES = Object.freeze(['file', 'indexeddb', 'downloads'] as const);
+
+/**
+ * Opens the store for a checkpoint location: `file://dir` or a plain directory path (Node),
+ * `indexeddb://name` (browser or worker), `downloads://name` (browser page, write-only), or a
+ * {@link CheckpointStore} itself.
+ *
+ * @param location - the URL or store.
+ * @returns the store.
+ * @throws ConfigError when `location` is neither a non-empty string nor a store, or names an unknown scheme.
+ * @example
+ * ```ts
+ * const store = await openCheckpointStore('indexeddb://mnist');
+ * const manifestBytes = await store.read('gan.json');
+ * ```
+ */
+export async function openCheckpointStore(location: CheckpointLocation): Promise<CheckpointStore> {
+  if (isCheckpointStore(location)) return location;
+  if (typeof location !== 'string' || location.length === 0) {
+    throw new ConfigError(
+      `checkpoint: 'path' must be a non-empty string such as 'file://runs/mnist' or 'indexeddb://mnist', or a CheckpointStore, received ${describeValue(location)}.`,
+    );
   }
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (scheme !== undefined && scheme !== 'file') {
-    throw new ConfigError(`checkpoint: unsupported location scheme '${scheme}://' in ${describeValue(url)}. Expected 'file://' or a directory path.`);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
+  const rest = scheme === undefined ? location : location.slice(scheme.length + 3);
+  switch (scheme) {
+    case undefined:
+    case 'file':
+      return fileStore(rest);
+    case 'indexeddb':
+      return indexedDbStore(rest);
+    case 'downloads':
+      return downloadStore(rest);
+    default:
+      throw new ConfigError(
+        `checkpoint: unsupported location scheme '${scheme}://' in ${describeValue(location)}. Expected 'file://', 'indexeddb://', 'downloads://' or a directory path.`,
+      );
   }
-  const dir = scheme === 'file' ? url.slice('file://'.length) : url;
-  return fileStore(dir);
 }
 
-async function fileStore(dir: string): Promise<CheckpointStore> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
-  return {
-    location: dir,
-    async read(name) {
-      try {
-        return new Uint8Array(await fs.readFile(path.join(dir, name)));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
-        throw new CheckpointError(`checkpoint: cannot read ${describeValue(path.join(dir, name))}: ${(error as Error).message}`, { cause: error });
-      }
-    },
-    async commit(files, manifestName, manifest, obsolete) {
-      try {
-        await fs.mkdir(dir, { recursive: true });
-        for (const [name, bytes] of Object.entries(files)) await writeDurably(fs, path.join(dir, name), bytes);
-        const tmp = path.join(dir, `${manifestName}.tmp-${process.pid}`);
-        await writeDurably(fs, tmp, manifest);
-        await fs.rename(tmp, path.join(dir, manifestName));
-      } catch (error) {
-        throw new CheckpointError(`checkpoint: cannot write to ${describeValue(dir)}: ${(error as Error).message}. The previous checkpoint, if any, is intact.`, { cause: error });
-      }
-      for (const name of obsolete) await fs.rm(path.join(dir, name), { force: true });
-    },
-  };
-}
-
-async function writeDurably(fs: typeof import('node:fs/promises'), file: string, bytes: Uint8Array): Promise<void> {
-  const handle = await fs.open(file, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** Whether `value` is a {@link CheckpointStore}. */
+export function isCheckpointStore(value: unknown): value is CheckpointStore {
+  const candidate = value as Partial<CheckpointStore> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.read === 'function' &&
+    typeof candidate.commit === 'function' &&
+    typeof candidate.location === 'string'
+  );
 }

@@ -8,10 +8,11 @@ import { Discriminator } from '../nets/discriminator.js';
 import { Generator } from '../nets/generator.js';
 import { Trainer } from '../train/trainer.js';
 import { fnv1a } from '../util/checksum.js';
-import { openCheckpointStore } from './checkpoint-store.js';
+// Registers the custom layers (SpectralNormalization, ...) that saved topologies may name.
+import '../layers/index.js';
+import { type CheckpointFiles, type CheckpointLocation, type CheckpointStore, MANIFEST_NAME, openCheckpointStore } from './checkpoint-store.js';
 
-/** Name of the manifest file of a checkpoint. */
-export const MANIFEST_NAME = 'gan.json';
+export { MANIFEST_NAME } from './checkpoint-store.js';
 /** Format tag and version of the manifest; a newer major version is refused. */
 export const CHECKPOINT_FORMAT = 'tfjs-gan-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -98,10 +99,12 @@ export interface LoadOverrides {
  * intact.
  *
  * @param trainer - the trainer to save.
- * @param url - `file://dir` or a directory path.
+ * @param url - `file://dir` or a directory path (Node), `indexeddb://name` or `downloads://name`
+ *   (browser), or a {@link CheckpointStore} such as {@link memoryStore}. Every location holds the same
+ *   files with the same bytes.
  * @throws CheckpointError when the files cannot be written.
  */
-export async function saveTrainer(trainer: Trainer, url: string, options: SaveOptions = {}): Promise<void> {
+export async function saveTrainer(trainer: Trainer, url: CheckpointLocation, options: SaveOptions = {}): Promise<void> {
   const store = await openCheckpointStore(url);
   const tensors: NamedTensor[] = [];
   // The specs carry the class names and the auxiliary-classifier flag; older checkpoints lack them
@@ -150,7 +153,7 @@ export async function saveTrainer(trainer: Trainer, url: string, options: SaveOp
  * Reads and checks a checkpoint's manifest without loading any weights.
  * @throws CheckpointError when missing, unreadable, corrupt or of an unsupported version.
  */
-export async function readCheckpointManifest(url: string): Promise<CheckpointManifest> {
+export async function readCheckpointManifest(url: CheckpointLocation): Promise<CheckpointManifest> {
   const store = await openCheckpointStore(url);
   const bytes = await store.read(MANIFEST_NAME);
   if (bytes === null) {
@@ -165,19 +168,11 @@ export async function readCheckpointManifest(url: string): Promise<CheckpointMan
  * Loads a trainer saved by {@link saveTrainer}, ready to continue exactly where it stopped.
  * @throws CheckpointError when the checkpoint is missing or corrupt.
  */
-export async function loadTrainer(url: string, overrides: LoadOverrides = {}): Promise<Trainer> {
-  const manifest = await readCheckpointManifest(url);
+export async function loadTrainer(url: CheckpointLocation, overrides: LoadOverrides = {}): Promise<Trainer> {
   const store = await openCheckpointStore(url);
+  const manifest = await readCheckpointManifest(store);
   const where = describeValue(store.location);
-  const bytes = await store.read(manifest.weightsFile);
-  if (bytes === null) {
-    throw new CheckpointError(`checkpoint: ${where} is incomplete: its weights file '${manifest.weightsFile}' is missing.`);
-  }
-  if (bytes.byteLength !== manifest.weightsBytes || fnv1a(bytes) !== manifest.weightsChecksum) {
-    throw new CheckpointError(
-      `checkpoint: ${where} is corrupt: '${manifest.weightsFile}' has ${bytes.byteLength} bytes and checksum ${fnv1a(bytes)}, expected ${manifest.weightsBytes} bytes and checksum ${manifest.weightsChecksum}.`,
-    );
-  }
+  const bytes = await readCheckedWeights(store, manifest);
   const penalties = overrides.penalties ?? restorePenalties(manifest.penalties, where);
   const allSpecs = [manifest.generator, manifest.discriminator, manifest.optimizers.generator, manifest.optimizers.discriminator, ...(manifest.ema ? [manifest.ema] : [])]
     .flatMap((record) => record.weights)
@@ -224,6 +219,72 @@ export async function loadTrainer(url: string, overrides: LoadOverrides = {}): P
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+/**
+ * Reads a checkpoint's files (the manifest and its weights file) from any location into memory, after
+ * checking that the weights match the manifest: the in-memory form that every store writes, to move a
+ * checkpoint between Node and a browser, or between stores.
+ *
+ * @param url - the checkpoint's location (`file://`, `indexeddb://`, a store).
+ * @returns `{ 'gan.json': bytes, [weightsFile]: bytes }`.
+ * @throws CheckpointError when the checkpoint is missing or corrupt.
+ * @example
+ * ```ts
+ * const files = await exportCheckpoint('file://runs/ring');   // in Node
+ * await importCheckpoint(files, 'indexeddb://ring');           // in a page, after sending the bytes
+ * ```
+ */
+export async function exportCheckpoint(url: CheckpointLocation): Promise<CheckpointFiles> {
+  const store = await openCheckpointStore(url);
+  const manifestBytes = await store.read(MANIFEST_NAME);
+  const manifest = await readCheckpointManifest(store);
+  const weights = await readCheckedWeights(store, manifest);
+  return { [MANIFEST_NAME]: manifestBytes as Uint8Array, [manifest.weightsFile]: weights };
+}
+
+/**
+ * Writes a checkpoint's files (from {@link exportCheckpoint}, a download or another machine) to a
+ * location, atomically, replacing the checkpoint there. The files are checked first.
+ *
+ * @param files - the manifest `gan.json` and the weights file it names; other files are ignored.
+ * @param url - where to write (`file://`, `indexeddb://`, a store).
+ * @throws CheckpointError when the files are not a whole, valid checkpoint or cannot be written.
+ */
+export async function importCheckpoint(files: CheckpointFiles, url: CheckpointLocation): Promise<void> {
+  const source = memoryStoreOf(files);
+  const manifest = await readCheckpointManifest(source);
+  const weights = await readCheckedWeights(source, manifest);
+  const target = await openCheckpointStore(url);
+  const previous = await readManifestOrNull(target.location, await target.read(MANIFEST_NAME)).catch(() => null);
+  const obsolete = previous && previous.weightsFile !== manifest.weightsFile ? [previous.weightsFile] : [];
+  await target.commit({ [manifest.weightsFile]: weights }, MANIFEST_NAME, files[MANIFEST_NAME], obsolete);
+}
+
+/** A read-only view of in-memory files as a store (for checking them with the readers above). */
+function memoryStoreOf(files: CheckpointFiles): Pick<CheckpointStore, 'location' | 'read'> & CheckpointStore {
+  return {
+    location: 'the given files',
+    read: async (name) => (files !== null && typeof files === 'object' && files[name] instanceof Uint8Array ? files[name] : null),
+    commit: async () => {
+      throw new CheckpointError('checkpoint: the given files are read-only.');
+    },
+  };
+}
+
+/** The weights file of `manifest`, checked against its size and checksum. */
+async function readCheckedWeights(store: CheckpointStore, manifest: CheckpointManifest): Promise<Uint8Array> {
+  const where = describeValue(store.location);
+  const bytes = await store.read(manifest.weightsFile);
+  if (bytes === null) {
+    throw new CheckpointError(`checkpoint: ${where} is incomplete: its weights file '${manifest.weightsFile}' is missing.`);
+  }
+  if (bytes.byteLength !== manifest.weightsBytes || fnv1a(bytes) !== manifest.weightsChecksum) {
+    throw new CheckpointError(
+      `checkpoint: ${where} is corrupt: '${manifest.weightsFile}' has ${bytes.byteLength} bytes and checksum ${fnv1a(bytes)}, expected ${manifest.weightsBytes} bytes and checksum ${manifest.weightsChecksum}.`,
+    );
+  }
+  return bytes;
 }
 
 function networkRecord(prefix: string, model: tf.LayersModel, out: NamedTensor[], spec: Record<string, unknown>): NetworkRecord {

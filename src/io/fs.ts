@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { DataError, describeValue } from '../errors.js';
+import { importNodeModule } from '../util/node-module.js';
 
 type FsPromises = typeof import('node:fs/promises');
 type NodePath = typeof import('node:path');
@@ -18,7 +19,7 @@ type NodePath = typeof import('node:path');
  */
 export async function nodeFs(owner: string): Promise<FsPromises> {
   try {
-    return await import(/* webpackIgnore: true */ 'node:fs/promises');
+    return await importNodeModule('fs/promises');
   } catch (cause) {
     throw new DataError(
       `${owner}: reading and writing files needs Node's 'node:fs', which this environment lacks. ` +
@@ -37,7 +38,7 @@ export async function nodeFs(owner: string): Promise<FsPromises> {
  */
 export async function nodePath(owner: string): Promise<NodePath> {
   try {
-    return await import(/* webpackIgnore: true */ 'node:path');
+    return await importNodeModule('path');
   } catch (cause) {
     throw new DataError(`${owner}: file paths need Node's 'node:path', which this environment lacks.`, { cause });
   }

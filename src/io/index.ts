@@ -24,8 +24,19 @@ export {
   type WeightEntry,
   MANIFEST_NAME,
   type SaveOptions,
+  exportCheckpoint,
+  importCheckpoint,
   loadTrainer,
   readCheckpointManifest,
   saveTrainer,
 } from './checkpoint.js';
-export { type CheckpointStore, openCheckpointStore } from './checkpoint-store.js';
+export {
+  CHECKPOINT_SCHEMES,
+  type CheckpointFiles,
+  type CheckpointLocation,
+  type CheckpointStore,
+  isCheckpointStore,
+  openCheckpointStore,
+} from './checkpoint-store.js';
+export { INDEXEDDB_CHECKPOINTS, deleteIndexedDbCheckpoint, listIndexedDbCheckpoints } from './indexeddb-store.js';
+export { type MemoryStore, filesFromBlobs, memoryStore } from './memory-store.js';

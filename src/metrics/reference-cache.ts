@@ -13,6 +13,7 @@ import type { FeatureExtractor } from './feature-extractor.js';
 import { type FeatureMatrix, type GaussianStatistics, gaussianStatistics } from './feature-matrix.js';
 import { kthNeighbourSquaredRadii } from './nearest-neighbours.js';
 import { datasetFeatures } from './sample-features.js';
+import { importNodeModule } from '../util/node-module.js';
 
 /** Where and whether the reference features are cached. */
 export interface ReferenceCacheOptions {
@@ -72,8 +73,8 @@ export async function referenceCacheDir(options: ReferenceCacheOptions = {}): Pr
   if (typeof options.dir === 'string') return options.dir;
   const fromEnv = process.env.TFJS_GAN_CACHE_DIR;
   if (fromEnv) return fromEnv;
-  const os = await import(/* webpackIgnore: true */ 'node:os');
-  const path = await import(/* webpackIgnore: true */ 'node:path');
+  const os = await importNodeModule('os');
+  const path = await importNodeModule('path');
   return path.join(os.tmpdir(), 'tfjs-gan-cache');
 }
 
@@ -146,7 +147,7 @@ interface EntryHeader {
 
 async function readEntry(dir: string, key: string): Promise<ReferenceFeatures | undefined> {
   try {
-    const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
+    const fs = await importNodeModule('fs/promises');
     const header = JSON.parse(await fs.readFile(`${dir}/${key}.json`, 'utf8')) as EntryHeader;
     if (header.format !== 'tfjs-gan-reference-features' || header.version !== 1 || header.key !== key) return undefined;
     const bytes = await fs.readFile(`${dir}/${key}.bin`);
@@ -164,7 +165,7 @@ async function readEntry(dir: string, key: string): Promise<ReferenceFeatures | 
 
 async function writeEntry(dir: string, entry: ReferenceFeatures): Promise<void> {
   try {
-    const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
+    const fs = await importNodeModule('fs/promises');
     await fs.mkdir(dir, { recursive: true });
     const { data, count, dim } = entry.features;
     const featureBytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

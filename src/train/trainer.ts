@@ -11,6 +11,7 @@ import { Generator } from '../nets/generator.js';
 import { sampleLabels } from '../nets/labels.js';
 import { sampleLatents } from '../nets/latents.js';
 import { type LoadOverrides, type SaveOptions, loadTrainer, saveTrainer } from '../io/checkpoint.js';
+import type { CheckpointLocation } from '../io/checkpoint-store.js';
 import { hashInts, randomSeed } from '../util/random.js';
 import type { Callback, StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 import { yieldToEventLoop } from './yield.js';
@@ -550,10 +551,11 @@ export class Trainer {
 
   /**
    * Saves the whole training state (weights, optimizer state, step, seed, configuration) atomically.
-   * @param url - `file://dir` or a directory path.
+   * @param url - `file://dir` or a directory path (Node), `indexeddb://name` or `downloads://name`
+   *   (browser), or a `CheckpointStore` (`io.memoryStore()`); all hold the same files.
    * @throws CheckpointError when it cannot be written; the previous checkpoint stays intact.
    */
-  save(url: string, options?: SaveOptions): Promise<void> {
+  save(url: CheckpointLocation, options?: SaveOptions): Promise<void> {
     return saveTrainer(this, url, options);
   }
 
@@ -561,7 +563,7 @@ export class Trainer {
    * Loads a trainer saved by {@link Trainer.save}; `fit` then continues exactly where it stopped.
    * @throws CheckpointError when the checkpoint is missing, corrupt or of an unsupported version.
    */
-  static load(url: string, overrides?: LoadOverrides): Promise<Trainer> {
+  static load(url: CheckpointLocation, overrides?: LoadOverrides): Promise<Trainer> {
     return loadTrainer(url, overrides);
   }
 

@@ -1,7 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/data/dataset.js';
 import { ConfigError, DataError, ShapeError, TrainingError } from '../../src/errors.js';
@@ -46,18 +43,36 @@ function disposeAll(trainer: Trainer): void {
   trainer.dispose();
 }
 
+/**
+ * Where a test saves a checkpoint: a fresh temporary directory (`file://`) in Node, an IndexedDB
+ * entry in the page runs of `npm run test:browser`.
+ */
+const tempDirs: string[] = [];
+async function checkpointUrl(name: string): Promise<string> {
+  if (typeof window !== 'undefined') return `indexeddb://${name}-${Date.now().toString(36)}`;
+  const [{ mkdtempSync }, { tmpdir }, { join }] = await Promise.all([import('node:fs'), import('node:os'), import('node:path')]);
+  const dir = mkdtempSync(join(tmpdir(), `tfjs-gan-${name}-`));
+  tempDirs.push(dir);
+  return `file://${dir}`;
+}
+
+async function removeTempDirs(): Promise<void> {
+  if (tempDirs.length === 0) return;
+  const { rmSync } = await import('node:fs');
+  tempDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+}
+
 const losses = (logs: readonly { dLoss: number; gLoss: number }[]) => logs.map((l) => [l.dLoss, l.gLoss]);
 
 describe.each(TEST_BACKENDS)('Trainer on %s', (backend) => {
   let data: Dataset;
-  const dirs: string[] = [];
   beforeAll(async () => {
     await switchBackend(backend);
     data = blobs();
   });
-  afterAll(() => {
+  afterAll(async () => {
     data.dispose();
-    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+    await removeTempDirs();
   });
   afterEach(() => tf.disposeVariables());
 
@@ -93,17 +108,16 @@ describe.each(TEST_BACKENDS)('Trainer on %s', (backend) => {
   });
 
   it('resumes exactly: N steps, save, load, N steps equals 2N steps straight', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tfjs-gan-resume-'));
-    dirs.push(dir);
+    const url = await checkpointUrl('resume');
     const straight = makeTrainer({ batchNorm: true, numClasses: 2, discriminatorSteps: 2 });
     const straightLogs = losses((await straight.fit(data, { steps: 6, batchSize: 16 })).logs);
     const straightWeights = straight.generator.model.getWeights().map((w) => Array.from(w.dataSync()));
 
     const first = makeTrainer({ batchNorm: true, numClasses: 2, discriminatorSteps: 2 });
     const firstLogs = losses((await first.fit(data, { steps: 3, batchSize: 16 })).logs);
-    await first.save(`file://${dir}`);
+    await first.save(url);
     disposeAll(first);
-    const resumed = await Trainer.load(`file://${dir}`);
+    const resumed = await Trainer.load(url);
     expect(resumed.step).toBe(3);
     const secondLogs = losses((await resumed.fit(data, { steps: 3, batchSize: 16 })).logs);
     expect([...firstLogs, ...secondLogs]).toEqual(straightLogs);

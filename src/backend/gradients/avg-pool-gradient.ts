@@ -60,18 +60,38 @@ export function avgPoolGradientIsWrongAtBorders(): boolean {
   const known = verdicts.get(backendName);
   if (known !== undefined) return known;
   if (tf.getGradient('AvgPool') === avgPoolGradientConfig) return true;
-  let verdict: boolean;
-  try {
-    const g = tf.tidy(() =>
-      tf.grad((x: Tensor) => tf.sum(tf.avgPool(x as Tensor4D, 2, 1, 'same')))(tf.ones([1, 2, 2, 1])),
-    );
-    const values = g.dataSync();
-    g.dispose();
-    verdict = Math.abs(values[3] - 2.25) > 1e-4;
-  } catch {
-    releaseAbandonedTape();
-    verdict = true;
-  }
+  const gradient = borderGradient();
+  const verdict = gradient === undefined ? true : judgeBorderGradient(gradient.dataSync(), gradient);
   verdicts.set(backendName, verdict);
   return verdict;
+}
+
+/**
+ * {@link avgPoolGradientIsWrongAtBorders}, reading its probe asynchronously and remembering the verdict
+ * for the synchronous call (WebGPU: see `probeSavedOutputsBreakDoubleBackprop`).
+ */
+export async function probeAvgPoolGradientIsWrongAtBorders(): Promise<boolean> {
+  const backendName = tf.getBackend();
+  const known = verdicts.get(backendName);
+  if (known !== undefined) return known;
+  if (tf.getGradient('AvgPool') === avgPoolGradientConfig) return true;
+  const gradient = borderGradient();
+  const verdict = gradient === undefined ? true : judgeBorderGradient(await gradient.data(), gradient);
+  verdicts.set(backendName, verdict);
+  return verdict;
+}
+
+/** The gradient of the probe (see above), or undefined when the registered gradient throws. */
+function borderGradient(): Tensor | undefined {
+  try {
+    return tf.tidy(() => tf.grad((x: Tensor) => tf.sum(tf.avgPool(x as Tensor4D, 2, 1, 'same')))(tf.ones([1, 2, 2, 1])));
+  } catch {
+    releaseAbandonedTape();
+    return undefined;
+  }
+}
+
+function judgeBorderGradient(values: ArrayLike<number>, gradient: Tensor): boolean {
+  gradient.dispose();
+  return Math.abs(values[3] - 2.25) > 1e-4;
 }

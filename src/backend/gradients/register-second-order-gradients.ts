@@ -8,12 +8,17 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig } from '@tensorflow/tfjs';
 
-import { avgPoolGradientConfig, avgPoolGradientIsWrongAtBorders } from './avg-pool-gradient.js';
+import { avgPoolGradientConfig, avgPoolGradientIsWrongAtBorders, probeAvgPoolGradientIsWrongAtBorders } from './avg-pool-gradient.js';
 import { conv2DBackpropFilterGradientConfig } from './conv2d-backprop-filter-gradient.js';
 import { eluGradGradientConfig } from './elu-grad-gradient.js';
 import { avgPoolGradGradientConfig, maxPoolGradGradientConfig } from './pool-grad-gradients.js';
 import { resizeBilinearGradGradientConfig, resizeNearestNeighborGradGradientConfig } from './resize-grad-gradients.js';
-import { SAVED_OUTPUT_GRADIENT_CONFIGS, readsSavedOutput, savedOutputsBreakDoubleBackprop } from './saved-output-gradients.js';
+import {
+  SAVED_OUTPUT_GRADIENT_CONFIGS,
+  probeSavedOutputsBreakDoubleBackprop,
+  readsSavedOutput,
+  savedOutputsBreakDoubleBackprop,
+} from './saved-output-gradients.js';
 import { zeroGradientConfigs } from './zero-gradients.js';
 
 /** Gradients that tfjs 4.22 lacks; registered only where tfjs still has none. */
@@ -99,6 +104,17 @@ export function registerSecondOrderGradients(): string[] {
     tf.registerGradient(config);
   }
   return activeSecondOrderGradients();
+}
+
+/**
+ * Runs the defect tests of {@link registerSecondOrderGradients} on the active backend with asynchronous
+ * reads and remembers their verdicts, so that the registration that follows reads nothing from the
+ * device. `useBackend` calls it first: WebGPU in a headless browser loses its device on a synchronous
+ * read.
+ */
+export async function probeGradientDefects(): Promise<void> {
+  await probeSavedOutputsBreakDoubleBackprop();
+  await probeAvgPoolGradientIsWrongAtBorders();
 }
 
 /** The kernels whose gradient is tfjs-gan's right now, sorted. */

@@ -94,16 +94,34 @@ let engineVerdict: boolean | undefined;
 export function savedOutputsBreakDoubleBackprop(): boolean {
   if (engineVerdict !== undefined) return engineVerdict;
   if (!readsSavedOutput(tf.getGradient('Exp'))) return true;
-  let second: number;
+  const result = secondDerivativeOfExp();
+  if (result === undefined) return (engineVerdict = true);
+  const second = result.dataSync()[0];
+  result.dispose();
+  return (engineVerdict = Math.abs(second - 1) > 1e-3);
+}
+
+/**
+ * {@link savedOutputsBreakDoubleBackprop}, reading its probe asynchronously, and remembering the verdict
+ * for the synchronous call. WebGPU needs it: a synchronous read from its GPU fails where the browser
+ * cannot hand WebGPU canvases to the page (headless Chromium on SwiftShader loses the device).
+ */
+export async function probeSavedOutputsBreakDoubleBackprop(): Promise<boolean> {
+  if (engineVerdict !== undefined) return engineVerdict;
+  if (!readsSavedOutput(tf.getGradient('Exp'))) return true;
+  const result = secondDerivativeOfExp();
+  if (result === undefined) return (engineVerdict = true);
+  const second = (await result.data())[0];
+  result.dispose();
+  return (engineVerdict = Math.abs(second - 1) > 1e-3);
+}
+
+/** d²/dx² exp(x) at 0 through the registered gradients (1 when they are right), or undefined when it throws. */
+function secondDerivativeOfExp(): Tensor | undefined {
   try {
-    const result = tf.tidy(() => tf.grad((x: Tensor) => tf.grad((t: Tensor) => tf.exp(t))(x))(tf.scalar(0)));
-    second = (result.arraySync() as number);
-    result.dispose();
+    return tf.tidy(() => tf.grad((x: Tensor) => tf.grad((t: Tensor) => tf.exp(t))(x))(tf.scalar(0)));
   } catch {
     releaseAbandonedTape();
-    engineVerdict = true;
-    return true;
+    return undefined;
   }
-  engineVerdict = Math.abs(second - 1) > 1e-3;
-  return engineVerdict;
 }

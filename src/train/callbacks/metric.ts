@@ -6,6 +6,7 @@ import { type EvaluationResult, METRIC_NAMES, type MetricName, evaluate } from '
 import { forDataset } from '../../metrics/feature-extractor.js';
 import type { FeatureExtractorLike, SampleSet } from '../../metrics/sample-features.js';
 import type { Callback, StepLogs, TrainingContext } from '../callback.js';
+import { importNodeModule } from '../../util/node-module.js';
 
 /** Options of {@link metric}. */
 export interface MetricCallbackOptions {
@@ -134,8 +135,8 @@ export function metric(options: MetricCallbackOptions): MetricCallback {
     const logs = metricLogs(step, result);
     history.push(logs);
     if (opts.path !== undefined) {
-      const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
-      const path = await import(/* webpackIgnore: true */ 'node:path');
+      const fs = await importNodeModule('fs/promises');
+      const path = await importNodeModule('path');
       await fs.mkdir(path.dirname(opts.path), { recursive: true });
       await fs.appendFile(opts.path, `${JSON.stringify({ type: 'metrics', ...logs, time: new Date().toISOString() })}\n`);
     }

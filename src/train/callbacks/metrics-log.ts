@@ -1,5 +1,6 @@
 import { ConfigError, describeValue } from '../../errors.js';
 import type { Callback, StepLogs } from '../callback.js';
+import { importNodeModule } from '../../util/node-module.js';
 
 /** Options of {@link metricsLog}. */
 export interface MetricsLogOptions {
@@ -18,8 +19,8 @@ export function metricsLog(options: MetricsLogOptions): Callback {
   let fs: typeof import('node:fs/promises') | undefined;
   return {
     async onTrainBegin() {
-      fs = await import('node:fs/promises');
-      const path = await import('node:path');
+      fs = await importNodeModule('fs/promises');
+      const path = await importNodeModule('path');
       await fs.mkdir(path.dirname(options.path), { recursive: true });
     },
     async onStepEnd(logs: StepLogs) {

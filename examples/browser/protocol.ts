@@ -1,0 +1,36 @@
+/**
+ * The messages between the demo page and its training worker. The worker owns every tensor; the page
+ * sees plain numbers and pixels.
+ */
+import type { BackendName, io } from 'tfjs-gan';
+
+/** The datasets the demo offers. */
+export type DatasetChoice = 'mnist' | 'ring' | 'grid' | 'files';
+
+/** Backends a page can use. */
+export type BrowserBackend = Exclude<BackendName, 'tensorflow'>;
+
+/** Page to worker. */
+export type Command =
+  | { readonly type: 'start'; readonly backend: BrowserBackend; readonly dataset: DatasetChoice; readonly files?: readonly File[] }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  | { readonly type: 'sample'; readonly label: number | 'all' }
+  | { readonly type: 'save'; readonly url: string }
+  | { readonly type: 'export' }
+  | { readonly type: 'load'; readonly backend: BrowserBackend; readonly url?: string; readonly files?: io.CheckpointFiles; readonly dataset: DatasetChoice; readonly userFiles?: readonly File[] };
+
+/** What the page shows of a sample: an image grid (RGBA) or 2-D points with the real ones. */
+export type SampleView =
+  | { readonly kind: 'grid'; readonly width: number; readonly height: number; readonly rgba: Uint8ClampedArray }
+  | { readonly kind: 'points'; readonly fake: Float32Array; readonly real: Float32Array };
+
+/** Worker to page. */
+export type Report =
+  | { readonly type: 'ready'; readonly backend: string; readonly dataset: string; readonly classNames: readonly string[]; readonly step: number }
+  | { readonly type: 'step'; readonly step: number; readonly dLoss: number; readonly gLoss: number; readonly stepsPerSecond: number; readonly numTensors: number }
+  | { readonly type: 'sample'; readonly step: number; readonly view: SampleView }
+  | { readonly type: 'state'; readonly running: boolean }
+  | { readonly type: 'saved'; readonly url: string; readonly step: number }
+  | { readonly type: 'exported'; readonly files: io.CheckpointFiles }
+  | { readonly type: 'error'; readonly message: string };

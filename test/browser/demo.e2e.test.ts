@@ -1,0 +1,108 @@
+/**
+ * Drives the demo page (examples/browser) in Chromium with playwright-core: start training, watch the
+ * sample grid change while the page keeps drawing, take a screenshot, save to IndexedDB, reload the
+ * page, restore, and check that the restored run is the saved one.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { type ViteDevServer, createServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../../vitest.browser.config.js';
+
+const repo = resolve(__dirname, '../..');
+/** Where the screenshot goes (ignored by git; docs/demo.png is the committed one). */
+const SHOTS = join(repo, '.tmp', 'browser-tests');
+/** The backend of the MNIST run: wasm, the fastest here (WebGL runs on SwiftShader, a CPU renderer). */
+const MNIST_BACKEND = process.env.DEMO_BACKEND ?? 'wasm';
+
+let server: ViteDevServer;
+let browser: Browser;
+let page: Page;
+
+const text = (id: string): Promise<string> => page.locator(`#${id}`).innerText();
+const stepOf = async (): Promise<number> => Number(await text('stat-step'));
+const sampleStep = async (): Promise<number> => Number(await page.locator('#samples').getAttribute('data-step'));
+const gridPixels = (): Promise<string> => page.evaluate(() => (document.getElementById('samples') as HTMLCanvasElement).toDataURL());
+
+describe('the demo page', () => {
+  beforeAll(async () => {
+    server = await createServer({ configFile: join(repo, 'examples/browser/vite.config.ts'), logLevel: 'error', server: { port: 0, strictPort: false } });
+    await server.listen();
+    browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: [...CHROMIUM.args] });
+    page = await browser.newPage({ viewport: { width: 1180, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.resolvedUrls?.local[0] ?? 'http://localhost:5173/');
+    expect(errors).toEqual([]);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('trains the 2-D ring with WebGL in the worker: the plot changes and the page keeps drawing', async () => {
+    await page.selectOption('#backend', 'webgl');
+    await page.selectOption('#dataset', 'ring');
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.getElementById('samples')?.getAttribute('data-step')) >= 0, null, { timeout: 120_000 });
+    const firstPlot = await gridPixels();
+    const firstSampleStep = await sampleStep();
+    const framesBefore = Number(await text('stat-frames'));
+    await page.waitForFunction((step) => Number(document.getElementById('samples')?.getAttribute('data-step')) > step + 2, firstSampleStep, { timeout: 120_000 });
+    expect(await gridPixels()).not.toBe(firstPlot);
+    expect(await text('stat-backend')).toBe('webgl');
+    expect(Number(await text('stat-speed'))).toBeGreaterThan(0);
+    expect(await page.locator('#status').getAttribute('data-state')).not.toBe('error');
+    // The page drew frames while the worker trained.
+    expect(Number(await text('stat-frames'))).toBeGreaterThan(framesBefore);
+    await page.click('#pause');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'paused', null, { timeout: 60_000 });
+  }, 300_000);
+
+  it('trains the conditional MNIST GAN: the grid changes, the tensor count stays flat, per-class sampling', async () => {
+    await page.selectOption('#backend', MNIST_BACKEND);
+    await page.selectOption('#dataset', 'mnist');
+    await page.click('#start');
+    await page.waitForFunction(() => document.getElementById('stat-backend')?.textContent !== 'webgl', null, { timeout: 180_000 });
+    await page.waitForFunction(() => Number(document.getElementById('samples')?.getAttribute('data-step')) >= 0, null, { timeout: 180_000 });
+    const firstGrid = await gridPixels();
+    const firstSampleStep = await sampleStep();
+    await page.waitForFunction((step) => Number(document.getElementById('samples')?.getAttribute('data-step')) > step + 2, firstSampleStep, { timeout: 180_000 });
+    expect(await gridPixels()).not.toBe(firstGrid);
+    expect(await text('stat-backend')).toBe(MNIST_BACKEND);
+    // The tensor count the worker reports stays flat from step to step.
+    const tensors = Number(await text('stat-tensors'));
+    const step = await stepOf();
+    await page.waitForFunction((s) => Number(document.getElementById('stat-step')?.textContent) > s + 2, step, { timeout: 120_000 });
+    expect(Number(await text('stat-tensors'))).toBe(tensors);
+    // Per-class sampling: the grid of one digit differs from the grid of all digits.
+    const allClasses = await gridPixels();
+    await page.selectOption('#class', '3');
+    await page.waitForFunction((before) => (document.getElementById('samples') as HTMLCanvasElement).toDataURL() !== before, allClasses, { timeout: 60_000 });
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'demo.png') });
+  }, 400_000);
+
+  it('saves to IndexedDB, and after a reload restores the saved run', async () => {
+    await page.click('#pause');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'paused', null, { timeout: 60_000 });
+    await page.fill('#checkpoint-name', 'e2e');
+    await page.click('#save');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'saved', null, { timeout: 60_000 });
+    const savedStep = Number(/step (\d+)/.exec(await text('status'))?.[1]);
+    expect(savedStep).toBeGreaterThan(0);
+
+    await page.reload();
+    await page.selectOption('#backend', MNIST_BACKEND);
+    await page.fill('#checkpoint-name', 'e2e');
+    await page.click('#restore');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'paused', null, { timeout: 120_000 });
+    expect(await stepOf()).toBe(savedStep);
+    expect(await sampleStep()).toBe(savedStep);
+    // The restored run trains on from the saved step.
+    await page.click('#resume');
+    await page.waitForFunction((s) => Number(document.getElementById('stat-step')?.textContent) > s, savedStep, { timeout: 120_000 });
+    await page.click('#pause');
+  }, 400_000);
+});

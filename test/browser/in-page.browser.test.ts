@@ -1,0 +1,149 @@
+/**
+ * The library in a real page (Chromium), on the project's GPU backend (webgl or webgpu): training,
+ * IndexedDB checkpoints interchangeable with Node's, and datasets from page images and files.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
+import { Dataset } from '../../src/data/dataset.js';
+import { fromFiles } from '../../src/data/from-files.js';
+import { fromImages } from '../../src/data/from-images.js';
+import { toy2d } from '../../src/data/toy2d.js';
+import { MANIFEST_NAME, exportCheckpoint, importCheckpoint, readCheckpointManifest } from '../../src/io/checkpoint.js';
+import { listIndexedDbCheckpoints } from '../../src/io/indexeddb-store.js';
+import { memoryStore } from '../../src/io/memory-store.js';
+import * as penalties from '../../src/losses/penalties/index.js';
+import { Discriminator, Generator } from '../../src/nets/index.js';
+import { Trainer } from '../../src/train/trainer.js';
+import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
+import { expectLeakFree } from '../helpers/leaks.js';
+import { roundTripData, roundTripTrainer } from './node-commands.js';
+
+const toBase64 = (files: Readonly<Record<string, Uint8Array>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''))]));
+const fromBase64 = (files: Record<string, string>): Record<string, Uint8Array> =>
+  Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Uint8Array.from(atob(text), (c) => c.charCodeAt(0))]));
+
+const disposeTrainer = (trainer: Trainer): void => {
+  trainer.generator.dispose();
+  trainer.discriminator.dispose();
+  trainer.dispose();
+};
+
+describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
+  beforeAll(async () => {
+    await switchBackend(backend);
+  });
+
+  it('trains the 2-D MLP GAN and a conditional DCGAN: finite losses, a flat tensor count', async () => {
+    const ring = await toy2d('ring', { count: 256, seed: 1 });
+    // With both gradient penalties: gradients of gradients on this backend.
+    const mlp = new Trainer({
+      generator: Generator.mlp({ outputShape: [2], seed: 1 }),
+      discriminator: Discriminator.mlp({ inputShape: [2], seed: 2 }),
+      penalties: [penalties.r1({ gamma: 1 }), penalties.gradientPenalty({ weight: 1 })],
+      seed: 1,
+    });
+    const history = await mlp.fit(ring, { steps: 3, batchSize: 64 });
+    expect(history.logs.flatMap((l) => [l.dLoss, l.gLoss, ...Object.values(l.penalties ?? {})]).every(Number.isFinite)).toBe(true);
+    expect(Object.keys(history.logs[0].penalties ?? {}).sort()).toEqual(['gradient-penalty', 'r1']);
+    await expectLeakFree(() => mlp.fit(ring, { steps: 1, batchSize: 64 }), 1, 2);
+
+    const trainer = roundTripTrainer();
+    const data = roundTripData();
+    const dcganHistory = await trainer.fit(data, { steps: 2, batchSize: 4 });
+    expect(dcganHistory.logs.flatMap((l) => [l.dLoss, l.gLoss]).every(Number.isFinite)).toBe(true);
+    await expectLeakFree(() => trainer.fit(data, { steps: 1, batchSize: 4 }), 1, 2);
+    expect(trainer.step).toBe(5);
+    [ring, data].forEach((d) => d.dispose());
+    [mlp, trainer].forEach(disposeTrainer);
+  });
+
+  it('continues a run saved in Node from IndexedDB, and Node continues what the page saved', async () => {
+    const url = `indexeddb://roundtrip-${backend}`;
+    const fromNode = fromBase64(await commands.nodeSaveCheckpoint(2));
+    expect(Object.keys(fromNode)).toHaveLength(2);
+    expect(Object.keys(fromNode)).toContain(MANIFEST_NAME);
+    expect(Object.keys(fromNode).filter((name) => /^weights-2-[0-9a-z]+\.bin$/.test(name))).toHaveLength(1);
+    await importCheckpoint(fromNode, url);
+    expect(await listIndexedDbCheckpoints()).toContain(`roundtrip-${backend}`);
+    const trainer = await Trainer.load(url);
+    expect(trainer.step).toBe(2);
+    expect((await readCheckpointManifest(url)).metadata).toEqual({ savedBy: 'node' });
+    const data = roundTripData();
+    const history = await trainer.fit(data, { steps: 1, batchSize: 4 });
+    expect(history.logs.every((l) => Number.isFinite(l.dLoss) && Number.isFinite(l.gLoss))).toBe(true);
+    await trainer.save(url);
+    const samples = trainer.generator.sample({ count: 2, seed: 3, labels: [1, 2] });
+    const pageValues = Array.from(await samples.data());
+    samples.dispose();
+
+    const inNode = await commands.nodeLoadCheckpoint(toBase64(await exportCheckpoint(url)), 1);
+    expect(inNode.loadedStep).toBe(3);
+    expect(inNode.step).toBe(4);
+    expect(inNode.losses.every(Number.isFinite)).toBe(true);
+    // The same weights on another backend: the same images up to float rounding.
+    expect(inNode.samples).toHaveLength(pageValues.length);
+    const largestDifference = Math.max(...pageValues.map((value, i) => Math.abs(value - inNode.samples[i])));
+    expect(largestDifference).toBeLessThan(2e-2);
+    data.dispose();
+    disposeTrainer(trainer);
+  });
+
+  it('downloads a checkpoint as gan.json and its weights file', async () => {
+    const trainer = roundTripTrainer();
+    const memory = memoryStore();
+    await trainer.save(memory);
+    const clicked: string[] = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    };
+    try {
+      await importCheckpoint(memory.files(), 'downloads://run');
+    } finally {
+      HTMLAnchorElement.prototype.click = click;
+    }
+    expect(clicked.sort()).toEqual(Object.keys(memory.files()).sort());
+    disposeTrainer(trainer);
+  });
+
+  it('builds the same dataset from ImageData, <canvas>, <img>, ImageBitmap, a PNG File and a WebP Blob', async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 6;
+    canvas.height = 4;
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const pixels = new ImageData(6, 4);
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (i * 37) % 256;
+    context.putImageData(pixels, 0, 0);
+    const png = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob as Blob), 'image/png'));
+    const webp = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob as Blob), 'image/webp', 1));
+    const image = new Image();
+    image.src = URL.createObjectURL(png);
+    await image.decode();
+    const bitmap = await createImageBitmap(canvas);
+    const reference = await fromImages([pixels]);
+    expect(reference.sampleShape).toEqual([4, 6, 3]);
+    const expected = Array.from(reference.images.dataSync());
+    for (const source of [canvas, image, bitmap, new File([png], 'a.png')]) {
+      const data = await fromImages([source]);
+      expect(Array.from(data.images.dataSync())).toEqual(expected);
+      data.dispose();
+    }
+    // Lossless WebP goes through the browser's decoder (createImageBitmap).
+    const fromWebp = await fromImages([webp], { channels: 3 });
+    expect(fromWebp.sampleShape).toEqual([4, 6, 3]);
+    fromWebp.dispose();
+    const folder = [new File([png], 'a.png'), new File([png], 'b.png')];
+    folder.forEach((file, i) => Object.defineProperty(file, 'webkitRelativePath', { value: `pick/${i === 0 ? 'cats' : 'dogs'}/${file.name}` }));
+    const picked = await fromFiles(folder, { size: [2, 3] });
+    expect(picked.classNames).toEqual(['cats', 'dogs']);
+    expect(picked.sampleShape).toEqual([2, 3, 3]);
+    [reference, picked].forEach((d: Dataset) => d.dispose());
+    bitmap.close();
+  });
+
+  afterAll(() => {
+    expect(tf.getBackend()).toBe(backend);
+  });
+});
