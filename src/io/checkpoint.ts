@@ -107,17 +107,24 @@ export interface LoadOverrides {
 export async function saveTrainer(trainer: Trainer, url: CheckpointLocation, options: SaveOptions = {}): Promise<void> {
   const store = await openCheckpointStore(url);
   const tensors: NamedTensor[] = [];
+  // Tensors made for this save (optimizers return their step count as a new scalar), freed after encoding.
+  const fresh: tf.Tensor[] = [];
   // The specs carry the class names and the auxiliary-classifier flag; older checkpoints lack them
   // and load with the defaults (no names, no auxiliary classifier).
   const generator = networkRecord('generator', trainer.generator.model, tensors, { ...trainer.generator.spec });
   const discriminator = networkRecord('discriminator', trainer.discriminator.model, tensors, { ...trainer.discriminator.spec });
   const optimizers = {
-    generator: await optimizerRecord('generatorOptimizer', trainer.generatorOptimizer, tensors),
-    discriminator: await optimizerRecord('discriminatorOptimizer', trainer.discriminatorOptimizer, tensors),
+    generator: await optimizerRecord('generatorOptimizer', trainer.generatorOptimizer, tensors, fresh),
+    discriminator: await optimizerRecord('discriminatorOptimizer', trainer.discriminatorOptimizer, tensors, fresh),
   };
   // After the optimizers: the weights file holds the tensors in the order that loadTrainer decodes them.
   const ema = trainer.ema && { ...trainer.ema.config, weights: networkRecord('ema', trainer.ema.generator.model, tensors, {}).weights };
-  const { data } = await tf.io.encodeWeights(tensors);
+  let data: ArrayBuffer;
+  try {
+    ({ data } = await tf.io.encodeWeights(tensors));
+  } finally {
+    tf.dispose(fresh);
+  }
   const bytes = new Uint8Array(data);
   const previous = await readManifestOrNull(store.location, await store.read(MANIFEST_NAME));
   const weightsFile = `weights-${trainer.step}-${Date.now().toString(36)}.bin`;
@@ -297,8 +304,10 @@ function networkRecord(prefix: string, model: tf.LayersModel, out: NamedTensor[]
   return { spec, topology: model.toJSON(null, false), weights };
 }
 
-async function optimizerRecord(prefix: string, optimizer: tf.Optimizer, out: NamedTensor[]): Promise<OptimizerRecord> {
+async function optimizerRecord(prefix: string, optimizer: tf.Optimizer, out: NamedTensor[], fresh: tf.Tensor[]): Promise<OptimizerRecord> {
   const named = await optimizer.getWeights();
+  // The optimizer's state lives in variables it owns; anything else (the step count) was made for us.
+  for (const entry of named) if (!(entry.tensor instanceof tf.Variable)) fresh.push(entry.tensor);
   const weights = named.map((entry, i) => {
     const name = `${prefix}/${i}`;
     out.push({ name, tensor: entry.tensor });

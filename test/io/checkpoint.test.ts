@@ -62,6 +62,20 @@ describe('checkpoints', () => {
     }
   });
 
+  it('saving leaves no tensor behind (Adam and SGD optimizers, EMA)', async () => {
+    const generator = Generator.mlp({ outputShape: [2], hiddenUnits: [4], seed: 1 });
+    const discriminator = Discriminator.mlp({ inputShape: [2], hiddenUnits: [4], seed: 2 });
+    const trainer = new Trainer({ generator, discriminator, discriminatorOptimizer: tf.train.sgd(0.1), seed: 3 });
+    const points = Dataset.fromTensors(tf.randomUniform([16, 2], -1, 1, 'float32', 4));
+    await trainer.fit(points, { steps: 2, batchSize: 8 });
+    const dir = freshDir();
+    await trainer.save(`file://${dir}`);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await trainer.save(`file://${dir}`);
+    expect(tf.memory().numTensors).toBe(before);
+    [trainer, generator, discriminator, points].forEach((x) => x.dispose());
+  });
+
   it('names what is wrong with a missing or corrupt checkpoint', async () => {
     await expect(Trainer.load(join(root, 'nothing-here'))).rejects.toThrow(CheckpointError);
     await expect(Trainer.load(join(root, 'nothing-here'))).rejects.toThrow(/no checkpoint at .*nothing-here.*expected a 'gan.json'/);
