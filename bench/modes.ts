@@ -58,7 +58,7 @@ const COMMON = Object.freeze({
   decayAt: 0.5,
   decayFactor: 0.1,
   emaDecay: 0.999,
-  steps: { ring: 16_000, grid: 20_000 } as Record<Toy2dName, number>,
+  steps: { ring: 16_000, grid: 30_000 } as Record<Toy2dName, number>,
   samples: 2500,
 });
 
