@@ -43,9 +43,10 @@ function flopsOf(name: string, inputs: number[][], outputs: number[][]): number 
       return 2 * size(out) * kh * kw * cin;
     }
     case 'Conv2DBackpropInput': {
-      // dy [n, ho, wo, cout], filter [kh, kw, cin, cout]: the forward convolution's FLOPs.
-      const [kh, kw, , cout] = inputs[1];
-      return 2 * size(out) * kh * kw * cout;
+      // dy [n, ho, wo, cout], filter [kh, kw, cin, cout]: the forward convolution's FLOPs, which every
+      // element of dy (not of the larger output) times one filter slice gives.
+      const [kh, kw, cin] = inputs[1];
+      return 2 * size(inputs[0]) * kh * kw * cin;
     }
     case 'Conv2DBackpropFilter': {
       // x, dy [n, ho, wo, cout]; output the filter [kh, kw, cin, cout].
