@@ -17,10 +17,9 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { BACKEND_NAMES, type BackendName, useBackend } from '../src/backend/index.js';
-import { Dataset } from '../src/data/dataset.js';
-import { Trainer } from '../src/train/trainer.js';
 import { handStep } from './hand-loop.js';
 import { type BenchPreset, DCGAN_MNIST_DEFAULT, DCGAN_MNIST_REFERENCE, MLP_TOY } from './presets.js';
+import { fakeData, handLoopTrainer } from './setup.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -75,14 +74,6 @@ interface Row {
   tfBytesMiB: number;
 }
 
-function fakeData(preset: BenchPreset, shape: readonly number[]): Dataset {
-  const count = Math.max(preset.batchSize * 4, 256);
-  const images = tf.tidy(() => tf.clipByValue(tf.randomNormal([count, ...shape], 0, 0.5, 'float32', 1), -1, 1));
-  const dataset = Dataset.fromTensors(images, undefined, { name: 'bench', checkRange: shape.length === 3 });
-  images.dispose();
-  return dataset;
-}
-
 async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> {
   // cpu is orders of magnitude slower: fewer steps there.
   const n = backend === 'cpu' && preset !== MLP_TOY ? Math.min(steps, 3) : steps;
@@ -91,15 +82,7 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
 
   const { generator, discriminator } = preset.build();
   const data = fakeData(preset, generator.outputShape);
-  // The hand loop's optimizers and no EMA, so that the two do the same work.
-  const trainer = new Trainer({
-    generator,
-    discriminator,
-    seed: 1,
-    generatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
-    discriminatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
-    ema: false,
-  });
+  const trainer = handLoopTrainer(generator, discriminator);
   const trainerTimes: number[] = [];
   for (let i = 0; i < n + 2; i++) {
     const before = tf.memory().numTensors;

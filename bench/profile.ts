@@ -12,9 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type BackendName, useBackend } from '../src/backend/index.js';
-import { Dataset } from '../src/data/dataset.js';
-import { Trainer } from '../src/train/trainer.js';
 import { type BenchPreset, DCGAN_MNIST_DEFAULT, DCGAN_MNIST_REFERENCE, MLP_TOY } from './presets.js';
+import { fakeData, handLoopTrainer } from './setup.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -76,27 +75,12 @@ interface KernelRow {
   gflops?: number;
 }
 
-function fakeData(preset: BenchPreset, shape: readonly number[]): Dataset {
-  const count = Math.max(preset.batchSize * 4, 256);
-  const images = tf.tidy(() => tf.clipByValue(tf.randomNormal([count, ...shape], 0, 0.5, 'float32', 1), -1, 1));
-  const dataset = Dataset.fromTensors(images, undefined, { name: 'profile', checkRange: shape.length === 3 });
-  images.dispose();
-  return dataset;
-}
-
 await useBackend(backend, backend === 'wasm' ? { threads } : {});
 const results: Array<{ preset: string; stepMs: number; rows: KernelRow[] }> = [];
 for (const preset of presets) {
   const { generator, discriminator } = preset.build();
-  const data = fakeData(preset, generator.outputShape);
-  const trainer = new Trainer({
-    generator,
-    discriminator,
-    seed: 1,
-    generatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
-    discriminatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
-    ema: false,
-  });
+  const data = fakeData(preset, generator.outputShape, 'profile');
+  const trainer = handLoopTrainer(generator, discriminator);
   for (let i = 0; i < 2; i++) await trainer.trainStep(data, preset.batchSize);
   const byKernel = new Map<string, { calls: number; ms: number; flops: number; counted: boolean }>();
   let wall = 0;
