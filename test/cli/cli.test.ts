@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureCliOutput } from '../helpers/cli-output.js';
 import { camelCase, parseFlags } from '../../src/cli/args.js';
 import { main } from '../../src/cli/main.js';
 import { TRAIN_FLAGS } from '../../src/cli/train-command.js';
@@ -28,27 +28,16 @@ describe('CLI argument parsing', () => {
 });
 
 describe('tfjs-gan train / sample', () => {
-  let out = '';
-  let err = '';
-  beforeEach(() => {
-    out = '';
-    err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    tf.disposeVariables();
-  });
+  const io = captureCliOutput();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('prints help for each command', async () => {
     expect(await main(['--help'])).toBe(0);
-    expect(out).toMatch(/Commands:\n\s+train.*\n\s+sample/);
+    expect(io.out).toMatch(/Commands:\n\s+train.*\n\s+sample/);
     expect(await main(['train', '--help'])).toBe(0);
-    expect(out).toMatch(/--batch-size <number>\s+batch size \(default: 64\)/);
+    expect(io.out).toMatch(/--batch-size <number>\s+batch size \(default: 64\)/);
     expect(await main(['sample', '--help'])).toBe(0);
-    expect(out).toMatch(/--run <string>/);
+    expect(io.out).toMatch(/--run <string>/);
   });
 
   it('trains a conditional DCGAN on MNIST, resumes it, and samples a class from it', async () => {
@@ -58,7 +47,7 @@ describe('tfjs-gan train / sample', () => {
     expect(JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8')).step).toBe(2);
     expect(existsSync(join(run, 'samples', 'samples-000002.png'))).toBe(true);
     expect(await main(['train', '--resume', '--steps', '1', ...common])).toBe(0);
-    expect(out).toMatch(/resuming .* at step 2/);
+    expect(io.out).toMatch(/resuming .* at step 2/);
     expect(JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8')).step).toBe(3);
     expect(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     const png = join(root, 'sevens.png');
@@ -82,12 +71,12 @@ describe('tfjs-gan train / sample', () => {
 
   it('exits 1 with a clear message on bad input', async () => {
     expect(await main(['train', '--dataset', 'cifar', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
-    expect(err).toMatch(/ConfigError: tfjs-gan: unknown --dataset "cifar"/);
+    expect(io.err).toMatch(/ConfigError: tfjs-gan: unknown --dataset "cifar"/);
     expect(await main(['train', '--loss', 'nope', '--dataset', 'ring', '--arch', 'mlp', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
-    expect(err).toMatch(/unknown loss name "nope"/);
+    expect(io.err).toMatch(/unknown loss name "nope"/);
     expect(await main(['sample', '--run', join(root, 'missing'), '--backend', 'cpu'])).toBe(1);
-    expect(err).toMatch(/CheckpointError: checkpoint: no checkpoint at/);
+    expect(io.err).toMatch(/CheckpointError: checkpoint: no checkpoint at/);
     expect(await main(['fly'])).toBe(2);
-    expect(err).toMatch(/unknown command 'fly'/);
+    expect(io.err).toMatch(/unknown command 'fly'/);
   });
 });

@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureCliOutput } from '../helpers/cli-output.js';
 import { main } from '../../src/cli/main.js';
 import { parseConditioning } from '../../src/cli/train-command.js';
 import { FASHION_MNIST_DEFAULT_DIR } from '../../src/data/fashion-mnist.js';
@@ -24,18 +24,7 @@ describe('--conditioning', () => {
 });
 
 describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
-  let out = '';
-  let err = '';
-  beforeEach(() => {
-    out = '';
-    err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    tf.disposeVariables();
-  });
+  const io = captureCliOutput();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it.skipIf(!hasFashionMnist)('trains cbn+acgan on Fashion-MNIST and samples sneakers by name and a row per class', async () => {
@@ -54,16 +43,16 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(await main(['sample', '--run', run, '--out', grid, '--count', '3', '--labels', 'all', '--backend', 'wasm'])).toBe(0);
     const image = decodePng(new Uint8Array(readFileSync(grid)));
     expect([image.width, image.height]).toEqual([3 * 28 + 4 * 2, 10 * 28 + 11 * 2]);
-    expect(out).toMatch(/wrote 30 samples/);
+    expect(io.out).toMatch(/wrote 30 samples/);
     const two = join(root, 'two.png');
     expect(await main(['sample', '--run', run, '--out', two, '--count', '5', '--labels', 'sneaker,7', '--backend', 'wasm'])).toBe(0);
     const rows = decodePng(new Uint8Array(readFileSync(two)));
     expect([rows.width, rows.height]).toEqual([5 * 28 + 6 * 2, 2 * 28 + 3 * 2]);
 
     expect(await main(['sample', '--run', run, '--label', 'sandals', '--backend', 'wasm', '--out', join(root, 'x.png')])).toBe(1);
-    expect(err).toMatch(/ConfigError: 'label': unknown class name "sandals". Expected one of \["t-shirt", .*"sandal",/);
+    expect(io.err).toMatch(/ConfigError: 'label': unknown class name "sandals". Expected one of \["t-shirt", .*"sandal",/);
     expect(await main(['sample', '--run', run, '--label', '10', '--backend', 'wasm', '--out', join(root, 'x.png')])).toBe(1);
-    expect(err).toMatch(/'label' must be integer class ids in \[0, 9\] or class names, received 10/);
+    expect(io.err).toMatch(/'label' must be integer class ids in \[0, 9\] or class names, received 10/);
   });
 
   it('refuses a conditional run on unlabelled data and labels for an unconditional run', async () => {
@@ -74,12 +63,12 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     writeFileSync(images, Buffer.concat([Buffer.from(header.buffer), Buffer.alloc(16 * 28 * 28)]));
     const unlabelled = ['train', '--dataset', 'idx', '--data-path', images, '--conditional', '--backend', 'cpu', '--out', join(root, 'idx')];
     expect(await main(unlabelled)).toBe(1);
-    expect(err).toMatch(/DataError: tfjs-gan train: --conditional needs a dataset with labels, but "[^"]*" has none/);
+    expect(io.err).toMatch(/DataError: tfjs-gan train: --conditional needs a dataset with labels, but "[^"]*" has none/);
     expect(await main(['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'film', '--backend', 'cpu', '--out', join(root, 'film')])).toBe(1);
-    expect(err).toMatch(/'--conditioning' must be one of/);
+    expect(io.err).toMatch(/'--conditioning' must be one of/);
     const run = join(root, 'plain');
     expect(await main(['train', '--dataset', 'mnist', '--count', '32', '--width', '4', '--steps', '1', '--batch-size', '8', '--backend', 'cpu', '--out', run])).toBe(0);
     expect(await main(['sample', '--run', run, '--label', '3', '--backend', 'cpu', '--out', join(root, 'y.png')])).toBe(1);
-    expect(err).toMatch(/is unconditional \(numClasses 0\); expected no --label or --labels, received "3"/);
+    expect(io.err).toMatch(/is unconditional \(numClasses 0\); expected no --label or --labels, received "3"/);
   });
 });

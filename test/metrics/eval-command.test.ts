@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureCliOutput } from '../helpers/cli-output.js';
 import { main } from '../../src/cli/main.js';
 import { Discriminator } from '../../src/nets/discriminator.js';
 import { Generator } from '../../src/nets/generator.js';
@@ -11,43 +11,32 @@ import { Trainer } from '../../src/train/trainer.js';
 const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-eval-'));
 
 describe('tfjs-gan eval', () => {
-  let out = '';
-  let err = '';
-  beforeEach(() => {
-    out = '';
-    err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    tf.disposeVariables();
-  });
+  const io = captureCliOutput();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('is listed, with its flags', async () => {
     expect(await main(['--help'])).toBe(0);
-    expect(out).toMatch(/\n\s+eval\s+score a saved run/);
+    expect(io.out).toMatch(/\n\s+eval\s+score a saved run/);
     expect(await main(['eval', '--help'])).toBe(0);
-    expect(out).toMatch(/--real-count <number>\s+real samples .*\(default: 10000\)/);
+    expect(io.out).toMatch(/--real-count <number>\s+real samples .*\(default: 10000\)/);
   });
 
   it('scores a tiny conditional MNIST run: a table with FID, KID, precision/recall, density/coverage, class accuracy', async () => {
     const run = join(root, 'mnist');
     const train = ['train', '--dataset', 'mnist', '--count', '64', '--conditional', '--width', '4', '--steps', '2', '--batch-size', '8'];
     expect(await main([...train, '--backend', 'wasm', '--out', run, '--sample-every', '100', '--checkpoint-every', '2'])).toBe(0);
-    out = '';
-    err = '';
+    io.out = '';
+    io.err = '';
     const evalArgs = ['eval', '--run', run, '--count', '60', '--real-count', '200', '--backend', 'wasm', '--cache-dir', join(root, 'cache')];
     expect(await main(evalArgs)).toBe(0);
-    expect(err).toBe('');
-    expect(out).toMatch(/step 2, generator, against mnist/);
+    expect(io.err).toBe('');
+    expect(io.out).toMatch(/step 2, generator, against mnist/);
     for (const row of [/FID\s+\d+\.\d{3}\n/, /KID\s+-?\d+\.\d{5} ± \d+\.\d{5}\n/, /precision\s+[01]\.\d{4}/, /recall\s+/, /density\s+/, /coverage\s+/, /class accuracy\s+[01]\.\d{4}/, /class 7\s+/, /samples\s+60 generated, 200 real/, /features\s+mnist-cnn-/]) {
-      expect(out).toMatch(row);
+      expect(io.out).toMatch(row);
     }
-    out = '';
+    io.out = '';
     expect(await main([...evalArgs, '--json', '--metrics', 'fid,kid'])).toBe(0);
-    const json = JSON.parse(out);
+    const json = JSON.parse(io.out);
     expect(json).toMatchObject({ step: 2, dataset: 'mnist', fakeCount: 60, realCount: 200 });
     expect(json.fid).toBeGreaterThan(0);
     expect(json.kid.subsetSize).toBe(60);
@@ -66,18 +55,18 @@ describe('tfjs-gan eval', () => {
     await trainer.save(run);
     trainer.dispose();
     expect(await main(['eval', '--run', run, '--backend', 'wasm'])).toBe(1);
-    expect(err).toMatch(/does not say what it was trained on; pass --dataset/);
+    expect(io.err).toMatch(/does not say what it was trained on; pass --dataset/);
     expect(await main(['eval', '--run', run, '--dataset', 'ring', '--count', '200', '--real-count', '400', '--backend', 'wasm', '--no-cache'])).toBe(0);
-    expect(out).toMatch(/step 0, EMA generator, against toy2d-ring/);
-    expect(out).toMatch(/modes covered\s+\d+ \/ 8/);
-    expect(out).toMatch(/features\s+samples/);
+    expect(io.out).toMatch(/step 0, EMA generator, against toy2d-ring/);
+    expect(io.out).toMatch(/modes covered\s+\d+ \/ 8/);
+    expect(io.out).toMatch(/features\s+samples/);
   });
 
   it('names a missing run and bad flags', async () => {
     expect(await main(['eval', '--run', join(root, 'nothing'), '--backend', 'wasm'])).toBe(1);
-    expect(err).toMatch(/CheckpointError: .*no checkpoint/);
-    err = '';
+    expect(io.err).toMatch(/CheckpointError: .*no checkpoint/);
+    io.err = '';
     expect(await main(['eval', '--run', join(root, 'mnist'), '--metrics', 'fid,fdi'])).toBe(1);
-    expect(err).toMatch(/'--metrics' must list fid, kid, .* received "fid,fdi"/);
+    expect(io.err).toMatch(/'--metrics' must list fid, kid, .* received "fid,fdi"/);
   });
 });
