@@ -12,6 +12,7 @@ import { deleteIndexedDbCheckpoint, listIndexedDbCheckpoints } from '../../src/i
 import { memoryStore } from '../../src/io/memory-store.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
+import { disposeAll } from '../helpers/trainers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-stores-'));
 
@@ -19,14 +20,6 @@ function smallTrainer(): Trainer {
   const generator = Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 8, width: 4, numClasses: 10, seed: 1 });
   const discriminator = Discriminator.dcgan({ imageShape: [28, 28, 1], width: 4, numClasses: 10, seed: 2 });
   return new Trainer({ generator, discriminator, loss: 'hinge', seed: 5, ema: { decay: 0.9 } });
-}
-
-function disposeAll(...trainers: Trainer[]): void {
-  for (const t of trainers) {
-    t.generator.dispose();
-    t.discriminator.dispose();
-    t.dispose();
-  }
 }
 
 /** The manifest without the fields that name the moment of the save. */

@@ -10,6 +10,7 @@ import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { disposeAll } from '../helpers/trainers.js';
 
 const NAMES = ['left', 'middle', 'right'];
 
@@ -50,12 +51,6 @@ function acganTrainer(options: { weight?: number; frozenDiscriminator?: boolean;
     discriminatorOptimizer: options.frozenDiscriminator ? tf.train.sgd(0) : undefined,
     discriminatorLearningRate: options.frozenDiscriminator ? undefined : 1e-3,
   });
-}
-
-function disposeAll(trainer: Trainer): void {
-  trainer.generator.dispose();
-  trainer.discriminator.dispose();
-  trainer.dispose();
 }
 
 describe.each(TEST_BACKENDS)('ACGAN training on %s', (backend) => {

@@ -16,6 +16,7 @@ import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { gradientVsFiniteDifferences, maxRelativeError } from '../helpers/finite-differences.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { disposeAll } from '../helpers/trainers.js';
 
 function points(n = 64): Dataset {
   const values = new Float32Array(n * 2);
@@ -63,12 +64,6 @@ function makeTrainer(o: Options = {}): Trainer {
     generatorLearningRate: 1e-3,
     discriminatorLearningRate: 1e-3,
   });
-}
-
-function disposeAll(trainer: Trainer): void {
-  trainer.generator.dispose();
-  trainer.discriminator.dispose();
-  trainer.dispose();
 }
 
 const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));

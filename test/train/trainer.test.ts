@@ -8,6 +8,7 @@ import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { disposeAll } from '../helpers/trainers.js';
 
 /** A small labelled 2-D dataset: two blobs. */
 function blobs(n = 64): Dataset {
@@ -35,12 +36,6 @@ function makeTrainer(options: { seed?: number; numClasses?: number; batchNorm?: 
     generatorLearningRate: 1e-3,
     discriminatorLearningRate: 1e-3,
   });
-}
-
-function disposeAll(trainer: Trainer): void {
-  trainer.generator.dispose();
-  trainer.discriminator.dispose();
-  trainer.dispose();
 }
 
 /**
