@@ -37,7 +37,7 @@ export function installHint(name: BackendName): string {
 }
 
 /** Imports a package by a name that bundlers must not try to resolve at build time. */
-async function importPackage(packageName: string): Promise<unknown> {
+export async function importPackage(packageName: string): Promise<unknown> {
   const specifier: string = packageName;
   return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
 }

@@ -17,6 +17,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { BackendError, ConfigError, describeValue } from '../errors.js';
+import { importNodeModule } from '../util/node-module.js';
+import { importPackage } from './backend-packages.js';
 
 /** The most threads the threaded build can use: its pool pre-creates 8 workers and XNNPACK caps at 8. */
 export const MAX_WASM_THREADS = 8;
@@ -62,15 +64,18 @@ async function autoThreads(): Promise<number> {
   if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== 'auto') {
     return checkWasmThreads(Number(fromEnv), `environment variable ${WASM_THREADS_ENV}`) as number;
   }
-  const os = await import(/* webpackIgnore: true */ 'node:os');
+  const os = await importNodeModule('os');
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
 }
 
 /** The number of threads the active wasm backend runs with (1 for the single-threaded build). */
 export async function wasmThreadsInUse(): Promise<number> {
-  const wasm = (await import(/* @vite-ignore */ /* webpackIgnore: true */ '@tensorflow/tfjs-backend-wasm' as string)) as WasmPackage;
-  return Math.max(1, wasm.getThreadsCount());
+  return Math.max(1, (await wasmPackage()).getThreadsCount());
+}
+
+async function wasmPackage(): Promise<WasmPackage> {
+  return (await importPackage('@tensorflow/tfjs-backend-wasm')) as WasmPackage;
 }
 
 /**
@@ -145,11 +150,13 @@ let shippedFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undef
 
 /** Prepares the files the threaded build needs and returns a function that starts it. */
 async function threadedFactory(threads: number, owner: string): Promise<() => Promise<tf.KernelBackend>> {
-  const { createRequire } = await import(/* webpackIgnore: true */ 'node:module');
-  const path = await import(/* webpackIgnore: true */ 'node:path');
-  const fs = await import(/* webpackIgnore: true */ 'node:fs');
-  const os = await import(/* webpackIgnore: true */ 'node:os');
+  const { createRequire } = await importNodeModule('module');
   const require = createRequire(import.meta.url);
+  // The CommonJS module objects: the emscripten factory below reads the same `os` object, whose `cpus` the
+  // start-up patches (an ES module namespace could not be patched).
+  const path = require('node:path') as typeof import('node:path');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
   let root: string;
   try {
     root = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
@@ -177,17 +184,15 @@ async function threadedFactory(threads: number, owner: string): Promise<() => Pr
     fs.writeFileSync(partial, workerSource);
     fs.renameSync(partial, workerPath);
   }
-  const wasmPackage = (await import(/* @vite-ignore */ /* webpackIgnore: true */ '@tensorflow/tfjs-backend-wasm' as string)) as WasmPackage;
+  const wasm = await wasmPackage();
   return async () => {
     // The binary sizes its pool as min(threads asked, logical cores / 2), reading the cores once while it
     // starts; report twice the wanted threads for that moment only.
     const cpus = os.cpus;
-    const nodeOs = require('node:os') as typeof os;
-    const patched = (): ReturnType<typeof os.cpus> => {
+    os.cpus = () => {
       const real = cpus();
       return Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
     };
-    nodeOs.cpus = patched;
     let module: EmscriptenModule;
     try {
       module = await factory({
@@ -196,7 +201,7 @@ async function threadedFactory(threads: number, owner: string): Promise<() => Pr
         mainScriptUrlOrBlob: mainScript,
       });
     } finally {
-      nodeOs.cpus = cpus;
+      os.cpus = cpus;
     }
     module.tfjs = {
       init: module.cwrap('init', null, []),
@@ -206,7 +211,7 @@ async function threadedFactory(threads: number, owner: string): Promise<() => Pr
       disposeData: module.cwrap('dispose_data', null, ['number']),
       dispose: module.cwrap('dispose', null, []),
     };
-    wasmPackage.setThreadsCount(threads);
-    return new wasmPackage.BackendWasm(module);
+    wasm.setThreadsCount(threads);
+    return new wasm.BackendWasm(module);
   };
 }

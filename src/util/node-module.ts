@@ -11,6 +11,7 @@ export interface NodeModules {
   path: typeof import('node:path');
   os: typeof import('node:os');
   zlib: typeof import('node:zlib');
+  module: typeof import('node:module');
 }
 
 /**
