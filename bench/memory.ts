@@ -32,7 +32,7 @@ const steps = Number(flag('steps') ?? 10_000);
 const every = Number(flag('every') ?? 500);
 const threads = Number(flag('threads') ?? 1);
 
-interface Record_ {
+interface MemoryRecord {
   step: number;
   numTensors: number;
   tfMiB: number;
@@ -55,7 +55,7 @@ const trainer = new Trainer({
   seed: 1,
 });
 const dir = mkdtempSync(join(tmpdir(), 'tfjs-gan-memory-'));
-const records: Record_[] = [];
+const records: MemoryRecord[] = [];
 let last = performance.now();
 const watch = {
   onStepEnd: (logs: { step: number }) => {
