@@ -40,6 +40,7 @@ interface WasmPackage {
 interface EmscriptenModule {
   cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => unknown;
   tfjs?: Record<string, (...args: number[]) => unknown>;
+  PThread?: { unusedWorkers?: PthreadWorker[]; runningWorkers?: PthreadWorker[] };
 }
 
 type ModuleFactory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
@@ -148,6 +149,28 @@ const WASM_PRIORITY = 2;
 /** The shipped single-threaded factory, kept when it is first replaced. */
 let shippedFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
 
+/** A pthread worker of the threaded build: a Node `worker_threads` Worker. */
+interface PthreadWorker {
+  ref?: () => void;
+  unref?: () => void;
+}
+
+/**
+ * Lets the process exit while the pool's threads live. Emscripten refs a worker when it starts a pthread
+ * on it, so that Node waits for the thread to finish; XNNPACK's pool threads never finish, so a script
+ * that trained on the threaded build would never exit. The pool's workers are created while the module
+ * starts, before any pthread runs on them: their `ref` becomes a no-op and each is unref'd. The main
+ * thread still waits for the pool synchronously inside every kernel, so no work is cut short.
+ */
+function releaseWorkers(module: EmscriptenModule): void {
+  const pthreads = module.PThread;
+  if (pthreads === undefined) return;
+  for (const worker of [...(pthreads.unusedWorkers ?? []), ...(pthreads.runningWorkers ?? [])]) {
+    worker.ref = () => {};
+    worker.unref?.();
+  }
+}
+
 /** Prepares the files the threaded build needs and returns a function that starts it. */
 async function threadedFactory(threads: number, owner: string): Promise<() => Promise<tf.KernelBackend>> {
   const { createRequire } = await importNodeModule('module');
@@ -203,6 +226,7 @@ async function threadedFactory(threads: number, owner: string): Promise<() => Pr
     } finally {
       os.cpus = cpus;
     }
+    releaseWorkers(module);
     module.tfjs = {
       init: module.cwrap('init', null, []),
       initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
