@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { type Initializer, type InitializerConfig, serializeInitializer, toInitializer } from './initializer-config.js';
+import { baseLayerClassName } from './lazy-gradient-layers.js';
 
 type LayerVariable = tf.layers.Layer['weights'][number];
 
@@ -86,7 +87,7 @@ export class SpectralNormalization extends tf.layers.Layer {
     if (!(args?.layer instanceof tf.layers.Layer)) {
       throw new ConfigError(`${owner}: 'layer' must be a tf.layers.Layer (dense, conv2d or conv2dTranspose), received ${describeValue(args?.layer)}.`);
     }
-    const className = args.layer.getClassName();
+    const className = baseLayerClassName(args.layer);
     if (!(SPECTRAL_NORM_LAYERS as readonly string[]).includes(className)) {
       throw new ConfigError(`${owner}: 'layer' must be one of ${describeValue(SPECTRAL_NORM_LAYERS)}, received a ${className} layer.`);
     }
@@ -204,7 +205,7 @@ export class SpectralNormalization extends tf.layers.Layer {
   /** The kernel as a [rest, units] matrix (see the class comment). */
   private kernelMatrix(kernel: tf.Tensor): tf.Tensor2D {
     const units = this.outputUnits();
-    const oriented = this.layer.getClassName() === 'Conv2DTranspose' ? tf.transpose(kernel, [0, 1, 3, 2]) : kernel;
+    const oriented = baseLayerClassName(this.layer) === 'Conv2DTranspose' ? tf.transpose(kernel, [0, 1, 3, 2]) : kernel;
     return tf.reshape(oriented, [-1, units]) as tf.Tensor2D;
   }
 
@@ -222,7 +223,7 @@ export class SpectralNormalization extends tf.layers.Layer {
   private forward(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
     const config = this.layer.getConfig();
     let y: tf.Tensor;
-    switch (this.layer.getClassName()) {
+    switch (baseLayerClassName(this.layer)) {
       case 'Dense': {
         const inDim = x.shape[x.rank - 1];
         y = tf.matMul(tf.reshape(x, [-1, inDim]), kernel as tf.Tensor2D);

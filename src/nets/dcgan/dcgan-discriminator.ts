@@ -7,6 +7,7 @@ import { ProjectionHead } from '../../layers/projection-head.js';
 import type { DiscriminatorSpec } from '../discriminator.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { dcganPlan } from './dcgan-shapes.js';
+import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the DCGAN discriminator builder. Defaults are in {@link DCGAN_DISCRIMINATOR_DEFAULTS}. */
 export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOptions {
@@ -80,7 +81,7 @@ export function buildDcganDiscriminator(
   }
   for (let i = 0; i < plan.upsamplings; i++) {
     x = stable
-      .wrap(tf.layers.conv2d({
+      .wrap(lazyGradientConv2d({
         filters: width * 2 ** i,
         kernelSize,
         strides: 2,
@@ -100,10 +101,10 @@ export function buildDcganDiscriminator(
     const logits = head.apply([x, label!]) as tf.SymbolicTensor;
     return { model: tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' }), spec: { inputShape: imageShape, numClasses } };
   }
-  const logits = stable.wrap(tf.layers.dense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' })).apply(x) as tf.SymbolicTensor;
+  const logits = stable.wrap(lazyGradientDense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' })).apply(x) as tf.SymbolicTensor;
   if (kind === 'acgan') {
     const classLogits = stable
-      .wrap(tf.layers.dense({ units: numClasses, kernelInitializer: init.normal(0.02), name: 'class_logits' }))
+      .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.normal(0.02), name: 'class_logits' }))
       .apply(x) as tf.SymbolicTensor;
     const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'dcgan_discriminator' });
     return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };

@@ -13,6 +13,7 @@ import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, c
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import type { GeneratorSpec } from '../generator.js';
 import { dcganPlan } from './dcgan-shapes.js';
+import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the DCGAN generator builder. Defaults are in {@link DCGAN_GENERATOR_DEFAULTS}. */
 export interface DcganGeneratorOptions {
@@ -110,8 +111,7 @@ export function buildDcganGenerator(options: DcganGeneratorOptions): { model: tf
     return tf.layers.reLU().apply(normed) as tf.SymbolicTensor;
   };
   const baseFilters = width * 2 ** (plan.upsamplings - 1);
-  x = tf.layers
-    .dense({ units: plan.baseSize * plan.baseSize * baseFilters, useBias: !batchNorm, kernelInitializer: init.normal(0.02) })
+  x = lazyGradientDense({ units: plan.baseSize * plan.baseSize * baseFilters, useBias: !batchNorm, kernelInitializer: init.normal(0.02) })
     .apply(x) as tf.SymbolicTensor;
   x = normAndAct(x);
   x = tf.layers.reshape({ targetShape: [plan.baseSize, plan.baseSize, baseFilters] }).apply(x) as tf.SymbolicTensor;

@@ -15,6 +15,7 @@ import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkCondi
 import { ProjectionHead } from '../../layers/projection-head.js';
 import type { DiscriminatorSpec } from '../discriminator.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
+import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the MLP discriminator builder. Defaults are in {@link MLP_DISCRIMINATOR_DEFAULTS}. */
 export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions {
@@ -79,7 +80,7 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): { model
     x = tf.layers.concatenate().apply([x, embedded]) as tf.SymbolicTensor;
   }
   for (const units of o.hiddenUnits) {
-    x = stable.wrap(tf.layers.dense({ units, kernelInitializer: init.glorotUniform() })).apply(x) as tf.SymbolicTensor;
+    x = stable.wrap(lazyGradientDense({ units, kernelInitializer: init.glorotUniform() })).apply(x) as tf.SymbolicTensor;
     x = activationLayer(o.activation, owner).apply(x) as tf.SymbolicTensor;
   }
   x = stable.minibatch(x);
@@ -88,10 +89,10 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): { model
     const logits = head.apply([x, label!]) as tf.SymbolicTensor;
     return { model: tf.model({ inputs, outputs: logits, name: 'mlp_discriminator' }), spec: { inputShape, numClasses } };
   }
-  const logits = stable.wrap(tf.layers.dense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logits' })).apply(x) as tf.SymbolicTensor;
+  const logits = stable.wrap(lazyGradientDense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logits' })).apply(x) as tf.SymbolicTensor;
   if (kind === 'acgan') {
     const classLogits = stable
-      .wrap(tf.layers.dense({ units: numClasses, kernelInitializer: init.glorotUniform(), name: 'class_logits' }))
+      .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.glorotUniform(), name: 'class_logits' }))
       .apply(x) as tf.SymbolicTensor;
     const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'mlp_discriminator' });
     return { model, spec: { inputShape, numClasses, auxiliaryClassifier: true } };

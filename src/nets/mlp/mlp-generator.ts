@@ -14,6 +14,7 @@ import { checkNumClasses, checkShape } from '../model-contract.js';
 import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import type { GeneratorSpec } from '../generator.js';
+import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the MLP generator builder. Defaults are in {@link MLP_GENERATOR_DEFAULTS}. */
 export interface MlpGeneratorOptions {
@@ -99,14 +100,13 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): { model: tf.Lay
     x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
   }
   for (const units of o.hiddenUnits) {
-    x = tf.layers.dense({ units, kernelInitializer: init.glorotUniform(), useBias: !batchNorm }).apply(x) as tf.SymbolicTensor;
+    x = lazyGradientDense({ units, kernelInitializer: init.glorotUniform(), useBias: !batchNorm }).apply(x) as tf.SymbolicTensor;
     if (cbn) x = new ConditionalBatchNormalization({ numClasses }).apply([x, label!]) as tf.SymbolicTensor;
     else if (batchNorm) x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
     x = activationLayer(o.activation, owner).apply(x) as tf.SymbolicTensor;
   }
   const size = outputShape.reduce((a, b) => a * b, 1);
-  x = tf.layers
-    .dense({ units: size, kernelInitializer: init.glorotUniform(), activation: outputActivation === 'tanh' ? 'tanh' : 'linear' })
+  x = lazyGradientDense({ units: size, kernelInitializer: init.glorotUniform(), activation: outputActivation === 'tanh' ? 'tanh' : 'linear' })
     .apply(x) as tf.SymbolicTensor;
   if (outputShape.length > 1) x = tf.layers.reshape({ targetShape: outputShape }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs, outputs: x, name: 'mlp_generator' });

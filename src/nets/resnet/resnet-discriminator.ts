@@ -8,6 +8,7 @@ import type { DiscriminatorSpec } from '../discriminator.js';
 import { checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
+import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the ResNet discriminator builder. Defaults are in {@link RESNET_DISCRIMINATOR_DEFAULTS}. */
 export interface ResnetDiscriminatorOptions extends DiscriminatorStabilizerOptions {
@@ -91,7 +92,7 @@ export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): {
   }
   const conv = (x: tf.SymbolicTensor, filters: number, kernelSize: number, name?: string) =>
     stable
-      .wrap(tf.layers.conv2d({ filters, kernelSize, padding: 'same', kernelInitializer: init.glorotUniform(), ...(name ? { name } : {}) }))
+      .wrap(lazyGradientConv2d({ filters, kernelSize, padding: 'same', kernelInitializer: init.glorotUniform(), ...(name ? { name } : {}) }))
       .apply(x) as tf.SymbolicTensor;
   const act = (x: tf.SymbolicTensor) => tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
   const pool = (x: tf.SymbolicTensor, factor = 2) =>
@@ -115,7 +116,7 @@ export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): {
   x = act(conv(stable.minibatch(x), filtersAt(4), 3));
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
   const dense = (units: number, name: string) =>
-    stable.wrap(tf.layers.dense({ units, kernelInitializer: init.glorotUniform(), name })).apply(x) as tf.SymbolicTensor;
+    stable.wrap(lazyGradientDense({ units, kernelInitializer: init.glorotUniform(), name })).apply(x) as tf.SymbolicTensor;
   if (kind === 'projection') {
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.glorotUniform(), embeddingsInitializer: init.normal(0.02), name: 'logits' });
     const logits = head.apply([x, label!]) as tf.SymbolicTensor;

@@ -6,6 +6,7 @@ import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, c
 import type { GeneratorSpec } from '../generator.js';
 import { checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
+import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the ResNet generator builder. Defaults are in {@link RESNET_GENERATOR_DEFAULTS}. */
 export interface ResnetGeneratorOptions {
@@ -82,8 +83,7 @@ export function buildResnetGenerator(options: ResnetGeneratorOptions): { model: 
       : (tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor);
   const relu = (x: tf.SymbolicTensor) => tf.layers.reLU().apply(x) as tf.SymbolicTensor;
   const conv = (x: tf.SymbolicTensor, filters: number, kernelSize: number, name?: string) =>
-    tf.layers
-      .conv2d({ filters, kernelSize, padding: 'same', kernelInitializer: init.glorotUniform(), ...(name ? { name } : {}) })
+    lazyGradientConv2d({ filters, kernelSize, padding: 'same', kernelInitializer: init.glorotUniform(), ...(name ? { name } : {}) })
       .apply(x) as tf.SymbolicTensor;
   const up = (x: tf.SymbolicTensor) => tf.layers.upSampling2d({ size: [2, 2] }).apply(x) as tf.SymbolicTensor;
 
@@ -92,7 +92,7 @@ export function buildResnetGenerator(options: ResnetGeneratorOptions): { model: 
     x = tf.layers.concatenate().apply([z, embedLabels(label, numClasses, embeddingDim, init, 'label_embedding')]) as tf.SymbolicTensor;
   }
   const base = filtersAt(4);
-  x = tf.layers.dense({ units: 4 * 4 * base, kernelInitializer: init.glorotUniform() }).apply(x) as tf.SymbolicTensor;
+  x = lazyGradientDense({ units: 4 * 4 * base, kernelInitializer: init.glorotUniform() }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [4, 4, base] }).apply(x) as tf.SymbolicTensor;
   for (const r of plan.resolutions) {
     const filters = filtersAt(r);
