@@ -16,11 +16,21 @@ import type { BackendName } from './backend-name.js';
 import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { makeMeanKernel, makeSumKernel } from './kernels/leading-axes-reduction.js';
+import { makeLeakyReluKernel } from './kernels/leaky-relu.js';
 import { makeTileKernel } from './kernels/tile.js';
 import { makeUnsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 
 /** The names of the kernels that tfjs-gan can replace. */
-export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'UnsortedSegmentSum' | 'BatchMatMul' | 'Tile';
+export type PatchedKernelName =
+  | 'Conv2DBackpropFilter'
+  | 'Conv2DBackpropInput'
+  | 'UnsortedSegmentSum'
+  | 'BatchMatMul'
+  | 'Tile'
+  | 'LeakyRelu'
+  | 'Sum'
+  | 'Mean';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -30,10 +40,22 @@ export type PatchedKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' |
  * `UnsortedSegmentSum`, the gradient of `gather` (embeddings): it is added from `OneHot` and `BatchMatMul`.
  * wasm's `BatchMatMul` is ten times slower with transposed operands (every dense layer's gradient):
  * they are transposed first. wasm's `Tile` computes each element's source index one by one; the
- * broadcasting tiles of every batch-normalization gradient become a broadcasting `Add`.
+ * broadcasting tiles of every batch-normalization gradient become a broadcasting `Add`. wasm's
+ * `LeakyRelu` is scalar (45 times slower than its `Relu`): it becomes `x * step(x, alpha)`. wasm's `Sum`
+ * and `Mean` copy the input through a transpose first: reductions over leading axes (every
+ * batch-normalization statistic, every convolution's bias gradient) become a product with a row of ones.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
-  wasm: Object.freeze(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile'] as const),
+  wasm: Object.freeze([
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'UnsortedSegmentSum',
+    'BatchMatMul',
+    'Tile',
+    'LeakyRelu',
+    'Sum',
+    'Mean',
+  ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
 
@@ -45,6 +67,9 @@ const KERNEL_FACTORIES: Readonly<
   UnsortedSegmentSum: makeUnsortedSegmentSumKernel,
   BatchMatMul: makeBatchMatMulKernel,
   Tile: makeTileKernel,
+  LeakyRelu: makeLeakyReluKernel,
+  Sum: makeSumKernel,
+  Mean: makeMeanKernel,
 };
 
 /** What one patch replaced and what it registered. */
@@ -77,7 +102,7 @@ function isPatched(kernelName: PatchedKernelName, backendName: string): boolean 
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-wasm';
- * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile']
+ * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', ..., 'LeakyRelu', 'Sum', 'Mean']
  * ```
  */
 export function applyKernelPatches(backendName: BackendName): readonly PatchedKernelName[] {

@@ -135,7 +135,8 @@ describe('registerSecondOrderGradients', () => {
     }
     // tfjs's own GreaterEqual gradient stays: only missing gradients are added.
     expect(first).not.toContain('GreaterEqual');
-    expect(SECOND_ORDER_GRADIENT_KERNELS.replaced).toEqual(['Tanh', 'Sigmoid', 'Exp', 'Elu', 'Softmax', 'AvgPool']);
+    expect(SECOND_ORDER_GRADIENT_KERNELS.replaced).toEqual(['Tanh', 'Sigmoid', 'Exp', 'Elu', 'Softmax', 'AvgPool', 'LeakyRelu']);
+    expect(first).toContain('LeakyRelu');
     expect(first).toContain('AvgPool');
   });
 

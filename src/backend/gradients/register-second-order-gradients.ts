@@ -11,6 +11,7 @@ import type { GradConfig } from '@tensorflow/tfjs';
 import { avgPoolGradientConfig, avgPoolGradientIsWrongAtBorders, probeAvgPoolGradientIsWrongAtBorders } from './avg-pool-gradient.js';
 import { conv2DBackpropFilterGradientConfig } from './conv2d-backprop-filter-gradient.js';
 import { eluGradGradientConfig } from './elu-grad-gradient.js';
+import { leakyReluGradientConfig } from './leaky-relu-gradient.js';
 import { avgPoolGradGradientConfig, maxPoolGradGradientConfig } from './pool-grad-gradients.js';
 import { resizeBilinearGradGradientConfig, resizeNearestNeighborGradGradientConfig } from './resize-grad-gradients.js';
 import {
@@ -41,17 +42,22 @@ interface Replacement {
   readonly needed: () => boolean;
 }
 
-/** Gradients that tfjs 4.22 gets wrong; registered only while tfjs's is wrong. */
+/**
+ * Gradients that tfjs 4.22 gets wrong, registered only while tfjs's is wrong, and one it computes slowly
+ * (`LeakyRelu`, see `leaky-relu-gradient.ts`), always replaced.
+ */
 const REPLACEMENTS: readonly Replacement[] = Object.freeze([
   ...SAVED_OUTPUT_GRADIENT_CONFIGS.map(
     (config): Replacement => ({ config, replaces: readsSavedOutput, needed: savedOutputsBreakDoubleBackprop }),
   ),
   { config: avgPoolGradientConfig, replaces: () => true, needed: avgPoolGradientIsWrongAtBorders },
+  { config: leakyReluGradientConfig, replaces: () => true, needed: () => true },
 ]);
 
 /**
  * The kernels for which tfjs-gan can provide a gradient: those tfjs lacks (`'missing'`), and those whose
- * shipped gradient is wrong (`'replaced'`: it breaks double backprop, or is wrong at padded borders).
+ * shipped gradient is wrong (`'replaced'`: it breaks double backprop, or is wrong at padded borders) or
+ * slow (`LeakyRelu`).
  */
 export const SECOND_ORDER_GRADIENT_KERNELS: Readonly<{ missing: readonly string[]; replaced: readonly string[] }> =
   Object.freeze({
@@ -80,7 +86,9 @@ function isOurs(config: GradConfig): boolean {
  *   lose their link to the input on tfjs's tape (see `saved-output-gradients.ts`), only while the engine
  *   has that defect and the registered gradient is still one that reads its output;
  * - a replacement for the gradient of `AvgPool`, which is wrong where windows reach into the padding on
- *   the cpu and wasm backends (see `avg-pool-gradient.ts`), only once a backend shows that defect.
+ *   the cpu and wasm backends (see `avg-pool-gradient.ts`), only once a backend shows that defect;
+ * - a replacement for the gradient of `LeakyRelu` with the same values from two vectorised kernels
+ *   instead of three slow ones (see `leaky-relu-gradient.ts`).
  *
  * A gradient that tfjs (or anyone else) already registers for a missing kernel is left alone, so a
  * future tfjs that adds one wins. Idempotent; call it after a backend is ready (the defect tests run

@@ -1,0 +1,28 @@
+/**
+ * `LeakyRelu` for wasm: the shipped kernel runs one element at a time (measured: [64, 14, 14, 64] in
+ * 3.6 ms, where the backend's `Relu` takes 0.08 ms), and the discriminators of tfjs-gan apply it after
+ * every layer. The replacement is `x * step(x, alpha)` from the backend's own vectorised `Step` and
+ * `Multiply` (0.2 ms for the same tensor): `x` where `x > 0`, `alpha * x` elsewhere, the same products as
+ * the shipped kernel's (a zero input may come out as a zero of the other sign).
+ *
+ * @packageDocumentation
+ */
+import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+
+import { BackendError } from '../../errors.js';
+import { withKernelCalls } from './kernel-calls.js';
+
+/** Makes the `LeakyRelu` kernel of `backendName` around its shipped one. */
+export function makeLeakyReluKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const shipped = fallback();
+    if (shipped == null) throw new BackendError(`LeakyRelu on '${backendName}': the backend ships no LeakyRelu kernel to build on.`);
+    const { x } = args.inputs as { x: TensorInfo };
+    const { alpha } = args.attrs as unknown as { alpha: number };
+    if (x.dtype !== 'float32') return shipped(args);
+    return withKernelCalls(args.backend as KernelBackend, backendName, (calls) => {
+      const slope = calls.run('Step', { x }, { alpha });
+      return calls.run('Multiply', { a: x, b: slope });
+    });
+  };
+}
