@@ -16,6 +16,8 @@ import type { BackendName } from './backend-name.js';
 import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
+import { makeIdentityKernel } from './kernels/identity.js';
 import { makeMeanKernel, makeSumKernel } from './kernels/leading-axes-reduction.js';
 import { makeLeakyReluKernel } from './kernels/leaky-relu.js';
 import { makeTileKernel } from './kernels/tile.js';
@@ -30,7 +32,9 @@ export type PatchedKernelName =
   | 'Tile'
   | 'LeakyRelu'
   | 'Sum'
-  | 'Mean';
+  | 'Mean'
+  | 'FusedBatchNorm'
+  | 'Identity';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -43,7 +47,9 @@ export type PatchedKernelName =
  * broadcasting tiles of every batch-normalization gradient become a broadcasting `Add`. wasm's
  * `LeakyRelu` is scalar (45 times slower than its `Relu`): it becomes `x * step(x, alpha)`. wasm's `Sum`
  * and `Mean` copy the input through a transpose first: reductions over leading axes (every
- * batch-normalization statistic, every convolution's bias gradient) become a product with a row of ones.
+ * batch-normalization statistic, every convolution's bias gradient) become one average pooling. wasm's
+ * `FusedBatchNorm` is scalar: it becomes three broadcasting vector operations. wasm's `Identity` copies
+ * every tensor the engine saves for the backward pass: it shares the buffer instead.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
   wasm: Object.freeze([
@@ -55,6 +61,8 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
     'LeakyRelu',
     'Sum',
     'Mean',
+    'FusedBatchNorm',
+    'Identity',
   ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
@@ -70,6 +78,8 @@ const KERNEL_FACTORIES: Readonly<
   LeakyRelu: makeLeakyReluKernel,
   Sum: makeSumKernel,
   Mean: makeMeanKernel,
+  FusedBatchNorm: makeFusedBatchNormKernel,
+  Identity: makeIdentityKernel,
 };
 
 /** What one patch replaced and what it registered. */
@@ -102,7 +112,7 @@ function isPatched(kernelName: PatchedKernelName, backendName: string): boolean 
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-wasm';
- * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', ..., 'LeakyRelu', 'Sum', 'Mean']
+ * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', ..., 'LeakyRelu', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity']
  * ```
  */
 export function applyKernelPatches(backendName: BackendName): readonly PatchedKernelName[] {
