@@ -19,6 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { BACKEND_NAMES, type BackendName, useBackend } from '../src/backend/index.js';
 import { handStep } from './hand-loop.js';
 import { type BenchPreset, DCGAN_MNIST_DEFAULT, DCGAN_MNIST_REFERENCE, MLP_TOY } from './presets.js';
+import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
 
 const args = process.argv.slice(2);
@@ -72,6 +73,8 @@ interface Row {
   tensorsPerStep: number;
   peakRssMiB: number;
   tfBytesMiB: number;
+  /** The reference preset: the step's kernels (profiled steps after the timed ones, same process). */
+  kernels?: KernelRow[];
 }
 
 async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> {
@@ -94,6 +97,8 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
   const before = tf.memory().numTensors;
   await trainer.trainStep(data, preset.batchSize);
   const tensorsPerStep = tf.memory().numTensors - before;
+  // Where the reference step's time goes, kernel by kernel (cpu: too slow to profile as well).
+  const kernels = preset === DCGAN_MNIST_REFERENCE && backend !== 'cpu' ? (await profileTrainerSteps(trainer, data, preset.batchSize, 3)).rows : undefined;
 
   // The hand-written loop, on fresh copies of the same networks.
   const hand = preset.build();
@@ -129,6 +134,7 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
     tensorsPerStep,
     peakRssMiB: peakRss / 2 ** 20,
     tfBytesMiB: tf.memory().numBytes / 2 ** 20,
+    ...(kernels ? { kernels } : {}),
   };
   [generator, discriminator, hand.generator, hand.discriminator, trainer, data].forEach((x) => x.dispose());
   gOpt.dispose();
@@ -214,6 +220,9 @@ if (presets.includes(DCGAN_MNIST_REFERENCE)) {
   }
   const best = Object.values(torchRows).reduce<number>((m, r) => Math.min(m, r?.secondsPerStep ?? Infinity), Infinity);
   for (const row of rows.filter((r) => r.backend === 'wasm' && r.preset === DCGAN_MNIST_REFERENCE.name)) {
+    if (row.kernels) {
+      console.log(`\n${label(row)}, ${row.preset}: kernels of the step (3 profiled steps)\n${kernelTable(row.kernels, 0.01)}`);
+    }
     const same = torchRows[row.threads ?? 1];
     if (!same) continue;
     console.log(
