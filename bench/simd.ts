@@ -1,0 +1,91 @@
+/**
+ * `npm run bench:simd`: what limits the convolutions of a training step on wasm. Measures, on one core
+ * and in one run:
+ * - the arithmetic peak of WebAssembly SIMD128 on this CPU (bench/simd/peak.c: independent f32x4
+ *   multiply-add chains, no memory traffic);
+ * - a plain 6x8 SIMD128 GEMM microkernel (bench/simd/gemm.c), on the GEMM of the reference step's largest
+ *   convolution (M 3136 = 64 x 7 x 7 outputs, K 1600 = 5 x 5 x 64, N 128);
+ * - XNNPACK (tfjs's wasm backend, one thread) on the same work: that convolution, and the same GEMM as
+ *   a matrix product.
+ *
+ *     npm run bench:simd [-- --reps 5]
+ *
+ * The .wasm files are built from the C sources by bench/simd/build.sh (Debian clang and lld) and
+ * committed. Not part of the library.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { useBackend } from '../src/backend/index.js';
+
+const args = process.argv.slice(2);
+const repsFlag = args.indexOf('--reps');
+const reps = repsFlag === -1 ? 5 : Number(args[repsFlag + 1]);
+const M = 3136;
+const K = 1600;
+const N = 128;
+const flops = 2 * M * K * N;
+
+/** The best of `reps` timed runs after one warm-up, in milliseconds. */
+function best(run: () => void): number {
+  run();
+  let fastest = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const start = performance.now();
+    run();
+    fastest = Math.min(fastest, performance.now() - start);
+  }
+  return fastest;
+}
+
+// Peak: 12 chains x (4 multiplies + 4 adds) per iteration.
+const peakModule = await WebAssembly.instantiate(readFileSync(new URL('./simd/peak.wasm', import.meta.url)), {});
+const peakFn = peakModule.instance.exports.peak as (iterations: number, seed: number) => number;
+const iterations = 20_000_000;
+const peakMs = best(() => void peakFn(iterations, 1));
+const peak = (iterations * 12 * 8) / peakMs / 1e6;
+
+// The plain microkernel, on its own memory.
+const memory = new WebAssembly.Memory({ initial: Math.ceil(((M * K + K * N + M * N) * 4 + (1 << 20)) / 65536) });
+const gemmModule = await WebAssembly.instantiate(readFileSync(new URL('./simd/gemm.wasm', import.meta.url)), { env: { memory } });
+const gemm = gemmModule.instance.exports.gemm as (a: number, b: number, c: number, m: number, k: number, n: number, kc: number) => void;
+const heap = new Float32Array(memory.buffer);
+const aOffset = 1024;
+const bOffset = aOffset + M * K * 4;
+const cOffset = bOffset + K * N * 4;
+const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i * 0.37));
+const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.11));
+heap.set(a, aOffset / 4);
+// Pack B into panels of 8 columns: Bp[n / 8][k][n % 8].
+for (let n0 = 0; n0 < N; n0 += 8) for (let k = 0; k < K; k++) for (let j = 0; j < 8; j++) heap[bOffset / 4 + n0 * K + k * 8 + j] = b[k * N + n0 + j];
+const gemmMs = best(() => gemm(aOffset, bOffset, cOffset, M, K, N, 512));
+// Check a few entries against a float64 reference.
+for (const [row, col] of [[0, 0], [M - 1, N - 1], [1234, 77]]) {
+  let expected = 0;
+  for (let k = 0; k < K; k++) expected += a[row * K + k] * b[k * N + col];
+  const actual = heap[cOffset / 4 + row * N + col];
+  if (Math.abs(actual - expected) > 1e-3 * (1 + Math.abs(expected))) throw new Error(`gemm [${row}, ${col}]: ${actual}, expected ${expected}`);
+}
+
+// XNNPACK through tfjs's wasm backend, one thread.
+await useBackend('wasm', { threads: 1 });
+const x = tf.randomNormal([64, 14, 14, 64]) as tf.Tensor4D;
+const w = tf.randomNormal([5, 5, 64, 128]) as tf.Tensor4D;
+const convMs = best(() => tf.conv2d(x, w, 2, 'same').dispose());
+const am = tf.tensor2d(a, [M, K]);
+const bm = tf.tensor2d(b, [K, N]);
+const matMulMs = best(() => tf.matMul(am, bm).dispose());
+
+const rows: Array<[string, number]> = [
+  ['SIMD128 peak (no memory traffic)', peakMs],
+  ['plain 6x8 microkernel (bench/simd/gemm.c)', gemmMs],
+  ['XNNPACK conv2d [64,14,14,64] * [5,5,64,128], stride 2', convMs],
+  ['XNNPACK matMul [3136,1600] x [1600,128]', matMulMs],
+];
+console.log(`one core, GEMM M ${M} K ${K} N ${N} (${(flops / 1e9).toFixed(2)} GFLOP)\n`);
+console.log('| what | ms | GFLOP/s | share of the SIMD128 peak |\n|---|---|---|---|');
+console.log(`| SIMD128 peak (no memory traffic) | | ${peak.toFixed(1)} | 100% |`);
+for (const [name, ms] of rows.slice(1)) {
+  const rate = flops / ms / 1e6;
+  console.log(`| ${name} | ${ms.toFixed(1)} | ${rate.toFixed(1)} | ${((100 * rate) / peak).toFixed(0)}% |`);
+}
+tf.dispose([x, w, am, bm]);
