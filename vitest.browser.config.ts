@@ -1,8 +1,9 @@
 /**
  * `npm run test:browser`: the library in real Chromium (Debian's /usr/bin/chromium, WebGL and WebGPU on
- * SwiftShader) through playwright. Two projects:
+ * SwiftShader) through playwright. Projects:
  * - `webgl` and `webgpu`: core test files and the browser-only tests run inside the page, once per
  *   backend (tests read it with `inject('browserBackend')`, see test/helpers/backends.ts);
+ * - `isolated`: the wasm backend's threads in a page served cross-origin isolated (COOP/COEP headers);
  * - `demo`: a Node test that serves examples/browser with Vite and drives it with playwright-core.
  * The default `npm test` (vitest.config.ts) runs none of these and needs no browser.
  */
