@@ -1,8 +1,9 @@
 /**
  * `npm run test:browser`: the library in real Chromium (Debian's /usr/bin/chromium, WebGL and WebGPU on
- * SwiftShader) through playwright. Two projects:
+ * SwiftShader) through playwright. Projects:
  * - `webgl` and `webgpu`: core test files and the browser-only tests run inside the page, once per
  *   backend (tests read it with `inject('browserBackend')`, see test/helpers/backends.ts);
+ * - `isolated`: the wasm backend's threads in a page served cross-origin isolated (COOP/COEP headers);
  * - `demo`: a Node test that serves examples/browser with Vite and drives it with playwright-core.
  * The default `npm test` (vitest.config.ts) runs none of these and needs no browser.
  */
@@ -30,7 +31,24 @@ const CORE_IN_PAGE_WEBGL = [
   'test/layers/*.test.ts',
   'test/augment/diff-augment.test.ts',
   'test/train/trainer.test.ts',
+  // The wasm backend in a page that is not cross-origin isolated (the `isolated` project has the others).
+  'test/browser/wasm-threads-not-isolated.test.ts',
 ];
+
+/** The headers that make a page cross-origin isolated, which wasm threads (SharedArrayBuffer) need. */
+export const CROSS_ORIGIN_ISOLATION = Object.freeze({
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+});
+
+/** Headless Chromium, a fresh object per project (vitest names each project's instances). */
+const browser = () => ({
+  enabled: true,
+  headless: true,
+  screenshotFailures: false,
+  provider: playwright({ launchOptions: CHROMIUM }),
+  instances: [{ browser: 'chromium' as const }],
+});
 
 const inPage = (backend: 'webgl' | 'webgpu') => ({
   extends: true as const,
@@ -39,16 +57,16 @@ const inPage = (backend: 'webgl' | 'webgpu') => ({
     include: [...(backend === 'webgl' ? CORE_IN_PAGE_WEBGL : CORE_IN_PAGE_WEBGPU), 'test/browser/**/*.browser.test.ts'],
     setupFiles: ['test/browser/setup.ts'],
     provide: { browserBackend: backend },
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: playwright({ launchOptions: CHROMIUM }),
-      instances: [{ browser: 'chromium' as const }],
-      commands: nodeCheckpointCommands,
-    },
+    browser: { ...browser(), commands: nodeCheckpointCommands },
   },
 });
+
+/** The wasm backend's threads in a page served cross-origin isolated. */
+const isolated = {
+  extends: true as const,
+  server: { headers: { ...CROSS_ORIGIN_ISOLATION } },
+  test: { name: 'isolated', include: ['test/browser/isolated/*.isolated.test.ts'], setupFiles: ['test/browser/setup.ts'], browser: browser() },
+};
 
 export default defineConfig({
   resolve: { alias: { 'tfjs-gan': new URL('./src/index.ts', import.meta.url).pathname } },
@@ -60,6 +78,7 @@ export default defineConfig({
     projects: [
       inPage('webgl'),
       inPage('webgpu'),
+      isolated,
       { extends: true, test: { name: 'demo', include: ['test/browser/**/*.e2e.test.ts'], environment: 'node', pool: 'forks' } },
     ],
   },

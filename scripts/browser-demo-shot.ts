@@ -3,6 +3,8 @@
  * - docs/demo.png: the page after SHOT_STEPS steps of the conditional MNIST DCGAN on SHOT_BACKEND;
  * - the steps/s of each browser backend on the demo's presets (printed as a table).
  * Run: `npx tsx scripts/browser-demo-shot.ts` (needs /usr/bin/chromium). Takes a few minutes.
+ * The page is served cross-origin isolated, as `npm run demo` serves it (wasm runs on every core);
+ * `ISOLATED=0` serves it without the COOP/COEP headers (wasm single-threaded), to compare.
  */
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -16,7 +18,15 @@ const MEASURE_SECONDS = Number(process.env.MEASURE_SECONDS ?? 25);
 const BACKENDS = (process.env.BACKENDS ?? 'webgl,webgpu,wasm,cpu').split(',');
 const DATASETS = (process.env.DATASETS ?? 'ring,mnist').split(',');
 
-const server = await createServer({ configFile: join(repo, 'examples/browser/vite.config.ts'), logLevel: 'error', server: { port: 0 } });
+const ISOLATED = process.env.ISOLATED !== '0';
+
+const { default: demoConfig } = await import('../examples/browser/vite.config.js');
+const server = await createServer({
+  ...demoConfig,
+  configFile: false,
+  logLevel: 'error',
+  server: { ...demoConfig.server, port: 0, headers: ISOLATED ? demoConfig.server?.headers : {} },
+});
 await server.listen();
 const url = server.resolvedUrls?.local[0] as string;
 const browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: [...CHROMIUM.args] });
@@ -42,7 +52,9 @@ for (const dataset of DATASETS) {
     const steps = Number(await page.locator('#stat-step').innerText()) - startStep;
     const seconds = (Date.now() - started) / 1000;
     const state = await page.locator('#status').getAttribute('data-state');
-    rows.push(`| ${dataset} | ${backend} | ${(steps / seconds).toFixed(2)} | ${steps} steps in ${seconds.toFixed(0)} s${state === 'error' ? ' (error: ' + (await page.locator('#status').innerText()) + ')' : ''} |`);
+    const threads = /\((\d+) threads?\)/.exec(await page.locator('#status').innerText())?.[1];
+    const label = threads === undefined ? backend : `${backend} x${threads}`;
+    rows.push(`| ${dataset} | ${label} | ${(steps / seconds).toFixed(2)} | ${steps} steps in ${seconds.toFixed(0)} s${state === 'error' ? ' (error: ' + (await page.locator('#status').innerText()) + ')' : ''} |`);
     console.log(rows[rows.length - 1]);
     await page.close();
   }

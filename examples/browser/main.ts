@@ -112,7 +112,8 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       $('stat-step').textContent = String(report.step);
       $('class-row').hidden = report.classNames.length === 0;
       classSelect.replaceChildren(new Option('all (a row per class)', 'all'), ...report.classNames.map((name, id) => new Option(name, String(id))));
-      setStatus(`Training on ${report.dataset} with ${report.backend}.`, 'ready');
+      const threads = report.threads === undefined ? '' : ` (${report.threads} thread${report.threads === 1 ? '' : 's'})`;
+      setStatus(`Training on ${report.dataset} with ${report.backend}${threads}.`, 'ready');
       return;
     }
     case 'step':

@@ -27,7 +27,15 @@ export type SampleView =
 
 /** Worker to page. */
 export type Report =
-  | { readonly type: 'ready'; readonly backend: string; readonly dataset: string; readonly classNames: readonly string[]; readonly step: number }
+  | {
+      readonly type: 'ready';
+      readonly backend: string;
+      /** wasm only: the threads it runs on (1 unless the page is cross-origin isolated). */
+      readonly threads?: number;
+      readonly dataset: string;
+      readonly classNames: readonly string[];
+      readonly step: number;
+    }
   | { readonly type: 'step'; readonly step: number; readonly dLoss: number; readonly gLoss: number; readonly stepsPerSecond: number; readonly numTensors: number }
   | { readonly type: 'sample'; readonly step: number; readonly view: SampleView }
   | { readonly type: 'state'; readonly running: boolean }

@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { type Callback, type Dataset, Trainer, io, useBackend } from 'tfjs-gan';
+import { type Callback, type Dataset, Trainer, io, useBackend, wasmThreadsInUse } from 'tfjs-gan';
 import { BATCH_SIZE, createTrainer, loadDataset } from './presets.js';
 import type { BrowserBackend, Command, DatasetChoice, Report, SampleView } from './protocol.js';
 
@@ -24,6 +24,8 @@ const MAX_STEPS = 1_000_000;
 
 let trainer: Trainer | undefined;
 let data: Dataset | undefined;
+/** The wasm backend's threads (every core when the page is cross-origin isolated, else 1). */
+let threads: number | undefined;
 let running = false;
 let sampleLabel: number | 'all' = 'all';
 let loop: Promise<void> = Promise.resolve();
@@ -47,12 +49,13 @@ function disposeAll(): void {
 async function setUp(backend: BrowserBackend, choice: DatasetChoice, userFiles?: readonly File[]): Promise<void> {
   disposeAll();
   await useBackend(backend);
+  threads = backend === 'wasm' ? await wasmThreadsInUse() : undefined;
   data = await loadDataset(choice, userFiles);
 }
 
 function ready(): void {
   if (!trainer || !data) return;
-  post({ type: 'ready', backend: tf.getBackend(), dataset: data.name, classNames: trainer.generator.classNames ?? [], step: trainer.step });
+  post({ type: 'ready', backend: tf.getBackend(), threads, dataset: data.name, classNames: trainer.generator.classNames ?? [], step: trainer.step });
 }
 
 /** The generator's samples as pixels (a row per class for conditional models) or 2-D points. */

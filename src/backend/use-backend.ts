@@ -20,8 +20,11 @@ export interface UseBackendOptions {
   /**
    * `wasm` only: how many threads XNNPACK runs on. In Node, tfjs-gan starts tfjs's multi-threaded wasm
    * build itself (tfjs turns it off there); `'auto'` means the environment variable
-   * `TFJS_GAN_WASM_THREADS` when set, else every core up to 8. In a browser, threads need a cross-origin
-   * isolated page and tfjs chooses them. Takes effect only before the wasm backend first starts.
+   * `TFJS_GAN_WASM_THREADS` when set, else every core up to 8. In a browser page or worker, threads need
+   * cross-origin isolation (`Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`); there `'auto'` means `navigator.hardwareConcurrency`
+   * up to 8, and elsewhere the single-threaded build runs, whatever is asked. `1` is the single-threaded
+   * build. Takes effect only before the wasm backend first starts; `wasmThreadsInUse()` reports the count.
    * @defaultValue 'auto'
    */
   readonly threads?: WasmThreads;
@@ -51,7 +54,7 @@ const INIT_HINTS: Readonly<Record<BackendName, string>> = {
  * @example
  * ```ts
  * import { useBackend } from 'tfjs-gan';
- * await useBackend('wasm');                 // every core in Node
+ * await useBackend('wasm');                 // every core in Node and in cross-origin isolated pages
  * tf.getBackend(); // 'wasm'
  * await useBackend('wasm', { threads: 1 });  // (in a fresh process) the single-threaded build
  * ```

@@ -1,16 +1,17 @@
 /**
- * The multi-threaded build of tfjs's wasm backend in Node.
+ * The multi-threaded build of tfjs's wasm backend, in Node and in cross-origin isolated browser pages.
  *
  * tfjs ships a threaded wasm binary (XNNPACK over a pthread pool) but never uses it in Node: its flag
  * `WASM_HAS_MULTITHREAD_SUPPORT` is hard-wired to false there, and the pthread worker it would start is a
- * `blob:` URL, which Node's `worker_threads` refuse. Even where threads do start (a cross-origin isolated
+ * `blob:` URL, which Node's `worker_threads` refuse. Where threads do start (a cross-origin isolated
  * page), the backend caps them at half the logical cores, which is one thread on a two-core machine.
  *
  * This module starts the same threaded binary in Node the supported way: the pthread worker script is
  * written once to a file in the OS temporary directory, the main script is given to the workers as a file
  * path, and the core count the binary reads while it starts is reported as twice the wanted threads (the
- * binary halves it). Everything else (kernels, memory, `BackendWasm`) is tfjs's own; no tensor leaves
- * the wasm heap.
+ * binary halves it). In a browser, tfjs's own factory starts it with the same trick on
+ * `navigator.hardwareConcurrency` (see `wasm-threads-browser.ts`). Everything else (kernels, memory,
+ * `BackendWasm`) is tfjs's own; no tensor leaves the wasm heap.
  *
  * @packageDocumentation
  */
@@ -19,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendError, ConfigError, describeValue } from '../errors.js';
 import { importNodeModule } from '../util/node-module.js';
 import { importPackage } from './backend-packages.js';
+import { type BackendFactory, browserCores, isCrossOriginIsolated, startSingleThreaded, startThreaded } from './wasm-threads-browser.js';
 
 /** The most threads the threaded build can use: its pool pre-creates 8 workers and XNNPACK caps at 8. */
 export const MAX_WASM_THREADS = 8;
@@ -33,7 +35,6 @@ export type WasmThreads = number | 'auto';
 interface WasmPackage {
   BackendWasm: new (module: unknown) => tf.KernelBackend;
   setThreadsCount(count: number): void;
-  getThreadsCount(): number;
 }
 
 /** The Emscripten module of the threaded build, as far as it is used here. */
@@ -59,8 +60,13 @@ export function checkWasmThreads(value: unknown, owner: string): WasmThreads {
   throw new ConfigError(`${owner}: 'threads' must be 'auto' or an integer from 1 to ${MAX_WASM_THREADS}, received ${describeValue(value)}.`);
 }
 
-/** The threads that `'auto'` means here: the environment variable if set, else every core (up to 8). */
+/**
+ * The threads that `'auto'` means here. In Node: the environment variable if set, else every core (up
+ * to 8). In a browser: every core that `navigator.hardwareConcurrency` reports (up to 8) in a
+ * cross-origin isolated page or worker, else 1.
+ */
 async function autoThreads(): Promise<number> {
+  if (!isNode()) return isCrossOriginIsolated() ? Math.min(MAX_WASM_THREADS, browserCores()) : 1;
   const fromEnv = typeof process === 'object' ? process.env?.[WASM_THREADS_ENV] : undefined;
   if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== 'auto') {
     return checkWasmThreads(Number(fromEnv), `environment variable ${WASM_THREADS_ENV}`) as number;
@@ -70,9 +76,32 @@ async function autoThreads(): Promise<number> {
   return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
 }
 
-/** The number of threads the active wasm backend runs with (1 for the single-threaded build). */
+/** A started wasm backend, as far as reading its thread count goes. */
+interface RunningWasm {
+  wasm?: { tfjs?: { getThreadsCount?: () => number } };
+}
+
+/** The threads of a started wasm backend: XNNPACK's pool size (1 for the single-threaded build). */
+function threadsOf(backend: tf.KernelBackend): number {
+  const count = (backend as RunningWasm).wasm?.tfjs?.getThreadsCount?.();
+  return typeof count === 'number' && count > 1 ? count : 1;
+}
+
+/**
+ * The number of threads the wasm backend runs with (1 for the single-threaded build), read from the
+ * running backend, in Node and in browsers alike.
+ *
+ * @throws {@link BackendError} when the wasm backend has not started.
+ * @example
+ * ```ts
+ * await useBackend('wasm', { threads: 2 });
+ * await wasmThreadsInUse(); // 2 (in a browser: 2 only in a cross-origin isolated page, else 1)
+ * ```
+ */
 export async function wasmThreadsInUse(): Promise<number> {
-  return Math.max(1, (await wasmPackage()).getThreadsCount());
+  const backend = tf.engine().registry.wasm;
+  if (backend == null) throw new BackendError(`wasmThreadsInUse: the wasm backend has not started; call useBackend('wasm') first.`);
+  return threadsOf(backend);
 }
 
 async function wasmPackage(): Promise<WasmPackage> {
@@ -80,18 +109,24 @@ async function wasmPackage(): Promise<WasmPackage> {
 }
 
 /**
- * Makes the `wasm` backend start with `threads` threads in Node, by registering a backend factory that
- * starts tfjs's threaded binary. Must run after `@tensorflow/tfjs-backend-wasm` is imported and before the
- * wasm backend is first initialised. With one thread, or outside Node, or without `SharedArrayBuffer`,
- * the shipped single-threaded factory stays.
+ * Makes the `wasm` backend start with `threads` threads, by registering a backend factory that starts
+ * tfjs's threaded build: in Node, from files (see {@link threadedFactory}); in a cross-origin isolated
+ * browser page or worker, through tfjs's own factory with the core count it reads corrected. Must run
+ * after `@tensorflow/tfjs-backend-wasm` is imported and before the wasm backend is first initialised.
+ * With one thread, a page that is not cross-origin isolated, or no `SharedArrayBuffer`, the
+ * single-threaded build runs. When the threaded build fails to start, the single-threaded one takes over
+ * with a console warning.
  *
  * @returns the number of threads the backend will start with.
  * @throws {@link ConfigError} when the wasm backend already runs with another number of threads.
  */
 export async function configureWasmThreads(requested: WasmThreads, owner: string): Promise<number> {
-  const threads = requested === 'auto' ? (isNode() ? await autoThreads() : 1) : requested;
-  const current = registered?.threads ?? 1;
-  if (tf.engine().registry.wasm != null) {
+  const node = isNode();
+  // A page that is not cross-origin isolated cannot run threads: it stays single-threaded, silently.
+  const threads = requested === 'auto' ? await autoThreads() : node || isCrossOriginIsolated() ? requested : 1;
+  const running = tf.engine().registry.wasm;
+  if (running != null) {
+    const current = threadsOf(running);
     if (requested !== 'auto' && current !== threads) {
       throw new ConfigError(
         `${owner}: the wasm backend is already running with ${current} thread(s); 'threads: ${threads}' must be chosen before it starts ` +
@@ -100,26 +135,33 @@ export async function configureWasmThreads(requested: WasmThreads, owner: string
     }
     return current;
   }
-  if (!isNode() || typeof SharedArrayBuffer === 'undefined' || threads === current) return current;
+  if (typeof SharedArrayBuffer === 'undefined' || (!node && !isCrossOriginIsolated())) return 1;
+  // In Node the shipped factory is single-threaded; in an isolated page it is threaded with tfjs's count.
+  if (registered !== undefined ? registered.threads === threads : node && threads === 1) return threads;
   if (shippedFactory === undefined) {
     const factory = tf.findBackendFactory('wasm');
     if (factory == null) throw new BackendError(`${owner}: the wasm backend is not registered; import @tensorflow/tfjs-backend-wasm first.`);
     shippedFactory = factory;
   }
-  const single = shippedFactory;
+  const shipped = shippedFactory;
+  const single: BackendFactory = node ? shipped : () => startSingleThreaded(shipped);
   if (threads === 1) {
     tf.removeBackend('wasm');
     tf.registerBackend('wasm', single, WASM_PRIORITY);
-    registered = undefined;
+    registered = node ? undefined : { threads: 1 };
     return 1;
   }
   let start: () => Promise<tf.KernelBackend>;
-  try {
-    start = await threadedFactory(threads, owner);
-  } catch (cause) {
-    // No threaded build here (a read-only temporary directory, a trimmed package): stay single-threaded.
-    console.warn(`${owner}: cannot prepare the multi-threaded wasm build (${cause instanceof Error ? cause.message : String(cause)}); using the single-threaded build.`);
-    return current;
+  if (node) {
+    try {
+      start = await threadedFactory(threads, owner);
+    } catch (cause) {
+      // No threaded build here (a read-only temporary directory, a trimmed package): stay single-threaded.
+      console.warn(`${owner}: cannot prepare the multi-threaded wasm build (${cause instanceof Error ? cause.message : String(cause)}); using the single-threaded build.`);
+      return registered?.threads ?? 1;
+    }
+  } else {
+    start = () => startThreaded(shipped, threads);
   }
   tf.removeBackend('wasm');
   tf.registerBackend(
@@ -146,8 +188,8 @@ export async function configureWasmThreads(requested: WasmThreads, owner: string
 /** The priority tfjs registers its wasm backend with. */
 const WASM_PRIORITY = 2;
 
-/** The shipped single-threaded factory, kept when it is first replaced. */
-let shippedFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+/** The shipped factory (tfjs's own), kept when it is first replaced. */
+let shippedFactory: BackendFactory | undefined;
 
 /** A pthread worker of the threaded build: a Node `worker_threads` Worker. */
 interface PthreadWorker {

@@ -1,7 +1,8 @@
 /**
  * Drives the demo page (examples/browser) in Chromium with playwright-core: start training, watch the
- * sample grid change while the page keeps drawing, take a screenshot, save to IndexedDB, reload the
- * page, restore, and check that the restored run is the saved one.
+ * sample grid change while the page keeps drawing, check that wasm runs on every core (the page is
+ * served cross-origin isolated), take a screenshot, save to IndexedDB, reload the page, restore, and
+ * check that the restored run is the saved one.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,6 +36,7 @@ describe('the demo page', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(server.resolvedUrls?.local[0] ?? 'http://localhost:5173/');
     expect(errors).toEqual([]);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -71,6 +73,11 @@ describe('the demo page', () => {
     await page.waitForFunction((step) => Number(document.getElementById('samples')?.getAttribute('data-step')) > step + 2, firstSampleStep, { timeout: 180_000 });
     expect(await gridPixels()).not.toBe(firstGrid);
     expect(await text('stat-backend')).toBe(MNIST_BACKEND);
+    if (MNIST_BACKEND === 'wasm') {
+      // The page is cross-origin isolated, so the worker's wasm backend runs on every core (up to 8).
+      const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
+      expect(await text('status')).toContain(`with wasm (${cores} thread${cores === 1 ? '' : 's'})`);
+    }
     // The tensor count the worker reports stays flat from step to step.
     const tensors = Number(await text('stat-tensors'));
     const step = await stepOf();

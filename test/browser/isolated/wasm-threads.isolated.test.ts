@@ -1,0 +1,78 @@
+/**
+ * The threaded wasm build in a cross-origin isolated page (the `isolated` project of
+ * vitest.browser.config.ts serves the page with COOP/COEP headers): `'auto'` starts one thread per core
+ * that the browser reports, the results equal the cpu backend's, and training is leak-free.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { useBackend, wasmThreadsInUse } from '../../../src/backend/index.js';
+import { Dataset } from '../../../src/data/dataset.js';
+import { Discriminator, Generator } from '../../../src/nets/index.js';
+import { Trainer } from '../../../src/train/trainer.js';
+import { pseudoRandom, relativeError } from '../../backend/conv-reference.js';
+import { expectLeakFree } from '../../helpers/leaks.js';
+
+/** Runs `f` on `backend` and returns its results as plain arrays. */
+async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outputs = tf.tidy(f);
+  const values = await Promise.all(outputs.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(outputs);
+  return values;
+}
+
+describe('wasm threads in a cross-origin isolated page', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+    await useBackend('wasm');
+  });
+
+  it("runs the threaded build with one thread per reported core ('auto')", async () => {
+    expect(crossOriginIsolated).toBe(true);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(await wasmThreadsInUse()).toBe(Math.min(8, navigator.hardwareConcurrency));
+    // The reported core count is the browser's again once the module has started.
+    expect(Object.getOwnPropertyDescriptor(navigator, 'hardwareConcurrency')).toBeUndefined();
+  });
+
+  it('computes convolutions, their gradients and matrix products as the cpu backend does (1e-4 relative)', async () => {
+    const x = pseudoRandom(16 * 14 * 14 * 8, 1);
+    const w = pseudoRandom(5 * 5 * 8 * 16, 2);
+    const a = pseudoRandom(128 * 300, 3);
+    const b = pseudoRandom(300 * 200, 4);
+    const compute = (): tf.Tensor[] => {
+      const input = tf.tensor4d(x, [16, 14, 14, 8]);
+      const filter = tf.tensor4d(w, [5, 5, 8, 16]);
+      const loss = (i: tf.Tensor, f: tf.Tensor): tf.Scalar => tf.conv2d(i as tf.Tensor4D, f as tf.Tensor4D, 2, 'same').square().mean();
+      const [dInput, dFilter] = tf.grads(loss)([input, filter]);
+      const transposed = tf.conv2dTranspose(tf.conv2d(input, filter, 2, 'same'), filter, [16, 14, 14, 8], 2, 'same');
+      return [tf.conv2d(input, filter, 1, 'valid'), dInput, dFilter, transposed, tf.matMul(tf.tensor2d(a, [128, 300]), tf.tensor2d(b, [300, 200]))];
+    };
+    const expected = await on('cpu', compute);
+    const actual = await on('wasm', compute);
+    actual.forEach((values, i) => expect(relativeError(values, expected[i]), `output ${i}`).toBeLessThan(1e-4));
+  });
+
+  it('trains a small DCGAN with finite losses and a flat tensor count', async () => {
+    await tf.setBackend('wasm');
+    const data = Dataset.fromTensors(tf.tensor4d(pseudoRandom(32 * 28 * 28, 5), [32, 28, 28, 1]).clipByValue(-1, 1));
+    const generator = Generator.dcgan({ latentDim: 16, imageShape: [28, 28, 1], width: 8, seed: 1 });
+    const discriminator = Discriminator.dcgan({ imageShape: [28, 28, 1], width: 8, seed: 2 });
+    const trainer = new Trainer({ generator, discriminator, seed: 3 });
+    const history = await trainer.fit(data, { steps: 2, batchSize: 8 });
+    expect(history.logs.flatMap((l) => [l.dLoss, l.gLoss]).every(Number.isFinite)).toBe(true);
+    await expectLeakFree(() => trainer.fit(data, { steps: 1, batchSize: 8 }), 1, 2);
+    [trainer, generator, discriminator, data].forEach((x) => x.dispose());
+  });
+
+  it('refuses another thread count once the backend runs', async () => {
+    const threads = await wasmThreadsInUse();
+    const other = threads === 1 ? 2 : 1;
+    await expect(useBackend('wasm', { threads: other })).rejects.toThrow(
+      new RegExp(`already running with ${threads} thread\\(s\\); 'threads: ${other}' must be chosen before it starts`),
+    );
+    await expect(useBackend('wasm', { threads: 'auto' })).resolves.toBe('wasm');
+    expect(await wasmThreadsInUse()).toBe(threads);
+  });
+});
