@@ -130,7 +130,7 @@ export async function configureWasmThreads(requested: WasmThreads, owner: string
     if (requested !== 'auto' && current !== threads) {
       throw new ConfigError(
         `${owner}: the wasm backend is already running with ${current} thread(s); 'threads: ${threads}' must be chosen before it starts ` +
-          `(call useBackend('wasm', { threads }) first, or tf.removeBackend('wasm') to restart it, which loses its tensors).`,
+          `(call useBackend('wasm', { threads }) before anything starts the wasm backend; the count holds for the whole process or page).`,
       );
     }
     return current;
