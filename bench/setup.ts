@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../src/data/dataset.js';
 import type { Discriminator, Generator } from '../src/nets/index.js';
+import { fusedAdam } from '../src/train/fused-adam.js';
 import { Trainer } from '../src/train/trainer.js';
 import type { BenchPreset } from './presets.js';
 
@@ -17,14 +18,18 @@ export function fakeData(preset: BenchPreset, shape: readonly number[], name = '
   return dataset;
 }
 
-/** A Trainer with the hand loop's optimizers, Adam(2e-4, 0.5, 0.999), and no EMA. */
+/**
+ * A Trainer with the hand loop's optimizer settings, Adam(2e-4, 0.5, 0.999), and no EMA. Its Adam is the
+ * library's default `fusedAdam`, which computes tfjs's Adam bit for bit with fused updates: the hand loop
+ * keeps `tf.train.adam`, what a plain tfjs loop would use.
+ */
 export function handLoopTrainer(generator: Generator, discriminator: Discriminator): Trainer {
   return new Trainer({
     generator,
     discriminator,
     seed: 1,
-    generatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
-    discriminatorOptimizer: tf.train.adam(2e-4, 0.5, 0.999),
+    generatorOptimizer: fusedAdam(2e-4, 0.5, 0.999),
+    discriminatorOptimizer: fusedAdam(2e-4, 0.5, 0.999),
     ema: false,
   });
 }

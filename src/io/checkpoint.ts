@@ -11,6 +11,7 @@ import { fnv1a } from '../util/checksum.js';
 // Registers the custom layers (SpectralNormalization, ...) that saved topologies may name.
 import '../layers/index.js';
 import { type CheckpointFiles, type CheckpointLocation, type CheckpointStore, MANIFEST_NAME, openCheckpointStore } from './checkpoint-store.js';
+import { FusedAdamOptimizer } from '../train/fused-adam.js';
 
 export { MANIFEST_NAME } from './checkpoint-store.js';
 /** Format tag and version of the manifest; a newer major version is refused. */
@@ -365,7 +366,8 @@ async function restoreOptimizer(record: OptimizerRecord, tensors: tf.NamedTensor
   if (entry === undefined) {
     throw new CheckpointError(`checkpoint: ${where}: unknown optimizer class ${describeValue(record.className)}; register it with tf.serialization.registerClass.`);
   }
-  const [cls, fromConfig] = entry;
+  // tfjs's Adam restores as the fused one, which computes it bit for bit, only faster (see fused-adam.ts).
+  const [cls, fromConfig] = record.className === 'Adam' ? [FusedAdamOptimizer as unknown as typeof entry[0], entry[1]] : entry;
   const optimizer = fromConfig(cls, record.config as tf.serialization.ConfigDict) as unknown as tf.Optimizer;
   // setWeights keeps the tensors as new variables; give it copies so the decoded map can be freed.
   await optimizer.setWeights(record.weights.map((w) => ({ name: w.name, tensor: tf.clone(tensors[w.name]) })));

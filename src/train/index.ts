@@ -11,3 +11,4 @@ export {
 } from './trainer.js';
 export { type ProgressiveSchedule, type ProgressiveScheduleOptions, progressiveSchedule } from './progressive.js';
 export { PATH_LENGTH_DEFAULTS, type PathLengthOptions, PathLengthRegularizer } from './path-length.js';
+export { ADAM_UPDATE_KERNEL, FusedAdamOptimizer, fusedAdam } from './fused-adam.js';

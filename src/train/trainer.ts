@@ -20,6 +20,7 @@ import { type PathLengthOptions, PathLengthRegularizer } from './path-length.js'
 import { type ProgressiveSchedule, type ProgressiveScheduleOptions, applyProgressive, hasFadeIn, progressiveSchedule } from './progressive.js';
 import { preflight } from '../backend/preflight.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
+import { fusedAdam } from './fused-adam.js';
 
 /** Configuration of a {@link Trainer}. */
 export interface TrainerConfig {
@@ -32,8 +33,8 @@ export interface TrainerConfig {
   /** Regularisers added to the discriminator loss. @defaultValue [] */
   readonly penalties?: readonly Penalty[];
   /**
-   * Optimizer of the generator. @defaultValue `tf.train.adam(generatorLearningRate, 0.5, 0.999)` for
-   * images; `tf.train.adam(generatorLearningRate, 0, 0.99)` for vector data (see {@link VECTOR_TRAINER_DEFAULTS})
+   * Optimizer of the generator. @defaultValue `fusedAdam(generatorLearningRate, 0.5, 0.999)` (tfjs's Adam,
+   * bit for bit, with fused updates: see {@link fusedAdam}) for images; `fusedAdam(generatorLearningRate, 0, 0.99)` for vector data (see {@link VECTOR_TRAINER_DEFAULTS})
    */
   readonly generatorOptimizer?: tf.Optimizer;
   /** Optimizer of the discriminator. @defaultValue as `generatorOptimizer`, with `discriminatorLearningRate` */
@@ -605,7 +606,7 @@ function defaultOptimizer(learningRate: number | undefined, name: string, defaul
   if (!(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
     throw new ConfigError(`Trainer: '${name}' must be a finite number > 0, received ${describeValue(learningRate)}.`);
   }
-  return tf.train.adam(rate, defaults.beta1, defaults.beta2);
+  return fusedAdam(rate, defaults.beta1, defaults.beta2);
 }
 
 function checkPositiveInt(value: unknown, name: string, owner: string, min = 1): number {

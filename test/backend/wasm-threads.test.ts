@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend, wasmThreadsInUse } from '../../src/backend/index.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
+import { simdAdamUpdate } from '../../src/backend/simd/simd-adam.js';
+import { ADAM_UPDATE_KERNEL, fusedAdam } from '../../src/train/fused-adam.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { pseudoRandom, relativeError } from './conv-reference.js';
 
@@ -68,6 +70,27 @@ describe('wasm with threads in Node', () => {
       expect(Number.isFinite(logs.dLoss) && Number.isFinite(logs.gLoss)).toBe(true);
     }
     [trainer, generator, discriminator, data].forEach((x) => x.dispose());
+  });
+
+  it('runs the fused Adam update on the shared heap, bit for bit as tf.train.adam', async () => {
+    await tf.setBackend('wasm');
+    const run = (optimizer: tf.Optimizer): number[] => {
+      const w = tf.variable(tf.tensor1d(pseudoRandom(1001, 9)));
+      for (let i = 0; i < 4; i++) optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, 0.5))));
+      const values = Array.from(w.dataSync());
+      w.dispose();
+      optimizer.dispose();
+      return values;
+    };
+    const profile = await tf.profile(() => {
+      expect(run(fusedAdam(1e-2, 0.5, 0.999))).toEqual(run(tf.train.adam(1e-2, 0.5, 0.999)));
+    });
+    expect(profile.kernels.some((k) => k.name === ADAM_UPDATE_KERNEL)).toBe(true);
+    const x = tf.ones([8]);
+    const outputs = [tf.zeros([8]), tf.zeros([8]), tf.zeros([8])];
+    const constants = { beta1: 0.5, keep1: 0.5, beta2: 0.5, keep2: 0.5, correction1: 1, correction2: 1, epsilon: 0, step: -1 };
+    expect(simdAdamUpdate(tf.backend(), [x, x, x, x, ...outputs], 8, constants)).toBe(true);
+    tf.dispose([x, ...outputs]);
   });
 
   it('refuses another thread count once the backend runs, and bad options', async () => {

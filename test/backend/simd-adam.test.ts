@@ -1,0 +1,64 @@
+/**
+ * tfjs-gan's SIMD128 Adam module (src/backend/simd/adam.c) on the wasm heap: it runs (the module loads and
+ * imports the backend's memory), writes tfjs's Adam bit for bit, and the embedded bytes are those that
+ * build.sh makes from adam.c (checked where Debian's clang is installed).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { useBackend } from '../../src/backend/index.js';
+import { simdAdamUpdate } from '../../src/backend/simd/simd-adam.js';
+
+/** tfjs's Adam update of one variable with tfjs ops: new value, m and v. */
+function reference(value: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tensor, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): tf.Tensor[] {
+  return tf.tidy(() => {
+    const m1 = tf.add(tf.mul(m, b1), tf.mul(gradient, 1 - b1));
+    const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.square(gradient), 1 - b2));
+    const mHat = tf.div(m1, tf.scalar(c1));
+    const vHat = tf.div(v1, tf.scalar(c2));
+    return [tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), eps)), -lr), value), m1, v1];
+  });
+}
+
+describe('the SIMD128 Adam module', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('runs on the wasm heap and equals tfjs\'s Adam bit for bit, including the tail of odd sizes', () => {
+    const f = Math.fround;
+    for (const size of [1, 7, 1024, 40_001]) {
+      const value = tf.randomNormal([size], 0, 1, 'float32', 1);
+      const gradient = tf.mul(tf.randomNormal([size], 0, 1, 'float32', 2), 1e-3);
+      const m = tf.mul(tf.randomNormal([size], 0, 1, 'float32', 3), 1e-3);
+      const v = tf.abs(tf.mul(tf.randomNormal([size], 0, 1, 'float32', 4), 1e-6));
+      const [lr, b1, b2, eps] = [2e-4, 0.5, 0.999, 1e-7];
+      const [c1, c2] = [f(1 - f(b1 ** 3)), f(1 - f(b2 ** 3))];
+      const outputs = [tf.zeros([size]), tf.zeros([size]), tf.zeros([size])];
+      const ran = simdAdamUpdate(tf.backend(), [value, gradient, m, v, ...outputs], size, {
+        beta1: f(b1), keep1: f(1 - b1), beta2: f(b2), keep2: f(1 - b2), correction1: c1, correction2: c2, epsilon: f(eps), step: f(-lr),
+      });
+      expect(ran).toBe(true);
+      const expected = reference(value, gradient, m, v, lr, b1, b2, c1, c2, eps);
+      outputs.forEach((o, i) => expect(Array.from(o.dataSync()), `size ${size}, output ${i}`).toEqual(Array.from(expected[i].dataSync())));
+      tf.dispose([value, gradient, m, v, ...outputs, ...expected]);
+    }
+  });
+
+  it('is embedded as build.sh makes it from adam.c', () => {
+    const dir = fileURLToPath(new URL('../../src/backend/simd/', import.meta.url));
+    // CI installs Debian's clang and lld (.ci/run); elsewhere the check needs them too.
+    if (!existsSync('/usr/bin/clang') || !existsSync('/usr/bin/wasm-ld')) {
+      throw new Error('this check rebuilds adam.c: apt-get install clang lld');
+    }
+    const copy = mkdtempSync(join(tmpdir(), 'tfjs-gan-simd-'));
+    cpSync(dir, copy, { recursive: true });
+    execFileSync('sh', [join(copy, 'build.sh')], { stdio: 'pipe' });
+    expect(readFileSync(join(copy, 'adam-wasm.ts'), 'utf8')).toBe(readFileSync(join(dir, 'adam-wasm.ts'), 'utf8'));
+  });
+});
