@@ -5,7 +5,7 @@
  * square root, division, the step), each a pass over the variable: on the DCGAN-MNIST reference step,
  * about a million parameters, that is some 130 kernel calls per step, none of them threaded. The fused
  * update computes the same twelve float32 operations per element in one pass: on wasm with tfjs-gan's
- * SIMD128 module (src/backend/simd/adam.c) on the backend's heap, on cpu in a JavaScript loop. Every
+ * SIMD128 module (src/backend/simd/kernels.c) on the backend's heap, on cpu in a JavaScript loop. Every
  * intermediate is rounded to float32 exactly where tfjs's kernels round, so the new values and moments are
  * bit-identical to tfjs's Adam. It is saved as `'Adam'` with tfjs's config and weights, and a checkpoint of
  * either restores into either. Other backends (`webgl`, `webgpu`, `tensorflow`) run tfjs's update.
@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
-import { type AdamConstants, simdAdamUpdate } from '../backend/simd/simd-adam.js';
+import { type AdamConstants, simdAdamUpdate } from '../backend/simd/simd-module.js';
 
 /** The kernel the fused update registers on `wasm` and `cpu`. */
 export const ADAM_UPDATE_KERNEL = 'TfjsGanAdamUpdate';

@@ -148,3 +148,20 @@ export function convCases(): ConvCase[] {
   );
   return cases;
 }
+
+/**
+ * Convolutions whose input has few channels (1 to 4) and whose output channels are a multiple of 8: the
+ * filter gradients tfjs-gan's SIMD128 kernel computes on wasm. Taps and positions that are and are not
+ * multiples of its tile sizes (6 and 4), every padding kind, strides 1 to 3.
+ */
+export function fewChannelCases(): ConvCase[] {
+  return [
+    { inputShape: [4, 28, 28, 1], filterShape: [5, 5, 1, 64], strides: [2, 2], pad: 'same' }, // a DCGAN's first layer
+    { inputShape: [2, 16, 16, 3], filterShape: [4, 4, 3, 32], strides: [2, 2], pad: 'same' },
+    { inputShape: [1, 9, 9, 3], filterShape: [4, 4, 3, 8], strides: [2, 2], pad: 'valid' },
+    { inputShape: [2, 8, 8, 2], filterShape: [3, 3, 2, 16], strides: [1, 1], pad: 'same' },
+    { inputShape: [2, 7, 9, 1], filterShape: [3, 5, 1, 8], strides: [2, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+    { inputShape: [1, 10, 10, 4], filterShape: [5, 5, 4, 8], strides: [3, 3], pad: 'same' },
+    { inputShape: [3, 5, 5, 1], filterShape: [1, 1, 1, 24], strides: [1, 1], pad: 'valid' },
+  ];
+}

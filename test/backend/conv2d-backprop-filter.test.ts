@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { getShippedKernel, patchedKernels, useBackend } from '../../src/backend/index.js';
-import { backpropFilterReference, caseName, convCases, relativeError } from './conv-reference.js';
+import { backpropFilterReference, caseName, convCases, fewChannelCases, relativeError } from './conv-reference.js';
 import { caseValues, filterAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
 
 const cases = convCases();
@@ -39,6 +39,49 @@ describe.each(['cpu', 'wasm'] as const)('Conv2DBackpropFilter patched on %s', (b
     );
     const actual = gradient.dataSync();
     expect(relativeError(actual, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('the SIMD128 filter gradient for inputs with few channels, on wasm', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  /** Counts the backend's Conv2D calls while `run` runs: the SIMD128 kernel makes none. */
+  function conv2dCallsDuring(run: () => void): number {
+    const config = tf.getKernel('Conv2D', 'wasm')!;
+    let calls = 0;
+    tf.unregisterKernel('Conv2D', 'wasm');
+    tf.registerKernel({ ...config, kernelFunc: (args) => (calls++, config.kernelFunc(args)) });
+    try {
+      run();
+    } finally {
+      tf.unregisterKernel('Conv2D', 'wasm');
+      tf.registerKernel(config);
+    }
+    return calls;
+  }
+
+  it.each(fewChannelCases().map((c) => [caseName(c), c] as const))('runs on the heap and matches the naive reference: %s', (_name, c) => {
+    const { x, dy, dyShape } = caseValues(c, 3);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const dyT = tf.tensor(dy, dyShape);
+    const before = liveCounts();
+    let actual: Float32Array = new Float32Array();
+    expect(conv2dCallsDuring(() => (actual = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c))))).toBe(0);
+    expect(liveCounts()).toEqual(before);
+    tf.dispose([xT, dyT]);
+    expect(relativeError(actual, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('leaves more channels, and output channels that are not a multiple of 8, to the convolution', () => {
+    for (const c of [cases[13], cases[cases.length - 1]]) {
+      const { x, dy, dyShape } = caseValues(c);
+      const xT = tf.tensor4d(x, c.inputShape);
+      const dyT = tf.tensor(dy, dyShape);
+      expect(conv2dCallsDuring(() => runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c)))).toBeGreaterThan(0);
+      tf.dispose([xT, dyT]);
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend, wasmThreadsInUse } from '../../src/backend/index.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
-import { simdAdamUpdate } from '../../src/backend/simd/simd-adam.js';
+import { simdAdamUpdate } from '../../src/backend/simd/simd-module.js';
 import { ADAM_UPDATE_KERNEL, fusedAdam } from '../../src/train/fused-adam.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { pseudoRandom, relativeError } from './conv-reference.js';

@@ -11,13 +11,64 @@
  * explicit padding `pt` / `pl` in front. Its output `[Cin, >= kh, >= kw, Cout]` is cropped to the filter
  * size and transposed back to `[kh, kw, Cin, Cout]`.
  *
+ * On wasm, when the input has few channels (an image's 1 to 4: the discriminator's first layer, the
+ * generator's last), that convolution has a batch of 1 to 4 and the whole output gradient as its filter,
+ * which XNNPACK repacks on every call and runs at a few GFLOP/s. There tfjs-gan's own SIMD128 GEMM
+ * (`simd/kernels.c`) computes the gradient directly on the heap: the input's patches times `dy`.
+ *
  * @packageDocumentation
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError, describeValue } from '../../errors.js';
+import { simdFilterGradientFewChannels } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
+
+/** At most this many input channels go to the SIMD128 kernel (its A operand is the input's patches). */
+const MAX_FEW_CHANNELS = 4;
+
+/** The part of tfjs's wasm backend that allocates a kernel's output. */
+interface OutputMaker {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: TensorInfo['dataId']): void;
+}
+
+/**
+ * The filter gradient with tfjs-gan's SIMD128 kernel on wasm, or undefined where it does not apply (more
+ * than {@link MAX_FEW_CHANNELS} input channels, output channels not a multiple of 8, no module).
+ */
+function fewChannelsOnWasm(backend: unknown, x: TensorInfo, dy: TensorInfo, attrs: Conv2DBackpropFilterAttrs): TensorInfo | undefined {
+  const inChannels = x.shape[3];
+  const outChannels = dy.shape[3];
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || inChannels > MAX_FEW_CHANNELS || outChannels % 8 !== 0) return undefined;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2] || info.outChannels !== outChannels) return undefined;
+  const maker = backend as OutputMaker;
+  const dw = maker.makeOutput([...attrs.filterShape], 'float32');
+  const ran = simdFilterGradientFewChannels(backend, x, dy, dw, {
+    inShape: x.shape,
+    dyShape: dy.shape,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  });
+  if (ran) return dw;
+  maker.disposeData(dw.dataId);
+  return undefined;
+}
 
 /**
  * Computes the filter gradient of an NHWC convolution from stride-1 dilated convolutions.
@@ -107,6 +158,8 @@ export function makeConv2DBackpropFilterKernel(
           `received ${describeValue(filterAttrs.dataFormat)}`,
       );
     }
+    const direct = backendName === 'wasm' ? fewChannelsOnWasm(backend, x, dy, filterAttrs) : undefined;
+    if (direct !== undefined) return direct;
     return withKernelCalls(backend as KernelBackend, backendName, (calls) =>
       conv2dBackpropFilterViaConv2D(calls, x, dy, filterAttrs),
     );

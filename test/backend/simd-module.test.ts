@@ -1,7 +1,8 @@
 /**
- * tfjs-gan's SIMD128 Adam module (src/backend/simd/adam.c) on the wasm heap: it runs (the module loads and
- * imports the backend's memory), writes tfjs's Adam bit for bit, and the embedded bytes are those that
- * build.sh makes from adam.c (checked where Debian's clang is installed).
+ * tfjs-gan's SIMD128 module (src/backend/simd/kernels.c) on the wasm heap: it loads and imports the
+ * backend's memory, its Adam update writes tfjs's Adam bit for bit, and the embedded bytes are those that
+ * build.sh makes from kernels.c (CI installs Debian's clang and lld for that check). The filter gradient
+ * it also holds is tested with the other filter gradients (conv2d-backprop-filter.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
-import { simdAdamUpdate } from '../../src/backend/simd/simd-adam.js';
+import { simdAdamUpdate } from '../../src/backend/simd/simd-module.js';
 
 /** tfjs's Adam update of one variable with tfjs ops: new value, m and v. */
 function reference(value: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tensor, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): tf.Tensor[] {
@@ -25,12 +26,12 @@ function reference(value: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Te
   });
 }
 
-describe('the SIMD128 Adam module', () => {
+describe('the SIMD128 module', () => {
   beforeAll(async () => {
     await useBackend('wasm');
   });
 
-  it('runs on the wasm heap and equals tfjs\'s Adam bit for bit, including the tail of odd sizes', () => {
+  it('runs Adam on the wasm heap, equal to tfjs\'s Adam bit for bit, including the tail of odd sizes', () => {
     const f = Math.fround;
     for (const size of [1, 7, 1024, 40_001]) {
       const value = tf.randomNormal([size], 0, 1, 'float32', 1);
@@ -50,15 +51,15 @@ describe('the SIMD128 Adam module', () => {
     }
   });
 
-  it('is embedded as build.sh makes it from adam.c', () => {
+  it('is embedded as build.sh makes it from kernels.c', () => {
     const dir = fileURLToPath(new URL('../../src/backend/simd/', import.meta.url));
     // CI installs Debian's clang and lld (.ci/run); elsewhere the check needs them too.
     if (!existsSync('/usr/bin/clang') || !existsSync('/usr/bin/wasm-ld')) {
-      throw new Error('this check rebuilds adam.c: apt-get install clang lld');
+      throw new Error('this check rebuilds kernels.c: apt-get install clang lld');
     }
     const copy = mkdtempSync(join(tmpdir(), 'tfjs-gan-simd-'));
     cpSync(dir, copy, { recursive: true });
     execFileSync('sh', [join(copy, 'build.sh')], { stdio: 'pipe' });
-    expect(readFileSync(join(copy, 'adam-wasm.ts'), 'utf8')).toBe(readFileSync(join(dir, 'adam-wasm.ts'), 'utf8'));
+    expect(readFileSync(join(copy, 'kernels-wasm.ts'), 'utf8')).toBe(readFileSync(join(dir, 'kernels-wasm.ts'), 'utf8'));
   });
 });

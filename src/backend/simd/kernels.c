@@ -1,0 +1,152 @@
+/*
+ * tfjs-gan's own kernels in WebAssembly SIMD128, for the wasm backend:
+ * - adam_update: tfjs's Adam update of one variable in one pass, bit-identical to tf.train.adam;
+ * - filter_grad_few_channels: the filter gradient of a convolution whose input has few channels (an
+ *   image's 1 or 3), where XNNPACK runs at a fraction of its speed.
+ *
+ * The module owns no memory: it imports tfjs's wasm heap and reads and writes the tensors where they lie
+ * (scratch space comes from tfjs's allocator). It must therefore use no stack and no data segment
+ * (build.sh checks both).
+ *
+ * Build: src/backend/simd/build.sh (Debian clang and lld).
+ */
+#include <stddef.h>
+#include <wasm_simd128.h>
+
+__attribute__((export_name("adam_update")))
+void adam_update(const float* value, const float* gradient, const float* m, const float* v,
+                 float* new_value, float* new_m, float* new_v, int n,
+                 float beta1, float keep1, float beta2, float keep2,
+                 float correction1, float correction2, float epsilon, float step) {
+  const v128_t vb1 = wasm_f32x4_splat(beta1), vk1 = wasm_f32x4_splat(keep1);
+  const v128_t vb2 = wasm_f32x4_splat(beta2), vk2 = wasm_f32x4_splat(keep2);
+  const v128_t vc1 = wasm_f32x4_splat(correction1), vc2 = wasm_f32x4_splat(correction2);
+  const v128_t veps = wasm_f32x4_splat(epsilon), vstep = wasm_f32x4_splat(step);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t g = wasm_v128_load(gradient + i);
+    const v128_t m1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1), wasm_f32x4_mul(g, vk1));
+    const v128_t v1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2), wasm_f32x4_mul(wasm_f32x4_mul(g, g), vk2));
+    const v128_t m_hat = wasm_f32x4_div(m1, vc1);
+    const v128_t v_hat = wasm_f32x4_div(v1, vc2);
+    const v128_t update = wasm_f32x4_mul(wasm_f32x4_div(m_hat, wasm_f32x4_add(wasm_f32x4_sqrt(v_hat), veps)), vstep);
+    wasm_v128_store(new_m + i, m1);
+    wasm_v128_store(new_v + i, v1);
+    wasm_v128_store(new_value + i, wasm_f32x4_add(update, wasm_v128_load(value + i)));
+  }
+  for (; i < n; i++) {
+    const float g = gradient[i];
+    const float m1 = m[i] * beta1 + g * keep1;
+    const float v1 = v[i] * beta2 + (g * g) * keep2;
+    const float m_hat = m1 / correction1;
+    const float v_hat = v1 / correction2;
+    new_m[i] = m1;
+    new_v[i] = v1;
+    new_value[i] = (m_hat / (__builtin_sqrtf(v_hat) + epsilon)) * step + value[i];
+  }
+}
+
+/*
+ * C[6 x 8 tile] = A[6 rows, K] * Bp (one packed panel of 8 columns, K x 8). A rows are `lda` apart; K a
+ * multiple of 4. The tile is written to c (rows `ldc` apart), only its first `rows` rows.
+ */
+static void tile_6x8(const float* a0, int lda, const float* b, int k_count, float* c, int ldc, int rows) {
+  const float* a1 = a0 + lda;
+  const float* a2 = a1 + lda;
+  const float* a3 = a2 + lda;
+  const float* a4 = a3 + lda;
+  const float* a5 = a4 + lda;
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+#define STEP(l)                                                                                          \
+  {                                                                                                      \
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);                                     \
+    v128_t s;                                                                                            \
+    b += 8;                                                                                              \
+    s = wasm_v128_load32_splat(a0 + k + l); c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s, b1)); \
+    s = wasm_v128_load32_splat(a1 + k + l); c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s, b1)); \
+    s = wasm_v128_load32_splat(a2 + k + l); c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s, b1)); \
+    s = wasm_v128_load32_splat(a3 + k + l); c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s, b1)); \
+    s = wasm_v128_load32_splat(a4 + k + l); c40 = wasm_f32x4_add(c40, wasm_f32x4_mul(s, b0)); c41 = wasm_f32x4_add(c41, wasm_f32x4_mul(s, b1)); \
+    s = wasm_v128_load32_splat(a5 + k + l); c50 = wasm_f32x4_add(c50, wasm_f32x4_mul(s, b0)); c51 = wasm_f32x4_add(c51, wasm_f32x4_mul(s, b1)); \
+  }
+  for (int k = 0; k < k_count; k += 4) {
+    STEP(0) STEP(1) STEP(2) STEP(3)
+  }
+#undef STEP
+  /* Unrolled: an indexed array of tiles would live on the stack, which this module must not use. */
+  wasm_v128_store(c, c00); wasm_v128_store(c + 4, c01);
+  if (rows > 1) { c += ldc; wasm_v128_store(c, c10); wasm_v128_store(c + 4, c11); }
+  if (rows > 2) { c += ldc; wasm_v128_store(c, c20); wasm_v128_store(c + 4, c21); }
+  if (rows > 3) { c += ldc; wasm_v128_store(c, c30); wasm_v128_store(c + 4, c31); }
+  if (rows > 4) { c += ldc; wasm_v128_store(c, c40); wasm_v128_store(c + 4, c41); }
+  if (rows > 5) { c += ldc; wasm_v128_store(c, c50); wasm_v128_store(c + 4, c51); }
+}
+
+/* Rows of A per tile, and the A rows the workspace holds for `taps` filter taps. */
+#define TILE_ROWS 6
+static int padded_taps(int taps) { return (taps + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS; }
+static int padded_positions(int positions) { return (positions + 3) & ~3; }
+
+/* Floats of scratch space filter_grad_few_channels needs. */
+__attribute__((export_name("filter_grad_few_channels_workspace")))
+int filter_grad_few_channels_workspace(int taps, int positions, int out_channels) {
+  return (padded_taps(taps) + out_channels) * padded_positions(positions);
+}
+
+/*
+ * dw[i, j, c, o] = sum over n, y, x of in[n, y*sh - pt + i, x*sw - pl + j, c] * dy[n, y, x, o]
+ * for an NHWC convolution: in [n, h, w, cin], dy [n, oh, ow, cout], dw [kh, kw, cin, cout].
+ * As a GEMM: dw [taps = kh*kw*cin, cout] = A [taps, positions] * B [positions, cout] with A the input's
+ * patches (zero outside the image) and B = dy; both are laid out in `work` (see
+ * filter_grad_few_channels_workspace), then multiplied tile by tile. cout must be a multiple of 8.
+ */
+__attribute__((export_name("filter_grad_few_channels")))
+void filter_grad_few_channels(const float* in, const float* dy, float* dw, float* work,
+                              int n, int h, int w, int cin, int oh, int ow, int cout,
+                              int kh, int kw, int sh, int sw, int pt, int pl) {
+  const int taps = kh * kw * cin;
+  const int positions = n * oh * ow;
+  const int k_count = padded_positions(positions);
+  const int rows = padded_taps(taps);
+  float* a = work;
+  float* b = work + (size_t)rows * k_count;
+  /* A: one row per tap (i, j, c), one column per output position (b, y, x). */
+  for (int t = 0; t < rows; t++) {
+    float* row = a + (size_t)t * k_count;
+    if (t >= taps) {
+      for (int p = 0; p < k_count; p++) row[p] = 0;
+      continue;
+    }
+    const int i = t / (kw * cin), j = (t / cin) % kw, c = t % cin;
+    int p = 0;
+    for (int bi = 0; bi < n; bi++) {
+      for (int y = 0; y < oh; y++) {
+        const int iy = y * sh - pt + i;
+        for (int x = 0; x < ow; x++, p++) {
+          const int ix = x * sw - pl + j;
+          row[p] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? in[(((size_t)bi * h + iy) * w + ix) * cin + c] : 0.0f;
+        }
+      }
+    }
+    for (; p < k_count; p++) row[p] = 0;
+  }
+  /* B: dy packed in panels of 8 output channels, [cout / 8][k_count][8]. */
+  for (int o0 = 0; o0 < cout; o0 += 8) {
+    float* panel = b + (size_t)o0 * k_count;
+    for (int p = 0; p < positions; p++) {
+      wasm_v128_store(panel + (size_t)p * 8, wasm_v128_load(dy + (size_t)p * cout + o0));
+      wasm_v128_store(panel + (size_t)p * 8 + 4, wasm_v128_load(dy + (size_t)p * cout + o0 + 4));
+    }
+    for (int p = positions; p < k_count; p++) {
+      wasm_v128_store(panel + (size_t)p * 8, wasm_f32x4_splat(0));
+      wasm_v128_store(panel + (size_t)p * 8 + 4, wasm_f32x4_splat(0));
+    }
+  }
+  for (int o0 = 0; o0 < cout; o0 += 8) {
+    for (int t0 = 0; t0 < taps; t0 += TILE_ROWS) {
+      const int valid = taps - t0 < TILE_ROWS ? taps - t0 : TILE_ROWS;
+      tile_6x8(a + (size_t)t0 * k_count, k_count, b + (size_t)o0 * k_count, k_count, dw + (size_t)t0 * cout + o0, cout, valid);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * tfjs-gan's SIMD128 kernels (kernels.c) run on tfjs's wasm heap: the module imports the backend's memory
+ * and reads and writes tensors where they lie, with no copy. One instance per heap; scratch space comes
+ * from tfjs's own allocator.
+ *
+ * @packageDocumentation
+ */
+import type { TensorInfo } from '@tensorflow/tfjs';
+
+import { KERNELS_WASM, KERNELS_WASM_SHARED } from './kernels-wasm.js';
+
+/** The float32 hyper-parameters of one Adam update, as tfjs's Adam rounds them. */
+export interface AdamConstants {
+  beta1: number;
+  keep1: number;
+  beta2: number;
+  keep2: number;
+  correction1: number;
+  correction2: number;
+  epsilon: number;
+  step: number;
+}
+
+/** The module's exports. */
+interface KernelExports {
+  adam_update(...args: number[]): void;
+  filter_grad_few_channels(...args: number[]): void;
+  filter_grad_few_channels_workspace(taps: number, positions: number, outChannels: number): number;
+}
+
+/** What this module reads from tfjs's wasm backend. */
+interface WasmBackendInternals {
+  wasm: {
+    wasmMemory?: WebAssembly.Memory;
+    asm?: { memory?: WebAssembly.Memory };
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
+  };
+  dataIdMap: { get(dataId: TensorInfo['dataId']): { memoryOffset: number } | undefined };
+}
+
+const instances = new WeakMap<WebAssembly.Memory, KernelExports | null>();
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The backend's internals and the kernels bound to its heap, or null where the module cannot run. */
+function kernelsOf(backend: unknown): { kernels: KernelExports; internals: WasmBackendInternals } | null {
+  const internals = backend as Partial<WasmBackendInternals>;
+  const memory = internals.wasm?.wasmMemory ?? internals.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory) || internals.dataIdMap == null || typeof internals.wasm?._malloc !== 'function') return null;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    try {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const module = new WebAssembly.Module(decodeBase64(shared ? KERNELS_WASM_SHARED : KERNELS_WASM));
+      kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    } catch {
+      kernels = null;
+    }
+    instances.set(memory, kernels);
+  }
+  return kernels === null ? null : { kernels, internals: internals as WasmBackendInternals };
+}
+
+/** The heap offsets of `tensors`, or null if one has none (not on this backend). */
+function offsetsOf(internals: WasmBackendInternals, tensors: readonly TensorInfo[]): number[] | null {
+  const offsets = tensors.map((t) => internals.dataIdMap.get(t.dataId)?.memoryOffset);
+  return offsets.every((o): o is number => typeof o === 'number') ? offsets : null;
+}
+
+/**
+ * Runs the SIMD128 Adam update on the wasm backend's heap: `tensors` are value, gradient, m, v (inputs)
+ * then new value, new m, new v (outputs), all float32 of `size` elements.
+ *
+ * @returns false where the module cannot run here; the caller then computes the update itself.
+ */
+export function simdAdamUpdate(backend: unknown, tensors: readonly TensorInfo[], size: number, c: AdamConstants): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, tensors);
+  if (!found || !offsets) return false;
+  found.kernels.adam_update(...offsets, size, c.beta1, c.keep1, c.beta2, c.keep2, c.correction1, c.correction2, c.epsilon, c.step);
+  return true;
+}
+
+/** The geometry of a filter gradient for {@link simdFilterGradientFewChannels}. */
+export interface FilterGradientGeometry {
+  /** Input `[n, h, w, cin]`. */
+  inShape: readonly number[];
+  /** Output gradient `[n, oh, ow, cout]`; `cout` a multiple of 8. */
+  dyShape: readonly number[];
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * The filter gradient `dw [kh, kw, cin, cout]` of an NHWC convolution whose input has few channels, on
+ * the wasm backend's heap with the SIMD128 GEMM of kernels.c, written into `dw` (float32, allocated).
+ *
+ * @returns false where the module cannot run here; the caller then computes the gradient itself.
+ */
+export function simdFilterGradientFewChannels(backend: unknown, x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: FilterGradientGeometry): boolean {
+  const found = kernelsOf(backend);
+  if (!found) return false;
+  const [n, h, w, cin] = g.inShape;
+  const [, oh, ow, cout] = g.dyShape;
+  const floats = found.kernels.filter_grad_few_channels_workspace(g.filterHeight * g.filterWidth * cin, n * oh * ow, cout);
+  const work = found.internals.wasm._malloc(floats * 4);
+  if (work === 0) return false;
+  try {
+    const offsets = offsetsOf(found.internals, [x, dy, dw]);
+    if (!offsets) return false;
+    found.kernels.filter_grad_few_channels(
+      ...offsets,
+      work,
+      ...[n, h, w, cin, oh, ow, cout, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft],
+    );
+  } finally {
+    found.internals.wasm._free(work);
+  }
+  return true;
+}
