@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend, wasmThreadsInUse } from '../../../src/backend/index.js';
 import { Dataset } from '../../../src/data/dataset.js';
 import { Discriminator, Generator } from '../../../src/nets/index.js';
+import { simdAdamUpdate } from '../../../src/backend/simd/simd-module.js';
+import { fusedAdam } from '../../../src/train/fused-adam.js';
 import { Trainer } from '../../../src/train/trainer.js';
 import { pseudoRandom, relativeError } from '../../backend/conv-reference.js';
 import { expectLeakFree } from '../../helpers/leaks.js';
@@ -64,6 +66,32 @@ describe('wasm threads in a cross-origin isolated page', () => {
     expect(history.logs.flatMap((l) => [l.dLoss, l.gLoss]).every(Number.isFinite)).toBe(true);
     await expectLeakFree(() => trainer.fit(data, { steps: 1, batchSize: 8 }), 1, 2);
     [trainer, generator, discriminator, data].forEach((x) => x.dispose());
+  });
+
+  it("runs tfjs-gan's own SIMD128 kernels on the page's shared heap: Adam bit for bit, the few-channel filter gradient as cpu", async () => {
+    await tf.setBackend('wasm');
+    const x = tf.ones([8]);
+    const outputs = [tf.zeros([8]), tf.zeros([8]), tf.zeros([8])];
+    const constants = { beta1: 0.5, keep1: 0.5, beta2: 0.5, keep2: 0.5, correction1: 1, correction2: 1, epsilon: 0, step: -1 };
+    expect(simdAdamUpdate(tf.backend(), [x, x, x, x, ...outputs], 8, constants)).toBe(true);
+    tf.dispose([x, ...outputs]);
+    const train = (optimizer: tf.Optimizer): number[] => {
+      const w = tf.variable(tf.tensor1d(pseudoRandom(257, 6)));
+      for (let i = 0; i < 3; i++) optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, 0.25))));
+      const values = Array.from(w.dataSync());
+      w.dispose();
+      optimizer.dispose();
+      return values;
+    };
+    expect(train(fusedAdam(1e-2, 0.5, 0.999))).toEqual(train(tf.train.adam(1e-2, 0.5, 0.999)));
+    const images = pseudoRandom(8 * 28 * 28, 7);
+    const filter = pseudoRandom(5 * 5 * 1 * 16, 8);
+    const compute = (): tf.Tensor[] => [
+      tf.grad((f: tf.Tensor) => tf.conv2d(tf.tensor4d(images, [8, 28, 28, 1]), f as tf.Tensor4D, 2, 'same').square().mean())(tf.tensor4d(filter, [5, 5, 1, 16])),
+    ];
+    const expected = await on('cpu', compute);
+    const actual = await on('wasm', compute);
+    expect(relativeError(actual[0], expected[0])).toBeLessThan(1e-4);
   });
 
   it('refuses another thread count once the backend runs', async () => {
