@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { getShippedKernel, patchedKernels, useBackend } from '../../src/backend/index.js';
 import { backpropFilterReference, caseName, convCases, fewChannelCases, relativeError } from './conv-reference.js';
-import { caseValues, filterAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
+import { caseValues, filterAttrs, kernelCallsDuring, liveCounts, runKernel } from './kernel-test-utils.js';
 
 const cases = convCases();
 
@@ -48,19 +48,7 @@ describe('the SIMD128 filter gradient for inputs with few channels, on wasm', ()
   });
 
   /** Counts the backend's Conv2D calls while `run` runs: the SIMD128 kernel makes none. */
-  function conv2dCallsDuring(run: () => void): number {
-    const config = tf.getKernel('Conv2D', 'wasm')!;
-    let calls = 0;
-    tf.unregisterKernel('Conv2D', 'wasm');
-    tf.registerKernel({ ...config, kernelFunc: (args) => (calls++, config.kernelFunc(args)) });
-    try {
-      run();
-    } finally {
-      tf.unregisterKernel('Conv2D', 'wasm');
-      tf.registerKernel(config);
-    }
-    return calls;
-  }
+  const conv2dCallsDuring = (run: () => void): number => kernelCallsDuring('wasm', ['Conv2D'], run);
 
   it.each(fewChannelCases().map((c) => [caseName(c), c] as const))('runs on the heap and matches the naive reference: %s', (_name, c) => {
     const { x, dy, dyShape } = caseValues(c, 3);

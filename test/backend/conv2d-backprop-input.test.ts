@@ -9,7 +9,7 @@ import {
 } from '../../src/backend/kernels/conv2d-backprop-input.js';
 import { withKernelCalls } from '../../src/backend/kernels/kernel-calls.js';
 import { type ConvCase, backpropInputReference, caseName, convCases, relativeError } from './conv-reference.js';
-import { caseValues, inputAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
+import { caseValues, inputAttrs, kernelCallsDuring, liveCounts, runKernel } from './kernel-test-utils.js';
 
 const cases = convCases();
 
@@ -92,6 +92,32 @@ describe.each(['cpu', 'wasm'] as const)('Conv2DBackpropInput on %s', (backendNam
     const filterT = tf.zeros(c.filterShape);
     expect(() => runKernel('Conv2DBackpropInput', { dy: dyT, filter: filterT }, inputAttrs(c))).toThrow(expected);
     tf.dispose([dyT, filterT]);
+  });
+});
+
+describe('the pixel shuffle on wasm', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('runs in one pass of the SIMD128 module, with no concatenation or transpose, for both strategies', () => {
+    // Stride 2 with 16 channels (split) and with 1 channel (combined), and a size that is cropped.
+    const strided: ConvCase[] = [
+      { inputShape: [2, 14, 14, 16], filterShape: [5, 5, 16, 8], strides: [2, 2], pad: 'same' },
+      { inputShape: [2, 9, 9, 1], filterShape: [4, 4, 1, 8], strides: [2, 2], pad: 'same' },
+    ];
+    for (const c of strided) {
+      const { filter, dy, dyShape } = caseValues(c, 5);
+      const dyT = tf.tensor(dy, dyShape);
+      const filterT = tf.tensor4d(filter, c.filterShape);
+      let actual: Float32Array = new Float32Array();
+      const shuffles = kernelCallsDuring('wasm', ['Concat', 'Transpose'], () => {
+        actual = runKernel('Conv2DBackpropInput', { dy: dyT, filter: filterT }, inputAttrs(c));
+      });
+      expect(shuffles, caseName(c)).toBe(0);
+      expect(relativeError(actual, backpropInputReference(c, dy, filter))).toBeLessThanOrEqual(1e-4);
+      tf.dispose([dyT, filterT]);
+    }
   });
 });
 

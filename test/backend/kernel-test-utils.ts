@@ -37,3 +37,29 @@ export function inputAttrs(c: ConvCase): { strides: [number, number]; pad: ConvC
 export function liveCounts(): { tensors: number; dataIds: number } {
   return { tensors: tf.memory().numTensors, dataIds: tf.engine().backend.numDataIds() };
 }
+
+/**
+ * Counts the calls of the backend kernels `names` (made directly by other kernels too, which
+ * `tf.profile` does not list) while `run` runs.
+ */
+export function kernelCallsDuring(backendName: string, names: readonly string[], run: () => void): number {
+  const configs = names.map((name) => {
+    const config = tf.getKernel(name, backendName);
+    if (config == null) throw new Error(`no ${name} kernel on ${backendName}`);
+    return config;
+  });
+  let calls = 0;
+  for (const config of configs) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel({ ...config, kernelFunc: (args) => (calls++, config.kernelFunc(args)) });
+  }
+  try {
+    run();
+  } finally {
+    for (const config of configs) {
+      tf.unregisterKernel(config.kernelName, backendName);
+      tf.registerKernel(config);
+    }
+  }
+  return calls;
+}

@@ -1,8 +1,9 @@
 /**
  * tfjs-gan's SIMD128 module (src/backend/simd/kernels.c) on the wasm heap: it loads and imports the
- * backend's memory, its Adam update writes tfjs's Adam bit for bit, and the embedded bytes are those that
- * build.sh makes from kernels.c (CI installs Debian's clang and lld for that check). The filter gradient
- * it also holds is tested with the other filter gradients (conv2d-backprop-filter.test.ts).
+ * backend's memory, its Adam update writes tfjs's Adam bit for bit, its axis swap is exact, and the
+ * embedded bytes are those that build.sh makes from kernels.c (CI installs Debian's clang and lld for
+ * that check). Its filter gradient and pixel shuffle are tested with the other convolution gradients
+ * (conv2d-backprop-filter.test.ts, conv2d-backprop-input.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
-import { simdAdamUpdate } from '../../src/backend/simd/simd-module.js';
+import { simdAdamUpdate, simdSwapFirstLastAxes } from '../../src/backend/simd/simd-module.js';
 
 /** tfjs's Adam update of one variable with tfjs ops: new value, m and v. */
 function reference(value: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tensor, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): tf.Tensor[] {
@@ -48,6 +49,18 @@ describe('the SIMD128 module', () => {
       const expected = reference(value, gradient, m, v, lr, b1, b2, c1, c2, eps);
       outputs.forEach((o, i) => expect(Array.from(o.dataSync()), `size ${size}, output ${i}`).toEqual(Array.from(expected[i].dataSync())));
       tf.dispose([value, gradient, m, v, ...outputs, ...expected]);
+    }
+  });
+
+  it('swaps the first and last axes exactly, in 4 x 4 blocks and element by element', () => {
+    for (const shape of [[8, 3, 5, 12], [4, 1, 1, 4], [3, 2, 2, 5], [64, 14, 14, 64]]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const x = tf.tensor(Float32Array.from({ length: size }, (_, i) => i * 0.5 - 7), shape);
+      const out = tf.zeros([shape[3], shape[1], shape[2], shape[0]]);
+      expect(simdSwapFirstLastAxes(tf.backend(), out, x)).toBe(true);
+      const expected = tf.transpose(x, [3, 1, 2, 0]);
+      expect(Array.from(out.dataSync()), `${shape}`).toEqual(Array.from(expected.dataSync()));
+      tf.dispose([x, out, expected]);
     }
   });
 

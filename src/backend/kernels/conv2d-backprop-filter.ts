@@ -22,7 +22,7 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError, describeValue } from '../../errors.js';
-import { simdFilterGradientFewChannels } from '../simd/simd-module.js';
+import { simdFilterGradientFewChannels, simdSwapFirstLastAxes } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 
 /** At most this many input channels go to the SIMD128 kernel (its A operand is the input's patches). */
@@ -70,6 +70,15 @@ function fewChannelsOnWasm(backend: unknown, x: TensorInfo, dy: TensorInfo, attr
   return undefined;
 }
 
+/** `x` `[N, H, W, C]` as `[C, H, W, N]`. */
+function swapFirstLastAxes(calls: KernelCalls, x: TensorInfo): TensorInfo {
+  if (calls.backendName === 'wasm' && x.dtype === 'float32') {
+    const out = calls.allocate([x.shape[3], x.shape[1], x.shape[2], x.shape[0]]);
+    if (out !== undefined && simdSwapFirstLastAxes(calls.backend, out, x)) return out;
+  }
+  return calls.transpose(x, [3, 1, 2, 0]);
+}
+
 /**
  * Computes the filter gradient of an NHWC convolution from stride-1 dilated convolutions.
  *
@@ -112,8 +121,9 @@ export function conv2dBackpropFilterViaConv2D(
   const padBottom = Math.max(0, filterHeight - 1 - padTop + (outHeight - 1) * strideHeight - (inHeight - 1));
   const padRight = Math.max(0, filterWidth - 1 - padLeft + (outWidth - 1) * strideWidth - (inWidth - 1));
 
-  // [N, H, W, Cin] -> [Cin, H, W, N]
-  const xT = calls.transpose(x, [3, 1, 2, 0]);
+  // [N, H, W, Cin] -> [Cin, H, W, N]: on wasm with tfjs-gan's SIMD128 module (4 x 4 blocks; the
+  // backend's transpose of this permutation goes element by element).
+  const xT = swapFirstLastAxes(calls, x);
   // [N, outH, outW, Cout] -> [outH, outW, N, Cout], as a rank-3 transpose.
   const dy3 = calls.reshape(dy, [batch, outHeight * outWidth, outChannels]);
   const dyT = calls.reshape(calls.transpose(dy3, [1, 0, 2]), [outHeight, outWidth, batch, outChannels]);

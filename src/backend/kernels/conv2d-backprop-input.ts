@@ -12,8 +12,9 @@
  *   stride 2, 2.25x for 4x4) but keeps the output channels of the GEMM wide, which wins when the
  *   transposed convolution has few output channels (an image's 1 or 3).
  *
- * Either way the channels `[.., sh*sw*Cin]` are then interleaved into space (depth-to-space) with one
- * transpose, and cropped when the size is not a multiple of the stride. The sub-kernels are built in
+ * Either way the phases are then interleaved into space (depth-to-space) and cropped when the size is not
+ * a multiple of the stride: on wasm in one pass by tfjs-gan's SIMD128 module (`simd/kernels.c`),
+ * elsewhere by a concatenation and one transpose. The sub-kernels are built in
  * one pass over the (small) filter's values; the big tensors only meet `Conv2D`, `Concat` and
  * `Transpose`. On wasm this is about ten times faster than the shipped kernel.
  *
@@ -23,6 +24,7 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError, describeValue } from '../../errors.js';
+import { simdInterleavePhases } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 import { type AxisPhase, type AxisPlan, buildPhaseFilter, planAxis } from './phase-filters.js';
 
@@ -100,7 +102,7 @@ function phaseWindow(phase: AxisPhase): Array<{ phase: number; start: number; si
   return [{ phase: phase.phase, start: phase.windowStart, size: phase.taps }];
 }
 
-/** One stride-1 convolution per phase, concatenated: `[N, ceil(H/sh), ceil(W/sw), sh*sw*Cin]`. */
+/** One stride-1 convolution per phase: `sh*sw` images `[N, ceil(H/sh), ceil(W/sw), Cin]`. */
 function convolvePhasesSeparately(
   calls: KernelCalls,
   dy: TensorInfo,
@@ -109,7 +111,7 @@ function convolvePhasesSeparately(
   plan: BackpropInputPlan,
   rowPhases: readonly AxisPhase[],
   colPhases: readonly AxisPhase[],
-): TensorInfo {
+): TensorInfo[] {
   const { rows, cols } = plan;
   const [batch, , , outChannels] = dy.shape;
   const inChannels = plan.inputShape[3];
@@ -128,7 +130,32 @@ function convolvePhasesSeparately(
       outputs.push(calls.conv2d(input, kernel, [[0, 0], row.dyPad, col.dyPad, [0, 0]]));
     }
   }
-  return outputs.length === 1 ? outputs[0] : calls.concat(outputs, 3);
+  return outputs;
+}
+
+/**
+ * The pixel shuffle of the phase outputs into `[N, H, W, Cin]` with tfjs-gan's SIMD128 module on wasm:
+ * one pass, where the generic path concatenates the phases and transposes the result (two passes, one
+ * thread). Undefined where the module does not run (other backends, more than 4 phases).
+ */
+function interleaveOnHeap(calls: KernelCalls, phases: TensorInfo[], plan: BackpropInputPlan): TensorInfo | undefined {
+  const { rows, cols } = plan;
+  if (calls.backendName !== 'wasm' || rows.stride * cols.stride > 4 || rows.stride * cols.stride < 2) return undefined;
+  const [batch, inHeight, inWidth, inChannels] = plan.inputShape;
+  const out = calls.allocate([batch, inHeight, inWidth, inChannels]);
+  if (out === undefined) return undefined;
+  const [, phaseRows, phaseCols] = phases[0].shape;
+  const done = simdInterleavePhases(calls.backend, out, phases, {
+    batch,
+    rows: phaseRows,
+    cols: phaseCols,
+    channels: inChannels,
+    strideHeight: rows.stride,
+    strideWidth: cols.stride,
+    outHeight: inHeight,
+    outWidth: inWidth,
+  });
+  return done ? out : undefined;
 }
 
 /**
@@ -154,7 +181,10 @@ export function conv2dBackpropInputViaConv2D(
 
   let phaseOut: TensorInfo;
   if (plan.strategy === 'split' && rows.phases != null && cols.phases != null) {
-    phaseOut = convolvePhasesSeparately(calls, dy, filterValues, filter.shape, plan, rows.phases, cols.phases);
+    const phases = convolvePhasesSeparately(calls, dy, filterValues, filter.shape, plan, rows.phases, cols.phases);
+    const shuffled = interleaveOnHeap(calls, phases, plan);
+    if (shuffled !== undefined) return shuffled;
+    phaseOut = phases.length === 1 ? phases[0] : calls.concat(phases, 3);
   } else {
     const combined = calls.constant(
       buildPhaseFilter(filterValues, filter.shape, rows, cols, wholeWindow(rows), wholeWindow(cols)),
@@ -168,6 +198,10 @@ export function conv2dBackpropInputViaConv2D(
     ]);
   }
 
+  if (plan.strategy !== 'split') {
+    const shuffled = interleaveOnHeap(calls, [phaseOut], plan);
+    if (shuffled !== undefined) return shuffled;
+  }
   // [N, R, C, sh*sw*Cin] = [N*R, C, sh, sw*Cin] -> [N*R, sh, C, sw*Cin] = [N, R*sh, C*sw, Cin]
   const [, phaseRows, phaseCols] = phaseOut.shape;
   let interleaved = phaseOut;

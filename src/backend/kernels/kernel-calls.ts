@@ -80,6 +80,18 @@ export class KernelCalls {
     return info;
   }
 
+  /**
+   * A new tracked float32 tensor of `shape` whose values the caller writes, on a backend that allocates
+   * outputs itself (wasm's `makeOutput`); undefined on other backends.
+   */
+  allocate(shape: number[]): TensorInfo | undefined {
+    const maker = this.backend as unknown as { makeOutput?: (shape: number[], dtype: 'float32') => TensorInfo };
+    if (typeof maker.makeOutput !== 'function') return undefined;
+    const info = maker.makeOutput(shape, 'float32');
+    this.intermediates.push(info);
+    return info;
+  }
+
   /** `inputs` concatenated along `axis`. */
   concat(inputs: TensorInfo[], axis: number): TensorInfo {
     return this.run('Concat', inputs as unknown as NamedTensorInfoMap, { axis });

@@ -150,3 +150,67 @@ void filter_grad_few_channels(const float* in, const float* dy, float* dw, float
     }
   }
 }
+
+/*
+ * The pixel shuffle of a strided transposed convolution: `sh * sw` phase images, phase (a, d) holding
+ * the output pixels (r * sh + a, c * sw + d), become one image [n, out_h, out_w, ch] (pixels past
+ * out_h / out_w are cropped). Phase k = a * sw + d starts at `phases[k]`, its pixels `stride` floats
+ * apart ([n, rows, cols] pixels of `ch` floats each; stride = ch for separate phase images, sh * sw * ch
+ * for phases stacked along the channels of one image). At most 4 phases (p0..p3).
+ */
+__attribute__((export_name("interleave_phases")))
+void interleave_phases(float* out, const float* p0, const float* p1, const float* p2, const float* p3, int stride,
+                       int n, int rows, int cols, int ch, int sh, int sw, int out_h, int out_w) {
+  /* No array of the four pointers: it would live on the stack, which this module must not use. */
+  for (int b = 0; b < n; b++) {
+    for (int r = 0; r < rows; r++) {
+      for (int a = 0; a < sh; a++) {
+        const int y = r * sh + a;
+        if (y >= out_h) continue;
+        for (int c = 0; c < cols; c++) {
+          for (int d = 0; d < sw; d++) {
+            const int x = c * sw + d;
+            if (x >= out_w) continue;
+            const int k = a * sw + d;
+            const float* phase = k == 0 ? p0 : k == 1 ? p1 : k == 2 ? p2 : p3;
+            const float* src = phase + (((size_t)b * rows + r) * cols + c) * stride;
+            __builtin_memcpy(out + (((size_t)b * out_h + y) * out_w + x) * ch, src, (size_t)ch * sizeof(float));
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * out[c, s, b] = in[b, s, c] for in [n, inner, ch]: the first and last axes swapped (an NHWC batch as a
+ * [C, H, W, N] one). 4 x 4 blocks through SIMD lane shuffles where n and ch are multiples of 4, one
+ * element at a time elsewhere.
+ */
+__attribute__((export_name("swap_first_last_axes")))
+void swap_first_last_axes(float* out, const float* in, int n, int inner, int ch) {
+  if (n % 4 == 0 && ch % 4 == 0) {
+    for (int s = 0; s < inner; s++) {
+      for (int b = 0; b < n; b += 4) {
+        const float* src = in + ((size_t)b * inner + s) * ch;
+        const size_t step = (size_t)inner * ch;
+        for (int c = 0; c < ch; c += 4) {
+          const v128_t r0 = wasm_v128_load(src + c), r1 = wasm_v128_load(src + step + c);
+          const v128_t r2 = wasm_v128_load(src + 2 * step + c), r3 = wasm_v128_load(src + 3 * step + c);
+          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+          const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          float* dst = out + ((size_t)c * inner + s) * n + b;
+          const size_t out_step = (size_t)inner * n;
+          wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
+          wasm_v128_store(dst + out_step, wasm_i64x2_shuffle(t0, t2, 1, 3));
+          wasm_v128_store(dst + 2 * out_step, wasm_i64x2_shuffle(t1, t3, 0, 2));
+          wasm_v128_store(dst + 3 * out_step, wasm_i64x2_shuffle(t1, t3, 1, 3));
+        }
+      }
+    }
+    return;
+  }
+  for (int b = 0; b < n; b++)
+    for (int s = 0; s < inner; s++)
+      for (int c = 0; c < ch; c++) out[((size_t)c * inner + s) * n + b] = in[((size_t)b * inner + s) * ch + c];
+}
