@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 import { type AdamConstants, simdAdamUpdate } from '../backend/simd/simd-module.js';
+import { ConfigError, describeValue } from '../errors.js';
 
 /** The kernel the fused update registers on `wasm` and `cpu`. */
 export const ADAM_UPDATE_KERNEL = 'TfjsGanAdamUpdate';
@@ -179,7 +180,11 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (gradient == null) return;
         const m = state.accumulatedFirstMoment[i]!.variable;
         const v = state.accumulatedSecondMoment[i]!.variable;
-        if (value.dtype !== 'float32' || gradient.dtype !== 'float32') throw new Error(`fusedAdam: variable '${name}' must be float32, received ${value.dtype}.`);
+        if (value.dtype !== 'float32' || gradient.dtype !== 'float32') {
+          throw new ConfigError(
+            `fusedAdam: variable '${name}' and its gradient must be float32, received ${describeValue(value.dtype)} and ${describeValue(gradient.dtype)}.`,
+          );
+        }
         const [newValue, newM, newV] = tf.engine().runKernel(
           ADAM_UPDATE_KERNEL,
           { value, gradient, m, v } as unknown as tf.NamedTensorMap,

@@ -73,6 +73,17 @@ describe('fusedAdam', () => {
     [reference, fused, again].forEach((o) => o.dispose());
   });
 
+  it('refuses a variable that is not float32, naming it', async () => {
+    await useBackend('wasm');
+    const optimizer = fusedAdam(1e-3);
+    const w = tf.variable(tf.tensor1d([1, 2], 'int32'), true, 'counts');
+    expect(() => optimizer.applyGradients([{ name: 'counts', tensor: tf.tensor1d([1, 1], 'int32') }])).toThrow(
+      /fusedAdam: variable 'counts' and its gradient must be float32, received "int32" and "int32"/,
+    );
+    tf.dispose(w);
+    optimizer.dispose();
+  });
+
   it('leaks nothing', async () => {
     await useBackend('wasm');
     const optimizer = fusedAdam(1e-3);
