@@ -18,22 +18,13 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { BACKEND_NAMES, type BackendName, useBackend } from '../src/backend/index.js';
 import { handStep } from './hand-loop.js';
-import { type BenchPreset, DCGAN_MNIST_DEFAULT, DCGAN_MNIST_REFERENCE, MLP_TOY } from './presets.js';
+import { flag, hasFlag } from './args.js';
+import { type BenchPreset, DCGAN_MNIST_REFERENCE, MLP_TOY, presetKey, presetsFromList } from './presets.js';
 import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? undefined : args[i + 1];
-};
 const steps = Number(flag('steps') ?? 20);
-const presetsByKey: Record<string, BenchPreset> = { reference: DCGAN_MNIST_REFERENCE, default: DCGAN_MNIST_DEFAULT, mlp: MLP_TOY };
-const presets = (flag('presets') ?? 'reference,default,mlp').split(',').map((key) => {
-  const preset = presetsByKey[key];
-  if (!preset) throw new Error(`unknown preset ${key}; expected ${Object.keys(presetsByKey).join(', ')}`);
-  return preset;
-});
+const presets = presetsFromList(flag('presets') ?? 'reference,default,mlp');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -143,7 +134,7 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
 }
 
 function pytorch(threads: number): { secondsPerStep: number; torch: string } | undefined {
-  if (args.includes('--no-torch')) return undefined;
+  if (hasFlag('no-torch')) return undefined;
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
@@ -186,7 +177,7 @@ for (const backend of backends) {
       try {
         const out = execFileSync(
           process.execPath,
-          [...process.execArgv, process.argv[1], '--child-threads', String(threads), '--steps', String(steps), '--presets', presets.map((p) => Object.entries(presetsByKey).find(([, v]) => v === p)![0]).join(',')],
+          [...process.execArgv, process.argv[1], '--child-threads', String(threads), '--steps', String(steps), '--presets', presets.map(presetKey).join(',')],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
         );
         const line = out.split('\n').find((l) => l.startsWith('ROWS '));

@@ -19,6 +19,7 @@ import {
   revertKernelPatches,
   useBackend,
 } from '../src/backend/index.js';
+import { flag } from './args.js';
 
 type Attrs = Record<string, unknown>;
 
@@ -186,10 +187,10 @@ async function benchStep(backend: BackendName, reps: number): Promise<void> {
 }
 
 const args = process.argv.slice(2);
-const repsAt = args.indexOf('--reps');
+const repsFlag = flag('reps');
 const backends = args.filter((a): a is BackendName => a === 'wasm' || a === 'cpu');
 for (const backend of backends.length > 0 ? backends : (['wasm', 'cpu'] as const)) {
-  const reps = repsAt >= 0 ? Number(args[repsAt + 1]) : backend === 'cpu' ? 1 : 5;
+  const reps = repsFlag !== undefined ? Number(repsFlag) : backend === 'cpu' ? 1 : 5;
   await benchKernels(backend, reps);
   if (!args.includes('--no-step')) await benchStep(backend, reps);
 }

@@ -18,16 +18,10 @@ import { Dataset } from '../src/data/dataset.js';
 import { r1 } from '../src/losses/penalties/index.js';
 import { checkpoint, learningRateSchedule } from '../src/train/callbacks/index.js';
 import { Trainer } from '../src/train/trainer.js';
-import { type BenchPreset, DCGAN_MNIST_DEFAULT, MLP_TOY } from './presets.js';
+import { flag } from './args.js';
+import { presetsFromList } from './presets.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? undefined : args[i + 1];
-};
-const presets: Record<string, BenchPreset> = { mlp: MLP_TOY, default: DCGAN_MNIST_DEFAULT };
-const preset = presets[flag('preset') ?? 'mlp'];
-if (!preset) throw new Error(`unknown preset ${flag('preset')}; expected ${Object.keys(presets).join(', ')}`);
+const [preset] = presetsFromList(flag('preset') ?? 'mlp', ['mlp', 'default']);
 const steps = Number(flag('steps') ?? 10_000);
 const every = Number(flag('every') ?? 500);
 const threads = Number(flag('threads') ?? 1);

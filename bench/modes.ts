@@ -33,6 +33,7 @@ import type { Penalty } from '../src/losses/penalty.js';
 import { Discriminator, Generator } from '../src/nets/index.js';
 import { learningRateSchedule } from '../src/train/callbacks/index.js';
 import { Trainer } from '../src/train/trainer.js';
+import { flag } from './args.js';
 
 /** One configuration of the benchmark. */
 interface ModesConfig {
@@ -94,11 +95,6 @@ interface RunResult {
   readonly rawReverseKL: number;
   readonly seconds: number;
   readonly steps: number;
-}
-
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 async function samplePoints(generator: Generator, count: number, seed: number): Promise<Float32Array> {
@@ -171,13 +167,13 @@ const fmt = (values: number[], digits: number) => {
 };
 
 async function main(): Promise<void> {
-  const backend = (option('backend') ?? 'wasm') as BackendName;
+  const backend = (flag('backend') ?? 'wasm') as BackendName;
   // One thread: the MLPs' kernels are too small for XNNPACK's thread pool to pay off.
-  await useBackend(backend, backend === 'wasm' ? { threads: Number(option('threads') ?? 1) } : {});
-  const seeds = (option('seeds') ?? '1,2,3').split(',').map(Number);
-  const datasets = (option('datasets') ?? 'ring,grid').split(',') as Toy2dName[];
-  const names = (option('configs') ?? CONFIGS.map((c) => c.name).join(',')).split(',');
-  const samples = Number(option('samples') ?? COMMON.samples);
+  await useBackend(backend, backend === 'wasm' ? { threads: Number(flag('threads') ?? 1) } : {});
+  const seeds = (flag('seeds') ?? '1,2,3').split(',').map(Number);
+  const datasets = (flag('datasets') ?? 'ring,grid').split(',') as Toy2dName[];
+  const names = (flag('configs') ?? CONFIGS.map((c) => c.name).join(',')).split(',');
+  const samples = Number(flag('samples') ?? COMMON.samples);
   const configs = names.map((name) => {
     const config = CONFIGS.find((c) => c.name === name);
     if (!config) throw new Error(`unknown config ${name}; known: ${CONFIGS.map((c) => c.name).join(', ')}`);
@@ -190,7 +186,7 @@ async function main(): Promise<void> {
   const results: RunResult[] = [];
   const rows: string[] = [];
   for (const dataset of datasets) {
-    const steps = Number(option('steps') ?? COMMON.steps[dataset]);
+    const steps = Number(flag('steps') ?? COMMON.steps[dataset]);
     for (const config of configs) {
       const runs: RunResult[] = [];
       for (const seed of seeds) {

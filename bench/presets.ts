@@ -56,3 +56,26 @@ export const MLP_TOY: BenchPreset = {
     discriminator: Discriminator.mlp({ inputShape: [2], seed: 2 }),
   }),
 };
+
+/** The presets by the keys the scripts' `--presets` / `--preset` options take. */
+export const PRESETS_BY_KEY: Readonly<Record<string, BenchPreset>> = Object.freeze({
+  reference: DCGAN_MNIST_REFERENCE,
+  default: DCGAN_MNIST_DEFAULT,
+  mlp: MLP_TOY,
+});
+
+/** The presets of a comma-separated list of keys. @throws Error naming an unknown key. */
+export function presetsFromList(list: string, allowed: readonly string[] = Object.keys(PRESETS_BY_KEY)): BenchPreset[] {
+  return list.split(',').map((key) => {
+    const preset = allowed.includes(key) ? PRESETS_BY_KEY[key] : undefined;
+    if (!preset) throw new Error(`unknown preset ${key}; expected ${allowed.join(', ')}`);
+    return preset;
+  });
+}
+
+/** The key of a preset in {@link PRESETS_BY_KEY}. */
+export function presetKey(preset: BenchPreset): string {
+  const entry = Object.entries(PRESETS_BY_KEY).find(([, p]) => p === preset);
+  if (!entry) throw new Error(`preset ${preset.name} has no key`);
+  return entry[0];
+}

@@ -12,24 +12,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type BackendName, useBackend } from '../src/backend/index.js';
-import { type BenchPreset, DCGAN_MNIST_DEFAULT, DCGAN_MNIST_REFERENCE, MLP_TOY } from './presets.js';
+import { flag } from './args.js';
+import { presetsFromList } from './presets.js';
 import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? undefined : args[i + 1];
-};
 const backend = (flag('backend') ?? 'wasm') as BackendName;
 const threads = Number(flag('threads') ?? 1);
 const steps = Number(flag('steps') ?? 3);
-const presetsByKey: Record<string, BenchPreset> = { reference: DCGAN_MNIST_REFERENCE, default: DCGAN_MNIST_DEFAULT, mlp: MLP_TOY };
-const presets = (flag('presets') ?? 'reference,default,mlp').split(',').map((key) => {
-  const preset = presetsByKey[key];
-  if (!preset) throw new Error(`unknown preset ${key}; expected ${Object.keys(presetsByKey).join(', ')}`);
-  return preset;
-});
+const presets = presetsFromList(flag('presets') ?? 'reference,default,mlp');
 
 await useBackend(backend, backend === 'wasm' ? { threads } : {});
 const results: Array<{ preset: string; stepMs: number; rows: KernelRow[] }> = [];

@@ -16,10 +16,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { useBackend } from '../src/backend/index.js';
+import { flag } from './args.js';
 
-const args = process.argv.slice(2);
-const repsFlag = args.indexOf('--reps');
-const reps = repsFlag === -1 ? 5 : Number(args[repsFlag + 1]);
+const reps = Number(flag('reps') ?? 5);
 const M = 3136;
 const K = 1600;
 const N = 128;
