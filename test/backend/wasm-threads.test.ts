@@ -12,16 +12,8 @@ import { Discriminator, Generator } from '../../src/nets/index.js';
 import { simdAdamUpdate } from '../../src/backend/simd/simd-module.js';
 import { ADAM_UPDATE_KERNEL, fusedAdam } from '../../src/train/fused-adam.js';
 import { Trainer } from '../../src/train/trainer.js';
+import { convolutionsAndProduct, on, trainVector } from '../helpers/wasm-checks.js';
 import { pseudoRandom, relativeError } from './conv-reference.js';
-
-/** Runs `f` on `backend` and returns its result as plain arrays. */
-async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outputs = tf.tidy(f);
-  const values = await Promise.all(outputs.map(async (t) => (await t.data()) as Float32Array));
-  tf.dispose(outputs);
-  return values;
-}
 
 describe('wasm with threads in Node', () => {
   beforeAll(async () => {
@@ -38,18 +30,7 @@ describe('wasm with threads in Node', () => {
   });
 
   it('computes convolutions, their gradients and matrix products as the cpu backend does (1e-4 relative)', async () => {
-    const x = pseudoRandom(64 * 14 * 14 * 16, 1);
-    const w = pseudoRandom(5 * 5 * 16 * 32, 2);
-    const a = pseudoRandom(256 * 300, 3);
-    const b = pseudoRandom(300 * 200, 4);
-    const compute = (): tf.Tensor[] => {
-      const input = tf.tensor4d(x, [64, 14, 14, 16]);
-      const filter = tf.tensor4d(w, [5, 5, 16, 32]);
-      const loss = (i: tf.Tensor, f: tf.Tensor): tf.Scalar => tf.conv2d(i as tf.Tensor4D, f as tf.Tensor4D, 2, 'same').square().mean();
-      const [dInput, dFilter] = tf.grads(loss)([input, filter]);
-      const transposed = tf.conv2dTranspose(tf.conv2d(input, filter, 2, 'same'), filter, [64, 14, 14, 16], 2, 'same');
-      return [tf.conv2d(input, filter, 1, 'valid'), dInput, dFilter, transposed, tf.matMul(tf.tensor2d(a, [256, 300]), tf.tensor2d(b, [300, 200]))];
-    };
+    const compute = convolutionsAndProduct(64, 16, 32, 256);
     const expected = await on('cpu', compute);
     const actual = await on('wasm', compute);
     actual.forEach((values, i) => expect(relativeError(values, expected[i]), `output ${i}`).toBeLessThan(1e-4));
@@ -74,14 +55,7 @@ describe('wasm with threads in Node', () => {
 
   it('runs the fused Adam update on the shared heap, bit for bit as tf.train.adam', async () => {
     await tf.setBackend('wasm');
-    const run = (optimizer: tf.Optimizer): number[] => {
-      const w = tf.variable(tf.tensor1d(pseudoRandom(1001, 9)));
-      for (let i = 0; i < 4; i++) optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, 0.5))));
-      const values = Array.from(w.dataSync());
-      w.dispose();
-      optimizer.dispose();
-      return values;
-    };
+    const run = (optimizer: tf.Optimizer): number[] => trainVector(optimizer, 1001, 4, 0.5, 9);
     const profile = await tf.profile(() => {
       expect(run(fusedAdam(1e-2, 0.5, 0.999))).toEqual(run(tf.train.adam(1e-2, 0.5, 0.999)));
     });

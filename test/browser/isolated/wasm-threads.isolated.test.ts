@@ -13,16 +13,8 @@ import { simdAdamUpdate } from '../../../src/backend/simd/simd-module.js';
 import { fusedAdam } from '../../../src/train/fused-adam.js';
 import { Trainer } from '../../../src/train/trainer.js';
 import { pseudoRandom, relativeError } from '../../backend/conv-reference.js';
+import { convolutionsAndProduct, on, trainVector } from '../../helpers/wasm-checks.js';
 import { expectLeakFree } from '../../helpers/leaks.js';
-
-/** Runs `f` on `backend` and returns its results as plain arrays. */
-async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outputs = tf.tidy(f);
-  const values = await Promise.all(outputs.map(async (t) => (await t.data()) as Float32Array));
-  tf.dispose(outputs);
-  return values;
-}
 
 describe('wasm threads in a cross-origin isolated page', () => {
   beforeAll(async () => {
@@ -39,18 +31,7 @@ describe('wasm threads in a cross-origin isolated page', () => {
   });
 
   it('computes convolutions, their gradients and matrix products as the cpu backend does (1e-4 relative)', async () => {
-    const x = pseudoRandom(16 * 14 * 14 * 8, 1);
-    const w = pseudoRandom(5 * 5 * 8 * 16, 2);
-    const a = pseudoRandom(128 * 300, 3);
-    const b = pseudoRandom(300 * 200, 4);
-    const compute = (): tf.Tensor[] => {
-      const input = tf.tensor4d(x, [16, 14, 14, 8]);
-      const filter = tf.tensor4d(w, [5, 5, 8, 16]);
-      const loss = (i: tf.Tensor, f: tf.Tensor): tf.Scalar => tf.conv2d(i as tf.Tensor4D, f as tf.Tensor4D, 2, 'same').square().mean();
-      const [dInput, dFilter] = tf.grads(loss)([input, filter]);
-      const transposed = tf.conv2dTranspose(tf.conv2d(input, filter, 2, 'same'), filter, [16, 14, 14, 8], 2, 'same');
-      return [tf.conv2d(input, filter, 1, 'valid'), dInput, dFilter, transposed, tf.matMul(tf.tensor2d(a, [128, 300]), tf.tensor2d(b, [300, 200]))];
-    };
+    const compute = convolutionsAndProduct(16, 8, 16, 128);
     const expected = await on('cpu', compute);
     const actual = await on('wasm', compute);
     actual.forEach((values, i) => expect(relativeError(values, expected[i]), `output ${i}`).toBeLessThan(1e-4));
@@ -75,14 +56,7 @@ describe('wasm threads in a cross-origin isolated page', () => {
     const constants = { beta1: 0.5, keep1: 0.5, beta2: 0.5, keep2: 0.5, correction1: 1, correction2: 1, epsilon: 0, step: -1 };
     expect(simdAdamUpdate(tf.backend(), [x, x, x, x, ...outputs], 8, constants)).toBe(true);
     tf.dispose([x, ...outputs]);
-    const train = (optimizer: tf.Optimizer): number[] => {
-      const w = tf.variable(tf.tensor1d(pseudoRandom(257, 6)));
-      for (let i = 0; i < 3; i++) optimizer.minimize(() => tf.sum(tf.square(tf.sub(w, 0.25))));
-      const values = Array.from(w.dataSync());
-      w.dispose();
-      optimizer.dispose();
-      return values;
-    };
+    const train = (optimizer: tf.Optimizer): number[] => trainVector(optimizer, 257, 3, 0.25, 6);
     expect(train(fusedAdam(1e-2, 0.5, 0.999))).toEqual(train(tf.train.adam(1e-2, 0.5, 0.999)));
     const images = pseudoRandom(8 * 28 * 28, 7);
     const filter = pseudoRandom(5 * 5 * 1 * 16, 8);
