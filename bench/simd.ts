@@ -3,19 +3,20 @@
  * and in one run:
  * - the arithmetic peak of WebAssembly SIMD128 on this CPU (bench/simd/peak.c: independent f32x4
  *   multiply-add chains, no memory traffic);
- * - a plain 6x8 SIMD128 GEMM microkernel (bench/simd/gemm.c), on the GEMM of the reference step's largest
+ * - the library's own 6x8 SIMD128 GEMM microkernel (src/backend/simd/kernels.c), on the GEMM of the reference step's largest
  *   convolution (M 3136 = 64 x 7 x 7 outputs, K 1600 = 5 x 5 x 64, N 128);
  * - XNNPACK (tfjs's wasm backend, one thread) on the same work: that convolution, and the same GEMM as
  *   a matrix product.
  *
  *     npm run bench:simd [-- --reps 5]
  *
- * The .wasm files are built from the C sources by bench/simd/build.sh (Debian clang and lld) and
+ * The peak module is built from bench/simd/peak.c by bench/simd/build.sh (Debian clang and lld) and
  * committed. Not part of the library.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { useBackend } from '../src/backend/index.js';
+import { KERNELS_WASM } from '../src/backend/simd/kernels-wasm.js';
 import { flag } from './args.js';
 
 const reps = Number(flag('reps') ?? 5);
@@ -43,10 +44,11 @@ const iterations = 20_000_000;
 const peakMs = best(() => void peakFn(iterations, 1));
 const peak = (iterations * 12 * 8) / peakMs / 1e6;
 
-// The plain microkernel, on its own memory.
+// The library's own GEMM (src/backend/simd/kernels.c), here on a memory of its own. The module uses no
+// memory but what it is given, so the data may start anywhere.
 const memory = new WebAssembly.Memory({ initial: Math.ceil(((M * K + K * N + M * N) * 4 + (1 << 20)) / 65536) });
-const gemmModule = await WebAssembly.instantiate(readFileSync(new URL('./simd/gemm.wasm', import.meta.url)), { env: { memory } });
-const gemm = gemmModule.instance.exports.gemm as (a: number, b: number, c: number, m: number, k: number, n: number, kc: number) => void;
+const kernels = await WebAssembly.instantiate(Buffer.from(KERNELS_WASM, 'base64'), { env: { memory } });
+const gemmPacked = kernels.instance.exports.gemm_packed as (...args: number[]) => void;
 const heap = new Float32Array(memory.buffer);
 const aOffset = 1024;
 const bOffset = aOffset + M * K * 4;
@@ -56,7 +58,7 @@ const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.11));
 heap.set(a, aOffset / 4);
 // Pack B into panels of 8 columns: Bp[n / 8][k][n % 8].
 for (let n0 = 0; n0 < N; n0 += 8) for (let k = 0; k < K; k++) for (let j = 0; j < 8; j++) heap[bOffset / 4 + n0 * K + k * 8 + j] = b[k * N + n0 + j];
-const gemmMs = best(() => gemm(aOffset, bOffset, cOffset, M, K, N, 512));
+const gemmMs = best(() => gemmPacked(aOffset, K, bOffset, cOffset, N, M, K, N, 512));
 // Check a few entries against a float64 reference.
 for (const [row, col] of [[0, 0], [M - 1, N - 1], [1234, 77]]) {
   let expected = 0;
@@ -76,7 +78,7 @@ const matMulMs = best(() => tf.matMul(am, bm).dispose());
 
 const rows: Array<[string, number]> = [
   ['SIMD128 peak (no memory traffic)', peakMs],
-  ['plain 6x8 microkernel (bench/simd/gemm.c)', gemmMs],
+  ["tfjs-gan's 6x8 microkernel (src/backend/simd/kernels.c, K blocks of 512)", gemmMs],
   ['XNNPACK conv2d [64,14,14,64] * [5,5,64,128], stride 2', convMs],
   ['XNNPACK matMul [3136,1600] x [1600,128]', matMulMs],
 ];

@@ -3,6 +3,9 @@
  * - adam_update: tfjs's Adam update of one variable in one pass, bit-identical to tf.train.adam;
  * - filter_grad_few_channels: the filter gradient of a convolution whose input has few channels (an
  *   image's 1 or 3), where XNNPACK runs at a fraction of its speed.
+ * - gemm_packed: the 6x8 SIMD128 GEMM that filter gradient runs on (also what `npm run bench:simd`
+ *   measures);
+ * - interleave_phases, swap_first_last_axes: data movement around XNNPACK's convolutions.
  *
  * The module owns no memory: it imports tfjs's wasm heap and reads and writes the tensors where they lie
  * (scratch space comes from tfjs's allocator). It must therefore use no stack and no data segment
@@ -47,10 +50,11 @@ void adam_update(const float* value, const float* gradient, const float* m, cons
 }
 
 /*
- * C[6 x 8 tile] = A[6 rows, K] * Bp (one packed panel of 8 columns, K x 8). A rows are `lda` apart; K a
- * multiple of 4. The tile is written to c (rows `ldc` apart), only its first `rows` rows.
+ * C[6 x 8 tile] (+)= A[6 rows, K] * Bp (one packed panel of 8 columns, K x 8). A rows are `lda` apart; K a
+ * multiple of 4. The tile is written to c (rows `ldc` apart), only its first `rows` rows; with
+ * `accumulate`, added to what those rows hold.
  */
-static void tile_6x8(const float* a0, int lda, const float* b, int k_count, float* c, int ldc, int rows) {
+static void tile_6x8(const float* a0, int lda, const float* b, int k_count, float* c, int ldc, int rows, int accumulate) {
   const float* a1 = a0 + lda;
   const float* a2 = a1 + lda;
   const float* a3 = a2 + lda;
@@ -58,6 +62,15 @@ static void tile_6x8(const float* a0, int lda, const float* b, int k_count, floa
   const float* a5 = a4 + lda;
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  if (accumulate) {
+    const float* p = c;
+    c00 = wasm_v128_load(p); c01 = wasm_v128_load(p + 4);
+    if (rows > 1) { p += ldc; c10 = wasm_v128_load(p); c11 = wasm_v128_load(p + 4); }
+    if (rows > 2) { p += ldc; c20 = wasm_v128_load(p); c21 = wasm_v128_load(p + 4); }
+    if (rows > 3) { p += ldc; c30 = wasm_v128_load(p); c31 = wasm_v128_load(p + 4); }
+    if (rows > 4) { p += ldc; c40 = wasm_v128_load(p); c41 = wasm_v128_load(p + 4); }
+    if (rows > 5) { p += ldc; c50 = wasm_v128_load(p); c51 = wasm_v128_load(p + 4); }
+  }
 #define STEP(l)                                                                                          \
   {                                                                                                      \
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);                                     \
@@ -85,6 +98,24 @@ static void tile_6x8(const float* a0, int lda, const float* b, int k_count, floa
 
 /* Rows of A per tile, and the A rows the workspace holds for `taps` filter taps. */
 #define TILE_ROWS 6
+
+/*
+ * C[m, n] = A[m, k] * B[k, n], B packed in panels of 8 columns (Bp[n / 8][k][8]); A rows `lda` apart, C
+ * rows `ldc` apart. k a multiple of 4, n of 8, kc (the block of k kept in cache) of 4. A must hold rows up
+ * to the next multiple of 6 (rows past m are computed and not stored).
+ */
+__attribute__((export_name("gemm_packed")))
+void gemm_packed(const float* a, int lda, const float* bp, float* c, int ldc, int m, int k, int n, int kc) {
+  for (int k0 = 0; k0 < k; k0 += kc) {
+    const int k_count = k - k0 < kc ? k - k0 : kc;
+    for (int n0 = 0; n0 < n; n0 += 8) {
+      for (int m0 = 0; m0 < m; m0 += TILE_ROWS) {
+        const int rows = m - m0 < TILE_ROWS ? m - m0 : TILE_ROWS;
+        tile_6x8(a + (size_t)m0 * lda + k0, lda, bp + (size_t)n0 * k + (size_t)k0 * 8, k_count, c + (size_t)m0 * ldc + n0, ldc, rows, k0 > 0);
+      }
+    }
+  }
+}
 static int padded_taps(int taps) { return (taps + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS; }
 static int padded_positions(int positions) { return (positions + 3) & ~3; }
 
@@ -143,12 +174,7 @@ void filter_grad_few_channels(const float* in, const float* dy, float* dw, float
       wasm_v128_store(panel + (size_t)p * 8 + 4, wasm_f32x4_splat(0));
     }
   }
-  for (int o0 = 0; o0 < cout; o0 += 8) {
-    for (int t0 = 0; t0 < taps; t0 += TILE_ROWS) {
-      const int valid = taps - t0 < TILE_ROWS ? taps - t0 : TILE_ROWS;
-      tile_6x8(a + (size_t)t0 * k_count, k_count, b + (size_t)o0 * k_count, k_count, dw + (size_t)t0 * cout + o0, cout, valid);
-    }
-  }
+  gemm_packed(a, k_count, b, dw, cout, taps, k_count, cout, k_count);
 }
 
 /*
