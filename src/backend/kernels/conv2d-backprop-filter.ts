@@ -28,34 +28,17 @@ import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 /** At most this many input channels go to the SIMD128 kernel (its A operand is the input's patches). */
 const MAX_FEW_CHANNELS = 4;
 
-/** The part of tfjs's wasm backend that allocates a kernel's output. */
-interface OutputMaker {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  disposeData(dataId: TensorInfo['dataId']): void;
-}
-
 /**
- * The filter gradient with tfjs-gan's SIMD128 kernel on wasm, or undefined where it does not apply (more
- * than {@link MAX_FEW_CHANNELS} input channels, output channels not a multiple of 8, no module).
+ * The filter gradient with tfjs-gan's SIMD128 kernel on wasm's heap, or undefined where it does not apply
+ * (another backend, more than {@link MAX_FEW_CHANNELS} input channels, output channels not a multiple of
+ * 8, no module).
  */
-function fewChannelsOnWasm(backend: unknown, x: TensorInfo, dy: TensorInfo, attrs: Conv2DBackpropFilterAttrs): TensorInfo | undefined {
-  const inChannels = x.shape[3];
-  const outChannels = dy.shape[3];
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32' || inChannels > MAX_FEW_CHANNELS || outChannels % 8 !== 0) return undefined;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  if (info.outHeight !== dy.shape[1] || info.outWidth !== dy.shape[2] || info.outChannels !== outChannels) return undefined;
-  const maker = backend as OutputMaker;
-  const dw = maker.makeOutput([...attrs.filterShape], 'float32');
-  const ran = simdFilterGradientFewChannels(backend, x, dy, dw, {
+function fewChannelsOnHeap(calls: KernelCalls, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
+  if (calls.backendName !== 'wasm' || x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
+  if (x.shape[3] > MAX_FEW_CHANNELS || dy.shape[3] % 8 !== 0) return undefined;
+  const dw = calls.allocate([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]);
+  if (dw === undefined) return undefined;
+  const ran = simdFilterGradientFewChannels(calls.backend, x, dy, dw, {
     inShape: x.shape,
     dyShape: dy.shape,
     filterHeight: info.filterHeight,
@@ -65,9 +48,7 @@ function fewChannelsOnWasm(backend: unknown, x: TensorInfo, dy: TensorInfo, attr
     padTop: info.padInfo.top,
     padLeft: info.padInfo.left,
   });
-  if (ran) return dw;
-  maker.disposeData(dw.dataId);
-  return undefined;
+  return ran ? dw : undefined;
 }
 
 /** `x` `[N, H, W, C]` as `[C, H, W, N]`. */
@@ -114,6 +95,8 @@ export function conv2dBackpropFilterViaConv2D(
         `received ${describeValue(dy.shape)}`,
     );
   }
+  const direct = fewChannelsOnHeap(calls, x, dy, info);
+  if (direct !== undefined) return direct;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
@@ -168,8 +151,6 @@ export function makeConv2DBackpropFilterKernel(
           `received ${describeValue(filterAttrs.dataFormat)}`,
       );
     }
-    const direct = backendName === 'wasm' ? fewChannelsOnWasm(backend, x, dy, filterAttrs) : undefined;
-    if (direct !== undefined) return direct;
     return withKernelCalls(backend as KernelBackend, backendName, (calls) =>
       conv2dBackpropFilterViaConv2D(calls, x, dy, filterAttrs),
     );

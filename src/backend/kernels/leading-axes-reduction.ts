@@ -13,16 +13,11 @@
  *
  * @packageDocumentation
  */
+import { util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError } from '../../errors.js';
 import { withKernelCalls } from './kernel-calls.js';
-
-/** The sorted, non-negative axes of a reduction attribute (a number, an array, or absent for all). */
-function reducedAxes(axis: number | number[] | null | undefined, rank: number): number[] {
-  const list = axis == null ? Array.from({ length: rank }, (_, i) => i) : Array.isArray(axis) ? axis : [axis];
-  return [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
-}
 
 /** Makes the `Sum` or `Mean` kernel of `backendName` around its shipped one. */
 function makeLeadingAxesReduction(kernelName: 'Sum' | 'Mean') {
@@ -33,7 +28,9 @@ function makeLeadingAxesReduction(kernelName: 'Sum' | 'Mean') {
       const { x } = args.inputs as { x: TensorInfo };
       const { axis, keepDims } = args.attrs as unknown as { axis: number | number[] | null; keepDims: boolean };
       const rank = x.shape.length;
-      const axes = reducedAxes(axis, rank);
+      // tfjs's own reading of the attribute (all axes when absent, negative ones from the end), sorted.
+      const all = x.shape.map((_, i) => i);
+      const axes = [...new Set(util.parseAxisParam(axis ?? all, x.shape))].sort((a, b) => a - b);
       // Leading axes only, and at least one axis kept: [rows, columns] with rows = the reduced elements.
       const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
       const rows = x.shape.slice(0, axes.length).reduce((p, s) => p * s, 1);
