@@ -14,6 +14,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import { BackendError } from '../errors.js';
 import type { BackendName } from './backend-name.js';
 import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
+import { makeConv2DKernel } from './kernels/conv2d.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
 import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
@@ -25,6 +26,7 @@ import { makeUnsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js'
 
 /** The names of the kernels that tfjs-gan can replace. */
 export type PatchedKernelName =
+  | 'Conv2D'
   | 'Conv2DBackpropFilter'
   | 'Conv2DBackpropInput'
   | 'UnsortedSegmentSum'
@@ -49,10 +51,13 @@ export type PatchedKernelName =
  * and `Mean` copy the input through a transpose first: reductions over leading axes (every
  * batch-normalization statistic, every convolution's bias gradient) become one average pooling. wasm's
  * `FusedBatchNorm` is scalar: it becomes three broadcasting vector operations. wasm's `Identity` copies
- * every tensor the engine saves for the backward pass: it shares the buffer instead.
+ * every tensor the engine saves for the backward pass: it shares the buffer instead. wasm's `Conv2D`
+ * (XNNPACK), and the gradients above, run tfjs-gan's own SIMD128 convolutions where the channel counts
+ * allow (see `kernels/simd-convolutions.ts`), split among the kernel threads of the threaded build.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
   wasm: Object.freeze([
+    'Conv2D',
     'Conv2DBackpropFilter',
     'Conv2DBackpropInput',
     'UnsortedSegmentSum',
@@ -70,6 +75,7 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
 const KERNEL_FACTORIES: Readonly<
   Record<PatchedKernelName, (backendName: string, fallback: () => KernelFunc | undefined) => KernelFunc>
 > = {
+  Conv2D: makeConv2DKernel,
   Conv2DBackpropFilter: makeConv2DBackpropFilterKernel,
   Conv2DBackpropInput: makeConv2DBackpropInputKernel,
   UnsortedSegmentSum: makeUnsortedSegmentSumKernel,

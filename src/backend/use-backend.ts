@@ -11,7 +11,8 @@ import { installHint, loadBackendPackage } from './backend-packages.js';
 import { registerSecondOrderGradients } from './gradients/index.js';
 import { probeGradientDefects } from './gradients/register-second-order-gradients.js';
 import { applyKernelPatches } from './kernel-patches.js';
-import { type WasmThreads, checkWasmThreads, configureWasmThreads } from './wasm-threads.js';
+import { startSimdThreads } from './simd/simd-module.js';
+import { type WasmThreads, checkWasmThreads, configureWasmThreads, wasmThreadsInUse } from './wasm-threads.js';
 
 export { BACKEND_NAMES, type BackendName } from './backend-name.js';
 
@@ -96,6 +97,8 @@ export async function useBackend(name: BackendName, options: UseBackendOptions =
   }
   await tf.ready();
   applyKernelPatches(name);
+  // tfjs-gan's own convolution kernels split among as many threads as XNNPACK's pool has.
+  if (name === 'wasm') await startSimdThreads(tf.backend(), await wasmThreadsInUse());
   await probeGradientDefects();
   registerSecondOrderGradients();
   return name;

@@ -12,6 +12,7 @@ export interface NodeModules {
   os: typeof import('node:os');
   zlib: typeof import('node:zlib');
   module: typeof import('node:module');
+  worker_threads: typeof import('node:worker_threads');
 }
 
 /**

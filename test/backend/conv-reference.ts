@@ -83,6 +83,32 @@ export function backpropInputReference(c: ConvCase, dy: Float32Array, filter: Fl
   return Float32Array.from(dx);
 }
 
+/** `y[n, i, j, co] = sum of x[n, i*sh - pt + p, j*sw - pl + q, ci] * w[p, q, ci, co]` (zeros outside x). */
+export function forwardReference(c: ConvCase, x: Float32Array, filter: Float32Array): Float32Array {
+  const [n, h, w, cin] = c.inputShape;
+  const [kh, kw, , cout] = c.filterShape;
+  const { outShape, padTop, padLeft } = convGeometry(c);
+  const [, oh, ow] = outShape;
+  const y = new Float32Array(n * oh * ow * cout);
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++)
+        for (let co = 0; co < cout; co++) {
+          let sum = 0;
+          for (let p = 0; p < kh; p++) {
+            const r = i * c.strides[0] - padTop + p;
+            if (r < 0 || r >= h) continue;
+            for (let q = 0; q < kw; q++) {
+              const col = j * c.strides[1] - padLeft + q;
+              if (col < 0 || col >= w) continue;
+              for (let ci = 0; ci < cin; ci++) sum += x[((b * h + r) * w + col) * cin + ci] * filter[((p * kw + q) * cin + ci) * cout + co];
+            }
+          }
+          y[((b * oh + i) * ow + j) * cout + co] = sum;
+        }
+  return y;
+}
+
 /** Deterministic values in [-1, 1) (a linear congruential generator). */
 export function pseudoRandom(size: number, seed: number): Float32Array {
   const out = new Float32Array(size);
@@ -163,5 +189,23 @@ export function fewChannelCases(): ConvCase[] {
     { inputShape: [2, 7, 9, 1], filterShape: [3, 5, 1, 8], strides: [2, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
     { inputShape: [1, 10, 10, 4], filterShape: [5, 5, 4, 8], strides: [3, 3], pad: 'same' },
     { inputShape: [3, 5, 5, 1], filterShape: [1, 1, 1, 24], strides: [1, 1], pad: 'valid' },
+  ];
+}
+
+/**
+ * Convolutions of a GAN's hidden layers, whose channel counts (multiples of 8) tfjs-gan's SIMD128
+ * convolutions take on wasm: kernel sizes 1 to 5, strides 1 to 3 (unequal too), every padding kind,
+ * batches and pixel counts that are and are not multiples of the kernels' blocks (4 images, 6 pixels).
+ */
+export function channelRichCases(): ConvCase[] {
+  return [
+    { inputShape: [5, 14, 14, 16], filterShape: [5, 5, 16, 32], strides: [2, 2], pad: 'same' }, // a DCGAN's hidden layer
+    { inputShape: [3, 9, 9, 8], filterShape: [3, 3, 8, 16], strides: [1, 1], pad: 'same' },
+    { inputShape: [1, 10, 7, 8], filterShape: [4, 4, 8, 8], strides: [2, 2], pad: 'valid' },
+    { inputShape: [2, 8, 9, 8], filterShape: [3, 5, 8, 16], strides: [2, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+    { inputShape: [2, 9, 9, 16], filterShape: [5, 5, 16, 24], strides: [3, 3], pad: 'same' },
+    { inputShape: [4, 5, 5, 8], filterShape: [1, 1, 8, 8], strides: [1, 1], pad: 'valid' },
+    { inputShape: [2, 7, 7, 24], filterShape: [2, 2, 24, 8], strides: [2, 2], pad: 'same' },
+    { inputShape: [1, 4, 4, 8], filterShape: [4, 4, 8, 16], strides: [2, 2], pad: 'same' },
   ];
 }

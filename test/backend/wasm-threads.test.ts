@@ -9,11 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend, wasmThreadsInUse } from '../../src/backend/index.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
-import { simdAdamUpdate } from '../../src/backend/simd/simd-module.js';
+import { KERNELS_WASM_SHARED } from '../../src/backend/simd/kernels-wasm.js';
+import { simdAdamUpdate, simdThreadsOf } from '../../src/backend/simd/simd-module.js';
+import { startKernelThreads } from '../../src/backend/simd/simd-threads.js';
 import { ADAM_UPDATE_KERNEL, fusedAdam } from '../../src/train/fused-adam.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { convolutionsAndProduct, on, trainVector } from '../helpers/wasm-checks.js';
-import { pseudoRandom, relativeError } from './conv-reference.js';
+import { backpropFilterReference, backpropInputReference, channelRichCases, forwardReference, pseudoRandom, relativeError } from './conv-reference.js';
+import { caseValues, filterAttrs, inputAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
 
 describe('wasm with threads in Node', () => {
   beforeAll(async () => {
@@ -34,6 +37,59 @@ describe('wasm with threads in Node', () => {
     const expected = await on('cpu', compute);
     const actual = await on('wasm', compute);
     actual.forEach((values, i) => expect(relativeError(values, expected[i]), `output ${i}`).toBeLessThan(1e-4));
+  });
+
+  it("splits tfjs-gan's SIMD128 convolutions between 2 threads, matching the naive references", async () => {
+    await tf.setBackend('wasm');
+    expect(simdThreadsOf(tf.backend())).toBe(2);
+    for (const c of channelRichCases()) {
+      const { x, filter, dy, dyShape } = caseValues(c, 21);
+      const xT = tf.tensor4d(x, c.inputShape);
+      const wT = tf.tensor4d(filter, c.filterShape);
+      const dyT = tf.tensor(dy, dyShape);
+      const before = liveCounts();
+      const forward = runKernel('Conv2D', { x: xT, filter: wT }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] });
+      const input = runKernel('Conv2DBackpropInput', { dy: dyT, filter: wT }, inputAttrs(c));
+      const weights = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c));
+      expect(liveCounts()).toEqual(before);
+      expect(relativeError(forward, forwardReference(c, x, filter))).toBeLessThanOrEqual(1e-5);
+      expect(relativeError(input, backpropInputReference(c, dy, filter))).toBeLessThanOrEqual(1e-5);
+      expect(relativeError(weights, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
+      tf.dispose([xT, wT, dyT]);
+    }
+  });
+
+  it('reports a kernel that fails on a worker thread, and the threads go on working', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as {
+      wasm: { wasmMemory: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void };
+      dataIdMap: { get(id: unknown): { memoryOffset: number } };
+    };
+    const memory = backend.wasm.wasmMemory;
+    const module = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_SHARED), (ch) => ch.charCodeAt(0)));
+    const local = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => number>;
+    const threads = await startKernelThreads(memory, module, local, ['conv2d_forward'], 2);
+    expect(threads.parts).toBe(2);
+    // Two 1x1 images of 8 channels, a 1x1 filter: part 0 computes image 0, part 1 image 1.
+    const w = tf.eye(8).reshape([1, 1, 8, 8]);
+    const x = tf.tensor4d(pseudoRandom(16, 3), [2, 1, 1, 8]);
+    const y = tf.zeros([2, 1, 1, 8]);
+    const offset = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const work = backend.wasm._malloc(4 * local.conv2d_forward_workspace(1, 1, 8, 8, 2));
+    const args = (xOffset: number) => [xOffset, offset(w), offset(y), work, 2, 1, 1, 8, 1, 1, 8, 1, 1, 1, 1, 0, 0];
+    try {
+      threads.run('conv2d_forward', args(offset(x)));
+      expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()));
+      // Image 0 in the last 32 bytes of the heap: image 1, part 1's, lies past its end.
+      expect(() => threads.run('conv2d_forward', args(memory.buffer.byteLength - 32))).toThrow(/conv2d_forward failed on a worker thread/);
+      expect(() => threads.run('no_such_kernel', [])).toThrow(/cannot run "no_such_kernel"/);
+      y.dataSync().fill(0);
+      threads.run('conv2d_forward', args(offset(x)));
+      expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()));
+    } finally {
+      backend.wasm._free(work);
+      tf.dispose([w, x, y]);
+    }
   });
 
   it('trains a DCGAN a few steps with finite losses and a flat tensor count', async () => {

@@ -24,6 +24,7 @@ import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelFunc, TensorInfo }
 import { BackendError, describeValue } from '../../errors.js';
 import { simdFilterGradientFewChannels, simdSwapFirstLastAxes } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
+import { conv2dBackpropFilterOnHeap } from './simd-convolutions.js';
 
 /** At most this many input channels go to the SIMD128 kernel (its A operand is the input's patches). */
 const MAX_FEW_CHANNELS = 4;
@@ -95,7 +96,7 @@ export function conv2dBackpropFilterViaConv2D(
         `received ${describeValue(dy.shape)}`,
     );
   }
-  const direct = fewChannelsOnHeap(calls, x, dy, info);
+  const direct = fewChannelsOnHeap(calls, x, dy, info) ?? conv2dBackpropFilterOnHeap(calls, x, dy, info);
   if (direct !== undefined) return direct;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const padTop = info.padInfo.top;

@@ -26,6 +26,7 @@ import type { Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, TensorInfo } 
 import { BackendError, describeValue } from '../../errors.js';
 import { simdInterleavePhases } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
+import { conv2dBackpropInputOnHeap } from './simd-convolutions.js';
 import { type AxisPhase, type AxisPlan, buildPhaseFilter, planAxis } from './phase-filters.js';
 
 /** How {@link conv2dBackpropInputViaConv2D} runs the phases: see the file comment. */
@@ -249,8 +250,18 @@ export function makeConv2DBackpropInputKernel(
           `received ${describeValue(inputAttrs.pad)}`,
       );
     }
+    const info = backend_util.computeConv2DInfo(
+      inputAttrs.inputShape,
+      filter.shape as [number, number, number, number],
+      inputAttrs.strides,
+      1,
+      inputAttrs.pad,
+      inputAttrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     return withKernelCalls(backend as KernelBackend, backendName, (calls) =>
-      conv2dBackpropInputViaConv2D(calls, dy, filter, plan),
+      conv2dBackpropInputOnHeap(calls, dy, filter, info) ?? conv2dBackpropInputViaConv2D(calls, dy, filter, plan),
     );
   };
 }

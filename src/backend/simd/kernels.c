@@ -5,6 +5,9 @@
  *   image's 1 or 3), where XNNPACK runs at a fraction of its speed.
  * - gemm_packed: the 6x8 SIMD128 GEMM that filter gradient runs on (also what `npm run bench:simd`
  *   measures);
+ * - conv2d_forward, conv2d_backprop_input, conv2d_filter_grad: a convolution, its input gradient and its
+ *   filter gradient for channel counts that are multiples of 4 and 8, each one GEMM on the same tile,
+ *   split among threads (each thread runs its part on its own instance of this module);
  * - interleave_phases, swap_first_last_axes: data movement around XNNPACK's convolutions.
  *
  * The module owns no memory: it imports tfjs's wasm heap and reads and writes the tensors where they lie
@@ -53,8 +56,11 @@ void adam_update(const float* value, const float* gradient, const float* m, cons
  * C[6 x 8 tile] (+)= A[6 rows, K] * Bp (one packed panel of 8 columns, K x 8). A rows are `lda` apart; K a
  * multiple of 4. The tile is written to c (rows `ldc` apart), only its first `rows` rows; with
  * `accumulate`, added to what those rows hold.
+ *
+ * Kept a function of its own (noinline): inlined into the convolutions' loops, V8 compiles its loop
+ * with less registers and it runs at 36 instead of 50 GFLOP/s (measured, one core).
  */
-static void tile_6x8(const float* a0, int lda, const float* b, int k_count, float* c, int ldc, int rows, int accumulate) {
+static __attribute__((noinline)) void tile_6x8(const float* a0, int lda, const float* b, int k_count, float* c, int ldc, int rows, int accumulate) {
   const float* a1 = a0 + lda;
   const float* a2 = a1 + lda;
   const float* a3 = a2 + lda;
@@ -239,4 +245,254 @@ void swap_first_last_axes(float* out, const float* in, int n, int inner, int ch)
   for (int b = 0; b < n; b++)
     for (int s = 0; s < inner; s++)
       for (int c = 0; c < ch; c++) out[((size_t)c * inner + s) * n + b] = in[((size_t)b * inner + s) * ch + c];
+}
+
+/*
+ * Convolutions as GEMMs on the 6x8 tile above, for tfjs's threaded build: every function below takes
+ * `part` and `parts` last and does its share of the work, so that `parts` threads running it together
+ * (each on its own instance of this module over the one shared heap) do the whole. A part writes only its
+ * own share of the output and its own region of the scratch space `work`, so one call per part, with no
+ * synchronisation inside. Each part packs the operands its tiles read (pixels outside the image read as
+ * zeros): that costs a few percent of the arithmetic and lets the tile read A rows a fixed distance apart,
+ * the form it runs fastest in.
+ */
+
+/* The first item of share `part` of `count` items split into `parts`. */
+static int share_start(int count, int part, int parts) { return (int)((long long)count * part / parts); }
+
+static int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+/* Filter taps of one phase along one axis: taps first, first + stride, ... below `kernel`. */
+static int phase_taps(int first, int kernel, int stride) { return first < kernel ? (kernel - 1 - first) / stride + 1 : 0; }
+
+/*
+ * Where the GEMM rows of conv_gemm come from and go: row m = (b, y, x), y < rows_h, x < rows_w, reads
+ * taps (ti, tj) at source pixel (b, y * row_step + row_off + ti * tap_dir, x * col_step + col_off + tj *
+ * tap_dir) of an image [n, src_h, src_w, src_c] (zeros outside it) and writes output pixel (b, y *
+ * out_row_step + out_row_off, x * out_col_step + out_col_off) of an image [n, out_h, out_w, out_c].
+ */
+typedef struct {
+  int rows_h, rows_w, taps_h, taps_w, tap_dir;
+  int src_h, src_w, src_c, row_step, row_off, col_step, col_off;
+  int out_h, out_w, out_c, out_row_step, out_row_off, out_col_step, out_col_off;
+} ConvRows;
+
+/* The part's scratch space of conv_gemm, in floats: packed filter, one tile's A rows, one tile's output. */
+static size_t conv_gemm_work(int k_total, int k_row, int out_c) {
+  return (size_t)k_total * out_c + (size_t)TILE_ROWS * k_row + (size_t)TILE_ROWS * out_c;
+}
+
+/*
+ * The GEMM of a convolution: for every row of `g` (n images), output pixel [0, out_c) = sum over taps
+ * (ti, tj) and source channels of source values times the filter, packed by the caller into `bp`
+ * ([out_c / 8][(ti, tj, channel)][8]). Split by tiles of 6 rows. For each tile and row of taps, the six
+ * rows' runs of taps_w pixels are copied side by side into `a`; the tile's output rows gather in `c` and
+ * are scattered to their pixels at the end.
+ */
+static inline __attribute__((always_inline)) void conv_gemm(const float* src, const float* bp, float* out, int n,
+                                                            const ConvRows* g, float* a, float* c, int part, int parts) {
+  const int m = n * g->rows_h * g->rows_w;
+  const int per_image = g->rows_h * g->rows_w;
+  const int tiles = (m + TILE_ROWS - 1) / TILE_ROWS;
+  const int src_c = g->src_c, out_c = g->out_c;
+  const int k_row = g->taps_w * src_c;
+  const int k_total = g->taps_h * k_row;
+  const int t1 = share_start(tiles, part + 1, parts);
+  for (int t = share_start(tiles, part, parts); t < t1; t++) {
+    const int m0 = t * TILE_ROWS;
+    const int rows = m - m0 < TILE_ROWS ? m - m0 : TILE_ROWS;
+    if (g->taps_h == 0 || g->taps_w == 0) __builtin_memset(c, 0, (size_t)TILE_ROWS * out_c * sizeof(float));
+    for (int ti = 0; ti < g->taps_h && k_row > 0; ti++) {
+      for (int r = 0; r < TILE_ROWS; r++) {
+        /* Rows past m repeat the last row: computed, not stored. */
+        const int row = m0 + r < m ? m0 + r : m - 1;
+        const int b = row / per_image, y = (row % per_image) / g->rows_w, x = row % g->rows_w;
+        const int sy = y * g->row_step + g->row_off + ti * g->tap_dir;
+        float* dst = a + (size_t)r * k_row;
+        if (sy < 0 || sy >= g->src_h) {
+          __builtin_memset(dst, 0, (size_t)k_row * sizeof(float));
+          continue;
+        }
+        const float* line = src + ((size_t)b * g->src_h + sy) * g->src_w * src_c;
+        for (int tj = 0; tj < g->taps_w; tj++) {
+          const int sx = x * g->col_step + g->col_off + tj * g->tap_dir;
+          if (sx < 0 || sx >= g->src_w) __builtin_memset(dst + (size_t)tj * src_c, 0, (size_t)src_c * sizeof(float));
+          else __builtin_memcpy(dst + (size_t)tj * src_c, line + (size_t)sx * src_c, (size_t)src_c * sizeof(float));
+        }
+      }
+      for (int n0 = 0; n0 < out_c; n0 += 8) {
+        tile_6x8(a, k_row, bp + (size_t)n0 * k_total + (size_t)ti * k_row * 8, k_row, c + n0, out_c, TILE_ROWS, ti > 0);
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      const int row = m0 + r;
+      const int b = row / per_image, y = (row % per_image) / g->rows_w, x = row % g->rows_w;
+      float* dst = out + (((size_t)b * g->out_h + y * g->out_row_step + g->out_row_off) * g->out_w + x * g->out_col_step + g->out_col_off) * out_c;
+      __builtin_memcpy(dst, c + (size_t)r * out_c, (size_t)out_c * sizeof(float));
+    }
+  }
+}
+
+/* Floats of scratch space conv2d_forward needs for `parts` parts. */
+__attribute__((export_name("conv2d_forward_workspace")))
+int conv2d_forward_workspace(int kh, int kw, int cin, int cout, int parts) {
+  return (int)conv_gemm_work(kh * kw * cin, kw * cin, cout) * parts;
+}
+
+/*
+ * y [n, oh, ow, cout] = conv2d(x [n, h, w, cin], w [kh, kw, cin, cout]) with strides (sh, sw) and leading
+ * padding (pt, pl) (no dilation). cin a multiple of 4, cout of 8. Split by output pixels.
+ */
+__attribute__((export_name("conv2d_forward")))
+void conv2d_forward(const float* x, const float* w, float* y, float* work, int n, int h, int wd, int cin, int oh, int ow,
+                    int cout, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
+  ConvRows g;
+  g.rows_h = oh; g.rows_w = ow; g.taps_h = kh; g.taps_w = kw; g.tap_dir = 1;
+  g.src_h = h; g.src_w = wd; g.src_c = cin; g.row_step = sh; g.row_off = -pt; g.col_step = sw; g.col_off = -pl;
+  g.out_h = oh; g.out_w = ow; g.out_c = cout; g.out_row_step = 1; g.out_row_off = 0; g.out_col_step = 1; g.out_col_off = 0;
+  const int k_total = kh * kw * cin;
+  float* bp = work + conv_gemm_work(k_total, kw * cin, cout) * part;
+  float* a = bp + (size_t)k_total * cout;
+  /* The filter [kh * kw * cin, cout] in panels of 8 columns. */
+  for (int p = 0; p < cout / 8; p++) {
+    for (int k = 0; k < k_total; k++) {
+      wasm_v128_store(bp + ((size_t)p * k_total + k) * 8, wasm_v128_load(w + (size_t)k * cout + p * 8));
+      wasm_v128_store(bp + ((size_t)p * k_total + k) * 8 + 4, wasm_v128_load(w + (size_t)k * cout + p * 8 + 4));
+    }
+  }
+  conv_gemm(x, bp, y, n, &g, a, a + (size_t)TILE_ROWS * kw * cin, part, parts);
+}
+
+/* Floats of scratch space conv2d_backprop_input needs for `parts` parts. */
+__attribute__((export_name("conv2d_backprop_input_workspace")))
+int conv2d_backprop_input_workspace(int kh, int kw, int cin, int cout, int sw, int parts) {
+  return (int)conv_gemm_work(kh * kw * cout, ((kw + sw - 1) / sw) * cout, cin) * parts;
+}
+
+/*
+ * dx [n, h, w, cin] = the input gradient of a convolution with filter w [kh, kw, cin, cout], strides (sh,
+ * sw) and leading padding (pt, pl), 0 <= pt < kh, 0 <= pl < kw, from dy [n, oh, ow, cout]. Each phase (a, d) of
+ * the output (pixels a + sh * r, d + sw * q) is a stride-1 GEMM over its own taps i = i0 + ti * sh, j = j0
+ * + tj * sw (i0 = (a + pt) % sh), reading dy pixel (r + (a + pt) / sh - ti, q + (d + pl) / sw - tj), written
+ * straight into place. cout a multiple of 4, cin of 8. Split by output pixels within each phase.
+ */
+__attribute__((export_name("conv2d_backprop_input")))
+void conv2d_backprop_input(const float* dy, const float* w, float* dx, float* work, int n, int oh, int ow, int cout, int h,
+                           int wd, int cin, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
+  const int k_row_max = ((kw + sw - 1) / sw) * cout;
+  float* bp = work + conv_gemm_work(kh * kw * cout, k_row_max, cin) * part;
+  float* a = bp + (size_t)kh * kw * cout * cin;
+  float* c = a + (size_t)TILE_ROWS * k_row_max;
+  for (int ph = 0; ph < sh; ph++) {
+    const int i0 = (ph + pt) % sh;
+    for (int pw = 0; pw < sw; pw++) {
+      const int j0 = (pw + pl) % sw;
+      ConvRows g;
+      g.rows_h = h > ph ? (h - 1 - ph) / sh + 1 : 0; g.rows_w = wd > pw ? (wd - 1 - pw) / sw + 1 : 0;
+      g.taps_h = phase_taps(i0, kh, sh); g.taps_w = phase_taps(j0, kw, sw); g.tap_dir = -1;
+      g.src_h = oh; g.src_w = ow; g.src_c = cout;
+      g.row_step = 1; g.row_off = (ph + pt) / sh; g.col_step = 1; g.col_off = (pw + pl) / sw;
+      g.out_h = h; g.out_w = wd; g.out_c = cin;
+      g.out_row_step = sh; g.out_row_off = ph; g.out_col_step = sw; g.out_col_off = pw;
+      /* This phase's taps of w, as [cin / 8][(ti, tj, o)][8] with values w[i, j, c, o]. */
+      const int k_total = g.taps_h * g.taps_w * cout;
+      for (int p = 0; p < cin / 8; p++) {
+        float* dst = bp + (size_t)p * k_total * 8;
+        for (int ti = 0; ti < g.taps_h; ti++) {
+          for (int tj = 0; tj < g.taps_w; tj++) {
+            const float* src = w + (((size_t)(i0 + ti * sh) * kw + j0 + tj * sw) * cin + p * 8) * cout;
+            for (int o = 0; o < cout; o++, dst += 8) {
+              for (int l = 0; l < 8; l++) dst[l] = src[(size_t)l * cout + o];
+            }
+          }
+        }
+      }
+      conv_gemm(dy, bp, dx, n, &g, a, c, part, parts);
+    }
+  }
+}
+
+/* Batch images whose pixels one pass of conv2d_filter_grad packs (they stay in cache). */
+#define IMAGE_BLOCK 4
+
+/* Pixels of dy one pass of conv2d_filter_grad packs, rounded up to the tile's K step. */
+static int filter_grad_block(int n, int oh, int ow) { return round_up((n < IMAGE_BLOCK ? n : IMAGE_BLOCK) * oh * ow, 4); }
+
+/* Filter-gradient tasks (one filter tap, 8 input channels) of the part with the most. */
+static int filter_grad_tasks(int kh, int kw, int cin, int parts) { return (kh * kw * (cin / 8) + parts - 1) / parts; }
+
+/* Floats of scratch space conv2d_filter_grad needs for `parts` parts. */
+__attribute__((export_name("conv2d_filter_grad_workspace")))
+int conv2d_filter_grad_workspace(int n, int oh, int ow, int cin, int cout, int kh, int kw, int parts) {
+  const int block = filter_grad_block(n, oh, ow), rows = round_up(cout, TILE_ROWS);
+  return (rows * block + block * 8 + filter_grad_tasks(kh, kw, cin, parts) * rows * 8) * parts;
+}
+
+/*
+ * dw [kh, kw, cin, cout] = the filter gradient of a convolution with strides (sh, sw) and leading padding
+ * (pt, pl): sum over pixels (b, y, x) of dy [n, oh, ow, cout] of x[b, y * sh - pt + i, x * sw - pl + j, c] *
+ * dy[b, y, x, o], for x [n, h, w, cin]. As GEMMs dw[i, j, 8 channels]^T = dy^T [cout, pixels] * the 8
+ * channels' values at those pixels [pixels, 8], K blocked by IMAGE_BLOCK images: per block, dy^T in rows
+ * of 6 channels, then per task (tap, 8 channels) its pixels in one panel. cin a multiple of 8. Split by
+ * tasks.
+ */
+__attribute__((export_name("conv2d_filter_grad")))
+void conv2d_filter_grad(const float* x, const float* dy, float* dw, float* work, int n, int h, int wd, int cin, int oh,
+                        int ow, int cout, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
+  const int block = filter_grad_block(n, oh, ow), rows = round_up(cout, TILE_ROWS);
+  const int tasks = kh * kw * (cin / 8);
+  const int task0 = share_start(tasks, part, parts), task1 = share_start(tasks, part + 1, parts);
+  float* a = work + (size_t)conv2d_filter_grad_workspace(n, oh, ow, cin, cout, kh, kw, parts) / parts * part;
+  float* panel = a + (size_t)rows * block;
+  float* acc = panel + (size_t)block * 8; /* per task: [rows][8], dw transposed */
+  const int per_image = oh * ow;
+  for (int b0 = 0; b0 < n; b0 += IMAGE_BLOCK) {
+    const int images = n - b0 < IMAGE_BLOCK ? n - b0 : IMAGE_BLOCK;
+    const int pixels = images * per_image;
+    /* dy^T of this block: a[o][p], zeros past the pixels and past cout. */
+    __builtin_memset(a, 0, (size_t)rows * block * sizeof(float));
+    const float* dy_block = dy + (size_t)b0 * per_image * cout;
+    for (int p = 0; p < pixels; p++) {
+      for (int o = 0; o < cout; o++) a[(size_t)o * block + p] = dy_block[(size_t)p * cout + o];
+    }
+    for (int task = task0; task < task1; task++) {
+      const int tap = task / (cin / 8), c0 = (task % (cin / 8)) * 8;
+      const int i = tap / kw, j = tap % kw;
+      /* The 8 channels at this tap of every pixel of the block, zeros outside the image. */
+      float* dst = panel;
+      for (int b = b0; b < b0 + images; b++) {
+        for (int y = 0; y < oh; y++) {
+          const int sy = y * sh - pt + i;
+          for (int xo = 0; xo < ow; xo++, dst += 8) {
+            const int sx = xo * sw - pl + j;
+            if (sy < 0 || sy >= h || sx < 0 || sx >= wd) {
+              wasm_v128_store(dst, wasm_f32x4_splat(0));
+              wasm_v128_store(dst + 4, wasm_f32x4_splat(0));
+            } else {
+              const float* src = x + (((size_t)b * h + sy) * wd + sx) * cin + c0;
+              wasm_v128_store(dst, wasm_v128_load(src));
+              wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+            }
+          }
+        }
+      }
+      for (; dst < panel + (size_t)block * 8; dst += 8) {
+        wasm_v128_store(dst, wasm_f32x4_splat(0));
+        wasm_v128_store(dst + 4, wasm_f32x4_splat(0));
+      }
+      float* task_acc = acc + (size_t)(task - task0) * rows * 8;
+      for (int o0 = 0; o0 < rows; o0 += TILE_ROWS) {
+        tile_6x8(a + (size_t)o0 * block, block, panel, block, task_acc + (size_t)o0 * 8, 8, TILE_ROWS, b0 > 0);
+      }
+    }
+  }
+  /* dw[tap, c0 + l, o] = acc[o][l]. */
+  for (int task = task0; task < task1; task++) {
+    const int tap = task / (cin / 8), c0 = (task % (cin / 8)) * 8;
+    const float* task_acc = acc + (size_t)(task - task0) * rows * 8;
+    for (int l = 0; l < 8; l++) {
+      float* dst = dw + ((size_t)tap * cin + c0 + l) * cout;
+      for (int o = 0; o < cout; o++) dst[o] = task_acc[(size_t)o * 8 + l];
+    }
+  }
 }

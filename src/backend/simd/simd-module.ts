@@ -8,6 +8,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 
 import { KERNELS_WASM, KERNELS_WASM_SHARED } from './kernels-wasm.js';
+import { type KernelThreads, startKernelThreads } from './simd-threads.js';
 
 /** The float32 hyper-parameters of one Adam update, as tfjs's Adam rounds them. */
 export interface AdamConstants {
@@ -28,6 +29,24 @@ interface KernelExports {
   filter_grad_few_channels_workspace(taps: number, positions: number, outChannels: number): number;
   interleave_phases(...args: number[]): void;
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
+  conv2d_forward(...args: number[]): void;
+  conv2d_forward_workspace(kh: number, kw: number, cin: number, cout: number, parts: number): number;
+  conv2d_backprop_input(...args: number[]): void;
+  conv2d_backprop_input_workspace(kh: number, kw: number, cin: number, cout: number, sw: number, parts: number): number;
+  conv2d_filter_grad(...args: number[]): void;
+  conv2d_filter_grad_workspace(n: number, oh: number, ow: number, cin: number, cout: number, kh: number, kw: number, parts: number): number;
+}
+
+/** The kernels that run split among threads (their last two arguments are `part, parts`). */
+const THREADED_KERNELS = ['conv2d_forward', 'conv2d_backprop_input', 'conv2d_filter_grad'] as const;
+type ThreadedKernel = (typeof THREADED_KERNELS)[number];
+
+/** The module on one heap: this thread's instance, and the threads that share its kernels (if started). */
+interface HeapKernels {
+  kernels: KernelExports;
+  module: WebAssembly.Module;
+  shared: boolean;
+  threads?: KernelThreads;
 }
 
 /** What this module reads from tfjs's wasm backend. */
@@ -41,7 +60,7 @@ interface WasmBackendInternals {
   dataIdMap: { get(dataId: TensorInfo['dataId']): { memoryOffset: number } | undefined };
 }
 
-const instances = new WeakMap<WebAssembly.Memory, KernelExports | null>();
+const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -50,23 +69,70 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The backend's internals and the kernels bound to its heap, or null where the module cannot run. */
-function kernelsOf(backend: unknown): { kernels: KernelExports; internals: WasmBackendInternals } | null {
+/** The backend's heap, or null where it has none that the module can use. */
+function memoryOf(backend: unknown): WebAssembly.Memory | null {
   const internals = backend as Partial<WasmBackendInternals>;
   const memory = internals.wasm?.wasmMemory ?? internals.wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory) || internals.dataIdMap == null || typeof internals.wasm?._malloc !== 'function') return null;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
+  return memory;
+}
+
+/** The module bound to `memory` (instantiated on first use), or null where it cannot run. */
+function heapKernels(memory: WebAssembly.Memory): HeapKernels | null {
+  let found = instances.get(memory);
+  if (found === undefined) {
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
       const module = new WebAssembly.Module(decodeBase64(shared ? KERNELS_WASM_SHARED : KERNELS_WASM));
-      kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+      const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+      found = { kernels, module, shared };
     } catch {
-      kernels = null;
+      found = null;
     }
-    instances.set(memory, kernels);
+    instances.set(memory, found);
   }
-  return kernels === null ? null : { kernels, internals: internals as WasmBackendInternals };
+  return found;
+}
+
+/** The backend's internals and the kernels bound to its heap, or null where the module cannot run. */
+function kernelsOf(backend: unknown): { kernels: KernelExports; internals: WasmBackendInternals; heap: HeapKernels } | null {
+  const memory = memoryOf(backend);
+  const heap = memory && heapKernels(memory);
+  return heap ? { kernels: heap.kernels, internals: backend as WasmBackendInternals, heap } : null;
+}
+
+/**
+ * Starts the threads that split tfjs-gan's convolution kernels on a wasm backend whose heap is shared
+ * (tfjs's threaded build): `parts - 1` workers besides the calling thread. Idempotent. Where the heap is
+ * not shared, or a worker fails to start (with a console warning), the kernels run on the calling thread.
+ *
+ * @returns the threads the kernels are split among (1 when none started).
+ */
+export async function startSimdThreads(backend: unknown, parts: number): Promise<number> {
+  const memory = memoryOf(backend);
+  const heap = memory && heapKernels(memory);
+  if (!memory || !heap || !heap.shared || parts <= 1) return 1;
+  if (heap.threads === undefined) {
+    try {
+      heap.threads = await startKernelThreads(memory, heap.module, heap.kernels as unknown as Record<string, (...args: number[]) => unknown>, THREADED_KERNELS, parts);
+    } catch (cause) {
+      console.warn(`tfjs-gan: cannot start threads for its wasm kernels (${cause instanceof Error ? cause.message : String(cause)}); they run on one thread.`);
+      return 1;
+    }
+  }
+  return heap.threads.parts;
+}
+
+/** The threads tfjs-gan's convolution kernels are split among on this backend (1 before {@link startSimdThreads}). */
+export function simdThreadsOf(backend: unknown): number {
+  const memory = memoryOf(backend);
+  return (memory && instances.get(memory)?.threads?.parts) ?? 1;
+}
+
+/** Runs a threaded kernel on every thread of the heap, or whole on this one. */
+function runSplit(heap: HeapKernels, name: ThreadedKernel, args: number[]): void {
+  if (heap.threads !== undefined) heap.threads.run(name, args);
+  else heap.kernels[name](...args, 0, 1);
 }
 
 /** The heap offsets of `tensors`, or null if one has none (not on this backend). */
@@ -191,4 +257,101 @@ export function simdSwapFirstLastAxes(backend: unknown, out: TensorInfo, x: Tens
   const inner = x.shape.slice(1, -1).reduce((a, b) => a * b, 1);
   found.kernels.swap_first_last_axes(offsets[0], offsets[1], n, inner, channels);
   return true;
+}
+
+/** The geometry of an NHWC convolution (no dilation) for the convolution kernels below. */
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  /** Leading padding (the trailing padding follows from the sizes). */
+  padTop: number;
+  padLeft: number;
+}
+
+function geometryArgs(g: ConvGeometry): number[] {
+  return [g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
+}
+
+/** Runs `name` with a scratch space of `floats` from tfjs's allocator; false where it cannot. */
+function runWithWorkspace(found: NonNullable<ReturnType<typeof kernelsOf>>, name: ThreadedKernel, tensors: TensorInfo[], floats: number, dims: number[]): boolean {
+  const offsets = offsetsOf(found.internals, tensors);
+  if (!offsets) return false;
+  const work = found.internals.wasm._malloc(Math.max(1, floats) * 4);
+  if (work === 0) return false;
+  try {
+    runSplit(found.heap, name, [...offsets, work, ...dims]);
+  } finally {
+    found.internals.wasm._free(work);
+  }
+  return true;
+}
+
+/** Whether a convolution's sizes are ones the kernels take (positive sizes, padding inside the filter). */
+function plainGeometry(g: ConvGeometry): boolean {
+  const sizes = [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth];
+  return sizes.every((v) => Number.isInteger(v) && v > 0) && g.padTop >= 0 && g.padLeft >= 0 && g.padTop < g.filterHeight && g.padLeft < g.filterWidth;
+}
+
+/**
+ * `y = conv2d(x, filter)` on the wasm backend's heap with kernels.c, split among its kernel threads:
+ * `x` `[batch, inHeight, inWidth, inChannels]`, `filter` `[fh, fw, inChannels, outChannels]`, `y`
+ * `[batch, outHeight, outWidth, outChannels]` (float32, allocated).
+ *
+ * @returns false where the module does not run here or does not take this convolution (input channels not
+ *   a multiple of 4, output channels not a multiple of 8); the caller then runs another kernel.
+ */
+export function simdConv2D(backend: unknown, x: TensorInfo, filter: TensorInfo, y: TensorInfo, g: ConvGeometry): boolean {
+  if (!plainGeometry(g) || g.inChannels % 4 !== 0 || g.outChannels % 8 !== 0) return false;
+  const found = kernelsOf(backend);
+  if (!found) return false;
+  const parts = found.heap.threads?.parts ?? 1;
+  const floats = found.kernels.conv2d_forward_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, parts);
+  const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, ...geometryArgs(g)];
+  return runWithWorkspace(found, 'conv2d_forward', [x, filter, y], floats, dims);
+}
+
+/**
+ * The input gradient `dx` `[batch, inHeight, inWidth, inChannels]` of a convolution (the transposed
+ * convolution's forward pass) from `dy` `[batch, outHeight, outWidth, outChannels]` and `filter` `[fh,
+ * fw, inChannels, outChannels]`, on the wasm backend's heap with kernels.c, split among its kernel
+ * threads. `dx` float32, allocated.
+ *
+ * @returns false where the module does not run here or does not take this convolution (output channels
+ *   not a multiple of 4, input channels not a multiple of 8).
+ */
+export function simdConv2DBackpropInput(backend: unknown, dy: TensorInfo, filter: TensorInfo, dx: TensorInfo, g: ConvGeometry): boolean {
+  if (!plainGeometry(g) || g.outChannels % 4 !== 0 || g.inChannels % 8 !== 0) return false;
+  const found = kernelsOf(backend);
+  if (!found) return false;
+  const parts = found.heap.threads?.parts ?? 1;
+  const floats = found.kernels.conv2d_backprop_input_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, g.strideWidth, parts);
+  const dims = [g.batch, g.outHeight, g.outWidth, g.outChannels, g.inHeight, g.inWidth, g.inChannels, ...geometryArgs(g)];
+  return runWithWorkspace(found, 'conv2d_backprop_input', [dy, filter, dx], floats, dims);
+}
+
+/**
+ * The filter gradient `dw` `[fh, fw, inChannels, outChannels]` of a convolution from its input `x` and
+ * output gradient `dy`, on the wasm backend's heap with kernels.c, split among its kernel threads. `dw`
+ * float32, allocated.
+ *
+ * @returns false where the module does not run here or does not take this convolution (input channels
+ *   not a multiple of 8).
+ */
+export function simdConv2DBackpropFilter(backend: unknown, x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: ConvGeometry): boolean {
+  if (!plainGeometry(g) || g.inChannels % 8 !== 0) return false;
+  const found = kernelsOf(backend);
+  if (!found) return false;
+  const parts = found.heap.threads?.parts ?? 1;
+  const floats = found.kernels.conv2d_filter_grad_workspace(g.batch, g.outHeight, g.outWidth, g.inChannels, g.outChannels, g.filterHeight, g.filterWidth, parts);
+  const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, ...geometryArgs(g)];
+  return runWithWorkspace(found, 'conv2d_filter_grad', [x, dy, dw], floats, dims);
 }

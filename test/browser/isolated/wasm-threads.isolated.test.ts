@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend, wasmThreadsInUse } from '../../../src/backend/index.js';
 import { Dataset } from '../../../src/data/dataset.js';
 import { Discriminator, Generator } from '../../../src/nets/index.js';
-import { simdAdamUpdate } from '../../../src/backend/simd/simd-module.js';
+import { simdAdamUpdate, simdThreadsOf } from '../../../src/backend/simd/simd-module.js';
 import { fusedAdam } from '../../../src/train/fused-adam.js';
 import { Trainer } from '../../../src/train/trainer.js';
 import { pseudoRandom, relativeError } from '../../backend/conv-reference.js';
@@ -31,6 +31,8 @@ describe('wasm threads in a cross-origin isolated page', () => {
   });
 
   it('computes convolutions, their gradients and matrix products as the cpu backend does (1e-4 relative)', async () => {
+    // tfjs-gan's own convolutions (8 and 16 channels) split among as many Web Workers as XNNPACK has threads.
+    expect(simdThreadsOf(tf.backend())).toBe(await wasmThreadsInUse());
     const compute = convolutionsAndProduct(16, 8, 16, 128);
     const expected = await on('cpu', compute);
     const actual = await on('wasm', compute);

@@ -1,0 +1,50 @@
+/**
+ * `Conv2D` on wasm with tfjs-gan's SIMD128 convolution (see `simd-convolutions.ts`) where it applies
+ * (channels-last, no dilation, input channels a multiple of 4, output channels a multiple of 8): one GEMM
+ * on the module's 6x8 tile, split among the kernel threads. Everything else runs the shipped kernel.
+ *
+ * @packageDocumentation
+ */
+import { backend_util } from '@tensorflow/tfjs';
+import type { Conv2DAttrs, KernelBackend, KernelFunc } from '@tensorflow/tfjs';
+
+import { BackendError, describeValue } from '../../errors.js';
+import { KernelCalls } from './kernel-calls.js';
+import { conv2dOnHeap } from './simd-convolutions.js';
+
+/**
+ * Makes a `Conv2D` kernel function for `backendName` that runs tfjs-gan's own convolution where it
+ * applies and `fallback` (the shipped kernel) elsewhere.
+ */
+export function makeConv2DKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x, filter } = inputs;
+    const convAttrs = attrs as unknown as Conv2DAttrs;
+    const runFallback = () => {
+      const original = fallback();
+      if (original != null) return original({ inputs, backend, attrs });
+      throw new BackendError(`Conv2D on backend '${backendName}': no shipped kernel to run this convolution.`);
+    };
+    if (x == null || filter == null) {
+      throw new BackendError(`Conv2D: inputs 'x' and 'filter' are required; received ${describeValue(Object.keys(inputs))}`);
+    }
+    if (x.shape.length !== 4 || filter.shape.length !== 4 || (convAttrs.dataFormat ?? 'NHWC') !== 'NHWC') return runFallback();
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      convAttrs.strides,
+      convAttrs.dilations ?? 1,
+      convAttrs.pad,
+      convAttrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const calls = new KernelCalls(backend as KernelBackend, backendName);
+    const y = conv2dOnHeap(calls, x, filter, info);
+    if (y === undefined) {
+      calls.disposeAll();
+      return runFallback();
+    }
+    return calls.finish(y);
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Threads of tfjs-gan's own for its SIMD128 kernels (kernels.c) on tfjs's threaded wasm build. XNNPACK's
+ * thread pool lives inside tfjs's module and runs only XNNPACK's operators; tfjs-gan's kernels get
+ * workers of their own: each instantiates kernels.c on the backend's shared heap, waits on an atomic
+ * counter, and runs its share (`part` of `parts`) of a kernel when the main thread posts one. A kernel
+ * call is synchronous, like every wasm kernel: the main thread runs part 0 and waits for the others.
+ *
+ * In Node the workers are `worker_threads` (unref'd, so that a script still exits); in a browser, Web
+ * Workers from a blob (only cross-origin isolated pages have a shared heap, so only they start any).
+ *
+ * @packageDocumentation
+ */
+import { BackendError } from '../../errors.js';
+import { importNodeModule } from '../../util/node-module.js';
+
+/** Threads that run the module's kernels together on one heap. */
+export interface KernelThreads {
+  /** Threads a kernel is split among, the calling one included. */
+  readonly parts: number;
+  /**
+   * Runs export `name` with `args` then `(part, parts)` on every thread, the calling one as part 0, and
+   * returns when all have finished.
+   *
+   * @throws {@link BackendError} when the kernel fails on a worker (a wasm trap) or a worker stops answering.
+   */
+  run(name: string, args: readonly number[]): void;
+}
+
+/** Int32 slots of the control block shared with the workers. */
+const SEQUENCE = 0; // incremented by the main thread to post a kernel
+const DONE = 1; // incremented by each worker when its part is done
+const NAME = 2; // the kernel's index in the name list
+const ARG_COUNT = 3;
+const PARTS = 4;
+const FAILED = 5; // set by a worker whose part threw
+/** Byte offset of the float64 arguments in the control block, and their most. */
+const ARGS_OFFSET = 64;
+const MAX_ARGS = 32;
+
+/** How long the main thread waits for a worker before it gives up, in milliseconds. */
+const WORKER_TIMEOUT_MS = 120_000;
+
+/** Checks of the done counter the main thread spins through before it sleeps. */
+const MAIN_SPINS = 100_000;
+
+/**
+ * The workers' script, plain JavaScript for Node's `worker_threads` (eval) and for browsers' Web Workers.
+ * A worker spins briefly before it sleeps, so that the kernels of one training step, posted one after
+ * another, find it awake.
+ */
+const WORKER_SOURCE = `
+const start = (data, reply) => {
+  const kernels = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports;
+  const control = new Int32Array(data.control);
+  const args = new Float64Array(data.control, ${ARGS_OFFSET}, ${MAX_ARGS});
+  const names = data.names;
+  // Read before 'ready': the main thread may post the first kernel as soon as it hears it.
+  let seen = Atomics.load(control, ${SEQUENCE});
+  reply('ready');
+  for (;;) {
+    for (let spin = 0; spin < 20000 && Atomics.load(control, ${SEQUENCE}) === seen; spin++);
+    Atomics.wait(control, ${SEQUENCE}, seen);
+    const sequence = Atomics.load(control, ${SEQUENCE});
+    if (sequence === seen) continue;
+    seen = sequence;
+    const list = Array.from(args.subarray(0, control[${ARG_COUNT}]));
+    try {
+      kernels[names[control[${NAME}]]](...list, data.part, control[${PARTS}]);
+    } catch (error) {
+      Atomics.store(control, ${FAILED}, 1);
+    }
+    Atomics.add(control, ${DONE}, 1);
+    Atomics.notify(control, ${DONE});
+  }
+};
+if (typeof self === 'undefined') {
+  const { parentPort } = require('node:worker_threads');
+  parentPort.once('message', (data) => start(data, (message) => parentPort.postMessage(message)));
+} else {
+  self.onmessage = (event) => start(event.data, (message) => self.postMessage(message));
+}
+`;
+
+/** A started worker: how to wait for its first message, and how to let the process exit without it. */
+interface StartedWorker {
+  ready: Promise<void>;
+  release(): void;
+  stop(): void;
+}
+
+function isNode(): boolean {
+  return typeof process === 'object' && typeof process.versions?.node === 'string';
+}
+
+/** Starts one worker in Node and posts it its part. */
+async function startNodeWorker(message: Record<string, unknown>): Promise<StartedWorker> {
+  const { Worker } = await importNodeModule('worker_threads');
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`worker exited with code ${code}`)));
+  });
+  worker.postMessage(message);
+  return { ready, release: () => worker.unref(), stop: () => void worker.terminate() };
+}
+
+/** Starts one Web Worker (from a blob) and posts it its part. */
+function startBrowserWorker(message: Record<string, unknown>): StartedWorker {
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (event) => reject(new Error(event.message || 'worker error'));
+  });
+  worker.postMessage(message);
+  return { ready, release: () => {}, stop: () => worker.terminate() };
+}
+
+/** Whether this thread may block in `Atomics.wait` (not a browser's main thread). */
+function canBlock(): boolean {
+  if (isNode()) return true;
+  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+}
+
+/**
+ * Starts `parts - 1` workers that run the kernels of `module` (compiled for shared memory) on `memory`
+ * with the calling thread, whose own instance is `local`.
+ *
+ * @param names - the exports that {@link KernelThreads.run} may call.
+ * @throws Error when a worker fails to start (the caller then runs its kernels on one thread).
+ */
+export async function startKernelThreads(
+  memory: WebAssembly.Memory,
+  module: WebAssembly.Module,
+  local: Record<string, (...args: number[]) => unknown>,
+  names: readonly string[],
+  parts: number,
+): Promise<KernelThreads> {
+  const control = new SharedArrayBuffer(ARGS_OFFSET + 8 * MAX_ARGS);
+  const flags = new Int32Array(control);
+  const args = new Float64Array(control, ARGS_OFFSET, MAX_ARGS);
+  const workers: StartedWorker[] = [];
+  try {
+    for (let part = 1; part < parts; part++) {
+      const message = { module, memory, control, names: [...names], part };
+      workers.push(isNode() ? await startNodeWorker(message) : startBrowserWorker(message));
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the workers did not start within 30 s')), 30_000);
+    });
+    try {
+      await Promise.race([Promise.all(workers.map((w) => w.ready)), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  } catch (error) {
+    workers.forEach((w) => w.stop());
+    throw error;
+  }
+  workers.forEach((w) => w.release());
+  const blocking = canBlock();
+  return {
+    parts,
+    run(name, list) {
+      const index = names.indexOf(name);
+      if (index < 0 || list.length > MAX_ARGS) throw new BackendError(`tfjs-gan kernel threads: cannot run ${JSON.stringify(name)} with ${list.length} arguments.`);
+      args.set(list);
+      flags[NAME] = index;
+      flags[ARG_COUNT] = list.length;
+      flags[PARTS] = parts;
+      Atomics.store(flags, FAILED, 0);
+      Atomics.store(flags, DONE, 0);
+      Atomics.add(flags, SEQUENCE, 1);
+      Atomics.notify(flags, SEQUENCE);
+      let failure: unknown;
+      try {
+        local[name](...list, 0, parts);
+      } catch (error) {
+        failure = error; // still wait for the workers: they must not run on into the next kernel
+      }
+      // The parts take about as long: spin first, then sleep (where this thread may) and watch the clock.
+      let spins = 0;
+      let started = 0;
+      for (let done = Atomics.load(flags, DONE); done < parts - 1; done = Atomics.load(flags, DONE)) {
+        if (++spins < MAIN_SPINS || spins % 1024 !== 0) continue;
+        if (blocking) Atomics.wait(flags, DONE, done, 20);
+        started ||= Date.now();
+        if (Date.now() - started > WORKER_TIMEOUT_MS) {
+          throw new BackendError(`tfjs-gan kernel threads: a worker did not finish ${name} within ${WORKER_TIMEOUT_MS / 1000} s.`);
+        }
+      }
+      if (failure !== undefined) throw failure;
+      if (Atomics.load(flags, FAILED) !== 0) throw new BackendError(`tfjs-gan kernel threads: ${name} failed on a worker thread.`);
+    },
+  };
+}

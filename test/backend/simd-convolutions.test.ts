@@ -1,0 +1,144 @@
+/**
+ * tfjs-gan's SIMD128 convolutions on wasm (src/backend/kernels/simd-convolutions.ts, kernels.c): forward,
+ * input gradient and filter gradient against the naive references, through the patched kernels and
+ * directly, leak-free, and the channel counts they leave to the other paths. On one thread here; the
+ * threaded build runs them split among threads in wasm-threads.test.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { useBackend } from '../../src/backend/index.js';
+import { simdConv2D, simdConv2DBackpropFilter, simdConv2DBackpropInput, type ConvGeometry } from '../../src/backend/simd/simd-module.js';
+import {
+  type ConvCase,
+  backpropFilterReference,
+  backpropInputReference,
+  caseName,
+  channelRichCases,
+  convGeometry,
+  forwardReference,
+  relativeError,
+} from './conv-reference.js';
+import { caseValues, filterAttrs, inputAttrs, kernelCallsDuring, liveCounts, runKernel } from './kernel-test-utils.js';
+
+const cases = channelRichCases().map((c) => [caseName(c), c] as const);
+
+/** The geometry the module takes for a case. */
+function geometry(c: ConvCase): ConvGeometry {
+  const { outShape, padTop, padLeft } = convGeometry(c);
+  const [batch, inHeight, inWidth, inChannels] = c.inputShape;
+  return {
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight: outShape[1],
+    outWidth: outShape[2],
+    outChannels: c.filterShape[3],
+    filterHeight: c.filterShape[0],
+    filterWidth: c.filterShape[1],
+    strideHeight: c.strides[0],
+    strideWidth: c.strides[1],
+    padTop,
+    padLeft,
+  };
+}
+
+/** Runs one of the module's convolutions into a new tensor of `shape` and returns its values (or null). */
+function direct(shape: number[], run: (out: tf.TensorInfo) => boolean): Float32Array | null {
+  const out = tf.zeros(shape);
+  const ran = run(out);
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return ran ? values : null;
+}
+
+/** Counts the calls of the kernels the other paths compose (none when the SIMD128 kernel runs). */
+const otherPathCalls = (run: () => void): number => kernelCallsDuring('wasm', ['Conv2D', 'Transpose', 'Concat'], run);
+
+describe('tfjs-gan SIMD128 convolutions on wasm', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it.each(cases)('Conv2D matches the naive reference: %s', (_name, c) => {
+    const { x, filter } = caseValues(c, 11);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const wT = tf.tensor4d(filter, c.filterShape);
+    const expected = forwardReference(c, x, filter);
+    const g = geometry(c);
+    const ours = direct([g.batch, g.outHeight, g.outWidth, g.outChannels], (y) => simdConv2D(tf.backend(), xT, wT, y, g));
+    expect(ours).not.toBeNull();
+    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
+    const before = liveCounts();
+    const actual = runKernel('Conv2D', { x: xT, filter: wT }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] });
+    expect(liveCounts()).toEqual(before);
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([xT, wT]);
+  });
+
+  it.each(cases)('Conv2DBackpropInput matches the naive reference: %s', (_name, c) => {
+    const { filter, dy, dyShape } = caseValues(c, 12);
+    const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
+    const wT = tf.tensor4d(filter, c.filterShape);
+    const expected = backpropInputReference(c, dy, filter);
+    const ours = direct(c.inputShape, (dx) => simdConv2DBackpropInput(tf.backend(), dyT, wT, dx, geometry(c)));
+    expect(ours).not.toBeNull();
+    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
+    const before = liveCounts();
+    let actual: Float32Array = new Float32Array();
+    expect(otherPathCalls(() => (actual = runKernel('Conv2DBackpropInput', { dy: dyT, filter: wT }, inputAttrs(c))))).toBe(0);
+    expect(liveCounts()).toEqual(before);
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([dyT, wT]);
+  });
+
+  it.each(cases)('Conv2DBackpropFilter matches the naive reference: %s', (_name, c) => {
+    const { x, dy, dyShape } = caseValues(c, 13);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
+    const expected = backpropFilterReference(c, x, dy);
+    const ours = direct(c.filterShape, (dw) => simdConv2DBackpropFilter(tf.backend(), xT, dyT, dw, geometry(c)));
+    expect(ours).not.toBeNull();
+    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
+    const before = liveCounts();
+    let actual: Float32Array = new Float32Array();
+    expect(otherPathCalls(() => (actual = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c))))).toBe(0);
+    expect(liveCounts()).toEqual(before);
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([xT, dyT]);
+  });
+
+  it('leaves channel counts it does not take, dilation and other dtypes to the other paths', () => {
+    const c: ConvCase = { inputShape: [2, 8, 8, 6], filterShape: [3, 3, 6, 12], strides: [1, 1], pad: 'same' };
+    const { x, filter, dy, dyShape } = caseValues(c, 14);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const wT = tf.tensor4d(filter, c.filterShape);
+    const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
+    const g = geometry(c);
+    // 6 input channels: not a multiple of 4 (forward) or 8 (gradients); 12 outputs: not a multiple of 8.
+    expect(direct([2, 8, 8, 12], (y) => simdConv2D(tf.backend(), xT, wT, y, g))).toBeNull();
+    expect(direct(c.inputShape, (dx) => simdConv2DBackpropInput(tf.backend(), dyT, wT, dx, g))).toBeNull();
+    expect(direct(c.filterShape, (dw) => simdConv2DBackpropFilter(tf.backend(), xT, dyT, dw, g))).toBeNull();
+    // The kernels still compute them, through the other paths.
+    expect(relativeError(runKernel('Conv2D', { x: xT, filter: wT }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }), forwardReference(c, x, filter))).toBeLessThanOrEqual(1e-5);
+    expect(otherPathCalls(() => runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c)))).toBeGreaterThan(0);
+    // Dilated convolutions run the shipped kernel.
+    const dilated = tf.conv2d(tf.ones([1, 9, 9, 8]) as tf.Tensor4D, tf.ones([3, 3, 8, 8]) as tf.Tensor4D, 1, 'valid', 'NHWC', 2);
+    expect(dilated.shape).toEqual([1, 5, 5, 8]);
+    expect(dilated.dataSync()[0]).toBe(72);
+    tf.dispose([xT, wT, dyT, dilated]);
+  });
+
+  it('trains through tf.grad: the filter and input gradients of conv2d and conv2dTranspose', () => {
+    const c = channelRichCases()[0];
+    const { x, filter, dy, dyShape } = caseValues(c, 15);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const wT = tf.tensor4d(filter, c.filterShape);
+    const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))([xT, wT], dyT);
+    expect(relativeError(dx.dataSync(), backpropInputReference(c, dy, filter))).toBeLessThanOrEqual(1e-5);
+    expect(relativeError(dw.dataSync(), backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
+    tf.dispose([xT, wT, dyT, dx, dw]);
+  });
+});
