@@ -36,6 +36,7 @@ function geometryOf(calls: KernelCalls, tensors: readonly TensorInfo[], info: ba
 /** `conv2d(x, filter)` `[batch, outHeight, outWidth, outChannels]` with the module, or undefined where it does not run. */
 export function conv2dOnHeap(calls: KernelCalls, x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
   const g = geometryOf(calls, [x, filter], info);
+  if (g && !(g.inChannels % 4 === 0 && g.outChannels % 8 === 0)) return undefined;
   const y = g && calls.allocate([g.batch, g.outHeight, g.outWidth, g.outChannels]);
   return g && y && simdConv2D(calls.backend, x, filter, y, g) ? y : undefined;
 }
@@ -43,6 +44,7 @@ export function conv2dOnHeap(calls: KernelCalls, x: TensorInfo, filter: TensorIn
 /** The input gradient `[batch, inHeight, inWidth, inChannels]` with the module, or undefined where it does not run. */
 export function conv2dBackpropInputOnHeap(calls: KernelCalls, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
   const g = geometryOf(calls, [dy, filter], info);
+  if (g && !(g.outChannels % 4 === 0 && g.inChannels % 8 === 0)) return undefined;
   const dx = g && calls.allocate([g.batch, g.inHeight, g.inWidth, g.inChannels]);
   return g && dx && simdConv2DBackpropInput(calls.backend, dy, filter, dx, g) ? dx : undefined;
 }

@@ -277,58 +277,109 @@ typedef struct {
   int out_h, out_w, out_c, out_row_step, out_row_off, out_col_step, out_col_off;
 } ConvRows;
 
+/*
+ * How conv_gemm blocks its K (taps_h rows of taps_w taps of src_c channels): one row of taps per block
+ * where a row is long and a multiple of 4 (the tile's K step), else all taps in one block; every block
+ * is padded with zeros to a multiple of 4.
+ */
+static int k_rows_per_block(int taps_h, int k_row) { return k_row % 4 == 0 && k_row >= 32 ? 1 : taps_h; }
+static int k_block(int taps_h, int k_row) { return round_up(k_rows_per_block(taps_h, k_row) * k_row, 4); }
+static int k_blocks(int taps_h, int k_row) {
+  const int per_block = k_rows_per_block(taps_h, k_row);
+  return per_block > 0 ? (taps_h + per_block - 1) / per_block : 0;
+}
+static int k_packed(int taps_h, int k_row) { return k_blocks(taps_h, k_row) * k_block(taps_h, k_row); }
+
+/*
+ * Packs a filter as conv_gemm's B: panels of 8 of the out_c columns (zeros past out_c), each [K][8] in
+ * conv_gemm's K order (taps (ti, tj), then src_c channels, blocks padded with zero rows). Tap (ti, tj),
+ * channel ch, column col is w[(i0 + ti * di) * tap_stride_h + (j0 + tj * dj) * tap_stride_w + ch *
+ * ch_stride + col * col_stride].
+ */
+static void pack_filter(float* bp, const float* w, int taps_h, int taps_w, int i0, int di, int j0, int dj, int tap_stride_h,
+                        int tap_stride_w, int src_c, int ch_stride, int out_c, int col_stride) {
+  const int k_row = taps_w * src_c;
+  const int per_block = k_rows_per_block(taps_h, k_row), block = k_block(taps_h, k_row);
+  float* dst = bp;
+  for (int p = 0; p < (out_c + 7) / 8; p++) {
+    for (int ti0 = 0; ti0 < taps_h; ti0 += per_block) {
+      float* block_end = dst + (size_t)block * 8;
+      for (int ti = ti0; ti < ti0 + per_block && ti < taps_h; ti++) {
+        for (int tj = 0; tj < taps_w; tj++) {
+          const float* tap = w + (size_t)(i0 + ti * di) * tap_stride_h + (size_t)(j0 + tj * dj) * tap_stride_w;
+          for (int ch = 0; ch < src_c; ch++, dst += 8) {
+            for (int l = 0; l < 8; l++) {
+              const int col = p * 8 + l;
+              dst[l] = col < out_c ? tap[(size_t)ch * ch_stride + (size_t)col * col_stride] : 0.0f;
+            }
+          }
+        }
+      }
+      for (; dst < block_end; dst += 8) {
+        wasm_v128_store(dst, wasm_f32x4_splat(0));
+        wasm_v128_store(dst + 4, wasm_f32x4_splat(0));
+      }
+    }
+  }
+}
+
 /* The part's scratch space of conv_gemm, in floats: packed filter, one tile's A rows, one tile's output. */
-static size_t conv_gemm_work(int k_total, int k_row, int out_c) {
-  return (size_t)k_total * out_c + (size_t)TILE_ROWS * k_row + (size_t)TILE_ROWS * out_c;
+static size_t conv_gemm_work(int taps_h, int k_row, int out_c) {
+  const int out_pad = round_up(out_c, 8);
+  return (size_t)k_packed(taps_h, k_row) * out_pad + (size_t)TILE_ROWS * k_block(taps_h, k_row) + (size_t)TILE_ROWS * out_pad;
 }
 
 /*
  * The GEMM of a convolution: for every row of `g` (n images), output pixel [0, out_c) = sum over taps
- * (ti, tj) and source channels of source values times the filter, packed by the caller into `bp`
- * ([out_c / 8][(ti, tj, channel)][8]). Split by tiles of 6 rows. For each tile and row of taps, the six
- * rows' runs of taps_w pixels are copied side by side into `a`; the tile's output rows gather in `c` and
- * are scattered to their pixels at the end.
+ * (ti, tj) and source channels of source values times the filter, packed by pack_filter into `bp`. Split
+ * by tiles of 6 rows. For each tile and block of K, the six rows' taps are copied side by side into `a`
+ * (zeros outside the image and past the block); the tile's output rows gather in `c` and are scattered to
+ * their pixels at the end.
  */
 static inline __attribute__((always_inline)) void conv_gemm(const float* src, const float* bp, float* out, int n,
                                                             const ConvRows* g, float* a, float* c, int part, int parts) {
   const int m = n * g->rows_h * g->rows_w;
   const int per_image = g->rows_h * g->rows_w;
   const int tiles = (m + TILE_ROWS - 1) / TILE_ROWS;
-  const int src_c = g->src_c, out_c = g->out_c;
+  const int src_c = g->src_c, out_c = g->out_c, out_pad = round_up(g->out_c, 8);
   const int k_row = g->taps_w * src_c;
-  const int k_total = g->taps_h * k_row;
+  const int per_block = k_rows_per_block(g->taps_h, k_row), block = k_block(g->taps_h, k_row);
+  const int blocks = k_blocks(g->taps_h, k_row), packed = blocks * block;
   const int t1 = share_start(tiles, part + 1, parts);
   for (int t = share_start(tiles, part, parts); t < t1; t++) {
     const int m0 = t * TILE_ROWS;
     const int rows = m - m0 < TILE_ROWS ? m - m0 : TILE_ROWS;
-    if (g->taps_h == 0 || g->taps_w == 0) __builtin_memset(c, 0, (size_t)TILE_ROWS * out_c * sizeof(float));
-    for (int ti = 0; ti < g->taps_h && k_row > 0; ti++) {
+    if (blocks == 0) __builtin_memset(c, 0, (size_t)TILE_ROWS * out_pad * sizeof(float));
+    for (int blk = 0; blk < blocks; blk++) {
       for (int r = 0; r < TILE_ROWS; r++) {
         /* Rows past m repeat the last row: computed, not stored. */
         const int row = m0 + r < m ? m0 + r : m - 1;
         const int b = row / per_image, y = (row % per_image) / g->rows_w, x = row % g->rows_w;
-        const int sy = y * g->row_step + g->row_off + ti * g->tap_dir;
-        float* dst = a + (size_t)r * k_row;
-        if (sy < 0 || sy >= g->src_h) {
-          __builtin_memset(dst, 0, (size_t)k_row * sizeof(float));
-          continue;
+        float* dst = a + (size_t)r * block;
+        for (int ti = blk * per_block; ti < (blk + 1) * per_block && ti < g->taps_h; ti++, dst += k_row) {
+          const int sy = y * g->row_step + g->row_off + ti * g->tap_dir;
+          if (sy < 0 || sy >= g->src_h) {
+            __builtin_memset(dst, 0, (size_t)k_row * sizeof(float));
+            continue;
+          }
+          const float* line = src + ((size_t)b * g->src_h + sy) * g->src_w * src_c;
+          for (int tj = 0; tj < g->taps_w; tj++) {
+            const int sx = x * g->col_step + g->col_off + tj * g->tap_dir;
+            if (sx < 0 || sx >= g->src_w) __builtin_memset(dst + (size_t)tj * src_c, 0, (size_t)src_c * sizeof(float));
+            else __builtin_memcpy(dst + (size_t)tj * src_c, line + (size_t)sx * src_c, (size_t)src_c * sizeof(float));
+          }
         }
-        const float* line = src + ((size_t)b * g->src_h + sy) * g->src_w * src_c;
-        for (int tj = 0; tj < g->taps_w; tj++) {
-          const int sx = x * g->col_step + g->col_off + tj * g->tap_dir;
-          if (sx < 0 || sx >= g->src_w) __builtin_memset(dst + (size_t)tj * src_c, 0, (size_t)src_c * sizeof(float));
-          else __builtin_memcpy(dst + (size_t)tj * src_c, line + (size_t)sx * src_c, (size_t)src_c * sizeof(float));
-        }
+        for (float* end = a + (size_t)(r + 1) * block; dst < end; dst++) *dst = 0.0f;
       }
-      for (int n0 = 0; n0 < out_c; n0 += 8) {
-        tile_6x8(a, k_row, bp + (size_t)n0 * k_total + (size_t)ti * k_row * 8, k_row, c + n0, out_c, TILE_ROWS, ti > 0);
+      for (int n0 = 0; n0 < out_pad; n0 += 8) {
+        tile_6x8(a, block, bp + (size_t)n0 * packed + (size_t)blk * block * 8, block, c + n0, out_pad, TILE_ROWS, blk > 0);
       }
     }
     for (int r = 0; r < rows; r++) {
       const int row = m0 + r;
       const int b = row / per_image, y = (row % per_image) / g->rows_w, x = row % g->rows_w;
       float* dst = out + (((size_t)b * g->out_h + y * g->out_row_step + g->out_row_off) * g->out_w + x * g->out_col_step + g->out_col_off) * out_c;
-      __builtin_memcpy(dst, c + (size_t)r * out_c, (size_t)out_c * sizeof(float));
+      __builtin_memcpy(dst, c + (size_t)r * out_pad, (size_t)out_c * sizeof(float));
     }
   }
 }
@@ -336,12 +387,13 @@ static inline __attribute__((always_inline)) void conv_gemm(const float* src, co
 /* Floats of scratch space conv2d_forward needs for `parts` parts. */
 __attribute__((export_name("conv2d_forward_workspace")))
 int conv2d_forward_workspace(int kh, int kw, int cin, int cout, int parts) {
-  return (int)conv_gemm_work(kh * kw * cin, kw * cin, cout) * parts;
+  return (int)conv_gemm_work(kh, kw * cin, cout) * parts;
 }
 
 /*
  * y [n, oh, ow, cout] = conv2d(x [n, h, w, cin], w [kh, kw, cin, cout]) with strides (sh, sw) and leading
- * padding (pt, pl) (no dilation). cin a multiple of 4, cout of 8. Split by output pixels.
+ * padding (pt, pl) (no dilation). Any channel counts (the GEMM pads K to a multiple of 4 and cout to one
+ * of 8, which wastes work below 4 and 8). Split by output pixels.
  */
 __attribute__((export_name("conv2d_forward")))
 void conv2d_forward(const float* x, const float* w, float* y, float* work, int n, int h, int wd, int cin, int oh, int ow,
@@ -350,39 +402,38 @@ void conv2d_forward(const float* x, const float* w, float* y, float* work, int n
   g.rows_h = oh; g.rows_w = ow; g.taps_h = kh; g.taps_w = kw; g.tap_dir = 1;
   g.src_h = h; g.src_w = wd; g.src_c = cin; g.row_step = sh; g.row_off = -pt; g.col_step = sw; g.col_off = -pl;
   g.out_h = oh; g.out_w = ow; g.out_c = cout; g.out_row_step = 1; g.out_row_off = 0; g.out_col_step = 1; g.out_col_off = 0;
-  const int k_total = kh * kw * cin;
-  float* bp = work + conv_gemm_work(k_total, kw * cin, cout) * part;
-  float* a = bp + (size_t)k_total * cout;
-  /* The filter [kh * kw * cin, cout] in panels of 8 columns. */
-  for (int p = 0; p < cout / 8; p++) {
-    for (int k = 0; k < k_total; k++) {
-      wasm_v128_store(bp + ((size_t)p * k_total + k) * 8, wasm_v128_load(w + (size_t)k * cout + p * 8));
-      wasm_v128_store(bp + ((size_t)p * k_total + k) * 8 + 4, wasm_v128_load(w + (size_t)k * cout + p * 8 + 4));
-    }
-  }
-  conv_gemm(x, bp, y, n, &g, a, a + (size_t)TILE_ROWS * kw * cin, part, parts);
+  const int k_row = kw * cin;
+  float* bp = work + conv_gemm_work(kh, k_row, cout) * part;
+  float* a = bp + (size_t)k_packed(kh, k_row) * round_up(cout, 8);
+  pack_filter(bp, w, kh, kw, 0, 1, 0, 1, kw * cin * cout, cin * cout, cin, cout, cout, 1);
+  conv_gemm(x, bp, y, n, &g, a, a + (size_t)TILE_ROWS * k_block(kh, k_row), part, parts);
 }
 
-/* Floats of scratch space conv2d_backprop_input needs for `parts` parts. */
+/* Floats of scratch space conv2d_backprop_input needs for `parts` parts: the most any phase needs. */
 __attribute__((export_name("conv2d_backprop_input_workspace")))
-int conv2d_backprop_input_workspace(int kh, int kw, int cin, int cout, int sw, int parts) {
-  return (int)conv_gemm_work(kh * kw * cout, ((kw + sw - 1) / sw) * cout, cin) * parts;
+int conv2d_backprop_input_workspace(int kh, int kw, int cin, int cout, int sh, int sw, int pt, int pl, int parts) {
+  size_t most = 0;
+  for (int ph = 0; ph < sh; ph++) {
+    for (int pw = 0; pw < sw; pw++) {
+      const size_t need = conv_gemm_work(phase_taps((ph + pt) % sh, kh, sh), phase_taps((pw + pl) % sw, kw, sw) * cout, cin);
+      if (need > most) most = need;
+    }
+  }
+  return (int)most * parts;
 }
 
 /*
  * dx [n, h, w, cin] = the input gradient of a convolution with filter w [kh, kw, cin, cout], strides (sh,
- * sw) and leading padding (pt, pl), 0 <= pt < kh, 0 <= pl < kw, from dy [n, oh, ow, cout]. Each phase (a, d) of
- * the output (pixels a + sh * r, d + sw * q) is a stride-1 GEMM over its own taps i = i0 + ti * sh, j = j0
- * + tj * sw (i0 = (a + pt) % sh), reading dy pixel (r + (a + pt) / sh - ti, q + (d + pl) / sw - tj), written
- * straight into place. cout a multiple of 4, cin of 8. Split by output pixels within each phase.
+ * sw) and leading padding (pt, pl) >= 0, from dy [n, oh, ow, cout]. Each phase (a, d) of the output
+ * (pixels a + sh * r, d + sw * q) is a stride-1 GEMM over its own taps i = i0 + ti * sh, j = j0 + tj * sw
+ * (i0 = (a + pt) % sh), reading dy pixel (r + (a + pt) / sh - ti, q + (d + pl) / sw - tj), written straight
+ * into place. Any channel counts (cin pads to a multiple of 8: few input channels waste work, see
+ * conv2d_backprop_input_narrow). Split by output pixels within each phase.
  */
 __attribute__((export_name("conv2d_backprop_input")))
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, float* work, int n, int oh, int ow, int cout, int h,
                            int wd, int cin, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
-  const int k_row_max = ((kw + sw - 1) / sw) * cout;
-  float* bp = work + conv_gemm_work(kh * kw * cout, k_row_max, cin) * part;
-  float* a = bp + (size_t)kh * kw * cout * cin;
-  float* c = a + (size_t)TILE_ROWS * k_row_max;
+  float* part_work = work + (size_t)conv2d_backprop_input_workspace(kh, kw, cin, cout, sh, sw, pt, pl, parts) / parts * part;
   for (int ph = 0; ph < sh; ph++) {
     const int i0 = (ph + pt) % sh;
     for (int pw = 0; pw < sw; pw++) {
@@ -394,20 +445,12 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, float* wo
       g.row_step = 1; g.row_off = (ph + pt) / sh; g.col_step = 1; g.col_off = (pw + pl) / sw;
       g.out_h = h; g.out_w = wd; g.out_c = cin;
       g.out_row_step = sh; g.out_row_off = ph; g.out_col_step = sw; g.out_col_off = pw;
-      /* This phase's taps of w, as [cin / 8][(ti, tj, o)][8] with values w[i, j, c, o]. */
-      const int k_total = g.taps_h * g.taps_w * cout;
-      for (int p = 0; p < cin / 8; p++) {
-        float* dst = bp + (size_t)p * k_total * 8;
-        for (int ti = 0; ti < g.taps_h; ti++) {
-          for (int tj = 0; tj < g.taps_w; tj++) {
-            const float* src = w + (((size_t)(i0 + ti * sh) * kw + j0 + tj * sw) * cin + p * 8) * cout;
-            for (int o = 0; o < cout; o++, dst += 8) {
-              for (int l = 0; l < 8; l++) dst[l] = src[(size_t)l * cout + o];
-            }
-          }
-        }
-      }
-      conv_gemm(dy, bp, dx, n, &g, a, c, part, parts);
+      const int k_row = g.taps_w * cout;
+      float* bp = part_work;
+      float* a = bp + (size_t)k_packed(g.taps_h, k_row) * round_up(cin, 8);
+      /* This phase's taps of w: tap (ti, tj), channel o, column c is w[i0 + ti * sh, j0 + tj * sw, c, o]. */
+      pack_filter(bp, w, g.taps_h, g.taps_w, i0, sh, j0, sw, kw * cin * cout, cin * cout, cout, 1, cin, cout);
+      conv_gemm(dy, bp, dx, n, &g, a, a + (size_t)TILE_ROWS * k_block(g.taps_h, k_row), part, parts);
     }
   }
 }

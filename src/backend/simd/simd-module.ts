@@ -32,7 +32,7 @@ interface KernelExports {
   conv2d_forward(...args: number[]): void;
   conv2d_forward_workspace(kh: number, kw: number, cin: number, cout: number, parts: number): number;
   conv2d_backprop_input(...args: number[]): void;
-  conv2d_backprop_input_workspace(kh: number, kw: number, cin: number, cout: number, sw: number, parts: number): number;
+  conv2d_backprop_input_workspace(kh: number, kw: number, cin: number, cout: number, sh: number, sw: number, pt: number, pl: number, parts: number): number;
   conv2d_filter_grad(...args: number[]): void;
   conv2d_filter_grad_workspace(n: number, oh: number, ow: number, cin: number, cout: number, kh: number, kw: number, parts: number): number;
 }
@@ -306,11 +306,13 @@ function plainGeometry(g: ConvGeometry): boolean {
  * `x` `[batch, inHeight, inWidth, inChannels]`, `filter` `[fh, fw, inChannels, outChannels]`, `y`
  * `[batch, outHeight, outWidth, outChannels]` (float32, allocated).
  *
- * @returns false where the module does not run here or does not take this convolution (input channels not
- *   a multiple of 4, output channels not a multiple of 8); the caller then runs another kernel.
+ * Any channel counts; the GEMM pads its K to a multiple of 4 and the output channels to one of 8, which
+ * wastes work below 4 input and 8 output channels.
+ *
+ * @returns false where the module does not run here; the caller then runs another kernel.
  */
 export function simdConv2D(backend: unknown, x: TensorInfo, filter: TensorInfo, y: TensorInfo, g: ConvGeometry): boolean {
-  if (!plainGeometry(g) || g.inChannels % 4 !== 0 || g.outChannels % 8 !== 0) return false;
+  if (!plainGeometry(g)) return false;
   const found = kernelsOf(backend);
   if (!found) return false;
   const parts = found.heap.threads?.parts ?? 1;
@@ -325,15 +327,16 @@ export function simdConv2D(backend: unknown, x: TensorInfo, filter: TensorInfo, 
  * fw, inChannels, outChannels]`, on the wasm backend's heap with kernels.c, split among its kernel
  * threads. `dx` float32, allocated.
  *
- * @returns false where the module does not run here or does not take this convolution (output channels
- *   not a multiple of 4, input channels not a multiple of 8).
+ * Any channel counts; the input channels pad to a multiple of 8, which wastes work below 8.
+ *
+ * @returns false where the module does not run here.
  */
 export function simdConv2DBackpropInput(backend: unknown, dy: TensorInfo, filter: TensorInfo, dx: TensorInfo, g: ConvGeometry): boolean {
-  if (!plainGeometry(g) || g.outChannels % 4 !== 0 || g.inChannels % 8 !== 0) return false;
+  if (!plainGeometry(g)) return false;
   const found = kernelsOf(backend);
   if (!found) return false;
   const parts = found.heap.threads?.parts ?? 1;
-  const floats = found.kernels.conv2d_backprop_input_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, g.strideWidth, parts);
+  const floats = found.kernels.conv2d_backprop_input_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, parts);
   const dims = [g.batch, g.outHeight, g.outWidth, g.outChannels, g.inHeight, g.inWidth, g.inChannels, ...geometryArgs(g)];
   return runWithWorkspace(found, 'conv2d_backprop_input', [dy, filter, dx], floats, dims);
 }
