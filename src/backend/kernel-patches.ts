@@ -17,6 +17,7 @@ import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DKernel } from './kernels/conv2d.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { makeGatherV2Kernel } from './kernels/gather.js';
 import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
 import { makeIdentityKernel } from './kernels/identity.js';
 import { makeMeanKernel, makeSumKernel } from './kernels/leading-axes-reduction.js';
@@ -36,7 +37,8 @@ export type PatchedKernelName =
   | 'Sum'
   | 'Mean'
   | 'FusedBatchNorm'
-  | 'Identity';
+  | 'Identity'
+  | 'GatherV2';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -54,6 +56,8 @@ export type PatchedKernelName =
  * every tensor the engine saves for the backward pass: it shares the buffer instead. wasm's `Conv2D`
  * (XNNPACK), and the gradients above, run tfjs-gan's own SIMD128 convolutions where the channel counts
  * allow (see `kernels/simd-convolutions.ts`), split among the kernel threads of the threaded build.
+ * wasm's `GatherV2` computes each element's source index: gathers along the first axis (every batch a
+ * dataset samples) copy whole rows instead.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
   wasm: Object.freeze([
@@ -68,6 +72,7 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
     'Mean',
     'FusedBatchNorm',
     'Identity',
+    'GatherV2',
   ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
@@ -86,6 +91,7 @@ const KERNEL_FACTORIES: Readonly<
   Mean: makeMeanKernel,
   FusedBatchNorm: makeFusedBatchNormKernel,
   Identity: makeIdentityKernel,
+  GatherV2: makeGatherV2Kernel,
 };
 
 /** What one patch replaced and what it registered. */

@@ -109,6 +109,20 @@ describe('tfjs-gan SIMD128 convolutions on wasm', () => {
     tf.dispose([xT, dyT]);
   });
 
+  it('computes filter gradients with output channels and pixels that are not multiples of 4', () => {
+    const c: ConvCase = { inputShape: [5, 7, 7, 8], filterShape: [3, 3, 8, 7], strides: [1, 1], pad: 'same' };
+    const { x, dy, dyShape } = caseValues(c, 16);
+    const xT = tf.tensor4d(x, c.inputShape);
+    const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
+    const expected = backpropFilterReference(c, x, dy);
+    const ours = direct(c.filterShape, (dw) => simdConv2DBackpropFilter(tf.backend(), xT, dyT, dw, geometry(c)));
+    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
+    let actual: Float32Array = new Float32Array();
+    expect(otherPathCalls(() => (actual = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c))))).toBe(0);
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([xT, dyT]);
+  });
+
   it('computes any channel counts directly, and leaves the ones it would waste work on to the other paths', () => {
     const c: ConvCase = { inputShape: [2, 8, 8, 6], filterShape: [3, 3, 6, 12], strides: [2, 1], pad: 'same' };
     const { x, filter, dy, dyShape } = caseValues(c, 14);

@@ -183,6 +183,24 @@ void filter_grad_few_channels(const float* in, const float* dy, float* dw, float
   gemm_packed(a, k_count, b, dw, cout, taps, k_count, cout, k_count);
 }
 
+/* out = x * (x > 0 ? 1 : alpha): tfjs's leaky ReLU as x * step(x, alpha), bit for bit, in one pass. */
+__attribute__((export_name("leaky_relu")))
+void leaky_relu(const float* x, float* out, int n, float alpha) {
+  const v128_t zero = wasm_f32x4_splat(0), one = wasm_f32x4_splat(1), slope = wasm_f32x4_splat(alpha);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    wasm_v128_store(out + i, wasm_f32x4_mul(v, wasm_v128_bitselect(one, slope, wasm_f32x4_gt(v, zero))));
+  }
+  for (; i < n; i++) out[i] = x[i] * (x[i] > 0 ? 1.0f : alpha);
+}
+
+/* out[r] = x[indices[r]] for rows of `row` 4-byte elements (indices already checked). */
+__attribute__((export_name("gather_rows")))
+void gather_rows(float* out, const float* x, const int* indices, int count, int row) {
+  for (int r = 0; r < count; r++) __builtin_memcpy(out + (size_t)r * row, x + (size_t)indices[r] * row, (size_t)row * sizeof(float));
+}
+
 /*
  * The pixel shuffle of a strided transposed convolution: `sh * sw` phase images, phase (a, d) holding
  * the output pixels (r * sh + a, c * sw + d), become one image [n, out_h, out_w, ch] (pixels past
@@ -495,7 +513,26 @@ void conv2d_filter_grad(const float* x, const float* dy, float* dw, float* work,
     /* dy^T of this block: a[o][p], zeros past the pixels and past cout. */
     __builtin_memset(a, 0, (size_t)rows * block * sizeof(float));
     const float* dy_block = dy + (size_t)b0 * per_image * cout;
-    for (int p = 0; p < pixels; p++) {
+    const int p4 = pixels & ~3, o4 = cout & ~3;
+    for (int p = 0; p < p4; p += 4) {
+      /* 4 x 4 blocks through lane shuffles. */
+      const float* src = dy_block + (size_t)p * cout;
+      for (int o = 0; o < o4; o += 4) {
+        const v128_t r0 = wasm_v128_load(src + o), r1 = wasm_v128_load(src + cout + o);
+        const v128_t r2 = wasm_v128_load(src + 2 * cout + o), r3 = wasm_v128_load(src + 3 * cout + o);
+        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        float* dst = a + (size_t)o * block + p;
+        wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
+        wasm_v128_store(dst + block, wasm_i64x2_shuffle(t0, t2, 1, 3));
+        wasm_v128_store(dst + 2 * block, wasm_i64x2_shuffle(t1, t3, 0, 2));
+        wasm_v128_store(dst + 3 * block, wasm_i64x2_shuffle(t1, t3, 1, 3));
+      }
+      for (int o = o4; o < cout; o++) {
+        for (int q = p; q < p + 4; q++) a[(size_t)o * block + q] = dy_block[(size_t)q * cout + o];
+      }
+    }
+    for (int p = p4; p < pixels; p++) {
       for (int o = 0; o < cout; o++) a[(size_t)o * block + p] = dy_block[(size_t)p * cout + o];
     }
     for (int task = task0; task < task1; task++) {

@@ -29,6 +29,8 @@ interface KernelExports {
   filter_grad_few_channels_workspace(taps: number, positions: number, outChannels: number): number;
   interleave_phases(...args: number[]): void;
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
+  leaky_relu(x: number, out: number, n: number, alpha: number): void;
+  gather_rows(out: number, x: number, indices: number, count: number, row: number): void;
   conv2d_forward(...args: number[]): void;
   conv2d_forward_workspace(kh: number, kw: number, cin: number, cout: number, parts: number): number;
   conv2d_backprop_input(...args: number[]): void;
@@ -357,4 +359,33 @@ export function simdConv2DBackpropFilter(backend: unknown, x: TensorInfo, dy: Te
   const floats = found.kernels.conv2d_filter_grad_workspace(g.batch, g.outHeight, g.outWidth, g.inChannels, g.outChannels, g.filterHeight, g.filterWidth, parts);
   const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, ...geometryArgs(g)];
   return runWithWorkspace(found, 'conv2d_filter_grad', [x, dy, dw], floats, dims);
+}
+
+/**
+ * Writes `x * step(x, alpha)` (tfjs's leaky ReLU, bit for bit) into `out` (float32, allocated, the size of
+ * `x`) in one SIMD128 pass on the wasm backend's heap.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdLeakyRelu(backend: unknown, x: TensorInfo, out: TensorInfo, alpha: number): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [x, out]);
+  if (!found || !offsets) return false;
+  found.kernels.leaky_relu(offsets[0], offsets[1], x.shape.reduce((a, b) => a * b, 1), alpha);
+  return true;
+}
+
+/**
+ * Gathers rows of `x` (4-byte elements, `rowElements` per row) along its first axis into `out` (allocated,
+ * `indices.length` rows) on the wasm backend's heap. `indices` (int32, on the heap) must already be
+ * checked.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdGatherRows(backend: unknown, out: TensorInfo, x: TensorInfo, indices: TensorInfo, count: number, rowElements: number): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [out, x, indices]);
+  if (!found || !offsets) return false;
+  found.kernels.gather_rows(offsets[0], offsets[1], offsets[2], count, rowElements);
+  return true;
 }
