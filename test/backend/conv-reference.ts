@@ -189,6 +189,7 @@ export function fewChannelCases(): ConvCase[] {
     { inputShape: [2, 7, 9, 1], filterShape: [3, 5, 1, 8], strides: [2, 1], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
     { inputShape: [1, 10, 10, 4], filterShape: [5, 5, 4, 8], strides: [3, 3], pad: 'same' },
     { inputShape: [3, 5, 5, 1], filterShape: [1, 1, 1, 24], strides: [1, 1], pad: 'valid' },
+    { inputShape: [1, 3, 3, 2], filterShape: [3, 3, 2, 8], strides: [1, 1], pad: 'valid' }, // one output pixel: fewer than the threads
   ];
 }
 

@@ -15,7 +15,7 @@ import { startKernelThreads } from '../../src/backend/simd/simd-threads.js';
 import { ADAM_UPDATE_KERNEL, fusedAdam } from '../../src/train/fused-adam.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { convolutionsAndProduct, on, trainVector } from '../helpers/wasm-checks.js';
-import { backpropFilterReference, backpropInputReference, channelRichCases, forwardReference, pseudoRandom, relativeError } from './conv-reference.js';
+import { backpropFilterReference, backpropInputReference, channelRichCases, fewChannelCases, forwardReference, pseudoRandom, relativeError } from './conv-reference.js';
 import { caseValues, filterAttrs, inputAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
 
 describe('wasm with threads in Node', () => {
@@ -56,6 +56,20 @@ describe('wasm with threads in Node', () => {
       expect(relativeError(input, backpropInputReference(c, dy, filter))).toBeLessThanOrEqual(1e-5);
       expect(relativeError(weights, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
       tf.dispose([xT, wT, dyT]);
+    }
+  });
+
+  it('splits the few-channel filter gradient between 2 threads and sums their parts', async () => {
+    await tf.setBackend('wasm');
+    for (const c of fewChannelCases()) {
+      const { x, dy, dyShape } = caseValues(c, 22);
+      const xT = tf.tensor4d(x, c.inputShape);
+      const dyT = tf.tensor(dy, dyShape);
+      const before = liveCounts();
+      const weights = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c));
+      expect(liveCounts()).toEqual(before);
+      expect(relativeError(weights, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
+      tf.dispose([xT, dyT]);
     }
   });
 

@@ -19,6 +19,9 @@
 #include <stddef.h>
 #include <wasm_simd128.h>
 
+/* The first item of share `part` of `count` items split into `parts`. */
+static int share_start(int count, int part, int parts) { return (int)((long long)count * part / parts); }
+
 __attribute__((export_name("adam_update")))
 void adam_update(const float* value, const float* gradient, const float* m, const float* v,
                  float* new_value, float* new_m, float* new_v, int n,
@@ -125,30 +128,46 @@ void gemm_packed(const float* a, int lda, const float* bp, float* c, int ldc, in
 static int padded_taps(int taps) { return (taps + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS; }
 static int padded_positions(int positions) { return (positions + 3) & ~3; }
 
-/* Floats of scratch space filter_grad_few_channels needs. */
+/* Positions one part of filter_grad_few_channels takes at most, padded to the GEMM's K step. */
+static int few_channels_positions(int positions, int parts) { return padded_positions((positions + parts - 1) / parts); }
+
+/* Floats of one part's scratch space in filter_grad_few_channels: A, B and its partial gradient. */
+static size_t few_channels_part(int taps, int positions, int out_channels, int parts) {
+  return (size_t)(padded_taps(taps) + out_channels) * few_channels_positions(positions, parts) + (size_t)taps * out_channels;
+}
+
+/* Floats of scratch space filter_grad_few_channels needs for `parts` parts. */
 __attribute__((export_name("filter_grad_few_channels_workspace")))
-int filter_grad_few_channels_workspace(int taps, int positions, int out_channels) {
-  return (padded_taps(taps) + out_channels) * padded_positions(positions);
+int filter_grad_few_channels_workspace(int taps, int positions, int out_channels, int parts) {
+  return (int)few_channels_part(taps, positions, out_channels, parts) * parts;
 }
 
 /*
  * dw[i, j, c, o] = sum over n, y, x of in[n, y*sh - pt + i, x*sw - pl + j, c] * dy[n, y, x, o]
  * for an NHWC convolution: in [n, h, w, cin], dy [n, oh, ow, cout], dw [kh, kw, cin, cout].
  * As a GEMM: dw [taps = kh*kw*cin, cout] = A [taps, positions] * B [positions, cout] with A the input's
- * patches (zero outside the image) and B = dy; both are laid out in `work` (see
- * filter_grad_few_channels_workspace), then multiplied tile by tile. cout must be a multiple of 8.
+ * patches (zero outside the image) and B = dy; both are laid out in `work`, then multiplied tile by tile.
+ * cout must be a multiple of 8. Split by positions (dy's pixels): part 0 writes its sum into dw, every
+ * other part into its own partial gradient in `work`, which sum_few_channels_parts then adds to dw.
  */
 __attribute__((export_name("filter_grad_few_channels")))
 void filter_grad_few_channels(const float* in, const float* dy, float* dw, float* work,
                               int n, int h, int w, int cin, int oh, int ow, int cout,
-                              int kh, int kw, int sh, int sw, int pt, int pl) {
+                              int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
   const int taps = kh * kw * cin;
   const int positions = n * oh * ow;
-  const int k_count = padded_positions(positions);
+  const int p0 = share_start(positions, part, parts), p1 = share_start(positions, part + 1, parts);
+  const int k_count = padded_positions(p1 - p0);
+  const int k_stride = few_channels_positions(positions, parts);
   const int rows = padded_taps(taps);
-  float* a = work;
-  float* b = work + (size_t)rows * k_count;
-  /* A: one row per tap (i, j, c), one column per output position (b, y, x). */
+  float* a = work + few_channels_part(taps, positions, cout, parts) * part;
+  float* b = a + (size_t)rows * k_stride;
+  float* out = part == 0 ? dw : b + (size_t)cout * k_stride;
+  if (k_count == 0) {
+    __builtin_memset(out, 0, (size_t)taps * cout * sizeof(float));
+    return;
+  }
+  /* A: one row per tap (i, j, c), one column per output position (b, y, x) of this part. */
   for (int t = 0; t < rows; t++) {
     float* row = a + (size_t)t * k_count;
     if (t >= taps) {
@@ -156,31 +175,41 @@ void filter_grad_few_channels(const float* in, const float* dy, float* dw, float
       continue;
     }
     const int i = t / (kw * cin), j = (t / cin) % kw, c = t % cin;
-    int p = 0;
-    for (int bi = 0; bi < n; bi++) {
-      for (int y = 0; y < oh; y++) {
-        const int iy = y * sh - pt + i;
-        for (int x = 0; x < ow; x++, p++) {
-          const int ix = x * sw - pl + j;
-          row[p] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? in[(((size_t)bi * h + iy) * w + ix) * cin + c] : 0.0f;
-        }
+    int bi = p0 / (oh * ow), y = (p0 / ow) % oh, x = p0 % ow;
+    for (int p = 0; p < p1 - p0; p++) {
+      const int iy = y * sh - pt + i, ix = x * sw - pl + j;
+      row[p] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? in[(((size_t)bi * h + iy) * w + ix) * cin + c] : 0.0f;
+      if (++x == ow) {
+        x = 0;
+        if (++y == oh) y = 0, bi++;
       }
     }
-    for (; p < k_count; p++) row[p] = 0;
+    for (int p = p1 - p0; p < k_count; p++) row[p] = 0;
   }
-  /* B: dy packed in panels of 8 output channels, [cout / 8][k_count][8]. */
+  /* B: this part's rows of dy packed in panels of 8 output channels, [cout / 8][k_count][8]. */
   for (int o0 = 0; o0 < cout; o0 += 8) {
     float* panel = b + (size_t)o0 * k_count;
-    for (int p = 0; p < positions; p++) {
-      wasm_v128_store(panel + (size_t)p * 8, wasm_v128_load(dy + (size_t)p * cout + o0));
-      wasm_v128_store(panel + (size_t)p * 8 + 4, wasm_v128_load(dy + (size_t)p * cout + o0 + 4));
+    for (int p = p0; p < p1; p++) {
+      wasm_v128_store(panel + (size_t)(p - p0) * 8, wasm_v128_load(dy + (size_t)p * cout + o0));
+      wasm_v128_store(panel + (size_t)(p - p0) * 8 + 4, wasm_v128_load(dy + (size_t)p * cout + o0 + 4));
     }
-    for (int p = positions; p < k_count; p++) {
+    for (int p = p1 - p0; p < k_count; p++) {
       wasm_v128_store(panel + (size_t)p * 8, wasm_f32x4_splat(0));
       wasm_v128_store(panel + (size_t)p * 8 + 4, wasm_f32x4_splat(0));
     }
   }
-  gemm_packed(a, k_count, b, dw, cout, taps, k_count, cout, k_count);
+  gemm_packed(a, k_count, b, out, cout, taps, k_count, cout, k_count);
+}
+
+/* Adds the partial gradients of parts 1 .. parts - 1 of filter_grad_few_channels to dw. */
+__attribute__((export_name("sum_few_channels_parts")))
+void sum_few_channels_parts(float* dw, const float* work, int taps, int positions, int cout, int parts) {
+  const size_t part_size = few_channels_part(taps, positions, cout, parts);
+  const size_t partial = (size_t)(padded_taps(taps) + cout) * few_channels_positions(positions, parts);
+  for (int part = 1; part < parts; part++) {
+    const float* src = work + part_size * part + partial;
+    for (int i = 0; i < taps * cout; i++) dw[i] += src[i];
+  }
 }
 
 /* out = x * (x > 0 ? 1 : alpha): tfjs's leaky ReLU as x * step(x, alpha), bit for bit, in one pass. */
@@ -275,8 +304,6 @@ void swap_first_last_axes(float* out, const float* in, int n, int inner, int ch)
  * the form it runs fastest in.
  */
 
-/* The first item of share `part` of `count` items split into `parts`. */
-static int share_start(int count, int part, int parts) { return (int)((long long)count * part / parts); }
 
 static int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 

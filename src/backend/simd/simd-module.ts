@@ -26,7 +26,8 @@ export interface AdamConstants {
 interface KernelExports {
   adam_update(...args: number[]): void;
   filter_grad_few_channels(...args: number[]): void;
-  filter_grad_few_channels_workspace(taps: number, positions: number, outChannels: number): number;
+  filter_grad_few_channels_workspace(taps: number, positions: number, outChannels: number, parts: number): number;
+  sum_few_channels_parts(dw: number, work: number, taps: number, positions: number, outChannels: number, parts: number): void;
   interleave_phases(...args: number[]): void;
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
   leaky_relu(x: number, out: number, n: number, alpha: number): void;
@@ -40,7 +41,7 @@ interface KernelExports {
 }
 
 /** The kernels that run split among threads (their last two arguments are `part, parts`). */
-const THREADED_KERNELS = ['conv2d_forward', 'conv2d_backprop_input', 'conv2d_filter_grad'] as const;
+const THREADED_KERNELS = ['conv2d_forward', 'conv2d_backprop_input', 'conv2d_filter_grad', 'filter_grad_few_channels'] as const;
 type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 /** The module on one heap: this thread's instance, and the threads that share its kernels (if started). */
@@ -182,17 +183,17 @@ export function simdFilterGradientFewChannels(backend: unknown, x: TensorInfo, d
   if (!found) return false;
   const [n, h, w, cin] = g.inShape;
   const [, oh, ow, cout] = g.dyShape;
-  const floats = found.kernels.filter_grad_few_channels_workspace(g.filterHeight * g.filterWidth * cin, n * oh * ow, cout);
+  const taps = g.filterHeight * g.filterWidth * cin;
+  const parts = found.heap.threads?.parts ?? 1;
+  const floats = found.kernels.filter_grad_few_channels_workspace(taps, n * oh * ow, cout, parts);
   const work = found.internals.wasm._malloc(floats * 4);
   if (work === 0) return false;
   try {
     const offsets = offsetsOf(found.internals, [x, dy, dw]);
     if (!offsets) return false;
-    found.kernels.filter_grad_few_channels(
-      ...offsets,
-      work,
-      ...[n, h, w, cin, oh, ow, cout, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft],
-    );
+    const dims = [n, h, w, cin, oh, ow, cout, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
+    runSplit(found.heap, 'filter_grad_few_channels', [...offsets, work, ...dims]);
+    if (parts > 1) found.kernels.sum_few_channels_parts(offsets[2], work, taps, n * oh * ow, cout, parts);
   } finally {
     found.internals.wasm._free(work);
   }
