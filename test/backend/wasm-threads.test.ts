@@ -59,17 +59,20 @@ describe('wasm with threads in Node', () => {
     }
   });
 
-  it('splits the few-channel filter gradient between 2 threads and sums their parts', async () => {
+  it('splits the few-channel gradients between 2 threads: the filter gradient by pixels, the input gradient by images', async () => {
     await tf.setBackend('wasm');
     for (const c of fewChannelCases()) {
-      const { x, dy, dyShape } = caseValues(c, 22);
+      const { x, filter, dy, dyShape } = caseValues(c, 22);
       const xT = tf.tensor4d(x, c.inputShape);
+      const wT = tf.tensor4d(filter, c.filterShape);
       const dyT = tf.tensor(dy, dyShape);
       const before = liveCounts();
       const weights = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c));
+      const input = runKernel('Conv2DBackpropInput', { dy: dyT, filter: wT }, inputAttrs(c));
       expect(liveCounts()).toEqual(before);
       expect(relativeError(weights, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
-      tf.dispose([xT, dyT]);
+      expect(relativeError(input, backpropInputReference(c, dy, filter))).toBeLessThanOrEqual(1e-5);
+      tf.dispose([xT, wT, dyT]);
     }
   });
 

@@ -44,7 +44,7 @@ export function conv2dOnHeap(calls: KernelCalls, x: TensorInfo, filter: TensorIn
 /** The input gradient `[batch, inHeight, inWidth, inChannels]` with the module, or undefined where it does not run. */
 export function conv2dBackpropInputOnHeap(calls: KernelCalls, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
   const g = geometryOf(calls, [dy, filter], info);
-  if (g && !(g.outChannels % 4 === 0 && g.inChannels % 8 === 0)) return undefined;
+  if (g && !(g.outChannels % 4 === 0 && (g.inChannels % 8 === 0 || g.inChannels < 8))) return undefined;
   const dx = g && calls.allocate([g.batch, g.inHeight, g.inWidth, g.inChannels]);
   return g && dx && simdConv2DBackpropInput(calls.backend, dy, filter, dx, g) ? dx : undefined;
 }

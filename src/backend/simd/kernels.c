@@ -500,6 +500,73 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, float* wo
   }
 }
 
+/* Floats of one part's scratch space in conv2d_backprop_input_narrow: the packed filter, one tile of A and of C. */
+static size_t narrow_part(int kh, int kw, int cin, int cout) {
+  const int cols = round_up(kh * kw * cin, 8);
+  return (size_t)cols * cout + (size_t)TILE_ROWS * cout + (size_t)TILE_ROWS * cols;
+}
+
+/* Floats of scratch space conv2d_backprop_input_narrow needs for `parts` parts. */
+__attribute__((export_name("conv2d_backprop_input_narrow_workspace")))
+int conv2d_backprop_input_narrow_workspace(int kh, int kw, int cin, int cout, int parts) {
+  return (int)narrow_part(kh, kw, cin, cout) * parts;
+}
+
+/*
+ * conv2d_backprop_input for few input channels (an image's 1 to 4: a generator's last layer), where
+ * the phase GEMMs would have fewer columns than the tile: the columns of every dy pixel, cols[pixel][(i,
+ * j, c)] = sum over o of dy[pixel, o] * w[i, j, c, o] (a GEMM of dy, read where it lies, by the filter
+ * packed in panels of 8 taps), each added to the dx pixel its tap lands on (col2im). cout a multiple of 4.
+ * Split by batch images, so that no two parts add to one pixel.
+ */
+__attribute__((export_name("conv2d_backprop_input_narrow")))
+void conv2d_backprop_input_narrow(const float* dy, const float* w, float* dx, float* work, int n, int oh, int ow, int cout,
+                                  int h, int wd, int cin, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
+  const int taps = kh * kw * cin, cols = round_up(taps, 8);
+  float* bp = work + narrow_part(kh, kw, cin, cout) * part;
+  float* a = bp + (size_t)cols * cout;
+  float* c = a + (size_t)TILE_ROWS * cout;
+  /* The filter as [cout][taps], in panels of 8 taps: bp[panel][o][8] = w[tap][o] (zeros past the taps). */
+  for (int p = 0; p < cols / 8; p++) {
+    for (int o = 0; o < cout; o++) {
+      float* dst = bp + ((size_t)p * cout + o) * 8;
+      for (int l = 0; l < 8; l++) dst[l] = p * 8 + l < taps ? w[(size_t)(p * 8 + l) * cout + o] : 0.0f;
+    }
+  }
+  const int per_image = oh * ow;
+  const int b1 = share_start(n, part + 1, parts);
+  for (int b = share_start(n, part, parts); b < b1; b++) {
+    float* image = dx + (size_t)b * h * wd * cin;
+    __builtin_memset(image, 0, (size_t)h * wd * cin * sizeof(float));
+    for (int q0 = 0; q0 < per_image; q0 += TILE_ROWS) {
+      const int rows = per_image - q0 < TILE_ROWS ? per_image - q0 : TILE_ROWS;
+      const float* rows_at = dy + ((size_t)b * per_image + q0) * cout;
+      if (rows < TILE_ROWS) {
+        /* The image's last tile: its rows and zeros, so that the tile reads nothing past dy. */
+        __builtin_memcpy(a, rows_at, (size_t)rows * cout * sizeof(float));
+        __builtin_memset(a + (size_t)rows * cout, 0, (size_t)(TILE_ROWS - rows) * cout * sizeof(float));
+        rows_at = a;
+      }
+      for (int n0 = 0; n0 < cols; n0 += 8) tile_6x8(rows_at, cout, bp + (size_t)n0 * cout, cout, c + n0, cols, TILE_ROWS, 0);
+      for (int r = 0; r < rows; r++) {
+        const int y = (q0 + r) / ow, x = (q0 + r) % ow;
+        const float* col = c + (size_t)r * cols;
+        for (int i = 0; i < kh; i++) {
+          const int sy = y * sh - pt + i;
+          if (sy < 0 || sy >= h) continue;
+          for (int j = 0; j < kw; j++) {
+            const int sx = x * sw - pl + j;
+            if (sx < 0 || sx >= wd) continue;
+            float* dst = image + ((size_t)sy * wd + sx) * cin;
+            const float* src = col + (size_t)(i * kw + j) * cin;
+            for (int ch = 0; ch < cin; ch++) dst[ch] += src[ch];
+          }
+        }
+      }
+    }
+  }
+}
+
 /* Batch images whose pixels one pass of conv2d_filter_grad packs (they stay in cache). */
 #define IMAGE_BLOCK 4
 

@@ -36,12 +36,14 @@ interface KernelExports {
   conv2d_forward_workspace(kh: number, kw: number, cin: number, cout: number, parts: number): number;
   conv2d_backprop_input(...args: number[]): void;
   conv2d_backprop_input_workspace(kh: number, kw: number, cin: number, cout: number, sh: number, sw: number, pt: number, pl: number, parts: number): number;
+  conv2d_backprop_input_narrow(...args: number[]): void;
+  conv2d_backprop_input_narrow_workspace(kh: number, kw: number, cin: number, cout: number, parts: number): number;
   conv2d_filter_grad(...args: number[]): void;
   conv2d_filter_grad_workspace(n: number, oh: number, ow: number, cin: number, cout: number, kh: number, kw: number, parts: number): number;
 }
 
 /** The kernels that run split among threads (their last two arguments are `part, parts`). */
-const THREADED_KERNELS = ['conv2d_forward', 'conv2d_backprop_input', 'conv2d_filter_grad', 'filter_grad_few_channels'] as const;
+const THREADED_KERNELS = ['conv2d_forward', 'conv2d_backprop_input', 'conv2d_backprop_input_narrow', 'conv2d_filter_grad', 'filter_grad_few_channels'] as const;
 type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 /** The module on one heap: this thread's instance, and the threads that share its kernels (if started). */
@@ -330,7 +332,8 @@ export function simdConv2D(backend: unknown, x: TensorInfo, filter: TensorInfo, 
  * fw, inChannels, outChannels]`, on the wasm backend's heap with kernels.c, split among its kernel
  * threads. `dx` float32, allocated.
  *
- * Any channel counts; the input channels pad to a multiple of 8, which wastes work below 8.
+ * Any channel counts. Below 8 input channels with output channels a multiple of 4, one GEMM of dy by
+ * the filter and col2im; else one GEMM per output phase (its columns, the input channels, padded to 8).
  *
  * @returns false where the module does not run here.
  */
@@ -339,6 +342,13 @@ export function simdConv2DBackpropInput(backend: unknown, dy: TensorInfo, filter
   const found = kernelsOf(backend);
   if (!found) return false;
   const parts = found.heap.threads?.parts ?? 1;
+  if (g.inChannels < 8 && g.outChannels % 4 === 0) {
+    // Few input channels: one GEMM of dy's pixels by the filter, then col2im (the phase GEMMs would pad
+    // their columns to 8).
+    const narrow = found.kernels.conv2d_backprop_input_narrow_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, parts);
+    const dims = [g.batch, g.outHeight, g.outWidth, g.outChannels, g.inHeight, g.inWidth, g.inChannels, ...geometryArgs(g)];
+    return runWithWorkspace(found, 'conv2d_backprop_input_narrow', [dy, filter, dx], narrow, dims);
+  }
   const floats = found.kernels.conv2d_backprop_input_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, parts);
   const dims = [g.batch, g.outHeight, g.outWidth, g.outChannels, g.inHeight, g.inWidth, g.inChannels, ...geometryArgs(g)];
   return runWithWorkspace(found, 'conv2d_backprop_input', [dy, filter, dx], floats, dims);
