@@ -17,6 +17,7 @@ import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DKernel } from './kernels/conv2d.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { makeFusedMatMulKernel } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Kernel } from './kernels/gather.js';
 import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
 import { makeIdentityKernel } from './kernels/identity.js';
@@ -38,7 +39,8 @@ export type PatchedKernelName =
   | 'Mean'
   | 'FusedBatchNorm'
   | 'Identity'
-  | 'GatherV2';
+  | 'GatherV2'
+  | '_FusedMatMul';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -57,7 +59,8 @@ export type PatchedKernelName =
  * (XNNPACK), and the gradients above, run tfjs-gan's own SIMD128 convolutions where the channel counts
  * allow (see `kernels/simd-convolutions.ts`), split among the kernel threads of the threaded build.
  * wasm's `GatherV2` computes each element's source index: gathers along the first axis (every batch a
- * dataset samples) copy whole rows instead.
+ * dataset samples) copy whole rows instead. Dense layers' products (`BatchMatMul`, `_FusedMatMul` without
+ * activation) run tfjs-gan's SIMD128 GEMM, split among the kernel threads.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
   wasm: Object.freeze([
@@ -73,6 +76,7 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
     'FusedBatchNorm',
     'Identity',
     'GatherV2',
+    '_FusedMatMul',
   ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
@@ -92,6 +96,7 @@ const KERNEL_FACTORIES: Readonly<
   FusedBatchNorm: makeFusedBatchNormKernel,
   Identity: makeIdentityKernel,
   GatherV2: makeGatherV2Kernel,
+  _FusedMatMul: makeFusedMatMulKernel,
 };
 
 /** What one patch replaced and what it registered. */

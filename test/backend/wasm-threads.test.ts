@@ -17,6 +17,7 @@ import { Trainer } from '../../src/train/trainer.js';
 import { convolutionsAndProduct, on, trainVector } from '../helpers/wasm-checks.js';
 import { backpropFilterReference, backpropInputReference, channelRichCases, fewChannelCases, forwardReference, pseudoRandom, relativeError } from './conv-reference.js';
 import { caseValues, filterAttrs, inputAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
+import { PRODUCT_CASES, productCase } from './product-reference.js';
 
 describe('wasm with threads in Node', () => {
   beforeAll(async () => {
@@ -73,6 +74,16 @@ describe('wasm with threads in Node', () => {
       expect(relativeError(weights, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
       expect(relativeError(input, backpropInputReference(c, dy, filter))).toBeLessThanOrEqual(1e-5);
       tf.dispose([xT, wT, dyT]);
+    }
+  });
+
+  it('splits matrix products between 2 threads (by panels of columns, or by tiles of rows)', async () => {
+    await tf.setBackend('wasm');
+    for (const c of [...PRODUCT_CASES, [64, 6272, 1, true, false] as (typeof PRODUCT_CASES)[number]]) {
+      const { aT, bT, expected } = productCase(c, 61);
+      const actual = tf.tidy(() => tf.matMul(aT, bT, c[3], c[4])).dataSync();
+      expect(relativeError(actual, expected), `${c}`).toBeLessThanOrEqual(1e-5);
+      tf.dispose([aT, bT]);
     }
   });
 

@@ -567,6 +567,78 @@ void conv2d_backprop_input_narrow(const float* dy, const float* w, float* dx, fl
   }
 }
 
+/* Floats of one part's scratch space in matmul: B's panels, one tile of A and of C. */
+static size_t matmul_part(int m, int k, int n) {
+  const int kp = round_up(k, 4);
+  return (size_t)round_up(n, 8) * kp + (size_t)round_up(m, TILE_ROWS) * kp + (size_t)TILE_ROWS * 8;
+}
+
+/* Floats of scratch space matmul needs for `parts` parts. */
+__attribute__((export_name("matmul_workspace")))
+int matmul_workspace(int m, int k, int n, int parts) { return (int)matmul_part(m, k, n) * parts; }
+
+/*
+ * c [m, n] = a [m, k] * b [k, n] (+ bias [n] where bias is not 0), a stored transposed ([k, m]) where
+ * trans_a, b where trans_b ([n, k]). Each part packs the panels of 8 columns of B it multiplies and the
+ * tiles of 6 rows of A it multiplies (K padded with zeros to a multiple of 4), then runs panel by panel
+ * (one panel and the part's A stay in cache). Split by panels of B where there are enough, else by tiles
+ * of rows of A.
+ */
+__attribute__((export_name("matmul")))
+void matmul(const float* a, const float* b, const float* bias, float* c, float* work, int m, int k, int n, int trans_a,
+            int trans_b, int part, int parts) {
+  const int kp = round_up(k, 4), panels = (n + 7) / 8, tiles = (m + TILE_ROWS - 1) / TILE_ROWS;
+  const int by_panels = panels >= 2 * parts;
+  const int p0 = by_panels ? share_start(panels, part, parts) : 0, p1 = by_panels ? share_start(panels, part + 1, parts) : panels;
+  const int t0 = by_panels ? 0 : share_start(tiles, part, parts), t1 = by_panels ? tiles : share_start(tiles, part + 1, parts);
+  if (t0 >= t1 || p0 >= p1) return;
+  float* bp = work + matmul_part(m, k, n) * part;
+  float* at = bp + (size_t)panels * 8 * kp;
+  float* ct = at + (size_t)tiles * TILE_ROWS * kp;
+  for (int p = p0; p < p1; p++) {
+    float* dst = bp + (size_t)p * kp * 8;
+    const int n0 = p * 8;
+    if (!trans_b && n0 + 8 <= n) {
+      for (int kk = 0; kk < k; kk++) {
+        wasm_v128_store(dst + (size_t)kk * 8, wasm_v128_load(b + (size_t)kk * n + n0));
+        wasm_v128_store(dst + (size_t)kk * 8 + 4, wasm_v128_load(b + (size_t)kk * n + n0 + 4));
+      }
+    } else {
+      for (int kk = 0; kk < k; kk++) {
+        for (int l = 0; l < 8; l++) dst[(size_t)kk * 8 + l] = n0 + l < n ? (trans_b ? b[(size_t)(n0 + l) * k + kk] : b[(size_t)kk * n + n0 + l]) : 0.0f;
+      }
+    }
+    __builtin_memset(dst + (size_t)k * 8, 0, (size_t)(kp - k) * 8 * sizeof(float));
+  }
+  /* A: rows t0 * 6 .. t1 * 6 (past m, the last row again: computed, not stored), K padded with zeros. */
+  for (int row6 = t0 * TILE_ROWS; row6 < t1 * TILE_ROWS; row6++) {
+    const int row = row6 < m ? row6 : m - 1;
+    float* dst = at + (size_t)row6 * kp;
+    if (trans_a) {
+      for (int kk = 0; kk < k; kk++) dst[kk] = a[(size_t)kk * m + row];
+    } else {
+      __builtin_memcpy(dst, a + (size_t)row * k, (size_t)k * sizeof(float));
+    }
+    for (int kk = k; kk < kp; kk++) dst[kk] = 0.0f;
+  }
+  for (int p = p0; p < p1; p++) {
+    const int n0 = p * 8;
+    const float* panel = bp + (size_t)p * kp * 8;
+    for (int t = t0; t < t1; t++) {
+      const int m0 = t * TILE_ROWS;
+      const int rows = m - m0 < TILE_ROWS ? m - m0 : TILE_ROWS;
+      if (rows == TILE_ROWS && n0 + 8 <= n && bias == 0) {
+        tile_6x8(at + (size_t)m0 * kp, kp, panel, kp, c + (size_t)m0 * n + n0, n, TILE_ROWS, 0);
+        continue;
+      }
+      tile_6x8(at + (size_t)m0 * kp, kp, panel, kp, ct, 8, TILE_ROWS, 0);
+      for (int r = 0; r < rows; r++) {
+        for (int l = 0; l < 8 && n0 + l < n; l++) c[(size_t)(m0 + r) * n + n0 + l] = ct[r * 8 + l] + (bias != 0 ? bias[n0 + l] : 0.0f);
+      }
+    }
+  }
+}
+
 /* Batch images whose pixels one pass of conv2d_filter_grad packs (they stay in cache). */
 #define IMAGE_BLOCK 4
 

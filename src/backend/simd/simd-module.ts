@@ -32,6 +32,8 @@ interface KernelExports {
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
   leaky_relu(x: number, out: number, n: number, alpha: number): void;
   gather_rows(out: number, x: number, indices: number, count: number, row: number): void;
+  matmul(...args: number[]): void;
+  matmul_workspace(m: number, k: number, n: number, parts: number): number;
   conv2d_forward(...args: number[]): void;
   conv2d_forward_workspace(kh: number, kw: number, cin: number, cout: number, parts: number): number;
   conv2d_backprop_input(...args: number[]): void;
@@ -43,7 +45,7 @@ interface KernelExports {
 }
 
 /** The kernels that run split among threads (their last two arguments are `part, parts`). */
-const THREADED_KERNELS = ['conv2d_forward', 'conv2d_backprop_input', 'conv2d_backprop_input_narrow', 'conv2d_filter_grad', 'filter_grad_few_channels'] as const;
+const THREADED_KERNELS = ['matmul', 'conv2d_forward', 'conv2d_backprop_input', 'conv2d_backprop_input_narrow', 'conv2d_filter_grad', 'filter_grad_few_channels'] as const;
 type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 /** The module on one heap: this thread's instance, and the threads that share its kernels (if started). */
@@ -398,5 +400,47 @@ export function simdGatherRows(backend: unknown, out: TensorInfo, x: TensorInfo,
   const offsets = found && offsetsOf(found.internals, [out, x, indices]);
   if (!found || !offsets) return false;
   found.kernels.gather_rows(offsets[0], offsets[1], offsets[2], count, rowElements);
+  return true;
+}
+
+/** The operands of a matrix product for {@link simdMatMul}. */
+export interface MatMulOperands {
+  /** `[m, k]`, or `[k, m]` where `transposeA`. */
+  a: TensorInfo;
+  /** `[k, n]`, or `[n, k]` where `transposeB`. */
+  b: TensorInfo;
+  /** Added to every row of the product: `n` values; null for none. */
+  bias: TensorInfo | null;
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/**
+ * `out` `[m, n]` = `a · b` (+ `bias`) on the wasm backend's heap with the module's GEMM, split among its
+ * kernel threads. `out` float32, allocated.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdMatMul(backend: unknown, out: TensorInfo, o: MatMulOperands): boolean {
+  if (![o.m, o.k, o.n].every((v) => Number.isInteger(v) && v > 0)) return false;
+  const found = kernelsOf(backend);
+  if (!found) return false;
+  const parts = found.heap.threads?.parts ?? 1;
+  const tensors = o.bias ? [o.a, o.b, o.bias, out] : [o.a, o.b, out];
+  const offsets = offsetsOf(found.internals, tensors);
+  if (!offsets) return false;
+  const [a, b] = offsets;
+  const bias = o.bias ? offsets[2] : 0;
+  const c = offsets[offsets.length - 1];
+  const work = found.internals.wasm._malloc(found.kernels.matmul_workspace(o.m, o.k, o.n, parts) * 4);
+  if (work === 0) return false;
+  try {
+    runSplit(found.heap, 'matmul', [a, b, bias, c, work, o.m, o.k, o.n, o.transposeA ? 1 : 0, o.transposeB ? 1 : 0]);
+  } finally {
+    found.internals.wasm._free(work);
+  }
   return true;
 }

@@ -1,0 +1,64 @@
+/**
+ * Dense layers' matrix products on wasm with tfjs-gan's SIMD128 GEMM (src/backend/kernels/simd-mat-mul.ts):
+ * plain and transposed operands, sizes that are not multiples of the tile (6 rows, 8 columns, K step 4),
+ * the bias of `_FusedMatMul`, leak-free; batches of matrices, activations and short inner dimensions stay
+ * on the other paths. On one thread here; wasm-threads.test.ts splits them among threads.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { useBackend } from '../../src/backend/index.js';
+import { simdMatMul } from '../../src/backend/simd/simd-module.js';
+import { expectLeakFree } from '../helpers/leaks.js';
+import { pseudoRandom, relativeError } from './conv-reference.js';
+import { PRODUCT_CASES, productCase, productReference } from './product-reference.js';
+import { kernelCallsDuring } from './kernel-test-utils.js';
+
+describe('matrix products on wasm with the SIMD128 GEMM', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it.each(PRODUCT_CASES)('m %i, k %i, n %i (transposeA %s, transposeB %s) matches the reference, directly and through tf.matMul', (...c) => {
+    const [m, k, n, transposeA, transposeB] = c;
+    const { aT, bT, expected } = productCase(c, 31);
+    const out = tf.zeros([m, n]);
+    expect(simdMatMul(tf.backend(), out, { a: aT, b: bT, bias: null, m, k, n, transposeA, transposeB })).toBe(true);
+    expect(relativeError(out.dataSync(), expected)).toBeLessThanOrEqual(1e-5);
+    let actual: Float32Array = new Float32Array();
+    // No explicit transpose: the GEMM reads transposed operands where they lie.
+    expect(kernelCallsDuring('wasm', ['Transpose'], () => (actual = tf.tidy(() => tf.matMul(aT, bT, transposeA, transposeB)).dataSync() as Float32Array))).toBe(0);
+    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([aT, bT, out]);
+  });
+
+  it('adds the bias of a dense layer (_FusedMatMul), keeps rank-3 single matrices, and leaks nothing', async () => {
+    const [m, k, n] = [10, 20, 12];
+    const a = pseudoRandom(m * k, 41);
+    const b = pseudoRandom(k * n, 42);
+    const bias = pseudoRandom(n, 43);
+    const aT = tf.tensor3d(a, [1, m, k]);
+    const bT = tf.tensor3d(b, [1, k, n]);
+    const biasT = tf.tensor1d(bias);
+    const fused = tf.fused.matMul({ a: aT, b: bT, bias: biasT });
+    expect(fused.shape).toEqual([1, m, n]);
+    expect(relativeError(fused.dataSync(), productReference(a, b, m, k, n, bias))).toBeLessThanOrEqual(1e-5);
+    // With an activation, the shipped kernel.
+    const relu = tf.fused.matMul({ a: aT, b: bT, bias: biasT, activation: 'relu' });
+    expect(relativeError(relu.dataSync(), productReference(a, b, m, k, n, bias).map((v) => Math.max(0, v)))).toBeLessThanOrEqual(1e-5);
+    await expectLeakFree(() => tf.fused.matMul({ a: aT, b: bT, bias: biasT }).dispose());
+    await expectLeakFree(() => tf.matMul(bT, bT, true, false).dispose());
+    tf.dispose([aT, bT, biasT, fused, relu]);
+  });
+
+  it('leaves batches of matrices and short inner dimensions to the other paths, which compute them too', () => {
+    const a = tf.tensor3d(pseudoRandom(2 * 5 * 20, 51), [2, 5, 20]);
+    const b = tf.tensor3d(pseudoRandom(2 * 20 * 8, 52), [2, 20, 8]);
+    const batched = tf.matMul(a, b);
+    const expected = tf.tidy(() => tf.concat([tf.matMul(a.slice([0, 0, 0], [1, 5, 20]).squeeze([0]), b.slice([0, 0, 0], [1, 20, 8]).squeeze([0])), tf.matMul(a.slice([1, 0, 0], [1, 5, 20]).squeeze([0]), b.slice([1, 0, 0], [1, 20, 8]).squeeze([0]))]));
+    expect(relativeError(batched.dataSync(), expected.dataSync())).toBeLessThanOrEqual(1e-5);
+    const outer = tf.tidy(() => tf.matMul(tf.ones([3, 1]), tf.ones([4, 1]), false, true));
+    expect(Array.from(outer.dataSync())).toEqual(new Array(12).fill(1));
+    tf.dispose([a, b, batched, expected, outer]);
+  });
+});
