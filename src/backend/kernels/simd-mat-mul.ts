@@ -47,5 +47,12 @@ export function matMulOnHeap(
   if (bias && util.sizeFromShape(bias.shape) !== n) return undefined;
   const lead = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
   const out = calls.allocate([...lead, m, n]);
-  return out && simdMatMul(calls.backend, out, { a, b, bias, m, k, n, transposeA, transposeB }) ? out : undefined;
+  if (out === undefined) return undefined;
+  if (n === 1 && transposeA && !bias) {
+    // aᵀ · b with one column (a dense layer's weight gradient into one unit): the same values as the row
+    // bᵀ · a, whose operands both lie as the GEMM reads them best (a transposed A would be gathered with
+    // a stride of m).
+    return simdMatMul(calls.backend, out, { a: b, b: a, bias: null, m: 1, k, n: m, transposeA: false, transposeB: false }) ? out : undefined;
+  }
+  return simdMatMul(calls.backend, out, { a, b, bias, m, k, n, transposeA, transposeB }) ? out : undefined;
 }
