@@ -17,7 +17,6 @@ import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DKernel } from './kernels/conv2d.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
-import { makeFusedMatMulKernel } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Kernel } from './kernels/gather.js';
 import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
 import { makeIdentityKernel } from './kernels/identity.js';
@@ -39,8 +38,7 @@ export type PatchedKernelName =
   | 'Mean'
   | 'FusedBatchNorm'
   | 'Identity'
-  | 'GatherV2'
-  | '_FusedMatMul';
+  | 'GatherV2';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -59,8 +57,8 @@ export type PatchedKernelName =
  * (XNNPACK), and the gradients above, run tfjs-gan's own SIMD128 convolutions where the channel counts
  * allow (see `kernels/simd-convolutions.ts`), split among the kernel threads of the threaded build.
  * wasm's `GatherV2` computes each element's source index: gathers along the first axis (every batch a
- * dataset samples) copy whole rows instead. Dense layers' products (`BatchMatMul`, `_FusedMatMul` without
- * activation) run tfjs-gan's SIMD128 GEMM, split among the kernel threads.
+ * dataset samples) copy whole rows instead. Dense layers' gradients (`BatchMatMul` with a transposed
+ * operand) run tfjs-gan's SIMD128 GEMM, split among the kernel threads.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
   wasm: Object.freeze([
@@ -76,7 +74,6 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
     'FusedBatchNorm',
     'Identity',
     'GatherV2',
-    '_FusedMatMul',
   ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
@@ -96,7 +93,6 @@ const KERNEL_FACTORIES: Readonly<
   FusedBatchNorm: makeFusedBatchNormKernel,
   Identity: makeIdentityKernel,
   GatherV2: makeGatherV2Kernel,
-  _FusedMatMul: makeFusedMatMulKernel,
 };
 
 /** What one patch replaced and what it registered. */

@@ -3,12 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 
 import { pseudoRandom } from './conv-reference.js';
 
-/** `a · b` (+ bias) in float64, `a` [m, k] and `b` [k, n] row-major. */
-export function productReference(a: Float32Array, b: Float32Array, m: number, k: number, n: number, bias?: Float32Array): Float32Array {
+/** `a · b` in float64, `a` [m, k] and `b` [k, n] row-major. */
+export function productReference(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
-      let sum = bias ? bias[j] : 0;
+      let sum = 0;
       for (let l = 0; l < k; l++) sum += a[i * k + l] * b[l * n + j];
       out[i * n + j] = sum;
     }

@@ -578,14 +578,14 @@ __attribute__((export_name("matmul_workspace")))
 int matmul_workspace(int m, int k, int n, int parts) { return (int)matmul_part(m, k, n) * parts; }
 
 /*
- * c [m, n] = a [m, k] * b [k, n] (+ bias [n] where bias is not 0), a stored transposed ([k, m]) where
+ * c [m, n] = a [m, k] * b [k, n], a stored transposed ([k, m]) where
  * trans_a, b where trans_b ([n, k]). Each part packs the panels of 8 columns of B it multiplies and the
  * tiles of 6 rows of A it multiplies (K padded with zeros to a multiple of 4), then runs panel by panel
  * (one panel and the part's A stay in cache). Split by panels of B where there are enough, else by tiles
  * of rows of A.
  */
 __attribute__((export_name("matmul")))
-void matmul(const float* a, const float* b, const float* bias, float* c, float* work, int m, int k, int n, int trans_a,
+void matmul(const float* a, const float* b, float* c, float* work, int m, int k, int n, int trans_a,
             int trans_b, int part, int parts) {
   const int kp = round_up(k, 4), panels = (n + 7) / 8, tiles = (m + TILE_ROWS - 1) / TILE_ROWS;
   const int by_panels = panels >= 2 * parts;
@@ -627,13 +627,13 @@ void matmul(const float* a, const float* b, const float* bias, float* c, float* 
     for (int t = t0; t < t1; t++) {
       const int m0 = t * TILE_ROWS;
       const int rows = m - m0 < TILE_ROWS ? m - m0 : TILE_ROWS;
-      if (rows == TILE_ROWS && n0 + 8 <= n && bias == 0) {
+      if (rows == TILE_ROWS && n0 + 8 <= n) {
         tile_6x8(at + (size_t)m0 * kp, kp, panel, kp, c + (size_t)m0 * n + n0, n, TILE_ROWS, 0);
         continue;
       }
       tile_6x8(at + (size_t)m0 * kp, kp, panel, kp, ct, 8, TILE_ROWS, 0);
       for (int r = 0; r < rows; r++) {
-        for (int l = 0; l < 8 && n0 + l < n; l++) c[(size_t)(m0 + r) * n + n0 + l] = ct[r * 8 + l] + (bias != 0 ? bias[n0 + l] : 0.0f);
+        for (int l = 0; l < 8 && n0 + l < n; l++) c[(size_t)(m0 + r) * n + n0 + l] = ct[r * 8 + l];
       }
     }
   }

@@ -409,8 +409,6 @@ export interface MatMulOperands {
   a: TensorInfo;
   /** `[k, n]`, or `[n, k]` where `transposeB`. */
   b: TensorInfo;
-  /** Added to every row of the product: `n` values; null for none. */
-  bias: TensorInfo | null;
   m: number;
   k: number;
   n: number;
@@ -419,7 +417,7 @@ export interface MatMulOperands {
 }
 
 /**
- * `out` `[m, n]` = `a · b` (+ `bias`) on the wasm backend's heap with the module's GEMM, split among its
+ * `out` `[m, n]` = `a · b` on the wasm backend's heap with the module's GEMM, split among its
  * kernel threads. `out` float32, allocated.
  *
  * @returns false where the module cannot run here.
@@ -429,16 +427,13 @@ export function simdMatMul(backend: unknown, out: TensorInfo, o: MatMulOperands)
   const found = kernelsOf(backend);
   if (!found) return false;
   const parts = found.heap.threads?.parts ?? 1;
-  const tensors = o.bias ? [o.a, o.b, o.bias, out] : [o.a, o.b, out];
-  const offsets = offsetsOf(found.internals, tensors);
+  const offsets = offsetsOf(found.internals, [o.a, o.b, out]);
   if (!offsets) return false;
-  const [a, b] = offsets;
-  const bias = o.bias ? offsets[2] : 0;
-  const c = offsets[offsets.length - 1];
+  const [a, b, c] = offsets;
   const work = found.internals.wasm._malloc(found.kernels.matmul_workspace(o.m, o.k, o.n, parts) * 4);
   if (work === 0) return false;
   try {
-    runSplit(found.heap, 'matmul', [a, b, bias, c, work, o.m, o.k, o.n, o.transposeA ? 1 : 0, o.transposeB ? 1 : 0]);
+    runSplit(found.heap, 'matmul', [a, b, c, work, o.m, o.k, o.n, o.transposeA ? 1 : 0, o.transposeB ? 1 : 0]);
   } finally {
     found.internals.wasm._free(work);
   }
