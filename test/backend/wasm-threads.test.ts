@@ -10,7 +10,7 @@ import { useBackend, wasmThreadsInUse } from '../../src/backend/index.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { KERNELS_WASM_SHARED } from '../../src/backend/simd/kernels-wasm.js';
-import { simdAdamUpdate, simdThreadsOf } from '../../src/backend/simd/simd-module.js';
+import { setSimdSplitThreshold, simdAdamUpdate, simdSplitRuns, simdThreadsOf } from '../../src/backend/simd/simd-module.js';
 import { startKernelThreads } from '../../src/backend/simd/simd-threads.js';
 import { ADAM_UPDATE_KERNEL, fusedAdam } from '../../src/train/fused-adam.js';
 import { Trainer } from '../../src/train/trainer.js';
@@ -20,11 +20,15 @@ import { caseValues, filterAttrs, inputAttrs, liveCounts, runKernel } from './ke
 import { PRODUCT_CASES, productCase } from './product-reference.js';
 
 describe('wasm with threads in Node', () => {
+  let threshold = 0;
   beforeAll(async () => {
     await useBackend('cpu');
     await useBackend('wasm', { threads: 2 });
+    // Split even the small kernels of these tests among the threads.
+    threshold = setSimdSplitThreshold(0);
   });
   afterAll(async () => {
+    setSimdSplitThreshold(threshold);
     await tf.setBackend('wasm');
   });
 
@@ -43,6 +47,7 @@ describe('wasm with threads in Node', () => {
   it("splits tfjs-gan's SIMD128 convolutions between 2 threads, matching the naive references", async () => {
     await tf.setBackend('wasm');
     expect(simdThreadsOf(tf.backend())).toBe(2);
+    const runs = simdSplitRuns(tf.backend());
     for (const c of channelRichCases()) {
       const { x, filter, dy, dyShape } = caseValues(c, 21);
       const xT = tf.tensor4d(x, c.inputShape);
@@ -57,6 +62,25 @@ describe('wasm with threads in Node', () => {
       expect(relativeError(input, backpropInputReference(c, dy, filter))).toBeLessThanOrEqual(1e-5);
       expect(relativeError(weights, backpropFilterReference(c, x, dy))).toBeLessThanOrEqual(1e-5);
       tf.dispose([xT, wT, dyT]);
+    }
+    expect(simdSplitRuns(tf.backend()) - runs).toBe(3 * channelRichCases().length);
+  });
+
+  it('runs small kernels whole on the calling thread (below the split threshold)', async () => {
+    await tf.setBackend('wasm');
+    const previous = setSimdSplitThreshold(1 << 23);
+    try {
+      const runs = simdSplitRuns(tf.backend());
+      const c = channelRichCases()[1];
+      const { x, filter } = caseValues(c, 23);
+      const xT = tf.tensor4d(x, c.inputShape);
+      const wT = tf.tensor4d(filter, c.filterShape);
+      const y = runKernel('Conv2D', { x: xT, filter: wT }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] });
+      expect(relativeError(y, forwardReference(c, x, filter))).toBeLessThanOrEqual(1e-5);
+      expect(simdSplitRuns(tf.backend())).toBe(runs);
+      tf.dispose([xT, wT]);
+    } finally {
+      setSimdSplitThreshold(previous);
     }
   });
 

@@ -136,9 +136,38 @@ export function simdThreadsOf(backend: unknown): number {
   return (memory && instances.get(memory)?.threads?.parts) ?? 1;
 }
 
-/** Runs a threaded kernel on every thread of the heap, or whole on this one. */
-function runSplit(heap: HeapKernels, name: ThreadedKernel, args: number[]): void {
-  if (heap.threads !== undefined) heap.threads.run(name, args);
+/** How many kernels have run split among the threads on this backend (0 where none started). */
+export function simdSplitRuns(backend: unknown): number {
+  const memory = memoryOf(backend);
+  return (memory && instances.get(memory)?.threads?.runs) ?? 0;
+}
+
+/**
+ * Below this many multiply-adds a kernel runs whole on the calling thread: waking a worker that sleeps
+ * costs tens of microseconds, and a spinning one takes a core from XNNPACK's next operator.
+ */
+let minSplitMacs = 1 << 23;
+
+/**
+ * Sets the multiply-adds below which a kernel runs whole on the calling thread (default 2^23), so that
+ * tests and benchmarks can split small kernels too.
+ *
+ * @returns the previous value.
+ */
+export function setSimdSplitThreshold(macs: number): number {
+  const previous = minSplitMacs;
+  minSplitMacs = macs;
+  return previous;
+}
+
+/** The parts a kernel of `macs` multiply-adds is split into on this heap. */
+function partsFor(heap: HeapKernels, macs: number): number {
+  return heap.threads !== undefined && macs >= minSplitMacs ? heap.threads.parts : 1;
+}
+
+/** Runs a threaded kernel split into `parts` (1: whole on this thread; else every thread of the heap). */
+function runSplit(heap: HeapKernels, name: ThreadedKernel, args: number[], parts: number): void {
+  if (parts > 1 && heap.threads !== undefined) heap.threads.run(name, args);
   else heap.kernels[name](...args, 0, 1);
 }
 
@@ -188,7 +217,7 @@ export function simdFilterGradientFewChannels(backend: unknown, x: TensorInfo, d
   const [n, h, w, cin] = g.inShape;
   const [, oh, ow, cout] = g.dyShape;
   const taps = g.filterHeight * g.filterWidth * cin;
-  const parts = found.heap.threads?.parts ?? 1;
+  const parts = partsFor(found.heap, taps * cout * n * oh * ow);
   const floats = found.kernels.filter_grad_few_channels_workspace(taps, n * oh * ow, cout, parts);
   const work = found.internals.wasm._malloc(floats * 4);
   if (work === 0) return false;
@@ -196,7 +225,7 @@ export function simdFilterGradientFewChannels(backend: unknown, x: TensorInfo, d
     const offsets = offsetsOf(found.internals, [x, dy, dw]);
     if (!offsets) return false;
     const dims = [n, h, w, cin, oh, ow, cout, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
-    runSplit(found.heap, 'filter_grad_few_channels', [...offsets, work, ...dims]);
+    runSplit(found.heap, 'filter_grad_few_channels', [...offsets, work, ...dims], parts);
     if (parts > 1) found.kernels.sum_few_channels_parts(offsets[2], work, taps, n * oh * ow, cout, parts);
   } finally {
     found.internals.wasm._free(work);
@@ -284,18 +313,30 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
+/** The multiply-adds of a convolution (and of each of its gradients). */
+function convMacs(g: ConvGeometry): number {
+  return g.batch * g.outHeight * g.outWidth * g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
+}
+
 function geometryArgs(g: ConvGeometry): number[] {
   return [g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
 }
 
-/** Runs `name` with a scratch space of `floats` from tfjs's allocator; false where it cannot. */
-function runWithWorkspace(found: NonNullable<ReturnType<typeof kernelsOf>>, name: ThreadedKernel, tensors: TensorInfo[], floats: number, dims: number[]): boolean {
+/** Runs `name` split into `parts` with a scratch space of `floats` from tfjs's allocator; false where it cannot. */
+function runWithWorkspace(
+  found: NonNullable<ReturnType<typeof kernelsOf>>,
+  name: ThreadedKernel,
+  tensors: TensorInfo[],
+  floats: number,
+  dims: number[],
+  parts: number,
+): boolean {
   const offsets = offsetsOf(found.internals, tensors);
   if (!offsets) return false;
   const work = found.internals.wasm._malloc(Math.max(1, floats) * 4);
   if (work === 0) return false;
   try {
-    runSplit(found.heap, name, [...offsets, work, ...dims]);
+    runSplit(found.heap, name, [...offsets, work, ...dims], parts);
   } finally {
     found.internals.wasm._free(work);
   }
@@ -322,10 +363,10 @@ export function simdConv2D(backend: unknown, x: TensorInfo, filter: TensorInfo, 
   if (!plainGeometry(g)) return false;
   const found = kernelsOf(backend);
   if (!found) return false;
-  const parts = found.heap.threads?.parts ?? 1;
+  const parts = partsFor(found.heap, convMacs(g));
   const floats = found.kernels.conv2d_forward_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, parts);
   const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, ...geometryArgs(g)];
-  return runWithWorkspace(found, 'conv2d_forward', [x, filter, y], floats, dims);
+  return runWithWorkspace(found, 'conv2d_forward', [x, filter, y], floats, dims, parts);
 }
 
 /**
@@ -343,17 +384,17 @@ export function simdConv2DBackpropInput(backend: unknown, dy: TensorInfo, filter
   if (!plainGeometry(g)) return false;
   const found = kernelsOf(backend);
   if (!found) return false;
-  const parts = found.heap.threads?.parts ?? 1;
+  const parts = partsFor(found.heap, convMacs(g));
   if (g.inChannels < 8 && g.outChannels % 4 === 0) {
     // Few input channels: one GEMM of dy's pixels by the filter, then col2im (the phase GEMMs would pad
     // their columns to 8).
     const narrow = found.kernels.conv2d_backprop_input_narrow_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, parts);
     const dims = [g.batch, g.outHeight, g.outWidth, g.outChannels, g.inHeight, g.inWidth, g.inChannels, ...geometryArgs(g)];
-    return runWithWorkspace(found, 'conv2d_backprop_input_narrow', [dy, filter, dx], narrow, dims);
+    return runWithWorkspace(found, 'conv2d_backprop_input_narrow', [dy, filter, dx], narrow, dims, parts);
   }
   const floats = found.kernels.conv2d_backprop_input_workspace(g.filterHeight, g.filterWidth, g.inChannels, g.outChannels, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, parts);
   const dims = [g.batch, g.outHeight, g.outWidth, g.outChannels, g.inHeight, g.inWidth, g.inChannels, ...geometryArgs(g)];
-  return runWithWorkspace(found, 'conv2d_backprop_input', [dy, filter, dx], floats, dims);
+  return runWithWorkspace(found, 'conv2d_backprop_input', [dy, filter, dx], floats, dims, parts);
 }
 
 /**
@@ -368,10 +409,10 @@ export function simdConv2DBackpropFilter(backend: unknown, x: TensorInfo, dy: Te
   if (!plainGeometry(g) || g.inChannels % 8 !== 0) return false;
   const found = kernelsOf(backend);
   if (!found) return false;
-  const parts = found.heap.threads?.parts ?? 1;
+  const parts = partsFor(found.heap, convMacs(g));
   const floats = found.kernels.conv2d_filter_grad_workspace(g.batch, g.outHeight, g.outWidth, g.inChannels, g.outChannels, g.filterHeight, g.filterWidth, parts);
   const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, ...geometryArgs(g)];
-  return runWithWorkspace(found, 'conv2d_filter_grad', [x, dy, dw], floats, dims);
+  return runWithWorkspace(found, 'conv2d_filter_grad', [x, dy, dw], floats, dims, parts);
 }
 
 /**
@@ -426,14 +467,14 @@ export function simdMatMul(backend: unknown, out: TensorInfo, o: MatMulOperands)
   if (![o.m, o.k, o.n].every((v) => Number.isInteger(v) && v > 0)) return false;
   const found = kernelsOf(backend);
   if (!found) return false;
-  const parts = found.heap.threads?.parts ?? 1;
+  const parts = partsFor(found.heap, o.m * o.k * o.n);
   const offsets = offsetsOf(found.internals, [o.a, o.b, out]);
   if (!offsets) return false;
   const [a, b, c] = offsets;
   const work = found.internals.wasm._malloc(found.kernels.matmul_workspace(o.m, o.k, o.n, parts) * 4);
   if (work === 0) return false;
   try {
-    runSplit(found.heap, 'matmul', [a, b, c, work, o.m, o.k, o.n, o.transposeA ? 1 : 0, o.transposeB ? 1 : 0]);
+    runSplit(found.heap, 'matmul', [a, b, c, work, o.m, o.k, o.n, o.transposeA ? 1 : 0, o.transposeB ? 1 : 0], parts);
   } finally {
     found.internals.wasm._free(work);
   }

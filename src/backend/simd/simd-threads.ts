@@ -17,6 +17,8 @@ import { importNodeModule } from '../../util/node-module.js';
 export interface KernelThreads {
   /** Threads a kernel is split among, the calling one included. */
   readonly parts: number;
+  /** Kernels run so far. */
+  readonly runs: number;
   /**
    * Runs export `name` with `args` then `(part, parts)` on every thread, the calling one as part 0, and
    * returns when all have finished.
@@ -162,9 +164,14 @@ export async function startKernelThreads(
   }
   workers.forEach((w) => w.release());
   const blocking = canBlock();
+  let runs = 0;
   return {
     parts,
+    get runs() {
+      return runs;
+    },
     run(name, list) {
+      runs++;
       const index = names.indexOf(name);
       if (index < 0 || list.length > MAX_ARGS) throw new BackendError(`tfjs-gan kernel threads: cannot run ${JSON.stringify(name)} with ${list.length} arguments.`);
       args.set(list);

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend, wasmThreadsInUse } from '../../../src/backend/index.js';
 import { Dataset } from '../../../src/data/dataset.js';
 import { Discriminator, Generator } from '../../../src/nets/index.js';
-import { simdAdamUpdate, simdThreadsOf } from '../../../src/backend/simd/simd-module.js';
+import { setSimdSplitThreshold, simdAdamUpdate, simdThreadsOf } from '../../../src/backend/simd/simd-module.js';
 import { fusedAdam } from '../../../src/train/fused-adam.js';
 import { Trainer } from '../../../src/train/trainer.js';
 import { pseudoRandom, relativeError } from '../../backend/conv-reference.js';
@@ -35,7 +35,8 @@ describe('wasm threads in a cross-origin isolated page', () => {
     expect(simdThreadsOf(tf.backend())).toBe(await wasmThreadsInUse());
     const compute = convolutionsAndProduct(16, 8, 16, 128);
     const expected = await on('cpu', compute);
-    const actual = await on('wasm', compute);
+    const threshold = setSimdSplitThreshold(0); // split these small convolutions too
+    const actual = await on('wasm', compute).finally(() => setSimdSplitThreshold(threshold));
     actual.forEach((values, i) => expect(relativeError(values, expected[i]), `output ${i}`).toBeLessThan(1e-4));
   });
 
