@@ -120,23 +120,22 @@ describe('wasm with threads in Node', () => {
     const memory = backend.wasm.wasmMemory;
     const module = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_SHARED), (ch) => ch.charCodeAt(0)));
     const local = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => number>;
-    const threads = await startKernelThreads(memory, module, local, ['conv2d_forward'], 2);
+    const threads = await startKernelThreads(memory, module, local, ['matmul'], 2);
     expect(threads.parts).toBe(2);
-    // Two 1x1 images of 8 channels, a 1x1 filter: part 0 computes image 0, part 1 image 1.
-    const w = tf.eye(8).reshape([1, 1, 8, 8]);
-    const x = tf.tensor4d(pseudoRandom(16, 3), [2, 1, 1, 8]);
-    const y = tf.zeros([2, 1, 1, 8]);
+    // x [12, 8] times the identity: one panel of columns, so the parts split the rows, part 1 rows 6 to 11.
+    const w = tf.eye(8);
+    const x = tf.tensor2d(pseudoRandom(96, 3), [12, 8]);
+    const y = tf.zeros([12, 8]);
     const offset = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId).memoryOffset;
-    const work = backend.wasm._malloc(4 * local.conv2d_forward_workspace(1, 1, 8, 8, 2));
-    const args = (xOffset: number) => [xOffset, offset(w), offset(y), work, 2, 1, 1, 8, 1, 1, 8, 1, 1, 1, 1, 0, 0];
+    const work = backend.wasm._malloc(4 * local.matmul_workspace(12, 8, 8, 2));
+    const args = (xOffset: number) => [xOffset, offset(w), offset(y), work, 12, 8, 8, 0, 0];
     try {
-      threads.run('conv2d_forward', args(offset(x)));
+      threads.run('matmul', args(offset(x)));
       expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()));
-      // Image 0 in the last 32 bytes of the heap: image 1, part 1's, lies past its end.
-      expect(() => threads.run('conv2d_forward', args(memory.buffer.byteLength - 32))).toThrow(/conv2d_forward failed on a worker thread/);
+      // Rows 0 to 5 in the last 192 bytes of the heap: part 1's rows lie past its end.
+      expect(() => threads.run('matmul', args(memory.buffer.byteLength - 192))).toThrow(/matmul failed on a worker thread/);
       expect(() => threads.run('no_such_kernel', [])).toThrow(/cannot run "no_such_kernel"/);
-      y.dataSync().fill(0);
-      threads.run('conv2d_forward', args(offset(x)));
+      threads.run('matmul', args(offset(x)));
       expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()));
     } finally {
       backend.wasm._free(work);

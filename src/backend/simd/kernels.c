@@ -22,6 +22,14 @@
 /* The first item of share `part` of `count` items split into `parts`. */
 static int share_start(int count, int part, int parts) { return (int)((long long)count * part / parts); }
 
+/*
+ * The threaded kernels hand out their work dynamically: each part takes the next chunk of items from a
+ * counter in the first WORK_COUNTERS ints of `work` (zeroed by the caller), so that a part that starts late
+ * or runs on a busier core takes fewer chunks. In the single-threaded build these are plain additions.
+ */
+#define WORK_COUNTERS 16
+static int take(int* counter, int chunk) { return __atomic_fetch_add(counter, chunk, __ATOMIC_RELAXED); }
+
 __attribute__((export_name("adam_update")))
 void adam_update(const float* value, const float* gradient, const float* m, const float* v,
                  float* new_value, float* new_m, float* new_v, int n,
@@ -368,6 +376,9 @@ static void pack_filter(float* bp, const float* w, int taps_h, int taps_w, int i
   }
 }
 
+/* Tiles of 6 rows a part takes at a time in conv_gemm. */
+#define GEMM_CHUNK 4
+
 /* The part's scratch space of conv_gemm, in floats: packed filter, one tile's A rows, one tile's output. */
 static size_t conv_gemm_work(int taps_h, int k_row, int out_c) {
   const int out_pad = round_up(out_c, 8);
@@ -376,13 +387,13 @@ static size_t conv_gemm_work(int taps_h, int k_row, int out_c) {
 
 /*
  * The GEMM of a convolution: for every row of `g` (n images), output pixel [0, out_c) = sum over taps
- * (ti, tj) and source channels of source values times the filter, packed by pack_filter into `bp`. Split
- * by tiles of 6 rows. For each tile and block of K, the six rows' taps are copied side by side into `a`
+ * (ti, tj) and source channels of source values times the filter, packed by pack_filter into `bp`. The
+ * parts take chunks of GEMM_CHUNK tiles of 6 rows from `counter`. For each tile and block of K, the six rows' taps are copied side by side into `a`
  * (zeros outside the image and past the block); the tile's output rows gather in `c` and are scattered to
  * their pixels at the end.
  */
 static inline __attribute__((always_inline)) void conv_gemm(const float* src, const float* bp, float* out, int n,
-                                                            const ConvRows* g, float* a, float* c, int part, int parts) {
+                                                            const ConvRows* g, float* a, float* c, int* counter) {
   const int m = n * g->rows_h * g->rows_w;
   const int per_image = g->rows_h * g->rows_w;
   const int tiles = (m + TILE_ROWS - 1) / TILE_ROWS;
@@ -390,8 +401,8 @@ static inline __attribute__((always_inline)) void conv_gemm(const float* src, co
   const int k_row = g->taps_w * src_c;
   const int per_block = k_rows_per_block(g->taps_h, k_row), block = k_block(g->taps_h, k_row);
   const int blocks = k_blocks(g->taps_h, k_row), packed = blocks * block;
-  const int t1 = share_start(tiles, part + 1, parts);
-  for (int t = share_start(tiles, part, parts); t < t1; t++) {
+  for (int chunk = take(counter, GEMM_CHUNK); chunk < tiles; chunk = take(counter, GEMM_CHUNK))
+  for (int t = chunk; t < chunk + GEMM_CHUNK && t < tiles; t++) {
     const int m0 = t * TILE_ROWS;
     const int rows = m - m0 < TILE_ROWS ? m - m0 : TILE_ROWS;
     if (blocks == 0) __builtin_memset(c, 0, (size_t)TILE_ROWS * out_pad * sizeof(float));
@@ -432,7 +443,7 @@ static inline __attribute__((always_inline)) void conv_gemm(const float* src, co
 /* Floats of scratch space conv2d_forward needs for `parts` parts. */
 __attribute__((export_name("conv2d_forward_workspace")))
 int conv2d_forward_workspace(int kh, int kw, int cin, int cout, int parts) {
-  return (int)conv_gemm_work(kh, kw * cin, cout) * parts;
+  return WORK_COUNTERS + (int)conv_gemm_work(kh, kw * cin, cout) * parts;
 }
 
 /*
@@ -448,10 +459,10 @@ void conv2d_forward(const float* x, const float* w, float* y, float* work, int n
   g.src_h = h; g.src_w = wd; g.src_c = cin; g.row_step = sh; g.row_off = -pt; g.col_step = sw; g.col_off = -pl;
   g.out_h = oh; g.out_w = ow; g.out_c = cout; g.out_row_step = 1; g.out_row_off = 0; g.out_col_step = 1; g.out_col_off = 0;
   const int k_row = kw * cin;
-  float* bp = work + conv_gemm_work(kh, k_row, cout) * part;
+  float* bp = work + WORK_COUNTERS + conv_gemm_work(kh, k_row, cout) * part;
   float* a = bp + (size_t)k_packed(kh, k_row) * round_up(cout, 8);
   pack_filter(bp, w, kh, kw, 0, 1, 0, 1, kw * cin * cout, cin * cout, cin, cout, cout, 1);
-  conv_gemm(x, bp, y, n, &g, a, a + (size_t)TILE_ROWS * k_block(kh, k_row), part, parts);
+  conv_gemm(x, bp, y, n, &g, a, a + (size_t)TILE_ROWS * k_block(kh, k_row), (int*)work);
 }
 
 /* Floats of scratch space conv2d_backprop_input needs for `parts` parts: the most any phase needs. */
@@ -464,7 +475,7 @@ int conv2d_backprop_input_workspace(int kh, int kw, int cin, int cout, int sh, i
       if (need > most) most = need;
     }
   }
-  return (int)most * parts;
+  return WORK_COUNTERS + (int)most * parts;
 }
 
 /*
@@ -478,7 +489,7 @@ int conv2d_backprop_input_workspace(int kh, int kw, int cin, int cout, int sh, i
 __attribute__((export_name("conv2d_backprop_input")))
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, float* work, int n, int oh, int ow, int cout, int h,
                            int wd, int cin, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
-  float* part_work = work + (size_t)conv2d_backprop_input_workspace(kh, kw, cin, cout, sh, sw, pt, pl, parts) / parts * part;
+  float* part_work = work + WORK_COUNTERS + (size_t)(conv2d_backprop_input_workspace(kh, kw, cin, cout, sh, sw, pt, pl, parts) - WORK_COUNTERS) / parts * part;
   for (int ph = 0; ph < sh; ph++) {
     const int i0 = (ph + pt) % sh;
     for (int pw = 0; pw < sw; pw++) {
@@ -495,7 +506,7 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, float* wo
       float* a = bp + (size_t)k_packed(g.taps_h, k_row) * round_up(cin, 8);
       /* This phase's taps of w: tap (ti, tj), channel o, column c is w[i0 + ti * sh, j0 + tj * sw, c, o]. */
       pack_filter(bp, w, g.taps_h, g.taps_w, i0, sh, j0, sw, kw * cin * cout, cin * cout, cout, 1, cin, cout);
-      conv_gemm(dy, bp, dx, n, &g, a, a + (size_t)TILE_ROWS * k_block(g.taps_h, k_row), part, parts);
+      conv_gemm(dy, bp, dx, n, &g, a, a + (size_t)TILE_ROWS * k_block(g.taps_h, k_row), (int*)work + ph * sw + pw);
     }
   }
 }
@@ -509,7 +520,7 @@ static size_t narrow_part(int kh, int kw, int cin, int cout) {
 /* Floats of scratch space conv2d_backprop_input_narrow needs for `parts` parts. */
 __attribute__((export_name("conv2d_backprop_input_narrow_workspace")))
 int conv2d_backprop_input_narrow_workspace(int kh, int kw, int cin, int cout, int parts) {
-  return (int)narrow_part(kh, kw, cin, cout) * parts;
+  return WORK_COUNTERS + (int)narrow_part(kh, kw, cin, cout) * parts;
 }
 
 /*
@@ -517,13 +528,13 @@ int conv2d_backprop_input_narrow_workspace(int kh, int kw, int cin, int cout, in
  * the phase GEMMs would have fewer columns than the tile: the columns of every dy pixel, cols[pixel][(i,
  * j, c)] = sum over o of dy[pixel, o] * w[i, j, c, o] (a GEMM of dy, read where it lies, by the filter
  * packed in panels of 8 taps), each added to the dx pixel its tap lands on (col2im). cout a multiple of 4.
- * Split by batch images, so that no two parts add to one pixel.
+ * The parts take whole batch images from the counter, so that no two parts add to one pixel.
  */
 __attribute__((export_name("conv2d_backprop_input_narrow")))
 void conv2d_backprop_input_narrow(const float* dy, const float* w, float* dx, float* work, int n, int oh, int ow, int cout,
                                   int h, int wd, int cin, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
   const int taps = kh * kw * cin, cols = round_up(taps, 8);
-  float* bp = work + narrow_part(kh, kw, cin, cout) * part;
+  float* bp = work + WORK_COUNTERS + narrow_part(kh, kw, cin, cout) * part;
   float* a = bp + (size_t)cols * cout;
   float* c = a + (size_t)TILE_ROWS * cout;
   /* The filter as [cout][taps], in panels of 8 taps: bp[panel][o][8] = w[tap][o] (zeros past the taps). */
@@ -534,8 +545,7 @@ void conv2d_backprop_input_narrow(const float* dy, const float* w, float* dx, fl
     }
   }
   const int per_image = oh * ow;
-  const int b1 = share_start(n, part + 1, parts);
-  for (int b = share_start(n, part, parts); b < b1; b++) {
+  for (int b = take((int*)work, 1); b < n; b = take((int*)work, 1)) {
     float* image = dx + (size_t)b * h * wd * cin;
     __builtin_memset(image, 0, (size_t)h * wd * cin * sizeof(float));
     for (int q0 = 0; q0 < per_image; q0 += TILE_ROWS) {
@@ -645,39 +655,43 @@ void matmul(const float* a, const float* b, float* c, float* work, int m, int k,
 /* Pixels of dy one pass of conv2d_filter_grad packs, rounded up to the tile's K step. */
 static int filter_grad_block(int n, int oh, int ow) { return round_up((n < IMAGE_BLOCK ? n : IMAGE_BLOCK) * oh * ow, 4); }
 
-/* Filter-gradient tasks (one filter tap, 8 input channels) of the part with the most. */
-static int filter_grad_tasks(int kh, int kw, int cin, int parts) { return (kh * kw * (cin / 8) + parts - 1) / parts; }
+/* Floats of one part's scratch space in conv2d_filter_grad: dy transposed, one panel, one task's sums. */
+static size_t filter_grad_part(int n, int oh, int ow, int cout) {
+  const int block = filter_grad_block(n, oh, ow), rows = round_up(cout, TILE_ROWS);
+  const int blocks = (n + IMAGE_BLOCK - 1) / IMAGE_BLOCK;
+  return (size_t)blocks * rows * block + (size_t)block * 8 + (size_t)rows * 8;
+}
 
 /* Floats of scratch space conv2d_filter_grad needs for `parts` parts. */
 __attribute__((export_name("conv2d_filter_grad_workspace")))
 int conv2d_filter_grad_workspace(int n, int oh, int ow, int cin, int cout, int kh, int kw, int parts) {
-  const int block = filter_grad_block(n, oh, ow), rows = round_up(cout, TILE_ROWS);
-  return (rows * block + block * 8 + filter_grad_tasks(kh, kw, cin, parts) * rows * 8) * parts;
+  return WORK_COUNTERS + (int)filter_grad_part(n, oh, ow, cout) * parts;
 }
 
 /*
  * dw [kh, kw, cin, cout] = the filter gradient of a convolution with strides (sh, sw) and leading padding
  * (pt, pl): sum over pixels (b, y, x) of dy [n, oh, ow, cout] of x[b, y * sh - pt + i, x * sw - pl + j, c] *
  * dy[b, y, x, o], for x [n, h, w, cin]. As GEMMs dw[i, j, 8 channels]^T = dy^T [cout, pixels] * the 8
- * channels' values at those pixels [pixels, 8], K blocked by IMAGE_BLOCK images: per block, dy^T in rows
- * of 6 channels, then per task (tap, 8 channels) its pixels in one panel. cin a multiple of 8. Split by
- * tasks.
+ * channels' values at those pixels [pixels, 8], K blocked by IMAGE_BLOCK images. Each part transposes all
+ * of dy (in rows of 6 channels, block by block), then takes tasks (one tap, 8 input channels) from the
+ * counter: per block, the task's pixels in one panel, multiplied by every row of dy^T. cin a multiple of 8.
  */
 __attribute__((export_name("conv2d_filter_grad")))
 void conv2d_filter_grad(const float* x, const float* dy, float* dw, float* work, int n, int h, int wd, int cin, int oh,
                         int ow, int cout, int kh, int kw, int sh, int sw, int pt, int pl, int part, int parts) {
   const int block = filter_grad_block(n, oh, ow), rows = round_up(cout, TILE_ROWS);
   const int tasks = kh * kw * (cin / 8);
-  const int task0 = share_start(tasks, part, parts), task1 = share_start(tasks, part + 1, parts);
-  float* a = work + (size_t)conv2d_filter_grad_workspace(n, oh, ow, cin, cout, kh, kw, parts) / parts * part;
-  float* panel = a + (size_t)rows * block;
-  float* acc = panel + (size_t)block * 8; /* per task: [rows][8], dw transposed */
+  float* a = work + WORK_COUNTERS + filter_grad_part(n, oh, ow, cout) * part;
+  const int blocks = (n + IMAGE_BLOCK - 1) / IMAGE_BLOCK;
+  float* panel = a + (size_t)blocks * rows * block;
+  float* acc = panel + (size_t)block * 8; /* [rows][8]: the task's dw, transposed */
   const int per_image = oh * ow;
-  for (int b0 = 0; b0 < n; b0 += IMAGE_BLOCK) {
-    const int images = n - b0 < IMAGE_BLOCK ? n - b0 : IMAGE_BLOCK;
-    const int pixels = images * per_image;
-    /* dy^T of this block: a[o][p], zeros past the pixels and past cout. */
-    __builtin_memset(a, 0, (size_t)rows * block * sizeof(float));
+  /* dy^T, block by block: a[blk][o][p], zeros past the block's pixels and past cout. */
+  __builtin_memset(a, 0, (size_t)blocks * rows * block * sizeof(float));
+  for (int blk = 0; blk < blocks; blk++) {
+    const int b0 = blk * IMAGE_BLOCK;
+    const int pixels = ((n - b0 < IMAGE_BLOCK) ? n - b0 : IMAGE_BLOCK) * per_image;
+    float* at = a + (size_t)blk * rows * block;
     const float* dy_block = dy + (size_t)b0 * per_image * cout;
     const int p4 = pixels & ~3, o4 = cout & ~3;
     for (int p = 0; p < p4; p += 4) {
@@ -688,23 +702,27 @@ void conv2d_filter_grad(const float* x, const float* dy, float* dw, float* work,
         const v128_t r2 = wasm_v128_load(src + 2 * cout + o), r3 = wasm_v128_load(src + 3 * cout + o);
         const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
         const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-        float* dst = a + (size_t)o * block + p;
+        float* dst = at + (size_t)o * block + p;
         wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
         wasm_v128_store(dst + block, wasm_i64x2_shuffle(t0, t2, 1, 3));
         wasm_v128_store(dst + 2 * block, wasm_i64x2_shuffle(t1, t3, 0, 2));
         wasm_v128_store(dst + 3 * block, wasm_i64x2_shuffle(t1, t3, 1, 3));
       }
       for (int o = o4; o < cout; o++) {
-        for (int q = p; q < p + 4; q++) a[(size_t)o * block + q] = dy_block[(size_t)q * cout + o];
+        for (int q = p; q < p + 4; q++) at[(size_t)o * block + q] = dy_block[(size_t)q * cout + o];
       }
     }
     for (int p = p4; p < pixels; p++) {
-      for (int o = 0; o < cout; o++) a[(size_t)o * block + p] = dy_block[(size_t)p * cout + o];
+      for (int o = 0; o < cout; o++) at[(size_t)o * block + p] = dy_block[(size_t)p * cout + o];
     }
-    for (int task = task0; task < task1; task++) {
-      const int tap = task / (cin / 8), c0 = (task % (cin / 8)) * 8;
-      const int i = tap / kw, j = tap % kw;
-      /* The 8 channels at this tap of every pixel of the block, zeros outside the image. */
+  }
+  for (int task = take((int*)work, 1); task < tasks; task = take((int*)work, 1)) {
+    const int tap = task / (cin / 8), c0 = (task % (cin / 8)) * 8;
+    const int i = tap / kw, j = tap % kw;
+    for (int blk = 0; blk < blocks; blk++) {
+      const int b0 = blk * IMAGE_BLOCK;
+      const int images = n - b0 < IMAGE_BLOCK ? n - b0 : IMAGE_BLOCK;
+      /* The 8 channels at this tap of every pixel of the block, zeros outside the image and past it. */
       float* dst = panel;
       for (int b = b0; b < b0 + images; b++) {
         for (int y = 0; y < oh; y++) {
@@ -726,19 +744,15 @@ void conv2d_filter_grad(const float* x, const float* dy, float* dw, float* work,
         wasm_v128_store(dst, wasm_f32x4_splat(0));
         wasm_v128_store(dst + 4, wasm_f32x4_splat(0));
       }
-      float* task_acc = acc + (size_t)(task - task0) * rows * 8;
+      const float* at = a + (size_t)blk * rows * block;
       for (int o0 = 0; o0 < rows; o0 += TILE_ROWS) {
-        tile_6x8(a + (size_t)o0 * block, block, panel, block, task_acc + (size_t)o0 * 8, 8, TILE_ROWS, b0 > 0);
+        tile_6x8(at + (size_t)o0 * block, block, panel, block, acc + (size_t)o0 * 8, 8, TILE_ROWS, blk > 0);
       }
     }
-  }
-  /* dw[tap, c0 + l, o] = acc[o][l]. */
-  for (int task = task0; task < task1; task++) {
-    const int tap = task / (cin / 8), c0 = (task % (cin / 8)) * 8;
-    const float* task_acc = acc + (size_t)(task - task0) * rows * 8;
+    /* dw[tap, c0 + l, o] = acc[o][l]. */
     for (int l = 0; l < 8; l++) {
-      float* dst = dw + ((size_t)tap * cin + c0 + l) * cout;
-      for (int o = 0; o < cout; o++) dst[o] = task_acc[(size_t)o * 8 + l];
+      float* out = dw + ((size_t)tap * cin + c0 + l) * cout;
+      for (int o = 0; o < cout; o++) out[o] = acc[(size_t)o * 8 + l];
     }
   }
 }

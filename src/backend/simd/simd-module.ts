@@ -102,11 +102,16 @@ function heapKernels(memory: WebAssembly.Memory): HeapKernels | null {
 }
 
 /** The backend's internals and the kernels bound to its heap, or null where the module cannot run. */
-function kernelsOf(backend: unknown): { kernels: KernelExports; internals: WasmBackendInternals; heap: HeapKernels } | null {
+function kernelsOf(
+  backend: unknown,
+): { kernels: KernelExports; internals: WasmBackendInternals; heap: HeapKernels; memory: WebAssembly.Memory } | null {
   const memory = memoryOf(backend);
   const heap = memory && heapKernels(memory);
-  return heap ? { kernels: heap.kernels, internals: backend as WasmBackendInternals, heap } : null;
+  return memory && heap ? { kernels: heap.kernels, internals: backend as WasmBackendInternals, heap, memory } : null;
 }
+
+/** Ints at the start of a threaded kernel's scratch space that its parts take their work from (kernels.c). */
+const WORK_COUNTERS = 16;
 
 /**
  * Starts the threads that split tfjs-gan's convolution kernels on a wasm backend whose heap is shared
@@ -336,6 +341,8 @@ function runWithWorkspace(
   const work = found.internals.wasm._malloc(Math.max(1, floats) * 4);
   if (work === 0) return false;
   try {
+    // The counters the parts take their work from (kernels.c's WORK_COUNTERS).
+    new Int32Array(found.memory.buffer, work, WORK_COUNTERS).fill(0);
     runSplit(found.heap, name, [...offsets, work, ...dims], parts);
   } finally {
     found.internals.wasm._free(work);
@@ -381,7 +388,7 @@ export function simdConv2D(backend: unknown, x: TensorInfo, filter: TensorInfo, 
  * @returns false where the module does not run here.
  */
 export function simdConv2DBackpropInput(backend: unknown, dy: TensorInfo, filter: TensorInfo, dx: TensorInfo, g: ConvGeometry): boolean {
-  if (!plainGeometry(g)) return false;
+  if (!plainGeometry(g) || g.strideHeight * g.strideWidth > WORK_COUNTERS) return false;
   const found = kernelsOf(backend);
   if (!found) return false;
   const parts = partsFor(found.heap, convMacs(g));
