@@ -166,6 +166,11 @@ describe('wasm with threads in Node', () => {
     const profile = await tf.profile(() => {
       expect(run(fusedAdam(1e-2, 0.5, 0.999))).toEqual(run(tf.train.adam(1e-2, 0.5, 0.999)));
     });
+    // From 2^16 elements the update is split between the threads (and the odd tail goes to the last one).
+    const runs = simdSplitRuns(tf.backend());
+    const large = (optimizer: tf.Optimizer): number[] => trainVector(optimizer, 70_001, 2, 0.5, 10);
+    expect(large(fusedAdam(1e-2, 0.5, 0.999))).toEqual(large(tf.train.adam(1e-2, 0.5, 0.999)));
+    expect(simdSplitRuns(tf.backend()) - runs).toBe(2);
     expect(profile.kernels.some((k) => k.name === ADAM_UPDATE_KERNEL)).toBe(true);
     const x = tf.ones([8]);
     const outputs = [tf.zeros([8]), tf.zeros([8]), tf.zeros([8])];

@@ -1,6 +1,7 @@
 /*
  * tfjs-gan's own kernels in WebAssembly SIMD128, for the wasm backend:
- * - adam_update: tfjs's Adam update of one variable in one pass, bit-identical to tf.train.adam;
+ * - adam_update: tfjs's Adam update of one variable in one pass, bit-identical to tf.train.adam (split
+ *   among threads by elements);
  * - filter_grad_few_channels: the filter gradient of a convolution whose input has few channels (an
  *   image's 1 or 3), where XNNPACK runs at a fraction of its speed.
  * - gemm_packed: the 6x8 SIMD128 GEMM that filter gradient runs on (also what `npm run bench:simd`
@@ -34,7 +35,13 @@ __attribute__((export_name("adam_update")))
 void adam_update(const float* value, const float* gradient, const float* m, const float* v,
                  float* new_value, float* new_m, float* new_v, int n,
                  float beta1, float keep1, float beta2, float keep2,
-                 float correction1, float correction2, float epsilon, float step) {
+                 float correction1, float correction2, float epsilon, float step, int part, int parts) {
+  /* This part's elements: shares of whole vectors, the scalar tail with the last part. */
+  const int vectors = n / 4;
+  const int first = share_start(vectors, part, parts) * 4;
+  const int end = part == parts - 1 ? n : share_start(vectors, part + 1, parts) * 4;
+  value += first; gradient += first; m += first; v += first; new_value += first; new_m += first; new_v += first;
+  n = end - first;
   const v128_t vb1 = wasm_f32x4_splat(beta1), vk1 = wasm_f32x4_splat(keep1);
   const v128_t vb2 = wasm_f32x4_splat(beta2), vk2 = wasm_f32x4_splat(keep2);
   const v128_t vc1 = wasm_f32x4_splat(correction1), vc2 = wasm_f32x4_splat(correction2);
