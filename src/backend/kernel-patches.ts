@@ -22,6 +22,7 @@ import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
 import { makeIdentityKernel } from './kernels/identity.js';
 import { makeMeanKernel, makeSumKernel } from './kernels/leading-axes-reduction.js';
 import { makeLeakyReluKernel } from './kernels/leaky-relu.js';
+import { makeTanhKernel } from './kernels/tanh.js';
 import { makeTileKernel } from './kernels/tile.js';
 import { makeUnsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 
@@ -38,7 +39,8 @@ export type PatchedKernelName =
   | 'Mean'
   | 'FusedBatchNorm'
   | 'Identity'
-  | 'GatherV2';
+  | 'GatherV2'
+  | 'Tanh';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -58,7 +60,8 @@ export type PatchedKernelName =
  * allow (see `kernels/simd-convolutions.ts`), split among the kernel threads of the threaded build.
  * wasm's `GatherV2` computes each element's source index: gathers along the first axis (every batch a
  * dataset samples) copy whole rows instead. Dense layers' gradients (`BatchMatMul` with a transposed
- * operand) run tfjs-gan's SIMD128 GEMM, split among the kernel threads.
+ * operand) run tfjs-gan's SIMD128 GEMM, split among the kernel threads. wasm's `Tanh` calls libm per
+ * element: it runs 4 at a time in the module.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
   wasm: Object.freeze([
@@ -74,6 +77,7 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
     'FusedBatchNorm',
     'Identity',
     'GatherV2',
+    'Tanh',
   ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
@@ -93,6 +97,7 @@ const KERNEL_FACTORIES: Readonly<
   FusedBatchNorm: makeFusedBatchNormKernel,
   Identity: makeIdentityKernel,
   GatherV2: makeGatherV2Kernel,
+  Tanh: makeTanhKernel,
 };
 
 /** What one patch replaced and what it registered. */

@@ -239,6 +239,50 @@ void leaky_relu(const float* x, float* out, int n, float alpha) {
   for (; i < n; i++) out[i] = x[i] * (x[i] > 0 ? 1.0f : alpha);
 }
 
+/*
+ * tanh of 4 floats: an odd polynomial below |x| = 0.625, else sign(x) * (1 - 2 / (e^(2|x|) + 1)) with
+ * e^y from a polynomial and a power of two (Cephes' single-precision coefficients); |x| is capped at 10,
+ * where tanh rounds to 1. Within a few units in the last place of libm's tanhf; NaN stays NaN, -0 stays -0.
+ */
+static inline __attribute__((always_inline)) v128_t tanh4(v128_t x) {
+  const v128_t ax = wasm_f32x4_abs(x);
+  /* Small |x|. */
+  const v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_splat(-5.70498872745e-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(2.06390887954e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-5.37397155531e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.33314422036e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-3.33332819422e-1f));
+  const v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
+  /* e^y for y = 2 min(|x|, 9): y = n ln 2 + r, e^y = 2^n e^r. */
+  const v128_t y = wasm_f32x4_mul(wasm_f32x4_min(ax, wasm_f32x4_splat(10.0f)), wasm_f32x4_splat(2.0f));
+  const v128_t n = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(y, wasm_f32x4_splat(1.44269504088896341f)), wasm_f32x4_splat(0.5f)));
+  v128_t r = wasm_f32x4_sub(y, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t e = wasm_f32x4_splat(1.9875691500e-4f);
+  e = wasm_f32x4_add(wasm_f32x4_mul(e, r), wasm_f32x4_splat(1.3981999507e-3f));
+  e = wasm_f32x4_add(wasm_f32x4_mul(e, r), wasm_f32x4_splat(8.3334519073e-3f));
+  e = wasm_f32x4_add(wasm_f32x4_mul(e, r), wasm_f32x4_splat(4.1665795894e-2f));
+  e = wasm_f32x4_add(wasm_f32x4_mul(e, r), wasm_f32x4_splat(1.6666665459e-1f));
+  e = wasm_f32x4_add(wasm_f32x4_mul(e, r), wasm_f32x4_splat(5.0000001201e-1f));
+  e = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(e, r), r), r), wasm_f32x4_splat(1.0f));
+  const v128_t two_n = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  e = wasm_f32x4_mul(e, two_n);
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  const v128_t large = wasm_f32x4_sub(one, wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, one)));
+  /* x's sign on either result (the polynomial's already has it, except at -0); NaN stays NaN. */
+  const v128_t sign = wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000));
+  return wasm_v128_or(wasm_v128_bitselect(small, large, wasm_f32x4_lt(ax, wasm_f32x4_splat(0.625f))), sign);
+}
+
+/* out = tanh(x), n floats. */
+__attribute__((export_name("tanh_f32")))
+void tanh_f32(const float* x, float* out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, tanh4(wasm_v128_load(x + i)));
+  for (; i < n; i++) out[i] = wasm_f32x4_extract_lane(tanh4(wasm_v128_load32_zero(x + i)), 0);
+}
+
 /* out[r] = x[indices[r]] for rows of `row` 4-byte elements (indices already checked). */
 __attribute__((export_name("gather_rows")))
 void gather_rows(float* out, const float* x, const int* indices, int count, int row) {

@@ -31,6 +31,7 @@ interface KernelExports {
   interleave_phases(...args: number[]): void;
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
   leaky_relu(x: number, out: number, n: number, alpha: number): void;
+  tanh_f32(x: number, out: number, n: number): void;
   gather_rows(out: number, x: number, indices: number, count: number, row: number): void;
   matmul(...args: number[]): void;
   matmul_workspace(m: number, k: number, n: number, parts: number): number;
@@ -435,6 +436,20 @@ export function simdLeakyRelu(backend: unknown, x: TensorInfo, out: TensorInfo, 
   const offsets = found && offsetsOf(found.internals, [x, out]);
   if (!found || !offsets) return false;
   found.kernels.leaky_relu(offsets[0], offsets[1], x.shape.reduce((a, b) => a * b, 1), alpha);
+  return true;
+}
+
+/**
+ * Writes `tanh(x)` into `out` (float32, allocated, the size of `x`) in one SIMD128 pass on the wasm
+ * backend's heap: within a few units in the last place of libm's `tanhf`, NaN kept.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdTanh(backend: unknown, x: TensorInfo, out: TensorInfo): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [x, out]);
+  if (!found || !offsets) return false;
+  found.kernels.tanh_f32(offsets[0], offsets[1], x.shape.reduce((a, b) => a * b, 1));
   return true;
 }
 
