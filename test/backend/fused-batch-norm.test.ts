@@ -9,6 +9,7 @@ import { useBackend } from '../../src/backend/index.js';
 import { getShippedKernel, patchedKernels } from '../../src/backend/kernel-patches.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { pseudoRandom } from './conv-reference.js';
+import { kernelCallsDuring } from './kernel-test-utils.js';
 
 /** Batch norm with the shipped wasm kernel, for reference. */
 function shippedBatchNorm(inputs: Record<string, tf.Tensor>, varianceEpsilon: number): Float32Array {
@@ -24,6 +25,20 @@ function shippedBatchNorm(inputs: Record<string, tf.Tensor>, varianceEpsilon: nu
 describe('FusedBatchNorm on wasm', () => {
   beforeAll(async () => {
     await useBackend('wasm');
+  });
+
+  it('runs per-channel statistics in one pass (no broadcasting kernel), others through the broadcasting kernels', () => {
+    const x = tf.tensor(pseudoRandom(4 * 3 * 3 * 8, 6), [4, 3, 3, 8]);
+    const mean = tf.tensor(pseudoRandom(8, 7), [1, 1, 1, 8]);
+    const variance = tf.abs(tf.tensor(pseudoRandom(8, 8), [1, 1, 1, 8]));
+    expect(kernelCallsDuring('wasm', ['Sub', 'Add'], () => tf.batchNorm(x, mean, variance).dispose())).toBe(1); // variance + epsilon only
+    const full = tf.tensor(pseudoRandom(4 * 3 * 3 * 8, 9), [4, 3, 3, 8]);
+    const fullVariance = tf.abs(tf.tensor(pseudoRandom(4 * 3 * 3 * 8, 10), [4, 3, 3, 8]));
+    expect(kernelCallsDuring('wasm', ['Sub'], () => tf.batchNorm(x, full, fullVariance).dispose())).toBe(1);
+    const actual = tf.batchNorm(x, full, fullVariance, undefined, undefined, 1e-3).dataSync();
+    const expected = shippedBatchNorm({ x, mean: full, variance: fullVariance }, 1e-3);
+    actual.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(expected[i]))));
+    tf.dispose([x, mean, variance, full, fullVariance]);
   });
 
   it('is patched and equals the shipped kernel within float32 rounding, with and without scale and offset', () => {

@@ -283,6 +283,30 @@ void tanh_f32(const float* x, float* out, int n) {
   for (; i < n; i++) out[i] = wasm_f32x4_extract_lane(tanh4(wasm_v128_load32_zero(x + i)), 0);
 }
 
+/*
+ * out[r, c] = (x[r, c] - mean[c]) * factor[c] (+ offset[c] where offset is not 0) for `rows` rows of
+ * `channels`: a batch normalization with its per-channel factor already computed, in the order (and with
+ * the roundings) of a subtraction, a multiplication and an addition.
+ */
+__attribute__((export_name("channel_affine")))
+void channel_affine(const float* x, const float* mean, const float* factor, const float* offset, float* out, int rows, int channels) {
+  const int c4 = channels & ~3;
+  for (int r = 0; r < rows; r++) {
+    const float* in = x + (size_t)r * channels;
+    float* dst = out + (size_t)r * channels;
+    int c = 0;
+    for (; c < c4; c += 4) {
+      v128_t v = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(in + c), wasm_v128_load(mean + c)), wasm_v128_load(factor + c));
+      if (offset != 0) v = wasm_f32x4_add(v, wasm_v128_load(offset + c));
+      wasm_v128_store(dst + c, v);
+    }
+    for (; c < channels; c++) {
+      const float v = (in[c] - mean[c]) * factor[c];
+      dst[c] = offset != 0 ? v + offset[c] : v;
+    }
+  }
+}
+
 /* out[r] = x[indices[r]] for rows of `row` 4-byte elements (indices already checked). */
 __attribute__((export_name("gather_rows")))
 void gather_rows(float* out, const float* x, const int* indices, int count, int row) {

@@ -32,6 +32,7 @@ interface KernelExports {
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
   leaky_relu(x: number, out: number, n: number, alpha: number): void;
   tanh_f32(x: number, out: number, n: number): void;
+  channel_affine(x: number, mean: number, factor: number, offset: number, out: number, rows: number, channels: number): void;
   gather_rows(out: number, x: number, indices: number, count: number, row: number): void;
   matmul(...args: number[]): void;
   matmul_workspace(m: number, k: number, n: number, parts: number): number;
@@ -450,6 +451,24 @@ export function simdTanh(backend: unknown, x: TensorInfo, out: TensorInfo): bool
   const offsets = found && offsetsOf(found.internals, [x, out]);
   if (!found || !offsets) return false;
   found.kernels.tanh_f32(offsets[0], offsets[1], x.shape.reduce((a, b) => a * b, 1));
+  return true;
+}
+
+/**
+ * Writes `(x - mean) * factor (+ offset)` into `out` (float32, allocated, the shape of `x`), `mean`,
+ * `factor` and `offset` one value per channel (`x`'s last axis), on the wasm backend's heap: the same
+ * roundings as a broadcasting subtraction, multiplication and addition, in one pass.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdChannelAffine(backend: unknown, out: TensorInfo, x: TensorInfo, mean: TensorInfo, factor: TensorInfo, offset: TensorInfo | null): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, offset ? [x, mean, factor, offset, out] : [x, mean, factor, out]);
+  if (!found || !offsets || x.shape.length === 0) return false;
+  const channels = x.shape[x.shape.length - 1];
+  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const [xOffset, meanOffset, factorOffset] = offsets;
+  found.kernels.channel_affine(xOffset, meanOffset, factorOffset, offset ? offsets[3] : 0, offsets[offsets.length - 1], rows, channels);
   return true;
 }
 
