@@ -17,6 +17,7 @@ import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { makeConv2DKernel } from './kernels/conv2d.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { makeFusedMatMulKernel } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Kernel } from './kernels/gather.js';
 import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
 import { makeIdentityKernel } from './kernels/identity.js';
@@ -40,7 +41,8 @@ export type PatchedKernelName =
   | 'FusedBatchNorm'
   | 'Identity'
   | 'GatherV2'
-  | 'Tanh';
+  | 'Tanh'
+  | '_FusedMatMul';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -60,7 +62,8 @@ export type PatchedKernelName =
  * allow (see `kernels/simd-convolutions.ts`), split among the kernel threads of the threaded build.
  * wasm's `GatherV2` computes each element's source index: gathers along the first axis (every batch a
  * dataset samples) copy whole rows instead. Dense layers' gradients (`BatchMatMul` with a transposed
- * operand) run tfjs-gan's SIMD128 GEMM, split among the kernel threads. wasm's `Tanh` calls libm per
+ * operand) and large products (`BatchMatMul`, `_FusedMatMul` without bias or activation) run tfjs-gan's
+ * SIMD128 GEMM, split among the kernel threads. wasm's `Tanh` calls libm per
  * element: it runs 4 at a time in the module.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
@@ -78,6 +81,7 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
     'Identity',
     'GatherV2',
     'Tanh',
+    '_FusedMatMul',
   ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
@@ -98,6 +102,7 @@ const KERNEL_FACTORIES: Readonly<
   Identity: makeIdentityKernel,
   GatherV2: makeGatherV2Kernel,
   Tanh: makeTanhKernel,
+  _FusedMatMul: makeFusedMatMulKernel,
 };
 
 /** What one patch replaced and what it registered. */

@@ -17,7 +17,7 @@ import { Trainer } from '../../src/train/trainer.js';
 import { convolutionsAndProduct, on, trainVector } from '../helpers/wasm-checks.js';
 import { backpropFilterReference, backpropInputReference, channelRichCases, fewChannelCases, forwardReference, pseudoRandom, relativeError } from './conv-reference.js';
 import { caseValues, filterAttrs, inputAttrs, liveCounts, runKernel } from './kernel-test-utils.js';
-import { PRODUCT_CASES, productCase } from './product-reference.js';
+import { PRODUCT_CASES, productCase, productReference } from './product-reference.js';
 
 describe('wasm with threads in Node', () => {
   let threshold = 0;
@@ -109,6 +109,24 @@ describe('wasm with threads in Node', () => {
       expect(relativeError(actual, expected), `${c}`).toBeLessThanOrEqual(1e-5);
       tf.dispose([aT, bT]);
     }
+  });
+
+  it('runs large plain products, and dense forward passes without bias, on the threads; small ones and biased ones shipped', async () => {
+    await tf.setBackend('wasm');
+    const [m, k, n] = [64, 100, 1400]; // 8.96M multiply-adds: from 2^23 the GEMM takes plain products
+    const a = tf.tensor2d(pseudoRandom(m * k, 71), [m, k]);
+    const b = tf.tensor2d(pseudoRandom(k * n, 72), [k, n]);
+    const bias = tf.tensor1d(pseudoRandom(n, 73));
+    const expected = productReference(a.dataSync() as Float32Array, b.dataSync() as Float32Array, m, k, n);
+    const runs = simdSplitRuns(tf.backend());
+    expect(relativeError(tf.tidy(() => tf.matMul(a, b)).dataSync(), expected)).toBeLessThanOrEqual(1e-5);
+    expect(relativeError(tf.tidy(() => tf.fused.matMul({ a, b })).dataSync(), expected)).toBeLessThanOrEqual(1e-5);
+    expect(simdSplitRuns(tf.backend()) - runs).toBe(2);
+    const biased = tf.tidy(() => tf.fused.matMul({ a, b, bias })).dataSync();
+    expect(relativeError(biased, expected.map((v, i) => v + bias.dataSync()[i % n]))).toBeLessThanOrEqual(1e-5);
+    tf.tidy(() => tf.matMul(a.slice([0, 0], [8, k]), b.slice([0, 0], [k, 64])));
+    expect(simdSplitRuns(tf.backend()) - runs).toBe(2);
+    tf.dispose([a, b, bias]);
   });
 
   it('reports a kernel that fails on a worker thread, and the threads go on working', async () => {

@@ -2,8 +2,9 @@
  * `BatchMatMul` with `transposeA` or `transposeB` for wasm: the shipped kernel multiplies transposed
  * operands about ten times slower than plain ones (measured [256, 128] x [128, 128]: 4.0 ms transposed,
  * 0.39 ms plain), and every dense layer's gradient is such a product (dy · Wᵀ and xᵀ · dy). The
- * replacement runs tfjs-gan's SIMD128 GEMM on single matrices (see `simd-mat-mul.ts`), and otherwise
- * transposes the operand explicitly (the backend's `Transpose`) and runs the shipped plain product.
+ * replacement runs tfjs-gan's SIMD128 GEMM on single matrices (see `simd-mat-mul.ts`, which also takes
+ * large plain products), and otherwise transposes the operand explicitly (the backend's `Transpose`) and
+ * runs the shipped plain product.
  *
  * @packageDocumentation
  */

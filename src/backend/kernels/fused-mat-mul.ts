@@ -1,0 +1,28 @@
+/**
+ * `_FusedMatMul` for wasm (a dense layer's forward pass): large products without bias or activation (a
+ * generator's first layer, whose batch norm follows) run tfjs-gan's SIMD128 GEMM split among the kernel
+ * threads (see `simd-mat-mul.ts`); everything else runs the shipped kernel.
+ *
+ * @packageDocumentation
+ */
+import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+
+import { BackendError } from '../../errors.js';
+import { KernelCalls } from './kernel-calls.js';
+import { matMulOnHeap } from './simd-mat-mul.js';
+
+/** Makes the `_FusedMatMul` kernel of `backendName` around its shipped one. */
+export function makeFusedMatMulKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const shipped = fallback();
+    if (shipped == null) throw new BackendError(`_FusedMatMul on '${backendName}': the backend ships no _FusedMatMul kernel to build on.`);
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
+    const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
+    if (a == null || b == null || bias != null || preluActivationWeights != null || (activation ?? 'linear') !== 'linear') return shipped(args);
+    const calls = new KernelCalls(args.backend as KernelBackend, backendName);
+    const product = matMulOnHeap(calls, a, b, transposeA, transposeB);
+    if (product !== undefined) return calls.finish(product);
+    calls.disposeAll();
+    return shipped(args);
+  };
+}
