@@ -5,8 +5,10 @@
  *   multiply-add chains, no memory traffic);
  * - the library's own 6x8 SIMD128 GEMM microkernel (src/backend/simd/kernels.c), on the GEMM of the reference step's largest
  *   convolution (M 3136 = 64 x 7 x 7 outputs, K 1600 = 5 x 5 x 64, N 128);
- * - XNNPACK (tfjs's wasm backend, one thread) on the same work: that convolution, and the same GEMM as
- *   a matrix product.
+ * - XNNPACK (tfjs's wasm backend, one thread, its shipped kernels) on the same work: that convolution,
+ *   and the same GEMM as a matrix product;
+ * - the library's own convolution on the same work (kernels.c's conv2d_forward: the GEMM with its A
+ *   operand packed from the image tile by tile), which the patched `Conv2D` runs.
  *
  *     npm run bench:simd [-- --reps 5]
  *
@@ -15,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { useBackend } from '../src/backend/index.js';
+import { getShippedKernel, useBackend } from '../src/backend/index.js';
 import { KERNELS_WASM } from '../src/backend/simd/kernels-wasm.js';
 import { flag } from './args.js';
 
@@ -71,14 +73,24 @@ for (const [row, col] of [[0, 0], [M - 1, N - 1], [1234, 77]]) {
 await useBackend('wasm', { threads: 1 });
 const x = tf.randomNormal([64, 14, 14, 64]) as tf.Tensor4D;
 const w = tf.randomNormal([5, 5, 64, 128]) as tf.Tensor4D;
-const convMs = best(() => tf.conv2d(x, w, 2, 'same').dispose());
+/** Runs a kernel as tfjs shipped it (tfjs-gan's patches replace Conv2D and large products on wasm). */
+function shipped(kernelName: 'Conv2D' | 'BatchMatMul', inputs: tf.NamedTensorInfoMap, attrs: object): void {
+  const kernel = getShippedKernel(kernelName, 'wasm');
+  if (!kernel) throw new Error(`no shipped ${kernelName}`);
+  const info = kernel.kernelFunc({ inputs, backend: tf.backend(), attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  tf.backend().disposeData(info.dataId);
+}
+const convAttrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
+const convMs = best(() => shipped('Conv2D', { x, filter: w }, convAttrs));
+const ourConvMs = best(() => tf.conv2d(x, w, 2, 'same').dispose());
 const am = tf.tensor2d(a, [M, K]);
 const bm = tf.tensor2d(b, [K, N]);
-const matMulMs = best(() => tf.matMul(am, bm).dispose());
+const matMulMs = best(() => shipped('BatchMatMul', { a: am, b: bm }, { transposeA: false, transposeB: false }));
 
 const rows: Array<[string, number]> = [
   ['SIMD128 peak (no memory traffic)', peakMs],
   ["tfjs-gan's 6x8 microkernel (src/backend/simd/kernels.c, K blocks of 512)", gemmMs],
+  ["tfjs-gan's conv2d (kernels.c conv2d_forward), same convolution", ourConvMs],
   ['XNNPACK conv2d [64,14,14,64] * [5,5,64,128], stride 2', convMs],
   ['XNNPACK matMul [3136,1600] x [1600,128]', matMulMs],
 ];
