@@ -11,10 +11,10 @@
  * explicit padding `pt` / `pl` in front. Its output `[Cin, >= kh, >= kw, Cout]` is cropped to the filter
  * size and transposed back to `[kh, kw, Cin, Cout]`.
  *
- * On wasm, when the input has few channels (an image's 1 to 4: the discriminator's first layer, the
- * generator's last), that convolution has a batch of 1 to 4 and the whole output gradient as its filter,
- * which XNNPACK repacks on every call and runs at a few GFLOP/s. There tfjs-gan's own SIMD128 GEMM
- * (`simd/kernels.c`) computes the gradient directly on the heap: the input's patches times `dy`.
+ * On wasm, tfjs-gan's own SIMD128 GEMMs (`simd-convolutions.ts`) compute the gradient directly on the
+ * heap where the channel counts allow: inputs with few channels (an image's 1 to 4, where the convolution
+ * above has a batch of 1 to 4 and the whole output gradient as its filter, which XNNPACK repacks on every
+ * call and runs at a few GFLOP/s) and input channels in groups of 8 (every hidden layer).
  *
  * @packageDocumentation
  */
@@ -22,35 +22,9 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError, describeValue } from '../../errors.js';
-import { simdFilterGradientFewChannels, simdSwapFirstLastAxes } from '../simd/simd-module.js';
+import { simdSwapFirstLastAxes } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 import { conv2dBackpropFilterOnHeap } from './simd-convolutions.js';
-
-/** At most this many input channels go to the SIMD128 kernel (its A operand is the input's patches). */
-const MAX_FEW_CHANNELS = 4;
-
-/**
- * The filter gradient with tfjs-gan's SIMD128 kernel on wasm's heap, or undefined where it does not apply
- * (another backend, more than {@link MAX_FEW_CHANNELS} input channels, output channels not a multiple of
- * 8, no module).
- */
-function fewChannelsOnHeap(calls: KernelCalls, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
-  if (calls.backendName !== 'wasm' || x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
-  if (x.shape[3] > MAX_FEW_CHANNELS || dy.shape[3] % 8 !== 0) return undefined;
-  const dw = calls.allocate([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]);
-  if (dw === undefined) return undefined;
-  const ran = simdFilterGradientFewChannels(calls.backend, x, dy, dw, {
-    inShape: x.shape,
-    dyShape: dy.shape,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  });
-  return ran ? dw : undefined;
-}
 
 /** `x` `[N, H, W, C]` as `[C, H, W, N]`. */
 function swapFirstLastAxes(calls: KernelCalls, x: TensorInfo): TensorInfo {
@@ -96,7 +70,7 @@ export function conv2dBackpropFilterViaConv2D(
         `received ${describeValue(dy.shape)}`,
     );
   }
-  const direct = fewChannelsOnHeap(calls, x, dy, info) ?? conv2dBackpropFilterOnHeap(calls, x, dy, info);
+  const direct = conv2dBackpropFilterOnHeap(calls, x, dy, info);
   if (direct !== undefined) return direct;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const padTop = info.padInfo.top;

@@ -2,14 +2,21 @@
  * The convolution kernels of tfjs-gan's SIMD128 module (`simd/kernels.c`) on the wasm backend: the
  * forward convolution, its input gradient (the transposed convolution) and its filter gradient, each one
  * GEMM on the module's 6x8 tile, split among the kernel threads of a threaded build, on tensors where they
- * lie in the heap. They cover the channel counts of a GAN's hidden layers (multiples of 4 and 8); the
- * first and last layers, whose images have 1 to 4 channels, stay on the other paths.
+ * lie in the heap. They cover the channel counts of a GAN's hidden layers (multiples of 4 and 8) and
+ * the gradients of its image layers (the input gradient into 1 to 7 channels, the filter gradient of 1 to
+ * 4); the forward pass of an image layer stays on XNNPACK, which runs it faster.
  *
  * @packageDocumentation
  */
 import type { TensorInfo, backend_util } from '@tensorflow/tfjs';
 
-import { type ConvGeometry, simdConv2D, simdConv2DBackpropFilter, simdConv2DBackpropInput } from '../simd/simd-module.js';
+import {
+  type ConvGeometry,
+  simdConv2D,
+  simdConv2DBackpropFilter,
+  simdConv2DBackpropInput,
+  simdFilterGradientFewChannels,
+} from '../simd/simd-module.js';
 import type { KernelCalls } from './kernel-calls.js';
 
 /** The geometry of a channels-last, undilated convolution on float32 tensors of wasm, else undefined. */
@@ -49,9 +56,21 @@ export function conv2dBackpropInputOnHeap(calls: KernelCalls, dy: TensorInfo, fi
   return g && dx && simdConv2DBackpropInput(calls.backend, dy, filter, dx, g) ? dx : undefined;
 }
 
-/** The filter gradient `[fh, fw, inChannels, outChannels]` with the module, or undefined where it does not run. */
+/** At most this many input channels go to the few-channel filter gradient (its A operand is the input's patches). */
+const MAX_FEW_CHANNELS = 4;
+
+/**
+ * The filter gradient `[fh, fw, inChannels, outChannels]` with the module, or undefined where it does not
+ * run: inputs of 1 to {@link MAX_FEW_CHANNELS} channels (an image layer; output channels a multiple of 8)
+ * as a GEMM of the input's patches by dy, and input channels in groups of 8 as a GEMM of dy by each
+ * tap's channels.
+ */
 export function conv2dBackpropFilterOnHeap(calls: KernelCalls, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
   const g = geometryOf(calls, [x, dy], info);
-  const dw = g && calls.allocate([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
-  return g && dw && simdConv2DBackpropFilter(calls.backend, x, dy, dw, g) ? dw : undefined;
+  const few = g !== undefined && g.inChannels <= MAX_FEW_CHANNELS && g.outChannels % 8 === 0;
+  if (g === undefined || (!few && g.inChannels % 8 !== 0)) return undefined;
+  const dw = calls.allocate([g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
+  if (dw === undefined) return undefined;
+  const ran = few ? simdFilterGradientFewChannels(calls.backend, x, dy, dw, g) : simdConv2DBackpropFilter(calls.backend, x, dy, dw, g);
+  return ran ? dw : undefined;
 }

@@ -200,31 +200,18 @@ export function simdAdamUpdate(backend: unknown, tensors: readonly TensorInfo[],
   return true;
 }
 
-/** The geometry of a filter gradient for {@link simdFilterGradientFewChannels}. */
-export interface FilterGradientGeometry {
-  /** Input `[n, h, w, cin]`. */
-  inShape: readonly number[];
-  /** Output gradient `[n, oh, ow, cout]`; `cout` a multiple of 8. */
-  dyShape: readonly number[];
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padTop: number;
-  padLeft: number;
-}
-
 /**
- * The filter gradient `dw [kh, kw, cin, cout]` of an NHWC convolution whose input has few channels, on
- * the wasm backend's heap with the SIMD128 GEMM of kernels.c, written into `dw` (float32, allocated).
+ * The filter gradient `dw [kh, kw, cin, cout]` of an NHWC convolution whose input has few channels (its
+ * output channels a multiple of 8), on the wasm backend's heap with the SIMD128 GEMM of kernels.c,
+ * split among its kernel threads by output pixels, written into `dw` (float32, allocated).
  *
  * @returns false where the module cannot run here; the caller then computes the gradient itself.
  */
-export function simdFilterGradientFewChannels(backend: unknown, x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: FilterGradientGeometry): boolean {
+export function simdFilterGradientFewChannels(backend: unknown, x: TensorInfo, dy: TensorInfo, dw: TensorInfo, g: ConvGeometry): boolean {
   const found = kernelsOf(backend);
   if (!found) return false;
-  const [n, h, w, cin] = g.inShape;
-  const [, oh, ow, cout] = g.dyShape;
+  const [n, h, w, cin] = [g.batch, g.inHeight, g.inWidth, g.inChannels];
+  const [oh, ow, cout] = [g.outHeight, g.outWidth, g.outChannels];
   const taps = g.filterHeight * g.filterWidth * cin;
   const parts = partsFor(found.heap, taps * cout * n * oh * ow);
   const floats = found.kernels.filter_grad_few_channels_workspace(taps, n * oh * ow, cout, parts);
