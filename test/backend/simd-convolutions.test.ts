@@ -57,6 +57,29 @@ function direct(shape: number[], run: (out: tf.TensorInfo) => boolean): Float32A
 /** Counts the calls of the kernels the other paths compose (none when the SIMD128 kernel runs). */
 const otherPathCalls = (run: () => void): number => kernelCallsDuring('wasm', ['Conv2D', 'Transpose', 'Concat'], run);
 
+/**
+ * Checks one of the module's convolutions against `expected` (1e-5 relative): called directly into a new
+ * tensor of `shape`, and through its kernel (leak-free; with `noOtherPath`, no kernel of the other paths
+ * runs).
+ */
+function expectOnHeap(
+  expected: Float32Array,
+  shape: number[],
+  viaModule: (out: tf.TensorInfo) => boolean,
+  viaKernel: () => Float32Array,
+  noOtherPath = true,
+): void {
+  const ours = direct(shape, viaModule);
+  expect(ours).not.toBeNull();
+  expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
+  const before = liveCounts();
+  let actual: Float32Array = new Float32Array();
+  const calls = otherPathCalls(() => (actual = viaKernel()));
+  if (noOtherPath) expect(calls).toBe(0);
+  expect(liveCounts()).toEqual(before);
+  expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+}
+
 describe('tfjs-gan SIMD128 convolutions on wasm', () => {
   beforeAll(async () => {
     await useBackend('wasm');
@@ -66,15 +89,14 @@ describe('tfjs-gan SIMD128 convolutions on wasm', () => {
     const { x, filter } = caseValues(c, 11);
     const xT = tf.tensor4d(x, c.inputShape);
     const wT = tf.tensor4d(filter, c.filterShape);
-    const expected = forwardReference(c, x, filter);
     const g = geometry(c);
-    const ours = direct([g.batch, g.outHeight, g.outWidth, g.outChannels], (y) => simdConv2D(tf.backend(), xT, wT, y, g));
-    expect(ours).not.toBeNull();
-    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
-    const before = liveCounts();
-    const actual = runKernel('Conv2D', { x: xT, filter: wT }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] });
-    expect(liveCounts()).toEqual(before);
-    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    expectOnHeap(
+      forwardReference(c, x, filter),
+      [g.batch, g.outHeight, g.outWidth, g.outChannels],
+      (y) => simdConv2D(tf.backend(), xT, wT, y, g),
+      () => runKernel('Conv2D', { x: xT, filter: wT }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] }),
+      false, // the kernel counted is Conv2D itself
+    );
     tf.dispose([xT, wT]);
   });
 
@@ -82,15 +104,12 @@ describe('tfjs-gan SIMD128 convolutions on wasm', () => {
     const { filter, dy, dyShape } = caseValues(c, 12);
     const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
     const wT = tf.tensor4d(filter, c.filterShape);
-    const expected = backpropInputReference(c, dy, filter);
-    const ours = direct(c.inputShape, (dx) => simdConv2DBackpropInput(tf.backend(), dyT, wT, dx, geometry(c)));
-    expect(ours).not.toBeNull();
-    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
-    const before = liveCounts();
-    let actual: Float32Array = new Float32Array();
-    expect(otherPathCalls(() => (actual = runKernel('Conv2DBackpropInput', { dy: dyT, filter: wT }, inputAttrs(c))))).toBe(0);
-    expect(liveCounts()).toEqual(before);
-    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    expectOnHeap(
+      backpropInputReference(c, dy, filter),
+      c.inputShape,
+      (dx) => simdConv2DBackpropInput(tf.backend(), dyT, wT, dx, geometry(c)),
+      () => runKernel('Conv2DBackpropInput', { dy: dyT, filter: wT }, inputAttrs(c)),
+    );
     tf.dispose([dyT, wT]);
   });
 
@@ -98,15 +117,12 @@ describe('tfjs-gan SIMD128 convolutions on wasm', () => {
     const { x, dy, dyShape } = caseValues(c, 13);
     const xT = tf.tensor4d(x, c.inputShape);
     const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
-    const expected = backpropFilterReference(c, x, dy);
-    const ours = direct(c.filterShape, (dw) => simdConv2DBackpropFilter(tf.backend(), xT, dyT, dw, geometry(c)));
-    expect(ours).not.toBeNull();
-    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
-    const before = liveCounts();
-    let actual: Float32Array = new Float32Array();
-    expect(otherPathCalls(() => (actual = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c))))).toBe(0);
-    expect(liveCounts()).toEqual(before);
-    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    expectOnHeap(
+      backpropFilterReference(c, x, dy),
+      c.filterShape,
+      (dw) => simdConv2DBackpropFilter(tf.backend(), xT, dyT, dw, geometry(c)),
+      () => runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c)),
+    );
     tf.dispose([xT, dyT]);
   });
 
@@ -116,14 +132,12 @@ describe('tfjs-gan SIMD128 convolutions on wasm', () => {
       const { filter, dy, dyShape } = caseValues(c, 17);
       const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
       const wT = tf.tensor4d(filter, c.filterShape);
-      const expected = backpropInputReference(c, dy, filter);
-      const ours = direct(c.inputShape, (dx) => simdConv2DBackpropInput(tf.backend(), dyT, wT, dx, geometry(c)));
-      expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
-      const before = liveCounts();
-      let actual: Float32Array = new Float32Array();
-      expect(otherPathCalls(() => (actual = runKernel('Conv2DBackpropInput', { dy: dyT, filter: wT }, inputAttrs(c))))).toBe(0);
-      expect(liveCounts()).toEqual(before);
-      expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+      expectOnHeap(
+        backpropInputReference(c, dy, filter),
+        c.inputShape,
+        (dx) => simdConv2DBackpropInput(tf.backend(), dyT, wT, dx, geometry(c)),
+        () => runKernel('Conv2DBackpropInput', { dy: dyT, filter: wT }, inputAttrs(c)),
+      );
       tf.dispose([dyT, wT]);
     },
   );
@@ -133,12 +147,12 @@ describe('tfjs-gan SIMD128 convolutions on wasm', () => {
     const { x, dy, dyShape } = caseValues(c, 16);
     const xT = tf.tensor4d(x, c.inputShape);
     const dyT = tf.tensor4d(dy, dyShape as [number, number, number, number]);
-    const expected = backpropFilterReference(c, x, dy);
-    const ours = direct(c.filterShape, (dw) => simdConv2DBackpropFilter(tf.backend(), xT, dyT, dw, geometry(c)));
-    expect(relativeError(ours!, expected)).toBeLessThanOrEqual(1e-5);
-    let actual: Float32Array = new Float32Array();
-    expect(otherPathCalls(() => (actual = runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c))))).toBe(0);
-    expect(relativeError(actual, expected)).toBeLessThanOrEqual(1e-5);
+    expectOnHeap(
+      backpropFilterReference(c, x, dy),
+      c.filterShape,
+      (dw) => simdConv2DBackpropFilter(tf.backend(), xT, dyT, dw, geometry(c)),
+      () => runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, filterAttrs(c)),
+    );
     tf.dispose([xT, dyT]);
   });
 
