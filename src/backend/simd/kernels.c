@@ -162,8 +162,9 @@ int filter_grad_few_channels_workspace(int taps, int positions, int out_channels
  * for an NHWC convolution: in [n, h, w, cin], dy [n, oh, ow, cout], dw [kh, kw, cin, cout].
  * As a GEMM: dw [taps = kh*kw*cin, cout] = A [taps, positions] * B [positions, cout] with A the input's
  * patches (zero outside the image) and B = dy; both are laid out in `work`, then multiplied tile by tile.
- * cout must be a multiple of 8. Split by positions (dy's pixels): part 0 writes its sum into dw, every
- * other part into its own partial gradient in `work`, which sum_few_channels_parts then adds to dw.
+ * cout must be a multiple of 8. A fixed share of the positions (dy's pixels) per part: part 0 writes its
+ * sum into dw, every other part into its own partial gradient in `work`, which sum_few_channels_parts
+ * then adds to dw.
  */
 __attribute__((export_name("filter_grad_few_channels")))
 void filter_grad_few_channels(const float* in, const float* dy, float* dw, float* work,
@@ -378,15 +379,14 @@ void swap_first_last_axes(float* out, const float* in, int n, int inner, int ch)
 }
 
 /*
- * Convolutions as GEMMs on the 6x8 tile above, for tfjs's threaded build: every function below takes
- * `part` and `parts` last and does its share of the work, so that `parts` threads running it together
- * (each on its own instance of this module over the one shared heap) do the whole. A part writes only its
- * own share of the output and its own region of the scratch space `work`, so one call per part, with no
- * synchronisation inside. Each part packs the operands its tiles read (pixels outside the image read as
- * zeros): that costs a few percent of the arithmetic and lets the tile read A rows a fixed distance apart,
- * the form it runs fastest in.
+ * Convolutions and products as GEMMs on the 6x8 tile above, for tfjs's threaded build: every function
+ * below takes `part` and `parts` last, so that `parts` threads running it together (each on its own
+ * instance of this module over the one shared heap) do the whole. The parts take their work from the
+ * counters at the start of `work` (or, where noted, a fixed share); each writes only the output it took
+ * and its own region of `work`, so there is one call per part and no other synchronisation. Each part
+ * packs the operands its tiles read (pixels outside the image read as zeros): that costs a few percent of
+ * the arithmetic and lets the tile read A rows a fixed distance apart, the form it runs fastest in.
  */
-
 
 static int round_up(int value, int multiple) { return (value + multiple - 1) / multiple * multiple; }
 
@@ -524,7 +524,7 @@ int conv2d_forward_workspace(int kh, int kw, int cin, int cout, int parts) {
 /*
  * y [n, oh, ow, cout] = conv2d(x [n, h, w, cin], w [kh, kw, cin, cout]) with strides (sh, sw) and leading
  * padding (pt, pl) (no dilation). Any channel counts (the GEMM pads K to a multiple of 4 and cout to one
- * of 8, which wastes work below 4 and 8). Split by output pixels.
+ * of 8, which wastes work below 4 and 8). The parts take tiles of output pixels from the first counter.
  */
 __attribute__((export_name("conv2d_forward")))
 void conv2d_forward(const float* x, const float* w, float* y, float* work, int n, int h, int wd, int cin, int oh, int ow,
@@ -559,7 +559,8 @@ int conv2d_backprop_input_workspace(int kh, int kw, int cin, int cout, int sh, i
  * (pixels a + sh * r, d + sw * q) is a stride-1 GEMM over its own taps i = i0 + ti * sh, j = j0 + tj * sw
  * (i0 = (a + pt) % sh), reading dy pixel (r + (a + pt) / sh - ti, q + (d + pl) / sw - tj), written straight
  * into place. Any channel counts (cin pads to a multiple of 8: few input channels waste work, see
- * conv2d_backprop_input_narrow). Split by output pixels within each phase.
+ * conv2d_backprop_input_narrow). The parts take tiles of each phase's pixels from that phase's counter
+ * (at most WORK_COUNTERS phases).
  */
 __attribute__((export_name("conv2d_backprop_input")))
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, float* work, int n, int oh, int ow, int cout, int h,
@@ -663,11 +664,11 @@ __attribute__((export_name("matmul_workspace")))
 int matmul_workspace(int m, int k, int n, int parts) { return (int)matmul_part(m, k, n) * parts; }
 
 /*
- * c [m, n] = a [m, k] * b [k, n], a stored transposed ([k, m]) where
- * trans_a, b where trans_b ([n, k]). Each part packs the panels of 8 columns of B it multiplies and the
- * tiles of 6 rows of A it multiplies (K padded with zeros to a multiple of 4), then runs panel by panel
- * (one panel and the part's A stay in cache). Split by panels of B where there are enough, else by tiles
- * of rows of A.
+ * c [m, n] = a [m, k] * b [k, n], a stored transposed ([k, m]) where trans_a, b where trans_b ([n, k]).
+ * Each part packs the panels of 8 columns of B it multiplies and the tiles of 6 rows of A it multiplies
+ * (K padded with zeros to a multiple of 4), then runs panel by panel (one panel and the part's A stay in
+ * cache). Each part takes a fixed share of the panels of B where there are enough, else of the tiles of
+ * rows of A.
  */
 __attribute__((export_name("matmul")))
 void matmul(const float* a, const float* b, float* c, float* work, int m, int k, int n, int trans_a,
