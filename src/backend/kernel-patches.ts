@@ -14,6 +14,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import { BackendError } from '../errors.js';
 import type { BackendName } from './backend-name.js';
 import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
+import { makeCastKernel } from './kernels/cast.js';
 import { makeConv2DKernel } from './kernels/conv2d.js';
 import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
@@ -42,7 +43,8 @@ export type PatchedKernelName =
   | 'Identity'
   | 'GatherV2'
   | 'Tanh'
-  | '_FusedMatMul';
+  | '_FusedMatMul'
+  | 'Cast';
 
 /**
  * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
@@ -64,7 +66,8 @@ export type PatchedKernelName =
  * dataset samples) copy whole rows instead. Dense layers' gradients (`BatchMatMul` with a transposed
  * operand) and large products (`BatchMatMul`, `_FusedMatMul` without bias or activation) run tfjs-gan's
  * SIMD128 GEMM, split among the kernel threads. wasm's `Tanh` calls libm per
- * element: it runs 4 at a time in the module.
+ * element: it runs 4 at a time in the module. wasm's `Cast` copies a tensor cast to the dtype it already
+ * has (every batch-norm statistic's input): it shares the buffer instead.
  */
 export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
   wasm: Object.freeze([
@@ -82,6 +85,7 @@ export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly Patch
     'GatherV2',
     'Tanh',
     '_FusedMatMul',
+    'Cast',
   ] as const),
   cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
 });
@@ -103,6 +107,7 @@ const KERNEL_FACTORIES: Readonly<
   GatherV2: makeGatherV2Kernel,
   Tanh: makeTanhKernel,
   _FusedMatMul: makeFusedMatMulKernel,
+  Cast: makeCastKernel,
 };
 
 /** What one patch replaced and what it registered. */

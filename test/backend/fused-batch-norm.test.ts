@@ -97,6 +97,33 @@ describe('FusedBatchNorm on wasm', () => {
   });
 });
 
+describe('Cast on wasm', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('shares the buffer of a cast to the same dtype, converts to another, and leaks nothing', async () => {
+    expect(patchedKernels('wasm')).toContain('Cast');
+    const buffers = () => tf.engine().backend.numDataIds();
+    const x = tf.tensor([1.5, -2.25, 3], [3]);
+    const before = buffers();
+    const same = tf.cast(x, 'float32');
+    expect(buffers()).toBe(before); // no new buffer
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.25, 3]);
+    const ints = tf.cast(same, 'int32');
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    await expectLeakFree(() => tf.cast(same, 'float32').dispose());
+    // The moments of a batch norm cast their input to float32: the same statistics as before.
+    const y = tf.tensor(pseudoRandom(4 * 6, 11), [4, 6]);
+    const { mean, variance } = tf.moments(y, 0);
+    expect(mean.shape).toEqual([6]);
+    expect(variance.dataSync().every((v) => v >= 0)).toBe(true);
+    tf.dispose([same, ints, y, mean, variance]);
+  });
+});
+
 describe('Identity on wasm', () => {
   beforeAll(async () => {
     await useBackend('wasm');

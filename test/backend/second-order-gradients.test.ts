@@ -135,7 +135,7 @@ describe('registerSecondOrderGradients', () => {
     }
     // tfjs's own GreaterEqual gradient stays: only missing gradients are added.
     expect(first).not.toContain('GreaterEqual');
-    expect(SECOND_ORDER_GRADIENT_KERNELS.replaced).toEqual(['Tanh', 'Sigmoid', 'Exp', 'Elu', 'Softmax', 'AvgPool', 'LeakyRelu']);
+    expect(SECOND_ORDER_GRADIENT_KERNELS.replaced).toEqual(['Tanh', 'Sigmoid', 'Exp', 'Elu', 'Softmax', 'AvgPool', 'LeakyRelu', 'Sum', 'Mean']);
     expect(first).toContain('LeakyRelu');
     expect(first).toContain('AvgPool');
   });

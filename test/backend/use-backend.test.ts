@@ -15,7 +15,7 @@ import {
 } from '../../src/backend/index.js';
 
 /** Every kernel tfjs-gan replaces on wasm, in the order it registers them. */
-const WASM_PATCHES = ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile', 'LeakyRelu', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'GatherV2', 'Tanh', '_FusedMatMul'];
+const WASM_PATCHES = ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile', 'LeakyRelu', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'GatherV2', 'Tanh', '_FusedMatMul', 'Cast'];
 
 function isInstalled(packageName: string): boolean {
   try {

@@ -13,6 +13,7 @@ import { conv2DBackpropFilterGradientConfig } from './conv2d-backprop-filter-gra
 import { eluGradGradientConfig } from './elu-grad-gradient.js';
 import { leakyReluGradientConfig } from './leaky-relu-gradient.js';
 import { avgPoolGradGradientConfig, maxPoolGradGradientConfig } from './pool-grad-gradients.js';
+import { meanGradientConfig, sumGradientConfig } from './reduction-gradients.js';
 import { resizeBilinearGradGradientConfig, resizeNearestNeighborGradGradientConfig } from './resize-grad-gradients.js';
 import {
   SAVED_OUTPUT_GRADIENT_CONFIGS,
@@ -43,8 +44,9 @@ interface Replacement {
 }
 
 /**
- * Gradients that tfjs 4.22 gets wrong, registered only while tfjs's is wrong, and one it computes slowly
- * (`LeakyRelu`, see `leaky-relu-gradient.ts`), always replaced.
+ * Gradients that tfjs 4.22 gets wrong, registered only while tfjs's is wrong, and ones it computes slowly
+ * (`LeakyRelu`, see `leaky-relu-gradient.ts`; `Sum` and `Mean`, see `reduction-gradients.ts`), always
+ * replaced.
  */
 const REPLACEMENTS: readonly Replacement[] = Object.freeze([
   ...SAVED_OUTPUT_GRADIENT_CONFIGS.map(
@@ -52,12 +54,14 @@ const REPLACEMENTS: readonly Replacement[] = Object.freeze([
   ),
   { config: avgPoolGradientConfig, replaces: () => true, needed: avgPoolGradientIsWrongAtBorders },
   { config: leakyReluGradientConfig, replaces: () => true, needed: () => true },
+  { config: sumGradientConfig, replaces: () => true, needed: () => true },
+  { config: meanGradientConfig, replaces: () => true, needed: () => true },
 ]);
 
 /**
  * The kernels for which tfjs-gan can provide a gradient: those tfjs lacks (`'missing'`), and those whose
  * shipped gradient is wrong (`'replaced'`: it breaks double backprop, or is wrong at padded borders) or
- * slow (`LeakyRelu`).
+ * slow (`LeakyRelu`, `Sum`, `Mean`).
  */
 export const SECOND_ORDER_GRADIENT_KERNELS: Readonly<{ missing: readonly string[]; replaced: readonly string[] }> =
   Object.freeze({
@@ -88,7 +92,9 @@ function isOurs(config: GradConfig): boolean {
  * - a replacement for the gradient of `AvgPool`, which is wrong where windows reach into the padding on
  *   the cpu and wasm backends (see `avg-pool-gradient.ts`), only once a backend shows that defect;
  * - a replacement for the gradient of `LeakyRelu` with the same values from two vectorised kernels
- *   instead of three slow ones (see `leaky-relu-gradient.ts`).
+ *   instead of three slow ones (see `leaky-relu-gradient.ts`);
+ * - replacements for the gradients of `Sum` and `Mean` with the same values broadcast on the backend
+ *   instead of multiplied by a tensor of ones built in JavaScript (see `reduction-gradients.ts`).
  *
  * A gradient that tfjs (or anyone else) already registers for a missing kernel is left alone, so a
  * future tfjs that adds one wins. Idempotent; call it after a backend is ready (the defect tests run
