@@ -4,9 +4,9 @@
  * tfjs 4.22 computes them as `dy * ones(x.shape)` and `dy * ones(x.shape) / n`, creating the ones as a
  * JavaScript array the size of `x` and uploading it on every call: a batch-normalization statistic over
  * a [64, 14, 14, 64] activation builds and copies 3.2 MB each time (about 3.5 ms of a DCGAN step on wasm).
- * The same values are `dy` (and `dy / n`) broadcast to `x`'s shape with `broadcastTo`, which runs on the
- * backend (`Tile`, a broadcasting addition to zeros on wasm): `dy * 1` is `dy`, so the results are
- * identical, and the gradient stays differentiable for gradient penalties.
+ * The replacements multiply by `onesLike(x)` instead, which the backend fills itself (`OnesLike`): the
+ * same products, so the results are identical, and the gradient stays differentiable for gradient
+ * penalties at any rank (a `broadcastTo` would not: tfjs's `Tile` gradient stops at rank 4).
  *
  * @packageDocumentation
  */
@@ -20,14 +20,14 @@ function expandedDy(dy: Tensor, x: Tensor, attrs: NamedAttrMap): Tensor {
   return tf.reshape(dy, shape);
 }
 
-/** Gradient of `Sum`: `dy` broadcast over the summed axes. */
+/** Gradient of `Sum`: `dy` times ones over the summed axes. */
 export const sumGradientConfig: GradConfig = {
   kernelName: 'Sum',
   inputsToSave: ['x'],
-  gradFunc: (dy, [x], attrs) => ({ x: () => tf.broadcastTo(expandedDy(dy as Tensor, x, attrs), x.shape) }),
+  gradFunc: (dy, [x], attrs) => ({ x: () => tf.mul(expandedDy(dy as Tensor, x, attrs), tf.onesLike(x)) }),
 };
 
-/** Gradient of `Mean`: `dy / n` broadcast over the averaged axes (`n` the elements averaged). */
+/** Gradient of `Mean`: `dy` times ones over the averaged axes, over `n` (the elements averaged), as tfjs rounds it. */
 export const meanGradientConfig: GradConfig = {
   kernelName: 'Mean',
   inputsToSave: ['x'],
@@ -35,7 +35,7 @@ export const meanGradientConfig: GradConfig = {
     x: () => {
       const expanded = expandedDy(dy as Tensor, x, attrs);
       const count = x.size / Math.max(1, expanded.size);
-      return tf.broadcastTo(tf.div(expanded, count), x.shape);
+      return tf.div(tf.mul(expanded, tf.onesLike(x)), count);
     },
   }),
 };
