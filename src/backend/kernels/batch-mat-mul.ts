@@ -11,7 +11,7 @@
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError } from '../../errors.js';
-import { KernelCalls, withKernelCalls } from './kernel-calls.js';
+import { tryKernelCalls, withKernelCalls } from './kernel-calls.js';
 import { matMulOnHeap } from './simd-mat-mul.js';
 
 /** The permutation that swaps the last two axes of a rank-`rank` tensor. */
@@ -29,10 +29,8 @@ export function makeBatchMatMulKernel(backendName: string, fallback: () => Kerne
     if (shipped == null) throw new BackendError(`BatchMatMul on '${backendName}': the backend ships no BatchMatMul kernel to build on.`);
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    const calls = new KernelCalls(args.backend as KernelBackend, backendName);
-    const product = matMulOnHeap(calls, a, b, transposeA, transposeB);
-    if (product !== undefined) return calls.finish(product);
-    calls.disposeAll();
+    const product = tryKernelCalls(args.backend as KernelBackend, backendName, (calls) => matMulOnHeap(calls, a, b, transposeA, transposeB));
+    if (product !== undefined) return product;
     if (!transposeA && !transposeB) return shipped(args);
     return withKernelCalls(args.backend as KernelBackend, backendName, (calls) => {
       const plainA = transposeA ? calls.transpose(a, swapLastTwo(a.shape.length)) : a;

@@ -9,7 +9,7 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DAttrs, KernelBackend, KernelFunc } from '@tensorflow/tfjs';
 
 import { BackendError, describeValue } from '../../errors.js';
-import { KernelCalls } from './kernel-calls.js';
+import { tryKernelCalls } from './kernel-calls.js';
 import { conv2dOnHeap } from './simd-convolutions.js';
 
 /**
@@ -39,12 +39,6 @@ export function makeConv2DKernel(backendName: string, fallback: () => KernelFunc
       false,
       'channelsLast',
     );
-    const calls = new KernelCalls(backend as KernelBackend, backendName);
-    const y = conv2dOnHeap(calls, x, filter, info);
-    if (y === undefined) {
-      calls.disposeAll();
-      return runFallback();
-    }
-    return calls.finish(y);
+    return tryKernelCalls(backend as KernelBackend, backendName, (calls) => conv2dOnHeap(calls, x, filter, info)) ?? runFallback();
   };
 }

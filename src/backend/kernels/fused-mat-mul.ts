@@ -8,7 +8,7 @@
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError } from '../../errors.js';
-import { KernelCalls } from './kernel-calls.js';
+import { tryKernelCalls } from './kernel-calls.js';
 import { matMulOnHeap } from './simd-mat-mul.js';
 
 /** Makes the `_FusedMatMul` kernel of `backendName` around its shipped one. */
@@ -19,10 +19,6 @@ export function makeFusedMatMulKernel(backendName: string, fallback: () => Kerne
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
     const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
     if (a == null || b == null || bias != null || preluActivationWeights != null || (activation ?? 'linear') !== 'linear') return shipped(args);
-    const calls = new KernelCalls(args.backend as KernelBackend, backendName);
-    const product = matMulOnHeap(calls, a, b, transposeA, transposeB);
-    if (product !== undefined) return calls.finish(product);
-    calls.disposeAll();
-    return shipped(args);
+    return tryKernelCalls(args.backend as KernelBackend, backendName, (calls) => matMulOnHeap(calls, a, b, transposeA, transposeB)) ?? shipped(args);
   };
 }

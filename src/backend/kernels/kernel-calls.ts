@@ -142,13 +142,31 @@ export function withKernelCalls(
   backendName: string,
   body: (calls: KernelCalls) => TensorInfo,
 ): TensorInfo {
+  const result = tryKernelCalls(backend, backendName, body);
+  if (result === undefined) throw new BackendError(`A kernel of backend '${backendName}' produced no result.`);
+  return result;
+}
+
+/**
+ * Like {@link withKernelCalls} for a body that may decline (returns `undefined`, for instance where a fast
+ * path does not apply): then every intermediate is freed and the caller runs another kernel.
+ */
+export function tryKernelCalls(
+  backend: KernelBackend,
+  backendName: string,
+  body: (calls: KernelCalls) => TensorInfo | undefined,
+): TensorInfo | undefined {
   const calls = new KernelCalls(backend, backendName);
-  let result: TensorInfo;
+  let result: TensorInfo | undefined;
   try {
     result = body(calls);
   } catch (error) {
     calls.disposeAll();
     throw error;
+  }
+  if (result === undefined) {
+    calls.disposeAll();
+    return undefined;
   }
   return calls.finish(result);
 }

@@ -11,7 +11,7 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError } from '../../errors.js';
 import { simdTanh } from '../simd/simd-module.js';
-import { KernelCalls } from './kernel-calls.js';
+import { tryKernelCalls } from './kernel-calls.js';
 
 /** Makes the `Tanh` kernel of `backendName` around its shipped one. */
 export function makeTanhKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -20,10 +20,10 @@ export function makeTanhKernel(backendName: string, fallback: () => KernelFunc |
     if (shipped == null) throw new BackendError(`Tanh on '${backendName}': the backend ships no Tanh kernel to build on.`);
     const { x } = args.inputs as { x: TensorInfo };
     if (x.dtype !== 'float32') return shipped(args);
-    const calls = new KernelCalls(args.backend as KernelBackend, backendName);
-    const out = calls.allocate([...x.shape]);
-    if (out !== undefined && simdTanh(calls.backend, x, out)) return calls.finish(out);
-    calls.disposeAll();
-    return shipped(args);
+    const out = tryKernelCalls(args.backend as KernelBackend, backendName, (calls) => {
+      const y = calls.allocate([...x.shape]);
+      return y !== undefined && simdTanh(calls.backend, x, y) ? y : undefined;
+    });
+    return out ?? shipped(args);
   };
 }
