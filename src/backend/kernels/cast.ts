@@ -9,11 +9,7 @@
 import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError } from '../../errors.js';
-
-/** The reference counting that tfjs's backends expose (not in `KernelBackend`'s public type). */
-interface RefCountingBackend {
-  incRef(dataId: TensorInfo['dataId']): void;
-}
+import { shareBuffer } from './identity.js';
 
 /** Makes the `Cast` kernel of `backendName` around its shipped one. */
 export function makeCastKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -22,9 +18,6 @@ export function makeCastKernel(backendName: string, fallback: () => KernelFunc |
     if (shipped == null) throw new BackendError(`Cast on '${backendName}': the backend ships no Cast kernel to build on.`);
     const { x } = args.inputs as { x: TensorInfo };
     const { dtype } = args.attrs as unknown as { dtype: DataType };
-    const backend = args.backend as KernelBackend & Partial<RefCountingBackend>;
-    if (x.dtype !== dtype || dtype === 'string' || dtype === 'complex64' || typeof backend.incRef !== 'function') return shipped(args);
-    backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype };
+    return (x.dtype === dtype ? shareBuffer(args.backend as KernelBackend, x) : undefined) ?? shipped(args);
   };
 }

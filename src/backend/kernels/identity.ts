@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError } from '../../errors.js';
 
@@ -16,15 +16,23 @@ interface RefCountingBackend {
   incRef(dataId: TensorInfo['dataId']): void;
 }
 
+/**
+ * `x` as a new output of `dtype` that shares its buffer (one more reference to it), or undefined where the
+ * backend counts no references or the dtype is not a plain numeric one.
+ */
+export function shareBuffer(backend: KernelBackend, x: TensorInfo, dtype: DataType = x.dtype): TensorInfo | undefined {
+  const counting = backend as KernelBackend & Partial<RefCountingBackend>;
+  if (dtype === 'string' || dtype === 'complex64' || typeof counting.incRef !== 'function') return undefined;
+  counting.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype };
+}
+
 /** Makes the `Identity` kernel of `backendName` around its shipped one. */
 export function makeIdentityKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
     const shipped = fallback();
     if (shipped == null) throw new BackendError(`Identity on '${backendName}': the backend ships no Identity kernel to build on.`);
     const { x } = args.inputs as { x: TensorInfo };
-    const backend = args.backend as KernelBackend & Partial<RefCountingBackend>;
-    if (x.dtype === 'string' || typeof backend.incRef !== 'function') return shipped(args);
-    backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    return shareBuffer(args.backend as KernelBackend, x) ?? shipped(args);
   };
 }
