@@ -345,6 +345,18 @@ void interleave_phases(float* out, const float* p0, const float* p1, const float
   }
 }
 
+/* dst[j * dst_stride + i] = src[i * src_stride + j] for a 4 x 4 block, through SIMD lane shuffles. */
+static inline __attribute__((always_inline)) void transpose_4x4(const float* src, size_t src_stride, float* dst, size_t dst_stride) {
+  const v128_t r0 = wasm_v128_load(src), r1 = wasm_v128_load(src + src_stride);
+  const v128_t r2 = wasm_v128_load(src + 2 * src_stride), r3 = wasm_v128_load(src + 3 * src_stride);
+  const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
+  wasm_v128_store(dst + dst_stride, wasm_i64x2_shuffle(t0, t2, 1, 3));
+  wasm_v128_store(dst + 2 * dst_stride, wasm_i64x2_shuffle(t1, t3, 0, 2));
+  wasm_v128_store(dst + 3 * dst_stride, wasm_i64x2_shuffle(t1, t3, 1, 3));
+}
+
 /*
  * out[c, s, b] = in[b, s, c] for in [n, inner, ch]: the first and last axes swapped (an NHWC batch as a
  * [C, H, W, N] one). 4 x 4 blocks through SIMD lane shuffles where n and ch are multiples of 4, one
@@ -358,16 +370,7 @@ void swap_first_last_axes(float* out, const float* in, int n, int inner, int ch)
         const float* src = in + ((size_t)b * inner + s) * ch;
         const size_t step = (size_t)inner * ch;
         for (int c = 0; c < ch; c += 4) {
-          const v128_t r0 = wasm_v128_load(src + c), r1 = wasm_v128_load(src + step + c);
-          const v128_t r2 = wasm_v128_load(src + 2 * step + c), r3 = wasm_v128_load(src + 3 * step + c);
-          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-          const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-          float* dst = out + ((size_t)c * inner + s) * n + b;
-          const size_t out_step = (size_t)inner * n;
-          wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
-          wasm_v128_store(dst + out_step, wasm_i64x2_shuffle(t0, t2, 1, 3));
-          wasm_v128_store(dst + 2 * out_step, wasm_i64x2_shuffle(t1, t3, 0, 2));
-          wasm_v128_store(dst + 3 * out_step, wasm_i64x2_shuffle(t1, t3, 1, 3));
+          transpose_4x4(src + c, step, out + ((size_t)c * inner + s) * n + b, (size_t)inner * n);
         }
       }
     }
@@ -771,18 +774,9 @@ void conv2d_filter_grad(const float* x, const float* dy, float* dw, float* work,
     const float* dy_block = dy + (size_t)b0 * per_image * cout;
     const int p4 = pixels & ~3, o4 = cout & ~3;
     for (int p = 0; p < p4; p += 4) {
-      /* 4 x 4 blocks through lane shuffles. */
       const float* src = dy_block + (size_t)p * cout;
       for (int o = 0; o < o4; o += 4) {
-        const v128_t r0 = wasm_v128_load(src + o), r1 = wasm_v128_load(src + cout + o);
-        const v128_t r2 = wasm_v128_load(src + 2 * cout + o), r3 = wasm_v128_load(src + 3 * cout + o);
-        const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-        const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-        float* dst = at + (size_t)o * block + p;
-        wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t2, 0, 2));
-        wasm_v128_store(dst + block, wasm_i64x2_shuffle(t0, t2, 1, 3));
-        wasm_v128_store(dst + 2 * block, wasm_i64x2_shuffle(t1, t3, 0, 2));
-        wasm_v128_store(dst + 3 * block, wasm_i64x2_shuffle(t1, t3, 1, 3));
+        transpose_4x4(src + o, cout, at + (size_t)o * block + p, block);
       }
       for (int o = o4; o < cout; o++) {
         for (int q = p; q < p + 4; q++) at[(size_t)o * block + q] = dy_block[(size_t)q * cout + o];
