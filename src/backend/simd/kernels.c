@@ -154,7 +154,7 @@ static size_t few_channels_part(int taps, int positions, int out_channels, int p
 /* Floats of scratch space filter_grad_few_channels needs for `parts` parts. */
 __attribute__((export_name("filter_grad_few_channels_workspace")))
 int filter_grad_few_channels_workspace(int taps, int positions, int out_channels, int parts) {
-  return (int)few_channels_part(taps, positions, out_channels, parts) * parts;
+  return WORK_COUNTERS + (int)few_channels_part(taps, positions, out_channels, parts) * parts;
 }
 
 /*
@@ -176,7 +176,7 @@ void filter_grad_few_channels(const float* in, const float* dy, float* dw, float
   const int k_count = padded_positions(p1 - p0);
   const int k_stride = few_channels_positions(positions, parts);
   const int rows = padded_taps(taps);
-  float* a = work + few_channels_part(taps, positions, cout, parts) * part;
+  float* a = work + WORK_COUNTERS + few_channels_part(taps, positions, cout, parts) * part;
   float* b = a + (size_t)rows * k_stride;
   float* out = part == 0 ? dw : b + (size_t)cout * k_stride;
   if (k_count == 0) {
@@ -223,7 +223,7 @@ void sum_few_channels_parts(float* dw, const float* work, int taps, int position
   const size_t part_size = few_channels_part(taps, positions, cout, parts);
   const size_t partial = (size_t)(padded_taps(taps) + cout) * few_channels_positions(positions, parts);
   for (int part = 1; part < parts; part++) {
-    const float* src = work + part_size * part + partial;
+    const float* src = work + WORK_COUNTERS + part_size * part + partial;
     for (int i = 0; i < taps * cout; i++) dw[i] += src[i];
   }
 }
@@ -664,7 +664,7 @@ static size_t matmul_part(int m, int k, int n) {
 
 /* Floats of scratch space matmul needs for `parts` parts. */
 __attribute__((export_name("matmul_workspace")))
-int matmul_workspace(int m, int k, int n, int parts) { return (int)matmul_part(m, k, n) * parts; }
+int matmul_workspace(int m, int k, int n, int parts) { return WORK_COUNTERS + (int)matmul_part(m, k, n) * parts; }
 
 /*
  * c [m, n] = a [m, k] * b [k, n], a stored transposed ([k, m]) where trans_a, b where trans_b ([n, k]).
@@ -681,7 +681,7 @@ void matmul(const float* a, const float* b, float* c, float* work, int m, int k,
   const int p0 = by_panels ? share_start(panels, part, parts) : 0, p1 = by_panels ? share_start(panels, part + 1, parts) : panels;
   const int t0 = by_panels ? 0 : share_start(tiles, part, parts), t1 = by_panels ? tiles : share_start(tiles, part + 1, parts);
   if (t0 >= t1 || p0 >= p1) return;
-  float* bp = work + matmul_part(m, k, n) * part;
+  float* bp = work + WORK_COUNTERS + matmul_part(m, k, n) * part;
   float* at = bp + (size_t)panels * 8 * kp;
   float* ct = at + (size_t)tiles * TILE_ROWS * kp;
   for (int p = p0; p < p1; p++) {

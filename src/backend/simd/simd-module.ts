@@ -215,18 +215,12 @@ export function simdFilterGradientFewChannels(backend: unknown, x: TensorInfo, d
   const taps = g.filterHeight * g.filterWidth * cin;
   const parts = partsFor(found.heap, taps * cout * n * oh * ow);
   const floats = found.kernels.filter_grad_few_channels_workspace(taps, n * oh * ow, cout, parts);
-  const work = found.internals.wasm._malloc(floats * 4);
-  if (work === 0) return false;
-  try {
-    const offsets = offsetsOf(found.internals, [x, dy, dw]);
-    if (!offsets) return false;
-    const dims = [n, h, w, cin, oh, ow, cout, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
-    runSplit(found.heap, 'filter_grad_few_channels', [...offsets, work, ...dims], parts);
+  const dims = [n, h, w, cin, oh, ow, cout, ...geometryArgs(g)];
+  // Parts 1 and up leave partial gradients in the scratch space: add them to dw before it is freed.
+  const sumParts = (work: number, offsets: number[]) => {
     if (parts > 1) found.kernels.sum_few_channels_parts(offsets[2], work, taps, n * oh * ow, cout, parts);
-  } finally {
-    found.internals.wasm._free(work);
-  }
-  return true;
+  };
+  return runWithWorkspace(found, 'filter_grad_few_channels', [x, dy, dw], floats, dims, parts, sumParts);
 }
 
 /** The geometry of a pixel shuffle for {@link simdInterleavePhases}. */
@@ -318,7 +312,10 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft];
 }
 
-/** Runs `name` split into `parts` with a scratch space of `floats` from tfjs's allocator; false where it cannot. */
+/**
+ * Runs `name` split into `parts` with a scratch space of `floats` from tfjs's allocator (its counters zeroed),
+ * then `after` while the scratch space lives; false where it cannot.
+ */
 function runWithWorkspace(
   found: NonNullable<ReturnType<typeof kernelsOf>>,
   name: ThreadedKernel,
@@ -326,6 +323,7 @@ function runWithWorkspace(
   floats: number,
   dims: number[],
   parts: number,
+  after?: (work: number, offsets: number[]) => void,
 ): boolean {
   const offsets = offsetsOf(found.internals, tensors);
   if (!offsets) return false;
@@ -335,6 +333,7 @@ function runWithWorkspace(
     // The counters the parts take their work from (kernels.c's WORK_COUNTERS).
     new Int32Array(found.memory.buffer, work, WORK_COUNTERS).fill(0);
     runSplit(found.heap, name, [...offsets, work, ...dims], parts);
+    after?.(work, offsets);
   } finally {
     found.internals.wasm._free(work);
   }
@@ -498,15 +497,7 @@ export function simdMatMul(backend: unknown, out: TensorInfo, o: MatMulOperands)
   const found = kernelsOf(backend);
   if (!found) return false;
   const parts = partsFor(found.heap, o.m * o.k * o.n);
-  const offsets = offsetsOf(found.internals, [o.a, o.b, out]);
-  if (!offsets) return false;
-  const [a, b, c] = offsets;
-  const work = found.internals.wasm._malloc(found.kernels.matmul_workspace(o.m, o.k, o.n, parts) * 4);
-  if (work === 0) return false;
-  try {
-    runSplit(found.heap, 'matmul', [a, b, c, work, o.m, o.k, o.n, o.transposeA ? 1 : 0, o.transposeB ? 1 : 0], parts);
-  } finally {
-    found.internals.wasm._free(work);
-  }
-  return true;
+  const floats = found.kernels.matmul_workspace(o.m, o.k, o.n, parts);
+  const dims = [o.m, o.k, o.n, o.transposeA ? 1 : 0, o.transposeB ? 1 : 0];
+  return runWithWorkspace(found, 'matmul', [o.a, o.b, out], floats, dims, parts);
 }
