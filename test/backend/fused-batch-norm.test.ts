@@ -6,20 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
-import { getShippedKernel, patchedKernels } from '../../src/backend/kernel-patches.js';
+import { patchedKernels } from '../../src/backend/kernel-patches.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { pseudoRandom } from './conv-reference.js';
-import { kernelCallsDuring } from './kernel-test-utils.js';
+import { kernelCallsDuring, shippedWasmValues } from './kernel-test-utils.js';
 
 /** Batch norm with the shipped wasm kernel, for reference. */
 function shippedBatchNorm(inputs: Record<string, tf.Tensor>, varianceEpsilon: number): Float32Array {
-  const shipped = getShippedKernel('FusedBatchNorm', 'wasm');
-  if (!shipped) throw new Error('no shipped FusedBatchNorm');
-  const info = shipped.kernelFunc({ inputs, backend: tf.backend(), attrs: { varianceEpsilon } }) as tf.TensorInfo;
-  const out = tf.engine().makeTensorFromTensorInfo(info);
-  const values = out.dataSync() as Float32Array;
-  out.dispose();
-  return values;
+  return shippedWasmValues('FusedBatchNorm', inputs, { varianceEpsilon });
 }
 
 describe('FusedBatchNorm on wasm', () => {

@@ -6,15 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { getShippedKernel, patchedKernels, useBackend } from '../../src/backend/index.js';
+import { patchedKernels, useBackend } from '../../src/backend/index.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { runShippedWasm } from './kernel-test-utils.js';
 
 /** `gather` with the shipped wasm kernel, for reference. */
 function shippedGather(x: tf.Tensor, indices: tf.Tensor, axis: number): tf.Tensor {
-  const shipped = getShippedKernel('GatherV2', 'wasm');
-  if (!shipped) throw new Error('no shipped GatherV2');
-  const info = shipped.kernelFunc({ inputs: { x, indices }, backend: tf.backend(), attrs: { axis, batchDims: 0 } }) as tf.TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return runShippedWasm('GatherV2', { x, indices }, { axis, batchDims: 0 });
 }
 
 describe('GatherV2 on wasm', () => {

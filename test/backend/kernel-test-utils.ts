@@ -1,11 +1,28 @@
 /** Helpers shared by the kernel tests: run one kernel on the active backend and read its output. */
 import * as tf from '@tensorflow/tfjs';
 
+import { type PatchedKernelName, getShippedKernel } from '../../src/backend/kernel-patches.js';
 import { type ConvCase, convGeometry, pseudoRandom } from './conv-reference.js';
 
 /** Runs `kernelName` on the active backend and returns its output values (read outside any tidy). */
 export function runKernel(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
   const out = tf.engine().runKernel(kernelName, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return values;
+}
+
+/** Runs the kernel tfjs ships for `kernelName` on wasm (whether or not tfjs-gan replaced it) and returns its output. */
+export function runShippedWasm(kernelName: PatchedKernelName, inputs: Record<string, tf.Tensor>, attrs: object): tf.Tensor {
+  const shipped = getShippedKernel(kernelName, 'wasm');
+  if (!shipped) throw new Error(`no shipped ${kernelName}`);
+  const info = shipped.kernelFunc({ inputs, backend: tf.backend(), attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/** The output values of {@link runShippedWasm} (the output disposed). */
+export function shippedWasmValues(kernelName: PatchedKernelName, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {
+  const out = runShippedWasm(kernelName, inputs, attrs);
   const values = out.dataSync() as Float32Array;
   out.dispose();
   return values;

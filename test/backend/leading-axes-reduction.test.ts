@@ -6,18 +6,16 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
-import { getShippedKernel, patchedKernels } from '../../src/backend/kernel-patches.js';
+import { patchedKernels } from '../../src/backend/kernel-patches.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { pseudoRandom } from './conv-reference.js';
+import { runShippedWasm } from './kernel-test-utils.js';
 
 type Reduction = 'Sum' | 'Mean';
 
 /** The reduction with the shipped wasm kernel, for reference. */
 function shipped(kernel: Reduction, x: tf.Tensor, axis: number | number[], keepDims: boolean): tf.Tensor {
-  const config = getShippedKernel(kernel, 'wasm');
-  if (!config) throw new Error(`no shipped ${kernel}`);
-  const info = config.kernelFunc({ inputs: { x }, backend: tf.backend(), attrs: { axis, keepDims } }) as tf.TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return runShippedWasm(kernel, { x }, { axis, keepDims });
 }
 
 /** Checks `actual` against `expected` with a tolerance scaled by the sum of magnitudes reduced. */

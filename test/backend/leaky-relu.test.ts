@@ -7,20 +7,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
-import { getShippedKernel, patchedKernels } from '../../src/backend/kernel-patches.js';
+import { patchedKernels } from '../../src/backend/kernel-patches.js';
 import { activeSecondOrderGradients } from '../../src/backend/gradients/index.js';
 import { expectLeakFree } from '../helpers/leaks.js';
-import { kernelCallsDuring } from './kernel-test-utils.js';
+import { kernelCallsDuring, shippedWasmValues } from './kernel-test-utils.js';
 
 /** `LeakyRelu` with the shipped wasm kernel, for reference. */
 function shippedLeakyRelu(x: tf.Tensor, alpha: number): Float32Array {
-  const shipped = getShippedKernel('LeakyRelu', 'wasm');
-  if (!shipped) throw new Error('no shipped LeakyRelu');
-  const info = shipped.kernelFunc({ inputs: { x }, backend: tf.backend(), attrs: { alpha } }) as tf.TensorInfo;
-  const out = tf.engine().makeTensorFromTensorInfo(info);
-  const values = out.dataSync() as Float32Array;
-  out.dispose();
-  return values;
+  return shippedWasmValues('LeakyRelu', { x }, { alpha });
 }
 
 const values = [-3.5, -1, -1e-30, -0, 0, 1e-30, 0.5, 2, 1e6, -1e6, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];

@@ -6,19 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { getShippedKernel, patchedKernels, useBackend } from '../../src/backend/index.js';
+import { patchedKernels, useBackend } from '../../src/backend/index.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { simdTanh } from '../../src/backend/simd/simd-module.js';
+import { shippedWasmValues } from './kernel-test-utils.js';
 
 /** `tanh` with the shipped wasm kernel, for reference. */
 function shippedTanh(x: tf.Tensor): Float32Array {
-  const shipped = getShippedKernel('Tanh', 'wasm');
-  if (!shipped) throw new Error('no shipped Tanh');
-  const info = shipped.kernelFunc({ inputs: { x }, backend: tf.backend(), attrs: {} }) as tf.TensorInfo;
-  const out = tf.engine().makeTensorFromTensorInfo(info);
-  const values = out.dataSync() as Float32Array;
-  out.dispose();
-  return values;
+  return shippedWasmValues('Tanh', { x }, {});
 }
 
 describe('Tanh on wasm', () => {

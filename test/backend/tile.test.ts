@@ -1,16 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
-import { getShippedKernel, patchedKernels } from '../../src/backend/kernel-patches.js';
+import { patchedKernels } from '../../src/backend/kernel-patches.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { runShippedWasm } from './kernel-test-utils.js';
 
 /** Tiles `x` with the shipped wasm kernel, for reference. */
 function shippedTile(x: tf.Tensor, reps: number[]): tf.Tensor {
-  const shipped = getShippedKernel('Tile', 'wasm');
-  if (!shipped) throw new Error('no shipped Tile');
-  const backend = tf.backend();
-  const info = shipped.kernelFunc({ inputs: { x }, backend, attrs: { reps } }) as tf.TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return runShippedWasm('Tile', { x }, { reps });
 }
 
 describe('Tile on wasm', () => {
