@@ -10,8 +10,7 @@
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
-import { tryKernelCalls, withKernelCalls } from './kernel-calls.js';
+import { requireShipped, tryKernelCalls, withKernelCalls } from './kernel-calls.js';
 import { matMulOnHeap } from './simd-mat-mul.js';
 
 /** The permutation that swaps the last two axes of a rank-`rank` tensor. */
@@ -25,8 +24,7 @@ function swapLastTwo(rank: number): number[] {
 /** Makes the `BatchMatMul` kernel of `backendName` around its shipped one. */
 export function makeBatchMatMulKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`BatchMatMul on '${backendName}': the backend ships no BatchMatMul kernel to build on.`);
+    const shipped = requireShipped('BatchMatMul', backendName, fallback);
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const product = tryKernelCalls(args.backend as KernelBackend, backendName, (calls) => matMulOnHeap(calls, a, b, transposeA, transposeB));

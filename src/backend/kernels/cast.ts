@@ -8,14 +8,13 @@
  */
 import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
 import { shareBuffer } from './identity.js';
+import { requireShipped } from './kernel-calls.js';
 
 /** Makes the `Cast` kernel of `backendName` around its shipped one. */
 export function makeCastKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`Cast on '${backendName}': the backend ships no Cast kernel to build on.`);
+    const shipped = requireShipped('Cast', backendName, fallback);
     const { x } = args.inputs as { x: TensorInfo };
     const { dtype } = args.attrs as unknown as { dtype: DataType };
     return (x.dtype === dtype ? shareBuffer(args.backend as KernelBackend, x) : undefined) ?? shipped(args);

@@ -12,15 +12,13 @@
 import { util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
 import { simdChannelAffine } from '../simd/simd-module.js';
-import { withKernelCalls } from './kernel-calls.js';
+import { requireShipped, withKernelCalls } from './kernel-calls.js';
 
 /** Makes the `FusedBatchNorm` kernel of `backendName` around its shipped one. */
 export function makeFusedBatchNormKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`FusedBatchNorm on '${backendName}': the backend ships no FusedBatchNorm kernel to build on.`);
+    const shipped = requireShipped('FusedBatchNorm', backendName, fallback);
     const { x, mean, variance, offset, scale } = args.inputs as Record<string, TensorInfo | undefined>;
     const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number };
     const inputs = [x, mean, variance, offset, scale].filter((t): t is TensorInfo => t != null);

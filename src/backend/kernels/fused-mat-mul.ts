@@ -7,15 +7,13 @@
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
-import { tryKernelCalls } from './kernel-calls.js';
+import { requireShipped, tryKernelCalls } from './kernel-calls.js';
 import { matMulOnHeap } from './simd-mat-mul.js';
 
 /** Makes the `_FusedMatMul` kernel of `backendName` around its shipped one. */
 export function makeFusedMatMulKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`_FusedMatMul on '${backendName}': the backend ships no _FusedMatMul kernel to build on.`);
+    const shipped = requireShipped('_FusedMatMul', backendName, fallback);
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
     const { transposeA, transposeB, activation } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string };
     if (a == null || b == null || bias != null || preluActivationWeights != null || (activation ?? 'linear') !== 'linear') return shipped(args);

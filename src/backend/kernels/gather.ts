@@ -10,7 +10,7 @@
 import { util } from '@tensorflow/tfjs';
 import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
+import { requireShipped } from './kernel-calls.js';
 import { simdGatherRows } from '../simd/simd-module.js';
 
 /** What the replacement needs of the wasm backend beyond `KernelBackend`. */
@@ -21,8 +21,7 @@ interface OutputMaker {
 /** Makes the `GatherV2` kernel of `backendName` around its shipped one. */
 export function makeGatherV2Kernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`GatherV2 on '${backendName}': the backend ships no GatherV2 kernel to build on.`);
+    const shipped = requireShipped('GatherV2', backendName, fallback);
     const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
     const { axis, batchDims = 0 } = args.attrs as unknown as { axis: number; batchDims?: number };
     const backend = args.backend as KernelBackend & OutputMaker;

@@ -9,7 +9,7 @@
  */
 import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
+import { requireShipped } from './kernel-calls.js';
 
 /** The reference counting that tfjs's backends expose (not in `KernelBackend`'s public type). */
 interface RefCountingBackend {
@@ -30,8 +30,7 @@ export function shareBuffer(backend: KernelBackend, x: TensorInfo, dtype: DataTy
 /** Makes the `Identity` kernel of `backendName` around its shipped one. */
 export function makeIdentityKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`Identity on '${backendName}': the backend ships no Identity kernel to build on.`);
+    const shipped = requireShipped('Identity', backendName, fallback);
     const { x } = args.inputs as { x: TensorInfo };
     return shareBuffer(args.backend as KernelBackend, x) ?? shipped(args);
   };

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 
 import { BackendError } from '../../errors.js';
 
@@ -169,4 +169,15 @@ export function tryKernelCalls(
     return undefined;
   }
   return calls.finish(result);
+}
+
+/**
+ * The shipped kernel a replacement builds on (`fallback`, from `applyKernelPatches`).
+ *
+ * @throws {@link BackendError} when the backend ships no `kernelName` kernel.
+ */
+export function requireShipped(kernelName: string, backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
+  const shipped = fallback();
+  if (shipped == null) throw new BackendError(`${kernelName} on '${backendName}': the backend ships no ${kernelName} kernel to build on.`);
+  return shipped;
 }

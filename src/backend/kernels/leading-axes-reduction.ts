@@ -16,15 +16,13 @@
 import { util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
-import { withKernelCalls } from './kernel-calls.js';
+import { requireShipped, withKernelCalls } from './kernel-calls.js';
 
 /** Makes the `Sum` or `Mean` kernel of `backendName` around its shipped one. */
 function makeLeadingAxesReduction(kernelName: 'Sum' | 'Mean') {
   return (backendName: string, fallback: () => KernelFunc | undefined): KernelFunc =>
     (args) => {
-      const shipped = fallback();
-      if (shipped == null) throw new BackendError(`${kernelName} on '${backendName}': the backend ships no ${kernelName} kernel to build on.`);
+      const shipped = requireShipped(kernelName, backendName, fallback);
       const { x } = args.inputs as { x: TensorInfo };
       const { axis, keepDims } = args.attrs as unknown as { axis: number | number[] | null; keepDims: boolean };
       const rank = x.shape.length;

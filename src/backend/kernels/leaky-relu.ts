@@ -10,15 +10,13 @@
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
 import { simdLeakyRelu } from '../simd/simd-module.js';
-import { withKernelCalls } from './kernel-calls.js';
+import { requireShipped, withKernelCalls } from './kernel-calls.js';
 
 /** Makes the `LeakyRelu` kernel of `backendName` around its shipped one. */
 export function makeLeakyReluKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`LeakyRelu on '${backendName}': the backend ships no LeakyRelu kernel to build on.`);
+    const shipped = requireShipped('LeakyRelu', backendName, fallback);
     const { x } = args.inputs as { x: TensorInfo };
     const { alpha } = args.attrs as unknown as { alpha: number };
     if (x.dtype !== 'float32') return shipped(args);

@@ -9,15 +9,13 @@
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
 import { simdTanh } from '../simd/simd-module.js';
-import { tryKernelCalls } from './kernel-calls.js';
+import { requireShipped, tryKernelCalls } from './kernel-calls.js';
 
 /** Makes the `Tanh` kernel of `backendName` around its shipped one. */
 export function makeTanhKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`Tanh on '${backendName}': the backend ships no Tanh kernel to build on.`);
+    const shipped = requireShipped('Tanh', backendName, fallback);
     const { x } = args.inputs as { x: TensorInfo };
     if (x.dtype !== 'float32') return shipped(args);
     const out = tryKernelCalls(args.backend as KernelBackend, backendName, (calls) => {

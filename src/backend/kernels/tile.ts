@@ -10,14 +10,12 @@
  */
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { BackendError } from '../../errors.js';
-import { withKernelCalls } from './kernel-calls.js';
+import { requireShipped, withKernelCalls } from './kernel-calls.js';
 
 /** Makes the `Tile` kernel of `backendName` around its shipped one. */
 export function makeTileKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
   return (args) => {
-    const shipped = fallback();
-    if (shipped == null) throw new BackendError(`Tile on '${backendName}': the backend ships no Tile kernel to build on.`);
+    const shipped = requireShipped('Tile', backendName, fallback);
     const { x } = args.inputs as { x: TensorInfo };
     const { reps } = args.attrs as unknown as { reps: number[] };
     const broadcasts = x.shape.every((size, axis) => size === 1 || reps[axis] === 1);
