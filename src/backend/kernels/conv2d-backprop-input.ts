@@ -42,6 +42,8 @@ export interface BackpropInputPlan {
   cols: AxisPlan;
   /** How to run the phases. */
   strategy: PhaseStrategy;
+  /** The convolution's geometry (for tfjs-gan's SIMD128 kernel, which takes it whole). */
+  info: backend_util.Conv2DInfo;
 }
 
 /**
@@ -90,7 +92,7 @@ export function planConv2dBackpropInput(
   if (rows == null || cols == null) return undefined;
   const canSplit = rows.phases != null && cols.phases != null && rows.stride * cols.stride > 1;
   const chosen = canSplit && inputShape[3] >= MIN_CHANNELS_TO_SPLIT ? 'split' : 'combined';
-  return { inputShape, rows, cols, strategy: canSplit ? (strategy ?? chosen) : 'combined' };
+  return { inputShape, rows, cols, strategy: canSplit ? (strategy ?? chosen) : 'combined', info };
 }
 
 /** Every phase of an axis over the whole common window. */
@@ -250,18 +252,8 @@ export function makeConv2DBackpropInputKernel(
           `received ${describeValue(inputAttrs.pad)}`,
       );
     }
-    const info = backend_util.computeConv2DInfo(
-      inputAttrs.inputShape,
-      filter.shape as [number, number, number, number],
-      inputAttrs.strides,
-      1,
-      inputAttrs.pad,
-      inputAttrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
     return withKernelCalls(backend as KernelBackend, backendName, (calls) =>
-      conv2dBackpropInputOnHeap(calls, dy, filter, info) ?? conv2dBackpropInputViaConv2D(calls, dy, filter, plan),
+      conv2dBackpropInputOnHeap(calls, dy, filter, plan.info) ?? conv2dBackpropInputViaConv2D(calls, dy, filter, plan),
     );
   };
 }
