@@ -32,9 +32,9 @@ export function makeUnsortedSegmentSumKernel(backendName: string, fallback: () =
         `UnsortedSegmentSum on '${backendName}': argument 'x' must have dtype "float32", received ${describeValue(x.dtype)}.`,
       );
     }
-    const ids = segmentIds.shape.reduce((a, b) => a * b, 1);
+    const ids = tf.util.sizeFromShape(segmentIds.shape);
     const rest = x.shape.slice(segmentIds.shape.length);
-    const width = rest.reduce((a, b) => a * b, 1);
+    const width = tf.util.sizeFromShape(rest);
     return withKernelCalls(args.backend as KernelBackend, backendName, (calls) => {
       const flatIds = calls.reshape(segmentIds, [ids]);
       const intIds = flatIds.dtype === 'int32' ? flatIds : calls.run('Cast', { x: flatIds }, { dtype: 'int32' });

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { util } from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 
 import { KERNELS_WASM, KERNELS_WASM_SHARED } from './kernels-wasm.js';
@@ -280,7 +281,7 @@ export function simdSwapFirstLastAxes(backend: unknown, out: TensorInfo, x: Tens
   if (!found || !offsets || x.shape.length < 2) return false;
   const n = x.shape[0];
   const channels = x.shape[x.shape.length - 1];
-  const inner = x.shape.slice(1, -1).reduce((a, b) => a * b, 1);
+  const inner = util.sizeFromShape(x.shape.slice(1, -1));
   found.kernels.swap_first_last_axes(offsets[0], offsets[1], n, inner, channels);
   return true;
 }
@@ -422,7 +423,7 @@ export function simdLeakyRelu(backend: unknown, x: TensorInfo, out: TensorInfo, 
   const found = kernelsOf(backend);
   const offsets = found && offsetsOf(found.internals, [x, out]);
   if (!found || !offsets) return false;
-  found.kernels.leaky_relu(offsets[0], offsets[1], x.shape.reduce((a, b) => a * b, 1), alpha);
+  found.kernels.leaky_relu(offsets[0], offsets[1], util.sizeFromShape(x.shape), alpha);
   return true;
 }
 
@@ -436,7 +437,7 @@ export function simdTanh(backend: unknown, x: TensorInfo, out: TensorInfo): bool
   const found = kernelsOf(backend);
   const offsets = found && offsetsOf(found.internals, [x, out]);
   if (!found || !offsets) return false;
-  found.kernels.tanh_f32(offsets[0], offsets[1], x.shape.reduce((a, b) => a * b, 1));
+  found.kernels.tanh_f32(offsets[0], offsets[1], util.sizeFromShape(x.shape));
   return true;
 }
 
@@ -452,7 +453,7 @@ export function simdChannelAffine(backend: unknown, out: TensorInfo, x: TensorIn
   const offsets = found && offsetsOf(found.internals, offset ? [x, mean, factor, offset, out] : [x, mean, factor, out]);
   if (!found || !offsets || x.shape.length === 0) return false;
   const channels = x.shape[x.shape.length - 1];
-  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const rows = util.sizeFromShape(x.shape.slice(0, -1));
   const [xOffset, meanOffset, factorOffset] = offsets;
   found.kernels.channel_affine(xOffset, meanOffset, factorOffset, offset ? offsets[3] : 0, offsets[offsets.length - 1], rows, channels);
   return true;
