@@ -8,15 +8,10 @@
  * @packageDocumentation
  */
 import { util } from '@tensorflow/tfjs';
-import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { requireShipped } from './kernel-calls.js';
+import { requireShipped, tryKernelCalls } from './kernel-calls.js';
 import { simdGatherRows } from '../simd/simd-module.js';
-
-/** What the replacement needs of the wasm backend beyond `KernelBackend`. */
-interface OutputMaker {
-  makeOutput?(shape: number[], dtype: DataType): TensorInfo;
-}
 
 /** Makes the `GatherV2` kernel of `backendName` around its shipped one. */
 export function makeGatherV2Kernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -24,16 +19,17 @@ export function makeGatherV2Kernel(backendName: string, fallback: () => KernelFu
     const shipped = requireShipped('GatherV2', backendName, fallback);
     const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
     const { axis, batchDims = 0 } = args.attrs as unknown as { axis: number; batchDims?: number };
-    const backend = args.backend as KernelBackend & OutputMaker;
     if ((x.dtype !== 'float32' && x.dtype !== 'int32') || indices.dtype !== 'int32' || batchDims !== 0 || x.shape.length === 0) return shipped(args);
-    if (util.parseAxisParam(axis, x.shape)[0] !== 0 || typeof backend.makeOutput !== 'function') return shipped(args);
+    if (util.parseAxisParam(axis, x.shape)[0] !== 0) return shipped(args);
+    const backend = args.backend as KernelBackend;
+    const dtype = x.dtype;
     const rows = x.shape[0];
     const values = backend.readSync(indices.dataId) as Int32Array;
     if (values.some((index) => index < 0 || index >= rows)) return shipped(args);
-    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
-    const rowElements = util.sizeFromShape(x.shape.slice(1));
-    if (simdGatherRows(backend, out, x, indices, values.length, rowElements)) return out;
-    backend.disposeData(out.dataId);
-    return shipped(args);
+    const gathered = tryKernelCalls(backend, backendName, (calls) => {
+      const out = calls.allocate([...indices.shape, ...x.shape.slice(1)], dtype);
+      return out !== undefined && simdGatherRows(calls.backend, out, x, indices, values.length, util.sizeFromShape(x.shape.slice(1))) ? out : undefined;
+    });
+    return gathered ?? shipped(args);
   };
 }

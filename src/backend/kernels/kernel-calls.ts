@@ -81,13 +81,13 @@ export class KernelCalls {
   }
 
   /**
-   * A new tracked float32 tensor of `shape` whose values the caller writes, on a backend that allocates
-   * outputs itself (wasm's `makeOutput`); undefined on other backends.
+   * A new tracked tensor of `shape` (float32 unless said) whose values the caller writes, on a backend that
+   * allocates outputs itself (wasm's `makeOutput`); undefined on other backends.
    */
-  allocate(shape: number[]): TensorInfo | undefined {
-    const maker = this.backend as unknown as { makeOutput?: (shape: number[], dtype: 'float32') => TensorInfo };
+  allocate(shape: number[], dtype: 'float32' | 'int32' = 'float32'): TensorInfo | undefined {
+    const maker = this.backend as unknown as { makeOutput?: (shape: number[], dtype: 'float32' | 'int32') => TensorInfo };
     if (typeof maker.makeOutput !== 'function') return undefined;
-    const info = maker.makeOutput(shape, 'float32');
+    const info = maker.makeOutput(shape, dtype);
     this.intermediates.push(info);
     return info;
   }
