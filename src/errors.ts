@@ -14,20 +14,26 @@ export type GanErrorCode =
   | 'CHECKPOINT'
   | 'TRAINING';
 
-/** Base class of every error that tfjs-gan throws on purpose. */
+/**
+ * Base class of every error that tfjs-gan throws on purpose.
+ *
+ * Each class names itself with a string literal (`override name = 'ConfigError'`), not with its
+ * constructor's name: minifiers rename classes, and `error.name` must read the same in a minified bundle.
+ */
 export class GanError extends Error {
+  override name: string = 'GanError';
   /** A literal code that tells the kind of failure without parsing the message. */
   readonly code: GanErrorCode;
 
   constructor(code: GanErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
   }
 }
 
 /** A bad option or argument: unknown name, out-of-range value, wrong type. */
 export class ConfigError extends GanError {
+  override name: string = 'ConfigError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONFIG', message, options);
   }
@@ -35,6 +41,7 @@ export class ConfigError extends GanError {
 
 /** A tensor or array whose shape does not match what a model or function expects. */
 export class ShapeError extends GanError {
+  override name: string = 'ShapeError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('SHAPE', message, options);
   }
@@ -42,6 +49,7 @@ export class ShapeError extends GanError {
 
 /** A backend that cannot be loaded, initialised or that lacks what training needs. */
 export class BackendError extends GanError {
+  override name: string = 'BackendError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('BACKEND', message, options);
   }
@@ -49,6 +57,7 @@ export class BackendError extends GanError {
 
 /** Data that cannot be read or used: missing files, corrupt files, NaN values, bad labels. */
 export class DataError extends GanError {
+  override name: string = 'DataError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('DATA', message, options);
   }
@@ -56,6 +65,7 @@ export class DataError extends GanError {
 
 /** A checkpoint that is missing, corrupt, of an unknown version, or that cannot be written. */
 export class CheckpointError extends GanError {
+  override name: string = 'CheckpointError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('CHECKPOINT', message, options);
   }
@@ -63,6 +73,7 @@ export class CheckpointError extends GanError {
 
 /** Training that cannot go on, such as a loss that became NaN or infinite. */
 export class TrainingError extends GanError {
+  override name: string = 'TrainingError';
   /** The training step at which the failure was detected. */
   readonly step: number;
 
