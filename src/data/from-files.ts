@@ -35,6 +35,12 @@ export interface FromFilesOptions {
    */
   readonly limit?: number;
   /**
+   * The most pixels (width x height) an image may have; a larger one is refused (naming it) from its
+   * header, before it is decoded. `Infinity` turns it off.
+   * @defaultValue `io.DEFAULT_MAX_PIXELS` = 4096 x 4096
+   */
+  readonly maxPixels?: number;
+  /**
    * The dataset's name.
    * @defaultValue the picked folder's name, else 'files'
    */
@@ -61,7 +67,7 @@ export interface FileHandleLike {
   getFile(): Promise<File>;
 }
 
-const FROM_FILES_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'limit', 'name']);
+const FROM_FILES_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'limit', 'maxPixels', 'name']);
 
 /**
  * Loads image files picked by the user into a {@link Dataset} `[N, height, width, channels]` in [-1, 1].
@@ -132,7 +138,7 @@ export async function fromDirectoryHandle(handle: DirectoryHandleLike, options?:
 
 async function loadPicked(picked: PickedFile[], options: FromFilesOptions | undefined, owner: string): Promise<Dataset> {
   const opts = options ?? {};
-  const { size, crop, channels } = checkImageSampleOptions(opts, owner);
+  const { size, crop, channels, maxPixels } = checkImageSampleOptions(opts, owner);
   const limit = opts.limit === undefined ? Infinity : checkInt(opts.limit, 'limit', owner, 1);
   const { files, classNames, root } = classify(picked, owner);
   const name = opts.name ?? root ?? 'files';
@@ -141,7 +147,7 @@ async function loadPicked(picked: PickedFile[], options: FromFilesOptions | unde
   }
   const chosen = files.slice(0, Math.min(files.length, limit));
   return stackImages(
-    chosen.map(({ file, path, label }) => ({ name: path, label, load: () => toDecodedImage(file, path, owner) })),
+    chosen.map(({ file, path, label }) => ({ name: path, label, load: () => toDecodedImage(file, path, owner, maxPixels) })),
     { size, crop, channels, defaultChannels, name, ...(classNames !== undefined ? { classNames, numClasses: classNames.length } : {}) },
     owner,
   );

@@ -5,9 +5,11 @@
  * @packageDocumentation
  */
 import { ConfigError, DataError, describeValue } from '../errors.js';
+import { checkImagePixels } from '../io/image-header.js';
 import type { DecodedImage, ImageChannels } from '../io/png.js';
 import type { Dataset } from './dataset.js';
 import { type PendingImage, checkImageSampleOptions, decodeImage, stackImages } from './image-samples.js';
+import { checkLabels } from './check-tensors.js';
 import { checkOptions } from './validate.js';
 
 /** Pixels as `ImageData` holds them: RGBA bytes, row by row. Plain objects of this shape work too (in Node). */
@@ -51,13 +53,19 @@ export interface FromImagesOptions {
    */
   readonly numClasses?: number;
   /**
+   * The most pixels (width x height) an image file or drawable may have; a larger one is refused
+   * (naming it) before it is decoded or drawn. `Infinity` turns it off.
+   * @defaultValue `io.DEFAULT_MAX_PIXELS` = 4096 x 4096
+   */
+  readonly maxPixels?: number;
+  /**
    * The dataset's name.
    * @defaultValue 'images'
    */
   readonly name?: string;
 }
 
-const FROM_IMAGES_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'labels', 'classNames', 'numClasses', 'name']);
+const FROM_IMAGES_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'labels', 'classNames', 'numClasses', 'maxPixels', 'name']);
 
 /**
  * Builds a dataset from images in a page or worker: `ImageData` (or any `{ data, width, height }` of
@@ -81,7 +89,7 @@ const FROM_IMAGES_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'labels',
 export async function fromImages(images: ArrayLike<ImageSource>, options?: FromImagesOptions): Promise<Dataset> {
   const owner = 'fromImages';
   const opts = checkOptions(options, FROM_IMAGES_OPTIONS, owner);
-  const { size, crop, channels } = checkImageSampleOptions(opts, owner);
+  const { size, crop, channels, maxPixels } = checkImageSampleOptions(opts, owner);
   const list = checkImageList(images, owner);
   const name = opts.name ?? 'images';
   if (typeof name !== 'string' || name.length === 0) {
@@ -91,11 +99,14 @@ export async function fromImages(images: ArrayLike<ImageSource>, options?: FromI
   if (labels !== undefined && labels.length !== list.length) {
     throw new ConfigError(`${owner}: 'labels' must hold one class id per image, ${list.length}, received ${labels.length}.`);
   }
-  const labelled = labels !== undefined;
+  // The labels are checked (as Dataset.fromTensors checks them) before any image is decoded.
+  if (labels !== undefined) {
+    checkLabels(labels, list.length, { classNames: opts.classNames, numClasses: opts.numClasses }, owner);
+  }
   const pending: PendingImage[] = list.map((source, i) => ({
     name: fileLabel(source, `images[${i}]`),
     label: labels?.[i] ?? -1,
-    load: () => toDecodedImage(source, fileLabel(source, `images[${i}]`), owner),
+    load: () => toDecodedImage(source, fileLabel(source, `images[${i}]`), owner, maxPixels),
   }));
   return stackImages(
     pending,
@@ -105,7 +116,9 @@ export async function fromImages(images: ArrayLike<ImageSource>, options?: FromI
       channels,
       defaultChannels,
       name,
-      ...(labelled ? { classNames: opts.classNames, numClasses: opts.numClasses ?? opts.classNames?.length ?? Math.max(0, ...labels) + 1 } : {}),
+      labelled: labels !== undefined,
+      ...(opts.classNames !== undefined ? { classNames: opts.classNames } : {}),
+      ...(opts.numClasses !== undefined ? { numClasses: opts.numClasses } : {}),
     },
     owner,
   );
@@ -134,7 +147,7 @@ function checkImageList(images: ArrayLike<ImageSource>, owner: string): ImageSou
  * The RGBA (or decoded PNG/JPEG) pixels of one image source.
  * @throws DataError naming the image when it is of an unknown kind, or cannot be decoded or drawn.
  */
-export async function toDecodedImage(source: ImageSource, label: string, owner: string): Promise<DecodedImage> {
+export async function toDecodedImage(source: ImageSource, label: string, owner: string, maxPixels: number): Promise<DecodedImage> {
   if (isRgbaPixels(source)) {
     const { width, height, data } = source;
     if (data.length !== width * height * 4) {
@@ -146,7 +159,7 @@ export async function toDecodedImage(source: ImageSource, label: string, owner: 
     const bytes = new Uint8Array(await source.arrayBuffer());
     const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
     const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-    if (isPng || isJpeg) return decodeImage(bytes, label, owner);
+    if (isPng || isJpeg) return decodeImage(bytes, label, owner, maxPixels);
     if (typeof createImageBitmap !== 'function') {
       throw new DataError(`${owner}: ${describeValue(label)} is neither a PNG nor a JPEG file, and this environment has no createImageBitmap to decode it.`);
     }
@@ -157,14 +170,14 @@ export async function toDecodedImage(source: ImageSource, label: string, owner: 
       throw new DataError(`${owner}: cannot decode ${describeValue(label)} as an image: ${String(cause)}.`, { cause });
     }
     try {
-      return drawToPixels(bitmap, label, owner);
+      return drawToPixels(bitmap, label, owner, maxPixels);
     } finally {
       bitmap.close();
     }
   }
   if (isDrawable(source)) {
     if (typeof HTMLImageElement !== 'undefined' && source instanceof HTMLImageElement && !source.complete) await source.decode();
-    return drawToPixels(source, label, owner);
+    return drawToPixels(source, label, owner, maxPixels);
   }
   throw new DataError(
     `${owner}: ${label} must be ImageData (or { data, width, height } RGBA), an <img>, <canvas>, <video>, ImageBitmap, OffscreenCanvas or an image Blob, received ${describeValue(source)}.`,
@@ -203,11 +216,12 @@ function drawableSize(source: DrawableImage): [number, number] {
   return [width, height];
 }
 
-function drawToPixels(source: DrawableImage, label: string, owner: string): DecodedImage {
+function drawToPixels(source: DrawableImage, label: string, owner: string, maxPixels: number): DecodedImage {
   const [width, height] = drawableSize(source);
   if (!(width >= 1 && height >= 1)) {
     throw new DataError(`${owner}: ${label} has no pixels (size ${width}x${height}); wait until the image has loaded.`);
   }
+  checkImagePixels({ format: 'png', width, height, components: 4 }, maxPixels, label, owner);
   let context: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null = null;
   if (typeof OffscreenCanvas !== 'undefined') context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
   else if (typeof document !== 'undefined') {

@@ -44,6 +44,13 @@ export interface ImageFolderOptions {
    */
   readonly limit?: number;
   /**
+   * The most pixels (width x height) an image may have. A larger one is refused with a DataError
+   * naming it, from its PNG or JPEG header, before it is decoded: a small file can otherwise claim
+   * gigapixels (a 150 kB PNG of 12000x12000 zeros inflates to over 1 GB). `Infinity` turns it off.
+   * @defaultValue `io.DEFAULT_MAX_PIXELS` = 4096 x 4096 = 16,777,216 (12-megapixel photos fit)
+   */
+  readonly maxPixels?: number;
+  /**
    * The dataset's name.
    * @defaultValue the folder's base name
    */
@@ -52,7 +59,7 @@ export interface ImageFolderOptions {
 
 export { IMAGE_EXTENSIONS } from './image-samples.js';
 
-const IMAGE_FOLDER_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'background', 'limit', 'name']);
+const IMAGE_FOLDER_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'background', 'limit', 'maxPixels', 'name']);
 
 /**
  * Loads a folder of PNG and JPEG images (Node) into a {@link Dataset} of `[N, height, width, channels]`
@@ -65,8 +72,9 @@ const IMAGE_FOLDER_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'backgro
  * @param options - see {@link ImageFolderOptions}.
  * @returns the dataset; call `dispose()` when done.
  * @throws DataError when `dir` is missing or not a folder, holds no images, mixes images with class
- *   subfolders, holds a file that cannot be decoded (naming it), or holds images of different sizes
- *   without the `size` option (naming the first odd one).
+ *   subfolders, holds a file that cannot be decoded (naming it), an image of more than `maxPixels`
+ *   pixels (naming it, before decoding it), or images of different sizes without the `size` option
+ *   (naming the first odd one).
  * @throws ConfigError on bad options.
  * @example
  * ```ts
@@ -78,7 +86,7 @@ const IMAGE_FOLDER_OPTIONS = Object.freeze(['size', 'crop', 'channels', 'backgro
 export async function imageFolder(dir: string, options?: ImageFolderOptions): Promise<Dataset> {
   const owner = 'imageFolder';
   const opts = checkOptions(options, IMAGE_FOLDER_OPTIONS, owner);
-  const { size, crop, channels, background } = checkImageSampleOptions(opts, owner);
+  const { size, crop, channels, background, maxPixels } = checkImageSampleOptions(opts, owner);
   const limit = opts.limit === undefined ? Infinity : checkInt(opts.limit, 'limit', owner, 1);
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new DataError(`${owner}: 'dir' must be a folder path, received ${describeValue(dir)}.`);
@@ -91,7 +99,7 @@ export async function imageFolder(dir: string, options?: ImageFolderOptions): Pr
 
   const fs = await nodeFs(owner);
   return stackImages(
-    chosen.map((file) => ({ name: file.path, label: file.label, load: async () => decodeImage(new Uint8Array(await fs.readFile(file.path)), file.path, owner) })),
+    chosen.map((file) => ({ name: file.path, label: file.label, load: async () => decodeImage(new Uint8Array(await fs.readFile(file.path)), file.path, owner, maxPixels) })),
     { size, crop, channels, background, defaultChannels: (first) => first.channels, name, ...(classNames !== undefined ? { classNames, numClasses: classNames.length } : {}) },
     owner,
   );

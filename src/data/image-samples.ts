@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, DataError, GanError, describeValue } from '../errors.js';
+import { checkImagePixels, checkMaxPixels, readImageHeader } from '../io/image-header.js';
 import { decodeJpeg } from '../io/jpeg.js';
 import { type DecodedImage, type ImageChannels, decodePng } from '../io/png.js';
 import { Dataset } from './dataset.js';
@@ -21,6 +22,8 @@ export interface ImageSampleOptions {
   readonly channels?: ImageChannels;
   /** What transparent pixels are composited over when RGBA becomes RGB or gray: a gray level or [r, g, b], 0..255. @defaultValue 255 (white) */
   readonly background?: number | readonly [number, number, number];
+  /** The most pixels (width x height) an image may have; larger ones are refused before decoding. @defaultValue 4096 x 4096 */
+  readonly maxPixels?: number;
 }
 
 /** A checked background colour, [r, g, b] in 0..255. */
@@ -30,7 +33,7 @@ export type Background = readonly [number, number, number];
 export function checkImageSampleOptions(
   opts: ImageSampleOptions,
   owner: string,
-): { size?: readonly [number, number]; crop: 'center' | 'none'; channels?: ImageChannels; background: Background } {
+): { size?: readonly [number, number]; crop: 'center' | 'none'; channels?: ImageChannels; background: Background; maxPixels: number } {
   const size = checkSize(opts.size, owner);
   const crop = opts.crop ?? 'none';
   if (crop !== 'center' && crop !== 'none') {
@@ -42,7 +45,8 @@ export function checkImageSampleOptions(
   if (opts.channels !== undefined && opts.channels !== 1 && opts.channels !== 3 && opts.channels !== 4) {
     throw new ConfigError(`${owner}: 'channels' must be 1, 3 or 4, received ${describeValue(opts.channels)}.`);
   }
-  return { size, crop, channels: opts.channels, background: checkBackground(opts.background, owner) };
+  const maxPixels = checkMaxPixels(opts.maxPixels, owner);
+  return { size, crop, channels: opts.channels, background: checkBackground(opts.background, owner), maxPixels };
 }
 
 function checkBackground(value: unknown, owner: string): Background {
@@ -80,6 +84,8 @@ export async function stackImages(
     background?: Background;
     defaultChannels: (first: DecodedImage) => ImageChannels;
     name: string;
+    /** Whether the images' labels are kept. @defaultValue whether `classNames` or `numClasses` is given */
+    labelled?: boolean;
     classNames?: readonly string[];
     numClasses?: number;
   },
@@ -90,8 +96,10 @@ export async function stackImages(
   let height = size?.[0] ?? 0;
   let width = size?.[1] ?? 0;
   let pixels = new Float32Array(0);
-  const labelled = options.classNames !== undefined || options.numClasses !== undefined;
-  const labels = labelled ? new Int32Array(images.length) : undefined;
+  const labelled = options.labelled ?? (options.classNames !== undefined || options.numClasses !== undefined);
+  // Plain numbers, not an Int32Array: Dataset.fromTensors checks them, and an Int32Array would wrap 2^31
+  // to -2^31 and cut 1.5 to 1 before it could.
+  const labels: number[] | undefined = labelled ? new Array<number>(images.length) : undefined;
   for (let n = 0; n < images.length; n++) {
     const item = images[n];
     const image = await item.load();
@@ -122,15 +130,21 @@ export async function stackImages(
   }
 }
 
-/** Decodes PNG or JPEG bytes, recognised by their signature rather than the file name. */
-export function decodeImage(bytes: Uint8Array, file: string, owner: string): DecodedImage {
+/**
+ * Decodes PNG or JPEG bytes, recognised by their signature rather than the file name. An image of more
+ * than `maxPixels` pixels is refused from its header, before anything is inflated or allocated.
+ * @throws DataError naming the file: not PNG or JPEG, corrupt, or over `maxPixels` (naming the option of `owner`).
+ */
+export function decodeImage(bytes: Uint8Array, file: string, owner: string, maxPixels: number): DecodedImage {
   const isPng = bytes.length >= 4 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
   if (!isPng && !isJpeg) {
     throw new DataError(`${owner}: ${describeValue(file)} is neither a PNG nor a JPEG file (by its first bytes).`);
   }
+  const header = readImageHeader(bytes);
+  if (header !== undefined) checkImagePixels(header, maxPixels, describeValue(file), owner);
   try {
-    return isPng ? decodePng(bytes) : decodeJpeg(bytes);
+    return isPng ? decodePng(bytes, { maxPixels }) : decodeJpeg(bytes, { maxPixels });
   } catch (cause) {
     const detail = cause instanceof GanError ? cause.message : String(cause);
     throw new DataError(`${owner}: cannot decode ${describeValue(file)}: ${detail}`, { cause });

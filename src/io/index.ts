@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-export { type DecodedImage, type ImageChannels, decodePng, encodePng } from './png.js';
+export { type DecodeImageOptions, type DecodedImage, type ImageChannels, decodePng, encodePng } from './png.js';
 export { decodeJpeg } from './jpeg.js';
+export { DEFAULT_MAX_PIXELS } from './image-header.js';
 export {
   IMAGE_GRID_DEFAULTS,
   type ImageGrid,

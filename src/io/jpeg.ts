@@ -5,21 +5,29 @@
  */
 import { decode } from 'jpeg-js';
 import { DataError, describeValue } from '../errors.js';
-import type { DecodedImage } from './png.js';
+import { checkImagePixels, checkMaxPixels, readImageHeader } from './image-header.js';
+import type { DecodeImageOptions, DecodedImage } from './png.js';
 
 /**
  * Decodes a baseline or progressive JPEG into 8-bit pixels: grayscale JPEGs (one component) give 1
  * channel, colour ones (YCbCr, RGB, CMYK) 3 channels RGB.
  *
+ * The size is read from the frame header (SOFn) first: an image of more than `maxPixels` pixels is
+ * refused before jpeg-js allocates anything.
+ *
  * @param bytes - the JPEG file's bytes.
+ * @param options - `maxPixels`: the most pixels (width x height) to decode, an integer or Infinity;
+ *   default `DEFAULT_MAX_PIXELS` (4096 x 4096).
  * @returns the pixels with width, height and channels.
- * @throws DataError when the bytes are not a JPEG that jpeg-js can decode.
+ * @throws DataError when the bytes are not a JPEG that jpeg-js can decode, or the image has more than
+ *   `maxPixels` pixels.
+ * @throws ConfigError on a bad `maxPixels`.
  * @example
  * ```ts
  * const { data, width, height, channels } = decodeJpeg(await readFile('photo.jpg'));
  * ```
  */
-export function decodeJpeg(bytes: Uint8Array): DecodedImage {
+export function decodeJpeg(bytes: Uint8Array, options?: DecodeImageOptions): DecodedImage {
   const owner = 'decodeJpeg';
   if (!(bytes instanceof Uint8Array)) {
     throw new DataError(`${owner}: 'bytes' must be a Uint8Array holding a JPEG file, received ${describeValue(bytes)}.`);
@@ -30,42 +38,26 @@ export function decodeJpeg(bytes: Uint8Array): DecodedImage {
         `${hexStart(bytes)}.`,
     );
   }
+  const maxPixels = checkMaxPixels(options?.maxPixels, owner);
+  const header = readImageHeader(bytes);
+  if (header !== undefined) checkImagePixels(header, maxPixels, `the JPEG 'bytes' (${bytes.length} bytes)`, owner);
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = decode(bytes, { useTArray: true, formatAsRGBA: false });
+    // jpeg-js checks the size again (a height given later by a DNL marker) and its own memory bound.
+    // A raised maxPixels raises its memory bound (512 MB) too, at ~32 bytes per pixel.
+    const maxResolutionInMP = maxPixels / 1e6;
+    const maxMemoryUsageInMB = Math.max(512, Math.ceil((maxPixels * 32) / 2 ** 20));
+    decoded = decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP, maxMemoryUsageInMB });
   } catch (cause) {
     throw new DataError(`${owner}: 'bytes' must be a valid JPEG file, decoding failed: ${String(cause)}.`, {
       cause,
     });
   }
   const { width, height, data: rgb } = decoded;
-  if (jpegComponents(bytes) !== 1) return { data: rgb, width, height, channels: 3 };
+  if ((header?.components ?? 0) !== 1) return { data: rgb, width, height, channels: 3 };
   const gray = new Uint8Array(width * height);
   for (let p = 0; p < gray.length; p++) gray[p] = rgb[p * 3];
   return { data: gray, width, height, channels: 1 };
-}
-
-/** The number of colour components in the JPEG's frame header (SOFn), or 0 when none is found. */
-function jpegComponents(bytes: Uint8Array): number {
-  let offset = 2;
-  while (offset + 4 <= bytes.length) {
-    if (bytes[offset] !== 0xff) return 0;
-    const marker = bytes[offset + 1];
-    if (marker === 0xff) {
-      offset += 1; // fill byte
-      continue;
-    }
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      offset += 2; // markers without a length field
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return 0; // start of scan or end of image before any frame
-    const length = (bytes[offset + 2] << 8) | bytes[offset + 3];
-    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrame) return offset + 9 < bytes.length ? bytes[offset + 9] : 0;
-    offset += 2 + length;
-  }
-  return 0;
 }
 
 function hexStart(bytes: Uint8Array): string {

@@ -4,9 +4,11 @@
  *
  * @packageDocumentation
  */
-import { unzlibSync, zlibSync } from 'fflate';
+import { zlibSync } from 'fflate';
 import { ConfigError, DataError, ShapeError, describeValue } from '../errors.js';
 import { crc32 } from '../util/checksum.js';
+import { checkImagePixels, checkMaxPixels, readImageHeader } from './image-header.js';
+import { inflateLimited } from './inflate-limited.js';
 
 /** Channels of an 8-bit image: 1 gray, 3 RGB, 4 RGBA. */
 export type ImageChannels = 1 | 3 | 4;
@@ -21,6 +23,16 @@ export interface DecodedImage {
   readonly height: number;
   /** 1 (gray), 3 (RGB) or 4 (RGBA). */
   readonly channels: ImageChannels;
+}
+
+/** Options of {@link decodePng} and `decodeJpeg`. */
+export interface DecodeImageOptions {
+  /**
+   * The most pixels (width x height) to decode; a larger image is refused from its header, before
+   * its data are inflated. `Infinity` turns the check off.
+   * @defaultValue `DEFAULT_MAX_PIXELS` = 4096 x 4096 = 16,777,216
+   */
+  readonly maxPixels?: number;
 }
 
 /** PNG colour types by channel count (0 gray, 2 RGB, 6 RGBA). */
@@ -76,19 +88,29 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
  * palette images 3, any image with transparency (alpha channel or tRNS chunk) 4. 16-bit images are
  * scaled to 8 bits.
  *
+ * The size is read from the IHDR chunk first: an image of more than `maxPixels` pixels is refused
+ * before anything is inflated, and the pixel data are inflated into a buffer of exactly the size the
+ * header implies, so a small file cannot unpack to more.
+ *
  * @param bytes - the PNG file's bytes.
+ * @param options - `maxPixels`: the most pixels (width x height) to decode, an integer or Infinity;
+ *   default `DEFAULT_MAX_PIXELS` (4096 x 4096).
  * @returns the pixels with width, height and channels.
- * @throws DataError when the bytes are not a valid PNG.
+ * @throws DataError when the bytes are not a valid PNG, or the image has more than `maxPixels` pixels.
+ * @throws ConfigError on a bad `maxPixels`.
  * @example
  * ```ts
  * const { data, width, height, channels } = decodePng(encodePng(new Uint8Array(4), 2, 2, 1));   // channels 1
  * ```
  */
-export function decodePng(bytes: Uint8Array): DecodedImage {
+export function decodePng(bytes: Uint8Array, options?: DecodeImageOptions): DecodedImage {
   const owner = 'decodePng';
   if (!(bytes instanceof Uint8Array)) {
     throw new DataError(`${owner}: 'bytes' must be a Uint8Array holding a PNG file, received ${describeValue(bytes)}.`);
   }
+  const maxPixels = checkMaxPixels(options?.maxPixels, owner);
+  const header = readImageHeader(bytes);
+  if (header?.format === 'png') checkImagePixels(header, maxPixels, `the PNG 'bytes' (${bytes.length} bytes)`, owner);
   try {
     return decodeChecked(bytes);
   } catch (cause) {
@@ -147,6 +169,7 @@ function decodeChecked(bytes: Uint8Array): DecodedImage {
     if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== view.getUint32(offset + 8 + length)) {
       throw new Error(`chunk '${type}' has a bad CRC`);
     }
+    if (header === undefined && type !== 'IHDR') throw new Error(`the first chunk is '${type}', not IHDR`);
     if (type === 'IHDR') header = body;
     else if (type === 'PLTE') palette = body;
     else if (type === 'tRNS') transparency = body;
@@ -167,7 +190,7 @@ function decodeChecked(bytes: Uint8Array): DecodedImage {
   if (samples === undefined || ![1, 2, 4, 8, 16].includes(bitDepth)) throw new Error(`unsupported colour type ${colorType} with bit depth ${bitDepth}`);
   if (width < 1 || height < 1) throw new Error(`bad size ${width}x${height}`);
   if (colorType === 3 && palette === undefined) throw new Error('a palette image without a PLTE chunk');
-  const raw = unzlibSync(concatBytes(data));
+  const raw = inflateLimited(concatBytes(data), 'zlib', rawLength(width, height, bitDepth * samples, interlace === 1));
 
   // Unfilter into one sample per pixel channel, as numbers in [0, 2^bitDepth).
   const values = new Uint16Array(width * height * samples);
@@ -196,6 +219,17 @@ function decodeChecked(bytes: Uint8Array): DecodedImage {
     }
   }
   return toDecodedImage(values, width, height, colorType, bitDepth, palette, transparency);
+}
+
+/** Bytes of the filtered image data that a PNG's header implies: a filter byte and the packed samples per row of each pass. */
+function rawLength(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  let total = 0;
+  for (const [x0, y0, dx, dy] of interlaced ? ADAM7 : ([[0, 0, 1, 1]] as const)) {
+    const passWidth = Math.ceil((width - x0) / dx);
+    const passHeight = Math.ceil((height - y0) / dy);
+    if (passWidth > 0 && passHeight > 0) total += passHeight * (1 + Math.ceil((passWidth * bitsPerPixel) / 8));
+  }
+  return total;
 }
 
 function unfilter(filter: number, line: Uint8Array, previous: Uint8Array, bpp: number): void {
