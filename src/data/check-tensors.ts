@@ -12,6 +12,12 @@ import { checkClassNames, checkInt } from './validate.js';
 /** Values this far outside [-1, 1] (relative to the range's width / 2) still pass the range check. */
 const RANGE_TOLERANCE = 1e-5;
 
+/**
+ * The most classes a dataset can have, 2^31 - 1: labels are int32 class ids, so the largest label is
+ * 2^31 - 2 and `numClasses` = largest + 1 still fits an int32.
+ */
+export const MAX_CLASSES = 2 ** 31 - 1;
+
 /** Checks that `images` is a live numeric tensor `[N, ...sampleShape]` with N >= 1. */
 export function checkImagesTensor(images: unknown, owner: string): asserts images is tf.Tensor {
   if (!(images instanceof tf.Tensor)) {
@@ -148,6 +154,10 @@ export function checkLabels(
     );
   }
   const classNames = checkClassNames(opts.classNames, owner);
+  const numClassesOption =
+    opts.numClasses === undefined ? undefined : checkInt(opts.numClasses, 'numClasses', owner, 1, MAX_CLASSES);
+  // Every label is checked as a number before it is stored: an Int32Array would wrap 2^31 to -2^31.
+  const bound = numClassesOption ?? classNames?.length ?? MAX_CLASSES;
   const values = new Int32Array(count);
   let largest = 0;
   for (let i = 0; i < count; i++) {
@@ -157,22 +167,17 @@ export function checkLabels(
         `${owner}: 'labels' must be non-negative integer class ids, received ${describeValue(label)} at index ${i}.`,
       );
     }
+    if (label >= bound) {
+      const what = bound === MAX_CLASSES ? `int32 class ids in [0, 2^31 - 1) = [0, ${MAX_CLASSES})` : `class ids in [0, ${bound})`;
+      throw new DataError(`${owner}: 'labels' must be ${what}, received ${label} at index ${i}.`);
+    }
     values[i] = label;
     if (label > largest) largest = label;
   }
-  const numClasses =
-    opts.numClasses !== undefined
-      ? checkInt(opts.numClasses, 'numClasses', owner, 1)
-      : (classNames?.length ?? largest + 1);
+  const numClasses = numClassesOption ?? classNames?.length ?? largest + 1;
   if (classNames !== undefined && classNames.length !== numClasses) {
     throw new ConfigError(
       `${owner}: 'classNames' must hold numClasses = ${numClasses} names, received ${classNames.length}.`,
-    );
-  }
-  if (largest >= numClasses) {
-    const index = values.findIndex((label) => label >= numClasses);
-    throw new DataError(
-      `${owner}: 'labels' must be class ids in [0, ${numClasses}), received ${values[index]} at index ${index}.`,
     );
   }
   return { values, numClasses, classNames };
