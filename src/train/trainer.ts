@@ -21,6 +21,7 @@ import { type ProgressiveSchedule, type ProgressiveScheduleOptions, applyProgres
 import { preflight } from '../backend/preflight.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 import { fusedAdam } from './fused-adam.js';
+import { StepSnapshot, nonFiniteFlag, optimizerStateVariables } from './update-guard.js';
 
 /** Configuration of a {@link Trainer}. */
 export interface TrainerConfig {
@@ -271,7 +272,8 @@ export class Trainer {
    * Trains for `steps` generator steps (or `epochs` passes over the data).
    * @returns the logs of every step, plain numbers.
    * @throws ConfigError, ShapeError or DataError for bad options or data; TrainingError when a loss
-   *   becomes NaN or infinite (the step that produced it is not applied).
+   *   becomes NaN or infinite, or a step's updates leave a weight or an optimizer's state non-finite:
+   *   that step is undone, every weight, optimizer state and the EMA are exactly as after the last good step.
    */
   async fit(data: Dataset, options: FitOptions = {}): Promise<TrainingHistory> {
     const owner = 'Trainer.fit';
@@ -325,16 +327,41 @@ export class Trainer {
   }
 
   /**
-   * Trains one step: `discriminatorSteps` discriminator updates, then one generator update.
+   * Trains one step: `discriminatorSteps` discriminator updates, then one generator update, then the EMA.
+   * A step is all or nothing: when it fails (see {@link Trainer.fit}'s TrainingError), every weight, the
+   * optimizers' state and the EMA are put back as they were before it.
    * @returns the step's logs.
    */
   async trainStep(data: Dataset, batchSize: number): Promise<StepLogs> {
     const started = performance.now();
     const step = this.stepCount;
-    if (this.progressive !== undefined) {
-      const models = [this.generator.model, this.discriminator.model, ...(this.ema ? [this.ema.generator.model] : [])];
-      applyProgressive(this.progressive, models, step);
+    if (this.progressive !== undefined) applyProgressive(this.progressive, this.stepModels(), step);
+    // Everything the step changes, as after the last good step: put back if the step fails.
+    const snapshot = StepSnapshot.take(this.stepModels(), [this.generatorOptimizer, this.discriminatorOptimizer]);
+    let result: StepLogs;
+    try {
+      result = await this.guardedStep(data, batchSize, step);
+    } catch (error) {
+      snapshot.restore();
+      throw error;
     }
+    snapshot.dispose();
+    this.stepCount = step + 1;
+    return { ...result, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** The models whose weights a step changes: both networks and the EMA generator. */
+  private stepModels(): tf.LayersModel[] {
+    return [this.generator.model, this.discriminator.model, ...(this.ema ? [this.ema.generator.model] : [])];
+  }
+
+  /**
+   * The step itself: the discriminator steps, the generator step and the EMA update. Throws a
+   * TrainingError when a loss is not finite, or when the updates left a weight, an optimizer's state or
+   * the EMA non-finite (checked in the same read as the generator's loss); the caller then restores the
+   * snapshot.
+   */
+  private async guardedStep(data: Dataset, batchSize: number, step: number): Promise<StepLogs> {
     let dLossSum = 0;
     let realScore = 0;
     let fakeScore = 0;
@@ -349,15 +376,13 @@ export class Trainer {
       dClassLoss = result.classLoss;
     }
     const { loss: gLoss, classLoss: gClassLoss } = await this.generatorStep(data, batchSize, step);
-    this.stepCount = step + 1;
-    this.ema?.update(this.generator, this.stepCount);
     return {
-      step: this.stepCount,
+      step: step + 1,
       dLoss: dLossSum / this.discriminatorSteps,
       gLoss,
       realScore,
       fakeScore,
-      seconds: (performance.now() - started) / 1000,
+      seconds: 0,
       penalties: penaltyValues,
       ...(dClassLoss !== undefined && gClassLoss !== undefined ? { dClassLoss, gClassLoss } : {}),
     };
@@ -483,27 +508,43 @@ export class Trainer {
       classLossMonitor = tf.keep(classLoss);
       return tf.add(adversarial, tf.mul(this.auxiliaryClassifierWeight, classLoss)) as tf.Scalar;
     }, generator.trainableVariables);
-    let loss: number;
-    let classLoss: number | undefined;
+    // Applied before the read: the loss and the finiteness of every updated value come back in one
+    // read, and a bad update is undone by the step's snapshot (see trainStep).
+    this.generatorOptimizer.applyGradients(grads);
+    tf.dispose(grads);
+    this.ema?.update(generator, step + 1);
+    const updated = [
+      ...this.stepModels().flatMap((model) => model.weights.map((weight) => weight.read())),
+      ...optimizerStateVariables(this.generatorOptimizer),
+      ...optimizerStateVariables(this.discriminatorOptimizer),
+    ];
+    const monitors = [value, ...(classLossMonitor ? [classLossMonitor] : []), ...(pathLengthMonitor ? [pathLengthMonitor] : [])];
+    let values: Float32Array;
     try {
-      const scalars = tf.stack([value, ...(classLossMonitor ? [classLossMonitor] : []), ...(pathLengthMonitor ? [pathLengthMonitor] : [])]);
-      const values = await scalars.data();
-      scalars.dispose();
-      loss = values[0];
-      classLoss = classLossMonitor ? values[1] : undefined;
-      if (pathLengthMonitor && Number.isFinite(values[values.length - 1])) this.pathLength!.update(values[values.length - 1]);
+      const scalars = tf.tidy(() => tf.stack([...monitors, nonFiniteFlag(updated)]));
+      try {
+        values = (await scalars.data()) as Float32Array;
+      } finally {
+        scalars.dispose();
+      }
     } finally {
-      tf.dispose([latents, labels, value, realBatch?.images, realBatch?.labels, classLossMonitor, pathLengthMonitor]);
+      tf.dispose([latents, labels, realBatch?.images, realBatch?.labels, ...monitors]);
     }
+    const loss = values[0];
     if (!Number.isFinite(loss)) {
-      tf.dispose(grads);
       throw new TrainingError(
         `Trainer: the generator loss became ${loss} at step ${step + 1}; the update was not applied. Lower the learning rates or check the networks.`,
         step + 1,
       );
     }
-    this.generatorOptimizer.applyGradients(grads);
-    tf.dispose(grads);
+    if (!Number.isFinite(values[values.length - 1])) {
+      throw new TrainingError(
+        `Trainer: step ${step + 1} made a weight or an optimizer's state non-finite (NaN or infinite) although its losses were finite; the step was undone (every weight and optimizer state is as after step ${step}). Lower the learning rates.`,
+        step + 1,
+      );
+    }
+    const classLoss = classLossMonitor ? values[1] : undefined;
+    if (pathLengthMonitor && Number.isFinite(values[monitors.length - 1])) this.pathLength!.update(values[monitors.length - 1]);
     return { loss, ...(classLoss !== undefined ? { classLoss } : {}) };
   }
 
