@@ -3,8 +3,7 @@ import { downloadStore } from './download-store.js';
 import { fileStore } from './file-store.js';
 import { indexedDbStore } from './indexeddb-store.js';
 
-/** Name of the manifest file of a checkpoint. */
-export const MANIFEST_NAME = 'gan.json';
+export { MANIFEST_NAME } from './checkpoint-names.js';
 
 /**
  * The files of one checkpoint in memory, by file name: `gan.json` and its weights file. Every store
@@ -25,9 +24,19 @@ export interface CheckpointStore {
   read(name: string): Promise<Uint8Array | null>;
   /**
    * Writes `files`, then atomically replaces the manifest with `manifest` (the commit point), then
-   * removes `obsolete` files. A failure before the commit point leaves the previous checkpoint intact.
+   * removes `obsolete` files. A failure before the commit point leaves the previous checkpoint intact
+   * and removes what it wrote.
    */
   commit(files: CheckpointFiles, manifestName: string, manifest: Uint8Array, obsolete: readonly string[]): Promise<void>;
+  /**
+   * Optional: runs `task` (which reads, commits and removes) while no other save to this location
+   * runs, in this process or another. Without it, saves are exclusive within this process only.
+   */
+  exclusive?<T>(task: () => Promise<T>): Promise<T>;
+  /** Optional: the names of the files at this location (to find what failed or killed saves left behind). */
+  list?(): Promise<string[]>;
+  /** Optional: removes files (missing ones are ignored). */
+  remove?(names: readonly string[]): Promise<void>;
 }
 
 /** A checkpoint location: a URL (`file://dir`, a directory path, `indexeddb://name`, `downloads://name`) or a store. */

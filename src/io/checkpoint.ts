@@ -10,71 +10,40 @@ import { Trainer } from '../train/trainer.js';
 import { fnv1a } from '../util/checksum.js';
 // Registers the custom layers (SpectralNormalization, ...) that saved topologies may name.
 import '../layers/index.js';
-import { type CheckpointFiles, type CheckpointLocation, type CheckpointStore, MANIFEST_NAME, openCheckpointStore } from './checkpoint-store.js';
+import { type CheckpointFiles, type CheckpointLocation, type CheckpointStore, openCheckpointStore } from './checkpoint-store.js';
+import { commitCheckpoint } from './checkpoint-commit.js';
+import {
+  type CheckpointManifest,
+  type NetworkRecord,
+  type OptimizerRecord,
+  type UnsignedManifest,
+  type WeightEntry,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  encodeManifest,
+  parseManifest,
+} from './checkpoint-manifest.js';
+import { MANIFEST_NAME, newWeightsFileName } from './checkpoint-names.js';
 import { FusedAdamOptimizer } from '../train/fused-adam.js';
 
-export { MANIFEST_NAME } from './checkpoint-store.js';
-/** Format tag and version of the manifest; a newer major version is refused. */
-export const CHECKPOINT_FORMAT = 'tfjs-gan-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export { MANIFEST_NAME } from './checkpoint-names.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type CheckpointManifest,
+  type NetworkRecord,
+  type OptimizerRecord,
+  type WeightEntry,
+} from './checkpoint-manifest.js';
 
-/** Optimizer fields that carry state outside getWeights() (Adam's running beta powers). */
 /** A tensor with the name it is saved under. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
+/** Optimizer fields that carry state outside getWeights() (Adam's running beta powers). */
 const OPTIMIZER_EXTRA_SCALARS = ['accBeta1', 'accBeta2'] as const;
 
-/** One tensor in the weights file. */
-export interface WeightEntry {
-  readonly name: string;
-  readonly shape: number[];
-  readonly dtype: 'float32' | 'int32' | 'bool';
-}
-
-/** A network in the manifest: its spec, topology and weights. */
-export interface NetworkRecord {
-  readonly spec: Record<string, unknown>;
-  readonly topology: unknown;
-  readonly weights: WeightEntry[];
-}
-
-/** An optimizer in the manifest: its class, config, state tensors and extra scalars. */
-export interface OptimizerRecord {
-  readonly className: string;
-  readonly config: Record<string, unknown>;
-  readonly weights: WeightEntry[];
-  readonly extras: Record<string, number>;
-}
-
-/** The manifest `gan.json` of a checkpoint. */
-export interface CheckpointManifest {
-  readonly format: typeof CHECKPOINT_FORMAT;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly step: number;
-  readonly seed: number;
-  readonly discriminatorSteps: number;
-  /** The weight of the auxiliary classifier's loss (ACGAN); absent in checkpoints older than it (then 1). */
-  readonly auxiliaryClassifierWeight?: number;
-  readonly loss: { readonly name: string; readonly config: Record<string, unknown> };
-  readonly penalties: { readonly name: string; readonly config: Record<string, unknown> }[];
-  readonly generator: NetworkRecord;
-  readonly discriminator: NetworkRecord;
-  readonly optimizers: { readonly generator: OptimizerRecord; readonly discriminator: OptimizerRecord };
-  readonly weightsFile: string;
-  readonly weightsBytes: number;
-  readonly weightsChecksum: string;
-  /** Free-form JSON the caller stored with the checkpoint (the CLI keeps its settings here). */
-  readonly metadata: Record<string, unknown>;
-  /** The generator's moving average (`TrainerConfig.ema`): its config and weights; absent without EMA. */
-  readonly ema?: { readonly decay: number; readonly startStep: number; readonly weights: WeightEntry[] };
-  /** The DiffAugment policy (`TrainerConfig.augment`); absent when empty. */
-  readonly augment?: string[];
-  /** The progressive-growing schedule's options (`TrainerConfig.progressive`); absent without one. */
-  readonly progressive?: { readonly startResolution: number; readonly fadeSteps: number; readonly stableSteps: number };
-  /** The path length regularizer's options and its moving average (`TrainerConfig.pathLength`); absent without one. */
-  readonly pathLength?: { readonly weight: number; readonly every: number; readonly decay: number; readonly mean: number };
-}
+/** How many times a reader reads the manifest again when the weights it names were replaced meanwhile. */
+const READ_ATTEMPTS = 4;
 
 /** Options of {@link saveTrainer}. */
 export interface SaveOptions {
@@ -97,7 +66,9 @@ export interface LoadOverrides {
  * Saves the whole training state: both networks (topology and weights, batch-norm statistics included),
  * both optimizers' state, the step, the seed and the configuration. The write is atomic: the new
  * manifest replaces the old one in a single rename, so a crash mid-save leaves the previous checkpoint
- * intact.
+ * intact. Saves to one location are exclusive (across processes for directories), a save that fails
+ * removes what it wrote, and a manifest that cannot be read is moved aside (`gan.json.corrupt-<time>`)
+ * instead of blocking the save (see {@link commitCheckpoint}).
  *
  * @param trainer - the trainer to save.
  * @param url - `file://dir` or a directory path (Node), `indexeddb://name` or `downloads://name`
@@ -127,9 +98,8 @@ export async function saveTrainer(trainer: Trainer, url: CheckpointLocation, opt
     tf.dispose(fresh);
   }
   const bytes = new Uint8Array(data);
-  const previous = await readManifestOrNull(store.location, await store.read(MANIFEST_NAME));
-  const weightsFile = `weights-${trainer.step}-${Date.now().toString(36)}.bin`;
-  const manifest: CheckpointManifest = {
+  const weightsFile = newWeightsFileName(trainer.step);
+  const manifest: UnsignedManifest = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     createdAt: new Date().toISOString(),
@@ -153,8 +123,7 @@ export async function saveTrainer(trainer: Trainer, url: CheckpointLocation, opt
       ? { pathLength: { weight: trainer.pathLength.weight, every: trainer.pathLength.every, decay: trainer.pathLength.decay, mean: trainer.pathLength.mean } }
       : {}),
   };
-  const obsolete = previous && previous.weightsFile !== weightsFile ? [previous.weightsFile] : [];
-  await store.commit({ [weightsFile]: bytes }, MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(manifest, null, 1)), obsolete);
+  await commitCheckpoint(store, weightsFile, bytes, encodeManifest(manifest));
 }
 
 /**
@@ -163,13 +132,40 @@ export async function saveTrainer(trainer: Trainer, url: CheckpointLocation, opt
  */
 export async function readCheckpointManifest(url: CheckpointLocation): Promise<CheckpointManifest> {
   const store = await openCheckpointStore(url);
+  return parseManifest(store.location, await readManifestBytes(store));
+}
+
+/** The bytes of a store's `gan.json`. */
+async function readManifestBytes(store: CheckpointStore): Promise<Uint8Array> {
   const bytes = await store.read(MANIFEST_NAME);
   if (bytes === null) {
     throw new CheckpointError(`checkpoint: no checkpoint at ${describeValue(store.location)}: expected a '${MANIFEST_NAME}' file there, found none.`);
   }
-  const manifest = await readManifestOrNull(store.location, bytes);
-  if (manifest === null) throw new CheckpointError(`checkpoint: ${describeValue(store.location)} holds no manifest.`);
-  return manifest;
+  return bytes;
+}
+
+/** A whole checkpoint as read: its manifest (bytes and parsed) and its checked weights. */
+interface CheckpointRead {
+  readonly manifestBytes: Uint8Array;
+  readonly manifest: CheckpointManifest;
+  readonly weights: Uint8Array;
+}
+
+/**
+ * Reads the manifest and the weights it names. A save that commits between the two reads removes the
+ * weights the first manifest named: then the manifest is read again (it names the new weights).
+ */
+async function readCheckpoint(store: CheckpointStore): Promise<CheckpointRead> {
+  for (let attempt = 1; ; attempt++) {
+    const manifestBytes = await readManifestBytes(store);
+    const manifest = parseManifest(store.location, manifestBytes);
+    const weights = await store.read(manifest.weightsFile);
+    if (weights === null && attempt < READ_ATTEMPTS) {
+      const now = await store.read(MANIFEST_NAME);
+      if (now !== null && !sameBytes(now, manifestBytes)) continue;
+    }
+    return { manifestBytes, manifest, weights: checkWeights(store, manifest, weights) };
+  }
 }
 
 /**
@@ -178,9 +174,8 @@ export async function readCheckpointManifest(url: CheckpointLocation): Promise<C
  */
 export async function loadTrainer(url: CheckpointLocation, overrides: LoadOverrides = {}): Promise<Trainer> {
   const store = await openCheckpointStore(url);
-  const manifest = await readCheckpointManifest(store);
+  const { manifest, weights: bytes } = await readCheckpoint(store);
   const where = describeValue(store.location);
-  const bytes = await readCheckedWeights(store, manifest);
   const penalties = overrides.penalties ?? restorePenalties(manifest.penalties, where);
   const allSpecs = [manifest.generator, manifest.discriminator, manifest.optimizers.generator, manifest.optimizers.discriminator, ...(manifest.ema ? [manifest.ema] : [])]
     .flatMap((record) => record.weights)
@@ -245,10 +240,8 @@ export async function loadTrainer(url: CheckpointLocation, overrides: LoadOverri
  */
 export async function exportCheckpoint(url: CheckpointLocation): Promise<CheckpointFiles> {
   const store = await openCheckpointStore(url);
-  const manifestBytes = await store.read(MANIFEST_NAME);
-  const manifest = await readCheckpointManifest(store);
-  const weights = await readCheckedWeights(store, manifest);
-  return { [MANIFEST_NAME]: manifestBytes as Uint8Array, [manifest.weightsFile]: weights };
+  const { manifestBytes, manifest, weights } = await readCheckpoint(store);
+  return { [MANIFEST_NAME]: manifestBytes, [manifest.weightsFile]: weights };
 }
 
 /**
@@ -261,12 +254,9 @@ export async function exportCheckpoint(url: CheckpointLocation): Promise<Checkpo
  */
 export async function importCheckpoint(files: CheckpointFiles, url: CheckpointLocation): Promise<void> {
   const source = memoryStoreOf(files);
-  const manifest = await readCheckpointManifest(source);
-  const weights = await readCheckedWeights(source, manifest);
+  const { manifestBytes, manifest, weights } = await readCheckpoint(source);
   const target = await openCheckpointStore(url);
-  const previous = await readManifestOrNull(target.location, await target.read(MANIFEST_NAME)).catch(() => null);
-  const obsolete = previous && previous.weightsFile !== manifest.weightsFile ? [previous.weightsFile] : [];
-  await target.commit({ [manifest.weightsFile]: weights }, MANIFEST_NAME, files[MANIFEST_NAME], obsolete);
+  await commitCheckpoint(target, manifest.weightsFile, weights, manifestBytes);
 }
 
 /** A read-only view of in-memory files as a store (for checking them with the readers above). */
@@ -280,10 +270,9 @@ function memoryStoreOf(files: CheckpointFiles): Pick<CheckpointStore, 'location'
   };
 }
 
-/** The weights file of `manifest`, checked against its size and checksum. */
-async function readCheckedWeights(store: CheckpointStore, manifest: CheckpointManifest): Promise<Uint8Array> {
+/** The weights file of `manifest` (null when missing), checked against its size and checksum. */
+function checkWeights(store: Pick<CheckpointStore, 'location'>, manifest: CheckpointManifest, bytes: Uint8Array | null): Uint8Array {
   const where = describeValue(store.location);
-  const bytes = await store.read(manifest.weightsFile);
   if (bytes === null) {
     throw new CheckpointError(`checkpoint: ${where} is incomplete: its weights file '${manifest.weightsFile}' is missing.`);
   }
@@ -369,39 +358,26 @@ async function restoreOptimizer(record: OptimizerRecord, tensors: tf.NamedTensor
   // tfjs's Adam restores as the fused one, which computes it bit for bit, only faster (see fused-adam.ts).
   const [cls, fromConfig] = record.className === 'Adam' ? [FusedAdamOptimizer as unknown as typeof entry[0], entry[1]] : entry;
   const optimizer = fromConfig(cls, record.config as tf.serialization.ConfigDict) as unknown as tf.Optimizer;
-  // setWeights keeps the tensors as new variables; give it copies so the decoded map can be freed.
-  await optimizer.setWeights(record.weights.map((w) => ({ name: w.name, tensor: tf.clone(tensors[w.name]) })));
+  // setWeights makes new variables from the tensors it is given (sharing their data); give it copies so
+  // the decoded map can be freed, and free the copies after: the variables keep the data alive.
+  const copies = record.weights.map((w) => ({ name: w.name, tensor: tf.clone(tensors[w.name]) }));
+  try {
+    await optimizer.setWeights(copies);
+  } finally {
+    tf.dispose(copies.map((copy) => copy.tensor));
+  }
   const fields = optimizer as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(record.extras ?? {})) {
+  for (const [key, value] of Object.entries(record.extras)) {
     const variable = fields[key];
-    if (variable instanceof tf.Variable) variable.assign(tf.scalar(value, variable.dtype));
+    if (variable instanceof tf.Variable) {
+      const scalar = tf.scalar(value, variable.dtype);
+      variable.assign(scalar);
+      scalar.dispose();
+    }
   }
   return optimizer;
 }
 
-async function readManifestOrNull(location: string, bytes: Uint8Array | null): Promise<CheckpointManifest | null> {
-  if (bytes === null) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new CheckpointError(`checkpoint: ${describeValue(location)} is corrupt: '${MANIFEST_NAME}' is not valid JSON (${(error as Error).message}).`, { cause: error });
-  }
-  const manifest = parsed as Partial<CheckpointManifest>;
-  if (manifest?.format !== CHECKPOINT_FORMAT) {
-    throw new CheckpointError(
-      `checkpoint: ${describeValue(location)} is not a tfjs-gan checkpoint: '${MANIFEST_NAME}' has format ${describeValue(manifest?.format)}, expected ${describeValue(CHECKPOINT_FORMAT)}.`,
-    );
-  }
-  if (typeof manifest.version !== 'number' || manifest.version > CHECKPOINT_VERSION) {
-    throw new CheckpointError(
-      `checkpoint: ${describeValue(location)} has format version ${describeValue(manifest.version)}; this tfjs-gan reads versions up to ${CHECKPOINT_VERSION}. Upgrade tfjs-gan.`,
-    );
-  }
-  for (const key of ['generator', 'discriminator', 'optimizers', 'weightsFile', 'step', 'seed'] as const) {
-    if (manifest[key] === undefined) {
-      throw new CheckpointError(`checkpoint: ${describeValue(location)} is corrupt: '${MANIFEST_NAME}' lacks '${key}'.`);
-    }
-  }
-  return manifest as CheckpointManifest;
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((value, i) => value === b[i]);
 }

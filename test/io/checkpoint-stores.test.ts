@@ -22,11 +22,12 @@ function smallTrainer(): Trainer {
   return new Trainer({ generator, discriminator, loss: 'hinge', seed: 5, ema: { decay: 0.9 } });
 }
 
-/** The manifest without the fields that name the moment of the save. */
+/** The manifest without the fields that name the moment of the save (and its checksum, which covers them). */
 function timeless(bytes: Uint8Array): Record<string, unknown> {
-  const { createdAt, weightsFile, ...rest } = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  const { createdAt, weightsFile, checksum, ...rest } = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   expect(typeof createdAt).toBe('string');
   expect(weightsFile).toMatch(/^weights-\d+-[0-9a-z]+\.bin$/);
+  expect(checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
   return rest;
 }
 

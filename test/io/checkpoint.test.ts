@@ -5,13 +5,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/data/dataset.js';
 import { CheckpointError } from '../../src/errors.js';
+import * as fsPromises from 'node:fs/promises';
 import { readCheckpointManifest } from '../../src/io/checkpoint.js';
+import { manifestChecksum } from '../../src/io/checkpoint-manifest.js';
+import { fileStore } from '../../src/io/file-store.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-ckpt-'));
 let counter = 0;
 const freshDir = (): string => join(root, `run-${counter++}`);
+
+/** A hand-edited manifest with its checksum recomputed, as a deliberate edit would (to test what comes after the checksum). */
+function resigned(manifest: Record<string, unknown>): Record<string, unknown> {
+  return { ...manifest, checksum: manifestChecksum(manifest) };
+}
 
 function dcganTrainer(): Trainer {
   const generator = Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 8, width: 4, numClasses: 10, seed: 1 });
@@ -102,7 +110,7 @@ describe('checkpoints', () => {
     await expect(Trainer.load(dir)).rejects.toThrow(/format version 99; this tfjs-gan reads versions up to 1/);
     writeFileSync(manifestPath, JSON.stringify({ ...manifest, format: 'other' }));
     await expect(Trainer.load(dir)).rejects.toThrow(/not a tfjs-gan checkpoint/);
-    writeFileSync(manifestPath, JSON.stringify({ ...manifest, weightsFile: 'gone.bin' }));
+    writeFileSync(manifestPath, JSON.stringify(resigned({ ...manifest, weightsFile: 'gone.bin' })));
     await expect(Trainer.load(dir)).rejects.toThrow(/weights file 'gone.bin' is missing/);
     trainer.generator.dispose();
     trainer.discriminator.dispose();
@@ -115,16 +123,13 @@ describe('checkpoints', () => {
     await trainer.save(dir);
     const before = readFileSync(join(dir, 'gan.json'), 'utf8');
     await trainer.fit(data, { steps: 1, batchSize: 4 });
-    // Make the next write fail: the weights file name the save will use is taken by a directory.
-    const realNow = Date.now;
-    Date.now = () => 1234567;
-    const blocked = join(dir, `weights-${trainer.step}-${(1234567).toString(36)}.bin`);
-    (await import('node:fs')).mkdirSync(blocked);
-    try {
-      await expect(trainer.save(dir)).rejects.toThrow(/cannot write to .*The previous checkpoint, if any, is intact/);
-    } finally {
-      Date.now = realNow;
-    }
+    // Make the next write fail: creating the new weights file fails, as on a read-only or full disk.
+    // (Weights names are random now, so the test can no longer block the name with a directory.)
+    const failing = { ...fsPromises, open: (async (file: string, flags?: string) => {
+      if (/weights-.*\.bin$/.test(String(file))) throw Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: 'EACCES' });
+      return fsPromises.open(file, flags);
+    }) as typeof fsPromises.open };
+    await expect(trainer.save(await fileStore(dir, { fs: failing }))).rejects.toThrow(/cannot write to .*The previous checkpoint, if any, is intact/);
     expect(readFileSync(join(dir, 'gan.json'), 'utf8')).toBe(before);
     const loaded = await Trainer.load(dir);
     expect(loaded.step).toBe(0);
