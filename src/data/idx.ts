@@ -6,10 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, DataError, describeValue } from '../errors.js';
-import { readFileBytes } from '../io/fs.js';
+import { nodeFs, readFileBytes } from '../io/fs.js';
+import { DEFLATE_MAX_RATIO, InflateLimitError, inflateLimited } from '../io/inflate-limited.js';
 import { Dataset } from './dataset.js';
 import { checkClassNames, checkInt, checkOptions } from './validate.js';
-import { importNodeModule } from '../util/node-module.js';
 
 /** Options of {@link idx}. */
 export interface IdxOptions {
@@ -25,6 +25,14 @@ export interface IdxOptions {
    * @defaultValue `classNames.length` when given, else the largest label + 1
    */
   readonly numClasses?: number;
+  /**
+   * The most data bytes (N x rows x cols) a file may hold once unzipped. A header that claims more is
+   * refused before the data are read or unzipped, and a gzip file is unzipped into a buffer of the size
+   * its header states, stopping as soon as the data run past it (a "gzip bomb" is never inflated).
+   * The dataset's float32 images take 4 bytes per data byte.
+   * @defaultValue {@link DEFAULT_IDX_MAX_BYTES} = 512 MiB (MNIST's training images: 47 MB)
+   */
+  readonly maxBytes?: number;
   /**
    * The dataset's name for messages and logs.
    * @defaultValue 'idx'
@@ -43,7 +51,14 @@ export interface IdxArray {
   readonly data: Uint8Array;
 }
 
-const IDX_OPTIONS = Object.freeze(['count', 'classNames', 'numClasses', 'name']);
+const IDX_OPTIONS = Object.freeze(['count', 'classNames', 'numClasses', 'maxBytes', 'name']);
+
+/**
+ * The default most data bytes of one IDX file: 2^29 = 512 MiB. Its images become a float32 tensor of
+ * 2 GiB, the largest typed array that every browser allocates; EMNIST's largest split (547 MB) needs
+ * the option raised.
+ */
+export const DEFAULT_IDX_MAX_BYTES = 2 ** 29;
 
 /** Magic numbers of unsigned-byte IDX files: type 0x08, then the number of dimensions. */
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -60,7 +75,8 @@ export const IDX_LABELS_MAGIC = 0x00000801;
  * @param options - see {@link IdxOptions}.
  * @returns the dataset; call `dispose()` when done.
  * @throws DataError naming the file when it is missing, not gzip, of the wrong kind (bad magic
- *   number), truncated or too long, or when images and labels disagree on N.
+ *   number), truncated or too long, holds (or claims) more than `maxBytes` data bytes, or when images
+ *   and labels disagree on N.
  * @throws ConfigError on bad options.
  * @example
  * ```ts
@@ -76,8 +92,9 @@ export async function idx(images: IdxSource, labels?: IdxSource, options?: IdxOp
   if (labels === undefined && (classNames !== undefined || opts.numClasses !== undefined)) {
     throw new ConfigError(`${owner}: 'classNames' and 'numClasses' need a labels file, received none.`);
   }
-  const imageArray = await readIdx(images, 'images', IDX_IMAGES_MAGIC, owner);
-  const labelArray = labels === undefined ? undefined : await readIdx(labels, 'labels', IDX_LABELS_MAGIC, owner);
+  const maxBytes = opts.maxBytes === undefined ? DEFAULT_IDX_MAX_BYTES : checkMaxBytes(opts.maxBytes, owner);
+  const imageArray = await readIdx(images, 'images', IDX_IMAGES_MAGIC, owner, maxBytes);
+  const labelArray = labels === undefined ? undefined : await readIdx(labels, 'labels', IDX_LABELS_MAGIC, owner, maxBytes);
   const [total, rows, cols] = imageArray.shape;
   if (labelArray !== undefined && labelArray.shape[0] !== total) {
     throw new DataError(
@@ -108,21 +125,32 @@ export async function idx(images: IdxSource, labels?: IdxSource, options?: IdxOp
 
 /**
  * Reads and parses one unsigned-byte IDX file, unzipping it when it starts with the gzip magic 1f 8b.
+ * The header is read first: a file whose data would pass `maxBytes` is refused before the rest is
+ * read or unzipped, and unzipping stops as soon as the data run past what the header states.
  *
  * @param source - a path (Node) or the file's bytes.
  * @param what - `'images'` or `'labels'`, for messages.
  * @param magic - the expected magic number, {@link IDX_IMAGES_MAGIC} or {@link IDX_LABELS_MAGIC}.
  * @param owner - the calling function, for messages.
+ * @param maxBytes - the most data bytes (the product of the header's dimensions).
  * @returns the header's shape and the data bytes.
- * @throws DataError naming the file when it is missing, corrupt, truncated or of the wrong kind.
+ * @throws DataError naming the file when it is missing, corrupt, truncated, too large or of the wrong kind.
  * @example
  * ```ts
  * const { shape } = await readIdx('train-labels-idx1-ubyte.gz', 'labels', IDX_LABELS_MAGIC, 'idx');   // [60000]
  * ```
  */
-export async function readIdx(source: IdxSource, what: string, magic: number, owner = 'idx'): Promise<IdxArray> {
+export async function readIdx(
+  source: IdxSource,
+  what: string,
+  magic: number,
+  owner = 'idx',
+  maxBytes = DEFAULT_IDX_MAX_BYTES,
+): Promise<IdxArray> {
+  const label = `${owner}: the ${what} file ${describeSource(source)}`;
   let bytes: Uint8Array;
   if (typeof source === 'string') {
+    await checkFileSize(source, what, owner, magic, maxBytes, label);
     bytes = await readFileBytes(source, what, owner);
   } else if (source instanceof Uint8Array) {
     bytes = source;
@@ -132,9 +160,9 @@ export async function readIdx(source: IdxSource, what: string, magic: number, ow
     );
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    bytes = await gunzip(bytes, `${owner}: the ${what} file ${describeSource(source)}`);
+    bytes = gunzipIdx(bytes, magic, maxBytes, label);
   }
-  return parseIdx(bytes, magic, `${owner}: the ${what} file ${describeSource(source)}`);
+  return parseIdx(bytes, magic, label, maxBytes);
 }
 
 /**
@@ -143,34 +171,21 @@ export async function readIdx(source: IdxSource, what: string, magic: number, ow
  * @param bytes - the file's bytes.
  * @param magic - the expected magic number, e.g. {@link IDX_IMAGES_MAGIC}.
  * @param label - how to name the file in messages.
+ * @param maxBytes - the most data bytes the header may state.
  * @returns the header's shape and a view of the data bytes.
- * @throws DataError when the magic number differs, the header is cut short, or the data are shorter
- *   or longer than the header says.
+ * @throws DataError when the magic number differs, the header is cut short or states more than
+ *   `maxBytes`, or the data are shorter or longer than the header says.
  * @example
  * ```ts
  * parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 3]), IDX_LABELS_MAGIC, 'labels').shape;   // [2]
  * ```
  */
-export function parseIdx(bytes: Uint8Array, magic: number, label: string): IdxArray {
-  const rank = magic & 0xff;
-  const headerLength = 4 + 4 * rank;
-  if (bytes.length < 4) {
-    throw new DataError(`${label} is truncated: expected an IDX header of ${headerLength} bytes, received ${bytes.length} bytes.`);
+export function parseIdx(bytes: Uint8Array, magic: number, label: string, maxBytes = DEFAULT_IDX_MAX_BYTES): IdxArray {
+  const header = readIdxHeader(bytes, magic, label, maxBytes);
+  if (header === undefined) {
+    throw new DataError(`${label} is truncated: expected an IDX header of ${4 + 4 * (magic & 0xff)} bytes, received ${bytes.length} bytes.`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const found = view.getUint32(0, false);
-  if (found !== magic) {
-    throw new DataError(
-      `${label} has a bad magic number: expected ${hex(magic)} (unsigned-byte IDX of rank ${rank}), ` +
-        `received ${hex(found)}. Is it the right file, or an images file passed as labels (or the reverse)?`,
-    );
-  }
-  if (bytes.length < headerLength) {
-    throw new DataError(`${label} is truncated: expected an IDX header of ${headerLength} bytes, received ${bytes.length} bytes.`);
-  }
-  const shape: number[] = [];
-  for (let axis = 0; axis < rank; axis++) shape.push(view.getUint32(4 + 4 * axis, false));
-  const expected = shape.reduce((a, b) => a * b, 1);
+  const { shape, headerLength, dataLength: expected } = header;
   const received = bytes.length - headerLength;
   if (received !== expected) {
     throw new DataError(
@@ -181,24 +196,97 @@ export function parseIdx(bytes: Uint8Array, magic: number, label: string): IdxAr
   return { shape, data: bytes.subarray(headerLength) };
 }
 
-/** Unzips gzip bytes with node:zlib, or the web's DecompressionStream where Node's zlib is absent. */
-async function gunzip(bytes: Uint8Array, label: string): Promise<Uint8Array> {
-  let zlib: typeof import('node:zlib') | undefined;
-  try {
-    zlib = await importNodeModule('zlib');
-  } catch {
-    zlib = undefined;
+/** An IDX header: the shape, the header's length and the data length it states. */
+interface IdxHeader {
+  readonly shape: number[];
+  readonly headerLength: number;
+  readonly dataLength: number;
+}
+
+/**
+ * Reads the header at the start of `bytes`: undefined while it is cut short (after a good magic number).
+ * @throws DataError on a bad magic number, or a header that states more than `maxBytes` data bytes.
+ */
+function readIdxHeader(bytes: Uint8Array, magic: number, label: string, maxBytes: number): IdxHeader | undefined {
+  const rank = magic & 0xff;
+  const headerLength = 4 + 4 * rank;
+  if (bytes.length < 4) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = view.getUint32(0, false);
+  if (found !== magic) {
+    throw new DataError(
+      `${label} has a bad magic number: expected ${hex(magic)} (unsigned-byte IDX of rank ${rank}), ` +
+        `received ${hex(found)}. Is it the right file, or an images file passed as labels (or the reverse)?`,
+    );
   }
-  try {
-    if (zlib !== undefined) {
-      const out = zlib.gunzipSync(bytes);
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  if (bytes.length < headerLength) return undefined;
+  const shape: number[] = [];
+  for (let axis = 0; axis < rank; axis++) shape.push(view.getUint32(4 + 4 * axis, false));
+  const dataLength = shape.reduce((a, b) => a * b, 1);
+  if (dataLength > maxBytes) {
+    throw new DataError(
+      `${label} is too large: its header says ${shape.join(' x ')} = ${dataLength} data bytes, more than the limit ` +
+        `of ${maxBytes} bytes; refused before reading the data. Pass the option maxBytes (e.g. maxBytes: ${dataLength}) to load it.`,
+    );
+  }
+  return { shape, headerLength, dataLength };
+}
+
+/**
+ * Unzips a gzip IDX file into a buffer of the size its header states: a header that claims more than
+ * the compressed bytes can hold, or than `maxBytes`, is refused after inflating only the header, and
+ * data that run past the stated size stop the inflater at once.
+ */
+function gunzipIdx(bytes: Uint8Array, magic: number, maxBytes: number, label: string): Uint8Array {
+  const limit = (head: Uint8Array): number | undefined => {
+    const header = readIdxHeader(head, magic, label, maxBytes);
+    if (header === undefined) return undefined;
+    const total = header.headerLength + header.dataLength;
+    if (total > DEFLATE_MAX_RATIO * bytes.length + 1024) {
+      throw new DataError(
+        `${label} is truncated: its header says ${header.shape.join(' x ')} = ${header.dataLength} data bytes, but ` +
+          `${bytes.length} gzip bytes unzip to at most ${DEFLATE_MAX_RATIO * bytes.length}.`,
+      );
     }
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    return total;
+  };
+  try {
+    return inflateLimited(bytes, 'gzip', limit);
   } catch (cause) {
-    throw new DataError(`${label} is a corrupt gzip file: ${String(cause)}.`, { cause });
+    if (cause instanceof DataError) throw cause;
+    if (cause instanceof InflateLimitError) {
+      throw new DataError(
+        `${label} is too long: it unzips to more than the ${cause.limit} bytes its header states (stopped after ` +
+          `${cause.received}); refused without unzipping the rest.`,
+        { cause },
+      );
+    }
+    throw new DataError(`${label} is a corrupt gzip file: ${cause instanceof Error ? cause.message : String(cause)}.`, { cause });
   }
+}
+
+/** Refuses a file whose size alone shows that its data pass `maxBytes` (gzip adds at most ~0.1%), before reading it. */
+async function checkFileSize(path: string, what: string, owner: string, magic: number, maxBytes: number, label: string): Promise<void> {
+  let size: number;
+  try {
+    size = (await (await nodeFs(owner)).stat(path)).size;
+  } catch {
+    return; // readFileBytes names the problem
+  }
+  const headerLength = 4 + 4 * (magic & 0xff);
+  if (size > headerLength + maxBytes * 1.001 + 1024) {
+    throw new DataError(
+      `${label} is too large: ${size} bytes hold more than the limit of ${maxBytes} data bytes for the ${what}; ` +
+        `refused before reading it. Pass the option maxBytes (e.g. maxBytes: ${size}) to load it.`,
+    );
+  }
+}
+
+function checkMaxBytes(value: unknown, owner: string): number {
+  if (typeof value !== 'number' || !(value === Infinity || (Number.isInteger(value) && value >= 1))) {
+    throw new ConfigError(`${owner}: 'maxBytes' must be an integer >= 1 or Infinity, received ${describeValue(value)}.`);
+  }
+  return value;
 }
 
 function describeSource(source: IdxSource): string {
