@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { Generator } from '../nets/generator.js';
+import { checkKnownOptions } from '../nets/build-helpers.js';
 
 /** Configuration of the generator's EMA (`TrainerConfig.ema`). */
 export interface EmaConfig {
@@ -49,11 +50,7 @@ export class GeneratorEma {
     if (config == null || typeof config !== 'object') {
       throw new ConfigError(`${owner}: 'ema' must be an object { decay, startStep? }, received ${describeValue(config)}.`);
     }
-    for (const key of Object.keys(config)) {
-      if (key !== 'decay' && key !== 'startStep') {
-        throw new ConfigError(`${owner}: unknown option 'ema.${key}'. Expected one of ["decay", "startStep"].`);
-      }
-    }
+    checkKnownOptions(config, ['decay', 'startStep'], owner, 'ema.');
     const { decay } = config;
     if (!(typeof decay === 'number' && decay >= 0 && decay < 1)) {
       throw new ConfigError(`${owner}: 'ema.decay' must be a number in [0, 1), e.g. 0.999, received ${describeValue(decay)}.`);

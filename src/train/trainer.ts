@@ -22,6 +22,7 @@ import { preflight } from '../backend/preflight.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 import { fusedAdam } from './fused-adam.js';
 import { StepSnapshot, nonFiniteFlag, optimizerStateVariables } from './update-guard.js';
+import { checkFitOptions, checkTrainerConfig } from './trainer-options.js';
 
 /** Configuration of a {@link Trainer}. */
 export interface TrainerConfig {
@@ -186,9 +187,7 @@ export class Trainer {
 
   constructor(config: TrainerConfig) {
     const owner = 'Trainer';
-    if (config == null || typeof config !== 'object') {
-      throw new ConfigError(`${owner}: config must be an object, received ${describeValue(config)}.`);
-    }
+    checkTrainerConfig(config, owner);
     if (!(config.generator instanceof Generator)) {
       throw new ConfigError(`${owner}: 'generator' must be a Generator, received ${describeValue(config.generator)}.`);
     }
@@ -278,6 +277,17 @@ export class Trainer {
   async fit(data: Dataset, options: FitOptions = {}): Promise<TrainingHistory> {
     const owner = 'Trainer.fit';
     if (this.running) throw new ConfigError(`${owner}: this trainer is already running a fit; await it first.`);
+    // Set before the first await: a second fit started meanwhile is refused, not run alongside.
+    this.running = true;
+    try {
+      return await this.runFit(data, options, owner);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runFit(data: Dataset, options: FitOptions, owner: string): Promise<TrainingHistory> {
+    checkFitOptions(options, owner);
     this.checkData(data, owner);
     // The default batch shrinks to a dataset smaller than it (to a multiple of the packing); a batch size
     // given explicitly is checked as given.
@@ -304,26 +314,21 @@ export class Trainer {
     const context: TrainingContext = { trainer: this, data, startStep, endStep: startStep + steps, batchSize };
     const logs: StepLogs[] = [];
     let aborted = false;
-    this.running = true;
-    try {
-      for (const callback of callbacks) await callback.onTrainBegin?.(context);
-      while (this.stepCount < context.endStep) {
-        if (options.signal?.aborted) {
-          aborted = true;
-          break;
-        }
-        const stepLogs = await this.trainStep(data, batchSize);
-        logs.push(stepLogs);
-        for (const callback of callbacks) await callback.onStepEnd?.(stepLogs, context);
-        await yieldToEventLoop();
+    for (const callback of callbacks) await callback.onTrainBegin?.(context);
+    while (this.stepCount < context.endStep) {
+      if (options.signal?.aborted) {
+        aborted = true;
+        break;
       }
-      if (options.signal?.aborted && this.stepCount < context.endStep) aborted = true;
-      const history: TrainingHistory = { logs, aborted };
-      for (const callback of callbacks) await callback.onTrainEnd?.(history, context);
-      return history;
-    } finally {
-      this.running = false;
+      const stepLogs = await this.trainStep(data, batchSize);
+      logs.push(stepLogs);
+      for (const callback of callbacks) await callback.onStepEnd?.(stepLogs, context);
+      await yieldToEventLoop();
     }
+    if (options.signal?.aborted && this.stepCount < context.endStep) aborted = true;
+    const history: TrainingHistory = { logs, aborted };
+    for (const callback of callbacks) await callback.onTrainEnd?.(history, context);
+    return history;
   }
 
   /**

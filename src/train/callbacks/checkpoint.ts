@@ -1,6 +1,7 @@
 import { ConfigError, describeValue } from '../../errors.js';
 import { saveTrainer } from '../../io/checkpoint.js';
 import type { Callback } from '../callback.js';
+import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Options of {@link checkpoint}. */
 export interface CheckpointOptions {
@@ -15,6 +16,7 @@ export interface CheckpointOptions {
 /** Saves the whole training state every `every` steps and at the end, for {@link Trainer.load}. */
 export function checkpoint(options: CheckpointOptions): Callback {
   const owner = 'callbacks.checkpoint';
+  checkCallbackOptions(options, ['every', 'dir', 'metadata'], owner);
   if (!Number.isInteger(options?.every) || options.every < 1) {
     throw new ConfigError(`${owner}: 'every' must be an integer >= 1, received ${describeValue(options?.every)}.`);
   }

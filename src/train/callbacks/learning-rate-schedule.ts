@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
 import type { Callback, TrainingContext } from '../callback.js';
+import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Options of {@link learningRateSchedule}. */
 export interface LearningRateScheduleOptions {
@@ -55,6 +56,7 @@ function rateOf(optimizer: tf.Optimizer, which: string): number {
  */
 export function learningRateSchedule(options: LearningRateScheduleOptions): Callback {
   const owner = 'callbacks.learningRateSchedule';
+  checkCallbackOptions(options, ['schedule', 'baseRates'], owner);
   if (typeof options?.schedule !== 'function') {
     throw new ConfigError(`${owner}: 'schedule' must be a function of the step returning a multiplier, received ${describeValue(options?.schedule)}.`);
   }

@@ -1,7 +1,8 @@
 import { ConfigError, describeValue } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
 import { TOY2D_NAMES, type Toy2dName } from '../../data/toy2d.js';
-import { checkInt, checkOptions } from '../../data/validate.js';
+import { checkInt } from '../../data/validate.js';
+import { checkCallbackOptions } from '../trainer-options.js';
 import { type EvaluationResult, METRIC_NAMES, type MetricName, evaluate } from '../../metrics/evaluate.js';
 import { forDataset } from '../../metrics/feature-extractor.js';
 import type { FeatureExtractorLike, SampleSet } from '../../metrics/sample-features.js';
@@ -98,7 +99,8 @@ const OPTIONS = Object.freeze(['every', 'metrics', 'real', 'features', 'count', 
  */
 export function metric(options: MetricCallbackOptions): MetricCallback {
   const owner = 'callbacks.metric';
-  const opts = checkOptions(options, OPTIONS, owner);
+  checkCallbackOptions(options, OPTIONS, owner);
+  const opts = options;
   const every = checkInt(opts.every, 'every', owner, 1);
   const metricNames = opts.metrics ?? ['fid'];
   if (!Array.isArray(metricNames) || metricNames.length === 0 || metricNames.some((m) => !METRIC_NAMES.includes(m))) {

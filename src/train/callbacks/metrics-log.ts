@@ -1,6 +1,7 @@
 import { ConfigError, describeValue } from '../../errors.js';
 import type { Callback, StepLogs } from '../callback.js';
 import { importNodeModule } from '../../util/node-module.js';
+import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Options of {@link metricsLog}. */
 export interface MetricsLogOptions {
@@ -13,6 +14,7 @@ export interface MetricsLogOptions {
  * comparing runs. Each line is written when its step ends, so a run that fails keeps its log.
  */
 export function metricsLog(options: MetricsLogOptions): Callback {
+  checkCallbackOptions(options, ['path'], 'callbacks.metricsLog');
   if (typeof options?.path !== 'string' || options.path.length === 0) {
     throw new ConfigError(`callbacks.metricsLog: 'path' must be a file path, received ${describeValue(options?.path)}.`);
   }

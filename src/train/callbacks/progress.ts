@@ -1,4 +1,6 @@
+import { ConfigError, describeValue } from '../../errors.js';
 import type { Callback, StepLogs, TrainingContext } from '../callback.js';
+import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Where progress is written: anything with `write(text)` (process.stderr by default in Node). */
 export interface ProgressSink {
@@ -35,6 +37,14 @@ export function formatDuration(seconds: number): string {
  * ```
  */
 export function progress(options: ProgressOptions = {}): Callback {
+  const owner = 'callbacks.progress';
+  checkCallbackOptions(options, ['sink', 'every'], owner);
+  if (options.sink !== undefined && typeof (options.sink as Partial<ProgressSink> | null)?.write !== 'function') {
+    throw new ConfigError(`${owner}: 'sink' must have a write(text) method (e.g. process.stderr), received ${describeValue(options.sink)}.`);
+  }
+  if (options.every !== undefined && !(Number.isInteger(options.every) && options.every >= 1)) {
+    throw new ConfigError(`${owner}: 'every' must be an integer >= 1, received ${describeValue(options.every)}.`);
+  }
   const sink = options.sink ?? defaultSink();
   const tty = sink.isTTY === true;
   let began = 0;

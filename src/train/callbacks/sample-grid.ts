@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
 import { saveImageGrid } from '../../io/image-grid.js';
 import type { Callback, TrainingContext } from '../callback.js';
+import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Options of {@link sampleGrid}. */
 export interface SampleGridOptions {
@@ -25,6 +26,7 @@ export interface SampleGridOptions {
  */
 export function sampleGrid(options: SampleGridOptions): Callback {
   const owner = 'callbacks.sampleGrid';
+  checkCallbackOptions(options, ['every', 'dir', 'count', 'seed', 'columns', 'filename'], owner);
   if (!Number.isInteger(options?.every) || options.every < 1) {
     throw new ConfigError(`${owner}: 'every' must be an integer >= 1, received ${describeValue(options?.every)}.`);
   }
