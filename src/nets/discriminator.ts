@@ -12,6 +12,7 @@ import { type ResnetDiscriminatorOptions, buildResnetDiscriminator } from './res
 import { type DcganDiscriminatorOptions, buildDcganDiscriminator } from './dcgan/dcgan-discriminator.js';
 import { type MlpDiscriminatorOptions, buildMlpDiscriminator } from './mlp/mlp-discriminator.js';
 import { checkPacking, packSamples, packedShape } from './packing.js';
+import { checkKnownOptions } from './build-helpers.js';
 
 /** What a discriminator model is: the shape of its input and its classes. */
 export interface DiscriminatorSpec {
@@ -35,6 +36,40 @@ export interface DiscriminatorSpec {
    * Unconditional discriminators only. @defaultValue 1 (no packing)
    */
   readonly packing?: number;
+}
+
+/** The names of a {@link DiscriminatorSpec}; the record type keeps the list complete. */
+const DISCRIMINATOR_SPEC_KEYS = Object.freeze(
+  Object.keys({ inputShape: true, numClasses: true, auxiliaryClassifier: true, packing: true } satisfies Record<keyof DiscriminatorSpec, true>),
+);
+
+/** Activations that turn logits into probabilities: never the last step of a discriminator. */
+const PROBABILITY_ACTIVATIONS = Object.freeze(['sigmoid', 'hardSigmoid', 'hard_sigmoid', 'softmax']);
+
+/** Layers that only move values around: the activation before them is still the model's last. */
+const SHAPE_ONLY_LAYERS = Object.freeze(['Reshape', 'Flatten', 'Permute']);
+
+/**
+ * Refuses a model whose adversarial output goes through a sigmoid (or softmax): the losses take logits
+ * (higher = more real), and a probability fed to them trains silently wrong (a Keras habit). Looks at the
+ * layer that makes the first output, through reshapes: its `activation`, or an `Activation` layer.
+ * @throws ConfigError naming the layer and its activation.
+ */
+function checkOutputIsLogits(model: tf.LayersModel, owner: string): void {
+  let layer: tf.layers.Layer | undefined = model.outputs[0].sourceLayer as tf.layers.Layer;
+  for (let depth = 0; layer !== undefined && depth < 8; depth++) {
+    const config = layer.getConfig();
+    const activation = typeof config.activation === 'string' ? config.activation : undefined;
+    if (activation !== undefined && PROBABILITY_ACTIVATIONS.includes(activation)) {
+      throw new ConfigError(
+        `${owner}: the model's output must be logits (any real number, higher = more real), but its last layer ${describeValue(layer.name)} applies activation ${describeValue(activation)}, which gives probabilities. ` +
+          `Remove the activation (use 'linear'); the losses apply the sigmoid themselves.`,
+      );
+    }
+    if (!SHAPE_ONLY_LAYERS.includes(layer.getClassName())) return;
+    const inbound: readonly tf.layers.Layer[] | undefined = layer.inboundNodes[0]?.inboundLayers;
+    layer = inbound?.length === 1 ? (inbound[0] as tf.layers.Layer) : undefined;
+  }
 }
 
 /** Everything a discriminator computes for a batch. */
@@ -76,6 +111,12 @@ export class Discriminator {
     if (!(model instanceof tf.LayersModel)) {
       throw new ConfigError(`${owner}: 'model' must be a tf.LayersModel, received ${describeValue(model)}.`);
     }
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      throw new ConfigError(
+        `${owner}: 'spec' must be a DiscriminatorSpec { inputShape, numClasses?, auxiliaryClassifier?, packing? } describing the model, received ${describeValue(spec)}.`,
+      );
+    }
+    checkKnownOptions(spec, DISCRIMINATOR_SPEC_KEYS, owner);
     this.inputShape = Object.freeze(checkShape(spec.inputShape, 'inputShape', owner));
     this.numClasses = checkNumClasses(spec.numClasses, owner);
     const auxiliary = spec.auxiliaryClassifier ?? false;
@@ -98,6 +139,7 @@ export class Discriminator {
         `${owner}: the model's output must be one logit per sample (per-sample shape [1] or []), received ${describeValue(out)}.`,
       );
     }
+    checkOutputIsLogits(model, owner);
     if (auxiliary) {
       const classOut = model.outputs[1].shape.slice(1);
       if (classOut.length !== 1 || classOut[0] !== this.numClasses) {

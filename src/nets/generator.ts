@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { randomSeed } from '../util/random.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
+import { checkKnownOptions } from './build-helpers.js';
 import { checkClassNames } from './conditioning.js';
 import { type InterpolationMethod, interpolateLatents, interpolationSteps } from './interpolation.js';
 import { type ClassLabel, type LabelsInput, type SampleLabels, classId, toLabelTensor } from './labels.js';
@@ -35,6 +36,11 @@ export interface GeneratorSpec {
    */
   readonly classNames?: readonly string[];
 }
+
+/** The names of a {@link GeneratorSpec}; the record type keeps the list complete. */
+const GENERATOR_SPEC_KEYS = Object.freeze(
+  Object.keys({ latentDim: true, outputShape: true, numClasses: true, classNames: true } satisfies Record<keyof GeneratorSpec, true>),
+);
 
 /** Options of {@link Generator.sample}. */
 export interface SampleOptions {
@@ -138,6 +144,12 @@ export class Generator {
     if (!(model instanceof tf.LayersModel)) {
       throw new ConfigError(`${owner}: 'model' must be a tf.LayersModel, received ${describeValue(model)}.`);
     }
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      throw new ConfigError(
+        `${owner}: 'spec' must be a GeneratorSpec { latentDim, outputShape, numClasses?, classNames? } describing the model, received ${describeValue(spec)}.`,
+      );
+    }
+    checkKnownOptions(spec, GENERATOR_SPEC_KEYS, owner);
     if (!Number.isInteger(spec.latentDim) || spec.latentDim < 1) {
       throw new ConfigError(`${owner}: 'latentDim' must be an integer >= 1, received ${describeValue(spec.latentDim)}.`);
     }
