@@ -84,6 +84,36 @@ describe('checkpoints', () => {
     [trainer, generator, discriminator, points].forEach((x) => x.dispose());
   });
 
+  it('Trainer.load then dispose leaves no tensor behind (Adam, SGD and RMSProp state, EMA), 3 loads', async () => {
+    const generator = Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 8, width: 4, numClasses: 10, seed: 1 });
+    const discriminator = Discriminator.dcgan({ imageShape: [28, 28, 1], width: 4, numClasses: 10, seed: 2 });
+    const trainer = new Trainer({ generator, discriminator, loss: 'hinge', seed: 5, ema: { decay: 0.9 } });
+    await trainer.fit(data, { steps: 1, batchSize: 4 });
+    const dir = freshDir();
+    await trainer.save(dir);
+    const sgd = new Trainer({ generator, discriminator, seed: 6, generatorOptimizer: tf.train.sgd(0.1), discriminatorOptimizer: tf.train.rmsprop(0.01, 0.9, 0.1) });
+    await sgd.fit(data, { steps: 1, batchSize: 4 });
+    const sgdDir = freshDir();
+    await sgd.save(sgdDir);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      for (const source of [dir, sgdDir]) {
+        const loaded = await Trainer.load(source);
+        // The optimizer state was restored (getWeights makes a fresh step-count scalar: freed as saveTrainer does).
+        const state = await loaded.discriminatorOptimizer.getWeights();
+        expect(state.length).toBeGreaterThan(1);
+        tf.dispose(state.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
+        loaded.generator.dispose();
+        loaded.discriminator.dispose();
+        loaded.dispose();
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    [trainer, sgd].forEach((t) => t.dispose());
+    generator.dispose();
+    discriminator.dispose();
+  });
+
   it('names what is wrong with a missing or corrupt checkpoint', async () => {
     await expect(Trainer.load(join(root, 'nothing-here'))).rejects.toThrow(CheckpointError);
     await expect(Trainer.load(join(root, 'nothing-here'))).rejects.toThrow(/no checkpoint at .*nothing-here.*expected a 'gan.json'/);
