@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { modelHash } from './content-hash.js';
 import { decodeEmbeddedModel } from './embedded-model.js';
 import type { ExtractorRecord, ShippedExtractor } from './shipped-extractor.js';
 
@@ -17,6 +18,13 @@ export interface FeatureExtractor {
    * extractors with the same id must compute the same features.
    */
   readonly id: string;
+  /**
+   * A digest of the extractor's weights and configuration, read when called. The reference-feature
+   * cache keys its entries by it (with `id`), so an extractor whose weights changed never gets the
+   * features of the old ones. Extractors from {@link fromModel} (and the shipped ones) have it; without
+   * it, `id` alone must name the weights.
+   */
+  readonly weightsHash?: () => Promise<string>;
   /** The per-image shape it takes, e.g. `[28, 28, 1]`. */
   readonly inputShape: readonly number[];
   /** The length of a feature vector. */
@@ -110,6 +118,7 @@ export function fromModel(model: tf.LayersModel, layerName: string, options: Fro
   };
   const extractor: FeatureExtractor = {
     id,
+    weightsHash: () => modelHash(model, `${layerName}/${options.logitsLayer ?? ''}`),
     inputShape,
     featureDim,
     numClasses,
