@@ -58,6 +58,21 @@ export function parseFlags(argv: readonly string[], specs: Readonly<Record<strin
   return out;
 }
 
+/**
+ * Only the flags given on the command line, without the defaults: what the user asked for (e.g. to tell
+ * a flag given with `--resume` from a default).
+ * @throws ConfigError as {@link parseFlags}.
+ */
+export function givenFlags(argv: readonly string[], specs: Readonly<Record<string, FlagSpec>>, command: string): ParsedFlags {
+  const withoutDefaults = Object.fromEntries(Object.entries(specs).map(([name, { type, help }]) => [name, { type, help }]));
+  return parseFlags(argv, withoutDefaults, command);
+}
+
+/** `batchSize` → `--batch-size`: the flag of a library option name. */
+export function flagName(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** The `--help` text of a command. */
 export function helpText(command: string, summary: string, specs: Readonly<Record<string, FlagSpec>>): string {
   const rows = Object.entries(specs).map(([name, spec]) => {

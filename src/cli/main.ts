@@ -16,8 +16,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const write = (text: string): void => void process.stdout.write(text);
   const [command, ...rest] = argv;
   try {
-    if (command === 'train') await trainCommand(rest, write);
-    else if (command === 'sample') await sampleCommand(rest, write);
+    if (command === 'train') return await trainCommand(rest, write);
+    if (command === 'sample') await sampleCommand(rest, write);
     else if (command === 'eval') await evalCommand(rest, write);
     else if (command === undefined || command === '--help' || command === 'help') write(USAGE);
     else {

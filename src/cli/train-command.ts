@@ -18,7 +18,10 @@ import { progress } from '../train/callbacks/progress.js';
 import { sampleGrid } from '../train/callbacks/sample-grid.js';
 import type { Callback } from '../train/callback.js';
 import { Trainer } from '../train/trainer.js';
-import { type FlagSpec, type ParsedFlags, helpText, parseFlags } from './args.js';
+import { type FlagSpec, type ParsedFlags, givenFlags, helpText, parseFlags } from './args.js';
+import { RESUME_INVOCATION_FLAGS, type ResumePlan, planResume } from './resume-flags.js';
+import { existingRunError, previousRun, removePreviousRun } from './run-directory.js';
+import { learningRateSchedule } from '../train/callbacks/learning-rate-schedule.js';
 import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
 
 /** The flags of `tfjs-gan train`; each maps to the library option of the same name in camelCase. */
@@ -46,7 +49,11 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'discriminator-steps': { type: 'number', help: 'discriminator steps per generator step', default: 1 },
   seed: { type: 'number', help: 'seed of the run (weights, batches, latents)', default: 42 },
   out: { type: 'string', help: 'run directory: checkpoint, samples/, metrics.jsonl', default: 'runs/latest' },
-  resume: { type: 'boolean', help: 'continue the run saved in --out for --steps more steps' },
+  resume: {
+    type: 'boolean',
+    help: 'continue the run saved in --out for --steps more steps; it keeps its data, networks, loss and seed (flags that differ are refused), and may change --batch-size, the learning rates, --sample-every and --checkpoint-every',
+  },
+  force: { type: 'boolean', help: 'start a new run even if --out holds one: first deletes its checkpoint (gan.json, weights), metrics.jsonl and samples/' },
   backend: { type: 'string', help: 'cpu | wasm | webgl | webgpu | tensorflow (default: fastest available)' },
   'sample-every': { type: 'number', help: 'write a sample grid every N steps', default: 100 },
   'checkpoint-every': { type: 'number', help: 'save a checkpoint every N steps', default: 500 },
@@ -54,23 +61,53 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
 
 const SUMMARY = 'Trains a GAN and writes checkpoints, sample grids and a metrics log to --out.';
 
-/** Runs `tfjs-gan train`. */
-export async function trainCommand(argv: readonly string[], write: (text: string) => void): Promise<void> {
+/** The exit code of a run stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * Runs `tfjs-gan train`.
+ * @returns the exit code: 0 when the run trained all its steps, {@link INTERRUPTED_EXIT_CODE} when
+ *   Ctrl-C stopped it (after saving).
+ */
+export async function trainCommand(argv: readonly string[], write: (text: string) => void): Promise<number> {
   if (argv.includes('--help')) {
     write(helpText('train', SUMMARY, TRAIN_FLAGS));
-    return;
+    return 0;
   }
   const flags = parseFlags(argv, TRAIN_FLAGS, 'train');
-  const backend = await useBackend((flags.backend as BackendName | undefined) ?? (await defaultBackend()));
+  const given = givenFlags(argv, TRAIN_FLAGS, 'train');
   const out = String(flags.out);
+  if (flags.resume && flags.force) {
+    throw new ConfigError(`tfjs-gan train: give --resume (continue the run in --out) or --force (delete it and start over), not both.`);
+  }
+  // Refuse before loading anything: a new run never mixes with, or silently replaces, a previous one.
+  const previous = flags.resume ? undefined : await previousRun(out);
+  if (previous !== undefined && !flags.force) throw existingRunError(previous);
+  const backend = await useBackend((flags.backend as BackendName | undefined) ?? (await defaultBackend()));
   let trainer: Trainer;
   let settings: ParsedFlags = flags;
+  const extraCallbacks: Callback[] = [];
   if (flags.resume) {
     const manifest = await readCheckpointManifest(out);
-    // The data settings of the saved run win, so the resumed run sees the same data.
-    settings = { ...flags, ...(manifest.metadata.cli as ParsedFlags | undefined), steps: flags.steps, resume: true };
     trainer = await Trainer.load(out);
+    const rates = { generatorLearningRate: learningRateOf(trainer.generatorOptimizer), discriminatorLearningRate: learningRateOf(trainer.discriminatorOptimizer) };
+    let plan: ResumePlan;
+    try {
+      plan = planResume(given, flags, manifest.metadata?.cli as ParsedFlags | undefined, rates, out);
+    } catch (error) {
+      disposeTrainer(trainer);
+      throw error;
+    }
+    settings = plan.settings;
     write(`resuming ${out} at step ${trainer.step} on ${backend}\n`);
+    if (plan.changes.length > 0) write(`--resume: applying ${plan.changes.join(', ')}\n`);
+    // New learning rates go through the library's schedule callback (set when the fit begins, saved
+    // with the optimizers in the next checkpoint).
+    const generator = settings.generatorLearningRate as number | undefined;
+    const discriminator = settings.discriminatorLearningRate as number | undefined;
+    if (generator !== rates.generatorLearningRate || discriminator !== rates.discriminatorLearningRate) {
+      extraCallbacks.push(learningRateSchedule({ schedule: () => 1, baseRates: { generator: generator!, discriminator: discriminator! } }));
+    }
   } else {
     trainer = undefined as unknown as Trainer;
   }
@@ -89,36 +126,55 @@ export async function trainCommand(argv: readonly string[], write: (text: string
       );
     }
     trainer = buildTrainer(settings, data.sampleShape, conditional ? data.numClasses : 0, data.classNames);
+    if (previous !== undefined) write(await removePreviousRun(previous));
     write(`training ${settings.arch} on ${data.name} (${data.size} samples, ${describeValue(data.sampleShape)}) on ${backend}\n`);
   }
   const image = data.sampleShape.length === 3;
-  const cli = Object.fromEntries(Object.entries(settings).filter(([k]) => !['resume', 'steps', 'backend', 'out'].includes(k)));
+  const cli = Object.fromEntries(Object.entries(settings).filter(([k]) => !RESUME_INVOCATION_FLAGS.includes(k)));
   const callbacks: Callback[] = [
+    ...extraCallbacks,
     progress(),
     metricsLog({ path: `${out}/metrics.jsonl` }),
     checkpoint({ every: Number(settings.checkpointEvery), dir: out, metadata: { cli } }),
   ];
   if (image) callbacks.push(sampleGrid({ every: Number(settings.sampleEvery), dir: `${out}/samples` }));
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
+  const onSignal = (): void => {
+    write(`\ninterrupted: stopping after the current step and saving ${out} (Ctrl-C again quits without saving)\n`);
+    controller.abort();
+  };
   process.once('SIGINT', onSignal);
+  let interrupted = false;
   try {
-    await trainer.fit(data, {
-      steps: settings.epochs === undefined ? Number(flags.steps) : undefined,
+    const history = await trainer.fit(data, {
+      steps: settings.epochs === undefined ? Number(settings.steps) : undefined,
       epochs: settings.epochs as number | undefined,
       batchSize: Number(settings.batchSize),
       signal: controller.signal,
       callbacks,
     });
+    interrupted = history.aborted;
   } finally {
     process.off('SIGINT', onSignal);
   }
   write(`saved ${out} at step ${trainer.step}${image ? `; samples in ${out}/samples` : ''}\n`);
+  if (interrupted) write(`interrupted at step ${trainer.step}: continue with tfjs-gan train --resume --out ${out}\n`);
+  disposeTrainer(trainer);
+  data.dispose();
+  tf.disposeVariables();
+  return interrupted ? INTERRUPTED_EXIT_CODE : 0;
+}
+
+/** The learning rate an optimizer of the checkpoint uses now. */
+function learningRateOf(optimizer: tf.Optimizer): number | undefined {
+  const rate = optimizer.getConfig().learningRate;
+  return typeof rate === 'number' ? rate : undefined;
+}
+
+function disposeTrainer(trainer: Trainer): void {
   trainer.generator.dispose();
   trainer.discriminator.dispose();
   trainer.dispose();
-  data.dispose();
-  tf.disposeVariables();
 }
 
 function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numClasses: number, classNames?: readonly string[]): Trainer {
