@@ -9,7 +9,7 @@ export { Dataset, fromTensors } from './dataset.js';
 export type { DatasetBatch, FromTensorsOptions, LabelsLike } from './dataset.js';
 export { mnist, MNIST_CLASS_NAMES, MNIST_SHUFFLE_SEED } from './mnist.js';
 export type { MnistOptions } from './mnist.js';
-export { idx, readIdx, parseIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from './idx.js';
+export { idx, readIdx, parseIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, DEFAULT_IDX_MAX_BYTES } from './idx.js';
 export type { IdxOptions, IdxSource, IdxArray } from './idx.js';
 export { fashionMnist, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DEFAULT_DIR } from './fashion-mnist.js';
 export type { FashionMnistOptions } from './fashion-mnist.js';
