@@ -225,8 +225,13 @@ async function writeEntry(dir: string, entry: ReferenceFeatures): Promise<void> 
     const suffix = `.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     for (const [name, content] of [[`${entry.key}.bin`, bytes], [`${entry.key}.json`, JSON.stringify(header)]] as const) {
       const target = path.join(dir, name);
-      await fs.writeFile(`${target}${suffix}`, content, { mode: 0o600, flag: 'wx' });
-      await fs.rename(`${target}${suffix}`, target);
+      try {
+        await fs.writeFile(`${target}${suffix}`, content, { mode: 0o600, flag: 'wx' });
+        await fs.rename(`${target}${suffix}`, target);
+      } catch (cause) {
+        await fs.rm(`${target}${suffix}`, { force: true }).catch(() => undefined); // no partial file stays behind
+        throw cause;
+      }
     }
   } catch {
     // The disk cache is an optimisation: a read-only or full disk only costs recomputation.
