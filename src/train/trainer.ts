@@ -270,7 +270,8 @@ export class Trainer {
   /**
    * Trains for `steps` generator steps (or `epochs` passes over the data).
    * @returns the logs of every step, plain numbers.
-   * @throws ConfigError, ShapeError or DataError for bad options or data; TrainingError when a loss
+   * @throws ConfigError, ShapeError or DataError for bad options or data (unknown option names
+   *   included), and ConfigError when this trainer is already running a `fit`; TrainingError when a loss
    *   becomes NaN or infinite, or a step's updates leave a weight or an optimizer's state non-finite:
    *   that step is undone, every weight, optimizer state and the EMA are exactly as after the last good step.
    */
