@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
 import { patchedKernels } from '../../src/backend/kernel-patches.js';
+import { MAX_POOLED_CHANNELS, pooledChannels } from '../../src/backend/kernels/leading-axes-reduction.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { pseudoRandom } from './conv-reference.js';
 import { runShippedWasm } from './kernel-test-utils.js';
@@ -61,6 +62,38 @@ describe('Sum and Mean over leading axes on wasm', () => {
       }
       tf.dispose([x, magnitude]);
     }
+  });
+
+  it('reduce 16,384 columns and more without corrupting the heap (the filter gradient of a 3x3x128x128 convolution)', async () => {
+    // XNNPACK's pooling wrote past its buffers from 16,384 channels on; the next allocation trapped.
+    for (const [shape, axis] of [
+      [[3, 3, 128, 128], [0, 1]],
+      [[9, 16384], 0],
+      [[4, 40000], 0],
+      [[3, 16411], 0], // no divisor between 256 and 4,096: the shipped kernel
+    ] as Array<[number[], number[] | number]>) {
+      const x = tf.tensor(pseudoRandom(shape.reduce((p, s) => p * s, 1), 5), shape);
+      const reduced = Array.isArray(axis) ? axis : [axis];
+      const magnitude = tf.sum(tf.abs(x), reduced);
+      const sum = tf.sum(x, axis);
+      const reference = shipped('Sum', x, axis, false);
+      expectClose(sum, reference, magnitude, `sum ${shape} over ${axis}`);
+      // The heap is intact: further allocations and kernels work.
+      const after = tf.add(tf.mul(sum, 2), tf.ones(sum.shape));
+      await after.data();
+      tf.dispose([x, magnitude, sum, reference, after]);
+    }
+  });
+
+  it('pool at most 4,096 channels at a time, as a divisor of the columns', () => {
+    expect(pooledChannels(4096)).toBe(4096);
+    expect(pooledChannels(16384)).toBe(4096);
+    expect(pooledChannels(40000)).toBe(4000);
+    expect(pooledChannels(16411)).toBeUndefined(); // prime
+    expect(pooledChannels(6000)).toBe(3000);
+    expect(pooledChannels(3 * 4095)).toBe(4095); // odd: no divisor is a multiple of 4
+    expect(pooledChannels(2 * 4099)).toBeUndefined(); // 4,099 is prime: 2 is below the fewest worth pooling
+    expect(MAX_POOLED_CHANNELS).toBeLessThan(16384);
   });
 
   it('leave other reductions and other dtypes to the shipped kernels', () => {

@@ -11,12 +11,43 @@
  * with a value that is not finite is recomputed by the shipped kernel. Other reductions, and non-float
  * inputs, use the shipped kernels.
  *
+ * XNNPACK's pooling corrupts the wasm heap when a pooled image has 16,384 channels or more (tfjs 4.22:
+ * `memory access out of bounds` in the next allocation, measured for windows of 3 rows or more, with 1 and
+ * 2 threads). The rows of a wide reduction are therefore viewed as `[rows, groups, width]`, an image `groups`
+ * pixels wide with `width` channels, and pooled over its height only: the same column means, with at
+ * most {@link MAX_POOLED_CHANNELS} channels, and still no copy.
+ *
  * @packageDocumentation
  */
 import { util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { requireShipped, withKernelCalls } from './kernel-calls.js';
+
+/**
+ * The most channels the reduction hands to XNNPACK's pooling in one pixel: a quarter of the 16,384 at which
+ * it fails, so that its per-channel scratch space stays far from the limit.
+ */
+export const MAX_POOLED_CHANNELS = 4096;
+
+/** The fewest channels per pixel worth pooling; a wide reduction with no divisor this large uses the shipped kernel. */
+const MIN_POOLED_CHANNELS = 256;
+
+/**
+ * The channels per pixel for `columns` reduced columns: `columns` itself up to {@link MAX_POOLED_CHANNELS},
+ * else its largest divisor at most that (a multiple of 4 where there is one, for XNNPACK's vectors), or
+ * `undefined` where no divisor reaches {@link MIN_POOLED_CHANNELS}.
+ */
+export function pooledChannels(columns: number): number | undefined {
+  if (columns <= MAX_POOLED_CHANNELS) return columns;
+  let best: number | undefined;
+  for (let width = MAX_POOLED_CHANNELS; width >= MIN_POOLED_CHANNELS; width--) {
+    if (columns % width !== 0) continue;
+    if (width % 4 === 0) return width;
+    best ??= width;
+  }
+  return best;
+}
 
 /** Makes the `Sum` or `Mean` kernel of `backendName` around its shipped one. */
 function makeLeadingAxesReduction(kernelName: 'Sum' | 'Mean') {
@@ -34,10 +65,12 @@ function makeLeadingAxesReduction(kernelName: 'Sum' | 'Mean') {
       const rows = x.shape.slice(0, axes.length).reduce((p, s) => p * s, 1);
       const columns = x.shape.slice(axes.length).reduce((p, s) => p * s, 1);
       if (!leading || x.dtype !== 'float32' || rows < 2 || columns === 0) return shipped(args);
+      const width = pooledChannels(columns);
+      if (width === undefined) return shipped(args);
       const outShape = keepDims ? x.shape.map((s, i) => (i < axes.length ? 1 : s)) : x.shape.slice(axes.length);
       const backend = args.backend as KernelBackend;
       const result = withKernelCalls(backend, backendName, (calls) => {
-        const image = calls.reshape(x, [1, rows, 1, columns]);
+        const image = calls.reshape(x, [1, rows, columns / width, width]);
         const mean = calls.run('AvgPool', { x: image }, { filterSize: [rows, 1], strides: [1, 1], pad: 'valid' });
         const reduced = kernelName === 'Mean' ? mean : calls.run('Multiply', { a: mean, b: calls.constant(new Float32Array([rows]), []) });
         return calls.reshape(reduced, outShape);
