@@ -15,7 +15,10 @@ import { importNodeModule } from '../../util/node-module.js';
 
 /** Threads that run the module's kernels together on one heap. */
 export interface KernelThreads {
-  /** Threads a kernel is split among, the calling one included. */
+  /**
+   * Threads a kernel is split among, the calling one included; 1 after a worker failed to finish a kernel
+   * in time (the workers are then stopped, and every kernel runs whole on the calling thread).
+   */
   readonly parts: number;
   /** Kernels run so far. */
   readonly runs: number;
@@ -23,7 +26,8 @@ export interface KernelThreads {
    * Runs export `name` with `args` then `(part, parts)` on every thread, the calling one as part 0, and
    * returns when all have finished.
    *
-   * @throws {@link BackendError} when the kernel fails on a worker (a wasm trap) or a worker stops answering.
+   * @throws {@link BackendError} when the kernel fails on a worker (a wasm trap) or a worker does not finish
+   *   within the time limit (then the workers are stopped and {@link KernelThreads.parts} becomes 1).
    */
   run(name: string, args: readonly number[]): void;
 }
@@ -39,8 +43,19 @@ const FAILED = 5; // set by a worker whose part threw
 const ARGS_OFFSET = 64;
 const MAX_ARGS = 32;
 
-/** How long the main thread waits for a worker before it gives up, in milliseconds. */
-const WORKER_TIMEOUT_MS = 120_000;
+/** How long the main thread waits for a worker before it gives up, in milliseconds (the default). */
+export const WORKER_TIMEOUT_MS = 120_000;
+
+/** Options of {@link startKernelThreads}. */
+export interface KernelThreadOptions {
+  /**
+   * How long the calling thread waits for the workers to finish a kernel after its own part, in
+   * milliseconds, before it stops them and throws.
+   *
+   * @defaultValue {@link WORKER_TIMEOUT_MS}
+   */
+  readonly timeoutMs?: number;
+}
 
 /** Checks of the done counter the main thread spins through before it sleeps. */
 const MAIN_SPINS = 100_000;
@@ -139,7 +154,9 @@ export async function startKernelThreads(
   local: Record<string, (...args: number[]) => unknown>,
   names: readonly string[],
   parts: number,
+  options: KernelThreadOptions = {},
 ): Promise<KernelThreads> {
+  const timeoutMs = options.timeoutMs ?? WORKER_TIMEOUT_MS;
   const control = new SharedArrayBuffer(ARGS_OFFSET + 8 * MAX_ARGS);
   const flags = new Int32Array(control);
   const args = new Float64Array(control, ARGS_OFFSET, MAX_ARGS);
@@ -165,12 +182,19 @@ export async function startKernelThreads(
   workers.forEach((w) => w.release());
   const blocking = canBlock();
   let runs = 0;
+  // Set when a worker did not finish in time: the workers are stopped and kernels run on this thread.
+  let stopped = false;
   return {
-    parts,
+    get parts() {
+      return stopped ? 1 : parts;
+    },
     get runs() {
       return runs;
     },
     run(name, list) {
+      if (stopped) {
+        throw new BackendError(`tfjs-gan kernel threads: stopped after a worker did not finish a kernel in time; ${name} must run on one thread (parts 1).`);
+      }
       runs++;
       const index = names.indexOf(name);
       if (index < 0 || list.length > MAX_ARGS) throw new BackendError(`tfjs-gan kernel threads: cannot run ${JSON.stringify(name)} with ${list.length} arguments.`);
@@ -195,8 +219,13 @@ export async function startKernelThreads(
         if (++spins < MAIN_SPINS || spins % 1024 !== 0) continue;
         if (blocking) Atomics.wait(flags, DONE, done, 20);
         started ||= Date.now();
-        if (Date.now() - started > WORKER_TIMEOUT_MS) {
-          throw new BackendError(`tfjs-gan kernel threads: a worker did not finish ${name} within ${WORKER_TIMEOUT_MS / 1000} s.`);
+        if (Date.now() - started > timeoutMs) {
+          stopped = true;
+          workers.forEach((w) => w.stop());
+          throw new BackendError(
+            `tfjs-gan kernel threads: a worker did not finish ${name} within ${timeoutMs / 1000} s; ` +
+              `the workers are stopped and tfjs-gan's wasm kernels run on one thread from now on.`,
+          );
         }
       }
       if (failure !== undefined) throw failure;
