@@ -2,14 +2,15 @@
  * `Cast` for wasm to the dtype the tensor already has: the shipped kernel copies its bytes, and tfjs's
  * `moments` casts every batch-normalized activation to float32 (four [64, 14, 14, 64] copies per DCGAN
  * step). Tensors are immutable, so the replacement shares the buffer, as `Identity` does (see
- * `identity.ts`). Casts to another dtype run the shipped kernel.
+ * `identity.ts`). The shipped cast to bool wraps each value into a byte (tfjs 4.22: 0.37 becomes 0, -2.5
+ * becomes 254, 256 becomes 0): it becomes `x != 0`. Other casts run the shipped kernel.
  *
  * @packageDocumentation
  */
 import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { shareBuffer } from './identity.js';
-import { requireShipped } from './kernel-calls.js';
+import { requireShipped, withKernelCalls } from './kernel-calls.js';
 
 /** Makes the `Cast` kernel of `backendName` around its shipped one. */
 export function makeCastKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -17,6 +18,13 @@ export function makeCastKernel(backendName: string, fallback: () => KernelFunc |
     const shipped = requireShipped('Cast', backendName, fallback);
     const { x } = args.inputs as { x: TensorInfo };
     const { dtype } = args.attrs as unknown as { dtype: DataType };
-    return (x.dtype === dtype ? shareBuffer(args.backend as KernelBackend, x) : undefined) ?? shipped(args);
+    if (x.dtype === dtype) return shareBuffer(args.backend as KernelBackend, x) ?? shipped(args);
+    // The shipped cast to bool wraps the value into a byte (0.37 becomes 0, -2.5 becomes 254): x != 0 instead.
+    if (dtype === 'bool' && (x.dtype === 'float32' || x.dtype === 'int32')) {
+      return withKernelCalls(args.backend as KernelBackend, backendName, (calls) =>
+        calls.run('NotEqual', { a: x, b: calls.constant(x.dtype === 'int32' ? new Int32Array(1) : new Float32Array(1), []) }),
+      );
+    }
+    return shipped(args);
   };
 }

@@ -1,7 +1,9 @@
 /**
  * `Conv2D` on wasm with tfjs-gan's SIMD128 convolution (see `simd-convolutions.ts`) where it applies
  * (channels-last, no dilation, input channels a multiple of 4, output channels a multiple of 8): one GEMM
- * on the module's 6x8 tile, split among the kernel threads. Everything else runs the shipped kernel.
+ * on the module's 6x8 tile, split among the kernel threads. Everything else runs the shipped kernel, with
+ * 'same' padding passed as explicit padding: XNNPACK's own 'same' padding leaves the output zero where a
+ * stride exceeds the filter's size in that dimension (tfjs 4.22).
  *
  * @packageDocumentation
  */
@@ -20,14 +22,14 @@ export function makeConv2DKernel(backendName: string, fallback: () => KernelFunc
   return ({ inputs, backend, attrs }) => {
     const { x, filter } = inputs;
     const convAttrs = attrs as unknown as Conv2DAttrs;
-    const runFallback = () => {
-      const original = fallback();
-      if (original != null) return original({ inputs, backend, attrs });
-      throw new BackendError(`Conv2D on backend '${backendName}': no shipped kernel to run this convolution.`);
-    };
     if (x == null || filter == null) {
       throw new BackendError(`Conv2D: inputs 'x' and 'filter' are required; received ${describeValue(Object.keys(inputs))}`);
     }
+    const runFallback = (fallbackAttrs = attrs) => {
+      const original = fallback();
+      if (original != null) return original({ inputs, backend, attrs: fallbackAttrs });
+      throw new BackendError(`Conv2D on backend '${backendName}': no shipped kernel to run this convolution.`);
+    };
     if (x.shape.length !== 4 || filter.shape.length !== 4 || (convAttrs.dataFormat ?? 'NHWC') !== 'NHWC') return runFallback();
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
@@ -39,6 +41,10 @@ export function makeConv2DKernel(backendName: string, fallback: () => KernelFunc
       false,
       'channelsLast',
     );
-    return tryKernelCalls(backend as KernelBackend, backendName, (calls) => conv2dOnHeap(calls, x, filter, info)) ?? runFallback();
+    // XNNPACK's own 'same' padding gives zeros where a stride exceeds the filter's size (tfjs 4.22): the
+    // shipped kernel gets the same padding spelled out.
+    const { top, bottom, left, right } = info.padInfo;
+    const explicit = convAttrs.pad === 'same' ? { ...attrs, pad: [[0, 0], [top, bottom], [left, right], [0, 0]] } : attrs;
+    return tryKernelCalls(backend as KernelBackend, backendName, (calls) => conv2dOnHeap(calls, x, filter, info)) ?? runFallback(explicit);
   };
 }

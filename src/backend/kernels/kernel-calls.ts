@@ -73,9 +73,10 @@ export class KernelCalls {
     return this.backend.readSync(x.dataId) as Float32Array;
   }
 
-  /** A new tracked float32 tensor of this backend holding `values`. */
-  constant(values: Float32Array, shape: number[]): TensorInfo {
-    const info: TensorInfo = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+  /** A new tracked tensor of this backend holding `values` (float32, or int32 for an `Int32Array`). */
+  constant(values: Float32Array | Int32Array, shape: number[]): TensorInfo {
+    const dtype = values instanceof Int32Array ? 'int32' : 'float32';
+    const info: TensorInfo = { dataId: this.backend.write(values, shape, dtype), shape, dtype };
     this.intermediates.push(info);
     return info;
   }
