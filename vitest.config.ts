@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // test/browser needs Chromium: `npm run test:browser` (vitest.browser.config.ts) runs it.
-    exclude: [...configDefaults.exclude, 'test/browser/**'],
+    // test/slow takes minutes a test: `npm run test:slow` (vitest.slow.config.ts) runs it.
+    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/slow/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
