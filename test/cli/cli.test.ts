@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { TRAIN_FLAGS } from '../../src/cli/train-command.js';
 import { ConfigError } from '../../src/errors.js';
 import { decodePng } from '../../src/io/png.js';
+import { OXYGEN_ICONS, skipWithout } from '../helpers/debian.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-cli-'));
 
@@ -56,7 +57,7 @@ describe('tfjs-gan train / sample', () => {
     expect(image.width).toBe(2 * 28 + 3 * 2);
   });
 
-  it.skipIf(!existsSync('/usr/share/icons/oxygen/base/64x64') && process.env.CI === undefined)(
+  it.skipIf(skipWithout(OXYGEN_ICONS))(
     'trains the style-based generator on the Oxygen icons and samples from it',
     async () => {
       const run = join(root, 'icons');

@@ -1,16 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureCliOutput } from '../helpers/cli-output.js';
 import { main } from '../../src/cli/main.js';
 import { parseConditioning } from '../../src/cli/train-command.js';
-import { FASHION_MNIST_DEFAULT_DIR } from '../../src/data/fashion-mnist.js';
 import { readCheckpointManifest } from '../../src/io/checkpoint.js';
 import { decodePng } from '../../src/io/png.js';
+import { FASHION_MNIST, skipWithout } from '../helpers/debian.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-cli-cond-'));
-const hasFashionMnist = existsSync(join(FASHION_MNIST_DEFAULT_DIR, 'train-images-idx3-ubyte.gz'));
+const hasFashionMnist = !skipWithout(FASHION_MNIST);
 
 describe('--conditioning', () => {
   it('maps one kind to the network that has it, or generator+discriminator to both', () => {

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDX_LABELS_MAGIC, idx, parseIdx } from '../../src/data/idx.js';
 import { ConfigError, DataError } from '../../src/errors.js';
+import { FASHION_MNIST, skipWithout } from '../helpers/debian.js';
 
 /** An unsigned-byte IDX file: magic 0x0000 08 rank, big-endian dims, data. */
 function idxBytes(shape: number[], data: number[], extra: number[] = []): Uint8Array {
@@ -122,7 +122,7 @@ describe('idx', () => {
     expect(Array.from(parsed.data)).toEqual([7, 3]);
   });
 
-  it.skipIf(!existsSync(join(FASHION, 't10k-images-idx3-ubyte.gz')))(
+  it.skipIf(skipWithout(FASHION_MNIST))(
     "reads Debian's Fashion-MNIST test split (10,000 images, 1,000 per class)",
     async () => {
       const data = await idx(join(FASHION, 't10k-images-idx3-ubyte.gz'), join(FASHION, 't10k-labels-idx1-ubyte.gz'));

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OXYGEN_ICONS_DEFAULT_DIR, oxygenIcons } from '../../src/data/oxygen-icons.js';
+import { oxygenIcons } from '../../src/data/oxygen-icons.js';
 import { ConfigError, DataError } from '../../src/errors.js';
+import { OXYGEN_ICONS, skipWithout } from '../helpers/debian.js';
 
 // CI installs oxygen-icon-theme (.ci/run); elsewhere the test skips when the package is absent.
-const available = existsSync(OXYGEN_ICONS_DEFAULT_DIR) || process.env.CI !== undefined;
+const available = !skipWithout(OXYGEN_ICONS);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FASHION_MNIST_DEFAULT_DIR } from '../../src/data/fashion-mnist.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { extractorSplit } from '../../src/metrics/extractor-data.js';
 import { type FeatureExtractor, fashionMnist, fromModel, mnist } from '../../src/metrics/feature-extractor.js';
 import { switchBackend } from '../helpers/backends.js';
+import { FASHION_MNIST, skipWithout } from '../helpers/debian.js';
 
 /** The share of a split's first `count` images that the extractor classifies correctly. */
 async function heldOutAccuracy(extractor: FeatureExtractor, name: 'mnist' | 'fashion-mnist', count: number): Promise<number> {
@@ -39,7 +38,7 @@ describe('shipped feature extractors', () => {
     expect(await heldOutAccuracy(extractor, 'mnist', 600)).toBeGreaterThanOrEqual(0.975);
   });
 
-  it.skipIf(!existsSync(FASHION_MNIST_DEFAULT_DIR))('loads the Fashion-MNIST extractor and classifies test images', async () => {
+  it.skipIf(skipWithout(FASHION_MNIST))('loads the Fashion-MNIST extractor and classifies test images', async () => {
     const extractor = await fashionMnist();
     expect(extractor.id).toMatch(/^fashion-mnist-cnn-[0-9a-f]{12}$/);
     expect(extractor.record.testAccuracy).toBeGreaterThanOrEqual(0.9);
