@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import {
+  DISCRIMINATOR_SPEC_KEYS,
+  type DiscriminatorSpec,
   checkBatchShape,
   checkModelInputs,
   checkNumClasses,
@@ -14,34 +16,7 @@ import { type MlpDiscriminatorOptions, buildMlpDiscriminator } from './mlp/mlp-d
 import { checkPacking, packSamples, packedShape } from './packing.js';
 import { checkKnownOptions } from './build-helpers.js';
 
-/** What a discriminator model is: the shape of its input and its classes. */
-export interface DiscriminatorSpec {
-  /** Per-sample input shape: [height, width, channels] for images, [2] for 2-D points. */
-  readonly inputShape: readonly number[];
-  /**
-   * Number of classes of a conditional discriminator (one that takes labels, or one with an auxiliary
-   * classifier); 0 (the default) for an unconditional one.
-   */
-  readonly numClasses?: number;
-  /**
-   * Whether the model has a second output, class logits `[batch, numClasses]` (an ACGAN discriminator,
-   * Odena et al. 2017, arXiv:1610.09585). Such a model may take the label as input or not (the ACGAN
-   * one does not). @defaultValue false
-   */
-  readonly auxiliaryClassifier?: boolean;
-  /**
-   * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the model judges this many samples at once,
-   * concatenated along the last axis, so its input has per-sample shape `inputShape` with the last
-   * dimension multiplied by `packing`; `logits` then returns one logit per group of `packing` samples.
-   * Unconditional discriminators only. @defaultValue 1 (no packing)
-   */
-  readonly packing?: number;
-}
-
-/** The names of a {@link DiscriminatorSpec}; the record type keeps the list complete. */
-const DISCRIMINATOR_SPEC_KEYS = Object.freeze(
-  Object.keys({ inputShape: true, numClasses: true, auxiliaryClassifier: true, packing: true } satisfies Record<keyof DiscriminatorSpec, true>),
-);
+export type { DiscriminatorSpec } from './model-contract.js';
 
 /** Activations that turn logits into probabilities: never the last step of a discriminator. */
 const PROBABILITY_ACTIVATIONS = Object.freeze(['sigmoid', 'hardSigmoid', 'hard_sigmoid', 'softmax']);

@@ -8,6 +8,8 @@ import { type InterpolationMethod, interpolateLatents, interpolationSteps } from
 import { type ClassLabel, type LabelsInput, type SampleLabels, classId, toLabelTensor } from './labels.js';
 import { sampleLatents } from './latents.js';
 import {
+  GENERATOR_SPEC_KEYS,
+  type GeneratorSpec,
   checkBatchShape,
   checkModelInputs,
   checkNumClasses,
@@ -22,25 +24,7 @@ import { type StyleGeneratorOptions, buildStyleGenerator } from './style/style-g
 import { ConstantInput } from '../layers/constant-input.js';
 import { StyleBroadcast } from '../layers/style-broadcast.js';
 
-/** What a generator model is: the size of its latent input, the shape of its output, its classes. */
-export interface GeneratorSpec {
-  /** Size of the latent vector z, drawn from N(0, 1). */
-  readonly latentDim: number;
-  /** Per-sample output shape: [height, width, channels] for images, [2] for 2-D points. */
-  readonly outputShape: readonly number[];
-  /** Number of classes of a conditional generator; 0 (the default) for an unconditional one. */
-  readonly numClasses?: number;
-  /**
-   * A name per class id (e.g. `['t-shirt', 'trouser', ...]`), so that samples can be asked for by name;
-   * `numClasses` distinct strings. Saved in checkpoints. @defaultValue none (classes by id only)
-   */
-  readonly classNames?: readonly string[];
-}
-
-/** The names of a {@link GeneratorSpec}; the record type keeps the list complete. */
-const GENERATOR_SPEC_KEYS = Object.freeze(
-  Object.keys({ latentDim: true, outputShape: true, numClasses: true, classNames: true } satisfies Record<keyof GeneratorSpec, true>),
-);
+export type { GeneratorSpec } from './model-contract.js';
 
 /** Options of {@link Generator.sample}. */
 export interface SampleOptions {

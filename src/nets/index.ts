@@ -1,7 +1,12 @@
-export { Discriminator, type DiscriminatorOutputs, type DiscriminatorSpec } from './discriminator.js';
+export { Discriminator, type DiscriminatorOutputs } from './discriminator.js';
+export {
+  type BuiltDiscriminator,
+  type BuiltGenerator,
+  type DiscriminatorSpec,
+  type GeneratorSpec,
+} from './model-contract.js';
 export {
   Generator,
-  type GeneratorSpec,
   type InterpolateClassesOptions,
   type InterpolateOptions,
   type LatentPoint,

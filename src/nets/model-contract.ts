@@ -1,5 +1,73 @@
+/**
+ * The contract between a network model and the {@link Generator} / {@link Discriminator} classes that
+ * wrap it: the specs that describe a model, what a builder returns, and the checks of a user's model.
+ *
+ * @packageDocumentation
+ */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
+
+/** What a generator model is: the size of its latent input, the shape of its output, its classes. */
+export interface GeneratorSpec {
+  /** Size of the latent vector z, drawn from N(0, 1). */
+  readonly latentDim: number;
+  /** Per-sample output shape: [height, width, channels] for images, [2] for 2-D points. */
+  readonly outputShape: readonly number[];
+  /** Number of classes of a conditional generator; 0 (the default) for an unconditional one. */
+  readonly numClasses?: number;
+  /**
+   * A name per class id (e.g. `['t-shirt', 'trouser', ...]`), so that samples can be asked for by name;
+   * `numClasses` distinct strings. Saved in checkpoints. @defaultValue none (classes by id only)
+   */
+  readonly classNames?: readonly string[];
+}
+
+/** The names of a {@link GeneratorSpec}; the record type keeps the list complete. */
+export const GENERATOR_SPEC_KEYS = Object.freeze(
+  Object.keys({ latentDim: true, outputShape: true, numClasses: true, classNames: true } satisfies Record<keyof GeneratorSpec, true>),
+);
+
+/** What a discriminator model is: the shape of its input and its classes. */
+export interface DiscriminatorSpec {
+  /** Per-sample input shape: [height, width, channels] for images, [2] for 2-D points. */
+  readonly inputShape: readonly number[];
+  /**
+   * Number of classes of a conditional discriminator (one that takes labels, or one with an auxiliary
+   * classifier); 0 (the default) for an unconditional one.
+   */
+  readonly numClasses?: number;
+  /**
+   * Whether the model has a second output, class logits `[batch, numClasses]` (an ACGAN discriminator,
+   * Odena et al. 2017, arXiv:1610.09585). Such a model may take the label as input or not (the ACGAN
+   * one does not). @defaultValue false
+   */
+  readonly auxiliaryClassifier?: boolean;
+  /**
+   * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the model judges this many samples at once,
+   * concatenated along the last axis, so its input has per-sample shape `inputShape` with the last
+   * dimension multiplied by `packing`; `logits` then returns one logit per group of `packing` samples.
+   * Unconditional discriminators only. @defaultValue 1 (no packing)
+   */
+  readonly packing?: number;
+}
+
+/** The names of a {@link DiscriminatorSpec}; the record type keeps the list complete. */
+export const DISCRIMINATOR_SPEC_KEYS = Object.freeze(
+  Object.keys({ inputShape: true, numClasses: true, auxiliaryClassifier: true, packing: true } satisfies Record<keyof DiscriminatorSpec, true>),
+);
+
+/** What a generator builder returns: the model and the spec that {@link Generator} wraps it with. */
+export interface BuiltGenerator {
+  readonly model: tf.LayersModel;
+  readonly spec: GeneratorSpec;
+}
+
+/** What a discriminator builder returns: the model and the spec that {@link Discriminator} wraps it with. */
+export interface BuiltDiscriminator {
+  readonly model: tf.LayersModel;
+  readonly spec: DiscriminatorSpec;
+}
+
 
 /** Checks that `shape` is a list of positive integers; names `argName` in the error. */
 export function checkShape(shape: readonly number[] | undefined, argName: string, owner: string): number[] {

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
 import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
-import { checkNumClasses } from '../model-contract.js';
+import { type BuiltDiscriminator, checkNumClasses } from '../model-contract.js';
 import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
 import { ProjectionHead } from '../../layers/projection-head.js';
-import type { DiscriminatorSpec } from '../discriminator.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { dcganPlan } from './dcgan-shapes.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
@@ -49,7 +48,7 @@ const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', '
  */
 export function buildDcganDiscriminator(
   options: DcganDiscriminatorOptions,
-): { model: tf.LayersModel; spec: DiscriminatorSpec } {
+): BuiltDiscriminator {
   const owner = 'Discriminator.dcgan';
   if (options == null || typeof options !== 'object') {
     throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);

@@ -8,10 +8,9 @@ import {
   embedLabels,
   labelInput,
 } from '../build-helpers.js';
-import { checkNumClasses } from '../model-contract.js';
+import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
-import type { GeneratorSpec } from '../generator.js';
 import { dcganPlan } from './dcgan-shapes.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
@@ -67,7 +66,7 @@ const KNOWN = [
  * stride-2 transposed convolutions with batch norm and ReLU, halving the filters each time, and a final
  * transposed convolution to the image channels with tanh.
  */
-export function buildDcganGenerator(options: DcganGeneratorOptions): { model: tf.LayersModel; spec: GeneratorSpec } {
+export function buildDcganGenerator(options: DcganGeneratorOptions): BuiltGenerator {
   const owner = 'Generator.dcgan';
   if (options == null || typeof options !== 'object') {
     throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);

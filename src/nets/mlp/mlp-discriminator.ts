@@ -10,10 +10,9 @@ import {
   embedLabels,
   labelInput,
 } from '../build-helpers.js';
-import { checkNumClasses, checkShape } from '../model-contract.js';
+import { type BuiltDiscriminator, checkNumClasses, checkShape } from '../model-contract.js';
 import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
 import { ProjectionHead } from '../../layers/projection-head.js';
-import type { DiscriminatorSpec } from '../discriminator.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
@@ -51,7 +50,7 @@ export const MLP_DISCRIMINATOR_DEFAULTS = Object.freeze({
 const KNOWN = ['inputShape', 'hiddenUnits', 'activation', 'numClasses', 'embeddingDim', 'seed', 'conditioning', ...STABILIZER_OPTION_NAMES];
 
 /** Builds the MLP discriminator model and its spec. The output is one logit per sample. */
-export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): { model: tf.LayersModel; spec: DiscriminatorSpec } {
+export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): BuiltDiscriminator {
   const owner = 'Discriminator.mlp';
   checkKnownOptions(options, KNOWN, owner);
   const o = { ...MLP_DISCRIMINATOR_DEFAULTS, ...options };

@@ -10,10 +10,9 @@ import {
   embedLabels,
   labelInput,
 } from '../build-helpers.js';
-import { checkNumClasses, checkShape } from '../model-contract.js';
+import { type BuiltGenerator, checkNumClasses, checkShape } from '../model-contract.js';
 import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
-import type { GeneratorSpec } from '../generator.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the MLP generator builder. Defaults are in {@link MLP_GENERATOR_DEFAULTS}. */
@@ -62,7 +61,7 @@ const KNOWN = [
 ];
 
 /** Builds the MLP generator model and its spec. */
-export function buildMlpGenerator(options: MlpGeneratorOptions): { model: tf.LayersModel; spec: GeneratorSpec } {
+export function buildMlpGenerator(options: MlpGeneratorOptions): BuiltGenerator {
   const owner = 'Generator.mlp';
   checkKnownOptions(options, KNOWN, owner);
   const o = { ...MLP_GENERATOR_DEFAULTS, ...options };

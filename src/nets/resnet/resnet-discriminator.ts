@@ -4,8 +4,7 @@ import { FadeIn } from '../../layers/fade-in.js';
 import { ProjectionHead } from '../../layers/projection-head.js';
 import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
 import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
-import type { DiscriminatorSpec } from '../discriminator.js';
-import { checkNumClasses } from '../model-contract.js';
+import { type BuiltDiscriminator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
@@ -56,7 +55,7 @@ const KNOWN = ['imageShape', 'channels', 'maxChannels', 'numClasses', 'condition
  * optional minibatch standard deviation, a 3x3 conv, LeakyReLU, and a dense layer (or projection head)
  * to one logit. Every conv and dense layer is spectrally normalized with `spectralNorm`.
  */
-export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): { model: tf.LayersModel; spec: DiscriminatorSpec } {
+export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): BuiltDiscriminator {
   const owner = 'Discriminator.resnet';
   if (options == null || typeof options !== 'object') {
     throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);

@@ -3,8 +3,7 @@ import { ConfigError, describeValue } from '../../errors.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
 import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
-import type { GeneratorSpec } from '../generator.js';
-import { checkNumClasses } from '../model-contract.js';
+import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
@@ -51,7 +50,7 @@ const KNOWN = ['imageShape', 'latentDim', 'channels', 'maxChannels', 'numClasses
  * → BN → ReLU → 3x3 conv` plus the shortcut `upsampling → 1x1 conv`; finally `BN → ReLU → 3x3 conv →
  * tanh`. Conditional: batch norms become class-conditional ('cbn') or the label embedding joins z.
  */
-export function buildResnetGenerator(options: ResnetGeneratorOptions): { model: tf.LayersModel; spec: GeneratorSpec } {
+export function buildResnetGenerator(options: ResnetGeneratorOptions): BuiltGenerator {
   const owner = 'Generator.resnet';
   if (options == null || typeof options !== 'object') {
     throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);

@@ -10,8 +10,7 @@ import { StyleBroadcast } from '../../layers/style-broadcast.js';
 import { hashInts, randomSeed } from '../../util/random.js';
 import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
 import { checkClassNames } from '../conditioning.js';
-import type { GeneratorSpec } from '../generator.js';
-import { checkNumClasses } from '../model-contract.js';
+import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 
 /** Options of the style-based generator builder. Defaults are in {@link STYLE_GENERATOR_DEFAULTS}. */
@@ -77,7 +76,7 @@ const KNOWN = [
  * per-pixel noise and LeakyReLU; skip outputs: every resolution's 1x1 modulated toRGB is added to the
  * upsampled image so far; tanh at the end.
  */
-export function buildStyleGenerator(options: StyleGeneratorOptions): { model: tf.LayersModel; spec: GeneratorSpec } {
+export function buildStyleGenerator(options: StyleGeneratorOptions): BuiltGenerator {
   const owner = 'Generator.style';
   if (options == null || typeof options !== 'object') {
     throw new ConfigError(`${owner}: options must be an object with at least 'imageShape', received ${describeValue(options)}.`);
