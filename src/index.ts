@@ -45,7 +45,7 @@ export {
 export * from './nets/index.js';
 export * from './layers/index.js';
 export * from './train/index.js';
-export type { Penalty, PenaltyInputs } from './losses/penalty.js';
+export type { Penalty, PenaltyDiscriminator, PenaltyInputs } from './losses/penalty.js';
 export type { GanLoss, GeneratorLossInputs, LossInputs } from './losses/gan-loss.js';
 export * as losses from './losses/index.js';
 export * as penalties from './losses/penalties/index.js';
@@ -53,5 +53,5 @@ export * as augment from './augment/index.js';
 export * as callbacks from './train/callbacks/index.js';
 export * as datasets from './data/index.js';
 export { Dataset, type DatasetBatch } from './data/dataset.js';
-export * as io from './io/index.js';
+export * as io from './io-namespace.js';
 export * as metrics from './metrics/index.js';

@@ -1,10 +1,25 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { Discriminator } from '../nets/discriminator.js';
+
+/**
+ * The discriminator as a penalty sees it: a function from samples (and labels) to logits that the
+ * gradient tape can differentiate with respect to the samples. Losses know nothing of nets: a
+ * `Discriminator` satisfies this type structurally, and so does any object with such a `logits`.
+ */
+export interface PenaltyDiscriminator {
+  /**
+   * Scores samples; higher means "more real".
+   * @param samples - [batch, ...inputShape].
+   * @param labels - [batch] int32 class ids when the discriminator takes labels.
+   * @param training - run layers such as batch norm in training mode.
+   * @returns logits, one per sample (per group of samples when packing).
+   */
+  logits(samples: tf.Tensor, labels?: tf.Tensor1D, training?: boolean): tf.Tensor;
+}
 
 /** What a penalty sees: the discriminator, the batches of the current discriminator step and a seed. */
 export interface PenaltyInputs {
   /** The discriminator being trained. */
-  readonly discriminator: Discriminator;
+  readonly discriminator: PenaltyDiscriminator;
   /** The real batch, [batch, ...inputShape]. */
   readonly realSamples: tf.Tensor;
   /** The fake batch, [batch, ...inputShape] (no gradient flows to the generator). */

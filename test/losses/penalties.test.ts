@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import type { PenaltyInputs } from '../../src/losses/penalty.js';
+import type { PenaltyDiscriminator, PenaltyInputs } from '../../src/losses/penalty.js';
 import { PENALTY_NAMES, dragan, gradientPenalty, penaltyByName, r1, r2 } from '../../src/losses/penalties/index.js';
 import { Discriminator } from '../../src/nets/index.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
@@ -17,7 +17,7 @@ function linearDiscriminator(w: number[], b = 0.3): Discriminator {
   return new Discriminator(model, { inputShape: [w.length] });
 }
 
-function inputsFor(discriminator: Discriminator, step = 0, seed = 7): PenaltyInputs {
+function inputsFor(discriminator: PenaltyDiscriminator, step = 0, seed = 7): PenaltyInputs {
   const realSamples = tf.tensor2d([[0.5, -1, 0.25], [1, 0.5, -0.5], [-0.75, 0.2, 1], [0.1, 0.9, -0.3]]);
   const fakeSamples = tf.tensor2d([[-0.4, 0.3, 0.8], [0.6, -0.9, 0.1], [0.2, 0.2, -1], [-1, -0.1, 0.45]]);
   return { discriminator, realSamples, fakeSamples, realLogits: tf.zeros([4]), fakeLogits: tf.zeros([4]), step, seed };
@@ -44,6 +44,13 @@ describe.each(TEST_BACKENDS)('penalties on %s', (backend) => {
     expect(value(dragan({ weight: 3 }).compute(inputs))).toBeCloseTo(3 * (norm - 1) ** 2, 4);
     expect(value(r1({ gamma: 2 }).compute(inputs))).toBeCloseTo((2 / 2) * norm ** 2, 4);
     expect(value(r2({ gamma: 0.5 }).compute(inputs))).toBeCloseTo((0.5 / 2) * norm ** 2, 4);
+  });
+
+  it('see the discriminator only through its logits: any object with a differentiable logits() will do', () => {
+    // D(x) = Σ x², so ∇D(x) = 2x and ‖∇D(x)‖² = 4 Σ x²; the real rows' Σ x² are 1.3125, 1.5, 1.6025, 0.91.
+    const sumOfSquares: PenaltyDiscriminator = { logits: (samples) => tf.sum(tf.square(samples), 1) };
+    const inputs = inputsFor(sumOfSquares);
+    expect(value(r1({ gamma: 2 }).compute(inputs))).toBeCloseTo((2 / 2) * 4 * (5.325 / 4), 4);
   });
 
   it('lazy R1/R2 apply every k steps, scaled by k, and skip (null) in between', () => {

@@ -8,4 +8,4 @@ export { DRAGAN_DEFAULTS, type DraganOptions, dragan } from './dragan.js';
 export { GRADIENT_PENALTY_DEFAULTS, type GradientPenaltyOptions, gradientPenalty } from './gradient-penalty.js';
 export { PENALTIES, PENALTY_NAMES, type PenaltyName, penaltyByName } from './penalty-by-name.js';
 export { R1_DEFAULTS, type R1Options, r1, r2 } from './r1.js';
-export type { Penalty, PenaltyInputs } from '../penalty.js';
+export type { Penalty, PenaltyDiscriminator, PenaltyInputs } from '../penalty.js';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
-import type { Discriminator } from '../../nets/discriminator.js';
+import type { PenaltyDiscriminator } from '../penalty.js';
 
 /**
  * The gradient of the summed discriminator logits with respect to the samples, ∂ΣD(x)/∂x, of the same
@@ -17,7 +17,7 @@ import type { Discriminator } from '../../nets/discriminator.js';
  * @param samples - [batch, ...inputShape].
  * @param labels - [batch] class ids when the discriminator is conditional.
  */
-export function inputGradients(discriminator: Discriminator, samples: tf.Tensor, labels?: tf.Tensor1D): tf.Tensor {
+export function inputGradients(discriminator: PenaltyDiscriminator, samples: tf.Tensor, labels?: tf.Tensor1D): tf.Tensor {
   return tf.grad((x: tf.Tensor) => tf.sum(discriminator.logits(x, labels, true)))(samples);
 }
 
