@@ -9,106 +9,78 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
 
 import { BackendError } from '../errors.js';
 import type { BackendName } from './backend-name.js';
-import { makeBatchMatMulKernel } from './kernels/batch-mat-mul.js';
-import { makeCastKernel } from './kernels/cast.js';
-import { makeConv2DKernel } from './kernels/conv2d.js';
-import { makeConv2DBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
-import { makeConv2DBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
-import { makeFusedMatMulKernel } from './kernels/fused-mat-mul.js';
-import { makeGatherV2Kernel } from './kernels/gather.js';
-import { makeFusedBatchNormKernel } from './kernels/fused-batch-norm.js';
-import { makeIdentityKernel } from './kernels/identity.js';
-import { makeMeanKernel, makeSumKernel } from './kernels/leading-axes-reduction.js';
-import { makeLeakyReluKernel } from './kernels/leaky-relu.js';
-import { makeTanhKernel } from './kernels/tanh.js';
-import { makeTileKernel } from './kernels/tile.js';
-import { makeUnsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
-
-/** The names of the kernels that tfjs-gan can replace. */
-export type PatchedKernelName =
-  | 'Conv2D'
-  | 'Conv2DBackpropFilter'
-  | 'Conv2DBackpropInput'
-  | 'UnsortedSegmentSum'
-  | 'BatchMatMul'
-  | 'Tile'
-  | 'LeakyRelu'
-  | 'Sum'
-  | 'Mean'
-  | 'FusedBatchNorm'
-  | 'Identity'
-  | 'GatherV2'
-  | 'Tanh'
-  | '_FusedMatMul'
-  | 'Cast';
+import type { KernelFactory, KernelPatch } from './kernels/kernel-patch.js';
+import { batchMatMulPatch } from './kernels/batch-mat-mul.js';
+import { castPatch } from './kernels/cast.js';
+import { conv2dPatch } from './kernels/conv2d.js';
+import { conv2dBackpropFilterPatch } from './kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropInputPatch } from './kernels/conv2d-backprop-input.js';
+import { fusedMatMulPatch } from './kernels/fused-mat-mul.js';
+import { gatherV2Patch } from './kernels/gather.js';
+import { fusedBatchNormPatch } from './kernels/fused-batch-norm.js';
+import { identityPatch } from './kernels/identity.js';
+import { meanPatch, sumPatch } from './kernels/leading-axes-reduction.js';
+import { leakyReluPatch } from './kernels/leaky-relu.js';
+import { tanhPatch } from './kernels/tanh.js';
+import { tilePatch } from './kernels/tile.js';
+import { unsortedSegmentSumPatch } from './kernels/unsorted-segment-sum.js';
 
 /**
- * Which kernels are replaced on which backend. wasm has no `Conv2DBackpropFilter` at all and a
- * `Conv2DBackpropInput` about ten times slower than its `Conv2D`. cpu's filter gradient is 20 to 100
- * times slower than the same gradient composed from its `Conv2D`; its input gradient, a dot-product
- * loop, is faster than its own `Conv2D` (measured 190 vs 290 ms), so it stays. wasm also lacks
- * `UnsortedSegmentSum`, the gradient of `gather` (embeddings): it is added from `OneHot` and `BatchMatMul`.
- * wasm's `BatchMatMul` is ten times slower with transposed operands (every dense layer's gradient):
- * they are transposed first. wasm's `Tile` computes each element's source index one by one; the
- * broadcasting tiles of every batch-normalization gradient become a broadcasting `Add`. wasm's
- * `LeakyRelu` is scalar (45 times slower than its `Relu`): it becomes `x * step(x, alpha)`. wasm's `Sum`
- * and `Mean` copy the input through a transpose first: reductions over leading axes (every
- * batch-normalization statistic, every convolution's bias gradient) become one average pooling. wasm's
- * `FusedBatchNorm` is scalar: it becomes three broadcasting vector operations. wasm's `Identity` copies
- * every tensor the engine saves for the backward pass: it shares the buffer instead. wasm's `Conv2D`
- * (XNNPACK), and the gradients above, run tfjs-gan's own SIMD128 convolutions where the channel counts
- * allow (see `kernels/simd-convolutions.ts`), split among the kernel threads of the threaded build.
- * wasm's `GatherV2` computes each element's source index: gathers along the first axis (every batch a
- * dataset samples) copy whole rows instead. Dense layers' gradients (`BatchMatMul` with a transposed
- * operand) and large products (`BatchMatMul`, `_FusedMatMul` without bias or activation) run tfjs-gan's
- * SIMD128 GEMM, split among the kernel threads. wasm's `Tanh` calls libm per
- * element: it runs 4 at a time in the module. wasm's `Cast` copies a tensor cast to the dtype it already
- * has (every batch-norm statistic's input): it shares the buffer instead.
+ * Every kernel tfjs-gan registers, in the order it registers them on each backend. Adding a kernel: a
+ * module under `kernels/` that exports its {@link KernelPatch} record (with the reason as the record's
+ * doc comment), and one line here. The name type, {@link KERNEL_PATCHES} and the tests derive from it.
  */
-export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze({
-  wasm: Object.freeze([
-    'Conv2D',
-    'Conv2DBackpropFilter',
-    'Conv2DBackpropInput',
-    'UnsortedSegmentSum',
-    'BatchMatMul',
-    'Tile',
-    'LeakyRelu',
-    'Sum',
-    'Mean',
-    'FusedBatchNorm',
-    'Identity',
-    'GatherV2',
-    'Tanh',
-    '_FusedMatMul',
-    'Cast',
-  ] as const),
-  cpu: Object.freeze(['Conv2DBackpropFilter'] as const),
-});
+const PATCH_LIST = [
+  conv2dPatch,
+  conv2dBackpropFilterPatch,
+  conv2dBackpropInputPatch,
+  unsortedSegmentSumPatch,
+  batchMatMulPatch,
+  tilePatch,
+  leakyReluPatch,
+  sumPatch,
+  meanPatch,
+  fusedBatchNormPatch,
+  identityPatch,
+  gatherV2Patch,
+  tanhPatch,
+  fusedMatMulPatch,
+  castPatch,
+] as const;
 
-const KERNEL_FACTORIES: Readonly<
-  Record<PatchedKernelName, (backendName: string, fallback: () => KernelFunc | undefined) => KernelFunc>
-> = {
-  Conv2D: makeConv2DKernel,
-  Conv2DBackpropFilter: makeConv2DBackpropFilterKernel,
-  Conv2DBackpropInput: makeConv2DBackpropInputKernel,
-  UnsortedSegmentSum: makeUnsortedSegmentSumKernel,
-  BatchMatMul: makeBatchMatMulKernel,
-  Tile: makeTileKernel,
-  LeakyRelu: makeLeakyReluKernel,
-  Sum: makeSumKernel,
-  Mean: makeMeanKernel,
-  FusedBatchNorm: makeFusedBatchNormKernel,
-  Identity: makeIdentityKernel,
-  GatherV2: makeGatherV2Kernel,
-  Tanh: makeTanhKernel,
-  _FusedMatMul: makeFusedMatMulKernel,
-  Cast: makeCastKernel,
-};
+/** The names of the kernels that tfjs-gan can replace. */
+export type PatchedKernelName = (typeof PATCH_LIST)[number]['kernelName'];
+
+/** Every kernel patch, in registration order (see each record's doc comment for why it exists). */
+export const KERNEL_PATCH_LIST: readonly KernelPatch<PatchedKernelName>[] = Object.freeze([...PATCH_LIST]);
+
+/** Each patch's kernel factory by its kernel name. */
+const KERNEL_FACTORIES = Object.fromEntries(KERNEL_PATCH_LIST.map((patch) => [patch.kernelName, patch.makeKernel])) as Readonly<
+  Record<PatchedKernelName, KernelFactory>
+>;
+
+/** The kernels each backend patches, in list order; backends in the order the list first names them. */
+function patchesByBackend(list: readonly KernelPatch<PatchedKernelName>[]): Partial<Record<BackendName, readonly PatchedKernelName[]>> {
+  const byBackend: Partial<Record<BackendName, PatchedKernelName[]>> = {};
+  for (const patch of list) {
+    for (const backendName of patch.backends) (byBackend[backendName] ??= []).push(patch.kernelName);
+  }
+  for (const names of Object.values(byBackend)) Object.freeze(names);
+  return byBackend;
+}
+
+/**
+ * Which kernels are replaced on which backend, derived from the kernel modules' records: on `wasm`,
+ * slow, missing or wrong kernels (each record's doc comment says which and why); on `cpu`, the filter
+ * gradient. `webgl`, `webgpu` and `tensorflow` need none.
+ */
+export const KERNEL_PATCHES: Readonly<Partial<Record<BackendName, readonly PatchedKernelName[]>>> = Object.freeze(
+  patchesByBackend(KERNEL_PATCH_LIST),
+);
 
 /** What one patch replaced and what it registered. */
 interface PatchRecord {
@@ -140,7 +112,7 @@ function isPatched(kernelName: PatchedKernelName, backendName: string): boolean 
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-wasm';
- * applyKernelPatches('wasm'); // ['Conv2DBackpropFilter', 'Conv2DBackpropInput', ..., 'LeakyRelu', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity']
+ * applyKernelPatches('wasm'); // ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', ..., '_FusedMatMul', 'Cast']
  * ```
  */
 export function applyKernelPatches(backendName: BackendName): readonly PatchedKernelName[] {

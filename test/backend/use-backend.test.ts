@@ -13,9 +13,10 @@ import {
   revertKernelPatches,
   useBackend,
 } from '../../src/backend/index.js';
+import { KERNEL_PATCH_LIST, KERNEL_PATCHES } from '../../src/backend/kernel-patches.js';
 
-/** Every kernel tfjs-gan replaces on wasm, in the order it registers them. */
-const WASM_PATCHES = ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile', 'LeakyRelu', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'GatherV2', 'Tanh', '_FusedMatMul', 'Cast'];
+/** Every kernel tfjs-gan replaces on wasm, in the order it registers them: the order of the kernel list. */
+const WASM_PATCHES = KERNEL_PATCH_LIST.filter((patch) => patch.backends.includes('wasm')).map((patch) => patch.kernelName);
 
 function isInstalled(packageName: string): boolean {
   try {
@@ -74,6 +75,20 @@ describe('useBackend', () => {
   it('throws a BackendError that says why webgl and webgpu are unavailable in Node', async () => {
     await expect(useBackend('webgl')).rejects.toThrow(/no 'webgl' backend on this platform.*needs a browser/);
     await expect(useBackend('webgpu')).rejects.toThrow(/no 'webgpu' backend on this platform.*navigator\.gpu/);
+  });
+});
+
+describe('KERNEL_PATCHES', () => {
+  it('derives from the kernel list: each backend its kernels in list order, each kernel once', () => {
+    expect(KERNEL_PATCHES.wasm).toEqual(WASM_PATCHES);
+    expect(KERNEL_PATCHES.wasm).toEqual(
+      expect.arrayContaining(['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'BatchMatMul', 'Tile', 'LeakyRelu', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'GatherV2', 'Tanh', '_FusedMatMul', 'Cast']),
+    );
+    expect(KERNEL_PATCHES.wasm?.slice(0, 3)).toEqual(['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+    expect(KERNEL_PATCHES.cpu).toEqual(['Conv2DBackpropFilter']);
+    expect(Object.keys(KERNEL_PATCHES)).toEqual(['wasm', 'cpu']);
+    expect(new Set(KERNEL_PATCH_LIST.map((patch) => patch.kernelName)).size).toBe(KERNEL_PATCH_LIST.length);
+    expect(Object.isFrozen(KERNEL_PATCHES) && Object.isFrozen(KERNEL_PATCHES.wasm) && Object.isFrozen(KERNEL_PATCH_LIST)).toBe(true);
   });
 });
 

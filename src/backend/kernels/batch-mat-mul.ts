@@ -12,6 +12,7 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { requireShipped, tryKernelCalls, withKernelCalls } from './kernel-calls.js';
 import { matMulOnHeap } from './simd-mat-mul.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** The permutation that swaps the last two axes of a rank-`rank` tensor. */
 function swapLastTwo(rank: number): number[] {
@@ -37,3 +38,10 @@ export function makeBatchMatMulKernel(backendName: string, fallback: () => Kerne
     });
   };
 }
+
+/**
+ * wasm's `BatchMatMul` is ten times slower with transposed operands (every dense layer's gradient): they
+ * are transposed first. Dense layers' gradients and large products run tfjs-gan's SIMD128 GEMM, split
+ * among the kernel threads.
+ */
+export const batchMatMulPatch = { kernelName: 'BatchMatMul', backends: ['wasm'], makeKernel: makeBatchMatMulKernel } as const satisfies KernelPatch;

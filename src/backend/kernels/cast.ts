@@ -11,6 +11,7 @@ import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflo
 
 import { shareBuffer } from './identity.js';
 import { requireShipped, withKernelCalls } from './kernel-calls.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** Makes the `Cast` kernel of `backendName` around its shipped one. */
 export function makeCastKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -28,3 +29,9 @@ export function makeCastKernel(backendName: string, fallback: () => KernelFunc |
     return shipped(args);
   };
 }
+
+/**
+ * wasm's `Cast` copies a tensor cast to the dtype it already has (every batch-norm statistic's input):
+ * it shares the buffer instead. Its cast to bool wraps each value into a byte: it becomes `x != 0`.
+ */
+export const castPatch = { kernelName: 'Cast', backends: ['wasm'], makeKernel: makeCastKernel } as const satisfies KernelPatch;

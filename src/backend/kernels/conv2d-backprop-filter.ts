@@ -25,6 +25,7 @@ import { BackendError, describeValue } from '../../errors.js';
 import { simdSwapFirstLastAxes } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 import { conv2dBackpropFilterOnHeap } from './simd-convolutions.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** `x` `[N, H, W, C]` as `[C, H, W, N]`. */
 function swapFirstLastAxes(calls: KernelCalls, x: TensorInfo): TensorInfo {
@@ -131,3 +132,10 @@ export function makeConv2DBackpropFilterKernel(
     );
   };
 }
+
+/**
+ * wasm has no `Conv2DBackpropFilter` at all; cpu's is 20 to 100 times slower than the same gradient
+ * composed from its `Conv2D`. Both compute it with their forward `Conv2D` (on wasm, tfjs-gan's SIMD128
+ * GEMMs where the channel counts allow).
+ */
+export const conv2dBackpropFilterPatch = { kernelName: 'Conv2DBackpropFilter', backends: ['wasm', 'cpu'], makeKernel: makeConv2DBackpropFilterKernel } as const satisfies KernelPatch;

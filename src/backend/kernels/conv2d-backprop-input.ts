@@ -28,6 +28,7 @@ import { simdInterleavePhases } from '../simd/simd-module.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 import { conv2dBackpropInputOnHeap } from './simd-convolutions.js';
 import { type AxisPhase, type AxisPlan, buildPhaseFilter, planAxis } from './phase-filters.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** How {@link conv2dBackpropInputViaConv2D} runs the phases: see the file comment. */
 export type PhaseStrategy = 'combined' | 'split';
@@ -257,3 +258,10 @@ export function makeConv2DBackpropInputKernel(
     );
   };
 }
+
+/**
+ * wasm's `Conv2DBackpropInput` is about ten times slower than its `Conv2D`: it becomes one stride-1
+ * convolution per output phase and a pixel shuffle (or tfjs-gan's SIMD128 kernel). cpu's, a dot-product
+ * loop, is faster than its own `Conv2D` (measured 190 vs 290 ms), so it stays.
+ */
+export const conv2dBackpropInputPatch = { kernelName: 'Conv2DBackpropInput', backends: ['wasm'], makeKernel: makeConv2DBackpropInputKernel } as const satisfies KernelPatch;

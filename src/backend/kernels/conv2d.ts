@@ -13,6 +13,7 @@ import type { Conv2DAttrs, KernelBackend, KernelFunc } from '@tensorflow/tfjs';
 import { BackendError, describeValue } from '../../errors.js';
 import { tryKernelCalls } from './kernel-calls.js';
 import { conv2dOnHeap } from './simd-convolutions.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /**
  * Makes a `Conv2D` kernel function for `backendName` that runs tfjs-gan's own convolution where it
@@ -48,3 +49,10 @@ export function makeConv2DKernel(backendName: string, fallback: () => KernelFunc
     return tryKernelCalls(backend as KernelBackend, backendName, (calls) => conv2dOnHeap(calls, x, filter, info)) ?? runFallback(explicit);
   };
 }
+
+/**
+ * wasm's `Conv2D` (XNNPACK) runs tfjs-gan's own SIMD128 convolution where the channel counts allow (see
+ * `simd-convolutions.ts`), split among the kernel threads of the threaded build; elsewhere the shipped
+ * kernel, with 'same' padding made explicit (XNNPACK's leaves zeros where a stride exceeds the filter).
+ */
+export const conv2dPatch = { kernelName: 'Conv2D', backends: ['wasm'], makeKernel: makeConv2DKernel } as const satisfies KernelPatch;

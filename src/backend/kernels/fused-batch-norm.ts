@@ -14,6 +14,7 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { simdChannelAffine } from '../simd/simd-module.js';
 import { requireShipped, withKernelCalls } from './kernel-calls.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** Makes the `FusedBatchNorm` kernel of `backendName` around its shipped one. */
 export function makeFusedBatchNormKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -39,3 +40,9 @@ export function makeFusedBatchNormKernel(backendName: string, fallback: () => Ke
     });
   };
 }
+
+/**
+ * wasm's `FusedBatchNorm` is scalar: it becomes three broadcasting vector operations, or one SIMD128 pass
+ * where the statistics hold one value per channel.
+ */
+export const fusedBatchNormPatch = { kernelName: 'FusedBatchNorm', backends: ['wasm'], makeKernel: makeFusedBatchNormKernel } as const satisfies KernelPatch;

@@ -13,6 +13,7 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { BackendError, describeValue } from '../../errors.js';
 import { type KernelCalls, requireShipped, tryKernelCalls, withKernelCalls } from './kernel-calls.js';
 import { matMulOnHeap } from './simd-mat-mul.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** Makes the `_FusedMatMul` kernel of `backendName` around its shipped one. */
 export function makeFusedMatMulKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -62,3 +63,10 @@ function applyActivation(calls: KernelCalls, x: TensorInfo, name: string, attrs:
       throw new BackendError(`_FusedMatMul: attribute 'activation' must be linear, relu, relu6, elu, sigmoid, leakyrelu or prelu; received ${describeValue(name)}.`);
   }
 }
+
+/**
+ * wasm's `_FusedMatMul` adds the bias wrongly to every row after the first of a batched or transposed
+ * product: those products with a bias or activation run as `BatchMatMul`, `Add` and the activation. Large
+ * products without bias or activation run tfjs-gan's SIMD128 GEMM, split among the kernel threads.
+ */
+export const fusedMatMulPatch = { kernelName: '_FusedMatMul', backends: ['wasm'], makeKernel: makeFusedMatMulKernel } as const satisfies KernelPatch;

@@ -12,6 +12,7 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { requireShipped, tryKernelCalls } from './kernel-calls.js';
 import { simdGatherRows } from '../simd/simd-module.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** Makes the `GatherV2` kernel of `backendName` around its shipped one. */
 export function makeGatherV2Kernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -33,3 +34,9 @@ export function makeGatherV2Kernel(backendName: string, fallback: () => KernelFu
     return gathered ?? shipped(args);
   };
 }
+
+/**
+ * wasm's `GatherV2` computes each element's source index: gathers along the first axis (every batch a
+ * dataset samples) copy whole rows instead.
+ */
+export const gatherV2Patch = { kernelName: 'GatherV2', backends: ['wasm'], makeKernel: makeGatherV2Kernel } as const satisfies KernelPatch;

@@ -10,6 +10,7 @@
 import type { DataType, KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { requireShipped } from './kernel-calls.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** The reference counting that tfjs's backends expose (not in `KernelBackend`'s public type). */
 interface RefCountingBackend {
@@ -35,3 +36,9 @@ export function makeIdentityKernel(backendName: string, fallback: () => KernelFu
     return shareBuffer(args.backend as KernelBackend, x) ?? shipped(args);
   };
 }
+
+/**
+ * wasm's `Identity` copies every tensor the engine saves for the backward pass: it shares the buffer
+ * instead.
+ */
+export const identityPatch = { kernelName: 'Identity', backends: ['wasm'], makeKernel: makeIdentityKernel } as const satisfies KernelPatch;

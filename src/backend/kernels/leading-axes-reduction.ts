@@ -23,6 +23,7 @@ import { util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { requireShipped, withKernelCalls } from './kernel-calls.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /**
  * The most channels the reduction hands to XNNPACK's pooling in one pixel: a quarter of the 16,384 at which
@@ -88,3 +89,15 @@ function makeLeadingAxesReduction(kernelName: 'Sum' | 'Mean') {
 export const makeSumKernel = makeLeadingAxesReduction('Sum');
 /** Makes the `Mean` kernel of `backendName` around its shipped one. */
 export const makeMeanKernel = makeLeadingAxesReduction('Mean');
+
+/**
+ * wasm's `Sum` copies the input through a transpose first: sums over leading axes (every
+ * batch-normalization statistic, every convolution's bias gradient) become one average pooling.
+ */
+export const sumPatch = { kernelName: 'Sum', backends: ['wasm'], makeKernel: makeSumKernel } as const satisfies KernelPatch;
+
+/**
+ * wasm's `Mean` copies the input through a transpose first: means over leading axes (every
+ * batch-normalization statistic) become one average pooling.
+ */
+export const meanPatch = { kernelName: 'Mean', backends: ['wasm'], makeKernel: makeMeanKernel } as const satisfies KernelPatch;

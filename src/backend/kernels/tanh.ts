@@ -11,6 +11,7 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { simdTanh } from '../simd/simd-module.js';
 import { requireShipped, tryKernelCalls } from './kernel-calls.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** Makes the `Tanh` kernel of `backendName` around its shipped one. */
 export function makeTanhKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -25,3 +26,8 @@ export function makeTanhKernel(backendName: string, fallback: () => KernelFunc |
     return out ?? shipped(args);
   };
 }
+
+/**
+ * wasm's `Tanh` calls libm per element: it runs 4 at a time in tfjs-gan's SIMD128 module.
+ */
+export const tanhPatch = { kernelName: 'Tanh', backends: ['wasm'], makeKernel: makeTanhKernel } as const satisfies KernelPatch;

@@ -11,6 +11,7 @@
 import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
 import { requireShipped, withKernelCalls } from './kernel-calls.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /** Makes the `Tile` kernel of `backendName` around its shipped one. */
 export function makeTileKernel(backendName: string, fallback: () => KernelFunc | undefined): KernelFunc {
@@ -28,3 +29,9 @@ export function makeTileKernel(backendName: string, fallback: () => KernelFunc |
     });
   };
 }
+
+/**
+ * wasm's `Tile` computes each element's source index one by one: the broadcasting tiles of every
+ * batch-normalization gradient become a broadcasting `Add`.
+ */
+export const tilePatch = { kernelName: 'Tile', backends: ['wasm'], makeKernel: makeTileKernel } as const satisfies KernelPatch;

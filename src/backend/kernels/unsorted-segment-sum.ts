@@ -17,6 +17,7 @@ import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tenso
 
 import { BackendError, describeValue } from '../../errors.js';
 import { withKernelCalls } from './kernel-calls.js';
+import type { KernelPatch } from './kernel-patch.js';
 
 /**
  * Makes the `UnsortedSegmentSum` kernel of `backendName`; uses the shipped kernel when there is one.
@@ -72,3 +73,9 @@ export function makeUnsortedSegmentSumKernel(backendName: string, fallback: () =
     });
   };
 }
+
+/**
+ * wasm lacks `UnsortedSegmentSum`, the gradient of `gather` (embeddings): it is added from the
+ * backend's `ScatterNd`, or `OneHot` and `BatchMatMul`.
+ */
+export const unsortedSegmentSumPatch = { kernelName: 'UnsortedSegmentSum', backends: ['wasm'], makeKernel: makeUnsortedSegmentSumKernel } as const satisfies KernelPatch;
