@@ -4,8 +4,7 @@ import { randomSeed } from '../util/random.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
 import { checkKnownOptions } from './build-helpers.js';
 import { checkClassNames } from './conditioning.js';
-import { type InterpolationMethod, interpolateLatents, interpolationSteps } from './interpolation.js';
-import { type ClassLabel, type LabelsInput, type SampleLabels, classId, toLabelTensor } from './labels.js';
+import { type ClassLabel, type SampleLabels, checkLabelsPresence, classId, toLabelTensor } from './labels.js';
 import { sampleLatents } from './latents.js';
 import {
   GENERATOR_SPEC_KEYS,
@@ -21,10 +20,14 @@ import { type DcganGeneratorOptions, buildDcganGenerator } from './dcgan/dcgan-g
 import { type MlpGeneratorOptions, buildMlpGenerator } from './mlp/mlp-generator.js';
 import { type ResnetGeneratorOptions, buildResnetGenerator } from './resnet/resnet-generator.js';
 import { type StyleGeneratorOptions, buildStyleGenerator } from './style/style-generator.js';
-import { ConstantInput } from '../layers/constant-input.js';
-import { StyleBroadcast } from '../layers/style-broadcast.js';
+import { type MixStylesOptions, mixStyles } from './style/mix-styles.js';
+import { StyleGraph, styleBroadcastLayers } from './style/style-graph.js';
+import { latentTruncation, withStyleTruncation } from './style/style-truncation.js';
+import { type InterpolateClassesOptions, type InterpolateOptions, classWalk, latentWalk } from './walks.js';
 
 export type { GeneratorSpec } from './model-contract.js';
+export type { MixStylesOptions } from './style/mix-styles.js';
+export type { InterpolateClassesOptions, InterpolateOptions, LatentPoint } from './walks.js';
 
 /** Options of {@link Generator.sample}. */
 export interface SampleOptions {
@@ -44,53 +47,6 @@ export interface SampleOptions {
    * style-based generator ({@link Generator.style}) the truncation ψ >= 0 in W: every intermediate latent
    * moves towards the tracked mean, `w' = w_avg + ψ (w − w_avg)` (1 = none, 0 = the mean image).
    */
-  readonly truncation?: number;
-}
-
-/** Options of {@link Generator.mixStyles}. */
-export interface MixStylesOptions {
-  /** Seed of the latents that give the coarse styles (pose, shape, layout): as `sample({ count, seed: coarse })`. */
-  readonly coarse: number;
-  /** Seed of the latents that give the fine styles (colour, texture). */
-  readonly fine: number;
-  /** Number of images, >= 1. */
-  readonly count: number;
-  /** The first style index taken from `fine`, in [1, numStyles). */
-  readonly crossover: number;
-  /** Truncation ψ of both latents (in W). @defaultValue 1 (none) */
-  readonly truncation?: number;
-}
-
-/** A point of a latent walk: a seed (the latent that `sample({ count: 1, seed })` draws) or a latent vector. */
-export type LatentPoint = number | ArrayLike<number> | tf.Tensor;
-
-/** Options of {@link Generator.interpolate}. */
-export interface InterpolateOptions {
-  /** The start: a seed or a latent vector of `latentDim` numbers. */
-  readonly from: LatentPoint;
-  /** The end: a seed or a latent vector of `latentDim` numbers. */
-  readonly to: LatentPoint;
-  /** Number of samples along the path, both endpoints included; >= 2. */
-  readonly steps: number;
-  /** `'slerp'` (great circle, keeps the norm) or `'lerp'` (straight line). @defaultValue 'slerp' */
-  readonly method?: InterpolationMethod;
-  /** The class of a conditional generator: one class (id or name) for every step, or one per step. */
-  readonly labels?: LabelsInput;
-  /** Truncation threshold applied when `from` or `to` is a seed (as in {@link Generator.sample}). */
-  readonly truncation?: number;
-}
-
-/** Options of {@link Generator.interpolateClasses}. */
-export interface InterpolateClassesOptions {
-  /** The start class (id or name). */
-  readonly from: ClassLabel;
-  /** The end class (id or name). */
-  readonly to: ClassLabel;
-  /** Number of samples, both endpoints included; >= 2. */
-  readonly steps: number;
-  /** Seed of the one latent shared by every step. @defaultValue a random seed */
-  readonly seed?: number;
-  /** Truncation threshold of that latent. */
   readonly truncation?: number;
 }
 
@@ -118,6 +74,8 @@ export class Generator {
   readonly numClasses: number;
   private names?: readonly string[];
   private classWeightsModel?: tf.LayersModel;
+  /** The style graph, once looked for: null when the generator is not style-based. */
+  private graph?: StyleGraph | null;
 
   /**
    * Wraps a user's model.
@@ -189,7 +147,7 @@ export class Generator {
 
   /** Whether the model is style-based: it maps latents to styles with a {@link StyleBroadcast} layer. */
   get styleBased(): boolean {
-    return this.styleLayers().length > 0;
+    return styleBroadcastLayers(this.model).length > 0;
   }
 
   /** Alias of {@link Generator.outputShape} for image generators. */
@@ -304,19 +262,19 @@ export class Generator {
     }
     const seed = options.seed ?? randomSeed();
     const { count } = options;
-    this.checkLabelsPresence(options.labels, owner);
-    const latents = sampleLatents(count, this.latentDim, seed, this.latentTruncation(options.truncation, owner));
+    checkLabelsPresence(options.labels, this.numClasses, this.names, owner);
+    const latents = sampleLatents(count, this.latentDim, seed, latentTruncation(this.model, options.truncation, owner));
     let labels: tf.Tensor1D | undefined;
     try {
       if (options.labels === 'all') {
         const classes = this.numClasses;
         const ids = Int32Array.from({ length: classes * count }, (_, i) => Math.floor(i / count));
-        return this.withStyleTruncation(options.truncation, () =>
+        return withStyleTruncation(this.model, options.truncation, () =>
           tf.tidy(() => this.generate(tf.tile(latents, [classes, 1]), tf.tensor1d(ids, 'int32'), false)),
         );
       }
       labels = options.labels === undefined ? undefined : toLabelTensor(options.labels, count, this.numClasses, 'labels', this.names);
-      return this.withStyleTruncation(options.truncation, () => tf.tidy(() => this.generate(latents, labels, false)));
+      return withStyleTruncation(this.model, options.truncation, () => tf.tidy(() => this.generate(latents, labels, false)));
     } finally {
       latents.dispose();
       labels?.dispose();
@@ -336,25 +294,7 @@ export class Generator {
    * ```
    */
   interpolate(options: InterpolateOptions): tf.Tensor {
-    const owner = 'Generator.interpolate';
-    if (options == null || typeof options !== 'object') {
-      throw new ConfigError(`${owner}: options must be an object with 'from', 'to' and 'steps', received ${describeValue(options)}.`);
-    }
-    const { steps } = options;
-    interpolationSteps(steps, owner);
-    this.checkLabelsPresence(options.labels, owner);
-    const truncation = this.latentTruncation(options.truncation, owner);
-    const from = this.latentOf(options.from, 'from', truncation, owner);
-    const to = this.latentOf(options.to, 'to', truncation, owner);
-    const latents = interpolateLatents(from, to, steps, options.method ?? 'slerp');
-    let labels: tf.Tensor1D | undefined;
-    try {
-      labels = options.labels === undefined ? undefined : toLabelTensor(options.labels, steps, this.numClasses, 'labels', this.names);
-      return this.withStyleTruncation(options.truncation, () => tf.tidy(() => this.generate(latents, labels, false)));
-    } finally {
-      latents.dispose();
-      labels?.dispose();
-    }
+    return latentWalk(this, options);
   }
 
   /**
@@ -372,39 +312,14 @@ export class Generator {
    * ```
    */
   interpolateClasses(options: InterpolateClassesOptions): tf.Tensor {
-    const owner = 'Generator.interpolateClasses';
-    if (options == null || typeof options !== 'object') {
-      throw new ConfigError(`${owner}: options must be an object with 'from', 'to' and 'steps', received ${describeValue(options)}.`);
-    }
-    if (!this.conditional) {
-      throw new ConfigError(`${owner}: this generator is unconditional (numClasses 0); class interpolation needs a conditional generator.`);
-    }
-    const ts = interpolationSteps(options.steps, owner);
-    const a = classId(options.from, this.numClasses, this.names, 'from');
-    const b = classId(options.to, this.numClasses, this.names, 'to');
-    const weights = new Float32Array(ts.length * this.numClasses);
-    ts.forEach((t, i) => {
-      weights[i * this.numClasses + a] += 1 - t;
-      weights[i * this.numClasses + b] += t;
-    });
-    const latent = sampleLatents(1, this.latentDim, options.seed ?? randomSeed(), this.latentTruncation(options.truncation, owner));
-    try {
-      return this.withStyleTruncation(options.truncation, () =>
-        tf.tidy(() =>
-          this.generateFromClassWeights(tf.tile(latent, [ts.length, 1]), tf.tensor2d(weights, [ts.length, this.numClasses]), false),
-        ),
-      );
-    } finally {
-      latent.dispose();
-    }
+    return classWalk(this, options);
   }
 
   /** Frees the model's weights. */
   dispose(): void {
     this.model.dispose();
     this.classWeightsModel = undefined;
-    this.stylesSubModel = undefined;
-    this.synthesisSubModel = undefined;
+    this.graph = undefined;
   }
 
   /**
@@ -416,34 +331,7 @@ export class Generator {
    * @throws ConfigError for a generator that is not style-based or conditional, or a bad crossover.
    */
   mixStyles(options: MixStylesOptions): tf.Tensor {
-    const owner = 'Generator.mixStyles';
-    const [broadcast] = this.styleLayers();
-    if (broadcast === undefined || this.conditional) {
-      throw new ConfigError(`${owner}: needs an unconditional style-based generator (Generator.style), received ${this.conditional ? 'a conditional one' : 'one without a StyleBroadcast layer'}.`);
-    }
-    for (const name of ['coarse', 'fine'] as const) {
-      if (!Number.isInteger(options[name])) throw new ConfigError(`${owner}: '${name}' must be an integer seed, received ${describeValue(options[name])}.`);
-    }
-    const numStyles = broadcast.numStyles;
-    if (!Number.isInteger(options.crossover) || options.crossover < 1 || options.crossover >= numStyles) {
-      throw new ConfigError(`${owner}: 'crossover' must be an integer in [1, ${numStyles - 1}], received ${describeValue(options.crossover)}.`);
-    }
-    const coarse = sampleLatents(options.count, this.latentDim, options.coarse);
-    const fine = sampleLatents(options.count, this.latentDim, options.fine);
-    try {
-      return this.withStyleTruncation(options.truncation, () =>
-        tf.tidy(() => {
-          const stylesOf = (latents: tf.Tensor) => this.styleModel(broadcast).apply(latents) as tf.Tensor3D;
-          const [a, b] = [stylesOf(coarse), stylesOf(fine)];
-          const mask = tf.reshape(tf.cast(tf.greaterEqual(tf.range(0, numStyles, 1, 'float32'), options.crossover), 'float32'), [1, numStyles, 1]);
-          const mixed = tf.add(tf.mul(a, tf.sub(1, mask)), tf.mul(b, mask));
-          return this.synthesisModel(broadcast).apply(mixed) as tf.Tensor;
-        }),
-      );
-    } finally {
-      coarse.dispose();
-      fine.dispose();
-    }
+    return mixStyles(this, this.styleGraph(), options);
   }
 
   /**
@@ -452,9 +340,9 @@ export class Generator {
    * @throws ConfigError when the generator is not style-based.
    */
   styles(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor3D {
-    const [broadcast] = this.styleLayers();
-    if (broadcast === undefined) throw new ConfigError('Generator.styles: the generator is not style-based (Generator.style).');
-    return this.styleModel(broadcast).apply(this.modelInputs(latents, labels, 'Generator.styles'), { training }) as tf.Tensor3D;
+    const graph = this.styleGraph();
+    if (graph === undefined) throw new ConfigError('Generator.styles: the generator is not style-based (Generator.style).');
+    return graph.stylesModel().apply(this.modelInputs(latents, labels, 'Generator.styles'), { training }) as tf.Tensor3D;
   }
 
   /**
@@ -463,98 +351,15 @@ export class Generator {
    * @throws ConfigError when the generator is not style-based.
    */
   synthesize(styles: tf.Tensor, training = false): tf.Tensor {
-    const [broadcast] = this.styleLayers();
-    if (broadcast === undefined) throw new ConfigError('Generator.synthesize: the generator is not style-based (Generator.style).');
-    return this.synthesisModel(broadcast).apply(styles, { training }) as tf.Tensor;
+    const graph = this.styleGraph();
+    if (graph === undefined) throw new ConfigError('Generator.synthesize: the generator is not style-based (Generator.style).');
+    return graph.synthesisModel().apply(styles, { training }) as tf.Tensor;
   }
 
-  private styleLayers(): StyleBroadcast[] {
-    return this.model.layers.filter((layer): layer is StyleBroadcast => layer instanceof StyleBroadcast);
-  }
-
-  private stylesSubModel?: tf.LayersModel;
-  private synthesisSubModel?: tf.LayersModel;
-
-  /** z → styles, sharing the generator's layers. */
-  private styleModel(broadcast: StyleBroadcast): tf.LayersModel {
-    this.stylesSubModel ??= tf.model({ inputs: this.model.inputs, outputs: broadcast.output as tf.SymbolicTensor });
-    return this.stylesSubModel;
-  }
-
-  /** styles → image: the generator's graph with the styles as an input (the constant still reads z's batch). */
-  private synthesisModel(broadcast: StyleBroadcast): tf.LayersModel {
-    if (this.synthesisSubModel === undefined) {
-      const shape = (broadcast.output as tf.SymbolicTensor).shape.slice(1) as number[];
-      const stylesInput = tf.input({ shape, name: 'styles_in' });
-      const mapped = new Map<tf.SymbolicTensor, tf.SymbolicTensor>([[broadcast.output as tf.SymbolicTensor, stylesInput]]);
-      for (const layer of this.model.layers) {
-        if (layer === broadcast) continue;
-        // The learned constant only reads the batch size of its input: give it the styles.
-        const inbound = layer instanceof ConstantInput ? [] : layer.inboundNodes[0].inputTensors;
-        if (inbound.length === 0 && !(layer instanceof ConstantInput)) continue;
-        if (!inbound.every((t) => mapped.has(t))) continue;
-        const args = layer instanceof ConstantInput ? [stylesInput] : inbound.map((t) => mapped.get(t)!);
-        mapped.set(layer.output as tf.SymbolicTensor, layer.apply(args.length === 1 ? args[0] : args) as tf.SymbolicTensor);
-      }
-      this.synthesisSubModel = tf.model({ inputs: stylesInput, outputs: mapped.get(this.model.outputs[0])! });
-    }
-    return this.synthesisSubModel;
-  }
-
-  /** The truncation threshold for the latent draw: none for style-based generators (they truncate in W). */
-  private latentTruncation(truncation: number | undefined, owner: string): number | undefined {
-    if (!this.styleBased || truncation === undefined) return truncation;
-    if (typeof truncation !== 'number' || !(truncation >= 0) || !Number.isFinite(truncation)) {
-      throw new ConfigError(`${owner}: 'truncation' of a style-based generator is ψ, a finite number >= 0 (1 = none), received ${describeValue(truncation)}.`);
-    }
-    return undefined;
-  }
-
-  /** Runs `fn` with the style layers' truncation ψ set (style-based generators), then resets it to 1. */
-  private withStyleTruncation<T>(truncation: number | undefined, fn: () => T): T {
-    const layers = this.styleLayers();
-    if (layers.length === 0 || truncation === undefined) return fn();
-    for (const layer of layers) layer.truncation = truncation;
-    try {
-      return fn();
-    } finally {
-      for (const layer of layers) layer.truncation = 1;
-    }
-  }
-
-  private checkLabelsPresence(labels: SampleLabels | undefined, owner: string): void {
-    if (!this.conditional && labels !== undefined) {
-      throw new ConfigError(
-        `${owner}: 'labels' were given, but this generator is unconditional (numClasses 0). Expected no labels, received ${describeValue(labels instanceof tf.Tensor ? labels.shape : labels)}.`,
-      );
-    }
-    if (this.conditional && labels === undefined) {
-      throw new ConfigError(
-        `${owner}: this generator is conditional (numClasses ${this.numClasses}); 'labels' must be a class id in [0, ${this.numClasses - 1}]${this.names ? ', a class name' : ''}, one per sample, or 'all', received undefined.`,
-      );
-    }
-  }
-
-  private latentOf(point: LatentPoint, argName: string, truncation: number | undefined, owner: string): Float32Array {
-    if (typeof point === 'number') {
-      if (!Number.isInteger(point)) {
-        throw new ConfigError(`${owner}: '${argName}' must be an integer seed or a latent vector of ${this.latentDim} numbers, received ${describeValue(point)}.`);
-      }
-      const latent = sampleLatents(1, this.latentDim, point, truncation);
-      try {
-        return latent.dataSync() as Float32Array;
-      } finally {
-        latent.dispose();
-      }
-    }
-    const values = point instanceof tf.Tensor ? point.dataSync() : point;
-    const size = point instanceof tf.Tensor ? point.size : values?.length;
-    if (size !== this.latentDim || (point instanceof tf.Tensor && !(point.rank === 1 || (point.rank === 2 && point.shape[0] === 1)))) {
-      throw new ConfigError(
-        `${owner}: '${argName}' must be an integer seed or a latent vector of ${this.latentDim} numbers, received ${point instanceof tf.Tensor ? `a tensor of shape ${describeValue(point.shape)}` : describeValue(size === undefined ? point : `${size} numbers`)}.`,
-      );
-    }
-    return Float32Array.from(values as ArrayLike<number>);
+  /** The style graph of a style-based generator, built once (undefined for other generators). */
+  private styleGraph(): StyleGraph | undefined {
+    this.graph ??= StyleGraph.of(this.model) ?? null;
+    return this.graph ?? undefined;
   }
 
   private modelInputs(main: tf.Tensor, labels: tf.Tensor1D | undefined, owner: string): tf.Tensor | tf.Tensor[] {

@@ -5,14 +5,9 @@ export {
   type DiscriminatorSpec,
   type GeneratorSpec,
 } from './model-contract.js';
-export {
-  Generator,
-  type InterpolateClassesOptions,
-  type InterpolateOptions,
-  type LatentPoint,
-  type MixStylesOptions,
-  type SampleOptions,
-} from './generator.js';
+export { Generator, type SampleOptions } from './generator.js';
+export { type InterpolateClassesOptions, type InterpolateOptions, type LatentPoint } from './walks.js';
+export { type MixStylesOptions } from './style/mix-styles.js';
 export { ACTIVATIONS, type ActivationName } from './build-helpers.js';
 export {
   DISCRIMINATOR_CONDITIONINGS,

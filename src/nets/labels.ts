@@ -117,3 +117,20 @@ function describeLabels(labels: LabelsInput): string {
   if (typeof labels === 'number' || typeof labels === 'string') return describeValue(labels);
   return `${labels.length} ids`;
 }
+
+/**
+ * Checks that labels are given exactly when the generator is conditional.
+ * @throws ConfigError for labels given to an unconditional generator, or none given to a conditional one.
+ */
+export function checkLabelsPresence(labels: SampleLabels | undefined, numClasses: number, classNames: readonly string[] | undefined, owner: string): void {
+  if (numClasses === 0 && labels !== undefined) {
+    throw new ConfigError(
+      `${owner}: 'labels' were given, but this generator is unconditional (numClasses 0). Expected no labels, received ${describeValue(labels instanceof tf.Tensor ? labels.shape : labels)}.`,
+    );
+  }
+  if (numClasses > 0 && labels === undefined) {
+    throw new ConfigError(
+      `${owner}: this generator is conditional (numClasses ${numClasses}); 'labels' must be a class id in [0, ${numClasses - 1}]${classNames ? ', a class name' : ''}, one per sample, or 'all', received undefined.`,
+    );
+  }
+}
