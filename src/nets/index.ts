@@ -9,6 +9,7 @@ export { Generator, type SampleOptions } from './generator.js';
 export { type InterpolateClassesOptions, type InterpolateOptions, type LatentPoint } from './walks.js';
 export { type MixStylesOptions } from './style/mix-styles.js';
 export { ACTIVATIONS, type ActivationName } from './build-helpers.js';
+export { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from './conditional-options.js';
 export {
   DISCRIMINATOR_CONDITIONINGS,
   type DiscriminatorConditioning,

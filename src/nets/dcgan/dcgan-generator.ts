@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import {
   SeededInitializers,
   checkInt,
@@ -15,7 +16,7 @@ import { dcganPlan } from './dcgan-shapes.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the DCGAN generator builder. Defaults are in {@link DCGAN_GENERATOR_DEFAULTS}. */
-export interface DcganGeneratorOptions {
+export interface DcganGeneratorOptions extends ConditionalGeneratorOptions {
   /** [height, width, channels] with height = width in {28, 32, 64}; any channel count. */
   readonly imageShape: readonly number[];
   /** Size of the latent vector. @defaultValue 64 */
@@ -29,20 +30,6 @@ export interface DcganGeneratorOptions {
   readonly kernelSize?: number;
   /** Batch normalisation after each hidden layer (must stay true with conditioning 'cbn'). @defaultValue true */
   readonly batchNorm?: boolean;
-  /** Number of classes for a conditional generator. @defaultValue 0 */
-  readonly numClasses?: number;
-  /**
-   * How the class enters a conditional generator: `'concat'` (label embedding concatenated to z) or
-   * `'cbn'` (every batch normalization becomes a {@link ConditionalBatchNormalization} with a scale and
-   * offset per class). @defaultValue 'concat'
-   */
-  readonly conditioning?: GeneratorConditioning;
-  /** A name per class, so samples can be asked for by name (e.g. a dataset's `classNames`). */
-  readonly classNames?: readonly string[];
-  /** Size of the label embedding ('concat'). @defaultValue 32 */
-  readonly embeddingDim?: number;
-  /** Seed of the weight initialisation. */
-  readonly seed?: number;
 }
 
 /** The defaults of {@link DcganGeneratorOptions}, in one place so docs and code agree. */
@@ -56,10 +43,7 @@ export const DCGAN_GENERATOR_DEFAULTS = Object.freeze({
   embeddingDim: 32,
 });
 
-const KNOWN = [
-  'imageShape', 'latentDim', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'embeddingDim', 'seed', 'conditioning',
-  'classNames',
-];
+const KNOWN = ['imageShape', 'latentDim', 'width', 'kernelSize', 'batchNorm', ...CONDITIONAL_GENERATOR_OPTION_NAMES];
 
 /**
  * Builds the DCGAN generator: dense to a base feature map (7x7 for 28x28 images, 4x4 otherwise), then

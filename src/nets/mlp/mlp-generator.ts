@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import {
   type ActivationName,
   SeededInitializers,
@@ -16,7 +17,7 @@ import { ConditionalBatchNormalization } from '../../layers/conditional-batch-no
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the MLP generator builder. Defaults are in {@link MLP_GENERATOR_DEFAULTS}. */
-export interface MlpGeneratorOptions {
+export interface MlpGeneratorOptions extends ConditionalGeneratorOptions {
   /** Per-sample output shape, e.g. [2] for 2-D points or [28, 28, 1] for images. */
   readonly outputShape: readonly number[];
   /** Size of the latent vector. @defaultValue 8 */
@@ -29,19 +30,6 @@ export interface MlpGeneratorOptions {
   readonly outputActivation?: 'tanh' | 'linear';
   /** Batch normalisation after each hidden layer. @defaultValue false (true with conditioning 'cbn') */
   readonly batchNorm?: boolean;
-  /** Number of classes for a conditional generator. @defaultValue 0 */
-  readonly numClasses?: number;
-  /**
-   * How the class enters a conditional generator: `'concat'` (label embedding concatenated to z) or
-   * `'cbn'` (conditional batch normalization after each hidden layer). @defaultValue 'concat'
-   */
-  readonly conditioning?: GeneratorConditioning;
-  /** A name per class, so samples can be asked for by name (e.g. a dataset's `classNames`). */
-  readonly classNames?: readonly string[];
-  /** Size of the label embedding ('concat'). @defaultValue 16 */
-  readonly embeddingDim?: number;
-  /** Seed of the weight initialisation. */
-  readonly seed?: number;
 }
 
 /** The defaults of {@link MlpGeneratorOptions}, in one place so docs and code agree. */
@@ -55,10 +43,7 @@ export const MLP_GENERATOR_DEFAULTS = Object.freeze({
   embeddingDim: 16,
 });
 
-const KNOWN = [
-  'outputShape', 'latentDim', 'hiddenUnits', 'activation', 'outputActivation', 'batchNorm', 'numClasses',
-  'embeddingDim', 'seed', 'conditioning', 'classNames',
-];
+const KNOWN = ['outputShape', 'latentDim', 'hiddenUnits', 'activation', 'outputActivation', 'batchNorm', ...CONDITIONAL_GENERATOR_OPTION_NAMES];
 
 /** Builds the MLP generator model and its spec. */
 export function buildMlpGenerator(options: MlpGeneratorOptions): BuiltGenerator {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
 import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
@@ -8,7 +9,7 @@ import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
 /** Options of the ResNet generator builder. Defaults are in {@link RESNET_GENERATOR_DEFAULTS}. */
-export interface ResnetGeneratorOptions {
+export interface ResnetGeneratorOptions extends ConditionalGeneratorOptions {
   /** [size, size, channels] with size a power of 2 from 8 to 1024 (32 and 64 are the usual). */
   readonly imageShape: readonly number[];
   /** Size of the latent vector. @defaultValue 64 */
@@ -17,19 +18,6 @@ export interface ResnetGeneratorOptions {
   readonly channels?: number;
   /** The most filters of any block. @defaultValue 128 */
   readonly maxChannels?: number;
-  /** Number of classes for a conditional generator. @defaultValue 0 */
-  readonly numClasses?: number;
-  /**
-   * `'cbn'` (every batch norm a {@link ConditionalBatchNormalization}, as in SNGAN and BigGAN) or
-   * `'concat'` (label embedding concatenated to z). @defaultValue 'cbn'
-   */
-  readonly conditioning?: GeneratorConditioning;
-  /** A name per class. */
-  readonly classNames?: readonly string[];
-  /** Size of the label embedding ('concat'). @defaultValue 32 */
-  readonly embeddingDim?: number;
-  /** Seed of the weight initialisation. */
-  readonly seed?: number;
 }
 
 /** The defaults of {@link ResnetGeneratorOptions}. */
@@ -42,7 +30,7 @@ export const RESNET_GENERATOR_DEFAULTS = Object.freeze({
   embeddingDim: 32,
 });
 
-const KNOWN = ['imageShape', 'latentDim', 'channels', 'maxChannels', 'numClasses', 'conditioning', 'classNames', 'embeddingDim', 'seed'];
+const KNOWN = ['imageShape', 'latentDim', 'channels', 'maxChannels', ...CONDITIONAL_GENERATOR_OPTION_NAMES];
 
 /**
  * Builds the ResNet generator of SNGAN (Miyato et al. 2018, arXiv:1802.05957) and BigGAN: dense to a

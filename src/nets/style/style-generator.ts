@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { ConstantInput } from '../../layers/constant-input.js';
 import { EqualizedDense } from '../../layers/equalized-dense.js';
 import { FadeIn } from '../../layers/fade-in.js';
@@ -13,8 +14,12 @@ import { checkClassNames } from '../conditioning.js';
 import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 
-/** Options of the style-based generator builder. Defaults are in {@link STYLE_GENERATOR_DEFAULTS}. */
-export interface StyleGeneratorOptions {
+/**
+ * Options of the style-based generator builder. Defaults are in {@link STYLE_GENERATOR_DEFAULTS}. A
+ * conditional one (`numClasses` >= 2) takes the class through a label embedding that joins z at the
+ * mapping network's input, so it has no `conditioning` option.
+ */
+export interface StyleGeneratorOptions extends Omit<ConditionalGeneratorOptions, 'conditioning'> {
   /** [size, size, channels] with size a power of 2 from 8 to 1024. */
   readonly imageShape: readonly number[];
   /** Size of the latent z. @defaultValue 64 */
@@ -39,14 +44,6 @@ export interface StyleGeneratorOptions {
    * (`progressiveSchedule` in the Trainer config) can grow the output from 8x8. @defaultValue false
    */
   readonly progressive?: boolean;
-  /** Number of classes: a label embedding joins z at the mapping network's input. @defaultValue 0 */
-  readonly numClasses?: number;
-  /** A name per class. */
-  readonly classNames?: readonly string[];
-  /** Size of the label embedding. @defaultValue 32 */
-  readonly embeddingDim?: number;
-  /** Seed of the weight initialisation, the noise maps and the mixing draws. */
-  readonly seed?: number;
 }
 
 /** The defaults of {@link StyleGeneratorOptions}. */
@@ -65,7 +62,7 @@ export const STYLE_GENERATOR_DEFAULTS = Object.freeze({
 
 const KNOWN = [
   'imageShape', 'latentDim', 'styleDim', 'mappingLayers', 'mappingLrMultiplier', 'channels', 'maxChannels',
-  'mixingProbability', 'progressive', 'numClasses', 'classNames', 'embeddingDim', 'seed',
+  'mixingProbability', 'progressive', ...CONDITIONAL_GENERATOR_OPTION_NAMES.filter((name) => name !== 'conditioning'),
 ];
 
 /**
