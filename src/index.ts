@@ -53,5 +53,5 @@ export * as augment from './augment/index.js';
 export * as callbacks from './train/callbacks/index.js';
 export * as datasets from './data/index.js';
 export { Dataset, type DatasetBatch } from './data/dataset.js';
-export * as io from './io/index.js';
+export * as io from './io-namespace.js';
 export * as metrics from './metrics/index.js';

@@ -19,7 +19,6 @@ export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   type CheckpointManifest,
-  type LoadOverrides,
   type NetworkRecord,
   type OptimizerRecord,
   type WeightEntry,
@@ -27,9 +26,7 @@ export {
   type SaveOptions,
   exportCheckpoint,
   importCheckpoint,
-  loadTrainer,
   readCheckpointManifest,
-  saveTrainer,
 } from './checkpoint.js';
 export {
   CHECKPOINT_SCHEMES,

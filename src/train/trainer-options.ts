@@ -1,5 +1,5 @@
 /**
- * Validation of the Trainer's configuration and of `fit`'s options: unknown names are refused (with the
+ * The Trainer's configuration and `fit`'s options, their defaults, and their validation: unknown names are refused (with the
  * close known name), and values of the wrong kind are ConfigErrors naming the option, what was expected
  * and what was received, never a TypeError from deep inside a step.
  *
@@ -7,9 +7,136 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import type { AugmentationName } from '../augment/diff-augment.js';
+import type { GanLoss } from '../losses/gan-loss.js';
+import { lossByName } from '../losses/loss-by-name.js';
+import { nonSaturating } from '../losses/non-saturating.js';
+import type { Penalty } from '../losses/penalty.js';
+import type { Discriminator } from '../nets/discriminator.js';
+import type { Generator } from '../nets/generator.js';
 import { checkKnownOptions, closestName } from '../nets/build-helpers.js';
 import type { Callback } from './callback.js';
-import type { FitOptions, TrainerConfig } from './trainer.js';
+import type { EmaConfig } from './ema.js';
+import { fusedAdam } from './fused-adam.js';
+import type { PathLengthOptions } from './path-length.js';
+import { type ProgressiveSchedule, type ProgressiveScheduleOptions, hasFadeIn, progressiveSchedule } from './progressive.js';
+
+/** Configuration of a {@link Trainer}. */
+export interface TrainerConfig {
+  /** The generator to train. */
+  readonly generator: Generator;
+  /** The discriminator to train; its input shape and classes must match the generator's output. */
+  readonly discriminator: Discriminator;
+  /** The adversarial loss, or its name. @defaultValue nonSaturating() */
+  readonly loss?: GanLoss | string;
+  /** Regularisers added to the discriminator loss. @defaultValue [] */
+  readonly penalties?: readonly Penalty[];
+  /**
+   * Optimizer of the generator. @defaultValue `fusedAdam(generatorLearningRate, 0.5, 0.999)` (tfjs's Adam,
+   * bit for bit, with fused updates: see {@link fusedAdam}) for images; `fusedAdam(generatorLearningRate, 0, 0.99)` for vector data (see {@link VECTOR_TRAINER_DEFAULTS})
+   */
+  readonly generatorOptimizer?: tf.Optimizer;
+  /** Optimizer of the discriminator. @defaultValue as `generatorOptimizer`, with `discriminatorLearningRate` */
+  readonly discriminatorOptimizer?: tf.Optimizer;
+  /** Learning rate of the default generator optimizer. @defaultValue 2e-4 for images, 1e-3 for vector data */
+  readonly generatorLearningRate?: number;
+  /** Learning rate of the default discriminator optimizer. @defaultValue 2e-4 for images, 1e-3 for vector data */
+  readonly discriminatorLearningRate?: number;
+  /** Discriminator steps per generator step. @defaultValue 1 */
+  readonly discriminatorSteps?: number;
+  /** Seed of every random draw of the run (batches, latents, labels). @defaultValue a random seed */
+  readonly seed?: number;
+  /**
+   * Weight of the auxiliary classifier's cross-entropy (ACGAN, Odena et al. 2017, arXiv:1610.09585),
+   * used when the discriminator has one (`Discriminator.auxiliaryClassifier`): added to the
+   * discriminator's loss on the real batch (data labels) and the fake batch (generated labels), and to
+   * the generator's loss on its fake batch. A number >= 0. @defaultValue 1
+   */
+  readonly auxiliaryClassifierWeight?: number;
+  /**
+   * Keep an exponential moving average of the generator's weights (see {@link GeneratorEma}), updated
+   * after every generator step and saved in checkpoints; sample from {@link Trainer.samplingGenerator}.
+   * `false` turns it off. @defaultValue none for images; `{ decay: 0.999 }` for vector data
+   */
+  readonly ema?: EmaConfig | false;
+  /**
+   * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): augmentations applied to real and fake images
+   * alike before the discriminator, in every discriminator and generator step (and so inside the
+   * penalties), seeded from `seed` and the step. Image discriminators only. @defaultValue []
+   */
+  readonly augment?: readonly AugmentationName[];
+  /**
+   * Progressive growing: the schedule (or its options) that sets the fade-in alpha of every
+   * {@link FadeIn} layer of the generator, its average and the discriminator before each step. The
+   * networks must be built with `progressive: true`. @defaultValue none (no growing)
+   */
+  readonly progressive?: ProgressiveSchedule | ProgressiveScheduleOptions;
+  /**
+   * Path length regularization of a style-based generator (StyleGAN2), lazy: every `every` generator
+   * steps. @defaultValue none
+   */
+  readonly pathLength?: PathLengthOptions;
+}
+
+/** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
+export interface FitOptions {
+  /** Number of generator steps to train in this call. */
+  readonly steps?: number;
+  /** Number of passes over the data (each generator step uses `discriminatorSteps` real batches). */
+  readonly epochs?: number;
+  /**
+   * Batch size. @defaultValue {@link Trainer.defaultBatchSize} (64 for images, 256 for vector data), or the
+   * dataset's size when it is smaller (rounded down to a multiple of the discriminator's packing)
+   */
+  readonly batchSize?: number;
+  /** Stops the run after the step in progress when aborted. */
+  readonly signal?: AbortSignal;
+  /** Callbacks, called in order. */
+  readonly callbacks?: readonly Callback[];
+}
+
+/** The training defaults that depend on the kind of data; see {@link TRAINER_DEFAULTS}. */
+export interface DataKindDefaults {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly batchSize: number;
+  readonly ema: EmaConfig | undefined;
+}
+
+/**
+ * The defaults for images (generators whose output is [height, width, channels]): the DCGAN paper's
+ * Adam(2e-4, 0.5, 0.999) and batch 64, no EMA; and the defaults of every kind of data.
+ */
+export const TRAINER_DEFAULTS = Object.freeze({
+  learningRate: 2e-4,
+  beta1: 0.5,
+  beta2: 0.999,
+  discriminatorSteps: 1,
+  batchSize: 64,
+  ema: undefined as EmaConfig | undefined,
+  auxiliaryClassifierWeight: 1,
+});
+
+/**
+ * The defaults for vector data (generators whose output is a vector, such as the 2-D toy mixtures),
+ * where networks are small and steps cheap: Adam(1e-3, 0, 0.99) without momentum, batch 256, and an EMA
+ * generator (decay 0.999) to sample from. Measured on the 8-Gaussian ring (seeds 1-3, 3,000 steps), these
+ * reach 8/8 modes with 90-92% of samples within 3 std of a mode, where the image defaults stall far below.
+ */
+export const VECTOR_TRAINER_DEFAULTS: DataKindDefaults = Object.freeze({
+  learningRate: 1e-3,
+  beta1: 0,
+  beta2: 0.99,
+  batchSize: 256,
+  ema: Object.freeze({ decay: 0.999 }),
+});
+
+/** The defaults that apply to a generator's kind of data. */
+export function defaultsForData(outputShape: readonly number[]): DataKindDefaults {
+  return outputShape.length === 3 ? TRAINER_DEFAULTS : VECTOR_TRAINER_DEFAULTS;
+}
+
 
 /** Every option of {@link TrainerConfig}; the record type makes the compiler keep the list complete. */
 const TRAINER_CONFIG_KEYS = Object.freeze(
@@ -158,4 +285,44 @@ export function checkCallbackOptions(options: unknown, known: readonly string[],
     throw new ConfigError(`${owner}: options must be an object with ${known.map((k) => `'${k}'`).join(', ')}, received ${describeValue(options)}.`);
   }
   checkKnownOptions(options, known, owner);
+}
+
+export function resolveProgressive(
+  value: ProgressiveSchedule | ProgressiveScheduleOptions | undefined,
+  generator: Generator,
+  discriminator: Discriminator,
+  owner: string,
+): ProgressiveSchedule | undefined {
+  if (value === undefined) return undefined;
+  const schedule = 'alpha' in value && typeof value.alpha === 'function' ? value : progressiveSchedule(value as ProgressiveScheduleOptions);
+  if (!hasFadeIn(generator.model) && !hasFadeIn(discriminator.model)) {
+    throw new ConfigError(
+      `${owner}: 'progressive' needs networks with FadeIn layers (build them with 'progressive: true'), received a generator and discriminator without any.`,
+    );
+  }
+  return schedule;
+}
+
+export function resolveLoss(loss: GanLoss | string | undefined): GanLoss {
+  if (loss === undefined) return nonSaturating();
+  if (typeof loss === 'string') return lossByName(loss);
+  if (typeof loss !== 'object' || typeof loss.discriminator !== 'function' || typeof loss.generator !== 'function') {
+    throw new ConfigError(`Trainer: 'loss' must be a GanLoss ({ discriminator, generator }) or a loss name, received ${describeValue(loss)}.`);
+  }
+  return loss;
+}
+
+export function defaultOptimizer(learningRate: number | undefined, name: string, defaults: DataKindDefaults): tf.Optimizer {
+  const rate = learningRate ?? defaults.learningRate;
+  if (!(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
+    throw new ConfigError(`Trainer: '${name}' must be a finite number > 0, received ${describeValue(learningRate)}.`);
+  }
+  return fusedAdam(rate, defaults.beta1, defaults.beta2);
+}
+
+export function checkPositiveInt(value: unknown, name: string, owner: string, min = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${owner}: '${name}' must be an integer >= ${min}, received ${describeValue(value)}.`);
+  }
+  return value;
 }

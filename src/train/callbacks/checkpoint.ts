@@ -1,5 +1,4 @@
 import { ConfigError, describeValue } from '../../errors.js';
-import { saveTrainer } from '../../io/checkpoint.js';
 import type { Callback } from '../callback.js';
 import { checkCallbackOptions } from '../trainer-options.js';
 
@@ -25,12 +24,12 @@ export function checkpoint(options: CheckpointOptions): Callback {
   }
   return {
     async onStepEnd(logs, context) {
-      if (logs.step % options.every === 0) await saveTrainer(context.trainer, options.dir, { metadata: options.metadata });
+      if (logs.step % options.every === 0) await context.trainer.save(options.dir, { metadata: options.metadata });
     },
     async onTrainEnd(history, context) {
       const last = history.logs.at(-1);
       if (last !== undefined && last.step % options.every !== 0) {
-        await saveTrainer(context.trainer, options.dir, { metadata: options.metadata });
+        await context.trainer.save(options.dir, { metadata: options.metadata });
       }
     },
   };

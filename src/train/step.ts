@@ -1,0 +1,267 @@
+/**
+ * One training step: `discriminatorSteps` discriminator updates, then one generator update, then the
+ * EMA; all or nothing (a snapshot of everything the step changes is restored when it fails). Each
+ * update differentiates its objective (see objectives.ts) and reads its scalars back once.
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs';
+import { TrainingError } from '../errors.js';
+import type { Dataset } from '../data/dataset.js';
+import type { GanLoss } from '../losses/gan-loss.js';
+import type { Penalty } from '../losses/penalty.js';
+import type { Discriminator } from '../nets/discriminator.js';
+import type { Generator } from '../nets/generator.js';
+import { sampleLabels } from '../nets/labels.js';
+import { sampleLatents } from '../nets/latents.js';
+import { hashInts } from '../util/random.js';
+import { type AugmentationName, augmentForDiscriminator } from '../augment/diff-augment.js';
+import type { StepLogs } from './callback.js';
+import type { GeneratorEma } from './ema.js';
+import { type InputAugmentation, discriminatorObjective, generatorObjective, monitorTensors } from './objectives.js';
+import type { PathLengthRegularizer } from './path-length.js';
+import { type ProgressiveSchedule, applyProgressive } from './progressive.js';
+import { StepSnapshot, nonFiniteFlag, optimizerStateVariables } from './update-guard.js';
+
+/** What a step uses of the Trainer (its public, read-only parts). */
+export interface StepParts {
+  readonly generator: Generator;
+  readonly discriminator: Discriminator;
+  readonly loss: GanLoss;
+  readonly penalties: readonly Penalty[];
+  readonly generatorOptimizer: tf.Optimizer;
+  readonly discriminatorOptimizer: tf.Optimizer;
+  readonly discriminatorSteps: number;
+  readonly seed: number;
+  readonly auxiliaryClassifierWeight: number;
+  readonly ema: GeneratorEma | undefined;
+  readonly augment: readonly AugmentationName[];
+  readonly pathLength: PathLengthRegularizer | undefined;
+  readonly progressive: ProgressiveSchedule | undefined;
+}
+
+/** Purposes of random draws, mixed into the per-step seeds. */
+const DRAW = Object.freeze({
+  fakeLatents: 1, fakeLabels: 2, generatorLatents: 3, generatorLabels: 4, penalty: 5,
+  augmentReal: 6, augmentFake: 7, augmentGeneratorFake: 8, augmentGeneratorReal: 9, pathLength: 10,
+});
+
+/** The models whose weights a step changes: both networks and the EMA generator. */
+export function stepModels(parts: StepParts): tf.LayersModel[] {
+  return [parts.generator.model, parts.discriminator.model, ...(parts.ema ? [parts.ema.generator.model] : [])];
+}
+
+/**
+ * Trains generator step `step` (0-based). A step is all or nothing: when it fails (a TrainingError for a
+ * non-finite loss or update), every weight, the optimizers' state and the EMA are put back as they were.
+ * @returns the step's logs, `seconds` 0 (the caller times it).
+ */
+export async function trainStep(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<StepLogs> {
+  if (parts.progressive !== undefined) applyProgressive(parts.progressive, stepModels(parts), step);
+  // Everything the step changes, as after the last good step: put back if the step fails.
+  const snapshot = StepSnapshot.take(stepModels(parts), [parts.generatorOptimizer, parts.discriminatorOptimizer]);
+  let result: StepLogs;
+  try {
+    result = await guardedStep(parts, data, batchSize, step);
+  } catch (error) {
+    snapshot.restore();
+    throw error;
+  }
+  snapshot.dispose();
+  return result;
+}
+
+/**
+ * The step itself. Throws a TrainingError when a loss is not finite, or when the updates left a weight,
+ * an optimizer's state or the EMA non-finite (checked in the same read as the generator's loss).
+ */
+async function guardedStep(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<StepLogs> {
+  let dLossSum = 0;
+  let last: DiscriminatorUpdate | undefined;
+  for (let k = 0; k < parts.discriminatorSteps; k++) {
+    last = await discriminatorUpdate(parts, data, batchSize, step, k);
+    dLossSum += last.dLoss;
+  }
+  const { loss: gLoss, classLoss: gClassLoss } = await generatorUpdate(parts, data, batchSize, step);
+  const dClassLoss = last?.classLoss;
+  return {
+    step: step + 1,
+    dLoss: dLossSum / parts.discriminatorSteps,
+    gLoss,
+    realScore: last?.realScore ?? 0,
+    fakeScore: last?.fakeScore ?? 0,
+    seconds: 0,
+    penalties: last?.penalties ?? {},
+    ...(dClassLoss !== undefined && gClassLoss !== undefined ? { dClassLoss, gClassLoss } : {}),
+  };
+}
+
+/** What one discriminator update reports. */
+interface DiscriminatorUpdate {
+  readonly dLoss: number;
+  readonly realScore: number;
+  readonly fakeScore: number;
+  readonly penalties: Record<string, number>;
+  readonly classLoss?: number;
+}
+
+async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number, k: number): Promise<DiscriminatorUpdate> {
+  const { generator, discriminator, seed } = parts;
+  const batch = data.batch(step * parts.discriminatorSteps + k, batchSize, seed);
+  // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
+  const realLabels = discriminator.conditional ? batch.labels : undefined;
+  const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, k, DRAW.fakeLatents));
+  const fakeLabels = generator.conditional ? sampleLabels(batchSize, generator.numClasses, hashInts(seed, step, k, DRAW.fakeLabels)) : undefined;
+  // The fake batch is made outside the gradient tape: no generator gradients are needed here.
+  const fakeSamples = tf.tidy(() => generator.generate(latents, fakeLabels, true));
+  const realInputs = augmentForDiscriminator(batch.images, parts.augment, hashInts(seed, step, k, DRAW.augmentReal));
+  const fakeInputs = augmentForDiscriminator(fakeSamples, parts.augment, hashInts(seed, step, k, DRAW.augmentFake));
+  let monitors: ReturnType<typeof discriminatorObjective>['monitors'] | undefined;
+  const { value, grads } = parts.discriminatorOptimizer.computeGradients(() => {
+    const objective = discriminatorObjective({
+      discriminator,
+      loss: parts.loss,
+      penalties: parts.penalties,
+      auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
+      realInputs,
+      fakeInputs,
+      realLabels,
+      fakeLabels: discriminator.conditional ? fakeLabels : undefined,
+      realClasses: batch.labels,
+      fakeClasses: fakeLabels,
+      step,
+      penaltySeed: (i) => hashInts(seed, step, k, DRAW.penalty, i),
+    });
+    monitors = objective.monitors;
+    return objective.loss;
+  }, discriminator.trainableVariables);
+  const kept = monitors ? monitorTensors(monitors) : [];
+  let values: Map<string, number>;
+  try {
+    const named = new Map<string, tf.Tensor>([['dLoss', value]]);
+    if (monitors) {
+      named.set('realScore', monitors.realScore).set('fakeScore', monitors.fakeScore);
+      monitors.penalties.forEach(({ value: term }, i) => named.set(`penalty/${i}`, term));
+      if (monitors.classLoss) named.set('classLoss', monitors.classLoss);
+    }
+    values = await readScalars(named);
+  } finally {
+    tf.dispose([batch.images, batch.labels, latents, fakeLabels, fakeSamples, realInputs, fakeInputs, value, ...kept]);
+  }
+  const dLoss = values.get('dLoss')!;
+  if (!Number.isFinite(dLoss)) {
+    tf.dispose(grads);
+    throw new TrainingError(
+      `Trainer: the discriminator loss became ${dLoss} at step ${step + 1} (discriminator step ${k + 1}); the update was not applied. Lower the learning rates, add a penalty, or check the data.`,
+      step + 1,
+    );
+  }
+  parts.discriminatorOptimizer.applyGradients(grads);
+  tf.dispose(grads);
+  parts.loss.afterDiscriminatorUpdate?.(discriminator.trainableVariables);
+  const penalties: Record<string, number> = {};
+  monitors?.penalties.forEach(({ name }, i) => {
+    const term = values.get(`penalty/${i}`)!;
+    if (!Number.isNaN(term)) penalties[name] = term;
+  });
+  const classLoss = values.get('classLoss');
+  return {
+    dLoss,
+    realScore: values.get('realScore')!,
+    fakeScore: values.get('fakeScore')!,
+    penalties,
+    ...(classLoss !== undefined ? { classLoss } : {}),
+  };
+}
+
+async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<{ loss: number; classLoss?: number }> {
+  const { generator, seed } = parts;
+  const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, 0, DRAW.generatorLatents));
+  const labels = generator.conditional ? sampleLabels(batchSize, generator.numClasses, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
+  // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
+  const realBatch = parts.loss.generatorNeedsReal
+    ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed)
+    : undefined;
+  const augment: InputAugmentation | undefined =
+    parts.augment.length > 0 ? (samples, augmentSeed) => augmentForDiscriminator(samples, parts.augment, augmentSeed) : undefined;
+  let monitors: ReturnType<typeof generatorObjective>['monitors'] | undefined;
+  const { value, grads } = parts.generatorOptimizer.computeGradients(() => {
+    const objective = generatorObjective({
+      generator,
+      discriminator: parts.discriminator,
+      loss: parts.loss,
+      auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
+      latents,
+      labels,
+      ...(realBatch ? { real: { samples: realBatch.images, labels: realBatch.labels } } : {}),
+      augment,
+      seeds: {
+        augmentFake: hashInts(seed, step, 0, DRAW.augmentGeneratorFake),
+        augmentReal: hashInts(seed, step, 0, DRAW.augmentGeneratorReal),
+        pathLength: hashInts(seed, step, 0, DRAW.pathLength),
+      },
+      pathLength: parts.pathLength,
+      step,
+    });
+    monitors = objective.monitors;
+    return objective.loss;
+  }, generator.trainableVariables);
+  // Applied before the read: the loss and the finiteness of every updated value come back in one
+  // read, and a bad update is undone by the step's snapshot (see trainStep).
+  parts.generatorOptimizer.applyGradients(grads);
+  tf.dispose(grads);
+  parts.ema?.update(generator, step + 1);
+  const updated = [
+    ...stepModels(parts).flatMap((model) => model.weights.map((weight) => weight.read())),
+    ...optimizerStateVariables(parts.generatorOptimizer),
+    ...optimizerStateVariables(parts.discriminatorOptimizer),
+  ];
+  const kept = monitors ? monitorTensors(monitors) : [];
+  let values: Map<string, number>;
+  try {
+    const named = new Map<string, tf.Tensor>([['gLoss', value]]);
+    if (monitors?.classLoss) named.set('classLoss', monitors.classLoss);
+    if (monitors?.pathLength) named.set('pathLength', monitors.pathLength);
+    values = await readScalars(named, () => nonFiniteFlag(updated));
+  } finally {
+    tf.dispose([latents, labels, realBatch?.images, realBatch?.labels, value, ...kept]);
+  }
+  const loss = values.get('gLoss')!;
+  if (!Number.isFinite(loss)) {
+    throw new TrainingError(
+      `Trainer: the generator loss became ${loss} at step ${step + 1}; the update was not applied. Lower the learning rates or check the networks.`,
+      step + 1,
+    );
+  }
+  if (!Number.isFinite(values.get(NON_FINITE)!)) {
+    throw new TrainingError(
+      `Trainer: step ${step + 1} made a weight or an optimizer's state non-finite (NaN or infinite) although its losses were finite; the step was undone (every weight and optimizer state is as after step ${step}). Lower the learning rates.`,
+      step + 1,
+    );
+  }
+  const pathLength = values.get('pathLength');
+  if (pathLength !== undefined && Number.isFinite(pathLength)) parts.pathLength!.update(pathLength);
+  const classLoss = values.get('classLoss');
+  return { loss, ...(classLoss !== undefined ? { classLoss } : {}) };
+}
+
+/** The name under which {@link readScalars} returns the extra flag. */
+const NON_FINITE = 'nonFinite';
+
+/**
+ * Reads named scalars back in one transfer (one stack, one `data()`): the step's only wait for the
+ * backend. `flag`, when given, is made inside the same tidy and read as {@link NON_FINITE}.
+ */
+async function readScalars(named: ReadonlyMap<string, tf.Tensor>, flag?: () => tf.Scalar): Promise<Map<string, number>> {
+  const names = [...named.keys()];
+  const scalars = tf.tidy(() => tf.stack([...named.values(), ...(flag ? [flag()] : [])]));
+  let data: Float32Array;
+  try {
+    data = (await scalars.data()) as Float32Array;
+  } finally {
+    scalars.dispose();
+  }
+  const values = new Map(names.map((name, i) => [name, data[i]]));
+  if (flag) values.set(NON_FINITE, data[names.length]);
+  return values;
+}
