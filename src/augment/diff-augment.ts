@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { SeededRandom, hashInts } from '../util/random.js';
+import { checkOneOf } from '../util/validate.js';
 
 /** The augmentations of DiffAugment. */
 export const AUGMENTATIONS = Object.freeze(['translation', 'cutout', 'color'] as const);
@@ -24,11 +25,7 @@ export function checkAugmentPolicy(policy: unknown, owner: string, name = 'augme
   if (!Array.isArray(policy)) {
     throw new ConfigError(`${owner}: '${name}' must be a list of ${describeValue(AUGMENTATIONS)}, received ${describeValue(policy)}.`);
   }
-  policy.forEach((entry, i) => {
-    if (!(AUGMENTATIONS as readonly unknown[]).includes(entry)) {
-      throw new ConfigError(`${owner}: '${name}[${i}]' must be one of ${describeValue(AUGMENTATIONS)}, received ${describeValue(entry)}.`);
-    }
-  });
+  policy.forEach((entry: unknown, i) => checkOneOf(entry, AUGMENTATIONS, `${name}[${i}]`, owner));
   if (new Set(policy).size !== policy.length) {
     throw new ConfigError(`${owner}: '${name}' lists an augmentation twice: ${describeValue(policy)}.`);
   }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, DataError, ShapeError, describeValue } from '../errors.js';
 import type { FromTensorsOptions, LabelsLike } from './dataset.js';
-import { checkClassNames, checkInt } from './validate.js';
+import { checkClassNames, checkInt } from '../util/validate.js';
 
 /** Values this far outside [-1, 1] (relative to the range's width / 2) still pass the range check. */
 const RANGE_TOLERANCE = 1e-5;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { SeededRandom, hashInts } from '../util/random.js';
 import { checkImageValues, checkImagesTensor, checkLabels, checkRangeOption } from './check-tensors.js';
-import { checkInt, checkOptions } from './validate.js';
+import { checkBoolean, checkInt, checkNonEmptyString, checkOptions } from '../util/validate.js';
 
 /** One batch of samples: images `[B, ...sampleShape]` float32 in [-1, 1], and int32 labels `[B]` when labelled. */
 export interface DatasetBatch {
@@ -119,15 +119,9 @@ export class Dataset {
     const owner = 'Dataset.fromTensors';
     const opts = checkOptions(options, FROM_TENSORS_OPTIONS, owner);
     checkImagesTensor(images, owner);
-    const name = opts.name ?? 'tensors';
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new ConfigError(`${owner}: 'name' must be a non-empty string, received ${describeValue(name)}.`);
-    }
+    const name = checkNonEmptyString(opts.name ?? 'tensors', 'name', owner);
     const range = checkRangeOption(opts.range, owner);
-    const checkValues = opts.checkRange ?? true;
-    if (typeof checkValues !== 'boolean') {
-      throw new ConfigError(`${owner}: 'checkRange' must be a boolean, received ${describeValue(checkValues)}.`);
-    }
+    const checkValues = checkBoolean(opts.checkRange ?? true, 'checkRange', owner);
     checkImageValues(images, range, checkValues, owner);
 
     const labelInfo = checkLabels(labels, images.shape[0], opts, owner);

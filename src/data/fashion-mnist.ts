@@ -8,7 +8,7 @@ import { DataError, ConfigError, describeValue } from '../errors.js';
 import { nodeFs } from '../io/fs.js';
 import type { Dataset } from './dataset.js';
 import { idx } from './idx.js';
-import { checkOptions } from './validate.js';
+import { checkOptions } from '../util/validate.js';
 
 /** Fashion-MNIST's class names, by class id. */
 export const FASHION_MNIST_CLASS_NAMES = Object.freeze([

@@ -10,7 +10,7 @@ import type { ImageChannels } from '../io/png.js';
 import type { Dataset } from './dataset.js';
 import { defaultChannels, toDecodedImage } from './from-images.js';
 import { IMAGE_EXTENSIONS, checkImageSampleOptions, stackImages } from './image-samples.js';
-import { checkInt, checkOptions } from './validate.js';
+import { checkInt, checkNonEmptyString, checkOptions } from '../util/validate.js';
 
 /** Options of {@link fromFiles} and {@link fromDirectoryHandle}. */
 export interface FromFilesOptions {
@@ -141,10 +141,7 @@ async function loadPicked(picked: PickedFile[], options: FromFilesOptions | unde
   const { size, crop, channels, maxPixels } = checkImageSampleOptions(opts, owner);
   const limit = opts.limit === undefined ? Infinity : checkInt(opts.limit, 'limit', owner, 1);
   const { files, classNames, root } = classify(picked, owner);
-  const name = opts.name ?? root ?? 'files';
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new ConfigError(`${owner}: 'name' must be a non-empty string, received ${describeValue(name)}.`);
-  }
+  const name = checkNonEmptyString(opts.name ?? root ?? 'files', 'name', owner);
   const chosen = files.slice(0, Math.min(files.length, limit));
   return stackImages(
     chosen.map(({ file, path, label }) => ({ name: path, label, load: () => toDecodedImage(file, path, owner, maxPixels) })),

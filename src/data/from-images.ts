@@ -10,7 +10,7 @@ import type { DecodedImage, ImageChannels } from '../io/png.js';
 import type { Dataset } from './dataset.js';
 import { type PendingImage, checkImageSampleOptions, decodeImage, stackImages } from './image-samples.js';
 import { checkLabels } from './check-tensors.js';
-import { checkOptions } from './validate.js';
+import { checkNonEmptyString, checkOptions } from '../util/validate.js';
 
 /** Pixels as `ImageData` holds them: RGBA bytes, row by row. Plain objects of this shape work too (in Node). */
 export interface RgbaPixels {
@@ -91,10 +91,7 @@ export async function fromImages(images: ArrayLike<ImageSource>, options?: FromI
   const opts = checkOptions(options, FROM_IMAGES_OPTIONS, owner);
   const { size, crop, channels, maxPixels } = checkImageSampleOptions(opts, owner);
   const list = checkImageList(images, owner);
-  const name = opts.name ?? 'images';
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new ConfigError(`${owner}: 'name' must be a non-empty string, received ${describeValue(name)}.`);
-  }
+  const name = checkNonEmptyString(opts.name ?? 'images', 'name', owner);
   const labels = opts.labels === undefined ? undefined : Array.from(opts.labels);
   if (labels !== undefined && labels.length !== list.length) {
     throw new ConfigError(`${owner}: 'labels' must hold one class id per image, ${list.length}, received ${labels.length}.`);

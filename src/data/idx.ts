@@ -9,7 +9,7 @@ import { ConfigError, DataError, describeValue } from '../errors.js';
 import { nodeFs, readFileBytes } from '../io/fs.js';
 import { DEFLATE_MAX_RATIO, InflateLimitError, inflateLimited } from '../io/inflate-limited.js';
 import { Dataset } from './dataset.js';
-import { checkClassNames, checkInt, checkOptions } from './validate.js';
+import { checkClassNames, checkInt, checkOptions } from '../util/validate.js';
 
 /** Options of {@link idx}. */
 export interface IdxOptions {
@@ -283,10 +283,7 @@ async function checkFileSize(path: string, what: string, owner: string, magic: n
 }
 
 function checkMaxBytes(value: unknown, owner: string): number {
-  if (typeof value !== 'number' || !(value === Infinity || (Number.isInteger(value) && value >= 1))) {
-    throw new ConfigError(`${owner}: 'maxBytes' must be an integer >= 1 or Infinity, received ${describeValue(value)}.`);
-  }
-  return value;
+  return checkInt(value, 'maxBytes', owner, 1, Infinity, { orInfinity: true });
 }
 
 function describeSource(source: IdxSource): string {

@@ -9,7 +9,7 @@ import { nodeFs, nodePath } from '../io/fs.js';
 import type { ImageChannels } from '../io/png.js';
 import type { Dataset } from './dataset.js';
 import { IMAGE_EXTENSIONS, checkImageSampleOptions, decodeImage, stackImages } from './image-samples.js';
-import { checkInt, checkOptions } from './validate.js';
+import { checkInt, checkOptions } from '../util/validate.js';
 
 /** Options of {@link imageFolder}. */
 export interface ImageFolderOptions {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, DataError, describeValue } from '../errors.js';
 import { SeededRandom } from '../util/random.js';
 import { Dataset } from './dataset.js';
-import { checkInt, checkOptions } from './validate.js';
+import { checkInt, checkOptions } from '../util/validate.js';
 
 /** MNIST's class names: the digits `'0'` to `'9'`. */
 export const MNIST_CLASS_NAMES = Object.freeze(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const);

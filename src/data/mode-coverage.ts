@@ -6,7 +6,7 @@
  */
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { type Toy2dModes, type Toy2dName, toy2dModes } from './toy2d.js';
-import { checkInt, checkOptions } from './validate.js';
+import { checkInt, checkOptions } from '../util/validate.js';
 
 /** Options of {@link modeCoverage}. */
 export interface ModeCoverageOptions {

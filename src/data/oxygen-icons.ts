@@ -8,7 +8,7 @@ import { ConfigError, DataError, describeValue } from '../errors.js';
 import { nodeFs } from '../io/fs.js';
 import type { Dataset } from './dataset.js';
 import { imageFolder } from './image-folder.js';
-import { checkInt, checkOptions } from './validate.js';
+import { checkInt, checkOptions } from '../util/validate.js';
 
 /** Where Debian's `oxygen-icon-theme` puts its 64x64 icons, one subfolder per category. */
 export const OXYGEN_ICONS_DEFAULT_DIR = '/usr/share/icons/oxygen/base/64x64';

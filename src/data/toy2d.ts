@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { SeededRandom } from '../util/random.js';
 import { Dataset } from './dataset.js';
-import { checkInt, checkOptions } from './validate.js';
+import { checkInt, checkOneOf, checkOptions, invalidValue } from '../util/validate.js';
 
 /** The names of the toy mixtures. */
 export const TOY2D_NAMES = Object.freeze(['ring', 'grid'] as const);
@@ -73,7 +73,7 @@ const GRID: Toy2dModes = Object.freeze({
 export function toy2dModes(name: Toy2dName): Toy2dModes {
   if (name === 'ring') return RING;
   if (name === 'grid') return GRID;
-  throw new ConfigError(`toy2dModes: 'name' must be one of ${describeValue(TOY2D_NAMES)}, received ${describeValue(name)}.`);
+  throw invalidValue('toy2dModes', 'name', `one of ${describeValue(TOY2D_NAMES)}`, name);
 }
 
 /**
@@ -93,9 +93,7 @@ export function toy2dModes(name: Toy2dName): Toy2dModes {
  */
 export async function toy2d(name: Toy2dName, options?: Toy2dOptions): Promise<Dataset> {
   const owner = 'toy2d';
-  if (!TOY2D_NAMES.includes(name)) {
-    throw new ConfigError(`${owner}: 'name' must be one of ${describeValue(TOY2D_NAMES)}, received ${describeValue(name)}.`);
-  }
+  checkOneOf(name, TOY2D_NAMES, 'name', owner);
   const opts = checkOptions(options, ['count', 'seed'], owner);
   const count = checkInt(opts.count ?? TOY2D_DEFAULTS.count, 'count', owner, 1);
   const seed = checkInt(opts.seed ?? TOY2D_DEFAULTS.seed, 'seed', owner, -Number.MAX_SAFE_INTEGER);

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { writeFileAtomic } from './fs.js';
 import { type ImageChannels, encodePng } from './png.js';
+import { checkInt, checkOptions, checkPositiveInt } from '../util/validate.js';
 
 /** Options of {@link imageGrid}, {@link encodeImageGrid} and {@link saveImageGrid}. */
 export interface ImageGridOptions {
@@ -151,22 +152,10 @@ function checkGridOptions(
   options: ImageGridOptions | undefined,
   owner: string,
 ): { columns?: number; padding: number; background: number | readonly number[] } {
-  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
-    throw new ConfigError(`${owner}: 'options' must be an object, received ${describeValue(options)}.`);
-  }
-  const opts = options ?? {};
-  for (const key of Object.keys(opts)) {
-    if (!GRID_OPTIONS.includes(key)) {
-      throw new ConfigError(`${owner}: unknown option '${key}'. Expected one of ${describeValue(GRID_OPTIONS)}.`);
-    }
-  }
+  const opts = checkOptions(options, GRID_OPTIONS, owner);
   const { columns, padding = IMAGE_GRID_DEFAULTS.padding, background = IMAGE_GRID_DEFAULTS.background } = opts;
-  if (columns !== undefined && (typeof columns !== 'number' || !Number.isInteger(columns) || columns < 1)) {
-    throw new ConfigError(`${owner}: 'columns' must be an integer >= 1, received ${describeValue(columns)}.`);
-  }
-  if (typeof padding !== 'number' || !Number.isInteger(padding) || padding < 0) {
-    throw new ConfigError(`${owner}: 'padding' must be an integer >= 0, received ${describeValue(padding)}.`);
-  }
+  if (columns !== undefined) checkPositiveInt(columns, 'columns', owner);
+  checkInt(padding, 'padding', owner, 0);
   return { columns, padding, background };
 }
 

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { ConfigError, DataError, describeValue } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
+import { checkInt } from '../util/validate.js';
 
 /**
  * The default most pixels (width x height) a PNG or JPEG may have to be decoded: 4096 x 4096 =
@@ -88,10 +89,7 @@ function readJpegFrame(bytes: Uint8Array): ImageHeader | undefined {
  */
 export function checkMaxPixels(value: unknown, owner: string): number {
   if (value === undefined) return DEFAULT_MAX_PIXELS;
-  if (typeof value !== 'number' || !(value === Infinity || (Number.isInteger(value) && value >= 1))) {
-    throw new ConfigError(`${owner}: 'maxPixels' must be an integer >= 1 or Infinity, received ${describeValue(value)}.`);
-  }
-  return value;
+  return checkInt(value, 'maxPixels', owner, 1, Infinity, { orInfinity: true });
 }
 
 /**

@@ -9,6 +9,7 @@ import { ConfigError, DataError, ShapeError, describeValue } from '../errors.js'
 import { crc32 } from '../util/checksum.js';
 import { checkImagePixels, checkMaxPixels, readImageHeader } from './image-header.js';
 import { inflateLimited } from './inflate-limited.js';
+import { checkPositiveInt } from '../util/validate.js';
 
 /** Channels of an 8-bit image: 1 gray, 3 RGB, 4 RGBA. */
 export type ImageChannels = 1 | 3 | 4;
@@ -308,7 +309,5 @@ function readTransparentKey(transparency: Uint8Array, colorType: number): number
 }
 
 function checkDimension(value: unknown, name: string, owner: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(`${owner}: '${name}' must be an integer >= 1, received ${describeValue(value)}.`);
-  }
+  checkPositiveInt(value, name, owner);
 }

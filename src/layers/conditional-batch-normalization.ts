@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { classWeights } from './class-weights.js';
+import { checkInt } from '../util/validate.js';
 
 /** The options every tf.layers layer takes (name, trainable, ...). */
 export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -53,9 +54,7 @@ export class ConditionalBatchNormalization extends tf.layers.Layer {
   constructor(args: ConditionalBatchNormalizationArgs) {
     super(args);
     const owner = 'ConditionalBatchNormalization';
-    if (!Number.isInteger(args?.numClasses) || args.numClasses < 2) {
-      throw new ConfigError(`${owner}: 'numClasses' must be an integer >= 2, received ${describeValue(args?.numClasses)}.`);
-    }
+    checkInt(args?.numClasses, 'numClasses', owner, 2);
     const momentum = args.momentum ?? 0.99;
     if (!(momentum >= 0 && momentum < 1)) {
       throw new ConfigError(`${owner}: 'momentum' must be in [0, 1), received ${describeValue(args.momentum)}.`);

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import { checkNumber, checkPositiveInt } from '../util/validate.js';
 
 /** Arguments of {@link EqualizedDense}. */
 export interface EqualizedDenseArgs {
@@ -55,13 +56,9 @@ export class EqualizedDense extends tf.layers.Layer {
   constructor(args: EqualizedDenseArgs) {
     super({ name: args?.name });
     const owner = 'EqualizedDense';
-    if (!Number.isInteger(args?.units) || args.units < 1) {
-      throw new ConfigError(`${owner}: 'units' must be an integer >= 1, received ${describeValue(args?.units)}.`);
-    }
+    checkPositiveInt(args?.units, 'units', owner);
     const lrMultiplier = args.lrMultiplier ?? EQUALIZED_DENSE_DEFAULTS.lrMultiplier;
-    if (!(typeof lrMultiplier === 'number' && lrMultiplier > 0 && Number.isFinite(lrMultiplier))) {
-      throw new ConfigError(`${owner}: 'lrMultiplier' must be a finite number > 0, received ${describeValue(lrMultiplier)}.`);
-    }
+    checkNumber(lrMultiplier, 'lrMultiplier', owner, { min: 0, minExclusive: true });
     const activation = args.activation ?? EQUALIZED_DENSE_DEFAULTS.activation;
     if (activation !== 'linear' && activation !== 'leakyRelu') {
       throw new ConfigError(`${owner}: 'activation' must be 'linear' or 'leakyRelu', received ${describeValue(activation)}.`);

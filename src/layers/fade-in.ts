@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { checkNumber, checkPositiveInt } from '../util/validate.js';
 
 /** Arguments of {@link FadeIn}. */
 export interface FadeInArgs {
@@ -36,9 +37,7 @@ export class FadeIn extends tf.layers.Layer {
 
   constructor(args: FadeInArgs) {
     super({ name: args?.name });
-    if (!Number.isInteger(args?.resolution) || args.resolution < 1) {
-      throw new ConfigError(`FadeIn: 'resolution' must be an integer >= 1, received ${describeValue(args?.resolution)}.`);
-    }
+    checkPositiveInt(args?.resolution, 'resolution', 'FadeIn');
     this.resolution = args.resolution;
     this.initialAlpha = checkAlpha(args.alpha ?? 1, 'FadeIn');
   }
@@ -93,8 +92,5 @@ export class FadeIn extends tf.layers.Layer {
 tf.serialization.registerClass(FadeIn, 'tfjs-gan');
 
 function checkAlpha(alpha: unknown, owner: string): number {
-  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) {
-    throw new ConfigError(`${owner}: 'alpha' must be a number in [0, 1], received ${describeValue(alpha)}.`);
-  }
-  return alpha;
+  return checkNumber(alpha, 'alpha', owner, { min: 0, max: 1 });
 }

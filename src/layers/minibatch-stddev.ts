@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import { checkInt, checkNumber } from '../util/validate.js';
 
 /** Arguments of {@link MinibatchStdDev}. */
 export interface MinibatchStdDevArgs {
@@ -51,13 +52,9 @@ export class MinibatchStdDev extends tf.layers.Layer {
     super({ name: args.name });
     const owner = 'MinibatchStdDev';
     const groupSize = args.groupSize ?? MINIBATCH_STDDEV_DEFAULTS.groupSize;
-    if (!Number.isInteger(groupSize) || groupSize < 2) {
-      throw new ConfigError(`${owner}: 'groupSize' must be an integer >= 2, received ${describeValue(groupSize)}.`);
-    }
+    checkInt(groupSize, 'groupSize', owner, 2);
     const epsilon = args.epsilon ?? MINIBATCH_STDDEV_DEFAULTS.epsilon;
-    if (!(typeof epsilon === 'number' && epsilon > 0 && Number.isFinite(epsilon))) {
-      throw new ConfigError(`${owner}: 'epsilon' must be a finite number > 0, received ${describeValue(epsilon)}.`);
-    }
+    checkNumber(epsilon, 'epsilon', owner, { min: 0, minExclusive: true });
     this.groupSize = groupSize;
     this.epsilon = epsilon;
   }

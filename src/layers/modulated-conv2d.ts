@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { hashInts } from '../util/random.js';
+import { checkInt, checkPositiveInt } from '../util/validate.js';
 
 /** Arguments of {@link ModulatedConv2D}. */
 export interface ModulatedConv2DArgs {
@@ -66,16 +67,12 @@ export class ModulatedConv2D extends tf.layers.Layer {
   constructor(args: ModulatedConv2DArgs) {
     super({ name: args?.name });
     const owner = 'ModulatedConv2D';
-    if (!Number.isInteger(args?.filters) || args.filters < 1) {
-      throw new ConfigError(`${owner}: 'filters' must be an integer >= 1, received ${describeValue(args?.filters)}.`);
-    }
+    checkPositiveInt(args?.filters, 'filters', owner);
     const kernelSize = args.kernelSize ?? MODULATED_CONV2D_DEFAULTS.kernelSize;
     if (!Number.isInteger(kernelSize) || kernelSize < 1 || kernelSize % 2 === 0) {
       throw new ConfigError(`${owner}: 'kernelSize' must be an odd integer >= 1, received ${describeValue(kernelSize)}.`);
     }
-    if (!Number.isInteger(args.styleIndex) || args.styleIndex < 0) {
-      throw new ConfigError(`${owner}: 'styleIndex' must be an integer >= 0, received ${describeValue(args.styleIndex)}.`);
-    }
+    checkInt(args.styleIndex, 'styleIndex', owner, 0);
     this.filters = args.filters;
     this.kernelSize = kernelSize;
     this.styleIndex = args.styleIndex;

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, describeValue } from '../errors.js';
+import { checkNumber } from '../util/validate.js';
 
 /** Arguments of {@link PixelNorm}. */
 export interface PixelNormArgs {
@@ -36,9 +36,7 @@ export class PixelNorm extends tf.layers.Layer {
   constructor(args: PixelNormArgs = {}) {
     super({ name: args.name });
     const epsilon = args.epsilon ?? PIXEL_NORM_DEFAULTS.epsilon;
-    if (!(typeof epsilon === 'number' && epsilon > 0 && Number.isFinite(epsilon))) {
-      throw new ConfigError(`PixelNorm: 'epsilon' must be a finite number > 0, received ${describeValue(epsilon)}.`);
-    }
+    checkNumber(epsilon, 'epsilon', 'PixelNorm', { min: 0, minExclusive: true });
     this.epsilon = epsilon;
   }
 

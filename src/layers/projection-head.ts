@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { ShapeError, describeValue } from '../errors.js';
 import { classWeights } from './class-weights.js';
 import type { LayerArgs } from './conditional-batch-normalization.js';
 import { type Initializer, type InitializerConfig, serializeInitializer, toInitializer } from './initializer-config.js';
+import { checkInt } from '../util/validate.js';
 
 /** Options of {@link ProjectionHead}. */
 export interface ProjectionHeadArgs extends LayerArgs {
@@ -49,9 +50,7 @@ export class ProjectionHead extends tf.layers.Layer {
   constructor(args: ProjectionHeadArgs) {
     super(args);
     const owner = 'ProjectionHead';
-    if (!Number.isInteger(args?.numClasses) || args.numClasses < 2) {
-      throw new ConfigError(`${owner}: 'numClasses' must be an integer >= 2, received ${describeValue(args?.numClasses)}.`);
-    }
+    checkInt(args?.numClasses, 'numClasses', owner, 2);
     this.numClasses = args.numClasses;
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = toInitializer(args.kernelInitializer, () => tf.initializers.glorotUniform({}), owner);

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { type Initializer, type InitializerConfig, serializeInitializer, toInitializer } from './initializer-config.js';
 import { baseLayerClassName } from './lazy-gradient-layers.js';
+import { checkNumber, checkPositiveInt } from '../util/validate.js';
 
 type LayerVariable = tf.layers.Layer['weights'][number];
 
@@ -99,13 +100,9 @@ export class SpectralNormalization extends tf.layers.Layer {
       throw new ConfigError(`${owner}: padding must be "same" or "valid", received ${describeValue(config.padding)}.`);
     }
     const iterations = args.powerIterations ?? SPECTRAL_NORMALIZATION_DEFAULTS.powerIterations;
-    if (!Number.isInteger(iterations) || iterations < 1) {
-      throw new ConfigError(`${owner}: 'powerIterations' must be an integer >= 1, received ${describeValue(iterations)}.`);
-    }
+    checkPositiveInt(iterations, 'powerIterations', owner);
     const epsilon = args.epsilon ?? SPECTRAL_NORMALIZATION_DEFAULTS.epsilon;
-    if (!(typeof epsilon === 'number' && epsilon > 0 && Number.isFinite(epsilon))) {
-      throw new ConfigError(`${owner}: 'epsilon' must be a finite number > 0, received ${describeValue(epsilon)}.`);
-    }
+    checkNumber(epsilon, 'epsilon', owner, { min: 0, minExclusive: true });
     this.layer = args.layer;
     this.powerIterations = iterations;
     this.epsilon = epsilon;

@@ -6,8 +6,9 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { ShapeError, describeValue } from '../errors.js';
 import { hashInts, randomSeed } from '../util/random.js';
+import { checkNumber, checkPositiveInt } from '../util/validate.js';
 
 /** Arguments of {@link StyleBroadcast}. */
 export interface StyleBroadcastArgs {
@@ -62,17 +63,11 @@ export class StyleBroadcast extends tf.layers.Layer {
   constructor(args: StyleBroadcastArgs) {
     super({ name: args?.name });
     const owner = 'StyleBroadcast';
-    if (!Number.isInteger(args?.numStyles) || args.numStyles < 1) {
-      throw new ConfigError(`${owner}: 'numStyles' must be an integer >= 1, received ${describeValue(args?.numStyles)}.`);
-    }
+    checkPositiveInt(args?.numStyles, 'numStyles', owner);
     const mixing = args.mixingProbability ?? STYLE_BROADCAST_DEFAULTS.mixingProbability;
-    if (typeof mixing !== 'number' || !(mixing >= 0 && mixing <= 1)) {
-      throw new ConfigError(`${owner}: 'mixingProbability' must be a number in [0, 1], received ${describeValue(mixing)}.`);
-    }
+    checkNumber(mixing, 'mixingProbability', owner, { min: 0, max: 1 });
     const decay = args.meanDecay ?? STYLE_BROADCAST_DEFAULTS.meanDecay;
-    if (typeof decay !== 'number' || !(decay >= 0 && decay < 1)) {
-      throw new ConfigError(`${owner}: 'meanDecay' must be a number in [0, 1), received ${describeValue(decay)}.`);
-    }
+    checkNumber(decay, 'meanDecay', owner, { min: 0, max: 1, maxExclusive: true });
     this.numStyles = args.numStyles;
     this.mixingProbability = mixing;
     this.meanDecay = decay;

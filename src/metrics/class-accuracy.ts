@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { checkPositiveInt } from '../util/validate.js';
 
 /** The result of class accuracy. */
 export interface ClassAccuracy {
@@ -34,9 +35,7 @@ export function classAccuracyFromPredictions(labels: ArrayLike<number>, predicti
   if (labels.length === 0 || labels.length !== predictions.length) {
     throw new ShapeError(`${owner}: 'labels' and 'predictions' must have one (equal, non-zero) length, received ${labels.length} and ${predictions.length}.`);
   }
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new ConfigError(`${owner}: 'numClasses' must be an integer >= 1, received ${describeValue(numClasses)}.`);
-  }
+  checkPositiveInt(numClasses, 'numClasses', owner);
   const counts = new Array<number>(numClasses).fill(0);
   const correct = new Array<number>(numClasses).fill(0);
   let total = 0;

@@ -9,7 +9,7 @@ import { ConfigError, describeValue } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import { type ModeCoverage, modeCoverage } from '../data/mode-coverage.js';
 import type { Toy2dModes, Toy2dName } from '../data/toy2d.js';
-import { checkOptions } from '../data/validate.js';
+import { checkOptions } from '../util/validate.js';
 import { Generator } from '../nets/generator.js';
 import { type ClassAccuracy, classAccuracyFromPredictions } from './class-accuracy.js';
 import type { FeatureExtractor } from './feature-extractor.js';

@@ -8,6 +8,7 @@ import { ConfigError, describeValue } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import { fashionMnist } from '../data/fashion-mnist.js';
 import { MNIST_CLASS_NAMES, mnist } from '../data/mnist.js';
+import { checkOneOf, checkPositiveInt } from '../util/validate.js';
 
 /** The datasets that have a shipped feature extractor. */
 export const EXTRACTOR_DATASETS = Object.freeze(['mnist', 'fashion-mnist'] as const);
@@ -49,16 +50,12 @@ export async function extractorSplit(
   options: ExtractorSplitOptions = {},
 ): Promise<Dataset> {
   const owner = 'metrics.extractorSplit';
-  if (!EXTRACTOR_DATASETS.includes(name)) {
-    throw new ConfigError(`${owner}: 'name' must be one of ${describeValue(EXTRACTOR_DATASETS)}, received ${describeValue(name)}.`);
-  }
+  checkOneOf(name, EXTRACTOR_DATASETS, 'name', owner);
   if (split !== 'train' && split !== 'test') {
     throw new ConfigError(`${owner}: 'split' must be 'train' or 'test', received ${describeValue(split)}.`);
   }
   const { count } = options;
-  if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
-    throw new ConfigError(`${owner}: 'count' must be an integer >= 1, received ${describeValue(count)}.`);
-  }
+  if (count !== undefined) checkPositiveInt(count, 'count', owner);
   if (name === 'fashion-mnist') {
     return fashionMnist({ split, ...(options.dir !== undefined ? { dir: options.dir } : {}), ...(count !== undefined ? { count } : {}) });
   }

@@ -10,6 +10,7 @@ import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { modelHash } from './content-hash.js';
 import { decodeEmbeddedModel } from './embedded-model.js';
 import type { ExtractorRecord, ShippedExtractor } from './shipped-extractor.js';
+import { checkPositiveInt } from '../util/validate.js';
 
 /** Turns images into feature vectors (and, for a classifier, class logits). */
 export interface FeatureExtractor {
@@ -91,10 +92,7 @@ export function fromModel(model: tf.LayersModel, layerName: string, options: Fro
     throw new ConfigError(`${owner}: 'model' must be a tf.LayersModel, received ${describeValue(model)}.`);
   }
   const layer = findLayer(model, layerName, 'layerName', owner);
-  const batchSize = options.batchSize ?? 500;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new ConfigError(`${owner}: 'batchSize' must be an integer >= 1, received ${describeValue(options.batchSize)}.`);
-  }
+  const batchSize = checkPositiveInt(options.batchSize ?? 500, 'batchSize', owner);
   const inputShape = Object.freeze(model.inputs[0].shape.slice(1) as number[]);
   const featureModel = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
   const featureDim = (layer.output as tf.SymbolicTensor).shape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../errors.js';
-import { checkInt, checkOptions } from '../data/validate.js';
+import { checkInt, checkOptions } from '../util/validate.js';
 import { SeededRandom } from '../util/random.js';
 import { type FeaturesLike, toFeatureMatrix } from './feature-matrix.js';
 

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { ShapeError } from '../errors.js';
-import { checkInt } from '../data/validate.js';
+import { checkInt } from '../util/validate.js';
 import { type FeatureMatrix, type FeaturesLike, toFeatureMatrix } from './feature-matrix.js';
 import { ballMembershipCounts, kthNeighbourSquaredRadii, nearestSquaredDistances } from './nearest-neighbours.js';
 

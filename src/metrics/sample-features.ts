@@ -11,6 +11,7 @@ import { Generator } from '../nets/generator.js';
 import { SeededRandom, hashInts } from '../util/random.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 import { type FeatureMatrix, isFeatureMatrix, toFeatureMatrix } from './feature-matrix.js';
+import { checkPositiveInt } from '../util/validate.js';
 
 /** A feature extractor, or the promise of one (as `metrics.features.mnist()` returns). */
 export type FeatureExtractorLike = FeatureExtractor | Promise<FeatureExtractor>;
@@ -177,10 +178,7 @@ export async function generatorFeatures(
   if (!(generator instanceof Generator)) {
     throw new ConfigError(`${owner}: 'generator' must be a Generator, received ${describeValue(generator)}.`);
   }
-  const { count } = sampling;
-  if (!Number.isInteger(count) || count < 1) {
-    throw new ConfigError(`${owner}: 'count' (samples to generate) must be an integer >= 1, received ${describeValue(count)}.`);
-  }
+  const count = checkPositiveInt(sampling.count, 'count', owner, { note: ' (samples to generate)' });
   const seed = sampling.seed ?? 0;
   let labels: Int32Array | undefined;
   if (generator.conditional) {
