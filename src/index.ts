@@ -33,8 +33,6 @@ export {
   type BackendName,
   applyKernelPatches,
   defaultBackend,
-  preflight,
-  type PreflightParts,
   registerSecondOrderGradients,
   useBackend,
   type UseBackendOptions,
@@ -45,6 +43,7 @@ export {
 export * from './nets/index.js';
 export * from './layers/index.js';
 export * from './train/index.js';
+export { type PreflightParts, preflight } from './train/preflight.js';
 export type { Penalty, PenaltyDiscriminator, PenaltyInputs } from './losses/penalty.js';
 export type { GanLoss, GeneratorLossInputs, LossInputs } from './losses/gan-loss.js';
 export * as losses from './losses/index.js';

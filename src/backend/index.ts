@@ -1,7 +1,7 @@
 /**
  * Backends: choosing and loading one, the kernel patches that make convolution training fast on `wasm`
- * and `cpu`, the gradients of gradients that penalties need, and the preflight that checks a training
- * configuration against the active backend.
+ * and `cpu`, and the gradients of gradients that penalties need. (The preflight that checks a training
+ * configuration against the active backend is in src/train: it runs the training step's objectives.)
  *
  * @packageDocumentation
  */
@@ -24,4 +24,3 @@ export {
   registerSecondOrderGradients,
   revertSecondOrderGradients,
 } from './gradients/index.js';
-export { type PreflightParts, clearPreflightCache, preflight } from './preflight.js';

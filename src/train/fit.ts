@@ -7,7 +7,7 @@
  */
 import { ConfigError, DataError, ShapeError, describeValue } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
-import { preflight, type PreflightParts } from '../backend/preflight.js';
+import { type PreflightParts, preflight } from './preflight.js';
 import type { StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 import type { Trainer } from './trainer.js';
 import { type FitOptions, checkFitOptions, checkPositiveInt } from './trainer-options.js';

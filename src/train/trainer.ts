@@ -16,13 +16,13 @@ import { Generator } from '../nets/generator.js';
 import { type SaveOptions, loadCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import type { CheckpointLocation } from '../io/checkpoint-store.js';
 import { randomSeed } from '../util/random.js';
-import type { PreflightParts } from '../backend/preflight.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 import type { StepLogs, TrainingHistory } from './callback.js';
 import { GeneratorEma } from './ema.js';
 import { runFit } from './fit.js';
 import { PathLengthRegularizer } from './path-length.js';
 import type { ProgressiveSchedule } from './progressive.js';
+import type { PreflightParts } from './preflight.js';
 import { trainStep } from './step.js';
 import {
   type FitOptions,
@@ -150,6 +150,8 @@ export class Trainer {
       loss: this.loss,
       penalties: this.penalties,
       augment: augment.length > 0 ? (samples, augmentSeed) => augmentForDiscriminator(samples, augment, augmentSeed) : undefined,
+      pathLength: this.pathLength,
+      auxiliaryClassifierWeight: this.auxiliaryClassifierWeight,
     };
   }
 

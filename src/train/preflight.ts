@@ -1,5 +1,5 @@
 /**
- * The backend preflight: before training, one tiny dry run of a training step checks that the active
+ * The preflight: before training, one tiny dry run of a training step checks that the active
  * backend has every kernel (and tfjs every gradient, gradients of gradients included) that the networks,
  * the loss and the penalties need, so that a missing one fails at once with a message that names it,
  * the part that needs it and the backends that have it, rather than mid-run with a tfjs message.
@@ -8,16 +8,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BackendError, GanError } from '../errors.js';
-import { classCrossEntropy } from '../losses/class-cross-entropy.js';
 import type { GanLoss } from '../losses/gan-loss.js';
 import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
-import { BACKEND_NAMES, isBackendName } from './backend-name.js';
-import { releaseAbandonedTape } from './gradients/abandoned-tape.js';
-import { SECOND_ORDER_GRADIENT_KERNELS, registerSecondOrderGradients } from './gradients/index.js';
-import { KERNEL_PATCHES, patchedKernels } from './kernel-patches.js';
+import { releaseAbandonedTape } from '../backend/gradients/abandoned-tape.js';
+import { registerSecondOrderGradients } from '../backend/gradients/index.js';
+import { type InputAugmentation, discriminatorObjective, generatorObjective, monitorTensors } from './objectives.js';
+import type { PathLengthRegularizer } from './path-length.js';
+import { type Part, type Stage, explain } from './preflight-errors.js';
 
 /** What {@link preflight} checks: the parts of a training run, as the Trainer holds them. */
 export interface PreflightParts {
@@ -34,7 +33,14 @@ export interface PreflightParts {
    * seed and returns the augmented batch, differentiably. Pass the same function object on every call
    * (make it once, e.g. in the Trainer's constructor): successes are remembered per object.
    */
-  readonly augment?: (samples: tf.Tensor, seed: number) => tf.Tensor;
+  readonly augment?: InputAugmentation;
+  /**
+   * The path length regularizer of a style-based generator (`TrainerConfig.pathLength`), if any: the
+   * dry run's generator step includes its penalty, which takes gradients of gradients. @defaultValue none
+   */
+  readonly pathLength?: PathLengthRegularizer;
+  /** Weight of an ACGAN discriminator's class cross-entropy. @defaultValue 1 */
+  readonly auxiliaryClassifierWeight?: number;
 }
 
 /** Samples per dry-run batch (times the discriminator's packing). */
@@ -42,24 +48,6 @@ const DRY_RUN_BATCH = 2;
 
 /** Steps tried for a penalty that skips step 0 (lazy regularisation) before giving up on checking it. */
 const PENALTY_STEPS_TRIED = 64;
-
-/** Which part of the configuration a dry-run stage exercises, for messages. */
-type Part =
-  | { readonly kind: 'generator'; readonly label: string }
-  | { readonly kind: 'discriminator'; readonly label: string }
-  | { readonly kind: 'loss'; readonly label: string }
-  | { readonly kind: 'penalty'; readonly label: string }
-  | { readonly kind: 'augmentation'; readonly label: string };
-
-/** One piece of the dry run: what it runs, which part it blames and what it exercises. */
-interface Stage {
-  readonly part: Part;
-  /** Completes "needed by ...". */
-  readonly needs: string;
-  /** Whether the stage differentiates a gradient again. */
-  readonly secondOrder: boolean;
-  readonly run: () => void;
-}
 
 /** Results that passed, per backend and objects checked. */
 const passed = new Set<string>();
@@ -78,6 +66,7 @@ function objectId(value: object): number {
 function cacheKey(backendName: string, parts: PreflightParts): string {
   const ids = [parts.generator.model, parts.discriminator.model, parts.loss, ...(parts.penalties ?? [])].map(objectId);
   if (parts.augment !== undefined) ids.push(objectId(parts.augment));
+  if (parts.pathLength !== undefined) ids.push(objectId(parts.pathLength));
   return `${backendName}|${ids.join(',')}`;
 }
 
@@ -89,18 +78,18 @@ export function clearPreflightCache(): void {
 /**
  * Checks, before training, that the active backend has everything the configured networks, loss and
  * penalties need, by running one tiny training step (batch 2, random inputs, labels when conditional)
- * the way the Trainer does: the generator forward in training mode, the discriminator on a real and a
- * fake batch, the discriminator loss and every penalty inside `tf.variableGrads` over the
- * discriminator's variables (penalties take gradients of gradients), and the generator loss's gradient
- * over the generator's variables. Nothing changes: no gradient is applied, and the non-trainable weights
+ * with the Trainer's own objectives (see objectives.ts): the generator forward in training mode, the
+ * discriminator's objective (loss, ACGAN cross-entropy, every penalty: gradients of gradients) inside
+ * `tf.variableGrads` over the discriminator's variables, and the generator's objective (loss, path length
+ * regularisation when configured: gradients of gradients) over the generator's variables. Nothing changes: no gradient is applied, and the non-trainable weights
  * that training-mode calls update (batch-norm moving statistics) are restored; every tensor is freed.
  * It also registers tfjs-gan's gradients of gradients (see `registerSecondOrderGradients`). A success is
  * remembered per backend and objects checked, so a second `fit` pays nothing.
  *
- * @param parts - the generator, discriminator, loss, penalties and augmentation of the run.
+ * @param parts - the generator, discriminator, loss, penalties, augmentation and path length regularizer of the run.
  * @throws {@link BackendError} naming the missing kernel (and the registered backends that have it) or
- *   the missing gradient, the part that needs it (generator, discriminator, loss, penalty or
- *   augmentation) and what needs it. Errors that are not about a missing kernel or gradient (a bad
+ *   the missing gradient, the part that needs it (generator, discriminator, loss, penalty, path length
+ *   regularisation or augmentation) and what needs it. Errors that are not about a missing kernel or gradient (a bad
  *   configuration) are rethrown unchanged.
  * @example
  * ```ts
@@ -133,13 +122,16 @@ class DryRun {
   private readonly discriminator: Discriminator;
   private readonly loss: GanLoss;
   private readonly penalties: readonly Penalty[];
-  private readonly augment: ((samples: tf.Tensor, seed: number) => tf.Tensor) | undefined;
+  private readonly augment: InputAugmentation | undefined;
+  /** The path length regularizer when it ever applies (weight > 0; then it is due at step 0). */
+  private readonly pathLength: PathLengthRegularizer | undefined;
+  private readonly auxiliaryClassifierWeight: number;
   private readonly latents: tf.Tensor;
   private readonly realSamples: tf.Tensor;
   private readonly labels: tf.Tensor1D | undefined;
   private fakeSamples: tf.Tensor | undefined;
   private readonly snapshot: Array<{ variable: tf.Variable; value: tf.Tensor }>;
-  private readonly parts: Readonly<Record<'generator' | 'discriminator' | 'loss' | 'augmentation', Part>>;
+  private readonly parts: Readonly<Record<'generator' | 'discriminator' | 'loss' | 'augmentation' | 'pathLength', Part>>;
 
   constructor(parts: PreflightParts) {
     this.generator = parts.generator;
@@ -147,6 +139,8 @@ class DryRun {
     this.loss = parts.loss;
     this.penalties = parts.penalties ?? [];
     this.augment = parts.augment;
+    this.pathLength = parts.pathLength?.due(0) === true ? parts.pathLength : undefined;
+    this.auxiliaryClassifierWeight = parts.auxiliaryClassifierWeight ?? 1;
     const batch = DRY_RUN_BATCH * Math.max(1, this.discriminator.packing ?? 1);
     const numClasses = Math.max(this.generator.numClasses, this.discriminator.numClasses);
     // Every weight, trainable or not, as a clone that shares its data until the variable is assigned.
@@ -163,6 +157,7 @@ class DryRun {
       discriminator: { kind: 'discriminator', label: `discriminator (model '${this.discriminator.model.name}')` },
       loss: { kind: 'loss', label: `loss '${this.loss.name}'` },
       augmentation: { kind: 'augmentation', label: 'augmentation of the discriminator inputs' },
+      pathLength: { kind: 'regularizer', label: 'path length regularisation' },
     };
   }
 
@@ -176,11 +171,11 @@ class DryRun {
     return {
       part: { kind: 'loss', label: 'training step' },
       needs: 'a training step',
-      secondOrder: this.penalties.length > 0,
+      secondOrder: this.penalties.length > 0 || this.pathLength !== undefined,
       run: () => {
         this.fake();
         this.discriminatorStep(this.penalties);
-        this.generatorStep();
+        this.generatorStep(this.pathLength);
       },
     };
   }
@@ -263,8 +258,12 @@ class DryRun {
               ),
           ),
       },
-      { part: loss, needs: 'the generator step', secondOrder: false, run: () => this.generatorStep() },
+      { part: loss, needs: 'the generator step', secondOrder: false, run: () => this.generatorStep(undefined) },
     );
+    if (this.pathLength !== undefined) {
+      const pathLength = this.pathLength;
+      stages.push({ part: this.parts.pathLength, needs: 'the generator step', secondOrder: true, run: () => this.generatorStep(pathLength) });
+    }
     return stages;
   }
 
@@ -280,58 +279,75 @@ class DryRun {
 
   /** The discriminator's outputs on a (possibly augmented) batch, in training mode. */
   private scores(samples: tf.Tensor, augmentSeed: number): { logits: tf.Tensor; classLogits?: tf.Tensor } {
-    const inputs = this.augment === undefined ? samples : this.augment(samples, augmentSeed);
-    const labels = this.discriminator.conditional ? this.labels : undefined;
-    return this.discriminator.outputs(inputs, labels, true);
+    return this.discriminator.outputs(this.augmented(samples, augmentSeed), this.discriminatorLabels(), true);
   }
 
-  /** The discriminator step's gradients (never applied), with the given penalties. */
+  private augmented(samples: tf.Tensor, seed: number): tf.Tensor {
+    return this.augment === undefined ? samples : this.augment(samples, seed);
+  }
+
+  /** The labels a conditional discriminator takes; undefined for others. */
+  private discriminatorLabels(): tf.Tensor1D | undefined {
+    return this.discriminator.conditional ? this.labels : undefined;
+  }
+
+  /** The gradients (never applied) of the Trainer's discriminator objective, with the given penalties. */
   private discriminatorStep(penalties: readonly Penalty[]): void {
     const fakeSamples = this.fake();
     tf.tidy(() => {
-      tf.variableGrads(() => {
-        const realSamples = this.augment === undefined ? this.realSamples : this.augment(this.realSamples, 3);
-        const fakeInputs = this.augment === undefined ? fakeSamples : this.augment(fakeSamples, 4);
-        const labels = this.discriminator.conditional ? this.labels : undefined;
-        const real = this.discriminator.outputs(realSamples, labels, true);
-        const fake = this.discriminator.outputs(fakeInputs, labels, true);
-        let loss: tf.Scalar = this.loss.discriminator({ realLogits: real.logits, fakeLogits: fake.logits });
-        if (this.discriminator.auxiliaryClassifier && this.labels !== undefined) {
-          const classLoss = tf.add(
-            classCrossEntropy({ classLogits: real.classLogits!, labels: this.labels }),
-            classCrossEntropy({ classLogits: fake.classLogits!, labels: this.labels }),
-          );
-          loss = tf.add(loss, classLoss);
-        }
-        for (const penalty of penalties) {
-          const term = computePenalty(penalty, {
+      let monitors: ReturnType<typeof discriminatorObjective>['monitors'] | undefined;
+      try {
+        tf.variableGrads(() => {
+          const objective = discriminatorObjective({
             discriminator: this.discriminator,
-            realSamples,
-            fakeSamples: fakeInputs,
-            realLabels: labels,
-            fakeLabels: labels,
-            realLogits: real.logits,
-            fakeLogits: fake.logits,
+            loss: this.loss,
+            penalties: penalties.map(atFirstActiveStep),
+            auxiliaryClassifierWeight: this.auxiliaryClassifierWeight,
+            realInputs: this.augmented(this.realSamples, 3),
+            fakeInputs: this.augmented(fakeSamples, 4),
+            realLabels: this.discriminatorLabels(),
+            fakeLabels: this.discriminatorLabels(),
+            realClasses: this.labels,
+            fakeClasses: this.labels,
+            step: 0,
+            penaltySeed: (i) => 7 + i,
           });
-          if (term !== null) loss = tf.add(loss, term);
-        }
-        return loss;
-      }, this.discriminator.trainableVariables);
+          monitors = objective.monitors;
+          return objective.loss;
+        }, this.discriminator.trainableVariables);
+      } finally {
+        // Kept monitors outlive the tape; free them also when the backward pass fails.
+        if (monitors) tf.dispose(monitorTensors(monitors));
+      }
     });
   }
 
-  /** The generator step's gradients (never applied). */
-  private generatorStep(): void {
+  /** The gradients (never applied) of the Trainer's generator objective, with path length regularisation if given. */
+  private generatorStep(pathLength: PathLengthRegularizer | undefined): void {
     tf.tidy(() => {
-      tf.variableGrads(() => {
-        const fake = this.scores(this.generate(), 5);
-        const realLogits = this.loss.generatorNeedsReal ? this.scores(this.realSamples, 6).logits : undefined;
-        let loss = this.loss.generator({ fakeLogits: fake.logits, realLogits });
-        if (this.discriminator.auxiliaryClassifier && this.labels !== undefined) {
-          loss = tf.add(loss, classCrossEntropy({ classLogits: fake.classLogits!, labels: this.labels }));
-        }
-        return loss;
-      }, this.generator.trainableVariables);
+      let monitors: ReturnType<typeof generatorObjective>['monitors'] | undefined;
+      try {
+        tf.variableGrads(() => {
+          const objective = generatorObjective({
+            generator: this.generator,
+            discriminator: this.discriminator,
+            loss: this.loss,
+            auxiliaryClassifierWeight: this.auxiliaryClassifierWeight,
+            latents: this.latents,
+            labels: this.generator.conditional ? this.labels : undefined,
+            ...(this.loss.generatorNeedsReal ? { real: { samples: this.realSamples, labels: this.labels } } : {}),
+            augment: this.augment,
+            seeds: { augmentFake: 5, augmentReal: 6, pathLength: 8 },
+            pathLength,
+            step: 0,
+          });
+          monitors = objective.monitors;
+          return objective.loss;
+        }, this.generator.trainableVariables);
+      } finally {
+        // Kept monitors outlive the tape; free them also when the backward pass fails.
+        if (monitors) tf.dispose(monitorTensors(monitors));
+      }
     });
   }
 
@@ -345,16 +361,19 @@ class DryRun {
   }
 }
 
-/** A penalty's term at the first step it does not skip (lazy penalties skip most steps). */
-function computePenalty(
-  penalty: Penalty,
-  inputs: Omit<Parameters<Penalty['compute']>[0], 'step' | 'seed'>,
-): tf.Scalar | null {
-  for (let step = 0; step < PENALTY_STEPS_TRIED; step++) {
-    const term = penalty.compute({ ...inputs, step, seed: 7 + step });
-    if (term !== null) return term;
-  }
-  return null;
+/** A penalty that computes its term at the first step it does not skip (lazy penalties skip most steps). */
+function atFirstActiveStep(penalty: Penalty): Penalty {
+  return {
+    name: penalty.name,
+    config: penalty.config,
+    compute: (inputs) => {
+      for (let step = 0; step < PENALTY_STEPS_TRIED; step++) {
+        const term = penalty.compute({ ...inputs, step, seed: 7 + step });
+        if (term !== null) return term;
+      }
+      return null;
+    },
+  };
 }
 
 function isTensor(value: tf.Tensor | undefined): value is tf.Tensor {
@@ -370,78 +389,4 @@ function attempt(f: () => void): unknown {
     releaseAbandonedTape();
     return error ?? new Error(String(error));
   }
-}
-
-const KERNEL_MISSING = /Kernel '([^']+)' (?:is )?not registered for backend '([^']+)'/;
-const GRADIENT_MISSING = /gradient function not found for ([^\s.]+)/;
-const METHOD_MISSING = /'([^']+)' not yet implemented or not found in the registry/;
-
-/** The registered backends (of those tfjs-gan loads) other than `current` that have `kernelName`. */
-function backendsWithKernel(kernelName: string, current: string): string[] {
-  return BACKEND_NAMES.filter(
-    (name) => name !== current && tf.findBackendFactory(name) != null && tf.getKernel(kernelName, name) != null,
-  );
-}
-
-function quoteList(names: readonly string[]): string {
-  return names.map((name) => `'${name}'`).join(', ');
-}
-
-/**
- * The {@link BackendError} for a stage that failed with `error`, or `error` itself when it is not about
- * a missing kernel or gradient.
- */
-function explain(stage: Stage, error: unknown, backendName: string): unknown {
-  if (error instanceof GanError || !(error instanceof Error)) return error;
-  const head = `preflight: the ${stage.part.label} cannot run on backend '${backendName}'`;
-  const needs = `${stage.needs}${stage.secondOrder ? ', which takes gradients of gradients' : ''}`;
-  const kernel = KERNEL_MISSING.exec(error.message);
-  if (kernel != null) {
-    const kernelName = kernel[1];
-    const patches = isBackendName(backendName) ? (KERNEL_PATCHES[backendName] ?? []) : [];
-    const providedByPatch =
-      isBackendName(backendName) &&
-      (patches as readonly string[]).includes(kernelName) &&
-      !(patchedKernels(backendName) as string[]).includes(kernelName);
-    const others = backendsWithKernel(kernelName, backendName);
-    const advice = [
-      providedByPatch
-        ? `tfjs-gan provides it for '${backendName}': activate the backend with \`await useBackend('${backendName}')\`, which registers it.`
-        : '',
-      others.length > 0
-        ? `Registered backends that have it: ${quoteList(others)} (switch with \`await useBackend('${others[0]}')\`).`
-        : providedByPatch
-          ? ''
-          : `No other registered backend has it either: change the ${stage.part.kind}, or register the kernel with tf.registerKernel.`,
-    ]
-      .filter((sentence) => sentence !== '')
-      .join(' ');
-    return new BackendError(
-      `${head}: kernel '${kernelName}' is not registered for backend '${kernel[2]}' (needed by ${needs}). ${advice}`,
-      { cause: error },
-    );
-  }
-  const gradient = GRADIENT_MISSING.exec(error.message);
-  if (gradient != null) {
-    const kernelName = gradient[1];
-    const fix = SECOND_ORDER_GRADIENT_KERNELS.missing.includes(kernelName)
-      ? `tfjs-gan provides it: call registerSecondOrderGradients() (useBackend does).`
-      : `remove the op that needs it from the ${stage.part.kind}, or register a gradient with ` +
-        `tf.registerGradient({ kernelName: '${kernelName}', gradFunc }).`;
-    return new BackendError(
-      `${head}: tfjs has no gradient for kernel '${kernelName}' (needed by ${needs}). Gradients are the ` +
-        `same on every backend, so switching backends does not help: ${fix}`,
-      { cause: error },
-    );
-  }
-  const method = METHOD_MISSING.exec(error.message);
-  if (method != null) {
-    const others = BACKEND_NAMES.filter((name) => name !== backendName && tf.findBackendFactory(name) != null);
-    return new BackendError(
-      `${head}: the backend does not implement '${method[1]}' (needed by ${needs}).` +
-        (others.length > 0 ? ` Other registered backends: ${quoteList(others)}.` : ''),
-      { cause: error },
-    );
-  }
-  return error;
 }

@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { clearPreflightCache, preflight } from '../../src/backend/index.js';
+import { clearPreflightCache, preflight } from '../../src/train/preflight.js';
 import { BackendError } from '../../src/errors.js';
 import { nonSaturating } from '../../src/losses/non-saturating.js';
 import type { Penalty, PenaltyInputs } from '../../src/losses/penalty.js';
 import { dragan, gradientPenalty, r1, r2 } from '../../src/losses/penalties/index.js';
 import { Discriminator } from '../../src/nets/discriminator.js';
 import { Generator } from '../../src/nets/generator.js';
+import { Dataset } from '../../src/data/dataset.js';
+import { PathLengthRegularizer } from '../../src/train/path-length.js';
+import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 
 /** An R1 penalty (Mescheder et al. 2018): gradients of gradients; counts its calls. */
@@ -35,6 +38,14 @@ function dcganPair(options: { numClasses?: number; batchNorm?: boolean } = {}): 
   return {
     generator: Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 8, width: 4, numClasses, seed: 1 }),
     discriminator: Discriminator.dcgan({ imageShape: [28, 28, 1], width: 4, numClasses, batchNorm, seed: 2 }),
+  };
+}
+
+/** A tiny style-based generator (path length regularisation needs one) and a discriminator for it. */
+function stylePair(): { generator: Generator; discriminator: Discriminator } {
+  return {
+    generator: Generator.style({ imageShape: [8, 8, 3], latentDim: 4, styleDim: 4, mappingLayers: 1, channels: 2, maxChannels: 4, mixingProbability: 0, seed: 1 }),
+    discriminator: Discriminator.resnet({ imageShape: [8, 8, 3], channels: 2, seed: 3 }),
   };
 }
 
@@ -221,6 +232,52 @@ describe('preflight failures (cpu)', () => {
     await expect(preflight({ generator, discriminator, loss: nonSaturating(), augment })).rejects.toThrow(
       /^preflight: the augmentation of the discriminator inputs cannot run on backend 'cpu': tfjs has no gradient for kernel 'Cumprod' \(needed by augmenting a batch and its gradient\)/,
     );
+    disposeAll(generator, discriminator);
+  });
+
+  it('runs the path length penalty in the generator step (the objective the Trainer differentiates), changing nothing', async () => {
+    const { generator, discriminator } = stylePair();
+    const pathLength = new PathLengthRegularizer({ weight: 1, every: 4 }, generator, 'test');
+    const penalty = vi.spyOn(pathLength, 'penalty');
+    const update = vi.spyOn(pathLength, 'update');
+    const tensorsBefore = tf.memory().numTensors;
+    await expect(preflight({ generator, discriminator, loss: nonSaturating(), pathLength })).resolves.toBeUndefined();
+    expect(penalty).toHaveBeenCalled();
+    expect(penalty.mock.calls[0][0]).toBe(generator);
+    // A dry run: the moving average of the path length is neither read back nor moved.
+    expect(update).not.toHaveBeenCalled();
+    expect(pathLength.mean).toBe(0);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    disposeAll(generator, discriminator);
+  });
+
+  it('names path length regularisation when only its gradients of gradients are missing (a dry run without it passes)', async () => {
+    // The path length is sqrt(mean |J^T y|^2); nothing else in these networks and loss takes a square root.
+    const { generator, discriminator } = stylePair();
+    const pathLength = new PathLengthRegularizer({ weight: 1, every: 4 }, generator, 'test');
+    withoutGradient('Sqrt');
+    await expect(preflight({ generator, discriminator, loss: nonSaturating() })).resolves.toBeUndefined();
+    const tensorsBefore = tf.memory().numTensors;
+    const attempt = preflight({ generator, discriminator, loss: nonSaturating(), pathLength });
+    await expect(attempt).rejects.toBeInstanceOf(BackendError);
+    await expect(attempt).rejects.toThrow(
+      /^preflight: the path length regularisation cannot run on backend 'cpu': tfjs has no gradient for kernel 'Sqrt' \(needed by the generator step, which takes gradients of gradients\)\./,
+    );
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    disposeAll(generator, discriminator);
+  });
+
+  it('is what Trainer.fit runs: a path length penalty that needs a missing gradient is refused before the first step', async () => {
+    const { generator, discriminator } = stylePair();
+    const trainer = new Trainer({ generator, discriminator, pathLength: { every: 4 }, seed: 1 });
+    const images = tf.randomUniform([4, 8, 8, 3], -1, 1, 'float32', 1);
+    const data = Dataset.fromTensors(images);
+    images.dispose();
+    withoutGradient('Sqrt');
+    await expect(trainer.fit(data, { steps: 1, batchSize: 2 })).rejects.toThrow(/the path length regularisation cannot run on backend 'cpu'/);
+    expect(trainer.step).toBe(0);
+    trainer.dispose();
+    data.dispose();
     disposeAll(generator, discriminator);
   });
 
