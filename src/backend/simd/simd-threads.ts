@@ -2,7 +2,8 @@
  * Threads of tfjs-gan's own for its SIMD128 kernels (kernels.c) on tfjs's threaded wasm build. XNNPACK's
  * thread pool lives inside tfjs's module and runs only XNNPACK's operators; tfjs-gan's kernels get
  * workers of their own: each instantiates kernels.c on the backend's shared heap, waits on an atomic
- * counter, and runs its share (`part` of `parts`) of a kernel when the main thread posts one. A kernel
+ * counter, and runs its share (`part` of `parts`) of a kernel when the main thread posts one (the
+ * worker's body is `workerMain` in `kernel-worker.ts`). A kernel
  * call is synchronous, like every wasm kernel: the main thread runs part 0 and waits for the others.
  *
  * In Node the workers are `worker_threads` (unref'd, so that a script still exits); in a browser, Web
@@ -12,6 +13,7 @@
  */
 import { BackendError } from '../../errors.js';
 import { importNodeModule } from '../../util/node-module.js';
+import { CONTROL_LAYOUT, type WorkerStart, kernelWorkerScript } from './kernel-worker.js';
 
 /** Threads that run the module's kernels together on one heap. */
 export interface KernelThreads {
@@ -32,16 +34,9 @@ export interface KernelThreads {
   run(name: string, args: readonly number[]): void;
 }
 
-/** Int32 slots of the control block shared with the workers. */
-const SEQUENCE = 0; // incremented by the main thread to post a kernel
-const DONE = 1; // incremented by each worker when its part is done
-const NAME = 2; // the kernel's index in the name list
-const ARG_COUNT = 3;
-const PARTS = 4;
-const FAILED = 5; // set by a worker whose part threw
-/** Byte offset of the float64 arguments in the control block, and their most. */
-const ARGS_OFFSET = 64;
-const MAX_ARGS = 32;
+/** Int32 slots of the control block shared with the workers, and where its float64 arguments start. */
+const { sequence: SEQUENCE, done: DONE, name: NAME, argCount: ARG_COUNT, parts: PARTS, failed: FAILED, argsOffset: ARGS_OFFSET, maxArgs: MAX_ARGS } =
+  CONTROL_LAYOUT;
 
 /** How long the main thread waits for a worker before it gives up, in milliseconds (the default). */
 export const WORKER_TIMEOUT_MS = 120_000;
@@ -60,44 +55,6 @@ export interface KernelThreadOptions {
 /** Checks of the done counter the main thread spins through before it sleeps. */
 const MAIN_SPINS = 100_000;
 
-/**
- * The workers' script, plain JavaScript for Node's `worker_threads` (eval) and for browsers' Web Workers.
- * A worker spins briefly before it sleeps, so that the kernels of one training step, posted one after
- * another, find it awake.
- */
-const WORKER_SOURCE = `
-const start = (data, reply) => {
-  const kernels = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports;
-  const control = new Int32Array(data.control);
-  const args = new Float64Array(data.control, ${ARGS_OFFSET}, ${MAX_ARGS});
-  const names = data.names;
-  // Read before 'ready': the main thread may post the first kernel as soon as it hears it.
-  let seen = Atomics.load(control, ${SEQUENCE});
-  reply('ready');
-  for (;;) {
-    for (let spin = 0; spin < 20000 && Atomics.load(control, ${SEQUENCE}) === seen; spin++);
-    Atomics.wait(control, ${SEQUENCE}, seen);
-    const sequence = Atomics.load(control, ${SEQUENCE});
-    if (sequence === seen) continue;
-    seen = sequence;
-    const list = Array.from(args.subarray(0, control[${ARG_COUNT}]));
-    try {
-      kernels[names[control[${NAME}]]](...list, data.part, control[${PARTS}]);
-    } catch (error) {
-      Atomics.store(control, ${FAILED}, 1);
-    }
-    Atomics.add(control, ${DONE}, 1);
-    Atomics.notify(control, ${DONE});
-  }
-};
-if (typeof self === 'undefined') {
-  const { parentPort } = require('node:worker_threads');
-  parentPort.once('message', (data) => start(data, (message) => parentPort.postMessage(message)));
-} else {
-  self.onmessage = (event) => start(event.data, (message) => self.postMessage(message));
-}
-`;
-
 /** A started worker: how to wait for its first message, and how to let the process exit without it. */
 interface StartedWorker {
   ready: Promise<void>;
@@ -110,9 +67,9 @@ function isNode(): boolean {
 }
 
 /** Starts one worker in Node and posts it its part. */
-async function startNodeWorker(message: Record<string, unknown>): Promise<StartedWorker> {
+async function startNodeWorker(message: WorkerStart): Promise<StartedWorker> {
   const { Worker } = await importNodeModule('worker_threads');
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  const worker = new Worker(kernelWorkerScript(), { eval: true });
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
@@ -123,8 +80,8 @@ async function startNodeWorker(message: Record<string, unknown>): Promise<Starte
 }
 
 /** Starts one Web Worker (from a blob) and posts it its part. */
-function startBrowserWorker(message: Record<string, unknown>): StartedWorker {
-  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+function startBrowserWorker(message: WorkerStart): StartedWorker {
+  const url = URL.createObjectURL(new Blob([kernelWorkerScript()], { type: 'text/javascript' }));
   const worker = new Worker(url);
   URL.revokeObjectURL(url);
   const ready = new Promise<void>((resolve, reject) => {
@@ -163,7 +120,7 @@ export async function startKernelThreads(
   const workers: StartedWorker[] = [];
   try {
     for (let part = 1; part < parts; part++) {
-      const message = { module, memory, control, names: [...names], part };
+      const message: WorkerStart = { module, memory, control, names: [...names], part };
       workers.push(isNode() ? await startNodeWorker(message) : startBrowserWorker(message));
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
