@@ -23,6 +23,7 @@ export {
   ConfigError,
   BackendError,
   DataError,
+  describeValue,
   GanError,
   type GanErrorCode,
   ShapeError,

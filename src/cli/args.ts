@@ -1,4 +1,4 @@
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, describeValue } from '../index.js';
 
 /** A flag of a command: its long name (kebab-case of the library option), type and help. */
 export interface FlagSpec {

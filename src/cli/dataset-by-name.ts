@@ -1,11 +1,4 @@
-import { ConfigError, describeValue } from '../errors.js';
-import type { Dataset } from '../data/dataset.js';
-import { fashionMnist } from '../data/fashion-mnist.js';
-import { idx } from '../data/idx.js';
-import { imageFolder } from '../data/image-folder.js';
-import { mnist } from '../data/mnist.js';
-import { oxygenIcons } from '../data/oxygen-icons.js';
-import { toy2d } from '../data/toy2d.js';
+import { ConfigError, type Dataset, datasets, describeValue } from '../index.js';
 
 /** Dataset names the CLI accepts. */
 export const CLI_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'oxygen-icons', 'ring', 'grid', 'idx', 'folder'] as const);
@@ -32,18 +25,18 @@ export async function datasetByName(source: DatasetSource): Promise<Dataset> {
   };
   switch (dataset) {
     case 'mnist':
-      return mnist({ count });
+      return datasets.mnist({ count });
     case 'fashion-mnist':
-      return fashionMnist({ split: 'train', dir: dataPath, count });
+      return datasets.fashionMnist({ split: 'train', dir: dataPath, count });
     case 'oxygen-icons':
-      return oxygenIcons({ size: source.imageSize ?? 32, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}) });
+      return datasets.oxygenIcons({ size: source.imageSize ?? 32, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}) });
     case 'ring':
     case 'grid':
-      return toy2d(dataset, { count });
+      return datasets.toy2d(dataset, { count });
     case 'idx':
-      return idx(needPath(), labelsPath, { count });
+      return datasets.idx(needPath(), labelsPath, { count });
     case 'folder':
-      return imageFolder(needPath(), {
+      return datasets.imageFolder(needPath(), {
         size: source.imageSize ? [source.imageSize, source.imageSize] : undefined,
         limit: count,
       });

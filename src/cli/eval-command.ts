@@ -1,12 +1,15 @@
-import { type BackendName, useBackend } from '../backend/index.js';
-import { defaultBackend } from '../backend/default-backend.js';
-import { ConfigError, describeValue } from '../errors.js';
-import type { Dataset } from '../data/dataset.js';
-import { TOY2D_NAMES, type Toy2dName } from '../data/toy2d.js';
-import { readCheckpointManifest } from '../io/checkpoint.js';
-import { type EvaluationResult, METRIC_NAMES, type MetricName, evaluate } from '../metrics/evaluate.js';
-import { type FeatureExtractor, forDataset } from '../metrics/feature-extractor.js';
-import { Trainer } from '../train/trainer.js';
+import {
+  type BackendName,
+  ConfigError,
+  type Dataset,
+  Trainer,
+  datasets,
+  defaultBackend,
+  describeValue,
+  io,
+  metrics,
+  useBackend,
+} from '../index.js';
 import { type FlagSpec, type ParsedFlags, helpText, parseFlags } from './args.js';
 import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
 
@@ -18,7 +21,7 @@ export const EVAL_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'labels-path': { type: 'string', help: "idx: labels file (default: the run's)" },
   count: { type: 'number', help: 'samples drawn from the generator', default: 5000 },
   'real-count': { type: 'number', help: 'real samples (the first N of the dataset)', default: 10000 },
-  metrics: { type: 'string', help: `metrics separated by commas: ${METRIC_NAMES.join(' | ')} (default: all that apply)` },
+  metrics: { type: 'string', help: `metrics separated by commas: ${metrics.METRIC_NAMES.join(' | ')} (default: all that apply)` },
   features: { type: 'string', help: 'feature extractor: mnist | fashion-mnist | samples (default: the dataset\'s, else samples)' },
   seed: { type: 'number', help: 'seed of the latents', default: 0 },
   'cache-dir': { type: 'string', help: 'directory of cached real features (default: $TFJS_GAN_CACHE_DIR or the temp dir)' },
@@ -39,7 +42,7 @@ export async function evalCommand(argv: readonly string[], write: (text: string)
   }
   const flags = parseFlags(argv, EVAL_FLAGS, 'eval');
   const run = String(flags.run);
-  const manifest = await readCheckpointManifest(run);
+  const manifest = await io.readCheckpointManifest(run);
   const saved = (manifest.metadata?.cli ?? {}) as ParsedFlags;
   const datasetName = (flags.dataset ?? saved.dataset) as string | undefined;
   if (datasetName === undefined) {
@@ -60,9 +63,9 @@ export async function evalCommand(argv: readonly string[], write: (text: string)
       imageSize: saved.imageSize as number | undefined,
     });
     const features = await extractorFor(flags.features as string | undefined, datasetName, data);
-    const toy = (TOY2D_NAMES as readonly string[]).includes(datasetName) ? (datasetName as Toy2dName) : undefined;
+    const toy = (datasets.TOY2D_NAMES as readonly string[]).includes(datasetName) ? (datasetName as datasets.Toy2dName) : undefined;
     const applicable = metricNames ?? defaultMetrics(generator.conditional && features?.classify !== undefined, toy !== undefined);
-    const result = await evaluate({
+    const result = await metrics.evaluate({
       real: data,
       generator,
       count,
@@ -95,37 +98,37 @@ function positiveInt(value: unknown, flag: string): number {
   return value;
 }
 
-function parseMetrics(value: string | undefined): MetricName[] | undefined {
+function parseMetrics(value: string | undefined): metrics.MetricName[] | undefined {
   if (value === undefined) return undefined;
   const names = value.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !(METRIC_NAMES as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(metrics.METRIC_NAMES as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) {
-    throw new ConfigError(`tfjs-gan eval: '--metrics' must list ${METRIC_NAMES.join(', ')} separated by commas, received ${describeValue(value)}.`);
+    throw new ConfigError(`tfjs-gan eval: '--metrics' must list ${metrics.METRIC_NAMES.join(', ')} separated by commas, received ${describeValue(value)}.`);
   }
-  return names as MetricName[];
+  return names as metrics.MetricName[];
 }
 
-function defaultMetrics(classAccuracy: boolean, toy: boolean): MetricName[] {
-  const names: MetricName[] = ['fid', 'kid', 'precision-recall', 'density-coverage'];
+function defaultMetrics(classAccuracy: boolean, toy: boolean): metrics.MetricName[] {
+  const names: metrics.MetricName[] = ['fid', 'kid', 'precision-recall', 'density-coverage'];
   if (classAccuracy) names.push('class-accuracy');
   if (toy) names.push('mode-coverage');
   return names;
 }
 
-async function extractorFor(flag: string | undefined, datasetName: string, data: Dataset): Promise<FeatureExtractor | undefined> {
+async function extractorFor(flag: string | undefined, datasetName: string, data: Dataset): Promise<metrics.FeatureExtractor | undefined> {
   if (flag === 'samples') return undefined;
   if (flag !== undefined) {
     if (flag !== 'mnist' && flag !== 'fashion-mnist') {
       throw new ConfigError(`tfjs-gan eval: '--features' must be mnist, fashion-mnist or samples, received ${describeValue(flag)}.`);
     }
-    return forDataset(flag);
+    return metrics.features.forDataset(flag);
   }
-  if ((datasetName === 'mnist' || datasetName === 'fashion-mnist') && data.sampleShape.join('x') === '28x28x1') return forDataset(datasetName);
+  if ((datasetName === 'mnist' || datasetName === 'fashion-mnist') && data.sampleShape.join('x') === '28x28x1') return metrics.features.forDataset(datasetName);
   return undefined;
 }
 
 /** The result as an aligned two-column table. */
-export function formatTable(result: EvaluationResult, classNames?: readonly string[]): string {
+export function formatTable(result: metrics.EvaluationResult, classNames?: readonly string[]): string {
   const rows: [string, string][] = [];
   const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
   if (result.fid !== undefined) rows.push(['FID', fixed(result.fid, 3)]);

@@ -1,4 +1,4 @@
-import { GanError } from '../errors.js';
+import { GanError } from '../index.js';
 import { evalCommand } from './eval-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';

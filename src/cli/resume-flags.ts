@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, describeValue } from '../index.js';
 import { type ParsedFlags, flagName } from './args.js';
 
 /** The data flags: fixed by a run saved by the CLI; taken from the command line for a checkpoint without them. */

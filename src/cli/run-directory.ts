@@ -6,7 +6,7 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, describeValue } from '../index.js';
 
 /**
  * The entries a run writes into its directory: the checkpoint (the manifest `gan.json`, its weights

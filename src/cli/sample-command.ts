@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { type BackendName, useBackend } from '../backend/index.js';
-import { defaultBackend } from '../backend/default-backend.js';
-import { ConfigError, describeValue } from '../errors.js';
-import { saveImageGrid } from '../io/image-grid.js';
-import type { Generator } from '../nets/generator.js';
-import type { SampleLabels } from '../nets/labels.js';
-import { Trainer } from '../train/trainer.js';
+import {
+  type BackendName,
+  ConfigError,
+  type Generator,
+  type SampleLabels,
+  Trainer,
+  defaultBackend,
+  describeValue,
+  io,
+  useBackend,
+} from '../index.js';
 import { type FlagSpec, helpText, parseFlags } from './args.js';
 
 /** The flags of `tfjs-gan sample`. */
@@ -68,7 +72,7 @@ export async function sampleCommand(argv: readonly string[], write: (text: strin
     ) as tf.Tensor4D;
     const total = images.shape[0];
     try {
-      await saveImageGrid(images, String(flags.out), { columns });
+      await io.saveImageGrid(images, String(flags.out), { columns });
     } finally {
       images.dispose();
     }

@@ -1,27 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
-import { type BackendName, useBackend } from '../backend/index.js';
-import { defaultBackend } from '../backend/default-backend.js';
-import { ConfigError, DataError, describeValue } from '../errors.js';
-import { readCheckpointManifest } from '../io/checkpoint.js';
-import { LOSS_NAMES } from '../losses/loss-by-name.js';
-import { Discriminator } from '../nets/discriminator.js';
-import { Generator } from '../nets/generator.js';
 import {
+  ARCHITECTURE_NAMES,
+  type BackendName,
+  type Callback,
+  ConfigError,
   DISCRIMINATOR_CONDITIONINGS,
+  DataError,
   type DiscriminatorConditioning,
   GENERATOR_CONDITIONINGS,
   type GeneratorConditioning,
-} from '../nets/conditioning.js';
-import { checkpoint } from '../train/callbacks/checkpoint.js';
-import { metricsLog } from '../train/callbacks/metrics-log.js';
-import { progress } from '../train/callbacks/progress.js';
-import { sampleGrid } from '../train/callbacks/sample-grid.js';
-import type { Callback } from '../train/callback.js';
-import { Trainer } from '../train/trainer.js';
+  Trainer,
+  buildNetworks,
+  callbacks as trainingCallbacks,
+  defaultBackend,
+  describeValue,
+  io,
+  losses,
+  useBackend,
+} from '../index.js';
 import { type FlagSpec, type ParsedFlags, givenFlags, helpText, parseFlags } from './args.js';
 import { RESUME_INVOCATION_FLAGS, type ResumePlan, planResume } from './resume-flags.js';
 import { existingRunError, previousRun, removePreviousRun } from './run-directory.js';
-import { learningRateSchedule } from '../train/callbacks/learning-rate-schedule.js';
 import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
 
 /** The flags of `tfjs-gan train`; each maps to the library option of the same name in camelCase. */
@@ -31,7 +30,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'labels-path': { type: 'string', help: 'idx: labels file' },
   count: { type: 'number', help: 'use only the first N samples of the dataset' },
   'image-size': { type: 'number', help: 'folder: resize images to N x N; oxygen-icons: their size (default 32)' },
-  arch: { type: 'string', help: 'network family: dcgan | mlp | resnet | style', default: 'dcgan' },
+  arch: { type: 'string', help: `network family: ${ARCHITECTURE_NAMES.join(' | ')}`, default: 'dcgan' },
   conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },
   conditioning: {
     type: 'string',
@@ -40,7 +39,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'auxiliary-classifier-weight': { type: 'number', help: 'weight of the ACGAN classification loss (with --conditioning acgan)', default: 1 },
   'latent-dim': { type: 'number', help: 'size of the latent vector (default: the builder default)' },
   width: { type: 'number', help: 'dcgan: filters of the widest-resolution layer; resnet, style: filters at the image resolution' },
-  loss: { type: 'string', help: `adversarial loss: ${LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
+  loss: { type: 'string', help: `adversarial loss: ${losses.LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
   steps: { type: 'number', help: 'generator steps to train', default: 1000 },
   epochs: { type: 'number', help: 'passes over the data (instead of --steps)' },
   'batch-size': { type: 'number', help: 'batch size', default: 64 },
@@ -88,7 +87,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
   let settings: ParsedFlags = flags;
   const extraCallbacks: Callback[] = [];
   if (flags.resume) {
-    const manifest = await readCheckpointManifest(out);
+    const manifest = await io.readCheckpointManifest(out);
     trainer = await Trainer.load(out);
     const rates = { generatorLearningRate: learningRateOf(trainer.generatorOptimizer), discriminatorLearningRate: learningRateOf(trainer.discriminatorOptimizer) };
     let plan: ResumePlan;
@@ -106,7 +105,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     const generator = settings.generatorLearningRate as number | undefined;
     const discriminator = settings.discriminatorLearningRate as number | undefined;
     if (generator !== rates.generatorLearningRate || discriminator !== rates.discriminatorLearningRate) {
-      extraCallbacks.push(learningRateSchedule({ schedule: () => 1, baseRates: { generator: generator!, discriminator: discriminator! } }));
+      extraCallbacks.push(trainingCallbacks.learningRateSchedule({ schedule: () => 1, baseRates: { generator: generator!, discriminator: discriminator! } }));
     }
   } else {
     trainer = undefined as unknown as Trainer;
@@ -133,11 +132,11 @@ export async function trainCommand(argv: readonly string[], write: (text: string
   const cli = Object.fromEntries(Object.entries(settings).filter(([k]) => !RESUME_INVOCATION_FLAGS.includes(k)));
   const callbacks: Callback[] = [
     ...extraCallbacks,
-    progress(),
-    metricsLog({ path: `${out}/metrics.jsonl` }),
-    checkpoint({ every: Number(settings.checkpointEvery), dir: out, metadata: { cli } }),
+    trainingCallbacks.progress(),
+    trainingCallbacks.metricsLog({ path: `${out}/metrics.jsonl` }),
+    trainingCallbacks.checkpoint({ every: Number(settings.checkpointEvery), dir: out, metadata: { cli } }),
   ];
-  if (image) callbacks.push(sampleGrid({ every: Number(settings.sampleEvery), dir: `${out}/samples` }));
+  if (image) callbacks.push(trainingCallbacks.sampleGrid({ every: Number(settings.sampleEvery), dir: `${out}/samples` }));
   const controller = new AbortController();
   const onSignal = (): void => {
     write(`\ninterrupted: stopping after the current step and saving ${out} (Ctrl-C again quits without saving)\n`);
@@ -182,27 +181,20 @@ function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numCla
   const latentDim = flags.latentDim as number | undefined;
   const width = flags.width as number | undefined;
   const conditioning = parseConditioning(flags.conditioning as string | undefined);
-  const g = numClasses > 0 ? { numClasses, conditioning: conditioning.generator, ...(classNames ? { classNames } : {}) } : { numClasses };
-  const d = numClasses > 0 ? { numClasses, conditioning: conditioning.discriminator } : { numClasses };
-  let generator: Generator;
-  let discriminator: Discriminator;
-  if (flags.arch === 'dcgan') {
-    generator = Generator.dcgan({ imageShape: sampleShape, ...g, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { width } : {}) });
-    discriminator = Discriminator.dcgan({ imageShape: sampleShape, ...d, seed: seed + 1, ...(width ? { width } : {}) });
-  } else if (flags.arch === 'mlp') {
-    generator = Generator.mlp({ outputShape: sampleShape, ...g, seed, ...(latentDim ? { latentDim } : {}) });
-    discriminator = Discriminator.mlp({ inputShape: sampleShape, ...d, seed: seed + 1 });
-  } else if (flags.arch === 'resnet') {
-    generator = Generator.resnet({ imageShape: sampleShape, ...g, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { channels: width } : {}) });
-    discriminator = Discriminator.resnet({ imageShape: sampleShape, ...d, seed: seed + 1, ...(width ? { channels: width } : {}) });
-  } else if (flags.arch === 'style') {
-    // The style generator conditions through its mapping network: it has no 'conditioning' option.
-    const styleClasses = { numClasses, ...(numClasses > 0 && classNames ? { classNames } : {}) };
-    generator = Generator.style({ imageShape: sampleShape, ...styleClasses, seed, ...(latentDim ? { latentDim } : {}), ...(width ? { channels: width } : {}) });
-    discriminator = Discriminator.resnet({ imageShape: sampleShape, ...d, minibatchStdDev: numClasses === 0, seed: seed + 1, ...(width ? { channels: width } : {}) });
-  } else {
-    throw new ConfigError(`tfjs-gan train: '--arch' must be 'dcgan', 'mlp', 'resnet' or 'style', received ${describeValue(flags.arch)}.`);
+  const arch = String(flags.arch);
+  if (!(ARCHITECTURE_NAMES as readonly string[]).includes(arch)) {
+    throw new ConfigError(`tfjs-gan train: '--arch' must be one of ${describeValue(ARCHITECTURE_NAMES)}, received ${describeValue(flags.arch)}.`);
   }
+  // A latent size or width of 0 means the builder's default, as before the flags reached the registry.
+  const { generator, discriminator } = buildNetworks(arch, {
+    sampleShape,
+    numClasses,
+    ...(numClasses > 0 && classNames ? { classNames } : {}),
+    ...(numClasses > 0 ? { generatorConditioning: conditioning.generator, discriminatorConditioning: conditioning.discriminator } : {}),
+    ...(latentDim ? { latentDim } : {}),
+    ...(width ? { width } : {}),
+    seed,
+  });
   return new Trainer({
     generator,
     discriminator,

@@ -10,9 +10,10 @@ import {
   labelsForModel,
   trainableVariables,
 } from './model-contract.js';
-import { type ResnetDiscriminatorOptions, buildResnetDiscriminator } from './resnet/resnet-discriminator.js';
-import { type DcganDiscriminatorOptions, buildDcganDiscriminator } from './dcgan/dcgan-discriminator.js';
-import { type MlpDiscriminatorOptions, buildMlpDiscriminator } from './mlp/mlp-discriminator.js';
+import { type ArchitectureName, type DiscriminatorOptionsOf, architectureByName } from './architectures.js';
+import type { ResnetDiscriminatorOptions } from './resnet/resnet-discriminator.js';
+import type { DcganDiscriminatorOptions } from './dcgan/dcgan-discriminator.js';
+import type { MlpDiscriminatorOptions } from './mlp/mlp-discriminator.js';
 import { checkPacking, packSamples, packedShape } from './packing.js';
 import { checkKnownOptions } from './build-helpers.js';
 
@@ -126,16 +127,26 @@ export class Discriminator {
     this.model = model;
   }
 
+  /**
+   * Builds the discriminator of a registered architecture (see `ARCHITECTURES`); `Discriminator.dcgan(options)`
+   * is `Discriminator.build('dcgan', options)`. The style architecture's discriminator is the ResNet one.
+   * @param architecture - one of `ARCHITECTURE_NAMES`.
+   * @param options - that architecture's discriminator options.
+   * @throws ConfigError for an unknown architecture or bad options.
+   */
+  static build<N extends ArchitectureName>(architecture: N, options: DiscriminatorOptionsOf<N>): Discriminator {
+    const { model, spec } = architectureByName(architecture, 'Discriminator.build').discriminator(options);
+    return new Discriminator(model, spec);
+  }
+
   /** Builds an MLP discriminator (for 2-D toy data or small images). */
   static mlp(options: MlpDiscriminatorOptions): Discriminator {
-    const { model, spec } = buildMlpDiscriminator(options);
-    return new Discriminator(model, spec);
+    return Discriminator.build('mlp', options);
   }
 
   /** Builds a DCGAN discriminator (Radford et al. 2015, arXiv:1511.06434) for 28x28, 32x32 or 64x64 images. */
   static dcgan(options: DcganDiscriminatorOptions): Discriminator {
-    const { model, spec } = buildDcganDiscriminator(options);
-    return new Discriminator(model, spec);
+    return Discriminator.build('dcgan', options);
   }
 
   /**
@@ -143,8 +154,7 @@ export class Discriminator {
    * images, with a projection head when conditional and, with `progressive`, fade-in of each resolution.
    */
   static resnet(options: ResnetDiscriminatorOptions): Discriminator {
-    const { model, spec } = buildResnetDiscriminator(options);
-    return new Discriminator(model, spec);
+    return Discriminator.build('resnet', options);
   }
 
   /** Alias of {@link Discriminator.inputShape} for image discriminators. */

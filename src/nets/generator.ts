@@ -16,10 +16,11 @@ import {
   labelsForModel,
   trainableVariables,
 } from './model-contract.js';
-import { type DcganGeneratorOptions, buildDcganGenerator } from './dcgan/dcgan-generator.js';
-import { type MlpGeneratorOptions, buildMlpGenerator } from './mlp/mlp-generator.js';
-import { type ResnetGeneratorOptions, buildResnetGenerator } from './resnet/resnet-generator.js';
-import { type StyleGeneratorOptions, buildStyleGenerator } from './style/style-generator.js';
+import { type ArchitectureName, type GeneratorOptionsOf, architectureByName } from './architectures.js';
+import type { DcganGeneratorOptions } from './dcgan/dcgan-generator.js';
+import type { MlpGeneratorOptions } from './mlp/mlp-generator.js';
+import type { ResnetGeneratorOptions } from './resnet/resnet-generator.js';
+import type { StyleGeneratorOptions } from './style/style-generator.js';
 import { type MixStylesOptions, mixStyles } from './style/mix-styles.js';
 import { StyleGraph, styleBroadcastLayers } from './style/style-graph.js';
 import { latentTruncation, withStyleTruncation } from './style/style-truncation.js';
@@ -109,16 +110,30 @@ export class Generator {
     this.model = model;
   }
 
+  /**
+   * Builds the generator of a registered architecture (see `ARCHITECTURES`); `Generator.dcgan(options)`
+   * is `Generator.build('dcgan', options)`.
+   * @param architecture - one of `ARCHITECTURE_NAMES`.
+   * @param options - that architecture's generator options.
+   * @throws ConfigError for an unknown architecture or bad options.
+   * @example
+   * ```ts
+   * const generator = Generator.build('resnet', { imageShape: [32, 32, 3], seed: 1 });
+   * ```
+   */
+  static build<N extends ArchitectureName>(architecture: N, options: GeneratorOptionsOf<N>): Generator {
+    const { model, spec } = architectureByName(architecture, 'Generator.build').generator(options);
+    return new Generator(model, spec);
+  }
+
   /** Builds an MLP generator (for 2-D toy data or small images). */
   static mlp(options: MlpGeneratorOptions): Generator {
-    const { model, spec } = buildMlpGenerator(options);
-    return new Generator(model, spec);
+    return Generator.build('mlp', options);
   }
 
   /** Builds a DCGAN generator (Radford et al. 2015, arXiv:1511.06434) for 28x28, 32x32 or 64x64 images. */
   static dcgan(options: DcganGeneratorOptions): Generator {
-    const { model, spec } = buildDcganGenerator(options);
-    return new Generator(model, spec);
+    return Generator.build('dcgan', options);
   }
 
   /**
@@ -127,8 +142,7 @@ export class Generator {
    * when conditional.
    */
   static resnet(options: ResnetGeneratorOptions): Generator {
-    const { model, spec } = buildResnetGenerator(options);
-    return new Generator(model, spec);
+    return Generator.build('resnet', options);
   }
 
   /**
@@ -141,8 +155,7 @@ export class Generator {
    * ```
    */
   static style(options: StyleGeneratorOptions): Generator {
-    const { model, spec } = buildStyleGenerator(options);
-    return new Generator(model, spec);
+    return Generator.build('style', options);
   }
 
   /** Whether the model is style-based: it maps latents to styles with a {@link StyleBroadcast} layer. */

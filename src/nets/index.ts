@@ -8,6 +8,16 @@ export {
 export { Generator, type SampleOptions } from './generator.js';
 export { type InterpolateClassesOptions, type InterpolateOptions, type LatentPoint } from './walks.js';
 export { type MixStylesOptions } from './style/mix-styles.js';
+export { type Architecture, type NetworkSettings } from './architecture.js';
+export {
+  ARCHITECTURES,
+  ARCHITECTURE_NAMES,
+  type ArchitectureName,
+  type DiscriminatorOptionsOf,
+  type GeneratorOptionsOf,
+  architectureByName,
+} from './architectures.js';
+export { type NetworkPair, buildNetworks } from './build-networks.js';
 export { ACTIVATIONS, type ActivationName } from './build-helpers.js';
 export { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from './conditional-options.js';
 export {

@@ -75,6 +75,8 @@ describe('tfjs-gan train / sample', () => {
     expect(io.err).toMatch(/ConfigError: tfjs-gan: unknown --dataset "cifar"/);
     expect(await main(['train', '--loss', 'nope', '--dataset', 'ring', '--arch', 'mlp', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
     expect(io.err).toMatch(/unknown loss name "nope"/);
+    expect(await main(['train', '--arch', 'biggan', '--dataset', 'ring', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
+    expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--arch' must be one of \["dcgan", "mlp", "resnet", "style"\], received "biggan"/);
     expect(await main(['sample', '--run', join(root, 'missing'), '--backend', 'cpu'])).toBe(1);
     expect(io.err).toMatch(/CheckpointError: checkpoint: no checkpoint at/);
     expect(await main(['fly'])).toBe(2);

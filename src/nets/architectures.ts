@@ -1,0 +1,51 @@
+/**
+ * The registry of network families: each name maps to an {@link Architecture} (a generator builder, the
+ * discriminator builder it pairs with, and their options for given data). `Generator.build`,
+ * `Discriminator.build`, {@link buildNetworks} and the command line's `--arch` look names up here.
+ * Adding a family is one file (its `Architecture`) and one line below.
+ *
+ * @packageDocumentation
+ */
+import { ConfigError, describeValue } from '../errors.js';
+import type { Architecture } from './architecture.js';
+import { DCGAN_ARCHITECTURE } from './dcgan/dcgan-architecture.js';
+import { MLP_ARCHITECTURE } from './mlp/mlp-architecture.js';
+import { RESNET_ARCHITECTURE } from './resnet/resnet-architecture.js';
+import { STYLE_ARCHITECTURE } from './style/style-architecture.js';
+
+/** Every shipped network family by its registry name (the command line's `--arch`). */
+export const ARCHITECTURES = Object.freeze({
+  dcgan: DCGAN_ARCHITECTURE,
+  mlp: MLP_ARCHITECTURE,
+  resnet: RESNET_ARCHITECTURE,
+  style: STYLE_ARCHITECTURE,
+} as const);
+
+/** The name of a shipped network family. */
+export type ArchitectureName = keyof typeof ARCHITECTURES;
+
+/** The names of the shipped network families. */
+export const ARCHITECTURE_NAMES = Object.freeze(Object.keys(ARCHITECTURES) as ArchitectureName[]);
+
+/** The generator builder's options of a family, e.g. `GeneratorOptionsOf<'dcgan'>` is `DcganGeneratorOptions`. */
+export type GeneratorOptionsOf<N extends ArchitectureName> = Parameters<(typeof ARCHITECTURES)[N]['generator']>[0];
+
+/** The discriminator builder's options of a family (the style family's are the ResNet discriminator's). */
+export type DiscriminatorOptionsOf<N extends ArchitectureName> = Parameters<(typeof ARCHITECTURES)[N]['discriminator']>[0];
+
+/**
+ * A shipped network family by name.
+ * @param name - one of {@link ARCHITECTURE_NAMES}.
+ * @param owner - who asks, for the error message.
+ * @throws ConfigError for an unknown name, listing the known ones.
+ * @example
+ * ```ts
+ * const { generator, discriminator } = architectureByName('dcgan').options({ sampleShape: [28, 28, 1], seed: 1 });
+ * ```
+ */
+export function architectureByName(name: string, owner = 'architectureByName'): Architecture {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(ARCHITECTURES, name)) {
+    throw new ConfigError(`${owner}: unknown architecture ${describeValue(name)}. Expected one of ${describeValue(ARCHITECTURE_NAMES)}.`);
+  }
+  return ARCHITECTURES[name as ArchitectureName] as Architecture;
+}
