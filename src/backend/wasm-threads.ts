@@ -17,8 +17,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BackendError, ConfigError, describeValue } from '../errors.js';
+import { BackendError, ConfigError } from '../errors.js';
 import { importNodeModule } from '../util/node-module.js';
+import { invalidValue } from '../util/validate.js';
 import { importPackage } from './backend-packages.js';
 import { type BackendFactory, browserCores, isCrossOriginIsolated, startSingleThreaded, startThreaded } from './wasm-threads-browser.js';
 
@@ -57,7 +58,7 @@ function isNode(): boolean {
 export function checkWasmThreads(value: unknown, owner: string): WasmThreads {
   if (value === 'auto') return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_WASM_THREADS) return value;
-  throw new ConfigError(`${owner}: 'threads' must be 'auto' or an integer from 1 to ${MAX_WASM_THREADS}, received ${describeValue(value)}.`);
+  throw invalidValue(owner, 'threads', `'auto' or an integer from 1 to ${MAX_WASM_THREADS}`, value);
 }
 
 /**

@@ -1,0 +1,84 @@
+/**
+ * The element-wise kernels of tfjs-gan's SIMD128 module on the wasm backend's heap: leaky ReLU, tanh, a
+ * per-channel affine map (batch normalization) and the Adam update (split among the kernel threads).
+ *
+ * @packageDocumentation
+ */
+import { util } from '@tensorflow/tfjs';
+import type { TensorInfo } from '@tensorflow/tfjs';
+
+import { kernelsOf, offsetsOf, partsFor, runSplit } from './heap-kernels.js';
+
+/** The float32 hyper-parameters of one Adam update, as tfjs's Adam rounds them. */
+export interface AdamConstants {
+  beta1: number;
+  keep1: number;
+  beta2: number;
+  keep2: number;
+  correction1: number;
+  correction2: number;
+  epsilon: number;
+  step: number;
+}
+
+/**
+ * Runs the SIMD128 Adam update on the wasm backend's heap: `tensors` are value, gradient, m, v (inputs)
+ * then new value, new m, new v (outputs), all float32 of `size` elements.
+ *
+ * @returns false where the module cannot run here; the caller then computes the update itself.
+ */
+export function simdAdamUpdate(backend: unknown, tensors: readonly TensorInfo[], size: number, c: AdamConstants): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, tensors);
+  if (!found || !offsets) return false;
+  // About 10 memory accesses per element and no arithmetic to speak of: split from 2^16 elements.
+  const parts = size >= 1 << 16 ? partsFor(found.heap, Infinity) : 1;
+  runSplit(found.heap, 'adam_update', [...offsets, size, c.beta1, c.keep1, c.beta2, c.keep2, c.correction1, c.correction2, c.epsilon, c.step], parts);
+  return true;
+}
+
+/**
+ * Writes `x * step(x, alpha)` (tfjs's leaky ReLU, bit for bit) into `out` (float32, allocated, the size of
+ * `x`) in one SIMD128 pass on the wasm backend's heap.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdLeakyRelu(backend: unknown, x: TensorInfo, out: TensorInfo, alpha: number): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [x, out]);
+  if (!found || !offsets) return false;
+  found.kernels.leaky_relu(offsets[0], offsets[1], util.sizeFromShape(x.shape), alpha);
+  return true;
+}
+
+/**
+ * Writes `tanh(x)` into `out` (float32, allocated, the size of `x`) in one SIMD128 pass on the wasm
+ * backend's heap: within a few units in the last place of libm's `tanhf`, NaN kept.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdTanh(backend: unknown, x: TensorInfo, out: TensorInfo): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [x, out]);
+  if (!found || !offsets) return false;
+  found.kernels.tanh_f32(offsets[0], offsets[1], util.sizeFromShape(x.shape));
+  return true;
+}
+
+/**
+ * Writes `(x - mean) * factor (+ offset)` into `out` (float32, allocated, the shape of `x`), `mean`,
+ * `factor` and `offset` one value per channel (`x`'s last axis), on the wasm backend's heap: the same
+ * roundings as a broadcasting subtraction, multiplication and addition, in one pass.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdChannelAffine(backend: unknown, out: TensorInfo, x: TensorInfo, mean: TensorInfo, factor: TensorInfo, offset: TensorInfo | null): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, offset ? [x, mean, factor, offset, out] : [x, mean, factor, out]);
+  if (!found || !offsets || x.shape.length === 0) return false;
+  const channels = x.shape[x.shape.length - 1];
+  const rows = util.sizeFromShape(x.shape.slice(0, -1));
+  const [xOffset, meanOffset, factorOffset] = offsets;
+  found.kernels.channel_affine(xOffset, meanOffset, factorOffset, offset ? offsets[3] : 0, offsets[offsets.length - 1], rows, channels);
+  return true;
+}
