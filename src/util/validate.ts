@@ -217,21 +217,29 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
 export interface OptionsCheckHow extends CheckHow {
   /** Prefix of nested options in the message, e.g. `'ema.'`. */
   readonly path?: string;
+  /** Refuse undefined too (the options hold a required option). */
+  readonly required?: boolean;
+  /**
+   * What the message says was expected, e.g. `"an object { steps, batchSize, ... }"`.
+   * @defaultValue 'an object'
+   */
+  readonly expected?: string;
 }
 
 /**
- * Checks that `options` is undefined or an options object with no names besides `known`.
+ * Checks that `options` is undefined (unless `how.required`) or an options object with no names besides
+ * `known`.
  *
  * @param options - the options object received.
  * @param known - the option names the owner accepts.
  * @param owner - the function or class that received it.
  * @returns the options, or an empty object when undefined.
- * @throws ConfigError (or `how.error`) on a non-object (`'options' must be an object`) or on an unknown
- *   name, as {@link checkKnownOptions} reports it.
+ * @throws ConfigError (or `how.error`) on a non-object (`'options' must be an object, received 3.`) or on
+ *   an unknown name, as {@link checkKnownOptions} reports it.
  */
 export function checkOptions<T extends object>(options: T | undefined, known: readonly string[], owner: string, how: OptionsCheckHow = {}): T {
-  if (options === undefined) return {} as T;
-  if (!isOptionsObject(options)) throw invalidValue(owner, `${how.path ?? ''}options`, 'an object', options, how);
+  if (options === undefined && how.required !== true) return {} as T;
+  if (!isOptionsObject(options)) throw invalidValue(owner, `${how.path ?? ''}options`, how.expected ?? 'an object', options, how);
   checkKnownOptions(options, known, owner, how.path, how);
   return options;
 }

@@ -161,6 +161,12 @@ describe('options', () => {
     expect(checkOptions(undefined, ['count'], 'f')).toEqual({});
   });
 
+  it('checkOptions refuses undefined when required, with the expectation given', () => {
+    expect(thrown(() => checkOptions(undefined, ['every'], 'f', { required: true, expected: "an object with 'every'" })).message).toBe(
+      `f: 'options' must be an object with 'every', received undefined.`,
+    );
+  });
+
   it('checkOptions refuses non-objects and unknown names', () => {
     expect(thrown(() => checkOptions([] as never, ['count'], 'mnist')).message).toBe(`mnist: 'options' must be an object, received [].`);
     expect(thrown(() => checkOptions({ cont: 1 } as never, ['count'], 'mnist')).message).toBe(
