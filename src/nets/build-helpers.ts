@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import { hashInts } from '../util/random.js';
+
+/** The options checks now live in util/validate.ts; re-exported for modules that still import them from here. */
+export { checkKnownOptions, closestName } from '../util/validate.js';
 
 /** A weight initializer as tf.layers takes it. */
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
-import { hashInts } from '../util/random.js';
 
 /** Activations the shipped builders accept by name. */
 export const ACTIVATIONS = Object.freeze(['relu', 'leakyRelu', 'elu', 'tanh'] as const);
@@ -56,69 +59,6 @@ export class SeededInitializers {
   uniform(limit: number): Initializer {
     return tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed: this.nextSeed() });
   }
-}
-
-/** Validates an integer option with bounds; names the owner and option. */
-export function checkInt(value: unknown, name: string, owner: string, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new ConfigError(`${owner}: '${name}' must be an integer ${range}, received ${describeValue(value)}.`);
-  }
-  return value;
-}
-
-/** Validates a seed: undefined or an integer. */
-export function checkSeed(value: unknown, owner: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ConfigError(`${owner}: 'seed' must be an integer, received ${describeValue(value)}.`);
-  }
-  return value;
-}
-
-/**
- * Rejects option names that the owner does not know, so typos are not silently ignored: the error names
- * the unknown key, the close known name when there is one, and every known name.
- * @param path - prefix of nested options in the message, e.g. `'ema.'`.
- */
-export function checkKnownOptions(options: object, known: readonly string[], owner: string, path = ''): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      const close = closestName(key, known);
-      const hint = close === undefined ? '' : ` Did you mean '${path}${close}'?`;
-      throw new ConfigError(`${owner}: unknown option '${path}${key}'.${hint} Expected one of ${describeValue(known)}.`);
-    }
-  }
-}
-
-/**
- * The known name closest to `name`: the same letters in another case (`batchsize`: `batchSize`), else
- * the nearest by edit distance when it is at most 2 edits, or a third of the name for long names.
- */
-export function closestName(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  const sameLetters = known.find((k) => k.toLowerCase() === lower);
-  if (sameLetters !== undefined) return sameLetters;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** The symbolic label input of a conditional network: [batch, 1] int32 class ids. */

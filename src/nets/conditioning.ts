@@ -32,25 +32,3 @@ export function checkConditioning<T extends string>(value: unknown, allowed: rea
   }
   return value as T;
 }
-
-/**
- * Checks optional class names: distinct non-empty strings, one per class.
- * @returns a frozen copy, or undefined.
- */
-export function checkClassNames(classNames: unknown, numClasses: number, owner: string): readonly string[] | undefined {
-  if (classNames === undefined) return undefined;
-  if (numClasses === 0) {
-    throw new ConfigError(`${owner}: 'classNames' were given, but 'numClasses' is 0 (unconditional). Expected no class names, or numClasses ${Array.isArray(classNames) ? classNames.length : '>= 2'}.`);
-  }
-  if (
-    !Array.isArray(classNames) ||
-    classNames.length !== numClasses ||
-    !classNames.every((name) => typeof name === 'string' && name.length > 0) ||
-    new Set(classNames).size !== classNames.length
-  ) {
-    throw new ConfigError(
-      `${owner}: 'classNames' must be ${numClasses} distinct non-empty strings (one per class), received ${describeValue(classNames)}.`,
-    );
-  }
-  return Object.freeze([...(classNames as string[])]);
-}

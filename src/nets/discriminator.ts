@@ -15,7 +15,7 @@ import type { ResnetDiscriminatorOptions } from './resnet/resnet-discriminator.j
 import type { DcganDiscriminatorOptions } from './dcgan/dcgan-discriminator.js';
 import type { MlpDiscriminatorOptions } from './mlp/mlp-discriminator.js';
 import { checkPacking, packSamples, packedShape } from './packing.js';
-import { checkKnownOptions } from './build-helpers.js';
+import { checkKnownOptions } from '../util/validate.js';
 
 export type { DiscriminatorSpec } from './model-contract.js';
 

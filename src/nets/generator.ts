@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { randomSeed } from '../util/random.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
-import { checkKnownOptions } from './build-helpers.js';
-import { checkClassNames } from './conditioning.js';
+import { checkClassNames, checkKnownOptions } from '../util/validate.js';
 import { type ClassLabel, type SampleLabels, checkLabelsPresence, classId, toLabelTensor } from './labels.js';
 import { sampleLatents } from './latents.js';
 import {
@@ -99,7 +98,7 @@ export class Generator {
     this.latentDim = spec.latentDim;
     this.outputShape = Object.freeze(checkShape(spec.outputShape, 'outputShape', owner));
     this.numClasses = checkNumClasses(spec.numClasses, owner);
-    this.names = checkClassNames(spec.classNames, this.numClasses, owner);
+    this.names = checkClassNames(spec.classNames, owner, this.numClasses);
     checkModelInputs(model, [this.latentDim], this.conditional, owner, 'z');
     const out = model.outputs[0].shape.slice(1);
     if (out.length !== this.outputShape.length || out.some((d, i) => d !== this.outputShape[i])) {
@@ -207,7 +206,7 @@ export class Generator {
    * @throws ConfigError when the names do not fit, or differ from the ones the generator has.
    */
   adoptClassNames(classNames: readonly string[]): void {
-    const names = checkClassNames(classNames, this.numClasses, 'Generator');
+    const names = checkClassNames(classNames, 'Generator', this.numClasses);
     if (this.names === undefined) {
       this.names = names;
     } else if (names !== undefined && names.some((name, i) => name !== this.names![i])) {

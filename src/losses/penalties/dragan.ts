@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Penalty } from '../penalty.js';
 import { hashInts } from '../../util/random.js';
-import { checkNumber, checkPenaltyOptions, inputGradients, perSampleShape, perSampleSquaredNorm } from './input-gradients.js';
+import { checkNumber } from '../../util/validate.js';
+import { checkPenaltyOptions, inputGradients, perSampleShape, perSampleSquaredNorm } from './input-gradients.js';
 
 /** Options of {@link dragan}. Defaults are in {@link DRAGAN_DEFAULTS}. */
 export interface DraganOptions {
@@ -34,10 +35,10 @@ export const DRAGAN_DEFAULTS = Object.freeze({ weight: 10, scale: 0.5, target: 1
 export function dragan(options?: DraganOptions): Penalty {
   const owner = 'penalties.dragan';
   const o = checkPenaltyOptions(options, ['weight', 'scale', 'target', 'epsilon'], owner);
-  const weight = checkNumber(o.weight ?? DRAGAN_DEFAULTS.weight, 'weight', owner, 0);
-  const scale = checkNumber(o.scale ?? DRAGAN_DEFAULTS.scale, 'scale', owner, 0);
-  const target = checkNumber(o.target ?? DRAGAN_DEFAULTS.target, 'target', owner, 0);
-  const epsilon = checkNumber(o.epsilon ?? DRAGAN_DEFAULTS.epsilon, 'epsilon', owner, 0, true);
+  const weight = checkNumber(o.weight ?? DRAGAN_DEFAULTS.weight, 'weight', owner, { min: 0 });
+  const scale = checkNumber(o.scale ?? DRAGAN_DEFAULTS.scale, 'scale', owner, { min: 0 });
+  const target = checkNumber(o.target ?? DRAGAN_DEFAULTS.target, 'target', owner, { min: 0 });
+  const epsilon = checkNumber(o.epsilon ?? DRAGAN_DEFAULTS.epsilon, 'epsilon', owner, { min: 0, minExclusive: true });
   return {
     name: 'dragan',
     config: { weight, scale, target, epsilon },

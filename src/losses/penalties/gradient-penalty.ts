@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Penalty } from '../penalty.js';
-import { checkNumber, checkPenaltyOptions, inputGradients, perSampleShape, perSampleSquaredNorm } from './input-gradients.js';
+import { checkNumber } from '../../util/validate.js';
+import { checkPenaltyOptions, inputGradients, perSampleShape, perSampleSquaredNorm } from './input-gradients.js';
 
 /** Options of {@link gradientPenalty}. Defaults are in {@link GRADIENT_PENALTY_DEFAULTS}. */
 export interface GradientPenaltyOptions {
@@ -34,9 +35,9 @@ export const GRADIENT_PENALTY_DEFAULTS = Object.freeze({ weight: 10, target: 1, 
 export function gradientPenalty(options?: GradientPenaltyOptions): Penalty {
   const owner = 'penalties.gradientPenalty';
   const o = checkPenaltyOptions(options, ['weight', 'target', 'epsilon'], owner);
-  const weight = checkNumber(o.weight ?? GRADIENT_PENALTY_DEFAULTS.weight, 'weight', owner, 0);
-  const target = checkNumber(o.target ?? GRADIENT_PENALTY_DEFAULTS.target, 'target', owner, 0);
-  const epsilon = checkNumber(o.epsilon ?? GRADIENT_PENALTY_DEFAULTS.epsilon, 'epsilon', owner, 0, true);
+  const weight = checkNumber(o.weight ?? GRADIENT_PENALTY_DEFAULTS.weight, 'weight', owner, { min: 0 });
+  const target = checkNumber(o.target ?? GRADIENT_PENALTY_DEFAULTS.target, 'target', owner, { min: 0 });
+  const epsilon = checkNumber(o.epsilon ?? GRADIENT_PENALTY_DEFAULTS.epsilon, 'epsilon', owner, { min: 0, minExclusive: true });
   return {
     name: 'gradient-penalty',
     config: { weight, target, epsilon },

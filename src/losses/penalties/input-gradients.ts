@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the penalties: the discriminator's gradient with respect to its input, and options
- * checks. Internal: not re-exported from the package.
+ * Helpers shared by the penalties: the discriminator's gradient with respect to its input, and the
+ * options check (the number checks are util/validate.ts's). Internal: not re-exported from the package.
  *
  * @packageDocumentation
  */
@@ -33,23 +33,6 @@ export function perSampleSquaredNorm(gradients: tf.Tensor): tf.Tensor1D {
 /** Shape [batch, 1, 1, ...] that broadcasts one value per sample over a tensor of `shape`. */
 export function perSampleShape(shape: readonly number[]): number[] {
   return [shape[0], ...shape.slice(1).map(() => 1)];
-}
-
-/** Checks a finite number >= `min` (or > `min` when `exclusive`); names the owner and option. */
-export function checkNumber(value: unknown, name: string, owner: string, min: number, exclusive = false): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (exclusive ? value > min : value >= min);
-  if (!ok) {
-    throw new ConfigError(`${owner}: '${name}' must be a finite number ${exclusive ? '>' : '>='} ${min}, received ${describeValue(value)}.`);
-  }
-  return value as number;
-}
-
-/** Checks an integer >= `min`; names the owner and option. */
-export function checkInteger(value: unknown, name: string, owner: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${owner}: '${name}' must be an integer >= ${min}, received ${describeValue(value)}.`);
-  }
-  return value;
 }
 
 /** Rejects non-objects and unknown option names, so that typos are not silently ignored. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Penalty, PenaltyInputs } from '../penalty.js';
-import { checkInteger, checkNumber, checkPenaltyOptions, inputGradients, perSampleSquaredNorm } from './input-gradients.js';
+import { checkInt, checkNumber } from '../../util/validate.js';
+import { checkPenaltyOptions, inputGradients, perSampleSquaredNorm } from './input-gradients.js';
 
 /** Options of {@link r1} and {@link r2}. Defaults are in {@link R1_DEFAULTS}. */
 export interface R1Options {
@@ -56,8 +57,8 @@ function squaredGradientPenalty(
 ): Penalty {
   const owner = `penalties.${name}`;
   const o = checkPenaltyOptions(options, ['gamma', 'every'], owner);
-  const gamma = checkNumber(o.gamma ?? R1_DEFAULTS.gamma, 'gamma', owner, 0);
-  const every = checkInteger(o.every ?? R1_DEFAULTS.every, 'every', owner, 1);
+  const gamma = checkNumber(o.gamma ?? R1_DEFAULTS.gamma, 'gamma', owner, { min: 0 });
+  const every = checkInt(o.every ?? R1_DEFAULTS.every, 'every', owner, 1);
   return {
     name,
     config: { gamma, every },

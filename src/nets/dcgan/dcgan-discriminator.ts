@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
-import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
+import { checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
+import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
 import { type BuiltDiscriminator, checkNumClasses } from '../model-contract.js';
 import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
 import { ProjectionHead } from '../../layers/projection-head.js';

@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
-import {
-  type ActivationName,
-  SeededInitializers,
-  activationLayer,
-  checkInt,
-  checkKnownOptions,
-  checkSeed,
-  embedLabels,
-  labelInput,
-} from '../build-helpers.js';
+import { type ActivationName, SeededInitializers, activationLayer, embedLabels, labelInput } from '../build-helpers.js';
 import { type BuiltGenerator, checkNumClasses, checkShape } from '../model-contract.js';
-import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
+import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 
@@ -58,7 +50,7 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): BuiltGenerator 
   if (options.conditioning !== undefined && numClasses === 0) {
     throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
   }
-  const classNames = checkClassNames(o.classNames, numClasses, owner);
+  const classNames = checkClassNames(o.classNames, owner, numClasses);
   const cbn = numClasses > 0 && conditioning === 'cbn';
   if (cbn && options.batchNorm === false) {
     throw new ConfigError(`${owner}: conditioning 'cbn' is batch normalisation, so 'batchNorm' must be true or left out, received false.`);

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
 import { FadeIn } from '../../layers/fade-in.js';
 import { ProjectionHead } from '../../layers/projection-head.js';
-import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
+import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
 import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
 import { type BuiltDiscriminator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';

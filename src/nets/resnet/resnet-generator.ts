@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
-import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
-import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkClassNames, checkConditioning } from '../conditioning.js';
+import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
+import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
 import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
@@ -51,7 +52,7 @@ export function buildResnetGenerator(options: ResnetGeneratorOptions): BuiltGene
   const maxChannels = checkInt(o.maxChannels, 'maxChannels', owner, 1);
   const embeddingDim = checkInt(o.embeddingDim, 'embeddingDim', owner, 1);
   const numClasses = checkNumClasses(o.numClasses, owner);
-  const classNames = checkClassNames(o.classNames, numClasses, owner);
+  const classNames = checkClassNames(o.classNames, owner, numClasses);
   const conditioning = checkConditioning(o.conditioning ?? RESNET_GENERATOR_DEFAULTS.conditioning, GENERATOR_CONDITIONINGS, owner);
   if (options.conditioning !== undefined && numClasses === 0) {
     throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);

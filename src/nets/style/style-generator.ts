@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
+import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { ConstantInput } from '../../layers/constant-input.js';
 import { EqualizedDense } from '../../layers/equalized-dense.js';
@@ -9,8 +10,7 @@ import { NoiseInjection } from '../../layers/noise-injection.js';
 import { PixelNorm } from '../../layers/pixel-norm.js';
 import { StyleBroadcast } from '../../layers/style-broadcast.js';
 import { hashInts, randomSeed } from '../../util/random.js';
-import { SeededInitializers, checkInt, checkKnownOptions, checkSeed, embedLabels, labelInput } from '../build-helpers.js';
-import { checkClassNames } from '../conditioning.js';
+import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
 import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 
@@ -88,7 +88,7 @@ export function buildStyleGenerator(options: StyleGeneratorOptions): BuiltGenera
   const maxChannels = checkInt(o.maxChannels, 'maxChannels', owner, 1);
   const embeddingDim = checkInt(o.embeddingDim, 'embeddingDim', owner, 1);
   const numClasses = checkNumClasses(o.numClasses, owner);
-  const classNames = checkClassNames(o.classNames, numClasses, owner);
+  const classNames = checkClassNames(o.classNames, owner, numClasses);
   if (!(typeof o.mappingLrMultiplier === 'number' && o.mappingLrMultiplier > 0 && Number.isFinite(o.mappingLrMultiplier))) {
     throw new ConfigError(`${owner}: 'mappingLrMultiplier' must be a finite number > 0, received ${describeValue(o.mappingLrMultiplier)}.`);
   }
