@@ -62,7 +62,7 @@ async function bundledStart(name: string, options: { minify?: boolean; keepNames
   });
   const text = result.outputFiles[0].text;
   // The worker's parameters and locals are renamed: the script runs the rewritten text.
-  if (options.minify) expect(text).not.toContain('layout.sequence');
+  if (options.minify) expect(text).not.toContain('layout.argsOffset');
   const file = join(work, `${name}.mjs`);
   writeFileSync(file, text);
   const bundled = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, unknown>;

@@ -70,26 +70,27 @@ export interface WorkerStart {
  * @param layout - the control block's layout, {@link CONTROL_LAYOUT}.
  */
 export function workerMain(data: WorkerStart, reply: (message: string) => void, layout: ControlLayout): void {
+  const { sequence: SEQUENCE, done: DONE, name: NAME, argCount: ARG_COUNT, parts: PARTS, failed: FAILED, workerSpins: SPINS } = layout;
   const kernels = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports as Record<string, (...args: number[]) => unknown>;
   const control = new Int32Array(data.control);
   const args = new Float64Array(data.control, layout.argsOffset, layout.maxArgs);
   // Read before 'ready': the main thread may post the first kernel as soon as it hears it.
-  let seen = Atomics.load(control, layout.sequence);
+  let seen = Atomics.load(control, SEQUENCE);
   reply('ready');
   for (;;) {
-    for (let spin = 0; spin < layout.workerSpins && Atomics.load(control, layout.sequence) === seen; spin++);
-    Atomics.wait(control, layout.sequence, seen);
-    const sequence = Atomics.load(control, layout.sequence);
+    for (let spin = 0; spin < SPINS && Atomics.load(control, SEQUENCE) === seen; spin++);
+    Atomics.wait(control, SEQUENCE, seen);
+    const sequence = Atomics.load(control, SEQUENCE);
     if (sequence === seen) continue;
     seen = sequence;
-    const list = Array.from(args.subarray(0, control[layout.argCount]));
+    const list = Array.from(args.subarray(0, control[ARG_COUNT]));
     try {
-      kernels[data.names[control[layout.name]]](...list, data.part, control[layout.parts]);
+      kernels[data.names[control[NAME]]](...list, data.part, control[PARTS]);
     } catch {
-      Atomics.store(control, layout.failed, 1);
+      Atomics.store(control, FAILED, 1);
     }
-    Atomics.add(control, layout.done, 1);
-    Atomics.notify(control, layout.done);
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
   }
 }
 
