@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { Generator } from '../nets/generator.js';
-import { checkKnownOptions } from '../nets/build-helpers.js';
+import { checkInt, checkKnownOptions, checkNumber } from '../util/validate.js';
 
 /** Configuration of the generator's EMA (`TrainerConfig.ema`). */
 export interface EmaConfig {
@@ -51,14 +51,8 @@ export class GeneratorEma {
       throw new ConfigError(`${owner}: 'ema' must be an object { decay, startStep? }, received ${describeValue(config)}.`);
     }
     checkKnownOptions(config, ['decay', 'startStep'], owner, 'ema.');
-    const { decay } = config;
-    if (!(typeof decay === 'number' && decay >= 0 && decay < 1)) {
-      throw new ConfigError(`${owner}: 'ema.decay' must be a number in [0, 1), e.g. 0.999, received ${describeValue(decay)}.`);
-    }
-    const startStep = config.startStep ?? 0;
-    if (!Number.isInteger(startStep) || startStep < 0) {
-      throw new ConfigError(`${owner}: 'ema.startStep' must be an integer >= 0, received ${describeValue(config.startStep)}.`);
-    }
+    const decay = checkNumber(config.decay, 'ema.decay', owner, { min: 0, max: 1, maxExclusive: true }, { note: ', e.g. 0.999' });
+    const startStep = checkInt(config.startStep ?? 0, 'ema.startStep', owner, 0);
     const model = cloneModel(source.model);
     const copy = new Generator(model, source.spec);
     return new GeneratorEma(copy, decay, startStep);

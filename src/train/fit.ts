@@ -10,7 +10,8 @@ import { Dataset } from '../data/dataset.js';
 import { type PreflightParts, preflight } from './preflight.js';
 import type { StepLogs, TrainingContext, TrainingHistory } from './callback.js';
 import type { Trainer } from './trainer.js';
-import { type FitOptions, checkFitOptions, checkPositiveInt } from './trainer-options.js';
+import { checkInt, checkPositiveInt } from '../util/validate.js';
+import { type FitOptions, checkFitOptions } from './trainer-options.js';
 import { yieldToEventLoop } from './yield.js';
 
 /**
@@ -91,9 +92,9 @@ function resolveSteps(trainer: Trainer, options: FitOptions, data: Dataset, batc
   if (options.steps !== undefined && options.epochs !== undefined) {
     throw new ConfigError(`${owner}: give 'steps' or 'epochs', not both; received steps ${options.steps} and epochs ${options.epochs}.`);
   }
-  if (options.steps !== undefined) return checkPositiveInt(options.steps, 'steps', owner, 0);
+  if (options.steps !== undefined) return checkInt(options.steps, 'steps', owner, 0);
   if (options.epochs !== undefined) {
-    const epochs = checkPositiveInt(options.epochs, 'epochs', owner, 0);
+    const epochs = checkInt(options.epochs, 'epochs', owner, 0);
     return Math.floor((epochs * data.batchesPerEpoch(batchSize)) / trainer.discriminatorSteps);
   }
   throw new ConfigError(`${owner}: give 'steps' (generator steps) or 'epochs', received neither.`);

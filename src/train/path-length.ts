@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import { checkInt, checkNumber } from '../util/validate.js';
 import type { Generator } from '../nets/generator.js';
 
 /** Options of the path length regularizer (`TrainerConfig.pathLength`). */
@@ -42,15 +43,9 @@ export class PathLengthRegularizer {
     if (!generator.styleBased) {
       throw new ConfigError(`${owner}: 'pathLength' needs a style-based generator (Generator.style), received one without a StyleBroadcast layer.`);
     }
-    const number = (value: unknown, name: string, ok: (v: number) => boolean, expected: string): number => {
-      if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-        throw new ConfigError(`${owner}: 'pathLength.${name}' must be ${expected}, received ${describeValue(value)}.`);
-      }
-      return value;
-    };
-    this.weight = number(options.weight ?? PATH_LENGTH_DEFAULTS.weight, 'weight', (v) => v >= 0, 'a finite number >= 0');
-    this.every = number(options.every ?? PATH_LENGTH_DEFAULTS.every, 'every', (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
-    this.decay = number(options.decay ?? PATH_LENGTH_DEFAULTS.decay, 'decay', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+    this.weight = checkNumber(options.weight ?? PATH_LENGTH_DEFAULTS.weight, 'pathLength.weight', owner, { min: 0 });
+    this.every = checkInt(options.every ?? PATH_LENGTH_DEFAULTS.every, 'pathLength.every', owner, 1);
+    this.decay = checkNumber(options.decay ?? PATH_LENGTH_DEFAULTS.decay, 'pathLength.decay', owner, { min: 0, max: 1, minExclusive: true });
   }
 
   /** Whether generator step `step` (0-based) is regularized. */

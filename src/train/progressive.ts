@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import { checkInt, checkPositiveInt } from '../util/validate.js';
 import { FadeIn } from '../layers/fade-in.js';
 
 /** Options of {@link progressiveSchedule}. */
@@ -52,13 +53,8 @@ export function progressiveSchedule(options: ProgressiveScheduleOptions): Progre
   if (!Number.isInteger(startResolution) || startResolution < 1 || !Number.isInteger(Math.log2(startResolution))) {
     throw new ConfigError(`${owner}: 'startResolution' must be a power of 2, received ${describeValue(options.startResolution)}.`);
   }
-  if (!Number.isInteger(options.fadeSteps) || options.fadeSteps < 1) {
-    throw new ConfigError(`${owner}: 'fadeSteps' must be an integer >= 1, received ${describeValue(options.fadeSteps)}.`);
-  }
-  if (!Number.isInteger(options.stableSteps) || options.stableSteps < 0) {
-    throw new ConfigError(`${owner}: 'stableSteps' must be an integer >= 0, received ${describeValue(options.stableSteps)}.`);
-  }
-  const { fadeSteps, stableSteps } = options;
+  const fadeSteps = checkPositiveInt(options.fadeSteps, 'fadeSteps', owner);
+  const stableSteps = checkInt(options.stableSteps, 'stableSteps', owner, 0);
   return {
     options: Object.freeze({ startResolution, fadeSteps, stableSteps }),
     alpha(resolution: number, step: number): number {

@@ -14,7 +14,7 @@ import { nonSaturating } from '../losses/non-saturating.js';
 import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
-import { checkKnownOptions, closestName } from '../nets/build-helpers.js';
+import { checkKnownOptions, checkNumber, closestName, isOptionsObject } from '../util/validate.js';
 import type { Callback } from './callback.js';
 import type { EmaConfig } from './ema.js';
 import { fusedAdam } from './fused-adam.js';
@@ -169,11 +169,6 @@ const CALLBACK_HOOKS = Object.freeze(
   Object.keys({ onTrainBegin: true, onStepEnd: true, onTrainEnd: true } satisfies Record<keyof Callback, true>),
 );
 
-/** Whether `value` is a plain options object (not null, not an array). */
-function isOptionsObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** An optimizer as the Trainer uses it: tfjs's `computeGradients`, `applyGradients` and `dispose`. */
 function isOptimizer(value: unknown): value is tf.Optimizer {
   const o = value as Partial<tf.Optimizer> | null;
@@ -313,16 +308,6 @@ export function resolveLoss(loss: GanLoss | string | undefined): GanLoss {
 }
 
 export function defaultOptimizer(learningRate: number | undefined, name: string, defaults: DataKindDefaults): tf.Optimizer {
-  const rate = learningRate ?? defaults.learningRate;
-  if (!(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
-    throw new ConfigError(`Trainer: '${name}' must be a finite number > 0, received ${describeValue(learningRate)}.`);
-  }
+  const rate = checkNumber(learningRate ?? defaults.learningRate, name, 'Trainer', { min: 0, minExclusive: true });
   return fusedAdam(rate, defaults.beta1, defaults.beta2);
-}
-
-export function checkPositiveInt(value: unknown, name: string, owner: string, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${owner}: '${name}' must be an integer >= ${min}, received ${describeValue(value)}.`);
-  }
-  return value;
 }

@@ -16,6 +16,7 @@ import { Generator } from '../nets/generator.js';
 import { type SaveOptions, loadCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import type { CheckpointLocation } from '../io/checkpoint-store.js';
 import { randomSeed } from '../util/random.js';
+import { checkInt, checkNumber, checkPositiveInt } from '../util/validate.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 import type { StepLogs, TrainingHistory } from './callback.js';
 import { GeneratorEma } from './ema.js';
@@ -28,7 +29,6 @@ import {
   type FitOptions,
   type TrainerConfig,
   TRAINER_DEFAULTS,
-  checkPositiveInt,
   checkTrainerConfig,
   defaultOptimizer,
   defaultsForData,
@@ -117,14 +117,13 @@ export class Trainer {
       }
     });
     this.discriminatorSteps = checkPositiveInt(config.discriminatorSteps ?? TRAINER_DEFAULTS.discriminatorSteps, 'discriminatorSteps', owner);
-    const seed = config.seed ?? randomSeed();
-    if (!Number.isInteger(seed)) throw new ConfigError(`${owner}: 'seed' must be an integer, received ${describeValue(seed)}.`);
-    this.seed = seed;
-    const auxWeight = config.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight;
-    if (typeof auxWeight !== 'number' || !(auxWeight >= 0) || !Number.isFinite(auxWeight)) {
-      throw new ConfigError(`${owner}: 'auxiliaryClassifierWeight' must be a finite number >= 0, received ${describeValue(config.auxiliaryClassifierWeight)}.`);
-    }
-    this.auxiliaryClassifierWeight = auxWeight;
+    this.seed = checkInt(config.seed ?? randomSeed(), 'seed', owner);
+    this.auxiliaryClassifierWeight = checkNumber(
+      config.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight,
+      'auxiliaryClassifierWeight',
+      owner,
+      { min: 0 },
+    );
     this.augment = checkAugmentPolicy(config.augment ?? [], owner);
     if (this.augment.length > 0 && discriminator.inputShape.length !== 3) {
       throw new ConfigError(`${owner}: 'augment' needs image data [height, width, channels], but the discriminator's input shape is ${describeValue(discriminator.inputShape)}.`);

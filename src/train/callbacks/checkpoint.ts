@@ -1,4 +1,5 @@
 import { ConfigError, describeValue } from '../../errors.js';
+import { checkPositiveInt } from '../../util/validate.js';
 import type { Callback } from '../callback.js';
 import { checkCallbackOptions } from '../trainer-options.js';
 
@@ -16,9 +17,7 @@ export interface CheckpointOptions {
 export function checkpoint(options: CheckpointOptions): Callback {
   const owner = 'callbacks.checkpoint';
   checkCallbackOptions(options, ['every', 'dir', 'metadata'], owner);
-  if (!Number.isInteger(options?.every) || options.every < 1) {
-    throw new ConfigError(`${owner}: 'every' must be an integer >= 1, received ${describeValue(options?.every)}.`);
-  }
+  checkPositiveInt(options.every, 'every', owner);
   if (typeof options.dir !== 'string' || options.dir.length === 0) {
     throw new ConfigError(`${owner}: 'dir' must be a directory path, received ${describeValue(options.dir)}.`);
   }

@@ -1,5 +1,6 @@
 import { ConfigError, describeValue } from '../../errors.js';
 import type { Callback, StepLogs, TrainingContext } from '../callback.js';
+import { checkPositiveInt } from '../../util/validate.js';
 import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Where progress is written: anything with `write(text)` (process.stderr by default in Node). */
@@ -42,9 +43,7 @@ export function progress(options: ProgressOptions = {}): Callback {
   if (options.sink !== undefined && typeof (options.sink as Partial<ProgressSink> | null)?.write !== 'function') {
     throw new ConfigError(`${owner}: 'sink' must have a write(text) method (e.g. process.stderr), received ${describeValue(options.sink)}.`);
   }
-  if (options.every !== undefined && !(Number.isInteger(options.every) && options.every >= 1)) {
-    throw new ConfigError(`${owner}: 'every' must be an integer >= 1, received ${describeValue(options.every)}.`);
-  }
+  if (options.every !== undefined) checkPositiveInt(options.every, 'every', owner);
   const sink = options.sink ?? defaultSink();
   const tty = sink.isTTY === true;
   let began = 0;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
 import { saveImageGrid } from '../../io/image-grid.js';
 import type { Callback, TrainingContext } from '../callback.js';
+import { checkPositiveInt } from '../../util/validate.js';
 import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Options of {@link sampleGrid}. */
@@ -27,9 +28,7 @@ export interface SampleGridOptions {
 export function sampleGrid(options: SampleGridOptions): Callback {
   const owner = 'callbacks.sampleGrid';
   checkCallbackOptions(options, ['every', 'dir', 'count', 'seed', 'columns', 'filename'], owner);
-  if (!Number.isInteger(options?.every) || options.every < 1) {
-    throw new ConfigError(`${owner}: 'every' must be an integer >= 1, received ${describeValue(options?.every)}.`);
-  }
+  checkPositiveInt(options.every, 'every', owner);
   if (typeof options.dir !== 'string' || options.dir.length === 0) {
     throw new ConfigError(`${owner}: 'dir' must be a directory path, received ${describeValue(options.dir)}.`);
   }
