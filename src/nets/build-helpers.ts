@@ -2,9 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { hashInts } from '../util/random.js';
 
-/** The options checks now live in util/validate.ts; re-exported for modules that still import them from here. */
-export { checkKnownOptions, closestName } from '../util/validate.js';
-
 /** A weight initializer as tf.layers takes it. */
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 

@@ -1,4 +1,4 @@
-import { ConfigError, describeValue } from '../errors.js';
+import { checkOneOf } from '../util/validate.js';
 
 /**
  * How a conditional generator takes its class:
@@ -27,8 +27,5 @@ export const DISCRIMINATOR_CONDITIONINGS = Object.freeze(['concat', 'projection'
 
 /** Checks a conditioning option against the allowed ones. */
 export function checkConditioning<T extends string>(value: unknown, allowed: readonly T[], owner: string): T {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new ConfigError(`${owner}: 'conditioning' must be one of ${describeValue(allowed)}, received ${describeValue(value)}.`);
-  }
-  return value as T;
+  return checkOneOf(value, allowed, 'conditioning', owner);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { randomSeed } from '../util/random.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
-import { checkClassNames, checkKnownOptions } from '../util/validate.js';
+import { checkClassNames, checkKnownOptions, checkPositiveInt } from '../util/validate.js';
 import { type ClassLabel, type SampleLabels, checkLabelsPresence, classId, toLabelTensor } from './labels.js';
 import { sampleLatents } from './latents.js';
 import {
@@ -92,10 +92,7 @@ export class Generator {
       );
     }
     checkKnownOptions(spec, GENERATOR_SPEC_KEYS, owner);
-    if (!Number.isInteger(spec.latentDim) || spec.latentDim < 1) {
-      throw new ConfigError(`${owner}: 'latentDim' must be an integer >= 1, received ${describeValue(spec.latentDim)}.`);
-    }
-    this.latentDim = spec.latentDim;
+    this.latentDim = checkPositiveInt(spec.latentDim, 'latentDim', owner);
     this.outputShape = Object.freeze(checkShape(spec.outputShape, 'outputShape', owner));
     this.numClasses = checkNumClasses(spec.numClasses, owner);
     this.names = checkClassNames(spec.classNames, owner, this.numClasses);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import { checkInt } from '../util/validate.js';
 
 /** How to walk between two latent vectors. */
 export type InterpolationMethod = 'lerp' | 'slerp';
@@ -12,9 +13,7 @@ export const INTERPOLATION_METHODS = Object.freeze(['lerp', 'slerp'] as const);
  * @throws ConfigError when `steps` is not an integer >= 2.
  */
 export function interpolationSteps(steps: number, owner: string): number[] {
-  if (!Number.isInteger(steps) || steps < 2) {
-    throw new ConfigError(`${owner}: 'steps' must be an integer >= 2 (both endpoints are included), received ${describeValue(steps)}.`);
-  }
+  checkInt(steps, 'steps', owner, 2, Infinity, { note: ' (both endpoints are included)' });
   return Array.from({ length: steps }, (_, i) => i / (steps - 1));
 }
 

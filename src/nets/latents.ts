@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { SeededRandom } from '../util/random.js';
+import { checkPositiveInt } from '../util/validate.js';
 
 /**
  * Draws `count` latent vectors from N(0, 1) on the host with a seeded generator, so the same seed gives
@@ -20,9 +21,7 @@ export function sampleLatents(
   seed: number,
   truncation?: number,
 ): tf.Tensor2D {
-  if (!Number.isInteger(count) || count < 1) {
-    throw new ConfigError(`sampleLatents: 'count' must be an integer >= 1, received ${describeValue(count)}.`);
-  }
+  checkPositiveInt(count, 'count', 'sampleLatents');
   if (truncation !== undefined && !(truncation > 0 && Number.isFinite(truncation))) {
     throw new ConfigError(
       `sampleLatents: 'truncation' must be a finite number > 0 (a threshold in standard deviations), received ${describeValue(truncation)}.`,

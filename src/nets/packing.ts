@@ -5,15 +5,12 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { ShapeError } from '../errors.js';
+import { checkPositiveInt } from '../util/validate.js';
 
 /** Checks a packing degree: an integer >= 1 (1 = no packing). */
 export function checkPacking(packing: unknown, owner: string): number {
-  const m = packing ?? 1;
-  if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) {
-    throw new ConfigError(`${owner}: 'packing' must be an integer >= 1 (1 = no packing), received ${describeValue(packing)}.`);
-  }
-  return m;
+  return checkPositiveInt(packing ?? 1, 'packing', owner, { note: ' (1 = no packing)' });
 }
 
 /** The per-sample input shape of a discriminator that packs `packing` samples of shape `sampleShape`. */

@@ -1,7 +1,7 @@
 import { ConfigError, describeValue } from '../../errors.js';
 import type { Dataset } from '../../data/dataset.js';
 import { TOY2D_NAMES, type Toy2dName } from '../../data/toy2d.js';
-import { checkInt } from '../../data/validate.js';
+import { checkInt } from '../../util/validate.js';
 import { checkCallbackOptions } from '../trainer-options.js';
 import { type EvaluationResult, METRIC_NAMES, type MetricName, evaluate } from '../../metrics/evaluate.js';
 import { forDataset } from '../../metrics/feature-extractor.js';
