@@ -25,3 +25,5 @@ export { modeCoverage } from './mode-coverage.js';
 export type { ModeCoverage, ModeCoverageOptions } from './mode-coverage.js';
 export { oxygenIcons, OXYGEN_ICONS_DEFAULT_DIR } from './oxygen-icons.js';
 export type { OxygenIconsOptions } from './oxygen-icons.js';
+export { NAMED_DATASETS, DATASET_NAMES, datasetByName } from './dataset-registry.js';
+export type { DatasetRequest, NamedDataset } from './dataset-registry.js';

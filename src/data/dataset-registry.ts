@@ -1,0 +1,78 @@
+/**
+ * The registry of datasets that can be loaded by name (the CLI's `--dataset`, runs that record what they
+ * trained on). Adding a dataset is its loader's file plus one entry here.
+ *
+ * @packageDocumentation
+ */
+import { ConfigError, describeValue } from '../errors.js';
+import type { Dataset } from './dataset.js';
+import { fashionMnist } from './fashion-mnist.js';
+import { idx } from './idx.js';
+import { imageFolder } from './image-folder.js';
+import { mnist } from './mnist.js';
+import { oxygenIcons } from './oxygen-icons.js';
+import { toy2d } from './toy2d.js';
+
+/** Where and how much data to load, for a dataset loaded by name. */
+export interface DatasetRequest {
+  /** idx: the images file; folder: the directory; fashion-mnist, oxygen-icons: the directory of the files. */
+  readonly dataPath?: string;
+  /** idx: the labels file. */
+  readonly labelsPath?: string;
+  /** Use only the first `count` samples. */
+  readonly count?: number;
+  /** folder: resize every image to size x size; oxygen-icons: the size (default 32). */
+  readonly imageSize?: number;
+}
+
+/** One dataset that can be loaded by name. */
+export interface NamedDataset {
+  /** Its name, e.g. `'mnist'`. */
+  readonly name: string;
+  /** Whether it needs {@link DatasetRequest.dataPath}. */
+  readonly needsPath: boolean;
+  /** Loads it. */
+  load(request: DatasetRequest): Promise<Dataset>;
+}
+
+/** `request.dataPath`, which a dataset with `needsPath` gets (checked by {@link datasetByName}). */
+const pathOf = (request: DatasetRequest): string => request.dataPath as string;
+
+/** The datasets that can be loaded by name, in the order the CLI lists them. */
+export const NAMED_DATASETS: readonly NamedDataset[] = Object.freeze([
+  { name: 'mnist', needsPath: false, load: ({ count }) => mnist({ count }) },
+  { name: 'fashion-mnist', needsPath: false, load: ({ dataPath, count }) => fashionMnist({ split: 'train', dir: dataPath, count }) },
+  {
+    name: 'oxygen-icons',
+    needsPath: false,
+    load: ({ dataPath, count, imageSize }) => oxygenIcons({ size: imageSize ?? 32, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}) }),
+  },
+  { name: 'ring', needsPath: false, load: ({ count }) => toy2d('ring', { count }) },
+  { name: 'grid', needsPath: false, load: ({ count }) => toy2d('grid', { count }) },
+  { name: 'idx', needsPath: true, load: (request) => idx(pathOf(request), request.labelsPath, { count: request.count }) },
+  {
+    name: 'folder',
+    needsPath: true,
+    load: (request) => imageFolder(pathOf(request), { size: request.imageSize ? [request.imageSize, request.imageSize] : undefined, limit: request.count }),
+  },
+]);
+
+/** The names of {@link NAMED_DATASETS}. */
+export const DATASET_NAMES: readonly string[] = Object.freeze(NAMED_DATASETS.map((d) => d.name));
+
+/**
+ * Loads a dataset by its name.
+ *
+ * @param owner - who asks, for error messages (e.g. `'tfjs-gan'`).
+ * @throws ConfigError for an unknown name, or a dataset that needs `dataPath` without one.
+ * @example
+ * ```ts
+ * const data = await datasets.datasetByName('mnist', { count: 1000 });
+ * ```
+ */
+export async function datasetByName(name: string, request: DatasetRequest = {}, owner = 'datasetByName'): Promise<Dataset> {
+  const entry = NAMED_DATASETS.find((d) => d.name === name);
+  if (entry === undefined) throw new ConfigError(`${owner}: unknown dataset ${describeValue(name)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
+  if (entry.needsPath && !request.dataPath) throw new ConfigError(`${owner}: dataset ${name} needs a data path, received none.`);
+  return entry.load(request);
+}
