@@ -45,6 +45,7 @@ export * from './nets/index.js';
 export * from './layers/index.js';
 export * from './train/index.js';
 export { type PreflightParts, preflight } from './train/preflight.js';
+export type { InputAugmentation } from './train/objectives.js';
 export type { Penalty, PenaltyDiscriminator, PenaltyInputs } from './losses/penalty.js';
 export type { GanLoss, GeneratorLossInputs, LossInputs } from './losses/gan-loss.js';
 export * as losses from './losses/index.js';
