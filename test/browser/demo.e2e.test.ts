@@ -34,7 +34,9 @@ describe('the demo page', () => {
     page = await browser.newPage({ viewport: { width: 1180, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.resolvedUrls?.local[0] ?? 'http://localhost:5173/');
+    // The dev server transforms the library's modules on this first load; with the other browser test
+    // files running beside it on two cores that took over 30 s (playwright's default) once.
+    await page.goto(server.resolvedUrls?.local[0] ?? 'http://localhost:5173/', { timeout: 180_000 });
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   }, 240_000);
