@@ -3,7 +3,7 @@
  * of n zero bytes is written directly as one fixed-Huffman deflate block (a literal 0, then
  * length-258 / distance-1 copies), 13 bits per 258 bytes, in milliseconds.
  */
-import { crc32 } from '../../src/util/checksum.js';
+import { pngChunk } from '../../src/io/png.js';
 
 class BitWriter {
   private readonly bytes: Uint8Array;
@@ -70,17 +70,6 @@ export function zeroGzip(n: number, crc = 0): Uint8Array {
   const view = new DataView(out.buffer);
   view.setUint32(10 + body.length, crc, true);
   view.setUint32(14 + body.length, n >>> 0, true);
-  return out;
-}
-
-/** A PNG chunk with its CRC. */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
 }
 
