@@ -45,6 +45,8 @@ export function skipWithout(...packages: DebianPackage[]): boolean {
 export function assertPackages(...packages: DebianPackage[]): void {
   const missing = packages.filter((p) => !existsSync(p.file)).map((p) => p.name);
   if (missing.length > 0) {
-    throw new Error(`missing Debian package${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: apt-get install ${missing.join(' ')} (.ci/run installs it under CI=true)`);
+    // Reached only where skipWithout did not skip: under CI=true, or in a test that checks this message.
+    const install = `apt-get install ${missing.join(' ')}`;
+    throw new Error(`missing Debian package${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ${install} (.ci/run installs it under CI=true)`);
   }
 }
