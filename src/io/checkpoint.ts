@@ -22,14 +22,6 @@ import {
 import { MANIFEST_NAME, newWeightsFileName } from './checkpoint-names.js';
 
 export { MANIFEST_NAME } from './checkpoint-names.js';
-export {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_VERSION,
-  type CheckpointManifest,
-  type NetworkRecord,
-  type OptimizerRecord,
-  type WeightEntry,
-} from './checkpoint-manifest.js';
 
 /** How many times a reader reads the manifest again when the weights it names were replaced meanwhile. */
 const READ_ATTEMPTS = 4;

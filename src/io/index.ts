@@ -22,12 +22,8 @@ export {
   type NetworkRecord,
   type OptimizerRecord,
   type WeightEntry,
-  MANIFEST_NAME,
-  type SaveOptions,
-  exportCheckpoint,
-  importCheckpoint,
-  readCheckpointManifest,
-} from './checkpoint.js';
+} from './checkpoint-manifest.js';
+export { MANIFEST_NAME, type SaveOptions, exportCheckpoint, importCheckpoint, readCheckpointManifest } from './checkpoint.js';
 export {
   CHECKPOINT_SCHEMES,
   type CheckpointFiles,
