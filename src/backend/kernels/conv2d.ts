@@ -42,11 +42,13 @@ export function makeConv2DKernel(backendName: string, fallback: () => KernelFunc
       false,
       'channelsLast',
     );
+    const own = tryKernelCalls(backend as KernelBackend, backendName, (calls) => conv2dOnHeap(calls, x, filter, info));
+    if (own !== undefined) return own;
     // XNNPACK's own 'same' padding gives zeros where a stride exceeds the filter's size (tfjs 4.22): the
     // shipped kernel gets the same padding spelled out.
+    if (convAttrs.pad !== 'same') return runFallback();
     const { top, bottom, left, right } = info.padInfo;
-    const explicit = convAttrs.pad === 'same' ? { ...attrs, pad: [[0, 0], [top, bottom], [left, right], [0, 0]] } : attrs;
-    return tryKernelCalls(backend as KernelBackend, backendName, (calls) => conv2dOnHeap(calls, x, filter, info)) ?? runFallback(explicit);
+    return runFallback({ ...attrs, pad: [[0, 0], [top, bottom], [left, right], [0, 0]] });
   };
 }
 
