@@ -22,6 +22,7 @@ import { flag, hasFlag } from './args.js';
 import { type BenchPreset, DCGAN_MNIST_REFERENCE, MLP_TOY, presetKey, presetsFromList } from './presets.js';
 import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
+import { torchEnv } from './torch-env.js';
 
 const steps = Number(flag('steps') ?? 20);
 const presets = presetsFromList(flag('presets') ?? 'reference,default,mlp');
@@ -143,7 +144,7 @@ function pytorch(threads: number): { secondsPerStep: number; torch: string } | u
   }
   const out = execFileSync('/usr/bin/python3', ['bench/pytorch_dcgan.py', '--threads', String(threads), '--steps', String(steps)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' },
+    env: torchEnv(threads),
   });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { useBackend } from '../src/backend/index.js';
-import { type EmbeddedModel, type WeightQuantization, embeddedWeightBytes, encodeEmbeddedModel, decodeEmbeddedModel } from '../src/metrics/embedded-model.js';
+import { type EmbeddedModel, type WeightQuantization, embeddedWeightBytes, encodeEmbeddedModel, decodeEmbeddedModel } from '../src/util/embedded-model.js';
 import { type ExtractorDataset, MNIST_TEST_COUNT, extractorSplit } from '../src/metrics/extractor-data.js';
 import { SeededRandom, hashInts } from '../src/util/random.js';
 

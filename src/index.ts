@@ -56,3 +56,4 @@ export * as datasets from './data/index.js';
 export { Dataset, type DatasetBatch } from './data/dataset.js';
 export * as io from './io-namespace.js';
 export * as metrics from './metrics/index.js';
+export * as recipes from './recipes/index.js';

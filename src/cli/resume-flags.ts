@@ -23,6 +23,7 @@ export const RESUME_FIXED_FLAGS = Object.freeze([
   'loss',
   'discriminatorSteps',
   'seed',
+  'recipe',
 ]);
 
 /** Flags a resumed run may change; the new values are saved with the run's next checkpoint. */

@@ -16,15 +16,21 @@ import {
   describeValue,
   io,
   losses,
+  recipes,
   useBackend,
 } from '../index.js';
 import { type FlagSpec, type ParsedFlags, givenFlags, helpText, parseFlags } from './args.js';
 import { RESUME_INVOCATION_FLAGS, type ResumePlan, planResume } from './resume-flags.js';
 import { existingRunError, previousRun, removePreviousRun } from './run-directory.js';
 import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
+import { recipeFromFlags, recipeSettings } from './recipe-flags.js';
 
 /** The flags of `tfjs-gan train`; each maps to the library option of the same name in camelCase. */
 export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
+  recipe: {
+    type: 'string',
+    help: `a shipped recipe: ${recipes.RECIPE_NAMES.join(' | ')}; it sets the data, networks, loss, optimizers, schedule, steps and batch size (--steps, --batch-size and --seed change them)`,
+  },
   dataset: { type: 'string', help: `training data: ${CLI_DATASETS.join(' | ')}`, default: 'mnist' },
   'data-path': { type: 'string', help: 'idx: images file; folder: image directory; fashion-mnist: IDX directory' },
   'labels-path': { type: 'string', help: 'idx: labels file' },
@@ -86,8 +92,13 @@ export async function trainCommand(argv: readonly string[], write: (text: string
   let trainer: Trainer;
   let settings: ParsedFlags = flags;
   const extraCallbacks: Callback[] = [];
+  // A recipe run: the recipe's settings replace the flags' defaults (checked before anything loads).
+  let recipe = !flags.resume && flags.recipe !== undefined ? recipeFromFlags(given) : undefined;
+  if (recipe !== undefined) settings = { ...flags, ...recipeSettings(recipe) };
   if (flags.resume) {
     const manifest = await io.readCheckpointManifest(out);
+    const savedRecipe = manifest.metadata?.recipe;
+    recipe = savedRecipe === undefined ? undefined : new recipes.Recipe(savedRecipe as unknown as recipes.RecipeConfig);
     trainer = await Trainer.load(out);
     const rates = { generatorLearningRate: learningRateOf(trainer.generatorOptimizer), discriminatorLearningRate: learningRateOf(trainer.discriminatorOptimizer) };
     let plan: ResumePlan;
@@ -110,7 +121,9 @@ export async function trainCommand(argv: readonly string[], write: (text: string
   } else {
     trainer = undefined as unknown as Trainer;
   }
-  const data = await datasetByName({
+  // A recipe's schedule (its learning-rate decay) continues where a resumed run left off.
+  if (recipe !== undefined) extraCallbacks.unshift(...recipe.callbacks());
+  const data = recipe !== undefined ? await recipe.loadData() : await datasetByName({
     dataset: String(settings.dataset),
     dataPath: settings.dataPath as string | undefined,
     labelsPath: settings.labelsPath as string | undefined,
@@ -124,9 +137,9 @@ export async function trainCommand(argv: readonly string[], write: (text: string
         `tfjs-gan train: --conditional needs a dataset with labels, but ${describeValue(data.name)} has none. Expected --dataset mnist or fashion-mnist, or idx with --labels-path.`,
       );
     }
-    trainer = buildTrainer(settings, data.sampleShape, conditional ? data.numClasses : 0, data.classNames);
+    trainer = recipe !== undefined ? recipe.buildTrainer(data) : buildTrainer(settings, data.sampleShape, conditional ? data.numClasses : 0, data.classNames);
     if (previous !== undefined) write(await removePreviousRun(previous));
-    write(`training ${settings.arch} on ${data.name} (${data.size} samples, ${describeValue(data.sampleShape)}) on ${backend}\n`);
+    write(`training ${recipe !== undefined ? `recipe ${recipe.name}: ` : ''}${settings.arch} on ${data.name} (${data.size} samples, ${describeValue(data.sampleShape)}) on ${backend}\n`);
   }
   const image = data.sampleShape.length === 3;
   const cli = Object.fromEntries(Object.entries(settings).filter(([k]) => !RESUME_INVOCATION_FLAGS.includes(k)));
@@ -134,7 +147,11 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     ...extraCallbacks,
     trainingCallbacks.progress(),
     trainingCallbacks.metricsLog({ path: `${out}/metrics.jsonl` }),
-    trainingCallbacks.checkpoint({ every: Number(settings.checkpointEvery), dir: out, metadata: { cli } }),
+    trainingCallbacks.checkpoint({
+      every: Number(settings.checkpointEvery),
+      dir: out,
+      metadata: { cli, ...(recipe !== undefined ? { recipe: { ...recipe.config } } : {}) },
+    }),
   ];
   if (image) callbacks.push(trainingCallbacks.sampleGrid({ every: Number(settings.sampleEvery), dir: `${out}/samples` }));
   const controller = new AbortController();

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { modelHash } from './content-hash.js';
-import { decodeEmbeddedModel } from './embedded-model.js';
+import { decodeEmbeddedModel } from '../util/embedded-model.js';
 import type { ExtractorRecord, ShippedExtractor } from './shipped-extractor.js';
 import { checkPositiveInt } from '../util/validate.js';
 

@@ -50,4 +50,4 @@ export { type SymmetricEigen, sqrtPsd, symmetricEigen, traceSqrtProduct } from '
 export { type ReferenceCacheOptions, ReferenceFeatures, clearReferenceCache, referenceCacheDir, referenceFeatures } from './reference-cache.js';
 export { type FeatureExtractorLike, type SampleSet } from './sample-features.js';
 export { EXTRACTOR_DATASETS, type ExtractorDataset, type ExtractorSplitOptions, MNIST_TEST_COUNT, extractorSplit } from './extractor-data.js';
-export { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, encodeEmbeddedModel } from './embedded-model.js';
+export { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, encodeEmbeddedModel } from '../util/embedded-model.js';

@@ -1,4 +1,4 @@
-import type { EmbeddedModel } from './embedded-model.js';
+import type { EmbeddedModel } from '../util/embedded-model.js';
 
 /** The training record of a shipped extractor (the generated `weights/<dataset>.json`, less its history). */
 export interface ExtractorRecord {

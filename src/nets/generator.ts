@@ -23,32 +23,13 @@ import type { StyleGeneratorOptions } from './style/style-generator.js';
 import { type MixStylesOptions, mixStyles } from './style/mix-styles.js';
 import { StyleGraph, styleBroadcastLayers } from './style/style-graph.js';
 import { latentTruncation, withStyleTruncation } from './style/style-truncation.js';
+import type { SampleOptions } from './sample-options.js';
 import { type InterpolateClassesOptions, type InterpolateOptions, classWalk, latentWalk } from './walks.js';
 
 export type { GeneratorSpec } from './model-contract.js';
+export type { SampleOptions } from './sample-options.js';
 export type { MixStylesOptions } from './style/mix-styles.js';
 export type { InterpolateClassesOptions, InterpolateOptions, LatentPoint } from './walks.js';
-
-/** Options of {@link Generator.sample}. */
-export interface SampleOptions {
-  /** Number of samples, >= 1; with `labels: 'all'`, the number of samples per class. */
-  readonly count: number;
-  /** Seed of the latent draw; the same seed gives the same latents on every backend. */
-  readonly seed?: number;
-  /**
-   * The classes of a conditional generator: one class (id or name) for all samples, one per sample, or
-   * `'all'`: `count` samples of every class, ordered class by class (class 0 first), the same `count`
-   * latents in every class, so a grid with `columns: count` shows one row per class and one latent per
-   * column. Required when conditional, forbidden otherwise.
-   */
-  readonly labels?: SampleLabels;
-  /**
-   * Truncation. For most generators a threshold: latent components beyond it (in std) are redrawn. For a
-   * style-based generator ({@link Generator.style}) the truncation ψ >= 0 in W: every intermediate latent
-   * moves towards the tracked mean, `w' = w_avg + ψ (w − w_avg)` (1 = none, 0 = the mean image).
-   */
-  readonly truncation?: number;
-}
 
 /**
  * A GAN generator: a `tf.LayersModel` that maps latents z (and class labels, when conditional) to

@@ -7,7 +7,7 @@ import {
   embeddedWeightBytes,
   encodeEmbeddedModel,
   float16Bits,
-} from '../../src/metrics/embedded-model.js';
+} from '../../src/util/embedded-model.js';
 import { switchBackend } from '../helpers/backends.js';
 
 describe('embedded models', () => {

@@ -1,0 +1,71 @@
+/**
+ * `tfjs-gan train --recipe NAME`: a shipped recipe sets the data, the networks, the loss, the optimizers,
+ * the schedule, the steps and the batch size. `--steps`, `--batch-size` and `--seed` change the recipe's
+ * own; a flag that would change anything else the recipe sets is refused, never silently ignored.
+ *
+ * @packageDocumentation
+ */
+import { ConfigError, describeValue, recipes } from '../index.js';
+import { type ParsedFlags, flagName } from './args.js';
+
+/** Flags a recipe sets, which cannot be given with `--recipe`. */
+export const RECIPE_FIXED_FLAGS = Object.freeze([
+  'dataset',
+  'dataPath',
+  'labelsPath',
+  'count',
+  'imageSize',
+  'arch',
+  'conditional',
+  'conditioning',
+  'auxiliaryClassifierWeight',
+  'latentDim',
+  'width',
+  'loss',
+  'generatorLearningRate',
+  'discriminatorLearningRate',
+  'discriminatorSteps',
+  'epochs',
+]);
+
+/**
+ * The recipe that `--recipe` names, with `--steps`, `--batch-size` and `--seed` applied when given.
+ * @param given - only the flags given on the command line (no defaults).
+ * @throws ConfigError for an unknown recipe, or flags that the recipe sets.
+ */
+export function recipeFromFlags(given: ParsedFlags): recipes.Recipe {
+  const name = String(given.recipe);
+  const conflicts = RECIPE_FIXED_FLAGS.filter((flag) => given[flag] !== undefined);
+  if (conflicts.length > 0) {
+    throw new ConfigError(
+      `tfjs-gan train: --recipe ${name} sets the data, networks, loss, optimizers and schedule, so ${conflicts.map(flagName).join(', ')} cannot be given with it. ` +
+        `Expected only --steps, --batch-size and --seed to change the recipe (or no --recipe, to choose every setting).`,
+    );
+  }
+  if (!(recipes.RECIPE_NAMES as readonly string[]).includes(name)) {
+    throw new ConfigError(`tfjs-gan train: '--recipe' must be one of ${describeValue(recipes.RECIPE_NAMES)}, received ${describeValue(given.recipe)}.`);
+  }
+  return recipes.byName(name, {
+    ...(given.steps !== undefined ? { steps: Number(given.steps) } : {}),
+    ...(given.batchSize !== undefined ? { batchSize: Number(given.batchSize) } : {}),
+    ...(given.seed !== undefined ? { seed: Number(given.seed) } : {}),
+  });
+}
+
+/** The CLI settings a recipe amounts to (saved with the run, shown by `eval`). */
+export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
+  const c = recipe.config;
+  return {
+    recipe: c.name,
+    dataset: c.dataset,
+    arch: c.architecture,
+    conditional: c.conditional,
+    loss: c.loss,
+    steps: c.steps,
+    batchSize: c.batchSize,
+    seed: c.seed,
+    generatorLearningRate: c.generatorLearningRate,
+    discriminatorLearningRate: c.discriminatorLearningRate,
+    discriminatorSteps: c.discriminatorSteps,
+  };
+}

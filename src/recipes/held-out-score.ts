@@ -1,0 +1,167 @@
+/**
+ * How a recipe's generator is scored: with the library's own metrics, against real data the generator
+ * did not train on, next to the score of that held-out real data itself (the floor no generator can be
+ * expected to beat).
+ *
+ * - MNIST: reference = the extractor's 8,000 training digits (the recipe's training data); 2,000
+ *   generated samples; the floor is the FID of the 2,000 held-out digits.
+ * - Fashion-MNIST: reference = the first 10,000 training images; 5,000 samples; the floor is the FID of
+ *   the first 5,000 test images.
+ * - ring: the 8-Gaussian ring's mode coverage and FID of the points themselves; the floor is a fresh draw.
+ *
+ * @packageDocumentation
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset.js';
+import { toy2d } from '../data/toy2d.js';
+import { ConfigError, describeValue } from '../errors.js';
+import { evaluate } from '../metrics/evaluate.js';
+import { extractorSplit } from '../metrics/extractor-data.js';
+import { type ShippedFeatureExtractor, forDataset } from '../metrics/feature-extractor.js';
+import { Generator } from '../nets/generator.js';
+import { checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
+import { RECIPE_DATASETS, type RecipeDataset } from './recipe-config.js';
+
+/** A generator's scores against held-out real data, beside the held-out data's own. */
+export interface HeldOutScore {
+  /** The dataset scored against. */
+  readonly dataset: RecipeDataset;
+  /** FID of the generator's samples against the reference set. */
+  readonly fid: number;
+  /** FID of as many held-out real samples against the same reference: the floor. */
+  readonly floorFid: number;
+  /** `fid / floorFid`: 1 is as close to the data as fresh real data. */
+  readonly fidRatio: number;
+  /**
+   * Conditional generators on MNIST and Fashion-MNIST: the share of samples that the shipped extractor
+   * classifies as the class they were generated for (classes balanced).
+   */
+  readonly classAccuracy?: number;
+  /** The class accuracy of each class, by class id. */
+  readonly perClassAccuracy?: readonly number[];
+  /** The shipped extractor's own accuracy on the held-out real data: the classifier's ceiling. */
+  readonly extractorAccuracy?: number;
+  /** ring: modes with high-quality samples (of 8). */
+  readonly modes?: number;
+  /** ring: the share of samples within 3 standard deviations of a mode. */
+  readonly highQuality?: number;
+  /** Samples generated. */
+  readonly count: number;
+  /** Real samples in the reference set. */
+  readonly realCount: number;
+  /** The extractor's id (`'samples'` for the 2-D points). */
+  readonly extractor: string;
+}
+
+/** Options of {@link heldOutScore}. */
+export interface HeldOutScoreOptions {
+  /** Samples to generate. @defaultValue 2,000 for MNIST, 5,000 for Fashion-MNIST and ring */
+  readonly count?: number;
+  /** Seed of the latents and labels drawn. @defaultValue 7 */
+  readonly seed?: number;
+}
+
+/** Samples made elsewhere (e.g. by another library) to score: images NHWC in [-1, 1] or 2-D points. */
+export interface HeldOutSamples {
+  /** The samples, `[N, 28, 28, 1]` for MNIST and Fashion-MNIST, `[N, 2]` for the ring. */
+  readonly samples: tf.Tensor;
+  /** The class each sample was generated for (conditional samples: adds class accuracy). */
+  readonly labels?: ArrayLike<number>;
+}
+
+/** The sample count of each dataset's protocol. */
+export const HELD_OUT_COUNTS: Readonly<Record<RecipeDataset, number>> = Object.freeze({ mnist: 2000, 'fashion-mnist': 5000, ring: 5000 });
+
+interface Protocol {
+  readonly reference: Dataset;
+  readonly heldOut: Dataset;
+  readonly features?: ShippedFeatureExtractor;
+}
+
+async function protocolData(dataset: RecipeDataset, count: number): Promise<Protocol> {
+  if (dataset === 'ring') {
+    return { reference: await toy2d('ring', { count: 10_000, seed: 1 }), heldOut: await toy2d('ring', { count, seed: 2 }) };
+  }
+  const reference = dataset === 'mnist' ? await extractorSplit('mnist', 'train') : await extractorSplit('fashion-mnist', 'train', { count: 10_000 });
+  try {
+    const heldOut = await extractorSplit(dataset, 'test', { count });
+    return { reference, heldOut, features: await forDataset(dataset) };
+  } catch (error) {
+    reference.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Scores a generator against held-out real data with the library's metrics (see the module comment for
+ * each dataset's protocol): FID, and the FID of the held-out data itself; for conditional generators the
+ * class accuracy by the shipped extractor; for the ring its mode coverage.
+ *
+ * @param dataset - `'mnist'`, `'fashion-mnist'` or `'ring'`: the data the generator was trained on.
+ * @param source - the generator to score (sample the EMA generator: `trainer.samplingGenerator`), or
+ *   samples made elsewhere with their labels (all of them are scored; `count` does not apply).
+ * @param options - see {@link HeldOutScoreOptions}.
+ * @returns the scores; see {@link HeldOutScore}.
+ * @throws ConfigError for an unknown dataset or a generator whose samples do not fit it.
+ * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`).
+ * @example
+ * ```ts
+ * const score = await recipes.heldOutScore('mnist', trainer.samplingGenerator);
+ * score.fid; score.floorFid; score.classAccuracy;
+ * ```
+ */
+export async function heldOutScore(dataset: RecipeDataset, source: Generator | HeldOutSamples, options?: HeldOutScoreOptions): Promise<HeldOutScore> {
+  const owner = 'recipes.heldOutScore';
+  checkOneOf(dataset, RECIPE_DATASETS, 'dataset', owner);
+  const o = checkOptions(options, ['count', 'seed'], owner);
+  const generator = source instanceof Generator ? source : undefined;
+  const given = generator === undefined ? checkSamples(source, owner) : undefined;
+  const count = given !== undefined ? given.samples.shape[0] : o.count === undefined ? HELD_OUT_COUNTS[dataset] : checkPositiveInt(o.count, 'count', owner);
+  const expected = dataset === 'ring' ? [2] : [28, 28, 1];
+  const shape = generator !== undefined ? generator.outputShape : given!.samples.shape.slice(1);
+  if (shape.join(',') !== expected.join(',')) {
+    throw new ConfigError(`${owner}: samples for ${dataset} must have shape ${describeValue(expected)}, received ${generator ? 'a generator that makes' : 'samples of'} ${describeValue(shape)}.`);
+  }
+  const { reference, heldOut, features } = await protocolData(dataset, count);
+  try {
+    const common = { real: reference, realCount: reference.size, count, ...(features ? { features } : {}), seed: o.seed ?? 7 };
+    const floor = await evaluate({ ...common, fake: heldOut, metrics: ['fid'] });
+    const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
+    const result = await evaluate({
+      ...common,
+      ...(generator !== undefined ? { generator } : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
+      metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy'] : ['fid'],
+      ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
+    });
+    const fid = result.fid as number;
+    const floorFid = floor.fid as number;
+    return {
+      dataset,
+      fid,
+      floorFid,
+      fidRatio: fid / floorFid,
+      ...(result.classAccuracy
+        ? { classAccuracy: result.classAccuracy.accuracy, perClassAccuracy: result.classAccuracy.perClass, extractorAccuracy: features!.record.testAccuracy }
+        : {}),
+      ...(result.modeCoverage ? { modes: result.modeCoverage.modesCovered, highQuality: result.modeCoverage.highQualityFraction } : {}),
+      count,
+      realCount: reference.size,
+      extractor: result.extractor,
+    };
+  } finally {
+    reference.dispose();
+    heldOut.dispose();
+  }
+}
+
+function checkSamples(source: unknown, owner: string): HeldOutSamples {
+  const given = source as Partial<HeldOutSamples> | null;
+  if (given === null || typeof given !== 'object' || given.samples === undefined || typeof (given.samples as tf.Tensor).shape !== 'object') {
+    throw new ConfigError(`${owner}: 'source' must be a Generator or { samples, labels? } with samples a tensor, received ${describeValue(source)}.`);
+  }
+  const n = given.samples.shape[0];
+  if (given.labels !== undefined && given.labels.length !== n) {
+    throw new ConfigError(`${owner}: 'labels' must have one label per sample (${n}), received ${given.labels.length}.`);
+  }
+  return given as HeldOutSamples;
+}

@@ -1,0 +1,188 @@
+/**
+ * What a recipe is, as data: the networks, the trainer's settings, the schedule and the run length that
+ * train one kind of data well. Plain JSON, so that a run directory can record the recipe it followed
+ * and the command line can read one back.
+ *
+ * @packageDocumentation
+ */
+import { AUGMENTATIONS, type AugmentationName } from '../augment/diff-augment.js';
+import { ConfigError, describeValue } from '../errors.js';
+import { LOSS_NAMES, type LossName } from '../losses/loss-by-name.js';
+import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-name.js';
+import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
+import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
+
+/** The datasets a recipe can name: each has a training split and a held-out split to score against. */
+export const RECIPE_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'ring'] as const);
+
+/** A dataset a recipe trains on; see {@link RECIPE_DATASETS}. */
+export type RecipeDataset = (typeof RECIPE_DATASETS)[number];
+
+/** How the learning rates change over a run. */
+export interface LearningRateDecay {
+  /** `'none'`: constant rates; `'linear'`: constant until `start`, then linear down to `final` at the last step. */
+  readonly kind: 'none' | 'linear';
+  /** The share of the run after which the decay begins, in [0, 1). @defaultValue 0 */
+  readonly start?: number;
+  /** The multiplier of the rates at the last step, in (0, 1]. @defaultValue 0.1 */
+  readonly final?: number;
+}
+
+/** A penalty by its registry name, with its options. */
+export interface RecipePenalty {
+  /** One of `penalties.PENALTY_NAMES`, e.g. `'r1'`. */
+  readonly name: PenaltyName;
+  /** The penalty's options, e.g. `{ gamma: 0.1 }`. */
+  readonly options?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A recipe as plain data. Every field is required here; {@link Recipe} fills what a caller leaves out
+ * from the recipe it starts from.
+ */
+export interface RecipeConfig {
+  /** The recipe's name, e.g. `'mnist'`. */
+  readonly name: string;
+  /** One line on what it makes. */
+  readonly description: string;
+  /** The data it trains on: its training split (see {@link Recipe.loadData}). */
+  readonly dataset: RecipeDataset;
+  /** Class-conditional networks (the dataset's labels in, a class per sample out). */
+  readonly conditional: boolean;
+  /** The network family, one of `ARCHITECTURE_NAMES`. */
+  readonly architecture: ArchitectureName;
+  /**
+   * Options of the family's generator builder beyond what the data sets (shape, classes, class names)
+   * and the seed, e.g. `{ width: 64, conditioning: 'cbn' }`.
+   */
+  readonly generator: Readonly<Record<string, unknown>>;
+  /** Options of the family's discriminator builder beyond the data and the seed. */
+  readonly discriminator: Readonly<Record<string, unknown>>;
+  /** The adversarial loss, one of `losses.LOSS_NAMES`. */
+  readonly loss: LossName;
+  /** Penalties added to the discriminator's loss. */
+  readonly penalties: readonly RecipePenalty[];
+  /** Adam's learning rate for the generator. */
+  readonly generatorLearningRate: number;
+  /** Adam's learning rate for the discriminator (two time-scale: may differ from the generator's). */
+  readonly discriminatorLearningRate: number;
+  /** Adam's beta1, both networks. */
+  readonly beta1: number;
+  /** Adam's beta2, both networks. */
+  readonly beta2: number;
+  /** Decay of the generator's moving average that is sampled from, or `false` for none. */
+  readonly emaDecay: number | false;
+  /** The step from which the moving average follows the weights (before it, it copies them). */
+  readonly emaStart: number;
+  /** DiffAugment policy applied to real and fake images before the discriminator. */
+  readonly augment: readonly AugmentationName[];
+  /** Discriminator steps per generator step. */
+  readonly discriminatorSteps: number;
+  /** Generator steps of a full run. */
+  readonly steps: number;
+  /** Batch size. */
+  readonly batchSize: number;
+  /** How the learning rates change over the run. */
+  readonly learningRateDecay: LearningRateDecay;
+  /** Seed of the run: the generator's weights use it, the discriminator's `seed + 1`, the trainer's draws `seed + 2`. */
+  readonly seed: number;
+}
+
+/** The fields of {@link RecipeConfig}; the record type keeps the list complete. */
+export const RECIPE_CONFIG_KEYS = Object.freeze(
+  Object.keys({
+    name: true,
+    description: true,
+    dataset: true,
+    conditional: true,
+    architecture: true,
+    generator: true,
+    discriminator: true,
+    loss: true,
+    penalties: true,
+    generatorLearningRate: true,
+    discriminatorLearningRate: true,
+    beta1: true,
+    beta2: true,
+    emaDecay: true,
+    emaStart: true,
+    augment: true,
+    discriminatorSteps: true,
+    steps: true,
+    batchSize: true,
+    learningRateDecay: true,
+    seed: true,
+  } satisfies Record<keyof RecipeConfig, true>),
+);
+
+/** Options the data decides, which a recipe's builder options may not set. */
+const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
+
+/**
+ * Checks a whole recipe configuration: every field present, of the right kind and range, names known.
+ * The builder options are checked by the builders themselves when a trainer is built.
+ * @throws ConfigError naming the field, what was expected and what was received.
+ */
+export function checkRecipeConfig(config: unknown, owner: string): asserts config is RecipeConfig {
+  if (!isOptionsObject(config)) throw new ConfigError(`${owner}: a recipe config must be an object, received ${describeValue(config)}.`);
+  checkKnownOptions(config, RECIPE_CONFIG_KEYS, owner);
+  const missing = RECIPE_CONFIG_KEYS.filter((key) => config[key] === undefined);
+  if (missing.length > 0) throw new ConfigError(`${owner}: the recipe config lacks ${describeValue(missing)}.`);
+  checkNonEmptyString(config.name, 'name', owner);
+  if (typeof config.description !== 'string') throw new ConfigError(`${owner}: 'description' must be a string, received ${describeValue(config.description)}.`);
+  checkOneOf(config.dataset, RECIPE_DATASETS, 'dataset', owner);
+  checkBoolean(config.conditional, 'conditional', owner);
+  checkOneOf(config.architecture, ARCHITECTURE_NAMES, 'architecture', owner);
+  for (const side of ['generator', 'discriminator'] as const) {
+    const options = config[side];
+    if (!isOptionsObject(options)) throw new ConfigError(`${owner}: '${side}' must be an object of builder options, received ${describeValue(options)}.`);
+    const taken = DATA_OPTIONS.filter((key) => key in options);
+    if (taken.length > 0) {
+      throw new ConfigError(`${owner}: '${side}' may not set ${describeValue(taken)}: the data and the recipe's seed set them.`);
+    }
+  }
+  checkOneOf(config.loss, LOSS_NAMES, 'loss', owner);
+  if (!Array.isArray(config.penalties)) throw new ConfigError(`${owner}: 'penalties' must be an array of { name, options }, received ${describeValue(config.penalties)}.`);
+  config.penalties.forEach((penalty: unknown, i: number) => {
+    if (!isOptionsObject(penalty)) throw new ConfigError(`${owner}: 'penalties[${i}]' must be { name, options }, received ${describeValue(penalty)}.`);
+    checkKnownOptions(penalty, ['name', 'options'], owner, `penalties[${i}].`);
+    checkOneOf(penalty.name, PENALTY_NAMES, `penalties[${i}].name`, owner);
+    if (penalty.options !== undefined && !isOptionsObject(penalty.options)) {
+      throw new ConfigError(`${owner}: 'penalties[${i}].options' must be an object, received ${describeValue(penalty.options)}.`);
+    }
+  });
+  checkNumber(config.generatorLearningRate, 'generatorLearningRate', owner, { min: 0, minExclusive: true });
+  checkNumber(config.discriminatorLearningRate, 'discriminatorLearningRate', owner, { min: 0, minExclusive: true });
+  checkNumber(config.beta1, 'beta1', owner, { min: 0, max: 1, maxExclusive: true });
+  checkNumber(config.beta2, 'beta2', owner, { min: 0, max: 1, maxExclusive: true });
+  if (config.emaDecay !== false) checkNumber(config.emaDecay, 'emaDecay', owner, { min: 0, max: 1, maxExclusive: true });
+  checkInt(config.emaStart, 'emaStart', owner, 0);
+  if (!Array.isArray(config.augment)) throw new ConfigError(`${owner}: 'augment' must be an array of augmentation names, received ${describeValue(config.augment)}.`);
+  config.augment.forEach((name: unknown, i: number) => checkOneOf(name, AUGMENTATIONS, `augment[${i}]`, owner));
+  checkInt(config.discriminatorSteps, 'discriminatorSteps', owner, 1);
+  checkInt(config.steps, 'steps', owner, 1);
+  checkInt(config.batchSize, 'batchSize', owner, 1);
+  checkDecay(config.learningRateDecay, owner);
+  checkInt(config.seed, 'seed', owner, 0, 2 ** 31 - 1);
+}
+
+function checkDecay(decay: unknown, owner: string): void {
+  if (!isOptionsObject(decay)) throw new ConfigError(`${owner}: 'learningRateDecay' must be { kind, start?, final? }, received ${describeValue(decay)}.`);
+  checkKnownOptions(decay, ['kind', 'start', 'final'], owner, 'learningRateDecay.');
+  checkOneOf(decay.kind, ['none', 'linear'], 'learningRateDecay.kind', owner);
+  if (decay.start !== undefined) checkNumber(decay.start, 'learningRateDecay.start', owner, { min: 0, max: 1, maxExclusive: true });
+  if (decay.final !== undefined) checkNumber(decay.final, 'learningRateDecay.final', owner, { min: 0, max: 1, minExclusive: true });
+}
+
+/**
+ * The learning-rate multiplier of a decay at a step of a run of `steps` steps: 1 before the decay's
+ * start, then falling linearly to `final` at the last step.
+ */
+export function decayMultiplier(decay: LearningRateDecay, step: number, steps: number): number {
+  if (decay.kind === 'none') return 1;
+  const start = (decay.start ?? 0) * steps;
+  const final = decay.final ?? 0.1;
+  if (step <= start) return 1;
+  const progress = Math.min(1, (step - start) / Math.max(1, steps - start));
+  return 1 - (1 - final) * progress;
+}

@@ -1,0 +1,55 @@
+/**
+ * The shipped recipes by name (the command line's `--recipe`). Adding one is its config file and one
+ * line below.
+ *
+ * @packageDocumentation
+ */
+import { ConfigError, describeValue } from '../errors.js';
+import { FASHION_MNIST_RECIPE } from './fashion-mnist-recipe.js';
+import { MNIST_RECIPE, MNIST_UNCONDITIONAL_RECIPE } from './mnist-recipe.js';
+import { Recipe } from './recipe.js';
+import type { RecipeConfig } from './recipe-config.js';
+import { RING_RECIPE } from './ring-recipe.js';
+
+/** The configuration of every shipped recipe, by name. */
+export const RECIPES = Object.freeze({
+  mnist: MNIST_RECIPE,
+  'mnist-unconditional': MNIST_UNCONDITIONAL_RECIPE,
+  'fashion-mnist': FASHION_MNIST_RECIPE,
+  ring: RING_RECIPE,
+} as const satisfies Record<string, RecipeConfig>);
+
+/** The name of a shipped recipe. */
+export type RecipeName = keyof typeof RECIPES;
+
+/** The names of the shipped recipes. */
+export const RECIPE_NAMES = Object.freeze(Object.keys(RECIPES) as RecipeName[]);
+
+/**
+ * A shipped recipe by name, optionally changed.
+ * @param name - one of {@link RECIPE_NAMES}.
+ * @param changes - fields to change, e.g. `{ steps: 500 }`.
+ * @throws ConfigError for an unknown name (listing the known ones) or a bad change.
+ * @example
+ * ```ts
+ * const recipe = recipes.byName('fashion-mnist', { seed: 3 });
+ * ```
+ */
+export function byName(name: string, changes: Partial<RecipeConfig> = {}): Recipe {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(RECIPES, name)) {
+    throw new ConfigError(`recipes.byName: unknown recipe ${describeValue(name)}. Expected one of ${describeValue(RECIPE_NAMES)}.`);
+  }
+  return new Recipe(RECIPES[name as RecipeName]).with(changes);
+}
+
+/** The conditional MNIST recipe ({@link MNIST_RECIPE}), optionally changed. */
+export const mnist = (changes: Partial<RecipeConfig> = {}): Recipe => byName('mnist', changes);
+
+/** The unconditional MNIST recipe ({@link MNIST_UNCONDITIONAL_RECIPE}), optionally changed. */
+export const mnistUnconditional = (changes: Partial<RecipeConfig> = {}): Recipe => byName('mnist-unconditional', changes);
+
+/** The conditional Fashion-MNIST recipe ({@link FASHION_MNIST_RECIPE}), optionally changed. */
+export const fashionMnist = (changes: Partial<RecipeConfig> = {}): Recipe => byName('fashion-mnist', changes);
+
+/** The 8-Gaussian ring recipe ({@link RING_RECIPE}), optionally changed. */
+export const ring = (changes: Partial<RecipeConfig> = {}): Recipe => byName('ring', changes);

@@ -1,0 +1,202 @@
+/**
+ * A recipe: a named, tested configuration (networks, trainer settings, schedule, run length) that
+ * trains one kind of data well, as one call: `await recipes.mnist().train()`.
+ *
+ * @packageDocumentation
+ */
+import type { Dataset } from '../data/dataset.js';
+import { toy2d } from '../data/toy2d.js';
+import { ConfigError, describeValue } from '../errors.js';
+import { penaltyByName } from '../losses/penalties/penalty-by-name.js';
+import { extractorSplit } from '../metrics/extractor-data.js';
+import { type ArchitectureName, type DiscriminatorOptionsOf, type GeneratorOptionsOf } from '../nets/architectures.js';
+import { Discriminator } from '../nets/discriminator.js';
+import { Generator } from '../nets/generator.js';
+import type { Callback } from '../train/callback.js';
+import type { TrainingHistory } from '../train/callback.js';
+import { learningRateSchedule } from '../train/callbacks/learning-rate-schedule.js';
+import { fusedAdam } from '../train/fused-adam.js';
+import { Trainer } from '../train/trainer.js';
+import { checkKnownOptions, checkOptions, isOptionsObject } from '../util/validate.js';
+import { type HeldOutSamples, type HeldOutScore, type HeldOutScoreOptions, heldOutScore } from './held-out-score.js';
+import { RECIPE_CONFIG_KEYS, type RecipeConfig, checkRecipeConfig, decayMultiplier } from './recipe-config.js';
+
+/** What a recipe's data must say for its networks to be built. */
+export interface RecipeData {
+  /** Per-sample shape, e.g. [28, 28, 1]. */
+  readonly sampleShape: readonly number[];
+  /** Number of classes (conditional recipes need >= 2). */
+  readonly numClasses: number;
+  /** A name per class. */
+  readonly classNames?: readonly string[];
+}
+
+/** Options of {@link Recipe.train}. */
+export interface RecipeTrainOptions {
+  /** The data to train on. @defaultValue {@link Recipe.loadData} (disposed when training ends) */
+  readonly data?: Dataset;
+  /** Callbacks after the recipe's own (its learning-rate decay), e.g. `callbacks.progress()`. */
+  readonly callbacks?: readonly Callback[];
+  /** Stops the run after the step in progress when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link Recipe.train} returns. */
+export interface RecipeRun {
+  /** The trained trainer: sample `trainer.samplingGenerator`, save it with `trainer.save(url)`. */
+  readonly trainer: Trainer;
+  /** The steps' logs. */
+  readonly history: TrainingHistory;
+  /** Wall-clock seconds of the training (data loading and building excluded). */
+  readonly seconds: number;
+  /** Frees the trainer, both networks and its moving average. */
+  dispose(): void;
+}
+
+/** A named configuration that trains one kind of data; see the module comment. */
+export class Recipe {
+  /** The whole configuration, as plain data (JSON-serialisable). */
+  readonly config: RecipeConfig;
+
+  /**
+   * @param config - a complete {@link RecipeConfig}; start from a shipped one with {@link Recipe.with}.
+   * @throws ConfigError naming the first bad field.
+   */
+  constructor(config: RecipeConfig) {
+    checkRecipeConfig(config, 'Recipe');
+    this.config = Object.freeze({ ...config });
+  }
+
+  /** The recipe's name, e.g. `'mnist'`. */
+  get name(): string {
+    return this.config.name;
+  }
+
+  /**
+   * The same recipe with some fields changed, e.g. a longer run or another seed.
+   * @throws ConfigError for an unknown field or a bad value.
+   * @example
+   * ```ts
+   * const longer = recipes.mnist().with({ steps: 6000, seed: 3 });
+   * ```
+   */
+  with(changes: Partial<RecipeConfig>): Recipe {
+    if (!isOptionsObject(changes)) throw new ConfigError(`Recipe.with: 'changes' must be an object, received ${describeValue(changes)}.`);
+    checkKnownOptions(changes, RECIPE_CONFIG_KEYS, 'Recipe.with');
+    return new Recipe({ ...this.config, ...changes });
+  }
+
+  /**
+   * Loads the recipe's training data: MNIST's 8,000 digits that the shipped extractor trained on (the
+   * other 2,000 are held out for scoring), Fashion-MNIST's 60,000 training images, or the 8-Gaussian ring.
+   * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`).
+   */
+  async loadData(): Promise<Dataset> {
+    const { dataset } = this.config;
+    return dataset === 'ring' ? toy2d('ring') : extractorSplit(dataset, 'train');
+  }
+
+  /**
+   * Builds the recipe's generator, discriminator and trainer for data of this shape and these classes.
+   * @throws ConfigError when the data does not fit (a conditional recipe needs classes).
+   */
+  buildTrainer(data: RecipeData): Trainer {
+    const owner = `recipes.${this.name}`;
+    const c = this.config;
+    const numClasses = c.conditional ? data.numClasses : 0;
+    if (c.conditional && !(numClasses >= 2)) {
+      throw new ConfigError(`${owner}: a conditional recipe needs data with classes, received numClasses ${describeValue(data.numClasses)}.`);
+    }
+    const classes = numClasses > 0 ? { numClasses, ...(data.classNames ? { classNames: data.classNames } : {}) } : {};
+    const shapeKey = data.sampleShape.length === 3 ? 'imageShape' : 'outputShape';
+    const architecture: ArchitectureName = c.architecture;
+    const generator = Generator.build(architecture, {
+      ...c.generator,
+      [shapeKey]: data.sampleShape,
+      ...classes,
+      seed: c.seed,
+    } as unknown as GeneratorOptionsOf<typeof architecture>);
+    let discriminator: Discriminator | undefined;
+    try {
+      discriminator = Discriminator.build(architecture, {
+        ...c.discriminator,
+        [data.sampleShape.length === 3 ? 'imageShape' : 'inputShape']: data.sampleShape,
+        ...(numClasses > 0 ? { numClasses } : {}),
+        seed: c.seed + 1,
+      } as unknown as DiscriminatorOptionsOf<typeof architecture>);
+      return new Trainer({
+        generator,
+        discriminator,
+        loss: c.loss,
+        penalties: c.penalties.map((p) => penaltyByName(p.name, p.options ?? {})),
+        generatorOptimizer: fusedAdam(c.generatorLearningRate, c.beta1, c.beta2),
+        discriminatorOptimizer: fusedAdam(c.discriminatorLearningRate, c.beta1, c.beta2),
+        discriminatorSteps: c.discriminatorSteps,
+        ema: c.emaDecay === false ? false : { decay: c.emaDecay, startStep: c.emaStart },
+        augment: c.augment,
+        seed: c.seed + 2,
+      });
+    } catch (error) {
+      generator.dispose();
+      discriminator?.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * The callbacks the recipe's schedule needs: its learning-rate decay over `config.steps` steps (none
+   * for constant rates). Give them to `fit` before your own.
+   */
+  callbacks(): Callback[] {
+    const { learningRateDecay: decay, steps } = this.config;
+    if (decay.kind === 'none') return [];
+    return [learningRateSchedule({ schedule: (step) => decayMultiplier(decay, step, steps) })];
+  }
+
+  /**
+   * Trains the recipe in one call: loads its data (unless given), builds the trainer and fits it for
+   * `config.steps` steps with the recipe's schedule.
+   * @returns the trained trainer and the history; dispose the run when done.
+   * @example
+   * ```ts
+   * const run = await recipes.mnist().train({ callbacks: [callbacks.progress()] });
+   * await io.saveImageGrid(run.trainer.samplingGenerator.sample({ count: 8, labels: 'all' }), 'digits.png', { columns: 8 });
+   * run.dispose();
+   * ```
+   */
+  async train(options?: RecipeTrainOptions): Promise<RecipeRun> {
+    const o = checkOptions(options, ['data', 'callbacks', 'signal'], `recipes.${this.name}.train`);
+    const data = o.data ?? (await this.loadData());
+    try {
+      const trainer = this.buildTrainer(data);
+      const dispose = (): void => {
+        trainer.generator.dispose();
+        trainer.discriminator.dispose();
+        trainer.dispose();
+      };
+      try {
+        const started = Date.now();
+        const history = await trainer.fit(data, {
+          steps: this.config.steps,
+          batchSize: this.config.batchSize,
+          callbacks: [...this.callbacks(), ...(o.callbacks ?? [])],
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+        return { trainer, history, seconds: (Date.now() - started) / 1000, dispose };
+      } catch (error) {
+        dispose();
+        throw error;
+      }
+    } finally {
+      if (o.data === undefined) data.dispose();
+    }
+  }
+
+  /**
+   * Scores a generator trained by this recipe, or samples made elsewhere, against held-out real data
+   * ({@link heldOutScore} for the recipe's dataset).
+   */
+  score(source: Generator | HeldOutSamples, options?: HeldOutScoreOptions): Promise<HeldOutScore> {
+    return heldOutScore(this.config.dataset, source, options);
+  }
+}

@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { recipes } from '../../src/index.js';
+import { captureCliOutput } from '../helpers/cli-output.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-recipe-cli-'));
+
+describe('tfjs-gan train --recipe', () => {
+  const io = captureCliOutput();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('trains a recipe with its own settings, saves it with the run, and resumes it from the saved recipe', async () => {
+    const run = join(root, 'ring');
+    const common = ['--backend', 'wasm', '--out', run, '--checkpoint-every', '2'];
+    expect(await main(['train', '--recipe', 'ring', '--steps', '2', '--seed', '9', ...common])).toBe(0);
+    expect(io.out).toMatch(/training recipe ring: mlp on toy2d-ring/);
+    const manifest = JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8'));
+    expect(manifest.step).toBe(2);
+    expect(manifest.metadata.recipe).toEqual({ ...recipes.RECIPES.ring, steps: 2, seed: 9 });
+    expect(manifest.metadata.cli).toMatchObject({ recipe: 'ring', dataset: 'ring', arch: 'mlp', loss: 'non-saturating', batchSize: 256, seed: 9 });
+    expect(manifest.loss.name).toBe('non-saturating');
+    expect(await main(['train', '--resume', '--steps', '1', ...common])).toBe(0);
+    expect(JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8')).step).toBe(3);
+  });
+
+  it('refuses flags the recipe sets, and unknown recipes, before loading anything', async () => {
+    const out = join(root, 'refused');
+    expect(await main(['train', '--recipe', 'mnist', '--loss', 'hinge', '--width', '8', '--backend', 'cpu', '--out', out])).toBe(1);
+    expect(io.err).toMatch(/--recipe mnist sets the data, networks, loss, optimizers and schedule, so --width, --loss cannot be given with it/);
+    expect(await main(['train', '--recipe', 'mnsit', '--backend', 'cpu', '--out', out])).toBe(1);
+    expect(io.err).toMatch(/'--recipe' must be one of \["mnist", "mnist-unconditional", "fashion-mnist", "ring"\], received "mnsit"/);
+    expect(await main(['train', '--recipe', 'ring', '--steps', '-5', '--backend', 'cpu', '--out', out])).toBe(1);
+    expect(io.err).toMatch(/'steps' must be an integer >= 1, received -5/);
+  });
+});

@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../src/backend/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { datasets, metrics, recipes } from '../../src/index.js';
+import { decayMultiplier } from '../../src/recipes/recipe-config.js';
+import { extractorSplit } from '../../src/metrics/extractor-data.js';
+
+beforeAll(async () => {
+  await useBackend('wasm');
+});
+
+describe('recipes: configurations', () => {
+  it('ships one valid config per name, each reachable by its function and byName', () => {
+    expect(recipes.RECIPE_NAMES).toEqual(['mnist', 'mnist-unconditional', 'fashion-mnist', 'ring']);
+    for (const name of recipes.RECIPE_NAMES) {
+      const recipe = recipes.byName(name);
+      expect(recipe.name).toBe(name);
+      expect(() => recipes.checkRecipeConfig(JSON.parse(JSON.stringify(recipe.config)), 'test')).not.toThrow();
+    }
+    expect(recipes.mnist().config.conditional).toBe(true);
+    expect(recipes.mnistUnconditional().config.conditional).toBe(false);
+    expect(recipes.fashionMnist().config.dataset).toBe('fashion-mnist');
+    expect(recipes.ring().config.architecture).toBe('mlp');
+  });
+
+  it('changes fields with `with` and leaves the shipped recipe as it was', () => {
+    const longer = recipes.mnist().with({ steps: 12, seed: 5 });
+    expect(longer.config.steps).toBe(12);
+    expect(longer.config.seed).toBe(5);
+    expect(recipes.mnist().config.steps).toBe(recipes.RECIPES.mnist.steps);
+    expect(recipes.byName('ring', { batchSize: 32 }).config.batchSize).toBe(32);
+  });
+
+  it('refuses unknown names and bad fields, naming them', () => {
+    expect(() => recipes.byName('mnsit')).toThrow(ConfigError);
+    expect(() => recipes.byName('mnsit')).toThrow(/unknown recipe "mnsit".*"mnist"/);
+    expect(() => recipes.mnist({ steps: -5 })).toThrow(/'steps' must be an integer >= 1, received -5/);
+    expect(() => recipes.mnist({ loss: 'hinj' as never })).toThrow(/'loss'.*received "hinj"/);
+    expect(() => recipes.mnist().with({ stpes: 3 } as never)).toThrow(/stpes.*steps/);
+    expect(() => recipes.mnist({ generator: { imageShape: [32, 32, 1] } })).toThrow(/'generator' may not set \["imageShape"\]/);
+    expect(() => recipes.mnist({ penalties: [{ name: 'r3' as never }] })).toThrow(/penalties\[0\]\.name/);
+    expect(() => recipes.mnist({ learningRateDecay: { kind: 'cosine' as never } })).toThrow(/learningRateDecay\.kind/);
+    expect(() => new recipes.Recipe({ name: 'x' } as never)).toThrow(/lacks/);
+  });
+
+  it('decays the learning rates linearly from the decay start to the final multiplier', () => {
+    const decay = { kind: 'linear', start: 0.5, final: 0.1 } as const;
+    expect(decayMultiplier(decay, 0, 100)).toBe(1);
+    expect(decayMultiplier(decay, 50, 100)).toBe(1);
+    expect(decayMultiplier(decay, 75, 100)).toBeCloseTo(0.55, 10);
+    expect(decayMultiplier(decay, 100, 100)).toBeCloseTo(0.1, 10);
+    expect(decayMultiplier(decay, 400, 100)).toBeCloseTo(0.1, 10);
+    expect(decayMultiplier({ kind: 'none' }, 80, 100)).toBe(1);
+  });
+});
+
+describe('recipes: building and training', () => {
+  it('builds the conditional MNIST recipe for the data: classes and names from the data, seeded weights', async () => {
+    const data = await datasets.mnist({ count: 64 });
+    const recipe = recipes.mnist();
+    const trainer = recipe.buildTrainer(data);
+    try {
+      expect(trainer.generator.numClasses).toBe(10);
+      expect(trainer.generator.classNames).toEqual(data.classNames);
+      expect(trainer.discriminator.numClasses).toBe(10);
+      expect(trainer.loss.name).toBe(recipe.config.loss);
+      expect(trainer.ema?.config.decay).toBe(recipe.config.emaDecay);
+      const again = recipe.buildTrainer(data);
+      const same = tf.tidy(() => tf.max(tf.abs(tf.sub(trainer.generator.model.weights[0].read(), again.generator.model.weights[0].read()))).dataSync()[0]);
+      expect(same).toBe(0);
+      for (const t of [again]) {
+        t.generator.dispose();
+        t.discriminator.dispose();
+        t.dispose();
+      }
+    } finally {
+      trainer.generator.dispose();
+      trainer.discriminator.dispose();
+      trainer.dispose();
+      data.dispose();
+    }
+  });
+
+  it('refuses a conditional recipe on data without classes', async () => {
+    expect(() => recipes.mnist().buildTrainer({ sampleShape: [28, 28, 1], numClasses: 0 })).toThrow(/conditional recipe needs data with classes/);
+  });
+
+  it('trains in one call with its decay schedule, leak-free, and scores against held-out data', async () => {
+    const recipe = recipes.mnist({ steps: 4, batchSize: 8, learningRateDecay: { kind: 'linear', start: 0, final: 0.5 } });
+    const data = await datasets.mnist({ count: 64 });
+    const rates: number[] = [];
+    // The shipped extractor stays loaded once used (shared between calls): load it before counting.
+    await metrics.features.mnist();
+    const before = tf.memory().numTensors;
+    const run = await recipe.train({
+      data,
+      callbacks: [{ onStepEnd: (_logs, context) => void rates.push((context.trainer.generatorOptimizer as unknown as { learningRate: number }).learningRate) }],
+    });
+    expect(run.trainer.step).toBe(4);
+    expect(run.history.logs).toHaveLength(4);
+    // The schedule sets the rate of the next step at the end of each step.
+    const base = recipe.config.generatorLearningRate;
+    expect(rates.map((rate) => rate / base)).toEqual([1, 2, 3, 4].map((step) => expect.closeTo(decayMultiplier(recipe.config.learningRateDecay, step, 4), 10)));
+    expect(rates[3]).toBeCloseTo(base * 0.5, 12);
+    const score = await recipe.score(run.trainer.samplingGenerator, { count: 200 });
+    expect(score.dataset).toBe('mnist');
+    expect(score.fid).toBeGreaterThan(score.floorFid);
+    expect(score.fidRatio).toBeCloseTo(score.fid / score.floorFid, 10);
+    expect(score.classAccuracy).toBeGreaterThanOrEqual(0);
+    expect(score.perClassAccuracy).toHaveLength(10);
+    expect(score.extractorAccuracy).toBeGreaterThan(0.98);
+    expect(score.realCount).toBe(8000);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    data.dispose();
+  });
+
+  it('trains the ring recipe from its own data and reports mode coverage', async () => {
+    const run = await recipes.ring({ steps: 3 }).train();
+    const score = await recipes.ring().score(run.trainer.samplingGenerator, { count: 500 });
+    expect(score.modes).toBeGreaterThanOrEqual(0);
+    expect(score.modes).toBeLessThanOrEqual(8);
+    expect(score.classAccuracy).toBeUndefined();
+    expect(score.extractor).toBe('samples');
+    run.dispose();
+  });
+
+  it('scores given samples: the held-out digits themselves score the floor and the extractor\'s own accuracy', async () => {
+    const heldOut = await extractorSplit('mnist', 'test');
+    const labels = await heldOut.labels!.data();
+    const score = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels });
+    expect(score.count).toBe(2000);
+    expect(score.fid).toBeCloseTo(score.floorFid, 6);
+    expect(score.fidRatio).toBeCloseTo(1, 6);
+    expect(score.classAccuracy).toBeCloseTo(score.extractorAccuracy!, 3);
+    await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels: labels.slice(1) })).rejects.toThrow(/one label per sample \(2000\), received 1999/);
+    heldOut.dispose();
+  });
+
+  it('refuses to score a generator that does not fit the dataset', async () => {
+    const run = await recipes.ring({ steps: 1 }).train();
+    await expect(recipes.heldOutScore('mnist', run.trainer.generator)).rejects.toThrow(/samples for mnist must have shape \[28, 28, 1\], received a generator that makes \[2\]/);
+    run.dispose();
+  });
+});
