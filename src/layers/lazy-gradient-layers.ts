@@ -22,10 +22,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** The arguments of `tf.layers.conv2d`. */
-export type LazyGradientConv2DArgs = Parameters<typeof tf.layers.conv2d>[0];
-/** The arguments of `tf.layers.dense`. */
-export type LazyGradientDenseArgs = Parameters<typeof tf.layers.dense>[0];
+// The argument types are derived from the public `tf.layers` factories and declared as interfaces of
+// their own: a type alias would be printed in the published .d.ts as tfjs-layers' internal interfaces
+// (`@tensorflow/tfjs-layers/dist/layers/...`), a deep import of a package tfjs-gan does not declare.
+/** The arguments of `tf.layers.conv2d`, as the public factory declares them. */
+type Conv2DFactoryArgs = Parameters<typeof tf.layers.conv2d>[0];
+/** The arguments of `tf.layers.dense`, as the public factory declares them. */
+type DenseFactoryArgs = Parameters<typeof tf.layers.dense>[0];
+
+/** The arguments of {@link LazyGradientConv2D}: those of `tf.layers.conv2d`. */
+export interface LazyGradientConv2DArgs extends Conv2DFactoryArgs {}
+/** The arguments of {@link LazyGradientDense}: those of `tf.layers.dense`. */
+export interface LazyGradientDenseArgs extends DenseFactoryArgs {}
 
 /** The fields of tfjs's convolution and dense layers that the unfused call reads. */
 interface LayerInternals {
