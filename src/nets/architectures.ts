@@ -6,12 +6,15 @@
  *
  * @packageDocumentation
  */
+import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import type { Architecture } from './architecture.js';
 import { DCGAN_ARCHITECTURE } from './dcgan/dcgan-architecture.js';
 import { MLP_ARCHITECTURE } from './mlp/mlp-architecture.js';
+import type { MlpGeneratorOptions } from './mlp/mlp-generator.js';
 import { RESNET_ARCHITECTURE } from './resnet/resnet-architecture.js';
 import { STYLE_ARCHITECTURE } from './style/style-architecture.js';
+import type { SampleRank, SampleShape } from './sample-rank.js';
 
 /** Every shipped network family by its registry name (the command line's `--arch`). */
 export const ARCHITECTURES = Object.freeze({
@@ -27,8 +30,22 @@ export type ArchitectureName = keyof typeof ARCHITECTURES;
 /** The names of the shipped network families. */
 export const ARCHITECTURE_NAMES = Object.freeze(Object.keys(ARCHITECTURES) as ArchitectureName[]);
 
-/** The generator builder's options of a family, e.g. `GeneratorOptionsOf<'dcgan'>` is `DcganGeneratorOptions`. */
-export type GeneratorOptionsOf<N extends ArchitectureName> = Parameters<(typeof ARCHITECTURES)[N]['generator']>[0];
+/**
+ * The generator builder's options of a family, e.g. `GeneratorOptionsOf<'dcgan'>` is `DcganGeneratorOptions`.
+ * @typeParam S - the MLP's `outputShape` type ({@link MlpGeneratorOptions}); the other families have none.
+ */
+export type GeneratorOptionsOf<N extends ArchitectureName, S extends SampleShape = readonly number[]> = N extends 'mlp'
+  ? MlpGeneratorOptions<S>
+  : Parameters<(typeof ARCHITECTURES)[N]['generator']>[0];
+
+/**
+ * The rank of the samples of a family's generator: `tf.Rank.R4` (NHWC images) for the image families
+ * (dcgan, resnet, style); for the MLP one more than the length of its `outputShape` `S`
+ * ({@link SampleRank}). A new family that makes anything but images adds its case here.
+ */
+export type GeneratorRankOf<N extends ArchitectureName, S extends SampleShape = readonly number[]> = N extends 'mlp'
+  ? SampleRank<S>
+  : tf.Rank.R4;
 
 /** The discriminator builder's options of a family (the style family's are the ResNet discriminator's). */
 export type DiscriminatorOptionsOf<N extends ArchitectureName> = Parameters<(typeof ARCHITECTURES)[N]['discriminator']>[0];

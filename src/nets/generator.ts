@@ -15,7 +15,7 @@ import {
   labelsForModel,
   trainableVariables,
 } from './model-contract.js';
-import { type ArchitectureName, type GeneratorOptionsOf, architectureByName } from './architectures.js';
+import { type ArchitectureName, type GeneratorOptionsOf, type GeneratorRankOf, architectureByName } from './architectures.js';
 import type { DcganGeneratorOptions } from './dcgan/dcgan-generator.js';
 import type { MlpGeneratorOptions } from './mlp/mlp-generator.js';
 import type { ResnetGeneratorOptions } from './resnet/resnet-generator.js';
@@ -24,10 +24,12 @@ import { type MixStylesOptions, mixStyles } from './style/mix-styles.js';
 import { StyleGraph, styleBroadcastLayers } from './style/style-graph.js';
 import { latentTruncation, withStyleTruncation } from './style/style-truncation.js';
 import type { SampleOptions } from './sample-options.js';
+import type { SampleRank, SampleShape } from './sample-rank.js';
 import { type InterpolateClassesOptions, type InterpolateOptions, classWalk, latentWalk } from './walks.js';
 
 export type { GeneratorSpec } from './model-contract.js';
 export type { SampleOptions } from './sample-options.js';
+export type { SampleRank, SampleShape } from './sample-rank.js';
 export type { MixStylesOptions } from './style/mix-styles.js';
 export type { InterpolateClassesOptions, InterpolateOptions, LatentPoint } from './walks.js';
 
@@ -38,13 +40,17 @@ export type { InterpolateClassesOptions, InterpolateOptions, LatentPoint } from 
  * Any model with the same contract plugs in: inputs `z` of shape [batch, latentDim] and, when
  * conditional, `label` of shape [batch, 1] (int32 class ids); one output of shape [batch, ...outputShape].
  *
+ * @typeParam R - the rank of a batch of samples: `tf.Rank.R4` for images (the DCGAN, ResNet and style
+ *   builders; the MLP with a 3-D `outputShape`), `tf.Rank.R2` for vectors (the MLP with a 1-D
+ *   `outputShape`). `new Generator(model, spec)` and loaded generators are `Generator<tf.Rank>` (any
+ *   rank) unless given one, `new Generator<tf.Rank.R4>(model, spec)`, which is a claim the caller makes.
  * @example
  * ```ts
- * const generator = Generator.dcgan({ latentDim: 64, imageShape: [28, 28, 1] });
+ * const generator = Generator.dcgan({ latentDim: 64, imageShape: [28, 28, 1] });   // Generator<tf.Rank.R4>
  * const images = generator.sample({ count: 16, seed: 1 }); // Tensor4D [16, 28, 28, 1] in [-1, 1]
  * ```
  */
-export class Generator {
+export class Generator<R extends tf.Rank = tf.Rank> {
   /** The wrapped model. */
   readonly model: tf.LayersModel;
   /** Size of the latent vector. */
@@ -92,24 +98,33 @@ export class Generator {
    * is `Generator.build('dcgan', options)`.
    * @param architecture - one of `ARCHITECTURE_NAMES`.
    * @param options - that architecture's generator options.
+   * @returns a generator of images (`Generator<tf.Rank.R4>`), or for the MLP of the rank its
+   *   `outputShape` gives ({@link GeneratorRankOf}).
    * @throws ConfigError for an unknown architecture or bad options.
    * @example
    * ```ts
    * const generator = Generator.build('resnet', { imageShape: [32, 32, 3], seed: 1 });
    * ```
    */
-  static build<N extends ArchitectureName>(architecture: N, options: GeneratorOptionsOf<N>): Generator {
+  static build<N extends ArchitectureName, S extends SampleShape = readonly number[]>(
+    architecture: N,
+    options: GeneratorOptionsOf<N, S>,
+  ): Generator<GeneratorRankOf<N, S>> {
     const { model, spec } = architectureByName(architecture, 'Generator.build').generator(options);
-    return new Generator(model, spec);
+    return new Generator<GeneratorRankOf<N, S>>(model, spec);
   }
 
-  /** Builds an MLP generator (for 2-D toy data or small images). */
-  static mlp(options: MlpGeneratorOptions): Generator {
-    return Generator.build('mlp', options);
+  /**
+   * Builds an MLP generator (for 2-D toy data or small images). Its samples have one dimension more
+   * than `outputShape`: `outputShape: [2]` gives a `Generator<tf.Rank.R2>`, `[28, 28, 1]` a
+   * `Generator<tf.Rank.R4>`; a shape typed `number[]` gives `Generator<tf.Rank>`.
+   */
+  static mlp<S extends SampleShape>(options: MlpGeneratorOptions<S>): Generator<SampleRank<S>> {
+    return Generator.build<'mlp', S>('mlp', options);
   }
 
   /** Builds a DCGAN generator (Radford et al. 2015, arXiv:1511.06434) for 28x28, 32x32 or 64x64 images. */
-  static dcgan(options: DcganGeneratorOptions): Generator {
+  static dcgan(options: DcganGeneratorOptions): Generator<tf.Rank.R4> {
     return Generator.build('dcgan', options);
   }
 
@@ -118,7 +133,7 @@ export class Generator {
    * arXiv:1809.11096) for square power-of-two images (32x32, 64x64, ...), with conditional batch norm
    * when conditional.
    */
-  static resnet(options: ResnetGeneratorOptions): Generator {
+  static resnet(options: ResnetGeneratorOptions): Generator<tf.Rank.R4> {
     return Generator.build('resnet', options);
   }
 
@@ -131,7 +146,7 @@ export class Generator {
    * const images = generator.sample({ count: 16, truncation: 0.7, seed: 1 }); // [16, 32, 32, 3]
    * ```
    */
-  static style(options: StyleGeneratorOptions): Generator {
+  static style(options: StyleGeneratorOptions): Generator<tf.Rank.R4> {
     return Generator.build('style', options);
   }
 
@@ -201,10 +216,10 @@ export class Generator {
    * @param training - run layers such as batch norm in training mode.
    * @returns samples of shape [batch, ...outputShape].
    */
-  generate(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor {
+  generate(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor<R> {
     checkBatchShape(latents, [this.latentDim], 'latents', 'Generator.generate');
     const inputs = this.modelInputs(latents, labels, 'Generator.generate');
-    return this.model.apply(inputs, { training }) as tf.Tensor;
+    return this.model.apply(inputs, { training }) as tf.Tensor<R>;
   }
 
   /**
@@ -219,7 +234,7 @@ export class Generator {
    * @throws ConfigError when unconditional, or when the model's label input feeds layers that cannot take
    *   class weights (anything but embeddings and ConditionalBatchNormalization).
    */
-  generateFromClassWeights(latents: tf.Tensor, weights: tf.Tensor, training = false): tf.Tensor {
+  generateFromClassWeights(latents: tf.Tensor, weights: tf.Tensor, training = false): tf.Tensor<R> {
     const owner = 'Generator.generateFromClassWeights';
     checkBatchShape(latents, [this.latentDim], 'latents', owner);
     if (!this.conditional) {
@@ -230,7 +245,7 @@ export class Generator {
       throw new ConfigError(`${owner}: 'weights' must have ${latents.shape[0]} rows (one per latent), received ${weights.shape[0]}.`);
     }
     this.classWeightsModel ??= buildClassWeightsModel(this.model, this.numClasses, owner);
-    return this.classWeightsModel.apply([latents, tf.cast(weights, 'float32')], { training }) as tf.Tensor;
+    return this.classWeightsModel.apply([latents, tf.cast(weights, 'float32')], { training }) as tf.Tensor<R>;
   }
 
   /**
@@ -245,7 +260,7 @@ export class Generator {
    * const grid = generator.sample({ count: 8, labels: 'all', seed: 1 });          // [80, 28, 28, 1], a row per class
    * ```
    */
-  sample(options: SampleOptions): tf.Tensor {
+  sample(options: SampleOptions): tf.Tensor<R> {
     const owner = 'Generator.sample';
     if (options == null || typeof options !== 'object') {
       throw new ConfigError(`${owner}: options must be an object with at least 'count', received ${describeValue(options)}.`);
@@ -283,8 +298,8 @@ export class Generator {
    * const strip = generator.interpolate({ from: 1, to: 2, steps: 8, method: 'slerp', labels: 'coat' });
    * ```
    */
-  interpolate(options: InterpolateOptions): tf.Tensor {
-    return latentWalk(this, options);
+  interpolate(options: InterpolateOptions): tf.Tensor<R> {
+    return latentWalk(this, options) as tf.Tensor<R>;
   }
 
   /**
@@ -301,8 +316,8 @@ export class Generator {
    * const morph = generator.interpolateClasses({ from: 'sneaker', to: 'ankle-boot', steps: 8, seed: 3 });
    * ```
    */
-  interpolateClasses(options: InterpolateClassesOptions): tf.Tensor {
-    return classWalk(this, options);
+  interpolateClasses(options: InterpolateClassesOptions): tf.Tensor<R> {
+    return classWalk(this, options) as tf.Tensor<R>;
   }
 
   /** Frees the model's weights. */
@@ -320,8 +335,8 @@ export class Generator {
    * @returns `[count, ...outputShape]`.
    * @throws ConfigError for a generator that is not style-based or conditional, or a bad crossover.
    */
-  mixStyles(options: MixStylesOptions): tf.Tensor {
-    return mixStyles(this, this.styleGraph(), options);
+  mixStyles(options: MixStylesOptions): tf.Tensor<R> {
+    return mixStyles(this, this.styleGraph(), options) as tf.Tensor<R>;
   }
 
   /**

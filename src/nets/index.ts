@@ -6,6 +6,7 @@ export {
   type GeneratorSpec,
 } from './model-contract.js';
 export { Generator, type SampleOptions } from './generator.js';
+export { type SampleRank, type SampleShape } from './sample-rank.js';
 export { type InterpolateClassesOptions, type InterpolateOptions, type LatentPoint } from './walks.js';
 export { type MixStylesOptions } from './style/mix-styles.js';
 export { type Architecture, type NetworkSettings } from './architecture.js';
@@ -15,6 +16,7 @@ export {
   type ArchitectureName,
   type DiscriminatorOptionsOf,
   type GeneratorOptionsOf,
+  type GeneratorRankOf,
   architectureByName,
 } from './architectures.js';
 export { type NetworkPair, buildNetworks } from './build-networks.js';

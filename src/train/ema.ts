@@ -28,14 +28,16 @@ export interface EmaConfig {
  * The decay is warmed up as in `tf.train.ExponentialMovingAverage` with `num_updates`:
  * `d = min(decay, (1 + n) / (10 + n))`, n being the number of averaged steps so far, so early weights
  * (random at step 0) are forgotten quickly.
+ *
+ * @typeParam R - the rank of the generator's samples (see {@link Generator}).
  */
-export class GeneratorEma {
+export class GeneratorEma<R extends tf.Rank = tf.Rank> {
   /** The averaged generator; sample from it. */
-  readonly generator: Generator;
+  readonly generator: Generator<R>;
   readonly decay: number;
   readonly startStep: number;
 
-  private constructor(generator: Generator, decay: number, startStep: number) {
+  private constructor(generator: Generator<R>, decay: number, startStep: number) {
     this.generator = generator;
     this.decay = decay;
     this.startStep = startStep;
@@ -45,7 +47,7 @@ export class GeneratorEma {
    * Makes the average of `source`: a copy of its architecture and current weights.
    * @throws ConfigError for a decay outside [0, 1) or a bad startStep.
    */
-  static create(source: Generator, config: EmaConfig): GeneratorEma {
+  static create<R extends tf.Rank>(source: Generator<R>, config: EmaConfig): GeneratorEma<R> {
     const owner = 'Trainer';
     if (config == null || typeof config !== 'object') {
       throw new ConfigError(`${owner}: 'ema' must be an object { decay, startStep? }, received ${describeValue(config)}.`);
@@ -54,7 +56,7 @@ export class GeneratorEma {
     const decay = checkNumber(config.decay, 'ema.decay', owner, { min: 0, max: 1, maxExclusive: true }, { note: ', e.g. 0.999' });
     const startStep = checkInt(config.startStep ?? 0, 'ema.startStep', owner, 0);
     const model = cloneModel(source.model);
-    const copy = new Generator(model, source.spec);
+    const copy = new Generator<R>(model, source.spec);
     return new GeneratorEma(copy, decay, startStep);
   }
 

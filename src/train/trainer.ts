@@ -59,9 +59,14 @@ export {
  * const history = await trainer.fit(await datasets.mnist(), { steps: 500, batchSize: 64 });
  * console.log(history.logs.at(-1)); // { step: 500, dLoss: ..., gLoss: ..., ... }
  * ```
+ *
+ * @typeParam R - the rank of the generator's samples, taken from `config.generator` (`tf.Rank.R4` for
+ *   the image builders): {@link Trainer.samplingGenerator} samples with it. A trainer restored by
+ *   {@link Trainer.load} or {@link Trainer.fromConfig} is a `Trainer<tf.Rank>` (the rank is not known
+ *   at compile time).
  */
-export class Trainer {
-  readonly generator: Generator;
+export class Trainer<R extends tf.Rank = tf.Rank> {
+  readonly generator: Generator<R>;
   readonly discriminator: Discriminator;
   readonly loss: GanLoss;
   readonly penalties: readonly Penalty[];
@@ -74,7 +79,7 @@ export class Trainer {
   /** Weight of the auxiliary classifier's cross-entropy (used with an ACGAN discriminator). */
   readonly auxiliaryClassifierWeight: number;
   /** The moving average of the generator's weights, when `ema` was configured. */
-  readonly ema: GeneratorEma | undefined;
+  readonly ema: GeneratorEma<R> | undefined;
   /** The DiffAugment policy applied before the discriminator ([] = none). */
   readonly augment: readonly AugmentationName[];
   /** The path length regularizer of a style-based generator, when configured. */
@@ -85,7 +90,8 @@ export class Trainer {
   private readonly preflightParts: PreflightParts;
   private running = false;
 
-  constructor(config: TrainerConfig) {
+  /** @param config - see {@link TrainerConfig}; the generator's sample rank becomes the trainer's. */
+  constructor(config: TrainerConfig & { readonly generator: Generator<R> }) {
     const owner = 'Trainer';
     checkTrainerConfig(config, owner);
     if (!(config.generator instanceof Generator)) {
@@ -155,12 +161,12 @@ export class Trainer {
   }
 
   /** The averaged generator when `ema` is configured, else undefined. */
-  get emaGenerator(): Generator | undefined {
+  get emaGenerator(): Generator<R> | undefined {
     return this.ema?.generator;
   }
 
   /** The generator to sample from: the averaged one when `ema` is configured, else the trained one. */
-  get samplingGenerator(): Generator {
+  get samplingGenerator(): Generator<R> {
     return this.ema?.generator ?? this.generator;
   }
 

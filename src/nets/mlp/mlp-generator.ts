@@ -7,11 +7,17 @@ import { type BuiltGenerator, checkNumClasses, checkShape } from '../model-contr
 import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
+import type { SampleShape } from '../sample-rank.js';
 
-/** Options of the MLP generator builder. Defaults are in {@link MLP_GENERATOR_DEFAULTS}. */
-export interface MlpGeneratorOptions extends ConditionalGeneratorOptions {
+/**
+ * Options of the MLP generator builder. Defaults are in {@link MLP_GENERATOR_DEFAULTS}.
+ *
+ * @typeParam S - the type of `outputShape`; {@link Generator.mlp} infers it from a literal (`[2]` is
+ *   `[number]`) to type its samples' rank.
+ */
+export interface MlpGeneratorOptions<S extends SampleShape = readonly number[]> extends ConditionalGeneratorOptions {
   /** Per-sample output shape, e.g. [2] for 2-D points or [28, 28, 1] for images. */
-  readonly outputShape: readonly number[];
+  readonly outputShape: S;
   /** Size of the latent vector. @defaultValue 8 */
   readonly latentDim?: number;
   /** Units of each hidden layer. @defaultValue [128, 128, 128] */
