@@ -15,18 +15,18 @@ export interface ImageGridOptions {
    * Tiles per row.
    * @defaultValue `ceil(sqrt(N))`, a square grid
    */
-  readonly columns?: number;
+  readonly columns?: number | undefined;
   /**
    * Pixels between tiles and around the border.
    * @defaultValue 2
    */
-  readonly padding?: number;
+  readonly padding?: number | undefined;
   /**
    * Colour of the padding in 8-bit values: one number for every colour channel (alpha stays 255), or
    * one value per channel.
    * @defaultValue 255 (white, which separates MNIST's white-on-black digits)
    */
-  readonly background?: number | readonly number[];
+  readonly background?: number | readonly number[] | undefined;
 }
 
 /** The defaults of {@link ImageGridOptions}, in one place so that docs and code agree. */

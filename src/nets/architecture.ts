@@ -16,22 +16,22 @@ export interface NetworkSettings {
   /** Per-sample shape of the data: [height, width, channels] for images, [2] for 2-D points. */
   readonly sampleShape: readonly number[];
   /** Number of classes of conditional networks. @defaultValue 0 (unconditional) */
-  readonly numClasses?: number;
+  readonly numClasses?: number | undefined;
   /** A name per class (conditional networks only). */
-  readonly classNames?: readonly string[];
+  readonly classNames?: readonly string[] | undefined;
   /** How a conditional generator takes the class. @defaultValue the builder's */
-  readonly generatorConditioning?: GeneratorConditioning;
+  readonly generatorConditioning?: GeneratorConditioning | undefined;
   /** How a conditional discriminator uses the class. @defaultValue the builder's */
-  readonly discriminatorConditioning?: DiscriminatorConditioning;
+  readonly discriminatorConditioning?: DiscriminatorConditioning | undefined;
   /** Size of the latent vector. @defaultValue the builder's */
-  readonly latentDim?: number;
+  readonly latentDim?: number | undefined;
   /**
    * The family's width: DCGAN's `width`, the ResNet and style networks' `channels`; the MLP has none.
    * @defaultValue the builders'
    */
-  readonly width?: number;
+  readonly width?: number | undefined;
   /** Seed of the generator's weights; the discriminator's is `seed + 1`. @defaultValue random */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
 }
 
 /**

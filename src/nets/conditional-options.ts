@@ -13,7 +13,7 @@ import type { GeneratorConditioning } from './conditioning.js';
  */
 export interface ConditionalGeneratorOptions {
   /** Number of classes for a conditional generator. @defaultValue 0 (unconditional) */
-  readonly numClasses?: number;
+  readonly numClasses?: number | undefined;
   /**
    * How the class enters a conditional generator: `'concat'` (a label embedding concatenated to z) or
    * `'cbn'` (every batch normalization becomes a {@link ConditionalBatchNormalization} with a scale and
@@ -21,11 +21,11 @@ export interface ConditionalGeneratorOptions {
    */
   readonly conditioning?: GeneratorConditioning;
   /** A name per class, so samples can be asked for by name (e.g. a dataset's `classNames`). */
-  readonly classNames?: readonly string[];
+  readonly classNames?: readonly string[] | undefined;
   /** Size of the label embedding ('concat'; the style generator's mapping input). @defaultValue 16 for the MLP, 32 for the others */
   readonly embeddingDim?: number;
   /** Seed of the weight initialisation (and of the style generator's noise maps and mixing draws). */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
 }
 
 /** The option names of {@link ConditionalGeneratorOptions}, for the builders' unknown-option checks. */

@@ -14,12 +14,12 @@ export interface GeneratorSpec {
   /** Per-sample output shape: [height, width, channels] for images, [2] for 2-D points. */
   readonly outputShape: readonly number[];
   /** Number of classes of a conditional generator; 0 (the default) for an unconditional one. */
-  readonly numClasses?: number;
+  readonly numClasses?: number | undefined;
   /**
    * A name per class id (e.g. `['t-shirt', 'trouser', ...]`), so that samples can be asked for by name;
    * `numClasses` distinct strings. Saved in checkpoints. @defaultValue none (classes by id only)
    */
-  readonly classNames?: readonly string[];
+  readonly classNames?: readonly string[] | undefined;
 }
 
 /** The names of a {@link GeneratorSpec}; the record type keeps the list complete. */
@@ -35,7 +35,7 @@ export interface DiscriminatorSpec {
    * Number of classes of a conditional discriminator (one that takes labels, or one with an auxiliary
    * classifier); 0 (the default) for an unconditional one.
    */
-  readonly numClasses?: number;
+  readonly numClasses?: number | undefined;
   /**
    * Whether the model has a second output, class logits `[batch, numClasses]` (an ACGAN discriminator,
    * Odena et al. 2017, arXiv:1610.09585). Such a model may take the label as input or not (the ACGAN

@@ -25,11 +25,11 @@ export interface InterpolateOptions {
   /** Number of samples along the path, both endpoints included; >= 2. */
   readonly steps: number;
   /** `'slerp'` (great circle, keeps the norm) or `'lerp'` (straight line). @defaultValue 'slerp' */
-  readonly method?: InterpolationMethod;
+  readonly method?: InterpolationMethod | undefined;
   /** The class of a conditional generator: one class (id or name) for every step, or one per step. */
-  readonly labels?: LabelsInput;
+  readonly labels?: LabelsInput | undefined;
   /** Truncation threshold applied when `from` or `to` is a seed (as in {@link Generator.sample}). */
-  readonly truncation?: number;
+  readonly truncation?: number | undefined;
 }
 
 /** Options of {@link Generator.interpolateClasses}. */
@@ -41,9 +41,9 @@ export interface InterpolateClassesOptions {
   /** Number of samples, both endpoints included; >= 2. */
   readonly steps: number;
   /** Seed of the one latent shared by every step. @defaultValue a random seed */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
   /** Truncation threshold of that latent. */
-  readonly truncation?: number;
+  readonly truncation?: number | undefined;
 }
 
 /** What a walk needs of a generator (a {@link Generator} has all of it). */

@@ -20,7 +20,7 @@ export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOption
   /** Batch normalisation after each convolution but the first (avoid with gradient penalties). @defaultValue false */
   readonly batchNorm?: boolean;
   /** Number of classes for a conditional discriminator. @defaultValue 0 */
-  readonly numClasses?: number;
+  readonly numClasses?: number | undefined;
   /**
    * How a conditional discriminator uses the class: `'concat'` (the label embedded into one extra
    * image-sized channel concatenated to the input), `'projection'` (a {@link ProjectionHead} on the
@@ -29,7 +29,7 @@ export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOption
    */
   readonly conditioning?: DiscriminatorConditioning;
   /** Seed of the weight initialisation. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
 }
 
 /** The defaults of {@link DcganDiscriminatorOptions}. */

@@ -17,7 +17,7 @@ export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions 
   /** Hidden activation. @defaultValue 'leakyRelu' (slope 0.2) */
   readonly activation?: ActivationName;
   /** Number of classes for a conditional discriminator. @defaultValue 0 */
-  readonly numClasses?: number;
+  readonly numClasses?: number | undefined;
   /**
    * How a conditional discriminator uses the class: `'concat'` (label embedding concatenated to the
    * input), `'projection'` (projection head on the last hidden layer, see {@link ProjectionHead}) or
@@ -27,7 +27,7 @@ export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions 
   /** Size of the label embedding ('concat'). @defaultValue 16 */
   readonly embeddingDim?: number;
   /** Seed of the weight initialisation. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
 }
 
 /** The defaults of {@link MlpDiscriminatorOptions}. */

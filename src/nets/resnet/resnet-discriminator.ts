@@ -19,7 +19,7 @@ export interface ResnetDiscriminatorOptions extends DiscriminatorStabilizerOptio
   /** The most filters of any block. @defaultValue 128 */
   readonly maxChannels?: number;
   /** Number of classes for a conditional discriminator. @defaultValue 0 */
-  readonly numClasses?: number;
+  readonly numClasses?: number | undefined;
   /**
    * `'projection'` (a {@link ProjectionHead} on the final features, as in SNGAN and BigGAN), `'concat'`
    * (the label embedded into an extra image channel) or `'acgan'` (a second output of class logits).
@@ -33,7 +33,7 @@ export interface ResnetDiscriminatorOptions extends DiscriminatorStabilizerOptio
    */
   readonly progressive?: boolean;
   /** Seed of the weight initialisation. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
 }
 
 /** The defaults of {@link ResnetDiscriminatorOptions}. */

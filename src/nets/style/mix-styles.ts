@@ -21,7 +21,7 @@ export interface MixStylesOptions {
   /** The first style index taken from `fine`, in [1, numStyles). */
   readonly crossover: number;
   /** Truncation ψ of both latents (in W). @defaultValue 1 (none) */
-  readonly truncation?: number;
+  readonly truncation?: number | undefined;
 }
 
 /** What style mixing needs of a generator. */
