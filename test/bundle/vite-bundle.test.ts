@@ -1,16 +1,15 @@
 /**
  * The ESM build in a browser bundler: Vite bundles dist/index.js with no Node built-in (not even an
  * empty stand-in) and drops what a page does not use. Builds the package first when dist/ is missing
- * (CI builds before testing).
+ * or older than the sources (CI builds before testing).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Rollup, build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO as repo, ensureBuilt } from '../consumer/dist.js';
 
-const repo = resolve(__dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'tfjs-gan-bundle-'));
 // The package as a dependency of the page's project: Vite resolves it by its package.json (exports, sideEffects).
 mkdirSync(join(work, 'node_modules'));
@@ -63,9 +62,7 @@ async function bundle(name: string, source: string): Promise<Bundle> {
 const NODE_BUILTINS = /(?:\bfrom|\bimport\s*\(|\brequire\s*\()\s*["'](?:node:)?(?:fs|fs\/promises|path|os|zlib|stream|util|buffer|assert|child_process|worker_threads)["']/;
 
 describe('a Vite bundle of the ESM build', () => {
-  beforeAll(() => {
-    if (!existsSync(join(repo, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'ignore', timeout: 240_000 });
-  }, 300_000);
+  beforeAll(() => ensureBuilt(), 300_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('pulls in no Node built-in when a page trains, samples and checkpoints', async () => {

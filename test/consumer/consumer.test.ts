@@ -1,14 +1,15 @@
 /**
- * The packed package, installed into an empty project, works from ESM, CommonJS and TypeScript.
- * Builds the package first when dist/ is missing (CI builds before testing).
+ * The packed package, installed into an empty project, works from ESM, CommonJS and TypeScript, and its
+ * published types compile the README's examples in a strict project. Builds the package first when
+ * dist/ is missing or older than the sources (CI builds before testing).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO as repo, ensureBuilt } from './dist.js';
 
-const repo = resolve(__dirname, '../..');
 const project = mkdtempSync(join(tmpdir(), 'tfjs-gan-consumer-'));
 const run = (cmd: string, args: string[], cwd = project): string =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
@@ -24,8 +25,8 @@ console.log(JSON.stringify({ shape: samples.shape, steps: history.logs.length, i
 `;
 
 describe('consumer project', () => {
-  beforeAll(() => {
-    if (!existsSync(join(repo, 'dist', 'index.js'))) run('npm', ['run', 'build'], repo);
+  beforeAll(async () => {
+    await ensureBuilt();
     run('npm', ['pack', '--pack-destination', project], repo);
     const tarball = readdirSync(project).find((f) => f.endsWith('.tgz'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
@@ -70,6 +71,63 @@ Generator.mlp({ outputShape: [2], latentDim: 'big' });
     );
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
     expect(() => run(join(repo, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'])).not.toThrow();
+  });
+
+  it('type-checks the README examples under strict, NodeNext, exactOptionalPropertyTypes and skipLibCheck false', () => {
+    // A project of its own (ESM, for top-level await) inside the one that installed the package.
+    const strict = join(project, 'strict');
+    mkdirSync(strict, { recursive: true });
+    writeFileSync(join(strict, 'package.json'), JSON.stringify({ name: 'strict-consumer', version: '1.0.0', private: true, type: 'module' }));
+    copyFileSync(join(repo, 'test', 'consumer', 'fixtures', 'readme-examples.ts'), join(strict, 'readme-examples.ts'));
+    // The CommonJS types (dist/index.d.cts, the `require` condition) with the same checks.
+    writeFileSync(
+      join(strict, 'require.cts'),
+      `import { Generator, io, LazyGradientConv2D } from 'tfjs-gan';
+export function grid(): Promise<void> {
+  return io.saveImageGrid(Generator.dcgan({ imageShape: [28, 28, 1] }).sample({ count: 4 }), 'x.png');
+}
+// @ts-expect-error a batch of 2-D points is no image batch
+io.saveImageGrid(Generator.mlp({ outputShape: [2] }).sample({ count: 4 }), 'y.png');
+// @ts-expect-error 'bogus' is no argument of tf.layers.conv2d
+new LazyGradientConv2D({ bogus: true });
+`,
+    );
+    writeFileSync(
+      join(strict, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          exactOptionalPropertyTypes: true,
+          skipLibCheck: false,
+          noEmit: true,
+          // No @types/node: the published types must not need it.
+          types: [],
+        },
+        files: ['readme-examples.ts', 'require.cts'],
+      }),
+    );
+    let output = '';
+    let failed = false;
+    try {
+      output = run(join(repo, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--pretty', 'false'], strict);
+    } catch (error) {
+      failed = true;
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      output = `${stdout ?? ''}${stderr ?? ''}` || String(error);
+    }
+    // One line per error, `file(line,col): error TSxxxx: ...`, followed by indented detail lines.
+    const errors = output.split('\n').filter((line) => /error TS\d+/.test(line) && !line.startsWith(' '));
+    // A failed run reports errors; one that reports none crashed.
+    if (failed && errors.length === 0) expect.fail(`tsc failed without reporting errors:\n${output}`);
+    // With skipLibCheck false, tsc also checks @tensorflow's own declarations, and tfjs 4.22's fail it
+    // (`Long` from an undeclared @types/long in tfjs-core, LayersModel against InferenceModel under strict
+    // null checks in tfjs-layers, ...). Those are tfjs's to fix and say nothing of tfjs-gan; everything else
+    // (tfjs-gan's .d.ts, the examples, an unused @ts-expect-error, a bad tsconfig) must be clean.
+    const ours = errors.filter((line) => !/(^|\/)node_modules\/@tensorflow\//.test(line));
+    expect(ours).toEqual([]);
   });
 
   it('installs the tfjs-gan command', () => {
