@@ -4,7 +4,7 @@
  * dist/ is missing or older than the sources (CI builds before testing).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,27 @@ Generator.mlp({ outputShape: [2], latentDim: 'big' });
     );
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
     expect(() => run(join(repo, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'])).not.toThrow();
+  });
+
+  it('publishes types that import only packages it declares, by their entry points', () => {
+    const installed = join(project, 'node_modules', 'tfjs-gan');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const files = readdirSync(join(installed, 'dist')).filter((file) => /\.d\.c?ts$/.test(file));
+    expect(files.sort()).toEqual(['index.d.cts', 'index.d.ts']);
+    const imported = files.flatMap((file) => {
+      // Doc comments hold example code (`import { io } from 'tfjs-gan'`): only declarations count.
+      const code = readFileSync(join(installed, 'dist', file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      const specifiers = [
+        ...code.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+        ...code.matchAll(/\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g),
+        ...code.matchAll(/\/\/\/\s*<reference\s+types=['"]([^'"]+)['"]/g),
+      ].map((match) => match[1]);
+      return specifiers.map((specifier) => `${file}: ${specifier}`);
+    });
+    expect(imported.length).toBeGreaterThan(0);
+    // A package itself (no deep path such as '@tensorflow/tfjs-layers/dist/layers/core') that tfjs-gan declares.
+    expect(imported.filter((entry) => !declared.has(entry.split(': ')[1]))).toEqual([]);
   });
 
   it('type-checks the README examples under strict, NodeNext, exactOptionalPropertyTypes and skipLibCheck false', () => {
