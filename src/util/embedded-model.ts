@@ -46,7 +46,10 @@ export async function encodeEmbeddedModel(
   const chunks: Uint8Array[] = [];
   for (const weight of model.weights) {
     const values = (await weight.read().data()) as Float32Array;
-    const { name, shape } = weight;
+    // The name loading matches: the layer-scoped original name, without the suffix that makes variable
+    // names unique when a model is built twice (a clone, an EMA copy), as tfjs's own `model.save` does.
+    const name = weight.originalName;
+    const { shape } = weight;
     if (weight.dtype !== 'float32' || quantization === 'float32') {
       specs.push({ name, shape: shape as number[], dtype: weight.dtype as 'float32' });
       chunks.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));

@@ -53,4 +53,20 @@ describe('embedded models', () => {
     model.dispose();
     copy.dispose();
   });
+
+  it('stores a second copy of a model (unique variable names, as an EMA generator has) under the names loading expects', async () => {
+    const build = (): tf.LayersModel => {
+      const input = tf.input({ shape: [3], name: 'z' });
+      const output = tf.layers.dense({ units: 2, name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 4 }) }).apply(input) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: output });
+    };
+    const first = build();
+    const second = build();
+    expect(second.weights[0].name).not.toBe(second.weights[0].originalName);
+    const copy = await decodeEmbeddedModel(await encodeEmbeddedModel(second, 'float32'));
+    const x = tf.tensor2d([[1, 2, 3]]);
+    expect(Array.from((copy.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((second.predict(x) as tf.Tensor).dataSync()));
+    tf.dispose([x]);
+    for (const model of [first, second, copy]) model.dispose();
+  });
 });
