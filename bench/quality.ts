@@ -45,7 +45,6 @@ const point = (seconds: number, step: number, score: HeldOutScore): Point => ({
 
 /** tfjs-gan: the recipe's trainer and schedule, trained until `budget` seconds, scored every `every`. */
 async function tfjsGan(): Promise<Point[]> {
-  await useBackend('wasm', { threads });
   const data = await recipe.loadData();
   const trainer = recipe.buildTrainer(data);
   const curve: Point[] = [];
@@ -130,7 +129,9 @@ function timeToFid(curve: readonly Point[], fid: number): number | undefined {
   return undefined;
 }
 
-console.log(`recipe ${recipeName}: ${budget} s of training each, scored every ${every} s, ${threads} threads`);
+// The backend first: the wasm thread count is fixed when it starts, and exporting the data starts it.
+const backend = await useBackend('wasm', { threads });
+console.log(`recipe ${recipeName}: ${budget} s of training each, scored every ${every} s, ${threads} threads (tfjs-gan on ${backend})`);
 const torchCurve = await pytorch();
 const ganCurve = await tfjsGan();
 const result: Record<string, unknown> = { recipe: recipe.config, budget, every, threads, tfjsGan: ganCurve, pytorch: torchCurve };

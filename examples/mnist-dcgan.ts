@@ -7,7 +7,6 @@
  *
  * Environment knobs: STEPS (default: the recipe's), BACKEND (default: the fastest available), OUT (runs/mnist).
  */
-import type * as tf from '@tensorflow/tfjs';
 import { callbacks, io, recipes, useBackend, useDefaultBackend } from 'tfjs-gan';
 import type { BackendName } from 'tfjs-gan';
 
@@ -43,7 +42,7 @@ console.log(
 // 5. Sampling from the EMA generator: 8 samples of every digit (a row per digit), written as a PNG grid;
 //    then the whole training state as a checkpoint (resume with Trainer.load or `tfjs-gan train --resume`).
 const images = trainer.samplingGenerator.sample({ count: 8, labels: 'all', seed: 1 });
-await io.saveImageGrid(images as tf.Tensor4D, `${out}/digits.png`, { columns: 8 });
+await io.saveImageGrid(images, `${out}/digits.png`, { columns: 8 });
 images.dispose();
 await trainer.save(`file://${out}`);
 console.log(`wrote ${out}/digits.png and the checkpoint ${out}/gan.json`);

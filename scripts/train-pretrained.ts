@@ -108,14 +108,15 @@ for (const quantization of ships ? (['uint8', 'float16'] as const) : []) {
 if (chosen === undefined) throw new Error(`no quantization fits ${maxBytes} bytes`);
 
 const command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}`;
-const record: PretrainedRecord & { curve: typeof curve } = {
+const record: PretrainedRecord = {
   name,
   recipe: name,
   recipeConfig: { ...recipe.config },
   command,
   seed: recipe.config.seed,
   steps: run.trainer.step,
-  trainingSeconds: round(run.seconds, 1),
+  // Training time without the curve's evaluations.
+  trainingSeconds: round(trainingSeconds, 1),
   machine: `${backend}, ${threads ?? 'default'} threads, ${cpus().length} CPU cores`,
   tfjsVersion: tf.version.tfjs,
   quantization: chosen.quantization,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { randomSeed } from '../util/random.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
 import { checkClassNames, checkKnownOptions, checkPositiveInt } from '../util/validate.js';
@@ -25,6 +25,7 @@ import { StyleGraph, styleBroadcastLayers } from './style/style-graph.js';
 import { latentTruncation, withStyleTruncation } from './style/style-truncation.js';
 import type { SampleOptions } from './sample-options.js';
 import type { SampleRank, SampleShape } from './sample-rank.js';
+import type { PretrainedName } from './pretrained.js';
 import { type InterpolateClassesOptions, type InterpolateOptions, classWalk, latentWalk } from './walks.js';
 
 export type { GeneratorSpec } from './model-contract.js';
@@ -86,7 +87,7 @@ export class Generator<R extends tf.Rank = tf.Rank> {
     checkModelInputs(model, [this.latentDim], this.conditional, owner, 'z');
     const out = model.outputs[0].shape.slice(1);
     if (out.length !== this.outputShape.length || out.some((d, i) => d !== this.outputShape[i])) {
-      throw new ConfigError(
+      throw new ShapeError(
         `${owner}: the model's output must have per-sample shape ${describeValue(this.outputShape)}, received ${describeValue(out)}.`,
       );
     }
@@ -148,6 +149,16 @@ export class Generator<R extends tf.Rank = tf.Rank> {
    */
   static style(options: StyleGeneratorOptions): Generator<tf.Rank.R4> {
     return Generator.build('style', options);
+  }
+
+  /**
+   * A generator shipped inside the package (no download), trained by the recipe of the same name:
+   * `'mnist'` digits or `'fashion-mnist'` clothes, class-conditional; a new one per call. Its training
+   * record and held-out scores: `pretrainedRecord(name)`. @throws ConfigError for an unknown name.
+   * @example `const grid = (await Generator.pretrained('mnist')).sample({ count: 8, labels: 'all' });`
+   */
+  static async pretrained(name: PretrainedName): Promise<Generator<tf.Rank.R4>> {
+    return (await import('./pretrained.js')).loadPretrained(name);
   }
 
   /** Whether the model is style-based: it maps latents to styles with a {@link StyleBroadcast} layer. */
@@ -329,7 +340,7 @@ export class Generator<R extends tf.Rank = tf.Rank> {
 
   /**
    * Style mixing: `count` images whose coarse styles (indices below `crossover`) come from the latents
-   * of `seeds.coarse` and whose fine styles come from those of `seeds.fine` (StyleGAN, Karras et al.
+   * drawn with seed `coarse` and whose fine styles come from those drawn with seed `fine` (StyleGAN, Karras et al.
    * 2019, figure 3). Unconditional style-based generators only.
    *
    * @returns `[count, ...outputShape]`.

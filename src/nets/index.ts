@@ -6,6 +6,7 @@ export {
   type GeneratorSpec,
 } from './model-contract.js';
 export { Generator, type SampleOptions } from './generator.js';
+export { PRETRAINED_NAMES, type PretrainedName, type PretrainedRecord, type ShippedGenerator, pretrainedRecord } from './pretrained.js';
 export { type SampleRank, type SampleShape } from './sample-rank.js';
 export { type InterpolateClassesOptions, type InterpolateOptions, type LatentPoint } from './walks.js';
 export { type MixStylesOptions } from './style/mix-styles.js';

@@ -31,7 +31,7 @@ export const MNIST_RECIPE: RecipeConfig = Object.freeze({
   emaStart: 0,
   augment: Object.freeze([]),
   discriminatorSteps: 1,
-  steps: 3000,
+  steps: 2400,
   batchSize: 64,
   learningRateDecay: Object.freeze({ kind: 'linear', start: 0.5, final: 0.1 }),
   seed: 1,

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { FASHION_MNIST_RECIPE } from './fashion-mnist-recipe.js';
 import { MNIST_RECIPE, MNIST_UNCONDITIONAL_RECIPE } from './mnist-recipe.js';
@@ -43,13 +44,14 @@ export function byName(name: string, changes: Partial<RecipeConfig> = {}): Recip
 }
 
 /** The conditional MNIST recipe ({@link MNIST_RECIPE}), optionally changed. */
-export const mnist = (changes: Partial<RecipeConfig> = {}): Recipe => byName('mnist', changes);
+export const mnist = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> => byName('mnist', changes) as Recipe<tf.Rank.R4>;
 
 /** The unconditional MNIST recipe ({@link MNIST_UNCONDITIONAL_RECIPE}), optionally changed. */
-export const mnistUnconditional = (changes: Partial<RecipeConfig> = {}): Recipe => byName('mnist-unconditional', changes);
+export const mnistUnconditional = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> =>
+  byName('mnist-unconditional', changes) as Recipe<tf.Rank.R4>;
 
 /** The conditional Fashion-MNIST recipe ({@link FASHION_MNIST_RECIPE}), optionally changed. */
-export const fashionMnist = (changes: Partial<RecipeConfig> = {}): Recipe => byName('fashion-mnist', changes);
+export const fashionMnist = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> => byName('fashion-mnist', changes) as Recipe<tf.Rank.R4>;
 
 /** The 8-Gaussian ring recipe ({@link RING_RECIPE}), optionally changed. */
-export const ring = (changes: Partial<RecipeConfig> = {}): Recipe => byName('ring', changes);
+export const ring = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R2> => byName('ring', changes) as Recipe<tf.Rank.R2>;

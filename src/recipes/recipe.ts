@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.js';
 import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
@@ -42,9 +43,9 @@ export interface RecipeTrainOptions {
 }
 
 /** What {@link Recipe.train} returns. */
-export interface RecipeRun {
+export interface RecipeRun<R extends tf.Rank = tf.Rank> {
   /** The trained trainer: sample `trainer.samplingGenerator`, save it with `trainer.save(url)`. */
-  readonly trainer: Trainer;
+  readonly trainer: Trainer<R>;
   /** The steps' logs. */
   readonly history: TrainingHistory;
   /** Wall-clock seconds of the training (data loading and building excluded). */
@@ -53,8 +54,12 @@ export interface RecipeRun {
   dispose(): void;
 }
 
-/** A named configuration that trains one kind of data; see the module comment. */
-export class Recipe {
+/**
+ * A named configuration that trains one kind of data; see the module comment.
+ * @typeParam R - the rank of its samples with the batch axis: 4 for images, 2 for 2-D points (the
+ *   shipped recipes say which; a recipe from `byName` or a config does not know).
+ */
+export class Recipe<R extends tf.Rank = tf.Rank> {
   /** The whole configuration, as plain data (JSON-serialisable). */
   readonly config: RecipeConfig;
 
@@ -80,10 +85,10 @@ export class Recipe {
    * const longer = recipes.mnist().with({ steps: 6000, seed: 3 });
    * ```
    */
-  with(changes: Partial<RecipeConfig>): Recipe {
+  with(changes: Partial<RecipeConfig>): Recipe<R> {
     if (!isOptionsObject(changes)) throw new ConfigError(`Recipe.with: 'changes' must be an object, received ${describeValue(changes)}.`);
     checkKnownOptions(changes, RECIPE_CONFIG_KEYS, 'Recipe.with');
-    return new Recipe({ ...this.config, ...changes });
+    return new Recipe<R>({ ...this.config, ...changes });
   }
 
   /**
@@ -100,7 +105,7 @@ export class Recipe {
    * Builds the recipe's generator, discriminator and trainer for data of this shape and these classes.
    * @throws ConfigError when the data does not fit (a conditional recipe needs classes).
    */
-  buildTrainer(data: RecipeData): Trainer {
+  buildTrainer(data: RecipeData): Trainer<R> {
     const owner = `recipes.${this.name}`;
     const c = this.config;
     const numClasses = c.conditional ? data.numClasses : 0;
@@ -125,7 +130,7 @@ export class Recipe {
         seed: c.seed + 1,
       } as unknown as DiscriminatorOptionsOf<typeof architecture>);
       return new Trainer({
-        generator,
+        generator: generator as Generator<R>,
         discriminator,
         loss: c.loss,
         penalties: c.penalties.map((p) => penaltyByName(p.name, p.options ?? {})),
@@ -164,7 +169,7 @@ export class Recipe {
    * run.dispose();
    * ```
    */
-  async train(options?: RecipeTrainOptions): Promise<RecipeRun> {
+  async train(options?: RecipeTrainOptions): Promise<RecipeRun<R>> {
     const o = checkOptions(options, ['data', 'callbacks', 'signal'], `recipes.${this.name}.train`);
     const data = o.data ?? (await this.loadData());
     try {
