@@ -120,6 +120,7 @@ describe('user models plug in with the same contract', () => {
     expect(() => new Generator(g, { latentDim: 4, outputShape: [2] })).toThrow(ShapeError);
     expect(() => new Generator(g, { latentDim: 4, outputShape: [2] })).toThrow(/'z' input must have per-sample shape \[4\], received \[3\]/);
     expect(() => new Generator(g, { latentDim: 3, outputShape: [5] })).toThrow(/output must have per-sample shape \[5\], received \[2\]/);
+    expect(() => new Generator(g, { latentDim: 3, outputShape: [5] })).toThrow(ShapeError);
     expect(() => new Generator(g, { latentDim: 3, outputShape: [2], numClasses: 10 })).toThrow(/must have 2 input\(s\)/);
     const d = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] });
     expect(() => new Discriminator(d, { inputShape: [2] })).toThrow(/one logit per sample/);
