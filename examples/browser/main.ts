@@ -4,7 +4,7 @@
  */
 import { io } from 'tfjs-gan';
 import { LossChart } from './loss-chart.js';
-import type { BrowserBackend, Command, DatasetChoice, Report, SampleView } from './protocol.js';
+import type { BrowserBackend, Command, DatasetChoice, PretrainedChoice, Report, SampleView } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const backendSelect = $<HTMLSelectElement>('backend');
@@ -20,6 +20,7 @@ const buttons = {
   save: $<HTMLButtonElement>('save'),
   restore: $<HTMLButtonElement>('restore'),
   download: $<HTMLButtonElement>('download'),
+  pretrained: $<HTMLButtonElement>('sample-pretrained'),
 };
 const chart = new LossChart($<HTMLCanvasElement>('losses'));
 
@@ -46,6 +47,11 @@ buttons.start.addEventListener('click', () => {
   chart.clear();
   setStatus('Loading the data and building the networks…', 'loading');
   send({ type: 'start', backend: backendSelect.value as BrowserBackend, dataset: datasetSelect.value as DatasetChoice, files: userImages() });
+});
+buttons.pretrained.addEventListener('click', () => {
+  chart.clear();
+  setStatus('Loading the pretrained generator…', 'loading');
+  send({ type: 'pretrained', backend: backendSelect.value as BrowserBackend, name: $<HTMLSelectElement>('pretrained').value as PretrainedChoice });
 });
 buttons.pause.addEventListener('click', () => send({ type: 'pause' }));
 buttons.resume.addEventListener('click', () => send({ type: 'resume' }));
@@ -107,12 +113,16 @@ worker.onmessage = (event: MessageEvent<Report>) => {
   const report = event.data;
   switch (report.type) {
     case 'ready': {
-      ready = true;
+      ready = report.mode === 'training';
       $('stat-backend').textContent = report.backend;
       $('stat-step').textContent = String(report.step);
       $('class-row').hidden = report.classNames.length === 0;
       classSelect.replaceChildren(new Option('all (a row per class)', 'all'), ...report.classNames.map((name, id) => new Option(name, String(id))));
       const threads = report.threads === undefined ? '' : ` (${report.threads} thread${report.threads === 1 ? '' : 's'})`;
+      if (report.mode === 'pretrained') {
+        setStatus(`Sampling the pretrained ${$<HTMLSelectElement>('pretrained').value} generator with ${report.backend}${threads}: pick a class, or start training.`, 'pretrained');
+        return;
+      }
       setStatus(`Training on ${report.dataset} with ${report.backend}${threads}.`, 'ready');
       return;
     }
@@ -130,7 +140,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       return;
     case 'state':
       setRunning(report.running, ready);
-      if (ready) setStatus(report.running ? status.textContent?.replace(/^Paused\. /, '') ?? '' : `Paused. ${status.textContent?.replace(/^Paused\. /, '')}`, report.running ? 'running' : 'paused');
+      if (ready && status.dataset.state !== 'pretrained') setStatus(report.running ? status.textContent?.replace(/^Paused\. /, '') ?? '' : `Paused. ${status.textContent?.replace(/^Paused\. /, '')}`, report.running ? 'running' : 'paused');
       return;
     case 'saved':
       setStatus(`Saved step ${report.step} to ${report.url}.`, 'saved');

@@ -2,11 +2,11 @@
  * The networks and trainer settings the demo uses per dataset: small enough to train live in a page.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Dataset, Discriminator, Generator, Trainer, datasets } from 'tfjs-gan';
+import { type Dataset, Discriminator, Generator, Trainer, datasets, recipes } from 'tfjs-gan';
 import type { DatasetChoice } from './protocol.js';
 
 /** Batch size per dataset. */
-export const BATCH_SIZE: Readonly<Record<DatasetChoice, number>> = { mnist: 64, ring: 128, grid: 128, files: 16 };
+export const BATCH_SIZE: Readonly<Record<DatasetChoice, number>> = { mnist: recipes.RECIPES.mnist.batchSize, ring: 128, grid: 128, files: 16 };
 
 /** Loads the chosen dataset (user files are resized to 32x32, center-cropped). */
 export async function loadDataset(choice: DatasetChoice, files?: readonly File[]): Promise<Dataset> {
@@ -35,8 +35,10 @@ export function createTrainer(data: Dataset): Trainer {
       seed: 1,
     });
   }
-  // The repository's main example (examples/mnist-dcgan.ts): a DCGAN with class-conditional batch
-  // norm in the generator and an auxiliary classifier in the discriminator (ACGAN) when labelled.
+  // Labelled digits: the recipe of the repository's main example (examples/mnist-dcgan.ts).
+  if (data.name === 'mnist') return recipes.mnist().buildTrainer(data);
+  // Other images: a DCGAN with class-conditional batch norm in the generator and an auxiliary classifier
+  // in the discriminator (ACGAN) when labelled.
   const imageShape = data.sampleShape as [number, number, number];
   const conditional = data.numClasses > 1;
   const generator = Generator.dcgan({

@@ -7,12 +7,16 @@ import type { BackendName, io } from 'tfjs-gan';
 /** The datasets the demo offers. */
 export type DatasetChoice = 'mnist' | 'ring' | 'grid' | 'files';
 
+/** The pretrained generators the demo offers (`Generator.pretrained`). */
+export type PretrainedChoice = 'mnist' | 'fashion-mnist';
+
 /** Backends a page can use. */
 export type BrowserBackend = Exclude<BackendName, 'tensorflow'>;
 
 /** Page to worker. */
 export type Command =
   | { readonly type: 'start'; readonly backend: BrowserBackend; readonly dataset: DatasetChoice; readonly files?: readonly File[] }
+  | { readonly type: 'pretrained'; readonly backend: BrowserBackend; readonly name: PretrainedChoice }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'sample'; readonly label: number | 'all' }
@@ -35,6 +39,8 @@ export type Report =
       readonly dataset: string;
       readonly classNames: readonly string[];
       readonly step: number;
+      /** A pretrained generator to sample (nothing trains), or a run to train. */
+      readonly mode: 'pretrained' | 'training';
     }
   | { readonly type: 'step'; readonly step: number; readonly dLoss: number; readonly gLoss: number; readonly stepsPerSecond: number; readonly numTensors: number }
   | { readonly type: 'sample'; readonly step: number; readonly view: SampleView }

@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { type Callback, type Dataset, Trainer, io, useBackend, wasmThreadsInUse } from 'tfjs-gan';
+import { type Callback, type Dataset, Generator, Trainer, io, useBackend, wasmThreadsInUse } from 'tfjs-gan';
 import { BATCH_SIZE, createTrainer, loadDataset } from './presets.js';
 import type { BrowserBackend, Command, DatasetChoice, Report, SampleView } from './protocol.js';
 
@@ -24,6 +24,8 @@ const MAX_STEPS = 1_000_000;
 
 let trainer: Trainer | undefined;
 let data: Dataset | undefined;
+/** A pretrained generator being sampled (no trainer, no data). */
+let pretrained: Generator | undefined;
 /** The wasm backend's threads (every core when the page is cross-origin isolated, else 1). */
 let threads: number | undefined;
 let running = false;
@@ -42,8 +44,10 @@ function disposeAll(): void {
     trainer.dispose();
   }
   data?.dispose();
+  pretrained?.dispose();
   trainer = undefined;
   data = undefined;
+  pretrained = undefined;
 }
 
 async function setUp(backend: BrowserBackend, choice: DatasetChoice, userFiles?: readonly File[]): Promise<void> {
@@ -54,15 +58,23 @@ async function setUp(backend: BrowserBackend, choice: DatasetChoice, userFiles?:
 }
 
 function ready(): void {
+  if (pretrained) {
+    post({ type: 'ready', backend: tf.getBackend(), threads, dataset: 'pretrained', classNames: pretrained.classNames ?? [], step: 0, mode: 'pretrained' });
+    return;
+  }
   if (!trainer || !data) return;
-  post({ type: 'ready', backend: tf.getBackend(), threads, dataset: data.name, classNames: trainer.generator.classNames ?? [], step: trainer.step });
+  post({ type: 'ready', backend: tf.getBackend(), threads, dataset: data.name, classNames: trainer.generator.classNames ?? [], step: trainer.step, mode: 'training' });
 }
 
-/** The generator's samples as pixels (a row per class for conditional models) or 2-D points. */
+/**
+ * The generator's samples as pixels (a row per class for conditional models) or 2-D points: the EMA
+ * generator of a run when it has one, or the pretrained generator.
+ */
 async function sampleView(): Promise<SampleView> {
-  if (!trainer || !data) throw new Error('nothing to sample yet');
-  const generator = trainer.generator;
+  const generator = trainer?.samplingGenerator ?? pretrained;
+  if (!generator) throw new Error('nothing to sample yet');
   if (generator.outputShape.length === 1) {
+    if (!data) throw new Error('nothing to sample yet');
     const fake = generator.sample({ count: 512, seed: 7 });
     const real = data.take(512, 3);
     const view: SampleView = { kind: 'points', fake: (await fake.data()) as Float32Array, real: (await real.images.data()) as Float32Array };
@@ -86,9 +98,9 @@ async function sampleView(): Promise<SampleView> {
 }
 
 async function postSample(): Promise<void> {
-  if (!trainer) return;
+  if (!trainer && !pretrained) return;
   const view = await sampleView();
-  post({ type: 'sample', step: trainer.step, view }, view.kind === 'grid' ? [view.rgba.buffer] : [view.fake.buffer, view.real.buffer]);
+  post({ type: 'sample', step: trainer?.step ?? 0, view }, view.kind === 'grid' ? [view.rgba.buffer] : [view.fake.buffer, view.real.buffer]);
 }
 
 /** Work that must run between two steps (sampling, saving) while training runs. */
@@ -166,6 +178,17 @@ async function handle(command: Command): Promise<void> {
       ready();
       await postSample();
       setRunning(true);
+      return;
+    case 'pretrained':
+      await stop();
+      disposeAll();
+      await useBackend(command.backend);
+      threads = command.backend === 'wasm' ? await wasmThreadsInUse() : undefined;
+      sampleLabel = 'all';
+      pretrained = await Generator.pretrained(command.name);
+      ready();
+      await postSample();
+      post({ type: 'state', running: false });
       return;
     case 'pause':
       await stop();

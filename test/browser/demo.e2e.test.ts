@@ -1,5 +1,6 @@
 /**
- * Drives the demo page (examples/browser) in Chromium with playwright-core: start training, watch the
+ * Drives the demo page (examples/browser) in Chromium with playwright-core: sample a pretrained
+ * generator, start training, watch the
  * sample grid change while the page keeps drawing, check that wasm runs on every core (the page is
  * served cross-origin isolated), take a screenshot, save to IndexedDB, reload the page, restore, and
  * check that the restored run is the saved one.
@@ -44,6 +45,28 @@ describe('the demo page', () => {
     await browser?.close();
     await server?.close();
   });
+
+  it('samples a pretrained generator before any training: a row per digit, then one digit', async () => {
+    await page.selectOption('#backend', 'wasm');
+    await page.selectOption('#pretrained', 'mnist');
+    await page.click('#sample-pretrained');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'pretrained', null, { timeout: 120_000 });
+    await page.waitForFunction(() => Number(document.getElementById('samples')?.getAttribute('data-step')) >= 0, null, { timeout: 60_000 });
+    expect(await text('status')).toMatch(/Sampling the pretrained mnist generator with wasm/);
+    // Ten classes to pick from besides 'all'; the grid is 8 columns by 10 rows of 28x28 digits.
+    expect(await page.locator('#class option').count()).toBe(11);
+    const size = await page.evaluate(() => {
+      const canvas = document.getElementById('samples') as HTMLCanvasElement;
+      return canvas.width / canvas.height;
+    });
+    expect(size).toBeCloseTo((8 * 29 + 1) / (10 * 29 + 1), 1);
+    const allDigits = await gridPixels();
+    await page.selectOption('#class', '7');
+    await page.waitForFunction((before) => (document.getElementById('samples') as HTMLCanvasElement).toDataURL() !== before, allDigits, { timeout: 60_000 });
+    // Training buttons stay as they were: nothing to pause or save.
+    expect(await page.locator('#pause').isDisabled()).toBe(true);
+    expect(await page.locator('#save').isDisabled()).toBe(true);
+  }, 300_000);
 
   it('trains the 2-D ring with WebGL in the worker: the plot changes and the page keeps drawing', async () => {
     await page.selectOption('#backend', 'webgl');
