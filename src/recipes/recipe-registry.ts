@@ -43,15 +43,15 @@ export function byName(name: string, changes: Partial<RecipeConfig> = {}): Recip
   return new Recipe(RECIPES[name as RecipeName]).with(changes);
 }
 
-/** The conditional MNIST recipe ({@link MNIST_RECIPE}), optionally changed. */
+/** The conditional MNIST recipe (`RECIPES.mnist`), optionally changed. */
 export const mnist = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> => byName('mnist', changes) as Recipe<tf.Rank.R4>;
 
-/** The unconditional MNIST recipe ({@link MNIST_UNCONDITIONAL_RECIPE}), optionally changed. */
+/** The unconditional MNIST recipe (`RECIPES["mnist-unconditional"]`), optionally changed. */
 export const mnistUnconditional = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> =>
   byName('mnist-unconditional', changes) as Recipe<tf.Rank.R4>;
 
-/** The conditional Fashion-MNIST recipe ({@link FASHION_MNIST_RECIPE}), optionally changed. */
+/** The conditional Fashion-MNIST recipe (`RECIPES["fashion-mnist"]`), optionally changed. */
 export const fashionMnist = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> => byName('fashion-mnist', changes) as Recipe<tf.Rank.R4>;
 
-/** The 8-Gaussian ring recipe ({@link RING_RECIPE}), optionally changed. */
+/** The 8-Gaussian ring recipe (`RECIPES.ring`), optionally changed. */
 export const ring = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R2> => byName('ring', changes) as Recipe<tf.Rank.R2>;
