@@ -22,7 +22,7 @@ import { flag, hasFlag } from './args.js';
 import { type BenchPreset, DCGAN_MNIST_REFERENCE, MLP_TOY, presetKey, presetsFromList } from './presets.js';
 import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
-import { torchEnv } from './torch-env.js';
+import { referenceBlasWarning, torchEnv } from './torch-env.js';
 
 const steps = Number(flag('steps') ?? 20);
 const presets = presetsFromList(flag('presets') ?? 'reference,default,mlp');
@@ -142,6 +142,8 @@ function pytorch(threads: number): { secondsPerStep: number; torch: string } | u
     console.log('(PyTorch not importable by /usr/bin/python3: no PyTorch baseline; install Debian python3-torch by hand)');
     return undefined;
   }
+  const blas = referenceBlasWarning();
+  if (blas !== undefined) console.log(blas);
   const out = execFileSync('/usr/bin/python3', ['bench/pytorch_dcgan.py', '--threads', String(threads), '--steps', String(steps)], {
     encoding: 'utf8',
     env: torchEnv(threads),

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { useBackend } from '../src/backend/index.js';
 import { type HeldOutScore, byName } from '../src/recipes/index.js';
 import { flag, hasFlag } from './args.js';
-import { torchEnv } from './torch-env.js';
+import { referenceBlasWarning, torchEnv } from './torch-env.js';
 
 const recipeName = flag('recipe') ?? 'mnist';
 const budget = Number(flag('budget') ?? 600);
@@ -85,6 +85,8 @@ async function pytorch(): Promise<Point[] | undefined> {
     console.log('(PyTorch not importable by /usr/bin/python3: no PyTorch side; install Debian python3-torch by hand)');
     return undefined;
   }
+  const blas = referenceBlasWarning();
+  if (blas !== undefined) console.log(blas);
   const dir = mkdtempSync(join(tmpdir(), 'tfjs-gan-quality-'));
   try {
     const data = await recipe.loadData();
