@@ -10,7 +10,7 @@ import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
 import { penaltyByName } from '../losses/penalties/penalty-by-name.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
-import { type ArchitectureName, type DiscriminatorOptionsOf, type GeneratorOptionsOf } from '../nets/architectures.js';
+import { architectureByName } from '../nets/architectures.js';
 import { Discriminator } from '../nets/discriminator.js';
 import { Generator } from '../nets/generator.js';
 import type { Callback } from '../train/callback.js';
@@ -112,25 +112,23 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
     if (c.conditional && !(numClasses >= 2)) {
       throw new ConfigError(`${owner}: a conditional recipe needs data with classes, received numClasses ${describeValue(data.numClasses)}.`);
     }
-    const classes = numClasses > 0 ? { numClasses, ...(data.classNames ? { classNames: data.classNames } : {}) } : {};
-    const shapeKey = data.sampleShape.length === 3 ? 'imageShape' : 'outputShape';
-    const architecture: ArchitectureName = c.architecture;
-    const generator = Generator.build(architecture, {
-      ...c.generator,
-      [shapeKey]: data.sampleShape,
-      ...classes,
+    // The family maps the data to its builders' options (shape, classes, seeds: `seed` and `seed + 1`),
+    // as `buildNetworks` does; the recipe's own options go on top.
+    const family = architectureByName(c.architecture, owner);
+    const options = family.options({
+      sampleShape: data.sampleShape,
+      numClasses,
+      ...(numClasses > 0 && data.classNames ? { classNames: data.classNames } : {}),
       seed: c.seed,
-    } as unknown as GeneratorOptionsOf<typeof architecture>);
+    });
+    const built = family.generator({ ...options.generator, ...c.generator });
+    const generator = new Generator<R>(built.model, built.spec);
     let discriminator: Discriminator | undefined;
     try {
-      discriminator = Discriminator.build(architecture, {
-        ...c.discriminator,
-        [data.sampleShape.length === 3 ? 'imageShape' : 'inputShape']: data.sampleShape,
-        ...(numClasses > 0 ? { numClasses } : {}),
-        seed: c.seed + 1,
-      } as unknown as DiscriminatorOptionsOf<typeof architecture>);
+      const { model, spec } = family.discriminator({ ...options.discriminator, ...c.discriminator });
+      discriminator = new Discriminator(model, spec);
       return new Trainer({
-        generator: generator as Generator<R>,
+        generator,
         discriminator,
         loss: c.loss,
         penalties: c.penalties.map((p) => penaltyByName(p.name, p.options ?? {})),
