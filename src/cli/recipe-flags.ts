@@ -7,26 +7,10 @@
  */
 import { ConfigError, describeValue, recipes } from '../index.js';
 import { type ParsedFlags, flagName } from './args.js';
+import { NETWORK_FLAGS, RESUME_DATA_FLAGS } from './resume-flags.js';
 
-/** Flags a recipe sets, which cannot be given with `--recipe`. */
-export const RECIPE_FIXED_FLAGS = Object.freeze([
-  'dataset',
-  'dataPath',
-  'labelsPath',
-  'count',
-  'imageSize',
-  'arch',
-  'conditional',
-  'conditioning',
-  'auxiliaryClassifierWeight',
-  'latentDim',
-  'width',
-  'loss',
-  'generatorLearningRate',
-  'discriminatorLearningRate',
-  'discriminatorSteps',
-  'epochs',
-]);
+/** Flags a recipe sets, which cannot be given with `--recipe`: its data, networks, loss, rates and run length. */
+export const RECIPE_FIXED_FLAGS = Object.freeze([...RESUME_DATA_FLAGS, ...NETWORK_FLAGS, 'generatorLearningRate', 'discriminatorLearningRate', 'epochs']);
 
 /**
  * The recipe that `--recipe` names, with `--steps`, `--batch-size` and `--seed` applied when given.

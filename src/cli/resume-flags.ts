@@ -11,9 +11,8 @@ import { type ParsedFlags, flagName } from './args.js';
 /** The data flags: fixed by a run saved by the CLI; taken from the command line for a checkpoint without them. */
 export const RESUME_DATA_FLAGS = Object.freeze(['dataset', 'dataPath', 'labelsPath', 'count', 'imageSize']);
 
-/** Flags fixed by the saved run: its data, networks, loss, discriminator steps and seed. */
-export const RESUME_FIXED_FLAGS = Object.freeze([
-  ...RESUME_DATA_FLAGS,
+/** The flags that set the networks and their objective: the architecture, classes, sizes, loss, discriminator steps. */
+export const NETWORK_FLAGS = Object.freeze([
   'arch',
   'conditional',
   'conditioning',
@@ -22,9 +21,10 @@ export const RESUME_FIXED_FLAGS = Object.freeze([
   'width',
   'loss',
   'discriminatorSteps',
-  'seed',
-  'recipe',
 ]);
+
+/** Flags fixed by the saved run: its data, networks, loss, discriminator steps, seed and recipe. */
+export const RESUME_FIXED_FLAGS = Object.freeze([...RESUME_DATA_FLAGS, ...NETWORK_FLAGS, 'seed', 'recipe']);
 
 /** Flags a resumed run may change; the new values are saved with the run's next checkpoint. */
 export const RESUME_CHANGEABLE_FLAGS = Object.freeze(['batchSize', 'generatorLearningRate', 'discriminatorLearningRate', 'sampleEvery', 'checkpointEvery']);
