@@ -15,9 +15,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.js';
 import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
-import { evaluate } from '../metrics/evaluate.js';
+import { type EvaluateOptions, evaluate } from '../metrics/evaluate.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
-import { type ShippedFeatureExtractor, forDataset } from '../metrics/feature-extractor.js';
+import { forDataset } from '../metrics/feature-extractor.js';
 import { Generator } from '../nets/generator.js';
 import { checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
 import { RECIPE_DATASETS, type RecipeDataset } from './recipe-config.js';
@@ -72,23 +72,35 @@ export interface HeldOutSamples {
 /** The sample count of each dataset's protocol. */
 export const HELD_OUT_COUNTS: Readonly<Record<RecipeDataset, number>> = Object.freeze({ mnist: 2000, 'fashion-mnist': 5000, ring: 5000 });
 
-interface Protocol {
-  readonly reference: Dataset;
-  readonly heldOut: Dataset;
-  readonly features?: ShippedFeatureExtractor;
+/** The reference set of a dataset's protocol: what the generator trained on (the ring: a fixed draw). */
+function referenceData(dataset: RecipeDataset): Promise<Dataset> {
+  if (dataset === 'ring') return toy2d('ring', { count: 10_000, seed: 1 });
+  return dataset === 'mnist' ? extractorSplit('mnist', 'train') : extractorSplit('fashion-mnist', 'train', { count: 10_000 });
 }
 
-async function protocolData(dataset: RecipeDataset, count: number): Promise<Protocol> {
-  if (dataset === 'ring') {
-    return { reference: await toy2d('ring', { count: 10_000, seed: 1 }), heldOut: await toy2d('ring', { count, seed: 2 }) };
-  }
-  const reference = dataset === 'mnist' ? await extractorSplit('mnist', 'train') : await extractorSplit('fashion-mnist', 'train', { count: 10_000 });
+/** The held-out real samples of a dataset's protocol (the ring: a fresh draw). */
+function heldOutData(dataset: RecipeDataset, count: number): Promise<Dataset> {
+  return dataset === 'ring' ? toy2d('ring', { count, seed: 2 }) : extractorSplit(dataset, 'test', { count });
+}
+
+/**
+ * The floors already computed, by dataset and count: the held-out data, the reference and the shipped
+ * extractors are fixed, so a run scored every few hundred steps computes its floor once.
+ */
+const floors = new Map<string, number>();
+
+/** The FID of `count` held-out samples against the reference (see {@link floors}). */
+async function floorFidOf(dataset: RecipeDataset, count: number, common: Omit<EvaluateOptions, 'fake' | 'generator'>): Promise<number> {
+  const key = `${dataset}:${count}`;
+  const known = floors.get(key);
+  if (known !== undefined) return known;
+  const heldOut = await heldOutData(dataset, count);
   try {
-    const heldOut = await extractorSplit(dataset, 'test', { count });
-    return { reference, heldOut, features: await forDataset(dataset) };
-  } catch (error) {
-    reference.dispose();
-    throw error;
+    const fid = (await evaluate({ ...common, fake: heldOut, metrics: ['fid'] })).fid as number;
+    floors.set(key, fid);
+    return fid;
+  } finally {
+    heldOut.dispose();
   }
 }
 
@@ -122,10 +134,11 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   if (shape.join(',') !== expected.join(',')) {
     throw new ConfigError(`${owner}: samples for ${dataset} must have shape ${describeValue(expected)}, received ${generator ? 'a generator that makes' : 'samples of'} ${describeValue(shape)}.`);
   }
-  const { reference, heldOut, features } = await protocolData(dataset, count);
+  const features = dataset === 'ring' ? undefined : await forDataset(dataset);
+  const reference = await referenceData(dataset);
   try {
     const common = { real: reference, realCount: reference.size, count, ...(features ? { features } : {}), seed: o.seed ?? 7 };
-    const floor = await evaluate({ ...common, fake: heldOut, metrics: ['fid'] });
+    const floorFid = await floorFidOf(dataset, count, common);
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
     const result = await evaluate({
       ...common,
@@ -134,7 +147,6 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
     });
     const fid = result.fid as number;
-    const floorFid = floor.fid as number;
     return {
       dataset,
       fid,
@@ -150,7 +162,6 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     };
   } finally {
     reference.dispose();
-    heldOut.dispose();
   }
 }
 
