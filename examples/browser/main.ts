@@ -140,7 +140,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       return;
     case 'state':
       setRunning(report.running, ready);
-      if (ready && status.dataset.state !== 'pretrained') setStatus(report.running ? status.textContent?.replace(/^Paused\. /, '') ?? '' : `Paused. ${status.textContent?.replace(/^Paused\. /, '')}`, report.running ? 'running' : 'paused');
+      if (ready) setStatus(report.running ? status.textContent?.replace(/^Paused\. /, '') ?? '' : `Paused. ${status.textContent?.replace(/^Paused\. /, '')}`, report.running ? 'running' : 'paused');
       return;
     case 'saved':
       setStatus(`Saved step ${report.step} to ${report.url}.`, 'saved');
