@@ -12,7 +12,7 @@ import {
   checkModelInputs,
   checkNumClasses,
   checkShape,
-  labelsForModel,
+  modelInputs,
   trainableVariables,
 } from './model-contract.js';
 import { type ArchitectureName, type GeneratorOptionsOf, type GeneratorRankOf, architectureByName } from './architectures.js';
@@ -26,6 +26,7 @@ import { latentTruncation, withStyleTruncation } from './style/style-truncation.
 import type { SampleOptions } from './sample-options.js';
 import type { SampleRank, SampleShape } from './sample-rank.js';
 import type { PretrainedName } from './pretrained.js';
+import type { GeneratorSaveResult } from './generator-export.js';
 import { type InterpolateClassesOptions, type InterpolateOptions, classWalk, latentWalk } from './walks.js';
 
 export type { GeneratorSpec } from './model-contract.js';
@@ -161,6 +162,26 @@ export class Generator<R extends tf.Rank = tf.Rank> {
     return (await import('./pretrained.js')).loadPretrained(name);
   }
 
+  /**
+   * Loads a generator saved by {@link Generator.save} (any family), or a tfjs LayersModel that maps latents
+   * (and labels) to samples, from `'file://dir'` (Node, no tfjs-node), any URL tfjs loads, or an IOHandler;
+   * `spec` defaults to the saved one. @throws DataError for a missing, corrupt or foreign model.
+   */
+  static async load(source: string | tf.io.IOHandler, spec?: GeneratorSpec): Promise<Generator> {
+    return (await import('./generator-export.js')).loadGenerator(source, spec);
+  }
+
+  /**
+   * Saves a standard tfjs LayersModel for applications (tfjs-gan's training-only layers written as the
+   * tfjs layers they compute, the spec in its metadata): MLP and DCGAN generators (unconditional or
+   * concat-conditional) then load with plain `tf.loadLayersModel` (`result.portable`), every family with
+   * {@link Generator.load}. `destination`: `'file://dir'` (Node, crash-safe, no tfjs-node), any URL tfjs
+   * saves to, or a `tf.io.IOHandler`. @example `await generator.save('file://models/digits');`
+   */
+  async save(destination: string | tf.io.IOHandler): Promise<GeneratorSaveResult> {
+    return (await import('./generator-export.js')).saveGenerator(this, destination);
+  }
+
   /** Whether the model is style-based: it maps latents to styles with a {@link StyleBroadcast} layer. */
   get styleBased(): boolean {
     return styleBroadcastLayers(this.model).length > 0;
@@ -229,7 +250,7 @@ export class Generator<R extends tf.Rank = tf.Rank> {
    */
   generate(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor<R> {
     checkBatchShape(latents, [this.latentDim], 'latents', 'Generator.generate');
-    const inputs = this.modelInputs(latents, labels, 'Generator.generate');
+    const inputs = modelInputs(this.model, this.numClasses, latents, labels, 'Generator.generate');
     return this.model.apply(inputs, { training }) as tf.Tensor<R>;
   }
 
@@ -341,9 +362,7 @@ export class Generator<R extends tf.Rank = tf.Rank> {
   /**
    * Style mixing: `count` images whose coarse styles (indices below `crossover`) come from the latents
    * drawn with seed `coarse` and whose fine styles come from those drawn with seed `fine` (StyleGAN, Karras et al.
-   * 2019, figure 3). Unconditional style-based generators only.
-   *
-   * @returns `[count, ...outputShape]`.
+   * 2019, figure 3). Unconditional style-based generators only. @returns `[count, ...outputShape]`.
    * @throws ConfigError for a generator that is not style-based or conditional, or a bad crossover.
    */
   mixStyles(options: MixStylesOptions): tf.Tensor<R> {
@@ -358,7 +377,7 @@ export class Generator<R extends tf.Rank = tf.Rank> {
   styles(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor3D {
     const graph = this.styleGraph();
     if (graph === undefined) throw new ConfigError('Generator.styles: the generator is not style-based (Generator.style).');
-    return graph.stylesModel().apply(this.modelInputs(latents, labels, 'Generator.styles'), { training }) as tf.Tensor3D;
+    return graph.stylesModel().apply(modelInputs(this.model, this.numClasses, latents, labels, 'Generator.styles'), { training }) as tf.Tensor3D;
   }
 
   /**
@@ -376,23 +395,5 @@ export class Generator<R extends tf.Rank = tf.Rank> {
   private styleGraph(): StyleGraph | undefined {
     this.graph ??= StyleGraph.of(this.model) ?? null;
     return this.graph ?? undefined;
-  }
-
-  private modelInputs(main: tf.Tensor, labels: tf.Tensor1D | undefined, owner: string): tf.Tensor | tf.Tensor[] {
-    if (!this.conditional) {
-      if (labels !== undefined) {
-        throw new ConfigError(`${owner}: 'labels' were given, but the generator is unconditional (numClasses 0).`);
-      }
-      return main;
-    }
-    if (labels === undefined) {
-      throw new ConfigError(`${owner}: 'labels' are required: the generator is conditional (numClasses ${this.numClasses}).`);
-    }
-    if (labels.rank !== 1 || labels.shape[0] !== main.shape[0]) {
-      throw new ConfigError(
-        `${owner}: 'labels' must have shape [${main.shape[0]}], received ${describeValue(labels.shape)}.`,
-      );
-    }
-    return [main, labelsForModel(this.model, labels)];
   }
 }

@@ -6,6 +6,7 @@ export {
   type GeneratorSpec,
 } from './model-contract.js';
 export { Generator, type SampleOptions } from './generator.js';
+export { GENERATOR_METADATA_KEY, type GeneratorSaveResult, type SavedGeneratorMetadata } from './generator-export.js';
 export { PRETRAINED_NAMES, type PretrainedName, type PretrainedRecord, type ShippedGenerator, pretrainedRecord } from './pretrained.js';
 export { type SampleRank, type SampleShape } from './sample-rank.js';
 export { type InterpolateClassesOptions, type InterpolateOptions, type LatentPoint } from './walks.js';
@@ -20,7 +21,7 @@ export {
   type GeneratorRankOf,
   architectureByName,
 } from './architectures.js';
-export { type NetworkPair, buildNetworks } from './build-networks.js';
+export { type NetworkOverrides, type NetworkPair, buildNetworks } from './build-networks.js';
 export { ACTIVATIONS, type ActivationName } from './build-helpers.js';
 export { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from './conditional-options.js';
 export {

@@ -141,6 +141,28 @@ export function labelsForModel(model: tf.LayersModel, labels: tf.Tensor1D): tf.T
   return rank === 2 ? tf.reshape(asInt, [-1, 1]) : asInt;
 }
 
+/**
+ * The inputs of a generator's model: the latents (or styles) alone when unconditional, else with the
+ * labels in the model's label rank. @throws ConfigError when labels are missing, unexpected or mis-sized.
+ */
+export function modelInputs(
+  model: tf.LayersModel,
+  numClasses: number,
+  main: tf.Tensor,
+  labels: tf.Tensor1D | undefined,
+  owner: string,
+): tf.Tensor | tf.Tensor[] {
+  if (numClasses === 0) {
+    if (labels !== undefined) throw new ConfigError(`${owner}: 'labels' were given, but the generator is unconditional (numClasses 0).`);
+    return main;
+  }
+  if (labels === undefined) throw new ConfigError(`${owner}: 'labels' are required: the generator is conditional (numClasses ${numClasses}).`);
+  if (labels.rank !== 1 || labels.shape[0] !== main.shape[0]) {
+    throw new ConfigError(`${owner}: 'labels' must have shape [${main.shape[0]}], received ${describeValue(labels.shape)}.`);
+  }
+  return [main, labelsForModel(model, labels)];
+}
+
 /** The model's trainable variables, for an optimizer's var list. */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
