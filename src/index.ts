@@ -13,7 +13,7 @@
  * const discriminator = Discriminator.dcgan({ imageShape: [28, 28, 1] });
  * const trainer = new Trainer({ generator, discriminator, loss: losses.nonSaturating(), seed: 42 });
  * await trainer.fit(data, { steps: 1000, callbacks: [callbacks.progress()] });
- * await io.saveImageGrid(generator.sample({ count: 64, seed: 1 }) as tf.Tensor4D, 'digits.png');
+ * await io.saveImageGrid(generator.sample({ count: 64, seed: 1 }), 'digits.png');
  * ```
  *
  * @packageDocumentation
@@ -29,6 +29,7 @@ export {
   ShapeError,
   TrainingError,
 } from './errors.js';
+export { closestName } from './util/validate.js';
 export {
   BACKEND_NAMES,
   type BackendName,

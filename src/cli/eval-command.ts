@@ -1,4 +1,5 @@
 import {
+  BACKEND_NAMES,
   type BackendName,
   ConfigError,
   type Dataset,
@@ -10,24 +11,24 @@ import {
   metrics,
   useBackend,
 } from '../index.js';
-import { type FlagSpec, type ParsedFlags, helpText, parseFlags } from './args.js';
+import { type FlagSpec, type ParsedFlags, helpText, parseFlags, wantsHelp } from './args.js';
 import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
 
 /** The flags of `tfjs-gan eval`. */
 export const EVAL_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   run: { type: 'string', help: 'run directory (a checkpoint written by tfjs-gan train or trainer.save)', default: 'runs/latest' },
-  dataset: { type: 'string', help: `real data: ${CLI_DATASETS.join(' | ')} (default: the run's --dataset)` },
+  dataset: { type: 'string', choices: CLI_DATASETS, help: `real data: ${CLI_DATASETS.join(' | ')} (default: the run's --dataset)` },
   'data-path': { type: 'string', help: "idx: images file; folder: image directory; fashion-mnist: IDX directory (default: the run's)" },
   'labels-path': { type: 'string', help: "idx: labels file (default: the run's)" },
-  count: { type: 'number', help: 'samples drawn from the generator', default: 5000 },
-  'real-count': { type: 'number', help: 'real samples (the first N of the dataset)', default: 10000 },
+  count: { type: 'number', integer: true, min: 2, help: 'samples drawn from the generator', default: 5000 },
+  'real-count': { type: 'number', integer: true, min: 2, help: 'real samples (the first N of the dataset)', default: 10000 },
   metrics: { type: 'string', help: `metrics separated by commas: ${metrics.METRIC_NAMES.join(' | ')} (default: all that apply)` },
   features: { type: 'string', help: 'feature extractor: mnist | fashion-mnist | samples (default: the dataset\'s, else samples)' },
-  seed: { type: 'number', help: 'seed of the latents', default: 0 },
+  seed: { type: 'number', integer: true, min: 0, help: 'seed of the latents', default: 0 },
   'cache-dir': { type: 'string', help: 'directory of cached real features (default: $TFJS_GAN_CACHE_DIR or the temp dir)' },
   'no-cache': { type: 'boolean', help: 'compute the real features again instead of using the cache' },
   json: { type: 'boolean', help: 'print the result as JSON instead of a table' },
-  backend: { type: 'string', help: 'cpu | wasm | webgl | webgpu | tensorflow (default: fastest available)' },
+  backend: { type: 'string', choices: BACKEND_NAMES, help: `${BACKEND_NAMES.join(' | ')} (default: fastest available)` },
 });
 
 const SUMMARY =
@@ -36,7 +37,7 @@ const SUMMARY =
 
 /** Runs `tfjs-gan eval`. */
 export async function evalCommand(argv: readonly string[], write: (text: string) => void): Promise<void> {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     write(helpText('eval', SUMMARY, EVAL_FLAGS));
     return;
   }

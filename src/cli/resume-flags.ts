@@ -11,7 +11,11 @@ import { type ParsedFlags, flagName } from './args.js';
 /** The data flags: fixed by a run saved by the CLI; taken from the command line for a checkpoint without them. */
 export const RESUME_DATA_FLAGS = Object.freeze(['dataset', 'dataPath', 'labelsPath', 'count', 'imageSize']);
 
-/** The flags that set the networks and their objective: the architecture, classes, sizes, loss, discriminator steps. */
+/**
+ * The flags that set the networks, their objective and the optimizers' form: the architecture, classes,
+ * sizes, discriminator stabilizers, loss, penalty, augmentation, discriminator steps, Adam's betas, the
+ * learning-rate schedule and the EMA.
+ */
 export const NETWORK_FLAGS = Object.freeze([
   'arch',
   'conditional',
@@ -19,8 +23,23 @@ export const NETWORK_FLAGS = Object.freeze([
   'auxiliaryClassifierWeight',
   'latentDim',
   'width',
+  'spectralNorm',
+  'minibatchStdDev',
+  'packing',
   'loss',
+  'penalty',
+  'penaltyOptions',
+  'augment',
   'discriminatorSteps',
+  'beta1',
+  'beta2',
+  'lrDecay',
+  'lrDecayStart',
+  'lrDecayFinal',
+  'lrDecaySteps',
+  'emaDecay',
+  'emaStart',
+  'noEma',
 ]);
 
 /** Flags fixed by the saved run: its data, networks, loss, discriminator steps, seed and recipe. */
@@ -30,7 +49,7 @@ export const RESUME_FIXED_FLAGS = Object.freeze([...RESUME_DATA_FLAGS, ...NETWOR
 export const RESUME_CHANGEABLE_FLAGS = Object.freeze(['batchSize', 'generatorLearningRate', 'discriminatorLearningRate', 'sampleEvery', 'checkpointEvery']);
 
 /** Flags of this invocation only: how long to train, where, on what. */
-export const RESUME_INVOCATION_FLAGS = Object.freeze(['steps', 'epochs', 'backend', 'out', 'resume', 'force']);
+export const RESUME_INVOCATION_FLAGS = Object.freeze(['steps', 'epochs', 'backend', 'out', 'resume', 'force', 'config']);
 
 /** What `--resume` trains with, and what it changed. */
 export interface ResumePlan {

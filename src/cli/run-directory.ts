@@ -10,10 +10,10 @@ import { ConfigError, describeValue } from '../index.js';
 
 /**
  * The entries a run writes into its directory: the checkpoint (the manifest `gan.json`, its weights
- * files, and the temporary, lock and set-aside files of saves, all named `gan.json.*`), the metrics log
- * and the sample grids.
+ * files, and the temporary, lock and set-aside files of saves, all named `gan.json.*`), the metrics log,
+ * the run's resolved settings (`config.json`) and the sample grids.
  */
-const RUN_ENTRY = /^(gan\.json(\..+)?|weights[^/\\]*\.bin|metrics\.jsonl|samples)$/;
+const RUN_ENTRY = /^(gan\.json(\..+)?|weights[^/\\]*\.bin|metrics\.jsonl|config\.json|samples)$/;
 
 /** What of a previous run a directory holds. */
 export interface PreviousRun {

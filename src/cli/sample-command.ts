@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  BACKEND_NAMES,
   type BackendName,
   ConfigError,
   type Generator,
@@ -10,26 +11,26 @@ import {
   io,
   useBackend,
 } from '../index.js';
-import { type FlagSpec, helpText, parseFlags } from './args.js';
+import { type FlagSpec, helpText, parseFlags, wantsHelp } from './args.js';
 
 /** The flags of `tfjs-gan sample`. */
 export const SAMPLE_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   run: { type: 'string', help: 'run directory (a checkpoint written by tfjs-gan train)', default: 'runs/latest' },
   out: { type: 'string', help: 'PNG file to write', default: 'samples.png' },
-  count: { type: 'number', help: 'number of images (with --labels: per class)', default: 64 },
-  seed: { type: 'number', help: 'seed of the latents', default: 0 },
+  count: { type: 'number', integer: true, min: 1, help: 'number of images (with --labels: per class)', default: 64 },
+  seed: { type: 'number', integer: true, min: 0, help: 'seed of the latents', default: 0 },
   label: { type: 'string', help: 'one class for every image of a conditional run: an id (7) or a class name (sneaker)' },
   labels: { type: 'string', help: "'all' (one row of --count images per class) or classes separated by commas (7,3 or sneaker,coat), a row each" },
-  truncation: { type: 'number', help: 'redraw latent components beyond this many std' },
-  columns: { type: 'number', help: 'columns of the grid' },
-  backend: { type: 'string', help: 'cpu | wasm | webgl | webgpu | tensorflow (default: fastest available)' },
+  truncation: { type: 'number', min: 0, minExclusive: true, help: 'redraw latent components beyond this many std' },
+  columns: { type: 'number', integer: true, min: 1, help: 'columns of the grid' },
+  backend: { type: 'string', choices: BACKEND_NAMES, help: `${BACKEND_NAMES.join(' | ')} (default: fastest available)` },
 });
 
 const SUMMARY = 'Draws images from a saved run and writes them as a PNG grid.';
 
 /** Runs `tfjs-gan sample`. */
 export async function sampleCommand(argv: readonly string[], write: (text: string) => void): Promise<void> {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     write(helpText('sample', SUMMARY, SAMPLE_FLAGS));
     return;
   }

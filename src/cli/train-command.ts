@@ -1,68 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  ARCHITECTURE_NAMES,
   type BackendName,
   type Callback,
   ConfigError,
-  DISCRIMINATOR_CONDITIONINGS,
   DataError,
-  type DiscriminatorConditioning,
-  GENERATOR_CONDITIONINGS,
-  type GeneratorConditioning,
   Trainer,
-  buildNetworks,
   callbacks as trainingCallbacks,
   defaultBackend,
   describeValue,
   io,
-  losses,
   recipes,
   useBackend,
 } from '../index.js';
-import { type FlagSpec, type ParsedFlags, givenFlags, helpText, parseFlags } from './args.js';
+import { type ParsedFlags, givenFlags, helpText, parseFlags, wantsHelp } from './args.js';
 import { RESUME_INVOCATION_FLAGS, type ResumePlan, planResume } from './resume-flags.js';
 import { existingRunError, previousRun, removePreviousRun } from './run-directory.js';
-import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
+import { datasetByName } from './dataset-by-name.js';
+import { readRunConfig, writeRunConfig } from './run-config.js';
+import { TRAIN_FLAGS } from './train-flags.js';
 import { recipeFromFlags, recipeSettings } from './recipe-flags.js';
+import { buildTrainer, checkTrainingFlags, learningRateDecay, learningRateOf, resolvedSettings } from './train-settings.js';
 
-/** The flags of `tfjs-gan train`; each maps to the library option of the same name in camelCase. */
-export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
-  recipe: {
-    type: 'string',
-    help: `a shipped recipe: ${recipes.RECIPE_NAMES.join(' | ')}; it sets the data, networks, loss, optimizers, schedule, steps and batch size (--steps, --batch-size and --seed change them)`,
-  },
-  dataset: { type: 'string', help: `training data: ${CLI_DATASETS.join(' | ')}`, default: 'mnist' },
-  'data-path': { type: 'string', help: 'idx: images file; folder: image directory; fashion-mnist: IDX directory' },
-  'labels-path': { type: 'string', help: 'idx: labels file' },
-  count: { type: 'number', help: 'use only the first N samples of the dataset' },
-  'image-size': { type: 'number', help: 'folder: resize images to N x N; oxygen-icons: their size (default 32)' },
-  arch: { type: 'string', help: `network family: ${ARCHITECTURE_NAMES.join(' | ')}`, default: 'dcgan' },
-  conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },
-  conditioning: {
-    type: 'string',
-    help: 'with --conditional (implied): concat | cbn | projection | acgan, or generator+discriminator such as cbn+projection; a single kind sets the network that has it, the other uses concat',
-  },
-  'auxiliary-classifier-weight': { type: 'number', help: 'weight of the ACGAN classification loss (with --conditioning acgan)', default: 1 },
-  'latent-dim': { type: 'number', help: 'size of the latent vector (default: the builder default)' },
-  width: { type: 'number', help: 'dcgan: filters of the widest-resolution layer; resnet, style: filters at the image resolution' },
-  loss: { type: 'string', help: `adversarial loss: ${losses.LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
-  steps: { type: 'number', help: 'generator steps to train', default: 1000 },
-  epochs: { type: 'number', help: 'passes over the data (instead of --steps)' },
-  'batch-size': { type: 'number', help: 'batch size', default: 64 },
-  'generator-learning-rate': { type: 'number', help: 'Adam learning rate of the generator', default: 2e-4 },
-  'discriminator-learning-rate': { type: 'number', help: 'Adam learning rate of the discriminator', default: 2e-4 },
-  'discriminator-steps': { type: 'number', help: 'discriminator steps per generator step', default: 1 },
-  seed: { type: 'number', help: 'seed of the run (weights, batches, latents)', default: 42 },
-  out: { type: 'string', help: 'run directory: checkpoint, samples/, metrics.jsonl', default: 'runs/latest' },
-  resume: {
-    type: 'boolean',
-    help: 'continue the run saved in --out for --steps more steps; it keeps its data, networks, loss and seed (flags that differ are refused), and may change --batch-size, the learning rates, --sample-every and --checkpoint-every',
-  },
-  force: { type: 'boolean', help: 'start a new run even if --out holds one: first deletes its checkpoint (gan.json, weights), metrics.jsonl and samples/' },
-  backend: { type: 'string', help: 'cpu | wasm | webgl | webgpu | tensorflow (default: fastest available)' },
-  'sample-every': { type: 'number', help: 'write a sample grid every N steps', default: 100 },
-  'checkpoint-every': { type: 'number', help: 'save a checkpoint every N steps', default: 500 },
-});
+export { parseConditioning } from './train-settings.js';
+
+export { TRAIN_FLAGS } from './train-flags.js';
 
 const SUMMARY = 'Trains a GAN and writes checkpoints, sample grids and a metrics log to --out.';
 
@@ -75,12 +36,16 @@ export const INTERRUPTED_EXIT_CODE = 130;
  *   Ctrl-C stopped it (after saving).
  */
 export async function trainCommand(argv: readonly string[], write: (text: string) => void): Promise<number> {
-  if (argv.includes('--help')) {
+  if (wantsHelp(argv)) {
     write(helpText('train', SUMMARY, TRAIN_FLAGS));
     return 0;
   }
-  const flags = parseFlags(argv, TRAIN_FLAGS, 'train');
-  const given = givenFlags(argv, TRAIN_FLAGS, 'train');
+  // Flags given on the command line change a --config file's settings, which change the defaults.
+  const commandLine = givenFlags(argv, TRAIN_FLAGS, 'train');
+  const fromConfig = commandLine.config === undefined ? {} : await readRunConfig(String(commandLine.config), TRAIN_FLAGS);
+  const given: ParsedFlags = { ...fromConfig, ...commandLine };
+  const flags: ParsedFlags = { ...parseFlags([], TRAIN_FLAGS, 'train'), ...given };
+  if (!flags.resume && flags.recipe === undefined) checkTrainingFlags(flags);
   const out = String(flags.out);
   if (flags.resume && flags.force) {
     throw new ConfigError(`tfjs-gan train: give --resume (continue the run in --out) or --force (delete it and start over), not both.`);
@@ -112,10 +77,15 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     write(`resuming ${out} at step ${trainer.step} on ${backend}\n`);
     if (plan.changes.length > 0) write(`--resume: applying ${plan.changes.join(', ')}\n`);
     // New learning rates go through the library's schedule callback (set when the fit begins, saved
-    // with the optimizers in the next checkpoint).
+    // with the optimizers in the next checkpoint). A decaying schedule continues from the run's base
+    // rates (those it was created with, unless new ones are given).
+    const saved = manifest.metadata?.cli as ParsedFlags | undefined;
     const generator = settings.generatorLearningRate as number | undefined;
     const discriminator = settings.discriminatorLearningRate as number | undefined;
-    if (generator !== rates.generatorLearningRate || discriminator !== rates.discriminatorLearningRate) {
+    if (settings.lrDecay === 'linear') {
+      const base = (name: 'generatorLearningRate' | 'discriminatorLearningRate'): number => Number(given[name] ?? saved?.[name] ?? rates[name]);
+      extraCallbacks.push(...learningRateDecay(settings, { generator: base('generatorLearningRate'), discriminator: base('discriminatorLearningRate') }));
+    } else if (generator !== rates.generatorLearningRate || discriminator !== rates.discriminatorLearningRate) {
       extraCallbacks.push(trainingCallbacks.learningRateSchedule({ schedule: () => 1, baseRates: { generator: generator!, discriminator: discriminator! } }));
     }
   } else {
@@ -137,12 +107,23 @@ export async function trainCommand(argv: readonly string[], write: (text: string
         `tfjs-gan train: --conditional needs a dataset with labels, but ${describeValue(data.name)} has none. Expected --dataset mnist or fashion-mnist, or idx with --labels-path.`,
       );
     }
-    trainer = recipe !== undefined ? recipe.buildTrainer(data) : buildTrainer(settings, data.sampleShape, conditional ? data.numClasses : 0, data.classNames);
+    if (recipe !== undefined) {
+      trainer = recipe.buildTrainer(data);
+    } else {
+      trainer = buildTrainer(settings, data.sampleShape, conditional ? data.numClasses : 0, data.classNames);
+      // The data kind's defaults made explicit, so that config.json repeats the run exactly.
+      settings = resolvedSettings(settings, trainer);
+      const rates = { generator: Number(settings.generatorLearningRate), discriminator: Number(settings.discriminatorLearningRate) };
+      extraCallbacks.push(...learningRateDecay(settings, rates));
+    }
     if (previous !== undefined) write(await removePreviousRun(previous));
     write(`training ${recipe !== undefined ? `recipe ${recipe.name}: ` : ''}${settings.arch} on ${data.name} (${data.size} samples, ${describeValue(data.sampleShape)}) on ${backend}\n`);
   }
   const image = data.sampleShape.length === 3;
-  const cli = Object.fromEntries(Object.entries(settings).filter(([k]) => !RESUME_INVOCATION_FLAGS.includes(k)));
+  const cli = Object.fromEntries(Object.entries(settings).filter(([k, v]) => !RESUME_INVOCATION_FLAGS.includes(k) && v !== undefined));
+  // config.json: what repeats this run (a recipe run: the recipe and what changed it).
+  const recipeKeys = ['recipe', 'steps', 'batchSize', 'seed', 'sampleEvery', 'checkpointEvery'];
+  await writeRunConfig(out, recipe !== undefined ? Object.fromEntries(recipeKeys.map((k) => [k, settings[k]])) : settings);
   const callbacks: Callback[] = [
     ...extraCallbacks,
     trainingCallbacks.progress(),
@@ -165,7 +146,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     const history = await trainer.fit(data, {
       steps: settings.epochs === undefined ? Number(settings.steps) : undefined,
       epochs: settings.epochs as number | undefined,
-      batchSize: Number(settings.batchSize),
+      ...(settings.batchSize !== undefined ? { batchSize: Number(settings.batchSize) } : {}),
       signal: controller.signal,
       callbacks,
     });
@@ -181,65 +162,8 @@ export async function trainCommand(argv: readonly string[], write: (text: string
   return interrupted ? INTERRUPTED_EXIT_CODE : 0;
 }
 
-/** The learning rate an optimizer of the checkpoint uses now. */
-function learningRateOf(optimizer: tf.Optimizer): number | undefined {
-  const rate = optimizer.getConfig().learningRate;
-  return typeof rate === 'number' ? rate : undefined;
-}
-
 function disposeTrainer(trainer: Trainer): void {
   trainer.generator.dispose();
   trainer.discriminator.dispose();
   trainer.dispose();
-}
-
-function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[], numClasses: number, classNames?: readonly string[]): Trainer {
-  const seed = Number(flags.seed);
-  const latentDim = flags.latentDim as number | undefined;
-  const width = flags.width as number | undefined;
-  const conditioning = parseConditioning(flags.conditioning as string | undefined);
-  const arch = String(flags.arch);
-  if (!(ARCHITECTURE_NAMES as readonly string[]).includes(arch)) {
-    throw new ConfigError(`tfjs-gan train: '--arch' must be one of ${describeValue(ARCHITECTURE_NAMES)}, received ${describeValue(flags.arch)}.`);
-  }
-  // A latent size or width of 0 means the builder's default, as before the flags reached the registry.
-  const { generator, discriminator } = buildNetworks(arch, {
-    sampleShape,
-    numClasses,
-    ...(numClasses > 0 && classNames ? { classNames } : {}),
-    ...(numClasses > 0 ? { generatorConditioning: conditioning.generator, discriminatorConditioning: conditioning.discriminator } : {}),
-    ...(latentDim ? { latentDim } : {}),
-    ...(width ? { width } : {}),
-    seed,
-  });
-  return new Trainer({
-    generator,
-    discriminator,
-    loss: String(flags.loss),
-    generatorLearningRate: Number(flags.generatorLearningRate),
-    discriminatorLearningRate: Number(flags.discriminatorLearningRate),
-    discriminatorSteps: Number(flags.discriminatorSteps),
-    auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? 1),
-    seed,
-  });
-}
-
-/**
- * `--conditioning`: one kind sets the network that has it (cbn: the generator; projection, acgan: the
- * discriminator; concat: both), the other network uses concat; `g+d` sets both, e.g. `cbn+projection`.
- * @throws ConfigError for an unknown kind, naming the valid ones.
- */
-export function parseConditioning(value: string | undefined): { generator: GeneratorConditioning; discriminator: DiscriminatorConditioning } {
-  if (value === undefined) return { generator: 'concat', discriminator: 'concat' };
-  const isG = (v: string): v is GeneratorConditioning => (GENERATOR_CONDITIONINGS as readonly string[]).includes(v);
-  const isD = (v: string): v is DiscriminatorConditioning => (DISCRIMINATOR_CONDITIONINGS as readonly string[]).includes(v);
-  const parts = value.split('+').map((part) => part.trim());
-  if (parts.length === 2 && isG(parts[0]) && isD(parts[1])) return { generator: parts[0], discriminator: parts[1] };
-  if (parts.length === 1) {
-    const [kind] = parts;
-    if (isG(kind) || isD(kind)) return { generator: isG(kind) ? kind : 'concat', discriminator: isD(kind) ? kind : 'concat' };
-  }
-  throw new ConfigError(
-    `tfjs-gan train: '--conditioning' must be one of ${describeValue([...new Set([...GENERATOR_CONDITIONINGS, ...DISCRIMINATOR_CONDITIONINGS])])} or generator+discriminator (generator: ${GENERATOR_CONDITIONINGS.join(' | ')}; discriminator: ${DISCRIMINATOR_CONDITIONINGS.join(' | ')}), received ${describeValue(value)}.`,
-  );
 }

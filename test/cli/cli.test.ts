@@ -36,7 +36,7 @@ describe('tfjs-gan train / sample', () => {
     expect(await main(['--help'])).toBe(0);
     expect(io.out).toMatch(/Commands:\n\s+train.*\n\s+sample/);
     expect(await main(['train', '--help'])).toBe(0);
-    expect(io.out).toMatch(/--batch-size <number>\s+batch size \(default: 64\)/);
+    expect(io.out).toMatch(/--batch-size <number>\s+batch size \(default: 64 for images, 256 for vectors\)/);
     expect(await main(['sample', '--help'])).toBe(0);
     expect(io.out).toMatch(/--run <string>/);
   });
@@ -72,11 +72,11 @@ describe('tfjs-gan train / sample', () => {
 
   it('exits 1 with a clear message on bad input', async () => {
     expect(await main(['train', '--dataset', 'cifar', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
-    expect(io.err).toMatch(/ConfigError: tfjs-gan: unknown --dataset "cifar"/);
+    expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--dataset' must be one of mnist \| fashion-mnist .*, received "cifar"/);
     expect(await main(['train', '--loss', 'nope', '--dataset', 'ring', '--arch', 'mlp', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
-    expect(io.err).toMatch(/unknown loss name "nope"/);
+    expect(io.err).toMatch(/'--loss' must be one of .*non-saturating.*, received "nope"/);
     expect(await main(['train', '--arch', 'biggan', '--dataset', 'ring', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
-    expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--arch' must be one of \["dcgan", "mlp", "resnet", "style"\], received "biggan"/);
+    expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--arch' must be one of dcgan \| mlp \| resnet \| style, received "biggan"/);
     expect(await main(['sample', '--run', join(root, 'missing'), '--backend', 'cpu'])).toBe(1);
     expect(io.err).toMatch(/CheckpointError: checkpoint: no checkpoint at/);
     expect(await main(['fly'])).toBe(2);

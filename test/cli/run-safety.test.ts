@@ -32,7 +32,7 @@ describe('tfjs-gan train over an existing run', () => {
     const run = join(root, 'refuse');
     expect(await main(ring(run, 2))).toBe(0);
     expect(await main(ring(run, 3))).toBe(1);
-    expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--out' ".*refuse" already holds a run \(gan\.json, metrics\.jsonl, weights-[^)]*\.bin\)/);
+    expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--out' ".*refuse" already holds a run \(config\.json, gan\.json, metrics\.jsonl, weights-[^)]*\.bin\)/);
     expect(io.err).toMatch(/Expected --resume to continue it, --force to delete it and start over, or another --out/);
     expect(savedStep(run)).toBe(2);
     expect(metricsLines(run)).toBe(2);
@@ -45,7 +45,7 @@ describe('tfjs-gan train over an existing run', () => {
     expect(await main(ring(run, 3))).toBe(0);
     writeFileSync(join(run, 'notes.txt'), 'mine');
     expect(await main([...ring(run, 2), '--force'])).toBe(0);
-    expect(io.out).toMatch(/--force: deleted the previous run in .*force: gan\.json, metrics\.jsonl, weights-[^\n]*\.bin\n/);
+    expect(io.out).toMatch(/--force: deleted the previous run in .*force: config\.json, gan\.json, metrics\.jsonl, weights-[^\n]*\.bin\n/);
     expect(savedStep(run)).toBe(2);
     expect(metricsLines(run)).toBe(2);
     expect(readFileSync(join(run, 'notes.txt'), 'utf8')).toBe('mine');
@@ -77,13 +77,14 @@ describe('tfjs-gan train over an existing run', () => {
     expect(await main(ring(run, 2))).toBe(0);
     io.out = '';
     expect(await main(['train', '--resume', '--steps', '1', '--backend', 'cpu', '--out', run, '--batch-size', '32', '--generator-learning-rate', '0.0005'])).toBe(0);
-    expect(io.out).toMatch(/--resume: applying --batch-size 32 \(was 16\), --generator-learning-rate 0\.0005 \(was 0\.0002\)\n/);
+    // The ring trained with the vector defaults (Adam 1e-3), which the run saved.
+    expect(io.out).toMatch(/--resume: applying --batch-size 32 \(was 16\), --generator-learning-rate 0\.0005 \(was 0\.001\)\n/);
     const manifest = JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8'));
     expect(manifest.step).toBe(3);
-    expect(manifest.metadata.cli).toMatchObject({ batchSize: 32, generatorLearningRate: 0.0005, discriminatorLearningRate: 0.0002, dataset: 'ring' });
+    expect(manifest.metadata.cli).toMatchObject({ batchSize: 32, generatorLearningRate: 0.0005, discriminatorLearningRate: 0.001, dataset: 'ring' });
     const loaded = await Trainer.load(run);
     expect(loaded.generatorOptimizer.getConfig().learningRate).toBeCloseTo(0.0005, 10);
-    expect(loaded.discriminatorOptimizer.getConfig().learningRate).toBeCloseTo(0.0002, 10);
+    expect(loaded.discriminatorOptimizer.getConfig().learningRate).toBeCloseTo(0.001, 10);
     disposeAll(loaded);
   });
 
@@ -91,7 +92,7 @@ describe('tfjs-gan train over an existing run', () => {
     const categories = [...RESUME_FIXED_FLAGS, ...RESUME_CHANGEABLE_FLAGS, ...RESUME_INVOCATION_FLAGS];
     expect([...categories].sort()).toEqual(Object.keys(TRAIN_FLAGS).map(camelCase).sort());
     expect(await main(['train', '--help'])).toBe(0);
-    expect(io.out).toMatch(/--force\s+start a new run even if --out holds one: first deletes its checkpoint \(gan\.json, weights\), metrics\.jsonl and samples\//);
+    expect(io.out).toMatch(/--force\s+start a new run even if --out holds one: first deletes its checkpoint \(gan\.json, weights\), config\.json, metrics\.jsonl and samples\//);
     expect(io.out).toMatch(/--resume\s+continue the run saved in --out .*\(flags that differ are refused\)/);
   });
 });
