@@ -3,7 +3,7 @@
 The recipe comes as tfjs-gan's own JSON (`recipes.mnist().config`): the DCGAN pair of the library's
 builders for 28x28 images (generator: dense to 7x7x(2*width), conditional batch norm, ReLU, stride-2 4x4
 transposed convolutions; discriminator: stride-2 4x4 convolutions with LeakyReLU 0.2, spectral norm,
-a projection head), its loss (hinge or non-saturating), Adam, the EMA generator (with tfjs-gan's warm-up
+a projection head), its loss (hinge or non-saturating), Adam (epsilon 1e-7, tfjs's), the EMA generator (with tfjs-gan's warm-up
 decay min(decay, (1 + n) / (10 + n))), the linear learning-rate decay and the batch size.
 
 It trains on the digits bench/quality.ts exported, for --budget seconds of training time, and every
@@ -29,11 +29,18 @@ from torch.nn.utils import spectral_norm
 
 
 class ConditionalBatchNorm(nn.Module):
-    """Batch norm without affine parameters, then a per-class scale (init 1) and offset (init 0)."""
+    """Batch norm without affine parameters, then a per-class scale (init 1) and offset (init 0).
 
-    def __init__(self, channels, num_classes):
+    `flat` normalises each feature of a [batch, features] input (BatchNorm1d), as tfjs-gan's generator
+    does after its first dense layer (before the reshape to 7x7); otherwise each channel of [N, C, H, W].
+    Momentum 0.1 is tfjs's 0.9 (PyTorch weights the new batch, Keras the old average).
+    """
+
+    def __init__(self, channels, num_classes, flat=False):
         super().__init__()
-        self.bn = nn.BatchNorm2d(channels, affine=False, momentum=0.1, eps=1e-5)
+        norm = nn.BatchNorm1d if flat else nn.BatchNorm2d
+        self.flat = flat
+        self.bn = norm(channels, affine=False, momentum=0.1, eps=1e-5)
         self.gamma = nn.Embedding(num_classes, channels)
         self.beta = nn.Embedding(num_classes, channels)
         nn.init.ones_(self.gamma.weight)
@@ -41,6 +48,8 @@ class ConditionalBatchNorm(nn.Module):
 
     def forward(self, x, y):
         out = self.bn(x)
+        if self.flat:
+            return out * self.gamma(y) + self.beta(y)
         return out * self.gamma(y)[:, :, None, None] + self.beta(y)[:, :, None, None]
 
 
@@ -49,7 +58,7 @@ class Generator(nn.Module):
         super().__init__()
         self.base = 2 * width
         self.fc = nn.Linear(latent_dim, 7 * 7 * self.base, bias=False)
-        self.bn0 = ConditionalBatchNorm(self.base, num_classes)
+        self.bn0 = ConditionalBatchNorm(7 * 7 * self.base, num_classes, flat=True)
         self.up1 = nn.ConvTranspose2d(self.base, width, 4, stride=2, padding=1, bias=False)
         self.bn1 = ConditionalBatchNorm(width, num_classes)
         self.up2 = nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1)
@@ -57,8 +66,7 @@ class Generator(nn.Module):
             nn.init.normal_(m.weight, 0, 0.02)
 
     def forward(self, z, y):
-        x = self.fc(z).view(-1, self.base, 7, 7)
-        x = F.relu(self.bn0(x, y))
+        x = F.relu(self.bn0(self.fc(z), y)).view(-1, self.base, 7, 7)
         x = F.relu(self.bn1(self.up1(x), y))
         return torch.tanh(self.up2(x))
 
@@ -128,8 +136,8 @@ def main():
     for p in ema.parameters():
         p.requires_grad_(False)
     betas = (r['beta1'], r['beta2'])
-    g_opt = torch.optim.Adam(g.parameters(), lr=r['generatorLearningRate'], betas=betas)
-    d_opt = torch.optim.Adam(d.parameters(), lr=r['discriminatorLearningRate'], betas=betas)
+    g_opt = torch.optim.Adam(g.parameters(), lr=r['generatorLearningRate'], betas=betas, eps=1e-7)
+    d_opt = torch.optim.Adam(d.parameters(), lr=r['discriminatorLearningRate'], betas=betas, eps=1e-7)
     batch, steps, decay = r['batchSize'], r['steps'], r['learningRateDecay']
 
     def multiplier(step):
