@@ -22,7 +22,7 @@ const buttons = {
   download: $<HTMLButtonElement>('download'),
   pretrained: $<HTMLButtonElement>('sample-pretrained'),
 };
-const chart = new LossChart($<HTMLCanvasElement>('losses'));
+const chart = new LossChart($<HTMLDivElement>('losses'));
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (command: Command): void => worker.postMessage(command);

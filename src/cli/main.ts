@@ -3,6 +3,7 @@ import { alignRows } from './args.js';
 import { evalCommand } from './eval-command.js';
 import { exportCommand } from './export-command.js';
 import { packageVersion } from './package-version.js';
+import { plotCommand } from './plot-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -12,6 +13,7 @@ const COMMANDS: readonly (readonly [string, string])[] = [
   ['sample', 'write a PNG grid from a saved run (tfjs-gan sample --help)'],
   ['eval', 'score a saved run: FID, KID, precision/recall, ... (tfjs-gan eval --help)'],
   ['export', "write a saved run's generator as a tfjs model for apps (tfjs-gan export --help)"],
+  ['plot', "draw a run's losses, scores and metrics against the step as an SVG image (tfjs-gan plot --help)"],
 ];
 
 const USAGE = `Usage: tfjs-gan <command> [flags]
@@ -36,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command === 'sample') await sampleCommand(rest, write);
     else if (command === 'eval') await evalCommand(rest, write);
     else if (command === 'export') await exportCommand(rest, write);
+    else if (command === 'plot') await plotCommand(rest, write);
     else if (command === '--help' || command === '-h' || command === 'help') write(USAGE);
     else if (command === '--version' || command === '-v') write(`${await packageVersion()}\n`);
     else if (command === undefined) {

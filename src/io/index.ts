@@ -34,3 +34,4 @@ export {
 } from './checkpoint-store.js';
 export { INDEXEDDB_CHECKPOINTS, deleteIndexedDbCheckpoint, listIndexedDbCheckpoints } from './indexeddb-store.js';
 export { type MemoryStore, filesFromBlobs, memoryStore } from './memory-store.js';
+export { type ChartGuide, type ChartSeries, type LineChartOptions, lineChartSvg } from './line-chart.js';
