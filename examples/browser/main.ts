@@ -21,7 +21,9 @@ const buttons = {
   restore: $<HTMLButtonElement>('restore'),
   download: $<HTMLButtonElement>('download'),
   pretrained: $<HTMLButtonElement>('sample-pretrained'),
+  saveGrid: $<HTMLButtonElement>('save-grid'),
 };
+const targetSteps = $<HTMLInputElement>('target-steps');
 const chart = new LossChart($<HTMLDivElement>('losses'));
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -72,19 +74,60 @@ $<HTMLInputElement>('checkpoint-files').addEventListener('change', async (event)
   input.value = '';
 });
 
+/** Draws one grid view into a canvas, scaled to `width` pixels wide. */
+function drawRow(canvas: HTMLCanvasElement, view: SampleView, width: number): void {
+  if (view.kind !== 'grid') return;
+  const scale = width / view.width;
+  canvas.width = Math.round(view.width * scale);
+  canvas.height = Math.round(view.height * scale);
+  const bitmap = new OffscreenCanvas(view.width, view.height);
+  (bitmap.getContext('2d') as OffscreenCanvasRenderingContext2D).putImageData(new ImageData(new Uint8ClampedArray(view.rgba), view.width, view.height), 0, 0);
+  const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+  context.imageSmoothingEnabled = false;
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+}
+
+/** The explorer: a latent walk between two seeds (for the picked class), and a walk between two classes. */
+function explore(): void {
+  const from = Number($<HTMLInputElement>('explore-from').value);
+  const to = Number($<HTMLInputElement>('explore-to').value);
+  const conditional = classSelect.options.length > 1;
+  const label = classSelect.value === 'all' ? 0 : Number(classSelect.value);
+  const morph = conditional ? { from: Number($<HTMLSelectElement>('morph-from').value), to: Number($<HTMLSelectElement>('morph-to').value) } : undefined;
+  send({ type: 'explore', from, to, ...(conditional ? { label } : {}), ...(morph ? { morph } : {}) });
+}
+$('explore').addEventListener('click', explore);
+$('explore-random').addEventListener('click', () => {
+  $<HTMLInputElement>('explore-from').value = String(Math.floor(Math.random() * 10_000));
+  $<HTMLInputElement>('explore-to').value = String(Math.floor(Math.random() * 10_000));
+  explore();
+});
+
 function drawSample(view: SampleView): void {
   const context = samples.getContext('2d') as CanvasRenderingContext2D;
   if (view.kind === 'grid') {
     const image = new ImageData(new Uint8ClampedArray(view.rgba), view.width, view.height);
     const scale = 360 / Math.max(view.width, view.height);
-    samples.width = Math.round(view.width * scale);
+    // Rows that are classes get their class's name on the left.
+    const labels = view.rowLabels ?? [];
+    const margin = labels.length > 0 ? 12 + 7 * Math.max(...labels.map((label) => label.length)) : 0;
+    samples.width = margin + Math.round(view.width * scale);
     samples.height = Math.round(view.height * scale);
     const bitmapCanvas = new OffscreenCanvas(view.width, view.height);
     (bitmapCanvas.getContext('2d') as OffscreenCanvasRenderingContext2D).putImageData(image, 0, 0);
+    context.fillStyle = '#0d0f12';
+    context.fillRect(0, 0, samples.width, samples.height);
     context.imageSmoothingEnabled = false;
-    context.drawImage(bitmapCanvas, 0, 0, samples.width, samples.height);
+    context.drawImage(bitmapCanvas, margin, 0, samples.width - margin, samples.height);
+    context.fillStyle = '#c9d1d9';
+    context.font = '12px system-ui';
+    context.textBaseline = 'middle';
+    labels.forEach((label, row) => context.fillText(label, 4, ((row + 0.5) * samples.height) / labels.length));
+    samples.dataset.rowLabels = labels.join(',');
+    buttons.saveGrid.disabled = false;
     return;
   }
+  buttons.saveGrid.disabled = false;
   samples.width = 360;
   samples.height = 360;
   context.clearRect(0, 0, 360, 360);
@@ -99,14 +142,79 @@ function drawSample(view: SampleView): void {
   plot(view.fake, 'rgba(126, 231, 135, 0.9)');
 }
 
-function setRunning(running: boolean, ready: boolean): void {
+let running = false;
+
+function setRunning(isRunning: boolean, ready: boolean): void {
+  running = isRunning;
   buttons.pause.disabled = !running;
   buttons.resume.disabled = running || !ready;
   buttons.save.disabled = !ready;
   buttons.download.disabled = !ready;
+  // Nothing that would replace the run while it trains: pause first.
+  buttons.start.disabled = running;
+  buttons.pretrained.disabled = running;
   backendSelect.disabled = running;
   datasetSelect.disabled = running;
+  void refreshRestore();
 }
+
+/** Restore is enabled only when the browser holds a checkpoint of that name, and no run is training. */
+async function refreshRestore(): Promise<void> {
+  const name = $<HTMLInputElement>('checkpoint-name').value.trim() || 'demo';
+  let saved = false;
+  try {
+    saved = (await io.listIndexedDbCheckpoints()).includes(name);
+  } catch {
+    saved = false; // no IndexedDB (a private window): nothing to restore
+  }
+  buttons.restore.disabled = running || !saved;
+  buttons.restore.title = saved ? '' : `no checkpoint named '${name}' in this browser yet: save one first`;
+}
+$<HTMLInputElement>('checkpoint-name').addEventListener('input', () => void refreshRestore());
+void refreshRestore();
+
+/** The seconds left to the target step, as "1 min 20 s". */
+function eta(step: number, stepsPerSecond: number): string {
+  const target = Number(targetSteps.value);
+  if (!(target > step) || !(stepsPerSecond > 0)) return '–';
+  const seconds = Math.round((target - step) / stepsPerSecond);
+  return seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+}
+
+buttons.saveGrid.addEventListener('click', () => {
+  samples.toBlob((blob) => {
+    if (blob === null) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `tfjs-gan-samples-step-${samples.dataset.step ?? 0}.png`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }, 'image/png');
+});
+
+/**
+ * The default backend: webgpu or webgl on a real GPU; wasm where the GPU backends would run in software
+ * (SwiftShader, llvmpipe), where wasm is several times faster.
+ */
+async function pickDefaultBackend(): Promise<void> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string; vendor?: string }; isFallbackAdapter?: boolean } | null> } }).gpu;
+  try {
+    const adapter = await gpu?.requestAdapter();
+    const soft = adapter?.isFallbackAdapter === true || /swiftshader|llvmpipe/i.test(`${adapter?.info?.architecture ?? ''} ${adapter?.info?.vendor ?? ''}`);
+    if (adapter && !soft) {
+      backendSelect.value = 'webgpu';
+      return;
+    }
+  } catch {
+    // no WebGPU
+  }
+  const gl = document.createElement('canvas').getContext('webgl2');
+  const info = gl?.getExtension('WEBGL_debug_renderer_info');
+  const renderer = gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  backendSelect.value = gl && !/swiftshader|llvmpipe|software/i.test(renderer) ? 'webgl' : 'wasm';
+  backendSelect.title = renderer ? `WebGL renderer: ${renderer}` : 'no WebGL';
+}
+void pickDefaultBackend();
 
 let ready = false;
 worker.onmessage = (event: MessageEvent<Report>) => {
@@ -118,6 +226,14 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       $('stat-step').textContent = String(report.step);
       $('class-row').hidden = report.classNames.length === 0;
       classSelect.replaceChildren(new Option('all (a row per class)', 'all'), ...report.classNames.map((name, id) => new Option(name, String(id))));
+      // The explorer (shown with the first image grid): class walks for conditional generators.
+      $('explorer').hidden = true;
+      $('explore-views').hidden = true;
+      $('morph-row').hidden = report.classNames.length === 0;
+      for (const [id, pick] of [['morph-from', 0], ['morph-to', 1]] as const) {
+        $<HTMLSelectElement>(id).replaceChildren(...report.classNames.map((name, k) => new Option(name, String(k))));
+        $<HTMLSelectElement>(id).value = String(Math.min(pick, report.classNames.length - 1));
+      }
       const threads = report.threads === undefined ? '' : ` (${report.threads} thread${report.threads === 1 ? '' : 's'})`;
       if (report.mode === 'pretrained') {
         setStatus(`Sampling the pretrained ${$<HTMLSelectElement>('pretrained').value} generator with ${report.backend}${threads}: pick a class, or start training.`, 'pretrained');
@@ -129,11 +245,17 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     case 'step':
       $('stat-step').textContent = String(report.step);
       $('stat-speed').textContent = report.stepsPerSecond > 0 ? report.stepsPerSecond.toFixed(1) : '…';
+      $('stat-eta').textContent = eta(report.step, report.stepsPerSecond);
+      if (running && ready && report.step >= Number(targetSteps.value)) {
+        send({ type: 'pause' });
+        setStatus(`Reached the target of ${targetSteps.value} steps: raise it and resume, or save.`, 'paused');
+      }
       $('stat-tensors').textContent = String(report.numTensors);
       chart.add(report.step, report.dLoss, report.gLoss);
       return;
     case 'sample':
       drawSample(report.view);
+      $('explorer').hidden = report.view.kind !== 'grid';
       samples.dataset.step = String(report.step);
       $('samples-caption').textContent = `samples at step ${report.step}`;
       chart.draw();
@@ -142,8 +264,20 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       setRunning(report.running, ready);
       if (ready) setStatus(report.running ? status.textContent?.replace(/^Paused\. /, '') ?? '' : `Paused. ${status.textContent?.replace(/^Paused\. /, '')}`, report.running ? 'running' : 'paused');
       return;
+    case 'explored': {
+      $('explore-views').hidden = false;
+      const walk = $<HTMLCanvasElement>('explore-walk');
+      drawRow(walk, report.walk, 360);
+      walk.dataset.seeds = `${$<HTMLInputElement>('explore-from').value}-${$<HTMLInputElement>('explore-to').value}`;
+      const morph = $<HTMLCanvasElement>('explore-morph');
+      morph.hidden = report.morph === undefined;
+      $('explore-morph-caption').hidden = report.morph === undefined;
+      if (report.morph) drawRow(morph, report.morph, 360);
+      return;
+    }
     case 'saved':
       setStatus(`Saved step ${report.step} to ${report.url}.`, 'saved');
+      void refreshRestore();
       return;
     case 'exported':
       void download(report.files);

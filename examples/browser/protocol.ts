@@ -20,13 +20,28 @@ export type Command =
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'sample'; readonly label: number | 'all' }
+  | {
+      /** The explorer: a walk between two latents (for one class), and for conditional generators a walk between two classes. */
+      readonly type: 'explore';
+      readonly from: number;
+      readonly to: number;
+      readonly label?: number;
+      readonly morph?: { readonly from: number; readonly to: number };
+    }
   | { readonly type: 'save'; readonly url: string }
   | { readonly type: 'export' }
   | { readonly type: 'load'; readonly backend: BrowserBackend; readonly url?: string; readonly files?: io.CheckpointFiles; readonly dataset: DatasetChoice; readonly userFiles?: readonly File[] };
 
 /** What the page shows of a sample: an image grid (RGBA) or 2-D points with the real ones. */
 export type SampleView =
-  | { readonly kind: 'grid'; readonly width: number; readonly height: number; readonly rgba: Uint8ClampedArray }
+  | {
+      readonly kind: 'grid';
+      readonly width: number;
+      readonly height: number;
+      readonly rgba: Uint8ClampedArray;
+      /** A label per row of the grid (the class of each row), when rows are classes. */
+      readonly rowLabels?: readonly string[];
+    }
   | { readonly kind: 'points'; readonly fake: Float32Array; readonly real: Float32Array };
 
 /** Worker to page. */
@@ -44,6 +59,7 @@ export type Report =
     }
   | { readonly type: 'step'; readonly step: number; readonly dLoss: number; readonly gLoss: number; readonly stepsPerSecond: number; readonly numTensors: number }
   | { readonly type: 'sample'; readonly step: number; readonly view: SampleView }
+  | { readonly type: 'explored'; readonly walk: SampleView; readonly morph?: SampleView }
   | { readonly type: 'state'; readonly running: boolean }
   | { readonly type: 'saved'; readonly url: string; readonly step: number }
   | { readonly type: 'exported'; readonly files: io.CheckpointFiles }

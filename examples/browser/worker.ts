@@ -94,7 +94,37 @@ async function sampleView(): Promise<SampleView> {
     for (let c = 0; c < 3; c++) rgba[p * 4 + c] = grid.pixels[p * grid.channels + (grid.channels === 1 ? 0 : c)];
     rgba[p * 4 + 3] = grid.channels === 4 ? grid.pixels[p * 4 + 3] : 255;
   }
+  // A row per class: each row is labelled with its class's name (or id).
+  const rowLabels = conditional && sampleLabel === 'all' ? Array.from({ length: generator.numClasses }, (_, id) => generator.classNames?.[id] ?? String(id)) : undefined;
+  return { kind: 'grid', width: grid.width, height: grid.height, rgba, ...(rowLabels ? { rowLabels } : {}) };
+}
+
+/** Pixels of an image tensor `[n, h, w, c]` in [-1, 1] as one row of a grid. */
+async function rowView(images: tf.Tensor4D): Promise<SampleView> {
+  const grid = await io.imageGrid(images, { columns: images.shape[0], padding: 1, background: 40 });
+  const rgba = new Uint8ClampedArray(grid.width * grid.height * 4);
+  for (let p = 0; p < grid.width * grid.height; p++) {
+    for (let c = 0; c < 3; c++) rgba[p * 4 + c] = grid.pixels[p * grid.channels + (grid.channels === 1 ? 0 : c)];
+    rgba[p * 4 + 3] = grid.channels === 4 ? grid.pixels[p * 4 + 3] : 255;
+  }
   return { kind: 'grid', width: grid.width, height: grid.height, rgba };
+}
+
+/** The explorer's walks: 9 steps from latent `from` to latent `to` (slerp), and a class morph. */
+async function explore(command: Extract<Command, { type: 'explore' }>): Promise<void> {
+  const generator = trainer?.samplingGenerator ?? pretrained;
+  if (!generator || generator.outputShape.length !== 3) throw new Error('the explorer needs an image generator: start training or sample a pretrained one');
+  const conditional = generator.numClasses > 0;
+  const walkImages = generator.interpolate({ from: command.from, to: command.to, steps: 9, ...(conditional ? { labels: command.label ?? 0 } : {}) }) as tf.Tensor4D;
+  const walk = await rowView(walkImages);
+  walkImages.dispose();
+  let morph: SampleView | undefined;
+  if (conditional && command.morph) {
+    const morphImages = generator.interpolateClasses({ from: command.morph.from, to: command.morph.to, steps: 9, seed: command.from }) as tf.Tensor4D;
+    morph = await rowView(morphImages);
+    morphImages.dispose();
+  }
+  post({ type: 'explored', walk, ...(morph ? { morph } : {}) });
 }
 
 async function postSample(): Promise<void> {
@@ -200,6 +230,8 @@ async function handle(command: Command): Promise<void> {
     case 'sample':
       sampleLabel = command.label;
       return whenIdle(postSample);
+    case 'explore':
+      return whenIdle(() => explore(command));
     case 'save':
       return whenIdle(async () => {
         if (!trainer) throw new Error('nothing to save: start training first');

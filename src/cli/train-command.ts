@@ -83,7 +83,9 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     const generator = settings.generatorLearningRate as number | undefined;
     const discriminator = settings.discriminatorLearningRate as number | undefined;
     if (settings.lrDecay === 'linear') {
+      // The settings keep the base rates (the optimizers hold decayed ones), so config.json repeats the run.
       const base = (name: 'generatorLearningRate' | 'discriminatorLearningRate'): number => Number(given[name] ?? saved?.[name] ?? rates[name]);
+      settings = { ...settings, generatorLearningRate: base('generatorLearningRate'), discriminatorLearningRate: base('discriminatorLearningRate') };
       extraCallbacks.push(...learningRateDecay(settings, { generator: base('generatorLearningRate'), discriminator: base('discriminatorLearningRate') }));
     } else if (generator !== rates.generatorLearningRate || discriminator !== rates.discriminatorLearningRate) {
       extraCallbacks.push(trainingCallbacks.learningRateSchedule({ schedule: () => 1, baseRates: { generator: generator!, discriminator: discriminator! } }));

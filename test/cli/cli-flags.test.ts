@@ -148,5 +148,15 @@ describe('tfjs-gan train: a flag for every option, the data kind defaults, and c
     trainer.dispose();
     expect(await main(['train', '--resume', '--penalty', 'r2', '--out', run, '--backend', 'wasm'])).toBe(1);
     expect(io.err).toMatch(/--penalty r2 \(saved: "r1"\)/);
+    // Resumed, the schedule goes on from the base rates (past its end: half of them), and config.json
+    // keeps the base rates, not the decayed ones the optimizers hold.
+    expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'wasm'])).toBe(0);
+    expect(config(run).flags['generator-learning-rate']).toBe(2e-4);
+    const resumed = await Trainer.load(run);
+    expect(resumed.step).toBe(3);
+    expect(resumed.generatorOptimizer.getConfig().learningRate).toBeCloseTo(1e-4, 10);
+    resumed.generator.dispose();
+    resumed.discriminator.dispose();
+    resumed.dispose();
   });
 });
