@@ -21,6 +21,7 @@ export type GanErrorCode =
  * constructor's name: minifiers rename classes, and `error.name` must read the same in a minified bundle.
  */
 export class GanError extends Error {
+  /** The class name, `'GanError'`. */
   override name: string = 'GanError';
   /** A literal code that tells the kind of failure without parsing the message. */
   readonly code: GanErrorCode;
@@ -33,6 +34,7 @@ export class GanError extends Error {
 
 /** A bad option or argument: unknown name, out-of-range value, wrong type. */
 export class ConfigError extends GanError {
+  /** The class name, `'ConfigError'`. */
   override name: string = 'ConfigError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONFIG', message, options);
@@ -41,6 +43,7 @@ export class ConfigError extends GanError {
 
 /** A tensor or array whose shape does not match what a model or function expects. */
 export class ShapeError extends GanError {
+  /** The class name, `'ShapeError'`. */
   override name: string = 'ShapeError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('SHAPE', message, options);
@@ -49,6 +52,7 @@ export class ShapeError extends GanError {
 
 /** A backend that cannot be loaded, initialised or that lacks what training needs. */
 export class BackendError extends GanError {
+  /** The class name, `'BackendError'`. */
   override name: string = 'BackendError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('BACKEND', message, options);
@@ -57,6 +61,7 @@ export class BackendError extends GanError {
 
 /** Data that cannot be read or used: missing files, corrupt files, NaN values, bad labels. */
 export class DataError extends GanError {
+  /** The class name, `'DataError'`. */
   override name: string = 'DataError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('DATA', message, options);
@@ -65,6 +70,7 @@ export class DataError extends GanError {
 
 /** A checkpoint that is missing, corrupt, of an unknown version, or that cannot be written. */
 export class CheckpointError extends GanError {
+  /** The class name, `'CheckpointError'`. */
   override name: string = 'CheckpointError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('CHECKPOINT', message, options);
@@ -73,6 +79,7 @@ export class CheckpointError extends GanError {
 
 /** Training that cannot go on, such as a loss that became NaN or infinite. */
 export class TrainingError extends GanError {
+  /** The class name, `'TrainingError'`. */
   override name: string = 'TrainingError';
   /** The training step at which the failure was detected. */
   readonly step: number;

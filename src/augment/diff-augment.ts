@@ -15,7 +15,12 @@ export const AUGMENTATIONS = Object.freeze(['translation', 'cutout', 'color'] as
 export type AugmentationName = (typeof AUGMENTATIONS)[number];
 
 /** The constants of the DiffAugment paper. */
-export const DIFF_AUGMENT_DEFAULTS = Object.freeze({ translationRatio: 1 / 8, cutoutRatio: 1 / 2 });
+export const DIFF_AUGMENT_DEFAULTS = Object.freeze({
+  /** Largest shift of `translation`, as a fraction of the image size. */
+  translationRatio: 1 / 8,
+  /** Side of the square that `cutout` zeroes, as a fraction of the image size. */
+  cutoutRatio: 1 / 2,
+});
 
 /**
  * Checks an augmentation policy: a list of distinct augmentation names.

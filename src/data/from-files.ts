@@ -55,15 +55,21 @@ interface PickedFile {
 
 /** The parts of the File System Access API's directory handle that {@link fromDirectoryHandle} uses. */
 export interface DirectoryHandleLike {
+  /** Always `'directory'`. */
   readonly kind: 'directory';
+  /** The directory's name. */
   readonly name: string;
+  /** The directory's entries: files and subdirectories. */
   values(): AsyncIterable<DirectoryHandleLike | FileHandleLike>;
 }
 
 /** The parts of a file handle that {@link fromDirectoryHandle} uses. */
 export interface FileHandleLike {
+  /** Always `'file'`. */
   readonly kind: 'file';
+  /** The file's name. */
   readonly name: string;
+  /** The file's content. */
   getFile(): Promise<File>;
 }
 

@@ -16,7 +16,9 @@ import { checkNonEmptyString, checkOptions } from '../util/validate.js';
 export interface RgbaPixels {
   /** `width * height * 4` bytes, RGBA, row-major. */
   readonly data: Uint8ClampedArray | Uint8Array;
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
 }
 

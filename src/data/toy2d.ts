@@ -39,7 +39,12 @@ export interface Toy2dOptions {
 }
 
 /** The defaults of {@link Toy2dOptions}. */
-export const TOY2D_DEFAULTS = Object.freeze({ count: 10_000, seed: 0 });
+export const TOY2D_DEFAULTS = Object.freeze({
+  /** Points drawn. */
+  count: 10_000,
+  /** Seed of the draw. */
+  seed: 0,
+});
 
 const RING: Toy2dModes = Object.freeze({
   centers: Object.freeze(

@@ -16,64 +16,126 @@ import { validateManifest } from './manifest-schema.js';
 
 /** Format tag and version of the manifest; a newer version is refused. */
 export const CHECKPOINT_FORMAT = 'tfjs-gan-checkpoint';
+/** The manifest version this release writes and the newest it reads. */
 export const CHECKPOINT_VERSION = 1;
 
 /** One tensor in the weights file. */
 export interface WeightEntry {
+  /** The tensor's name in the weights file, e.g. `generator/0`. */
   readonly name: string;
+  /** The tensor's shape. */
   readonly shape: number[];
+  /** The tensor's data type. */
   readonly dtype: 'float32' | 'int32' | 'bool';
 }
 
 /** A network in the manifest: its spec, topology and weights. */
 export interface NetworkRecord {
+  /** The network's spec: its {@link GeneratorSpec} or {@link DiscriminatorSpec} as plain JSON. */
   readonly spec: Record<string, unknown>;
+  /** The model's topology as `tf.LayersModel.toJSON` writes it. */
   readonly topology: unknown;
+  /** The model's weights, in the order of `model.weights`. */
   readonly weights: WeightEntry[];
 }
 
 /** An optimizer in the manifest: its class, config, state tensors and extra scalars. */
 export interface OptimizerRecord {
+  /** The optimizer's registered class name, e.g. `Adam`. */
   readonly className: string;
+  /** The optimizer's `getConfig()`. */
   readonly config: Record<string, unknown>;
+  /** The optimizer's state tensors (moments and the like). */
   readonly weights: WeightEntry[];
+  /** Scalar state that is not a variable (such as Adam's beta powers), by field name. */
   readonly extras: Record<string, number>;
 }
 
 /** The manifest `gan.json` of a checkpoint. */
 export interface CheckpointManifest {
+  /** Always {@link CHECKPOINT_FORMAT}. */
   readonly format: typeof CHECKPOINT_FORMAT;
+  /** The manifest's format version, at most {@link CHECKPOINT_VERSION}. */
   readonly version: number;
   /**
    * `sha256:<64 hex digits>` of the manifest's canonical JSON (keys sorted, no whitespace) without this
    * field: detects a manifest changed after it was saved. Absent in manifests saved before it existed.
    */
   readonly checksum?: string;
+  /** When the checkpoint was saved, as an ISO 8601 date string. */
   readonly createdAt: string;
+  /** The trainer's step count when saved. */
   readonly step: number;
+  /** The trainer's seed. */
   readonly seed: number;
+  /** Discriminator updates per generator update. */
   readonly discriminatorSteps: number;
   /** The weight of the auxiliary classifier's loss (ACGAN); absent in checkpoints older than it (then 1). */
   readonly auxiliaryClassifierWeight?: number;
-  readonly loss: { readonly name: string; readonly config: Record<string, unknown> };
-  readonly penalties: { readonly name: string; readonly config: Record<string, unknown> }[];
+  /** The loss. */
+  readonly loss: {
+    /** The loss's name (see `losses.lossByName`). */
+    readonly name: string;
+    /** The loss's options. */
+    readonly config: Record<string, unknown>;
+  };
+  /** The penalties, in the order they are applied. */
+  readonly penalties: {
+    /** The penalty's name (see `penalties.penaltyByName`). */
+    readonly name: string;
+    /** The penalty's options. */
+    readonly config: Record<string, unknown>;
+  }[];
+  /** The generator. */
   readonly generator: NetworkRecord;
+  /** The discriminator. */
   readonly discriminator: NetworkRecord;
-  readonly optimizers: { readonly generator: OptimizerRecord; readonly discriminator: OptimizerRecord };
+  /** The two optimizers. */
+  readonly optimizers: {
+    /** The generator's optimizer. */
+    readonly generator: OptimizerRecord;
+    /** The discriminator's optimizer. */
+    readonly discriminator: OptimizerRecord;
+  };
   /** The weights file: a plain file name inside the checkpoint. */
   readonly weightsFile: string;
+  /** The size of the weights file in bytes. */
   readonly weightsBytes: number;
+  /** The FNV-1a hash of the weights file, as 8 hex digits. */
   readonly weightsChecksum: string;
   /** Free-form JSON the caller stored with the checkpoint (the CLI keeps its settings here). */
   readonly metadata: Record<string, unknown>;
   /** The generator's moving average (`TrainerConfig.ema`): its config and weights; absent without EMA. */
-  readonly ema?: { readonly decay: number; readonly startStep: number; readonly weights: WeightEntry[] };
+  readonly ema?: {
+    /** The average's decay per step. */
+    readonly decay: number;
+    /** The step from which the average is updated. */
+    readonly startStep: number;
+    /** The averaged generator's weights. */
+    readonly weights: WeightEntry[];
+  };
   /** The DiffAugment policy (`TrainerConfig.augment`); absent when empty. */
   readonly augment?: string[];
   /** The progressive-growing schedule's options (`TrainerConfig.progressive`); absent without one. */
-  readonly progressive?: { readonly startResolution: number; readonly fadeSteps: number; readonly stableSteps: number };
+  readonly progressive?: {
+    /** The resolution training starts at. */
+    readonly startResolution: number;
+    /** Steps spent fading in each new resolution. */
+    readonly fadeSteps: number;
+    /** Steps spent at each resolution once faded in. */
+    readonly stableSteps: number;
+  };
   /** The path length regularizer's options and its moving average (`TrainerConfig.pathLength`); absent without one. */
-  readonly pathLength?: { readonly weight: number; readonly every: number; readonly decay: number; readonly mean: number };
+  readonly pathLength?: {
+    /** The regularizer's weight. */
+    readonly weight: number;
+    /** Steps between applications of the regularizer. */
+    readonly every: number;
+    /** Decay of the moving average of path lengths. */
+    readonly decay: number;
+    /** The moving average of path lengths when saved. */
+    readonly mean: number;
+  };
 }
 
 /** A manifest being written, before its checksum is added. */

@@ -32,7 +32,7 @@ export interface SaveOptions {
   readonly metadata?: Record<string, unknown>;
 }
 
-/** The fields of the manifest that this module writes itself (format, files, checksums, metadata). */
+/** The fields of the manifest that this module writes itself (format, files, checksums, metadata). @inline */
 type EnvelopeField = 'format' | 'version' | 'createdAt' | 'weightsFile' | 'weightsBytes' | 'weightsChecksum' | 'metadata';
 
 /**

@@ -30,7 +30,12 @@ export interface ImageGridOptions {
 }
 
 /** The defaults of {@link ImageGridOptions}, in one place so that docs and code agree. */
-export const IMAGE_GRID_DEFAULTS = Object.freeze({ padding: 2, background: 255 });
+export const IMAGE_GRID_DEFAULTS = Object.freeze({
+  /** Pixels between tiles and around the border. */
+  padding: 2,
+  /** The padding's colour: white. */
+  background: 255,
+});
 
 /** A grid of images as 8-bit pixels, row-major HWC. */
 export interface ImageGrid {

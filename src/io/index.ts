@@ -21,9 +21,10 @@ export {
   type CheckpointManifest,
   type NetworkRecord,
   type OptimizerRecord,
+  type UnsignedManifest,
   type WeightEntry,
 } from './checkpoint-manifest.js';
-export { MANIFEST_NAME, type SaveOptions, exportCheckpoint, importCheckpoint, readCheckpointManifest } from './checkpoint.js';
+export { MANIFEST_NAME, type CheckpointContent, type SaveOptions, exportCheckpoint, importCheckpoint, readCheckpointManifest } from './checkpoint.js';
 export {
   CHECKPOINT_SCHEMES,
   type CheckpointFiles,

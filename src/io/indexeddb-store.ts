@@ -2,7 +2,14 @@ import { CheckpointError, ConfigError, describeValue } from '../errors.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 
 /** The IndexedDB database and object store that hold checkpoints (keys: `[checkpointName, fileName]`). */
-export const INDEXEDDB_CHECKPOINTS = Object.freeze({ database: 'tfjs-gan', objectStore: 'checkpoint-files', version: 1 });
+export const INDEXEDDB_CHECKPOINTS = Object.freeze({
+  /** Name of the database. */
+  database: 'tfjs-gan',
+  /** Name of the object store. */
+  objectStore: 'checkpoint-files',
+  /** Version of the database's schema. */
+  version: 1,
+});
 
 /**
  * A checkpoint in the browser's IndexedDB (pages and workers), under `name`: each file is one record

@@ -19,18 +19,25 @@ export interface ChartSeries {
 
 /** A horizontal dashed line, e.g. the held-out data's FID. */
 export interface ChartGuide {
+  /** The legend's label. */
   readonly label: string;
+  /** The line's y value. */
   readonly y: number;
 }
 
 /** What {@link lineChartSvg} draws. */
 export interface LineChartOptions {
+  /** The lines to draw. */
   readonly series: readonly ChartSeries[];
+  /** A title above the plot. */
   readonly title?: string;
+  /** The x axis's label. */
   readonly xLabel?: string;
+  /** The y axis's label. */
   readonly yLabel?: string;
   /** `'log'` for quantities spanning decades (FID). @defaultValue 'linear' */
   readonly yScale?: 'linear' | 'log';
+  /** Horizontal dashed lines. */
   readonly guides?: readonly ChartGuide[];
   /** @defaultValue 640 */
   readonly width?: number;

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DataError, describeValue } from '../errors.js';
 import { sha256 } from '../util/checksum.js';
 import { nodeFs, nodePath, writeFileAtomic } from './fs.js';
+import { concatBytes } from '../util/bytes.js';
 
 /** The name of the topology file in a model directory. */
 export const MODEL_JSON = 'model.json';
@@ -174,13 +175,3 @@ function joinWeightData(data: tf.io.ModelArtifacts['weightData']): Uint8Array {
   return concatBytes((Array.isArray(data) ? data : [data]).map((buffer) => new Uint8Array(buffer)));
 }
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}

@@ -10,6 +10,7 @@ import { crc32 } from '../util/checksum.js';
 import { checkImagePixels, checkMaxPixels, readImageHeader } from './image-header.js';
 import { inflateLimited } from './inflate-limited.js';
 import { checkPositiveInt } from '../util/validate.js';
+import { concatBytes } from '../util/bytes.js';
 
 /** Channels of an 8-bit image: 1 gray, 3 RGB, 4 RGBA. */
 export type ImageChannels = 1 | 3 | 4;
@@ -140,16 +141,6 @@ export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
   return out;
 }
 

@@ -39,12 +39,15 @@ export interface ConditionalBatchNormalizationArgs extends LayerArgs {
  * ```
  */
 export class ConditionalBatchNormalization extends tf.layers.Layer {
-  /** @nocollapse */
+  /** The class name under which it is registered and saved. @nocollapse */
   static readonly className = 'ConditionalBatchNormalization';
   /** Marks layers whose label input may be class weights `[batch, numClasses]` (see class interpolation). */
   readonly acceptsClassWeights = true;
+  /** Number of classes: one scale and one offset vector per class. */
   readonly numClasses: number;
+  /** Momentum of the moving mean and variance. */
   readonly momentum: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
   private gamma?: tf.LayerVariable;
   private beta?: tf.LayerVariable;

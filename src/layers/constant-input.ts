@@ -28,7 +28,9 @@ export interface ConstantInputArgs {
 export class ConstantInput extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'ConstantInput';
+  /** The per-sample shape of the constant. */
   readonly shape: readonly number[];
+  /** Seed of its N(0, 1) initialization; undefined for an unseeded one. */
   readonly seed: number | undefined;
   private constant?: tf.LayerVariable;
 

@@ -28,7 +28,14 @@ export interface EqualizedDenseArgs {
 }
 
 /** The defaults of {@link EqualizedDenseArgs}. */
-export const EQUALIZED_DENSE_DEFAULTS = Object.freeze({ lrMultiplier: 1, activation: 'linear' as const, biasInit: 0 });
+export const EQUALIZED_DENSE_DEFAULTS = Object.freeze({
+  /** Learning-rate multiplier. */
+  lrMultiplier: 1,
+  /** The activation: none. */
+  activation: 'linear' as const,
+  /** Initial value of every bias. */
+  biasInit: 0,
+});
 
 /**
  * Dense layer with the equalized learning rate (ProGAN, StyleGAN): the kernel is drawn from N(0, 1 /
@@ -45,10 +52,15 @@ export const EQUALIZED_DENSE_DEFAULTS = Object.freeze({ lrMultiplier: 1, activat
 export class EqualizedDense extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'EqualizedDense';
+  /** Output features. */
   readonly units: number;
+  /** Learning-rate multiplier: weights are stored divided by it and used multiplied by it. */
   readonly lrMultiplier: number;
+  /** The activation: `'linear'` or `'leakyRelu'` (slope 0.2, times sqrt(2)). */
   readonly activationName: 'linear' | 'leakyRelu';
+  /** Initial value of every bias. */
   readonly biasInit: number;
+  /** Seed of the N(0, 1) kernel initialization; undefined for an unseeded one. */
   readonly seed: number | undefined;
   private kernel?: tf.LayerVariable;
   private bias?: tf.LayerVariable;

@@ -31,6 +31,7 @@ export interface FadeInArgs {
 export class FadeIn extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'FadeIn';
+  /** The resolution that this layer fades in. */
   readonly resolution: number;
   private readonly initialAlpha: number;
   private alphaWeight?: tf.LayerVariable;

@@ -6,7 +6,9 @@ export type Initializer = ReturnType<typeof tf.initializers.ones>;
 
 /** An initializer in a layer's config: its registered class name and its own config. */
 export interface InitializerConfig {
+  /** The initializer's registered class name, e.g. `GlorotUniform`. */
   readonly className: string;
+  /** The initializer's own config, as its `getConfig()` returns it. */
   readonly config: tf.serialization.ConfigDict;
 }
 

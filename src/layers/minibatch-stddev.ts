@@ -21,7 +21,12 @@ export interface MinibatchStdDevArgs {
 }
 
 /** The defaults of {@link MinibatchStdDevArgs}. */
-export const MINIBATCH_STDDEV_DEFAULTS = Object.freeze({ groupSize: 4, epsilon: 1e-8 });
+export const MINIBATCH_STDDEV_DEFAULTS = Object.freeze({
+  /** Samples per group. */
+  groupSize: 4,
+  /** Added to the variance before the square root. */
+  epsilon: 1e-8,
+});
 
 /** The largest divisor of `batch` that is at most `groupSize`. */
 function groupSizeFor(batch: number, groupSize: number): number {
@@ -45,7 +50,9 @@ function groupSizeFor(batch: number, groupSize: number): number {
 export class MinibatchStdDev extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'MinibatchStdDev';
+  /** Samples per group (at most; see {@link MinibatchStdDevArgs.groupSize}). */
   readonly groupSize: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
 
   constructor(args: MinibatchStdDevArgs = {}) {

@@ -28,7 +28,14 @@ export interface ModulatedConv2DArgs {
 }
 
 /** The defaults of {@link ModulatedConv2DArgs}. */
-export const MODULATED_CONV2D_DEFAULTS = Object.freeze({ kernelSize: 3, demodulate: true, useBias: true });
+export const MODULATED_CONV2D_DEFAULTS = Object.freeze({
+  /** Kernel size. */
+  kernelSize: 3,
+  /** Demodulation on. */
+  demodulate: true,
+  /** A learned bias per output channel. */
+  useBias: true,
+});
 
 /**
  * Modulated convolution (StyleGAN2, Karras et al. 2020, arXiv:1912.04958). Inputs `[x, styles]`:
@@ -53,11 +60,17 @@ export const MODULATED_CONV2D_DEFAULTS = Object.freeze({ kernelSize: 3, demodula
 export class ModulatedConv2D extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'ModulatedConv2D';
+  /** Output channels. */
   readonly filters: number;
+  /** Odd kernel size. */
   readonly kernelSize: number;
+  /** Which style of the `[batch, numStyles, styleDim]` style input modulates this layer. */
   readonly styleIndex: number;
+  /** Whether each output channel is divided by the norm of its per-sample weights. */
   readonly demodulate: boolean;
+  /** Whether a learned bias is added per output channel. */
   readonly useBias: boolean;
+  /** Seed of the N(0, 1) initialization of the kernel and the style affine; undefined for an unseeded one. */
   readonly seed: number | undefined;
   private affineKernel?: tf.LayerVariable;
   private affineBias?: tf.LayerVariable;

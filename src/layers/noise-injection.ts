@@ -30,6 +30,7 @@ export interface NoiseInjectionArgs {
 export class NoiseInjection extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'NoiseInjection';
+  /** Seed of the noise (a random one when none was given). */
   readonly seed: number;
   private strength?: tf.LayerVariable;
   private constantNoise?: tf.LayerVariable;

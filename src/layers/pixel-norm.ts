@@ -15,7 +15,10 @@ export interface PixelNormArgs {
 }
 
 /** The defaults of {@link PixelNormArgs}. */
-export const PIXEL_NORM_DEFAULTS = Object.freeze({ epsilon: 1e-8 });
+export const PIXEL_NORM_DEFAULTS = Object.freeze({
+  /** Added to the mean square before the square root. */
+  epsilon: 1e-8,
+});
 
 /**
  * Pixel norm (ProGAN, Karras et al. 2018, arXiv:1710.10196): scales each feature vector (the last axis:
@@ -31,6 +34,7 @@ export const PIXEL_NORM_DEFAULTS = Object.freeze({ epsilon: 1e-8 });
 export class PixelNorm extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'PixelNorm';
+  /** Added to the mean square before the square root. */
   readonly epsilon: number;
 
   constructor(args: PixelNormArgs = {}) {

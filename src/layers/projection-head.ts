@@ -35,11 +35,13 @@ export interface ProjectionHeadArgs extends LayerArgs {
  * ```
  */
 export class ProjectionHead extends tf.layers.Layer {
-  /** @nocollapse */
+  /** The class name under which it is registered and saved. @nocollapse */
   static readonly className = 'ProjectionHead';
   /** Marks layers whose label input may be class weights `[batch, numClasses]`. */
   readonly acceptsClassWeights = true;
+  /** Number of classes: one projection vector per class. */
   readonly numClasses: number;
+  /** Whether the unconditional logit has a bias. */
   readonly useBias: boolean;
   private readonly kernelInitializer: Initializer;
   private readonly embeddingsInitializer: Initializer;

@@ -31,7 +31,12 @@ export interface SpectralNormalizationArgs {
 }
 
 /** The defaults of {@link SpectralNormalizationArgs}. */
-export const SPECTRAL_NORMALIZATION_DEFAULTS = Object.freeze({ powerIterations: 1, epsilon: 1e-12 });
+export const SPECTRAL_NORMALIZATION_DEFAULTS = Object.freeze({
+  /** Power iterations per training-mode call. */
+  powerIterations: 1,
+  /** Added to norms before dividing. */
+  epsilon: 1e-12,
+});
 
 /**
  * One power-iteration pass, with no gradient flowing back (Miyato et al. treat u and v as constants):
@@ -74,7 +79,9 @@ export class SpectralNormalization extends tf.layers.Layer {
   static className = 'SpectralNormalization';
   /** The wrapped layer (its weights are this layer's weights). */
   readonly layer: tf.layers.Layer;
+  /** Power iterations per training-mode call. */
   readonly powerIterations: number;
+  /** Added to norms before dividing, so a zero vector stays finite. */
   readonly epsilon: number;
   private readonly uInitializer: Initializer;
   private readonly activationLayer: tf.layers.Layer | null;
@@ -125,19 +132,23 @@ export class SpectralNormalization extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** The wrapped layer's trainable weights, or none when this layer is not trainable. */
   override get trainableWeights(): LayerVariable[] {
     return this.trainable ? this.layer.trainableWeights : [];
   }
 
+  /** Not supported: throws a ConfigError (the weights are those of the wrapped layer). */
   override set trainableWeights(_weights: LayerVariable[]) {
     throw new ConfigError('SpectralNormalization: trainableWeights are those of the wrapped layer and cannot be set.');
   }
 
+  /** The wrapped layer's non-trainable weights (all of them when this layer is not trainable) and the power-iteration vector u. */
   override get nonTrainableWeights(): LayerVariable[] {
     const inner = this.trainable ? this.layer.nonTrainableWeights : this.layer.weights;
     return this.u === null ? inner : [...inner, this.u];
   }
 
+  /** Not supported: throws a ConfigError. */
   override set nonTrainableWeights(_weights: LayerVariable[]) {
     throw new ConfigError('SpectralNormalization: nonTrainableWeights cannot be set.');
   }
@@ -181,6 +192,7 @@ export class SpectralNormalization extends tf.layers.Layer {
     };
   }
 
+  /** Rebuilds the wrapper from its config: the wrapped layer from its registered class name and config, then the wrapper around it. @throws ConfigError for an unregistered wrapped layer class. */
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,

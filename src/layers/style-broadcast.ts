@@ -28,7 +28,12 @@ export interface StyleBroadcastArgs {
 }
 
 /** The defaults of {@link StyleBroadcastArgs}. */
-export const STYLE_BROADCAST_DEFAULTS = Object.freeze({ mixingProbability: 0.9, meanDecay: 0.995 });
+export const STYLE_BROADCAST_DEFAULTS = Object.freeze({
+  /** Probability of style mixing per training sample. */
+  mixingProbability: 0.9,
+  /** Decay of the moving average of w. */
+  meanDecay: 0.995,
+});
 
 /**
  * Repeats the intermediate latent `w` `[batch, styleDim]` into `numStyles` styles
@@ -51,9 +56,13 @@ export const STYLE_BROADCAST_DEFAULTS = Object.freeze({ mixingProbability: 0.9, 
 export class StyleBroadcast extends tf.layers.Layer {
   /** The class name under which it is registered and saved. */
   static className = 'StyleBroadcast';
+  /** Number of styles (one per modulated layer). */
   readonly numStyles: number;
+  /** Probability, in training, that a sample mixes its styles with another sample's. */
   readonly mixingProbability: number;
+  /** Decay of the moving average of w that truncation pulls towards. */
   readonly meanDecay: number;
+  /** Seed of the mixing draws (a random one when none was given). */
   readonly seed: number;
   /** Truncation ψ in [0, 1] applied at inference; 1 (the default) applies none. Not saved. */
   truncation = 1;

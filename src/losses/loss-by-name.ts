@@ -9,11 +9,17 @@ import { wasserstein } from './wasserstein.js';
 
 /** Every shipped loss by its registry name. */
 export const LOSSES = Object.freeze({
+  /** The original minimax loss: {@link minimax}. */
   minimax,
+  /** The non-saturating loss: {@link nonSaturating}. */
   'non-saturating': nonSaturating,
+  /** The least-squares loss (LSGAN): {@link leastSquares}. */
   'least-squares': leastSquares,
+  /** The hinge loss: {@link hinge}. */
   hinge,
+  /** The Wasserstein loss (WGAN): {@link wasserstein}. */
   wasserstein,
+  /** The relativistic average losses: {@link relativistic}. */
   relativistic,
 } as const);
 

@@ -8,8 +8,11 @@ import { ShapeError, describeValue } from '../errors.js';
 
 /** `count` feature vectors of length `dim`, row-major in one `Float32Array` (10,000 x 128 is 5 MB). */
 export interface FeatureMatrix {
+  /** The vectors, row-major: `count * dim` values. */
   readonly data: Float32Array;
+  /** Number of vectors. */
   readonly count: number;
+  /** Length of each vector. */
   readonly dim: number;
 }
 

@@ -21,7 +21,14 @@ export interface KidOptions {
 }
 
 /** KID defaults, one constant so docs and code agree. */
-export const KID_DEFAULTS = Object.freeze({ subsets: 100, subsetSize: 1000, seed: 0 });
+export const KID_DEFAULTS = Object.freeze({
+  /** Subset pairs the estimate is averaged over. */
+  subsets: 100,
+  /** Vectors per subset. */
+  subsetSize: 1000,
+  /** Seed of the subset draws. */
+  seed: 0,
+});
 
 /** The result of KID. */
 export interface KidResult {

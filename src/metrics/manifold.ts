@@ -11,7 +11,12 @@ import { type FeatureMatrix, type FeaturesLike, toFeatureMatrix } from './featur
 import { ballMembershipCounts, kthNeighbourSquaredRadii, nearestSquaredDistances } from './nearest-neighbours.js';
 
 /** Default neighbour counts: k = 3 for precision/recall (Kynkäänniemi), k = 5 for density/coverage (Naeem). */
-export const MANIFOLD_DEFAULTS = Object.freeze({ precisionRecallK: 3, densityCoverageK: 5 });
+export const MANIFOLD_DEFAULTS = Object.freeze({
+  /** The neighbour rank k of precision and recall. */
+  precisionRecallK: 3,
+  /** The neighbour rank k of density and coverage. */
+  densityCoverageK: 5,
+});
 
 /** The result of {@link precisionRecallFromFeatures}. */
 export interface PrecisionRecall {

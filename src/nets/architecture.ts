@@ -47,7 +47,12 @@ export interface Architecture<G extends object = object, D extends object = obje
   /** Builds the discriminator's model and spec. @throws ConfigError for bad options. */
   discriminator(options: D): BuiltDiscriminator;
   /** The options of both builders for the given data and knobs. */
-  options(settings: NetworkSettings): { readonly generator: G; readonly discriminator: D };
+  options(settings: NetworkSettings): {
+    /** The generator builder's options. */
+    readonly generator: G;
+    /** The discriminator builder's options. */
+    readonly discriminator: D;
+  };
 }
 
 /** The class options of both networks, as the shipped architectures pass them on. */

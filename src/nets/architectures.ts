@@ -18,9 +18,13 @@ import type { SampleRank, SampleShape } from './sample-rank.js';
 
 /** Every shipped network family by its registry name (the command line's `--arch`). */
 export const ARCHITECTURES = Object.freeze({
+  /** DCGAN (Radford et al. 2016): {@link Generator.dcgan} and {@link Discriminator.dcgan}. */
   dcgan: DCGAN_ARCHITECTURE,
+  /** Multilayer perceptrons for vectors and small images: {@link Generator.mlp} and {@link Discriminator.mlp}. */
   mlp: MLP_ARCHITECTURE,
+  /** Residual networks as in SNGAN: {@link Generator.resnet} and {@link Discriminator.resnet}. */
   resnet: RESNET_ARCHITECTURE,
+  /** The style-based generator (StyleGAN2) with the ResNet discriminator: {@link Generator.style} and {@link Discriminator.resnet}. */
   style: STYLE_ARCHITECTURE,
 } as const);
 

@@ -5,7 +5,9 @@ import { Generator } from './generator.js';
 
 /** A generator and the discriminator it trains against. */
 export interface NetworkPair {
+  /** The generator. */
   readonly generator: Generator;
+  /** The discriminator. */
   readonly discriminator: Discriminator;
 }
 

@@ -10,21 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, DataError, describeValue } from '../errors.js';
 import { filePathOf, modelDirectory } from '../io/model-directory.js';
-import {
-  ConditionalBatchNormalization,
-  ConstantInput,
-  EqualizedDense,
-  FadeIn,
-  LazyGradientConv2D,
-  LazyGradientDense,
-  MinibatchStdDev,
-  ModulatedConv2D,
-  NoiseInjection,
-  PixelNorm,
-  ProjectionHead,
-  SpectralNormalization,
-  StyleBroadcast,
-} from '../layers/index.js';
+import * as layers from '../layers/index.js';
 import { Generator } from './generator.js';
 import type { GeneratorSpec } from './model-contract.js';
 
@@ -55,25 +41,19 @@ export interface GeneratorSaveResult extends tf.io.SaveResult {
 
 /** tfjs-gan's classes that compute exactly a tfjs layer and are saved as that layer. */
 const INFERENCE_CLASS: Readonly<Record<string, string>> = Object.freeze({
-  [LazyGradientDense.className]: 'Dense',
-  [LazyGradientConv2D.className]: 'Conv2D',
+  [layers.LazyGradientDense.className]: 'Dense',
+  [layers.LazyGradientConv2D.className]: 'Conv2D',
 });
 
 /** tfjs-gan's own layer classes (registered with tfjs's serialization when tfjs-gan is imported). */
 const TFJS_GAN_LAYERS: ReadonlySet<string> = new Set(
-  [
-    ConditionalBatchNormalization,
-    ConstantInput,
-    EqualizedDense,
-    FadeIn,
-    MinibatchStdDev,
-    ModulatedConv2D,
-    NoiseInjection,
-    PixelNorm,
-    ProjectionHead,
-    SpectralNormalization,
-    StyleBroadcast,
-  ].map((layer) => layer.className),
+  (Object.values(layers) as unknown[])
+    .flatMap((value) =>
+      typeof value === 'function' && value.prototype instanceof tf.layers.Layer && 'className' in value && typeof value.className === 'string'
+        ? [value.className]
+        : [],
+    )
+    .filter((name) => !(name in INFERENCE_CLASS)),
 );
 
 /**

@@ -58,13 +58,17 @@ export const DISCRIMINATOR_SPEC_KEYS = Object.freeze(
 
 /** What a generator builder returns: the model and the spec that {@link Generator} wraps it with. */
 export interface BuiltGenerator {
+  /** The generator's model: latents (and labels, when conditional) to samples. */
   readonly model: tf.LayersModel;
+  /** The generator's spec: latent size, output shape and classes. */
   readonly spec: GeneratorSpec;
 }
 
 /** What a discriminator builder returns: the model and the spec that {@link Discriminator} wraps it with. */
 export interface BuiltDiscriminator {
+  /** The discriminator's model: samples (and labels, when it takes them) to logits. */
   readonly model: tf.LayersModel;
+  /** The discriminator's spec: input shape, classes, auxiliary classifier and packing. */
   readonly spec: DiscriminatorSpec;
 }
 

@@ -14,9 +14,13 @@ import { RING_RECIPE } from './ring-recipe.js';
 
 /** The configuration of every shipped recipe, by name. */
 export const RECIPES = Object.freeze({
+  /** Class-conditional MNIST digits: DCGAN networks, hinge loss, an EMA generator. */
   mnist: MNIST_RECIPE,
+  /** Unconditional MNIST digits: the `mnist` recipe's networks without classes. */
   'mnist-unconditional': MNIST_UNCONDITIONAL_RECIPE,
+  /** Class-conditional Fashion-MNIST clothes: the `mnist` recipe's networks and training. */
   'fashion-mnist': FASHION_MNIST_RECIPE,
+  /** Unconditional 2-D points on the 8-Gaussian ring. */
   ring: RING_RECIPE,
 } as const satisfies Record<string, RecipeConfig>);
 

@@ -34,7 +34,9 @@ export interface EmaConfig {
 export class GeneratorEma<R extends tf.Rank = tf.Rank> {
   /** The averaged generator; sample from it. */
   readonly generator: Generator<R>;
+  /** Decay per generator step: the average keeps this much of itself each step. */
   readonly decay: number;
+  /** The first step that averages; before it the average copies the weights. */
   readonly startStep: number;
 
   private constructor(generator: Generator<R>, decay: number, startStep: number) {

@@ -153,6 +153,7 @@ interface AdamState {
  * ```
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  /** Applies the gradients as `tf.AdamOptimizer` does, with the fused kernel on `wasm` and `cpu`; other backends use tfjs's own update. */
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     const backendName = tf.getBackend();
     if (!fusedKernelFor(backendName)) {

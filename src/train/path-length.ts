@@ -19,7 +19,14 @@ export interface PathLengthOptions {
 }
 
 /** The defaults of {@link PathLengthOptions}. */
-export const PATH_LENGTH_DEFAULTS = Object.freeze({ weight: 2, every: 4, decay: 0.01 });
+export const PATH_LENGTH_DEFAULTS = Object.freeze({
+  /** Weight of the penalty. */
+  weight: 2,
+  /** Generator steps between regularized steps. */
+  every: 4,
+  /** Rate of the moving average of the path length. */
+  decay: 0.01,
+});
 
 /**
  * Path length regularization for style-based generators: with `y` ~ N(0, I) / sqrt(height · width)
@@ -30,8 +37,11 @@ export const PATH_LENGTH_DEFAULTS = Object.freeze({ weight: 2, every: 4, decay: 
  * The Trainer builds it from `TrainerConfig.pathLength` and exposes it as `trainer.pathLength`.
  */
 export class PathLengthRegularizer {
+  /** Weight of the penalty. */
   readonly weight: number;
+  /** Lazy regularization: the penalty applies every `every` generator steps, scaled by `every`. */
   readonly every: number;
+  /** Rate of the moving average of the path length that the penalty pulls towards. */
   readonly decay: number;
   /** The moving average of the path length (0 before the first regularized step). */
   mean = 0;
@@ -57,7 +67,17 @@ export class PathLengthRegularizer {
    * The penalty on the active gradient tape, and the batch's mean path length (kept; the caller reads
    * and disposes it, then calls {@link PathLengthRegularizer.update}).
    */
-  penalty(generator: Generator, latents: tf.Tensor, labels: tf.Tensor1D | undefined, seed: number): { penalty: tf.Scalar; meanLength: tf.Scalar } {
+  penalty(
+    generator: Generator,
+    latents: tf.Tensor,
+    labels: tf.Tensor1D | undefined,
+    seed: number,
+  ): {
+    /** The weighted penalty, scaled by `every`. */
+    penalty: tf.Scalar;
+    /** The batch's mean path length. */
+    meanLength: tf.Scalar;
+  } {
     const styles = generator.styles(latents, labels, true);
     const [batch, ...sampleShape] = [latents.shape[0], ...generator.outputShape];
     const pixels = sampleShape.length === 3 ? sampleShape[0] * sampleShape[1] : 1;

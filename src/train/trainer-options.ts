@@ -97,10 +97,15 @@ export interface FitOptions {
 
 /** The training defaults that depend on the kind of data; see {@link TRAINER_DEFAULTS}. */
 export interface DataKindDefaults {
+  /** Learning rate of both default optimizers. */
   readonly learningRate: number;
+  /** Adam's beta1 of both default optimizers. */
   readonly beta1: number;
+  /** Adam's beta2 of both default optimizers. */
   readonly beta2: number;
+  /** Batch size of `fit` when none is given. */
   readonly batchSize: number;
+  /** The generator's EMA, or undefined for none. */
   readonly ema: EmaConfig | undefined;
 }
 
@@ -109,12 +114,19 @@ export interface DataKindDefaults {
  * Adam(2e-4, 0.5, 0.999) and batch 64, no EMA; and the defaults of every kind of data.
  */
 export const TRAINER_DEFAULTS = Object.freeze({
+  /** Learning rate of both default optimizers. */
   learningRate: 2e-4,
+  /** Adam's beta1 of both default optimizers. */
   beta1: 0.5,
+  /** Adam's beta2 of both default optimizers. */
   beta2: 0.999,
+  /** Discriminator steps per generator step. */
   discriminatorSteps: 1,
+  /** Batch size of `fit` when none is given. */
   batchSize: 64,
+  /** No EMA generator. */
   ema: undefined as EmaConfig | undefined,
+  /** Weight of the auxiliary classifier's cross-entropy. */
   auxiliaryClassifierWeight: 1,
 });
 

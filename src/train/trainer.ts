@@ -66,13 +66,21 @@ export {
  *   at compile time).
  */
 export class Trainer<R extends tf.Rank = tf.Rank> {
+  /** The generator being trained. */
   readonly generator: Generator<R>;
+  /** The discriminator being trained. */
   readonly discriminator: Discriminator;
+  /** The adversarial loss. */
   readonly loss: GanLoss;
+  /** The regularisers added to the discriminator loss. */
   readonly penalties: readonly Penalty[];
+  /** Optimizer of the generator. */
   readonly generatorOptimizer: tf.Optimizer;
+  /** Optimizer of the discriminator. */
   readonly discriminatorOptimizer: tf.Optimizer;
+  /** Discriminator steps per generator step. */
   readonly discriminatorSteps: number;
+  /** Seed of every random draw of the run. */
   readonly seed: number;
   /** The batch size of `fit` when none is given: 64 for images, 256 for vector data. */
   readonly defaultBatchSize: number;

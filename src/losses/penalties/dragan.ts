@@ -17,7 +17,16 @@ export interface DraganOptions {
 }
 
 /** The defaults of {@link DraganOptions}. */
-export const DRAGAN_DEFAULTS = Object.freeze({ weight: 10, scale: 0.5, target: 1, epsilon: 1e-12 });
+export const DRAGAN_DEFAULTS = Object.freeze({
+  /** The penalty's weight λ. */
+  weight: 10,
+  /** Size of the perturbation, in standard deviations of the real batch. */
+  scale: 0.5,
+  /** The gradient norm the penalty pulls towards. */
+  target: 1,
+  /** Added under the square root of the norm. */
+  epsilon: 1e-12,
+});
 
 /**
  * The DRAGAN penalty (Kodali et al. 2017, arXiv:1705.07215): a gradient penalty around the real data.

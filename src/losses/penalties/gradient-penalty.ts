@@ -14,7 +14,14 @@ export interface GradientPenaltyOptions {
 }
 
 /** The defaults of {@link GradientPenaltyOptions}. */
-export const GRADIENT_PENALTY_DEFAULTS = Object.freeze({ weight: 10, target: 1, epsilon: 1e-12 });
+export const GRADIENT_PENALTY_DEFAULTS = Object.freeze({
+  /** The penalty's weight λ. */
+  weight: 10,
+  /** The gradient norm the penalty pulls towards. */
+  target: 1,
+  /** Added under the square root of the norm. */
+  epsilon: 1e-12,
+});
 
 /**
  * The WGAN-GP gradient penalty (Gulrajani et al. 2017, arXiv:1704.00028):

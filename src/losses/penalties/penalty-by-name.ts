@@ -6,9 +6,13 @@ import { r1, r2 } from './r1.js';
 
 /** Every shipped penalty by its registry name (the `name` it logs under and saves in checkpoints). */
 export const PENALTIES = Object.freeze({
+  /** The WGAN-GP gradient penalty: {@link gradientPenalty}. */
   'gradient-penalty': gradientPenalty,
+  /** The R1 penalty on real data: {@link r1}. */
   r1,
+  /** The R2 penalty on generated data: {@link r2}. */
   r2,
+  /** The DRAGAN penalty: {@link dragan}. */
   dragan,
 } as const);
 

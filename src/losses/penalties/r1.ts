@@ -16,7 +16,12 @@ export interface R1Options {
 }
 
 /** The defaults of {@link R1Options}. */
-export const R1_DEFAULTS = Object.freeze({ gamma: 10, every: 1 });
+export const R1_DEFAULTS = Object.freeze({
+  /** The regularisation strength γ. */
+  gamma: 10,
+  /** Apply the penalty at every step. */
+  every: 1,
+});
 
 /**
  * The R1 penalty (Mescheder et al. 2018, arXiv:1801.04406): `γ/2 · E_real ‖∇x D(x)‖²`, the squared

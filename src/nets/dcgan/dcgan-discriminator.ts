@@ -34,10 +34,15 @@ export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOption
 
 /** The defaults of {@link DcganDiscriminatorOptions}. */
 export const DCGAN_DISCRIMINATOR_DEFAULTS = Object.freeze({
+  /** Filters of the first convolution. */
   width: 32,
+  /** Kernel size of the convolutions. */
   kernelSize: 4,
+  /** Batch normalisation after each convolution but the first. */
   batchNorm: false,
+  /** Number of classes (0: unconditional). */
   numClasses: 0,
+  /** How a conditional discriminator uses the class. */
   conditioning: 'concat' as DiscriminatorConditioning,
 });
 

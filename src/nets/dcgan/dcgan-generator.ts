@@ -28,12 +28,19 @@ export interface DcganGeneratorOptions extends ConditionalGeneratorOptions {
 
 /** The defaults of {@link DcganGeneratorOptions}, in one place so docs and code agree. */
 export const DCGAN_GENERATOR_DEFAULTS = Object.freeze({
+  /** Size of the latent vector. */
   latentDim: 64,
+  /** Filters of the last hidden layer. */
   width: 32,
+  /** Kernel size of the transposed convolutions. */
   kernelSize: 4,
+  /** Batch normalisation after each hidden layer. */
   batchNorm: true,
+  /** Number of classes (0: unconditional). */
   numClasses: 0,
+  /** How the class enters a conditional generator. */
   conditioning: 'concat' as GeneratorConditioning,
+  /** Size of the label embedding. */
   embeddingDim: 32,
 });
 

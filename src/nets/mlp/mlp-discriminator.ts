@@ -32,10 +32,15 @@ export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions 
 
 /** The defaults of {@link MlpDiscriminatorOptions}. */
 export const MLP_DISCRIMINATOR_DEFAULTS = Object.freeze({
+  /** Units of each hidden layer. */
   hiddenUnits: Object.freeze([128, 128, 128]) as readonly number[],
+  /** Hidden activation: leaky ReLU with slope 0.2. */
   activation: 'leakyRelu' as ActivationName,
+  /** Number of classes (0: unconditional). */
   numClasses: 0,
+  /** How a conditional discriminator uses the class. */
   conditioning: 'concat' as DiscriminatorConditioning,
+  /** Size of the label embedding ('concat'). */
   embeddingDim: 16,
 });
 

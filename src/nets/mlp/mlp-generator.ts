@@ -32,12 +32,19 @@ export interface MlpGeneratorOptions<S extends SampleShape = readonly number[]> 
 
 /** The defaults of {@link MlpGeneratorOptions}, in one place so docs and code agree. */
 export const MLP_GENERATOR_DEFAULTS = Object.freeze({
+  /** Size of the latent vector. */
   latentDim: 8,
+  /** Units of each hidden layer. */
   hiddenUnits: Object.freeze([128, 128, 128]) as readonly number[],
+  /** Hidden activation. */
   activation: 'relu' as ActivationName,
+  /** Batch normalisation after each hidden layer (the builder turns it on for conditioning 'cbn'). */
   batchNorm: false,
+  /** Number of classes (0: unconditional). */
   numClasses: 0,
+  /** How the class enters a conditional generator. */
   conditioning: 'concat' as GeneratorConditioning,
+  /** Size of the label embedding. */
   embeddingDim: 16,
 });
 

@@ -38,12 +38,19 @@ export interface ResnetDiscriminatorOptions extends DiscriminatorStabilizerOptio
 
 /** The defaults of {@link ResnetDiscriminatorOptions}. */
 export const RESNET_DISCRIMINATOR_DEFAULTS = Object.freeze({
+  /** Filters at the image resolution. */
   channels: 32,
+  /** The most filters of any block. */
   maxChannels: 128,
+  /** Number of classes (0: unconditional). */
   numClasses: 0,
+  /** How a conditional discriminator uses the class. */
   conditioning: 'projection' as DiscriminatorConditioning,
+  /** Inputs for progressive growing. */
   progressive: false,
+  /** Spectral normalisation of every dense and convolution layer. */
   spectralNorm: false,
+  /** A minibatch standard deviation layer before the output. */
   minibatchStdDev: false,
 });
 

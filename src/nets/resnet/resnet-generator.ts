@@ -23,11 +23,17 @@ export interface ResnetGeneratorOptions extends ConditionalGeneratorOptions {
 
 /** The defaults of {@link ResnetGeneratorOptions}. */
 export const RESNET_GENERATOR_DEFAULTS = Object.freeze({
+  /** Size of the latent vector. */
   latentDim: 64,
+  /** Filters at the image resolution. */
   channels: 32,
+  /** The most filters of any block. */
   maxChannels: 128,
+  /** Number of classes (0: unconditional). */
   numClasses: 0,
+  /** How the class enters a conditional generator. */
   conditioning: 'cbn' as GeneratorConditioning,
+  /** Size of the label embedding ('concat'). */
   embeddingDim: 32,
 });
 

@@ -48,15 +48,25 @@ export interface StyleGeneratorOptions extends Omit<ConditionalGeneratorOptions,
 
 /** The defaults of {@link StyleGeneratorOptions}. */
 export const STYLE_GENERATOR_DEFAULTS = Object.freeze({
+  /** Size of the latent z. */
   latentDim: 64,
+  /** Size of the intermediate latent w. */
   styleDim: 64,
+  /** Layers of the mapping network. */
   mappingLayers: 4,
+  /** Learning-rate multiplier of the mapping network. */
   mappingLrMultiplier: 0.01,
+  /** Filters at the image resolution. */
   channels: 32,
+  /** The most filters of any synthesis layer. */
   maxChannels: 128,
+  /** Probability of style mixing per training sample. */
   mixingProbability: 0.9,
+  /** A fade-in on every skip output above 8x8, for progressive growing. */
   progressive: false,
+  /** Number of classes (0: unconditional). */
   numClasses: 0,
+  /** Size of the label embedding (an input of the mapping network). */
   embeddingDim: 32,
 });
 

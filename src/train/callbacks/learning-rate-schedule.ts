@@ -15,7 +15,12 @@ export interface LearningRateScheduleOptions {
    * begins at step 0; when a `fit` begins later (a resumed run, or a second `fit`), their rates divided
    * by the multiplier of that step, which recovers the base rates of a run saved under the same schedule
    */
-  readonly baseRates?: { readonly generator: number; readonly discriminator: number };
+  readonly baseRates?: {
+    /** Base learning rate of the generator's optimizer. */
+    readonly generator: number;
+    /** Base learning rate of the discriminator's optimizer. */
+    readonly discriminator: number;
+  };
 }
 
 /**

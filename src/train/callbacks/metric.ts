@@ -42,16 +42,27 @@ export interface MetricCallbackOptions {
 
 /** One evaluation as plain numbers: what {@link metric} writes and reports. */
 export interface MetricLogs {
+  /** The trainer's step count at the evaluation. */
   readonly step: number;
+  /** Fréchet distance of the features (lower is better). */
   readonly fid?: number;
+  /** Kernel distance of the features: the mean over subsets (lower is better). */
   readonly kid?: number;
+  /** The standard deviation of the kernel distance over subsets. */
   readonly kidStd?: number;
+  /** Share of fake samples inside the real manifold (realism). */
   readonly precision?: number;
+  /** Share of real samples inside the fake manifold (diversity). */
   readonly recall?: number;
+  /** Average real neighbourhoods per fake sample over k (about 1 for one distribution). */
   readonly density?: number;
+  /** Share of real neighbourhoods holding a fake sample. */
   readonly coverage?: number;
+  /** Share of samples classified as the class they were generated as, in [0, 1]. */
   readonly classAccuracy?: number;
+  /** Modes of a 2-D toy mixture with enough high-quality samples. */
   readonly modesCovered?: number;
+  /** Fraction of 2-D toy samples within 3 standard deviations of their nearest mode. */
   readonly highQualityFraction?: number;
   /** Seconds the evaluation took. */
   readonly seconds: number;

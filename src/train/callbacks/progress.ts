@@ -5,6 +5,7 @@ import { checkCallbackOptions } from '../trainer-options.js';
 
 /** Where progress is written: anything with `write(text)` (process.stderr by default in Node). */
 export interface ProgressSink {
+  /** Writes a piece of text (a line, or a redrawn line on a terminal). */
   write(text: string): unknown;
   /** True for a terminal: the line is redrawn in place. */
   readonly isTTY?: boolean;
