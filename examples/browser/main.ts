@@ -4,7 +4,7 @@
  */
 import { io } from 'tfjs-gan';
 import { LossChart } from './loss-chart.js';
-import type { BrowserBackend, Command, DatasetChoice, PretrainedChoice, Report, SampleView } from './protocol.js';
+import type { BrowserBackend, Command, DatasetChoice, Measurement, PretrainedChoice, Report, SampleView } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const backendSelect = $<HTMLSelectElement>('backend');
@@ -192,28 +192,68 @@ buttons.saveGrid.addEventListener('click', () => {
   }, 'image/png');
 });
 
+/** Measured step times, cached per browser and GPU so that the page measures once. */
+const MEASURED_KEY = 'tfjs-gan-demo-measured-v1';
+/** Set when the user picks a backend: a measurement that arrives later does not override it. */
+let backendChosen = false;
+backendSelect.addEventListener('change', () => {
+  backendChosen = true;
+});
+
 /**
- * The default backend: webgpu or webgl on a real GPU; wasm where the GPU backends would run in software
- * (SwiftShader, llvmpipe), where wasm is several times faster.
+ * A first guess from what the browser says: webgpu or webgl on a real GPU, wasm where they would run
+ * in software (SwiftShader, llvmpipe). Returns the GPU's description, which keys the measurement cache.
  */
-async function pickDefaultBackend(): Promise<void> {
+async function guessBackend(): Promise<string> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string; vendor?: string }; isFallbackAdapter?: boolean } | null> } }).gpu;
+  let adapterInfo = 'no WebGPU';
   try {
     const adapter = await gpu?.requestAdapter();
-    const soft = adapter?.isFallbackAdapter === true || /swiftshader|llvmpipe/i.test(`${adapter?.info?.architecture ?? ''} ${adapter?.info?.vendor ?? ''}`);
-    if (adapter && !soft) {
-      backendSelect.value = 'webgpu';
-      return;
-    }
+    if (adapter) adapterInfo = `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''}${adapter.isFallbackAdapter === true ? ' (fallback)' : ''}`;
+    const soft = adapter?.isFallbackAdapter === true || /swiftshader|llvmpipe/i.test(adapterInfo);
+    if (adapter && !soft) backendSelect.value = 'webgpu';
   } catch {
     // no WebGPU
   }
   const gl = document.createElement('canvas').getContext('webgl2');
   const info = gl?.getExtension('WEBGL_debug_renderer_info');
-  const renderer = gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
-  backendSelect.value = gl && !/swiftshader|llvmpipe|software/i.test(renderer) ? 'webgl' : 'wasm';
-  backendSelect.title = renderer ? `WebGL renderer: ${renderer}` : 'no WebGL';
+  const renderer = gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'no WebGL';
+  if (backendSelect.value !== 'webgpu') backendSelect.value = gl && !/swiftshader|llvmpipe|software/i.test(renderer) ? 'webgl' : 'wasm';
+  return `${adapterInfo} | ${renderer}`;
 }
+
+/** Shows the measured step times and makes the fastest backend the default, unless the user chose one. */
+function applyMeasurements(results: readonly Measurement[]): void {
+  const fastest = results.find((r) => r.msPerStep !== null);
+  if (fastest && !backendChosen && !backendSelect.disabled) backendSelect.value = fastest.backend;
+  const text = results.map((r) => (r.msPerStep === null ? `${r.backend}: failed` : `${r.backend}: ${r.msPerStep.toFixed(0)} ms`)).join(', ');
+  $('stat-measured').textContent = text;
+  backendSelect.title = `One training step, measured here: ${text}${results.some((r) => r.error) ? `\n${results.filter((r) => r.error).map((r) => `${r.backend}: ${r.error}`).join('\n')}` : ''}`;
+  backendSelect.dataset.measured = fastest?.backend ?? 'none';
+}
+
+/**
+ * The default backend is the fastest one measured on this device (`measureBackends` in the worker: one
+ * small training step on each), cached in localStorage per browser and GPU; until the figures arrive,
+ * the guess from what the browser reports.
+ */
+async function pickDefaultBackend(): Promise<void> {
+  const device = `${navigator.userAgent} | ${await guessBackend()}`;
+  try {
+    const cached = JSON.parse(localStorage.getItem(MEASURED_KEY) ?? 'null') as { device: string; results: Measurement[] } | null;
+    if (cached?.device === device && Array.isArray(cached.results)) {
+      applyMeasurements(cached.results);
+      return;
+    }
+  } catch {
+    // no or unreadable cache: measure
+  }
+  measuredDevice = device;
+  $('stat-measured').textContent = 'measuring…';
+  send({ type: 'measure', backends: ['webgpu', 'webgl', 'wasm'] });
+}
+/** The device being measured, for the cache. */
+let measuredDevice: string | undefined;
 void pickDefaultBackend();
 
 let ready = false;
@@ -234,7 +274,8 @@ worker.onmessage = (event: MessageEvent<Report>) => {
         $<HTMLSelectElement>(id).replaceChildren(...report.classNames.map((name, k) => new Option(name, String(k))));
         $<HTMLSelectElement>(id).value = String(Math.min(pick, report.classNames.length - 1));
       }
-      const threads = report.threads === undefined ? '' : ` (${report.threads} thread${report.threads === 1 ? '' : 's'})`;
+      const threads = report.threads === undefined ? '' : ` (${report.threads} thread${report.threads === 1 ? '' : 's'}${report.simd === 'relaxed' ? ', relaxed SIMD' : ''})`;
+      $('stat-backend').dataset.simd = report.simd ?? '';
       if (report.mode === 'pretrained') {
         setStatus(`Sampling the pretrained ${$<HTMLSelectElement>('pretrained').value} generator with ${report.backend}${threads}: pick a class, or start training.`, 'pretrained');
         return;
@@ -259,6 +300,10 @@ worker.onmessage = (event: MessageEvent<Report>) => {
       samples.dataset.step = String(report.step);
       $('samples-caption').textContent = `samples at step ${report.step}`;
       chart.draw();
+      return;
+    case 'measured':
+      applyMeasurements(report.results);
+      if (measuredDevice !== undefined) localStorage.setItem(MEASURED_KEY, JSON.stringify({ device: measuredDevice, results: report.results }));
       return;
     case 'state':
       setRunning(report.running, ready);

@@ -17,6 +17,8 @@ export type BrowserBackend = Exclude<BackendName, 'tensorflow'>;
 export type Command =
   | { readonly type: 'start'; readonly backend: BrowserBackend; readonly dataset: DatasetChoice; readonly files?: readonly File[] }
   | { readonly type: 'pretrained'; readonly backend: BrowserBackend; readonly name: PretrainedChoice }
+  /** Time a training step on each backend (`measureBackends`) to pick the default. */
+  | { readonly type: 'measure'; readonly backends: readonly BrowserBackend[] }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'sample'; readonly label: number | 'all' }
@@ -51,6 +53,8 @@ export type Report =
       readonly backend: string;
       /** wasm only: the threads it runs on (1 unless the page is cross-origin isolated). */
       readonly threads?: number;
+      /** wasm only: the build of tfjs-gan's kernels, 'relaxed' (relaxed SIMD) or 'simd128'. */
+      readonly simd?: string;
       readonly dataset: string;
       readonly classNames: readonly string[];
       readonly step: number;
@@ -61,6 +65,15 @@ export type Report =
   | { readonly type: 'sample'; readonly step: number; readonly view: SampleView }
   | { readonly type: 'explored'; readonly walk: SampleView; readonly morph?: SampleView }
   | { readonly type: 'state'; readonly running: boolean }
+  | { readonly type: 'measured'; readonly results: readonly Measurement[] }
   | { readonly type: 'saved'; readonly url: string; readonly step: number }
   | { readonly type: 'exported'; readonly files: io.CheckpointFiles }
   | { readonly type: 'error'; readonly message: string };
+
+/** One backend's time for a small training step on this device (`measureBackends`). */
+export interface Measurement {
+  readonly backend: BrowserBackend;
+  /** Median milliseconds of a step; `null` when the backend failed here. */
+  readonly msPerStep: number | null;
+  readonly error?: string;
+}

@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { type Callback, type Dataset, Generator, Trainer, io, useBackend, wasmThreadsInUse } from 'tfjs-gan';
+import { type Callback, type Dataset, Generator, Trainer, io, measureBackends, useBackend, wasmSimdInUse, wasmThreadsInUse } from 'tfjs-gan';
 import { BATCH_SIZE, createTrainer, loadDataset } from './presets.js';
 import type { BrowserBackend, Command, DatasetChoice, Report, SampleView } from './protocol.js';
 
@@ -28,6 +28,8 @@ let data: Dataset | undefined;
 let pretrained: Generator | undefined;
 /** The wasm backend's threads (every core when the page is cross-origin isolated, else 1). */
 let threads: number | undefined;
+/** wasm only: the build of tfjs-gan's kernels (relaxed SIMD where the browser has it). */
+const simdBuild = (): string | undefined => (tf.getBackend() === 'wasm' ? (wasmSimdInUse() ?? undefined) : undefined);
 let running = false;
 let sampleLabel: number | 'all' = 'all';
 let loop: Promise<void> = Promise.resolve();
@@ -59,11 +61,11 @@ async function setUp(backend: BrowserBackend, choice: DatasetChoice, userFiles?:
 
 function ready(): void {
   if (pretrained) {
-    post({ type: 'ready', backend: tf.getBackend(), threads, dataset: 'pretrained', classNames: pretrained.classNames ?? [], step: 0, mode: 'pretrained' });
+    post({ type: 'ready', backend: tf.getBackend(), threads, simd: simdBuild(), dataset: 'pretrained', classNames: pretrained.classNames ?? [], step: 0, mode: 'pretrained' });
     return;
   }
   if (!trainer || !data) return;
-  post({ type: 'ready', backend: tf.getBackend(), threads, dataset: data.name, classNames: trainer.generator.classNames ?? [], step: trainer.step, mode: 'training' });
+  post({ type: 'ready', backend: tf.getBackend(), threads, simd: simdBuild(), dataset: data.name, classNames: trainer.generator.classNames ?? [], step: trainer.step, mode: 'training' });
 }
 
 /**
@@ -220,6 +222,14 @@ async function handle(command: Command): Promise<void> {
       await postSample();
       post({ type: 'state', running: false });
       return;
+    case 'measure': {
+      const results = await measureBackends({ backends: command.backends, maxWarmupMs: 15_000 });
+      post({
+        type: 'measured',
+        results: results.map((r) => ({ backend: r.backend as BrowserBackend, msPerStep: Number.isFinite(r.msPerStep) ? r.msPerStep : null, ...(r.error ? { error: r.error } : {}) })),
+      });
+      return;
+    }
     case 'pause':
       await stop();
       post({ type: 'state', running: false });

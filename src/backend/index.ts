@@ -10,6 +10,8 @@ export { BACKEND_PACKAGES } from './backend-packages.js';
 export { type UseBackendOptions, useBackend } from './use-backend.js';
 export { MAX_WASM_THREADS, WASM_THREADS_ENV, type WasmThreads, wasmThreadsInUse } from './wasm-threads.js';
 export { defaultBackend, useDefaultBackend } from './default-backend.js';
+export { WASM_SIMD_ENV, type WasmSimd, type WasmSimdBuild, relaxedSimdSupported, wasmSimdInUse } from './wasm-simd.js';
+export { type BackendMeasurement, type MeasureBackendsOptions, measureBackends } from './measure-backends.js';
 export {
   KERNEL_PATCHES,
   type PatchedKernelName,

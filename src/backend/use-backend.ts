@@ -12,6 +12,7 @@ import { registerSecondOrderGradients } from './gradients/index.js';
 import { probeGradientDefects } from './gradients/register-second-order-gradients.js';
 import { applyKernelPatches } from './kernel-patches.js';
 import { startSimdThreads } from './simd/simd-module.js';
+import { type WasmSimd, chosenSimdBuild, requestWasmSimd } from './simd/simd-variant.js';
 import { type WasmThreads, checkWasmThreads, configureWasmThreads, wasmThreadsInUse } from './wasm-threads.js';
 
 export { BACKEND_NAMES, type BackendName } from './backend-name.js';
@@ -29,6 +30,16 @@ export interface UseBackendOptions {
    * @defaultValue 'auto'
    */
   readonly threads?: WasmThreads;
+  /**
+   * `wasm` only: which build of tfjs-gan's own kernels runs. `'auto'`: relaxed SIMD (a fused multiply-add
+   * in the matrix-product tile, faster where the CPU has FMA) where the JavaScript engine compiles it
+   * (Node 22+, Chromium 114+; Node 20 started as `node --experimental-wasm-relaxed-simd`), else
+   * SIMD128; in Node the environment variable `TFJS_GAN_WASM_SIMD` may name a build. `'relaxed'` fails
+   * where the engine lacks it; `'simd128'` rounds each multiply and add, as tfjs's own kernels do. Takes
+   * effect only before the wasm backend first starts; `wasmSimdInUse()` reports the build.
+   * @defaultValue 'auto'
+   */
+  readonly simd?: WasmSimd;
 }
 
 /** Why a backend that is registered may still fail to start, per backend. */
@@ -65,6 +76,14 @@ export async function useBackend(name: BackendName, options: UseBackendOptions =
   if (options.threads !== undefined) {
     if (name !== 'wasm') throw new ConfigError(`useBackend('${name}'): option 'threads' applies to 'wasm' only, received ${describeValue(options.threads)}.`);
     checkWasmThreads(options.threads, `useBackend('${name}')`);
+  }
+  if (options.simd !== undefined && name !== 'wasm') {
+    throw new ConfigError(`useBackend('${name}'): option 'simd' applies to 'wasm' only, received ${describeValue(options.simd)}.`);
+  }
+  if (name === 'wasm') {
+    requestWasmSimd(options.simd ?? 'auto', `useBackend('${name}')`);
+    // An environment variable that names a build this engine lacks fails here, not silently later.
+    chosenSimdBuild();
   }
   const packageName = await loadBackendPackage(name);
   const from = packageName != null ? ` (${packageName} is loaded)` : '';

@@ -1,6 +1,6 @@
 /**
- * Drives the demo page (examples/browser) in Chromium with playwright-core: the default backend (wasm,
- * as WebGL and WebGPU run in software here), sample a pretrained generator (rows labelled by class),
+ * Drives the demo page (examples/browser) in Chromium with playwright-core: the default backend (the
+ * fastest measured in the page: wasm, as WebGL and WebGPU run in software here), sample a pretrained generator (rows labelled by class),
  * start training (Start disabled while it runs), stop at a target step, watch the sample grid change
  * while the page keeps drawing, check that wasm runs on every core (the page is served cross-origin
  * isolated), the ETA, save the grid as a PNG, take a screenshot, save to IndexedDB (Restore disabled
@@ -46,9 +46,15 @@ describe('the demo page', () => {
     await page.goto(server.resolvedUrls?.local[0] ?? 'http://localhost:5173/', { timeout: 180_000 });
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    // WebGL and WebGPU run on SwiftShader here: the page picks wasm.
-    await page.waitForFunction(() => (document.getElementById('backend') as HTMLSelectElement).title !== '', null, { timeout: 30_000 });
+    // The page times a training step on webgpu, webgl and wasm in its worker and picks the fastest.
+    // WebGL and WebGPU run on SwiftShader here, so wasm wins by measurement.
+    await page.waitForFunction(() => (document.getElementById('backend') as HTMLSelectElement).dataset.measured !== undefined, null, { timeout: 120_000 });
+    const measured = await text('stat-measured');
+    const figure = (name: string): number => Number(new RegExp(`${name}: ([0-9]+) ms`).exec(measured)?.[1] ?? NaN);
+    expect(measured).toMatch(/^wasm: [0-9]+ ms/);
+    for (const gpu of ['webgl', 'webgpu']) expect(figure(gpu)).toBeGreaterThan(figure('wasm'));
     expect(await page.locator('#backend').inputValue()).toBe('wasm');
+    expect(await page.locator('#backend').getAttribute('data-measured')).toBe('wasm');
     // Nothing saved in this browser yet: nothing to restore.
     await page.waitForFunction(() => (document.getElementById('restore') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
   }, 240_000);
@@ -133,7 +139,9 @@ describe('the demo page', () => {
     if (MNIST_BACKEND === 'wasm') {
       // The page is cross-origin isolated, so the worker's wasm backend runs on every core (up to 8).
       const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
-      expect(await text('status')).toContain(`with wasm (${cores} thread${cores === 1 ? '' : 's'})`);
+      // Chromium has relaxed SIMD: tfjs-gan's kernels run their fused multiply-add build there.
+      expect(await text('status')).toContain(`with wasm (${cores} thread${cores === 1 ? '' : 's'}, relaxed SIMD)`);
+      expect(await page.locator('#stat-backend').getAttribute('data-simd')).toBe('relaxed');
     }
     // The tensor count the worker reports stays flat from step to step.
     const tensors = Number(await text('stat-tensors'));
@@ -163,6 +171,9 @@ describe('the demo page', () => {
     expect(savedStep).toBeGreaterThan(0);
 
     await page.reload();
+    // The measurement is cached for this browser and GPU: the reloaded page does not measure again.
+    await page.waitForFunction(() => (document.getElementById('backend') as HTMLSelectElement).dataset.measured === 'wasm', null, { timeout: 10_000 });
+    expect(await text('stat-measured')).toMatch(/^wasm: [0-9]+ ms/);
     await page.selectOption('#backend', MNIST_BACKEND);
     await page.fill('#checkpoint-name', 'no-such-run');
     await page.waitForFunction(() => (document.getElementById('restore') as HTMLButtonElement).disabled, null, { timeout: 30_000 });

@@ -7,7 +7,8 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 
-import { KERNELS_WASM, KERNELS_WASM_SHARED } from './kernels-wasm.js';
+import { KERNELS_WASM, KERNELS_WASM_RELAXED, KERNELS_WASM_SHARED, KERNELS_WASM_SHARED_RELAXED } from './kernels-wasm.js';
+import { type WasmSimdBuild, chosenSimdBuild } from './simd-variant.js';
 import { type KernelThreads, startKernelThreads } from './simd-threads.js';
 
 /** The module's exports. */
@@ -43,6 +44,8 @@ export interface HeapKernels {
   kernels: KernelExports;
   module: WebAssembly.Module;
   shared: boolean;
+  /** The build: relaxed SIMD (fused multiply-add in the GEMM tile) or SIMD128. */
+  build: WasmSimdBuild;
   threads?: KernelThreads;
 }
 
@@ -80,9 +83,12 @@ function heapKernels(memory: WebAssembly.Memory): HeapKernels | null {
   if (found === undefined) {
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const module = new WebAssembly.Module(decodeBase64(shared ? KERNELS_WASM_SHARED : KERNELS_WASM));
+      const build = chosenSimdBuild();
+      const relaxed = build === 'relaxed';
+      const bytes = shared ? (relaxed ? KERNELS_WASM_SHARED_RELAXED : KERNELS_WASM_SHARED) : relaxed ? KERNELS_WASM_RELAXED : KERNELS_WASM;
+      const module = new WebAssembly.Module(decodeBase64(bytes));
       const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-      found = { kernels, module, shared };
+      found = { kernels, module, shared, build };
     } catch {
       found = null;
     }
@@ -135,6 +141,12 @@ export async function startSimdThreads(backend: unknown, parts: number): Promise
 export function simdThreadsOf(backend: unknown): number {
   const memory = memoryOf(backend);
   return (memory && instances.get(memory)?.threads?.parts) ?? 1;
+}
+
+/** The build of the kernels bound to this backend's heap, or null where they do not run. */
+export function simdBuildOf(backend: unknown): WasmSimdBuild | null {
+  const memory = memoryOf(backend);
+  return (memory && instances.get(memory)?.build) ?? null;
 }
 
 /** How many kernels have run split among the threads on this backend (0 where none started). */

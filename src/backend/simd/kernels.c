@@ -71,6 +71,17 @@ void adam_update(const float* value, const float* gradient, const float* m, cons
 }
 
 /*
+ * acc + a * b, four lanes. The relaxed-SIMD build (-mrelaxed-simd) uses f32x4.relaxed_madd, which the
+ * engine compiles to a fused multiply-add where the CPU has one (rounding once, not twice) and to a
+ * multiply and an add elsewhere; the SIMD128 build always multiplies, rounds and adds.
+ */
+#ifdef __wasm_relaxed_simd__
+#define MADD(a, b, acc) wasm_f32x4_relaxed_madd(a, b, acc)
+#else
+#define MADD(a, b, acc) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#endif
+
+/*
  * C[6 x 8 tile] (+)= A[6 rows, K] * Bp (one packed panel of 8 columns, K x 8). A rows are `lda` apart; K a
  * multiple of 4. The tile is written to c (rows `ldc` apart), only its first `rows` rows; with
  * `accumulate`, added to what those rows hold.
@@ -100,12 +111,12 @@ static __attribute__((noinline)) void tile_6x8(const float* a0, int lda, const f
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);                                     \
     v128_t s;                                                                                            \
     b += 8;                                                                                              \
-    s = wasm_v128_load32_splat(a0 + k + l); c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s, b1)); \
-    s = wasm_v128_load32_splat(a1 + k + l); c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s, b1)); \
-    s = wasm_v128_load32_splat(a2 + k + l); c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s, b1)); \
-    s = wasm_v128_load32_splat(a3 + k + l); c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s, b1)); \
-    s = wasm_v128_load32_splat(a4 + k + l); c40 = wasm_f32x4_add(c40, wasm_f32x4_mul(s, b0)); c41 = wasm_f32x4_add(c41, wasm_f32x4_mul(s, b1)); \
-    s = wasm_v128_load32_splat(a5 + k + l); c50 = wasm_f32x4_add(c50, wasm_f32x4_mul(s, b0)); c51 = wasm_f32x4_add(c51, wasm_f32x4_mul(s, b1)); \
+    s = wasm_v128_load32_splat(a0 + k + l); c00 = MADD(s, b0, c00); c01 = MADD(s, b1, c01); \
+    s = wasm_v128_load32_splat(a1 + k + l); c10 = MADD(s, b0, c10); c11 = MADD(s, b1, c11); \
+    s = wasm_v128_load32_splat(a2 + k + l); c20 = MADD(s, b0, c20); c21 = MADD(s, b1, c21); \
+    s = wasm_v128_load32_splat(a3 + k + l); c30 = MADD(s, b0, c30); c31 = MADD(s, b1, c31); \
+    s = wasm_v128_load32_splat(a4 + k + l); c40 = MADD(s, b0, c40); c41 = MADD(s, b1, c41); \
+    s = wasm_v128_load32_splat(a5 + k + l); c50 = MADD(s, b0, c50); c51 = MADD(s, b1, c51); \
   }
   for (int k = 0; k < k_count; k += 4) {
     STEP(0) STEP(1) STEP(2) STEP(3)
