@@ -2,8 +2,9 @@
  * `npm run bench:simd`: what limits the convolutions of a training step on wasm. Measures, on one core
  * and in one run:
  * - the arithmetic peak of WebAssembly SIMD128 on this CPU (bench/simd/peak.c: independent f32x4
- *   multiply-add chains, no memory traffic);
- * - the library's own 6x8 SIMD128 GEMM microkernel (src/backend/simd/kernels.c), on the GEMM of the reference step's largest
+ *   multiply-add chains, no memory traffic), and of relaxed SIMD (one fused f32x4.relaxed_madd per
+ *   multiply-add) where the engine has it;
+ * - the library's own 6x8 GEMM microkernel, in both builds (src/backend/simd/kernels.c), on the GEMM of the reference step's largest
  *   convolution (M 3136 = 64 x 7 x 7 outputs, K 1600 = 5 x 5 x 64, N 128);
  * - XNNPACK (tfjs's wasm backend, one thread, its shipped kernels) on the same work: that convolution,
  *   and the same GEMM as a matrix product;
@@ -17,8 +18,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { getShippedKernel, useBackend } from '../src/backend/index.js';
-import { KERNELS_WASM } from '../src/backend/simd/kernels-wasm.js';
+import { getShippedKernel, relaxedSimdSupported, useBackend, wasmSimdInUse } from '../src/backend/index.js';
+import { KERNELS_WASM, KERNELS_WASM_RELAXED } from '../src/backend/simd/kernels-wasm.js';
 import { flag } from './args.js';
 
 const reps = Number(flag('reps') ?? 5);
@@ -39,18 +40,22 @@ function best(run: () => void): number {
   return fastest;
 }
 
-// Peak: 12 chains x (4 multiplies + 4 adds) per iteration.
-const peakModule = await WebAssembly.instantiate(readFileSync(new URL('./simd/peak.wasm', import.meta.url)), {});
-const peakFn = peakModule.instance.exports.peak as (iterations: number, seed: number) => number;
+// Peaks: 12 chains x (4 multiplies + 4 adds) per iteration, SIMD128 and (where the engine has it) relaxed SIMD.
+const relaxed = relaxedSimdSupported();
 const iterations = 20_000_000;
-const peakMs = best(() => void peakFn(iterations, 1));
-const peak = (iterations * 12 * 8) / peakMs / 1e6;
+async function peakOf(file: string): Promise<{ ms: number; gflops: number }> {
+  const module = await WebAssembly.instantiate(readFileSync(new URL(file, import.meta.url)), {});
+  const peakFn = module.instance.exports.peak as (iterations: number, seed: number) => number;
+  const ms = best(() => void peakFn(iterations, 1));
+  return { ms, gflops: (iterations * 12 * 8) / ms / 1e6 };
+}
+const peak128 = await peakOf('./simd/peak.wasm');
+const peakRelaxed = relaxed ? await peakOf('./simd/peak-relaxed.wasm') : undefined;
+const peak = peak128.gflops;
 
 // The library's own GEMM (src/backend/simd/kernels.c), here on a memory of its own. The module uses no
 // memory but what it is given, so the data may start anywhere.
 const memory = new WebAssembly.Memory({ initial: Math.ceil(((M * K + K * N + M * N) * 4 + (1 << 20)) / 65536) });
-const kernels = await WebAssembly.instantiate(Buffer.from(KERNELS_WASM, 'base64'), { env: { memory } });
-const gemmPacked = kernels.instance.exports.gemm_packed as (...args: number[]) => void;
 const heap = new Float32Array(memory.buffer);
 const aOffset = 1024;
 const bOffset = aOffset + M * K * 4;
@@ -60,14 +65,22 @@ const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.11));
 heap.set(a, aOffset / 4);
 // Pack B into panels of 8 columns: Bp[n / 8][k][n % 8].
 for (let n0 = 0; n0 < N; n0 += 8) for (let k = 0; k < K; k++) for (let j = 0; j < 8; j++) heap[bOffset / 4 + n0 * K + k * 8 + j] = b[k * N + n0 + j];
-const gemmMs = best(() => gemmPacked(aOffset, K, bOffset, cOffset, N, M, K, N, 512));
-// Check a few entries against a float64 reference.
-for (const [row, col] of [[0, 0], [M - 1, N - 1], [1234, 77]]) {
-  let expected = 0;
-  for (let k = 0; k < K; k++) expected += a[row * K + k] * b[k * N + col];
-  const actual = heap[cOffset / 4 + row * N + col];
-  if (Math.abs(actual - expected) > 1e-3 * (1 + Math.abs(expected))) throw new Error(`gemm [${row}, ${col}]: ${actual}, expected ${expected}`);
+
+/** The milliseconds of the GEMM in one build of kernels.c, checked on a few entries against float64. */
+async function gemmOf(base64: string): Promise<number> {
+  const kernels = await WebAssembly.instantiate(Buffer.from(base64, 'base64'), { env: { memory } });
+  const gemmPacked = kernels.instance.exports.gemm_packed as (...args: number[]) => void;
+  const ms = best(() => gemmPacked(aOffset, K, bOffset, cOffset, N, M, K, N, 512));
+  for (const [row, col] of [[0, 0], [M - 1, N - 1], [1234, 77]]) {
+    let expected = 0;
+    for (let k = 0; k < K; k++) expected += a[row * K + k] * b[k * N + col];
+    const actual = heap[cOffset / 4 + row * N + col];
+    if (Math.abs(actual - expected) > 1e-3 * (1 + Math.abs(expected))) throw new Error(`gemm [${row}, ${col}]: ${actual}, expected ${expected}`);
+  }
+  return ms;
 }
+const gemmMs = await gemmOf(KERNELS_WASM);
+const gemmRelaxedMs = relaxed ? await gemmOf(KERNELS_WASM_RELAXED) : undefined;
 
 // XNNPACK through tfjs's wasm backend, one thread.
 await useBackend('wasm', { threads: 1 });
@@ -87,17 +100,21 @@ const am = tf.tensor2d(a, [M, K]);
 const bm = tf.tensor2d(b, [K, N]);
 const matMulMs = best(() => shipped('BatchMatMul', { a: am, b: bm }, { transposeA: false, transposeB: false }));
 
-const rows: Array<[string, number]> = [
-  ['SIMD128 peak (no memory traffic)', peakMs],
-  ["tfjs-gan's 6x8 microkernel (src/backend/simd/kernels.c, K blocks of 512)", gemmMs],
-  ["tfjs-gan's conv2d (kernels.c conv2d_forward), same convolution", ourConvMs],
+const build = wasmSimdInUse() ?? 'none';
+const rows: Array<[string, number | undefined]> = [
+  ["tfjs-gan's 6x8 microkernel, SIMD128 build (src/backend/simd/kernels.c, K blocks of 512)", gemmMs],
+  ["tfjs-gan's 6x8 microkernel, relaxed SIMD build (fused multiply-add)", gemmRelaxedMs],
+  [`tfjs-gan's conv2d (kernels.c conv2d_forward, ${build} build), same convolution`, ourConvMs],
   ['XNNPACK conv2d [64,14,14,64] * [5,5,64,128], stride 2', convMs],
   ['XNNPACK matMul [3136,1600] x [1600,128]', matMulMs],
 ];
-console.log(`one core, GEMM M ${M} K ${K} N ${N} (${(flops / 1e9).toFixed(2)} GFLOP)\n`);
+console.log(`${process.version}, one core, GEMM M ${M} K ${K} N ${N} (${(flops / 1e9).toFixed(2)} GFLOP)\n`);
 console.log('| what | ms | GFLOP/s | share of the SIMD128 peak |\n|---|---|---|---|');
-console.log(`| SIMD128 peak (no memory traffic) | | ${peak.toFixed(1)} | 100% |`);
-for (const [name, ms] of rows.slice(1)) {
+console.log(`| SIMD128 peak (multiply and add, no memory traffic) | | ${peak.toFixed(1)} | 100% |`);
+if (peakRelaxed) console.log(`| relaxed SIMD peak (f32x4.relaxed_madd, no memory traffic) | | ${peakRelaxed.gflops.toFixed(1)} | ${((100 * peakRelaxed.gflops) / peak).toFixed(0)}% |`);
+else console.log('| relaxed SIMD peak | | (this engine has no relaxed SIMD: Node 22+, or node --experimental-wasm-relaxed-simd) | |');
+for (const [name, ms] of rows) {
+  if (ms === undefined) continue;
   const rate = flops / ms / 1e6;
   console.log(`| ${name} | ${ms.toFixed(1)} | ${rate.toFixed(1)} | ${((100 * rate) / peak).toFixed(0)}% |`);
 }

@@ -32,9 +32,9 @@ export interface UseBackendOptions {
   readonly threads?: WasmThreads;
   /**
    * `wasm` only: which build of tfjs-gan's own kernels runs. `'auto'`: relaxed SIMD (a fused multiply-add
-   * in the matrix-product tile, faster where the CPU has FMA) where the JavaScript engine compiles it
-   * (Node 22+, Chromium 114+; Node 20 started as `node --experimental-wasm-relaxed-simd`), else
-   * SIMD128; in Node the environment variable `TFJS_GAN_WASM_SIMD` may name a build. `'relaxed'` fails
+   * in the matrix-product tile) where the JavaScript engine compiles it (Node 22+, Chromium 114+; Node 20
+   * started as `node --experimental-wasm-relaxed-simd`) and its tile measures at least 10% faster here
+   * (a 20 ms check, once per process), else SIMD128; in Node the environment variable `TFJS_GAN_WASM_SIMD` may name a build. `'relaxed'` fails
    * where the engine lacks it; `'simd128'` rounds each multiply and add, as tfjs's own kernels do. Takes
    * effect only before the wasm backend first starts; `wasmSimdInUse()` reports the build.
    * @defaultValue 'auto'

@@ -1,7 +1,10 @@
 /**
  * Which build of tfjs-gan's wasm kernels runs: relaxed SIMD (the GEMM tile multiplies and adds with
  * `f32x4.relaxed_madd`, one fused multiply-add per lane where the CPU has one) or SIMD128 (a multiply and
- * an add). Relaxed SIMD is on by default in Chromium 114+, Firefox 145+ and Node 22+; Node 20 has it
+ * an add). `'auto'` runs relaxed SIMD only where the engine compiles it and it is faster here: on AMD
+ * Zen, whose separate add pipes give a multiply and an add the throughput of a fused one, V8's code for
+ * the fused tile measured 14% slower than the SIMD128 tile, while CPUs that run multiplies and adds on
+ * the same pipes gain from fusing. Relaxed SIMD is on by default in Chromium 114+, Firefox 145+ and Node 22+; Node 20 has it
  * behind a V8 flag (`node --experimental-wasm-relaxed-simd script.js`; Node refuses V8 flags in
  * NODE_OPTIONS). tfjs-gan does not turn the flag on itself: V8 does not support changing flags in a
  * running process.
@@ -49,6 +52,46 @@ export function checkWasmSimd(value: unknown, owner: string): WasmSimd {
 }
 
 let requested: WasmSimd = 'auto';
+/** The outcome of the speed check, once per process. */
+let relaxedFaster: boolean | undefined;
+
+/** Minimum speed-up that makes 'auto' pick relaxed SIMD, so that noise does not flip the choice between runs. */
+const RELAXED_MIN_GAIN = 1.1;
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/**
+ * Whether the relaxed build's GEMM tile runs at least 10% faster than the SIMD128 build's here: both
+ * modules on a memory of their own, the same 96x256x64 product ten times per round, five rounds taken in
+ * turn, best round of each (about 20 ms, once per process).
+ */
+function relaxedMeasuresFaster(simd128: Uint8Array<ArrayBuffer>, relaxed: Uint8Array<ArrayBuffer>): boolean {
+  const [m, k, n] = [96, 256, 64];
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(((m + 6) * k + k * n + m * n) * 4 / 65536) + 1 });
+  const heap = new Float32Array(memory.buffer);
+  const a = 0;
+  const b = (m + 6) * k * 4;
+  const c = b + k * n * 4;
+  for (let i = 0; i < (m + 6) * k + k * n; i++) heap[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+  const gemms = [simd128, relaxed].map((bytes) => {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as { gemm_packed(...args: number[]): void };
+    return () => {
+      for (let r = 0; r < 10; r++) exports.gemm_packed(a, k, b, c, n, m, k, n, k);
+    };
+  });
+  const best = [Infinity, Infinity];
+  for (let round = 0; round < 6; round++) {
+    for (const [i, gemm] of gemms.entries()) {
+      const start = now();
+      gemm();
+      // The first round warms both up (V8 compiles wasm lazily, then optimises).
+      if (round > 0) best[i] = Math.min(best[i], now() - start);
+    }
+  }
+  return best[0] >= best[1] * RELAXED_MIN_GAIN;
+}
 
 /**
  * Sets the build that wasm heaps get from now on (one that already has its kernels keeps them).
@@ -67,8 +110,11 @@ export function requestWasmSimd(choice: WasmSimd, owner: string): void {
   requested = checked;
 }
 
-/** The build a new heap gets: the request, else the environment variable, resolved against what the engine has. */
-export function chosenSimdBuild(): WasmSimdBuild {
+/**
+ * The build a new heap gets: the request, else the environment variable; `'auto'` resolved against what
+ * the engine has and, given the two modules, which is faster here.
+ */
+export function chosenSimdBuild(builds?: { simd128: Uint8Array<ArrayBuffer>; relaxed: Uint8Array<ArrayBuffer> }): WasmSimdBuild {
   let choice = requested;
   if (choice === 'auto') {
     const fromEnv = typeof process === 'object' ? process.env?.[WASM_SIMD_ENV] : undefined;
@@ -77,5 +123,9 @@ export function chosenSimdBuild(): WasmSimdBuild {
   if (choice === 'simd128') return 'simd128';
   const supported = relaxedSimdSupported();
   if (choice === 'relaxed' && !supported) requestWasmSimd('relaxed', `environment variable ${WASM_SIMD_ENV}`);
-  return supported ? 'relaxed' : 'simd128';
+  if (choice === 'relaxed') return 'relaxed';
+  if (!supported) return 'simd128';
+  if (builds === undefined) return 'relaxed';
+  relaxedFaster ??= relaxedMeasuresFaster(builds.simd128, builds.relaxed);
+  return relaxedFaster ? 'relaxed' : 'simd128';
 }
