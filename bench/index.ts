@@ -5,10 +5,13 @@
  * - tfjs-gan on wasm against PyTorch on the identical DCGAN-MNIST step (bench/pytorch_dcgan.py), when
  *   /usr/bin/python3 can import torch, with the same number of threads.
  *
- *     npm run bench -- [--backends wasm,cpu] [--threads 1,2] [--steps 20] [--presets reference,default,mlp] [--no-torch]
+ *     npm run bench -- [--backends wasm,cpu] [--threads 1,2] [--steps 20] [--presets reference,default,mlp] [--rounds 3] [--no-torch]
  *
  * wasm runs once per thread count of `--threads` (default: 1 and every core), each in a child process
- * (a process starts the wasm backend once); PyTorch runs with the same thread counts.
+ * (a process starts the wasm backend once); PyTorch runs with the same thread counts. On a shared machine
+ * one run proves nothing, so the two are interleaved: `--rounds` rounds of (tfjs-gan on wasm, PyTorch),
+ * each a fresh process, and the table gives the best and the median round of each; the ratios compare
+ * best with best and median with median. Other backends run once.
  *
  * Prints a table and writes bench/results/bench-<time>.json to compare versions.
  */
@@ -16,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { BACKEND_NAMES, type BackendName, useBackend } from '../src/backend/index.js';
+import { BACKEND_NAMES, type BackendName, useBackend, wasmSimdInUse } from '../src/backend/index.js';
 import { handStep } from './hand-loop.js';
 import { flag, hasFlag } from './args.js';
 import { type BenchPreset, DCGAN_MNIST_REFERENCE, MLP_TOY, presetKey, presetsFromList } from './presets.js';
@@ -67,6 +70,10 @@ interface Row {
   tfBytesMiB: number;
   /** The reference preset: the step's kernels (profiled steps after the timed ones, same process). */
   kernels?: KernelRow[];
+  /** wasm: the interleaved round (0-based). */
+  round?: number;
+  /** wasm: the build of tfjs-gan's kernels ('relaxed' or 'simd128'). */
+  simd?: string;
 }
 
 async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> {
@@ -134,7 +141,14 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
   return row;
 }
 
-function pytorch(threads: number): { secondsPerStep: number; torch: string } | undefined {
+interface TorchResult {
+  secondsPerStep: number;
+  torch: string;
+  /** The BLAS PyTorch called and, for OpenBLAS, its core kernel. */
+  blas?: string;
+}
+
+function pytorch(threads: number): TorchResult | undefined {
   if (hasFlag('no-torch')) return undefined;
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
@@ -151,7 +165,7 @@ function pytorch(threads: number): { secondsPerStep: number; torch: string } | u
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
-const label = (row: Row): string => (row.threads ? `${row.backend} x${row.threads}` : row.backend);
+const label = (row: Row): string => (row.threads ? `${row.backend} x${row.threads}${row.simd === 'relaxed' ? ' (relaxed)' : ''}` : row.backend);
 const print = (row: Row): void =>
   console.log(
     `${label(row).padEnd(10)} ${row.preset.padEnd(38)} trainer ${row.trainerSecondsPerStep.toFixed(4)} s/step (${(1 / row.trainerSecondsPerStep).toFixed(2)} steps/s)` +
@@ -166,35 +180,45 @@ if (childThreads !== undefined) {
   const threads = Number(childThreads);
   await useBackend('wasm', { threads });
   const rows: Row[] = [];
-  for (const preset of presets) rows.push({ ...(await measure('wasm', preset)), threads });
+  const simd = wasmSimdInUse() ?? 'none';
+  for (const preset of presets) rows.push({ ...(await measure('wasm', preset)), threads, simd });
   console.log(`ROWS ${JSON.stringify(rows)}`);
   process.exit(0);
 }
 
 const threadCounts = (flag('threads') ?? [...new Set([1, Math.min(8, availableParallelism())])].join(',')).split(',').map(Number);
+const rounds = Number(flag('rounds') ?? 3);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be an integer >= 1, received ${flag('rounds')}`);
 const backends = await availableBackends();
 const rows: Row[] = [];
-for (const backend of backends) {
-  if (backend === 'wasm') {
-    for (const threads of threadCounts) {
-      try {
-        const out = execFileSync(
-          process.execPath,
-          [...process.execArgv, process.argv[1], '--child-threads', String(threads), '--steps', String(steps), '--presets', presets.map(presetKey).join(',')],
-          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
-        );
-        const line = out.split('\n').find((l) => l.startsWith('ROWS '));
-        if (!line) throw new Error('no rows');
-        for (const row of JSON.parse(line.slice(5)) as Row[]) {
-          rows.push(row);
-          print(row);
-        }
-      } catch (error) {
-        console.log(`(backend wasm with ${threads} threads failed: ${error instanceof Error ? error.message : String(error)})`);
+
+/** tfjs-gan on wasm with each thread count, each in a child process; its rows. */
+function wasmRound(round: number): Row[] {
+  const out: Row[] = [];
+  for (const threads of threadCounts) {
+    try {
+      const stdout = execFileSync(
+        process.execPath,
+        [...process.execArgv, process.argv[1], '--child-threads', String(threads), '--steps', String(steps), '--presets', presets.map(presetKey).join(',')],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+      );
+      const line = stdout.split('\n').find((l) => l.startsWith('ROWS '));
+      if (!line) throw new Error('no rows');
+      for (const row of JSON.parse(line.slice(5)) as Row[]) {
+        // The kernel profile of the first round is enough.
+        if (round > 0) delete row.kernels;
+        out.push({ ...row, round });
+        print(row);
       }
+    } catch (error) {
+      console.log(`(backend wasm with ${threads} threads failed: ${error instanceof Error ? error.message : String(error)})`);
     }
-    continue;
   }
+  return out;
+}
+
+// Backends other than wasm, once.
+for (const backend of backends.filter((b) => b !== 'wasm')) {
   await useBackend(backend);
   for (const preset of presets) {
     const row = await measure(backend, preset);
@@ -203,29 +227,73 @@ for (const backend of backends) {
   }
 }
 
-// PyTorch on the reference step, with each thread count wasm ran with (and OpenBLAS on 1 thread).
-const torchRows: Record<number, { secondsPerStep: number; torch: string } | undefined> = {};
-if (presets.includes(DCGAN_MNIST_REFERENCE)) {
-  for (const threads of [...new Set([...threadCounts, 2])]) {
+// wasm and PyTorch, interleaved round by round: PyTorch with each thread count wasm ran with, and 2.
+const torchThreads = [...new Set([...threadCounts, 2])];
+const torchRounds: Record<number, TorchResult[]> = {};
+const withTorch = presets.includes(DCGAN_MNIST_REFERENCE);
+let torchAvailable = withTorch;
+for (let round = 0; round < rounds; round++) {
+  console.log(`-- round ${round + 1} of ${rounds}`);
+  if (backends.includes('wasm')) rows.push(...wasmRound(round));
+  for (const threads of torchAvailable ? torchThreads : []) {
     const result = pytorch(threads);
-    if (!result) break;
-    torchRows[threads] = result;
-    console.log(`PyTorch ${result.torch}, ${threads} thread(s): ${result.secondsPerStep.toFixed(4)} s/step`);
-  }
-  const best = Object.values(torchRows).reduce<number>((m, r) => Math.min(m, r?.secondsPerStep ?? Infinity), Infinity);
-  for (const row of rows.filter((r) => r.backend === 'wasm' && r.preset === DCGAN_MNIST_REFERENCE.name)) {
-    if (row.kernels) {
-      console.log(`\n${label(row)}, ${row.preset}: kernels of the step (3 profiled steps)\n${kernelTable(row.kernels, 0.01)}`);
+    if (!result) {
+      torchAvailable = false;
+      break;
     }
-    const same = torchRows[row.threads ?? 1];
+    (torchRounds[threads] ??= []).push(result);
+    console.log(`PyTorch ${result.torch} (${result.blas ?? 'BLAS unknown'}), ${threads} thread(s): ${result.secondsPerStep.toFixed(4)} s/step`);
+  }
+}
+
+const best = (xs: number[]): number => Math.min(...xs);
+const torchRows: Record<number, { best: number; median: number; rounds: number[]; torch: string; blas?: string }> = {};
+for (const [threads, results] of Object.entries(torchRounds)) {
+  const times = results.map((r) => r.secondsPerStep);
+  torchRows[Number(threads)] = { best: best(times), median: median(times), rounds: times, torch: results[0].torch, blas: results[0].blas };
+}
+
+// Best and median round of each wasm row.
+console.log(`\nbest and median of ${rounds} interleaved round(s), trainer s/step:`);
+const groups = new Map<string, Row[]>();
+for (const row of rows.filter((r) => r.backend === 'wasm')) {
+  const key = `${label(row)}|${row.preset}`;
+  groups.set(key, [...(groups.get(key) ?? []), row]);
+}
+const wasmSummary: Array<{ threads: number; preset: string; best: number; median: number; handMedian: number; trainerOverheadMedian: number }> = [];
+for (const [key, group] of groups) {
+  const times = group.map((r) => r.trainerSecondsPerStep);
+  const hand = group.map((r) => r.handSecondsPerStep);
+  const summary = {
+    threads: group[0].threads ?? 1,
+    preset: group[0].preset,
+    best: best(times),
+    median: median(times),
+    handMedian: median(hand),
+    trainerOverheadMedian: median(times) / median(hand) - 1,
+  };
+  wasmSummary.push(summary);
+  console.log(
+    `${key.split('|')[0].padEnd(10)} ${summary.preset.padEnd(38)} best ${summary.best.toFixed(4)}  median ${summary.median.toFixed(4)}  ` +
+      `hand loop median ${summary.handMedian.toFixed(4)}  trainer overhead (medians) ${(100 * summary.trainerOverheadMedian).toFixed(1)}%`,
+  );
+}
+for (const [threads, r] of Object.entries(torchRows)) {
+  console.log(`PyTorch x${threads}  best ${r.best.toFixed(4)}  median ${r.median.toFixed(4)}  (${r.rounds.map((t) => t.toFixed(4)).join(', ')}; ${r.blas ?? ''})`);
+}
+if (withTorch) {
+  for (const row of rows.filter((r) => r.backend === 'wasm' && r.preset === DCGAN_MNIST_REFERENCE.name && r.kernels)) {
+    console.log(`\n${label(row)}, ${row.preset}: kernels of the step (3 profiled steps)\n${kernelTable(row.kernels ?? [], 0.01)}`);
+  }
+  for (const w of wasmSummary.filter((s) => s.preset === DCGAN_MNIST_REFERENCE.name)) {
+    const same = torchRows[w.threads];
     if (!same) continue;
     console.log(
-      `tfjs-gan wasm x${row.threads} / PyTorch x${row.threads} speed ratio ${(same.secondsPerStep / row.trainerSecondsPerStep).toFixed(3)}; ` +
-        `/ PyTorch's best setting (${best.toFixed(4)} s/step) ${(best / row.trainerSecondsPerStep).toFixed(3)}`,
+      `tfjs-gan wasm x${w.threads} / PyTorch x${w.threads} speed ratio: best ${(same.best / w.best).toFixed(3)}, median ${(same.median / w.median).toFixed(3)}`,
     );
   }
 }
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), steps, rows, pytorch: torchRows, threads: threadCounts }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, steps, rounds, rows, wasm: wasmSummary, pytorch: torchRows, threads: threadCounts }, null, 2));
 console.log(`wrote ${file}`);

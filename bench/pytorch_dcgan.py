@@ -9,6 +9,7 @@ Usage: python3 bench/pytorch_dcgan.py --threads N --steps S  -> prints one JSON 
 Needs Debian's python3-torch (installed by hand, never by CI); use OpenBLAS (libopenblas0-pthread).
 """
 import argparse
+import ctypes
 import json
 import statistics
 import time
@@ -46,6 +47,20 @@ class Discriminator(nn.Module):
         return self.fc(x.flatten(1)).view(-1)
 
 
+def blas_kernel():
+    """The BLAS that PyTorch calls (Debian's libblas.so.3 alternative) and, for OpenBLAS, the core kernel it picked."""
+    try:
+        lib = ctypes.CDLL('libblas.so.3')
+    except OSError:
+        return 'libblas.so.3 not loadable'
+    try:
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        return 'OpenBLAS %s, core %s' % (lib.openblas_get_config().decode().strip(), lib.openblas_get_corename().decode())
+    except AttributeError:
+        return 'not OpenBLAS (reference BLAS?)'
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--threads', type=int, default=1)
@@ -77,7 +92,7 @@ def main():
         if step >= args.warmup:
             times.append(time.perf_counter() - start)
     print(json.dumps({'secondsPerStep': statistics.median(times), 'threads': args.threads,
-                      'torch': torch.__version__, 'steps': args.steps}))
+                      'torch': torch.__version__, 'steps': args.steps, 'blas': blas_kernel()}))
 
 
 if __name__ == '__main__':

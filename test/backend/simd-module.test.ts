@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
 import { simdAdamUpdate, simdSwapFirstLastAxes } from '../../src/backend/simd/simd-module.js';
-import { CLANG, LLD, assertPackages, skipWithout } from '../helpers/debian.js';
+import { CLANG, CLANG_19, LLD, LLD_19, LLVM_19, assertPackages, skipWithout } from '../helpers/debian.js';
 
 /** tfjs's Adam update of one variable with tfjs ops: new value, m and v. */
 function reference(value: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tensor, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): tf.Tensor[] {
@@ -65,10 +65,11 @@ describe('the SIMD128 module', () => {
     }
   });
 
-  // Rebuilding needs Debian's clang and lld: CI installs them (.ci/run); elsewhere the check skips without.
-  it.skipIf(skipWithout(CLANG, LLD))('is embedded as build.sh makes it from kernels.c', () => {
+  // Rebuilding needs Debian's clang and lld (SIMD128 builds) and clang-19, lld-19 and llvm-19 (relaxed-SIMD
+  // builds): CI installs them (.ci/run); elsewhere the check skips without.
+  it.skipIf(skipWithout(CLANG, LLD, CLANG_19, LLD_19, LLVM_19))('is embedded as build.sh makes it from kernels.c, all four builds', () => {
     const dir = fileURLToPath(new URL('../../src/backend/simd/', import.meta.url));
-    assertPackages(CLANG, LLD);
+    assertPackages(CLANG, LLD, CLANG_19, LLD_19, LLVM_19);
     const copy = mkdtempSync(join(tmpdir(), 'tfjs-gan-simd-'));
     cpSync(dir, copy, { recursive: true });
     execFileSync('sh', [join(copy, 'build.sh')], { stdio: 'pipe' });

@@ -12,6 +12,10 @@ export interface DebianPackage {
 
 export const CLANG: DebianPackage = { name: 'clang', file: '/usr/bin/clang' };
 export const LLD: DebianPackage = { name: 'lld', file: '/usr/bin/wasm-ld' };
+/** clang 19, its lld and llvm tools: the relaxed-SIMD build of the kernels (clang 14 has no relaxed SIMD). */
+export const CLANG_19: DebianPackage = { name: 'clang-19', file: '/usr/bin/clang-19' };
+export const LLD_19: DebianPackage = { name: 'lld-19', file: '/usr/bin/wasm-ld-19' };
+export const LLVM_19: DebianPackage = { name: 'llvm-19', file: '/usr/bin/llvm-objdump-19' };
 export const FASHION_MNIST: DebianPackage = { name: 'dataset-fashion-mnist', file: '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz' };
 export const OXYGEN_ICONS: DebianPackage = { name: 'oxygen-icon-theme', file: '/usr/share/icons/oxygen/base/64x64' };
 export const CHROMIUM: DebianPackage = { name: 'chromium', file: '/usr/bin/chromium' };

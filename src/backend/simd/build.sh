@@ -19,7 +19,7 @@ clang $common $shared -o kernels-shared.wasm kernels.c
 $CLANG_RELAXED $common $relaxed -o kernels-relaxed.wasm kernels.c
 $CLANG_RELAXED $common $relaxed $shared -o kernels-shared-relaxed.wasm kernels.c
 for f in kernels.wasm kernels-shared.wasm kernels-relaxed.wasm kernels-shared-relaxed.wasm; do
-  if llvm-objdump-14 -h "$f" | grep -q ' DATA '; then echo "$f has a data segment" >&2; exit 1; fi
+  if llvm-objdump-19 -h "$f" | grep -q ' DATA '; then echo "$f has a data segment" >&2; exit 1; fi
   if llvm-objdump-19 -d "$f" | grep -q 'global\.[gs]et'; then echo "$f uses the stack (a global)" >&2; exit 1; fi
 done
 # f32x4.relaxed_madd is 0xfd 0x85 0x02 (llvm-objdump 19 prints it as <unknown>).
