@@ -1,19 +1,9 @@
-import { createRequire } from 'node:module';
-
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
 import { measureBackends, useBackend } from '../../src/backend/index.js';
 import { ConfigError } from '../../src/errors.js';
-
-function isInstalled(packageName: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(packageName);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { HAS_TFJS_NODE } from '../helpers/installed.js';
 
 describe('measureBackends', () => {
   it('times each backend, fastest first, and leaves the active backend and memory as they were', async () => {
@@ -50,7 +40,7 @@ describe('measureBackends', () => {
     const results = await measureBackends({ steps: 1, batchSize: 2 });
     expect(results.map((r) => r.backend).sort()).toEqual(['cpu', 'tensorflow', 'wasm']);
     const native = results.find((r) => r.backend === 'tensorflow');
-    if (isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu')) expect(native?.error).toBeUndefined();
+    if (HAS_TFJS_NODE) expect(native?.error).toBeUndefined();
     else expect(native?.error).toMatch(/@tensorflow\/tfjs-node/);
   });
 

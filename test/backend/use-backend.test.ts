@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
@@ -14,20 +12,11 @@ import {
   useBackend,
 } from '../../src/backend/index.js';
 import { KERNEL_PATCH_LIST, KERNEL_PATCHES } from '../../src/backend/kernel-patches.js';
+import { HAS_TFJS_NODE } from '../helpers/installed.js';
 
 /** Every kernel tfjs-gan replaces on wasm, in the order it registers them: the order of the kernel list. */
 const WASM_PATCHES = KERNEL_PATCH_LIST.filter((patch) => patch.backends.includes('wasm')).map((patch) => patch.kernelName);
 
-function isInstalled(packageName: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(packageName);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasTfjsNode = isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
 
 describe('BACKEND_NAMES', () => {
   it('lists the five backends and is frozen', () => {
@@ -60,13 +49,13 @@ describe('useBackend', () => {
     expect(patchedKernels('wasm')).toEqual(WASM_PATCHES);
   });
 
-  it.skipIf(hasTfjsNode)('throws a BackendError naming @tensorflow/tfjs-node when it is not installed', async () => {
+  it.skipIf(HAS_TFJS_NODE)('throws a BackendError naming @tensorflow/tfjs-node when it is not installed', async () => {
     const attempt = useBackend('tensorflow');
     await expect(attempt).rejects.toBeInstanceOf(BackendError);
     await expect(attempt).rejects.toThrow(/npm install @tensorflow\/tfjs-node`/);
   });
 
-  it.skipIf(!hasTfjsNode)('switches to the native tensorflow backend when tfjs-node is installed', async () => {
+  it.skipIf(!HAS_TFJS_NODE)('switches to the native tensorflow backend when tfjs-node is installed', async () => {
     await expect(useBackend('tensorflow')).resolves.toBe('tensorflow');
     expect(tf.getBackend()).toBe('tensorflow');
     expect(patchedKernels('tensorflow')).toEqual([]);
