@@ -46,10 +46,6 @@ function candidates(): BackendName[] {
   return tf.env().getBool('IS_NODE') ? ['tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
 }
 
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
 /** One step of a small DCGAN discriminator (two 5x5 stride-2 convolutions, leaky ReLU, a dense head): loss, gradients, an SGD update, read back. */
 async function makeStep(batchSize: number): Promise<{ run: () => Promise<void>; dispose: () => void }> {
   const weights = tf.tidy(() => [
@@ -80,29 +76,34 @@ async function makeStep(batchSize: number): Promise<{ run: () => Promise<void>; 
   return { run, dispose };
 }
 
+/** The figure of a backend that could not be measured. */
+function failed(backend: BackendName, error: unknown): BackendMeasurement {
+  return { backend, msPerStep: Infinity, warmupMs: Infinity, error: error instanceof Error ? error.message : String(error) };
+}
+
 async function measureOne(backend: BackendName, steps: number, batchSize: number, maxWarmupMs: number): Promise<BackendMeasurement> {
   try {
     await useBackend(backend);
   } catch (error) {
-    return { backend, msPerStep: Infinity, warmupMs: Infinity, error: error instanceof Error ? error.message : String(error) };
+    return failed(backend, error);
   }
   let step: Awaited<ReturnType<typeof makeStep>> | undefined;
   try {
     step = await makeStep(batchSize);
-    let start = now();
+    let start = performance.now();
     await step.run();
-    const warmupMs = now() - start;
+    const warmupMs = performance.now() - start;
     if (warmupMs > maxWarmupMs) return { backend, msPerStep: warmupMs, warmupMs };
     const times: number[] = [];
     for (let i = 0; i < steps; i++) {
-      start = now();
+      start = performance.now();
       await step.run();
-      times.push(now() - start);
+      times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
     return { backend, msPerStep: times[Math.floor(times.length / 2)], warmupMs };
   } catch (error) {
-    return { backend, msPerStep: Infinity, warmupMs: Infinity, error: error instanceof Error ? error.message : String(error) };
+    return failed(backend, error);
   } finally {
     step?.dispose();
   }

@@ -12,7 +12,7 @@ import { registerSecondOrderGradients } from './gradients/index.js';
 import { probeGradientDefects } from './gradients/register-second-order-gradients.js';
 import { applyKernelPatches } from './kernel-patches.js';
 import { startSimdThreads } from './simd/simd-module.js';
-import { type WasmSimd, chosenSimdBuild, requestWasmSimd } from './simd/simd-variant.js';
+import { type WasmSimd, requestWasmSimd, requestedSimdBuild } from './simd/simd-variant.js';
 import { type WasmThreads, checkWasmThreads, configureWasmThreads, wasmThreadsInUse } from './wasm-threads.js';
 
 export { BACKEND_NAMES, type BackendName } from './backend-name.js';
@@ -83,7 +83,7 @@ export async function useBackend(name: BackendName, options: UseBackendOptions =
   if (name === 'wasm') {
     requestWasmSimd(options.simd ?? 'auto', `useBackend('${name}')`);
     // An environment variable that names a build this engine lacks fails here, not silently later.
-    chosenSimdBuild();
+    requestedSimdBuild();
   }
   const packageName = await loadBackendPackage(name);
   const from = packageName != null ? ` (${packageName} is loaded)` : '';

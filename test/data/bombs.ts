@@ -4,6 +4,7 @@
  * length-258 / distance-1 copies), 13 bits per 258 bytes, in milliseconds.
  */
 import { pngChunk } from '../../src/io/png.js';
+import { concatBytes } from '../../src/util/bytes.js';
 
 class BitWriter {
   private readonly bytes: Uint8Array;
@@ -81,17 +82,10 @@ export function grayPng(width: number, height: number, idat?: Uint8Array): Uint8
   view.setUint32(4, height);
   header[8] = 8;
   header[9] = 0;
-  const parts = [
+  return concatBytes([
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     pngChunk('IHDR', header),
     pngChunk('IDAT', idat ?? zeroZlib(height * (width + 1))),
     pngChunk('IEND', new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  ]);
 }

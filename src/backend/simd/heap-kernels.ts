@@ -84,7 +84,7 @@ function heapKernels(memory: WebAssembly.Memory): HeapKernels | null {
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
       // 'auto' compares the single-threaded modules' speed on a memory of their own (once per process).
-      const build = chosenSimdBuild({ simd128: decodeBase64(KERNELS_WASM), relaxed: decodeBase64(KERNELS_WASM_RELAXED) });
+      const build = chosenSimdBuild(() => ({ simd128: decodeBase64(KERNELS_WASM), relaxed: decodeBase64(KERNELS_WASM_RELAXED) }));
       const relaxed = build === 'relaxed';
       const bytes = shared ? (relaxed ? KERNELS_WASM_SHARED_RELAXED : KERNELS_WASM_SHARED) : relaxed ? KERNELS_WASM_RELAXED : KERNELS_WASM;
       const module = new WebAssembly.Module(decodeBase64(bytes));

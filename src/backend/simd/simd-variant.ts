@@ -58,10 +58,6 @@ let relaxedFaster: boolean | undefined;
 /** Minimum speed-up that makes 'auto' pick relaxed SIMD, so that noise does not flip the choice between runs. */
 const RELAXED_MIN_GAIN = 1.1;
 
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
 /**
  * Whether the relaxed build's GEMM tile runs at least 10% faster than the SIMD128 build's here: both
  * modules on a memory of their own, the same 96x256x64 product ten times per round, five rounds taken in
@@ -84,10 +80,10 @@ function relaxedMeasuresFaster(simd128: Uint8Array<ArrayBuffer>, relaxed: Uint8A
   const best = [Infinity, Infinity];
   for (let round = 0; round < 6; round++) {
     for (const [i, gemm] of gemms.entries()) {
-      const start = now();
+      const start = performance.now();
       gemm();
       // The first round warms both up (V8 compiles wasm lazily, then optimises).
-      if (round > 0) best[i] = Math.min(best[i], now() - start);
+      if (round > 0) best[i] = Math.min(best[i], performance.now() - start);
     }
   }
   return best[0] >= best[1] * RELAXED_MIN_GAIN;
@@ -100,32 +96,50 @@ function relaxedMeasuresFaster(simd128: Uint8Array<ArrayBuffer>, relaxed: Uint8A
  */
 export function requestWasmSimd(choice: WasmSimd, owner: string): void {
   const checked = checkWasmSimd(choice, owner);
-  if (checked === 'relaxed' && !relaxedSimdSupported()) {
-    throw new BackendError(
-      `${owner}: relaxed SIMD was asked for ('simd' or ${WASM_SIMD_ENV}=relaxed) but this JavaScript engine does not compile it. ` +
-        'It is on by default in Node 22 and later and in Chromium 114 and later; in Node 20 start the script with ' +
-        '`node --experimental-wasm-relaxed-simd`. Use simd: \'auto\' to fall back to SIMD128.',
-    );
-  }
+  if (checked === 'relaxed') assertRelaxedSupported(owner);
   requested = checked;
 }
 
+/** Throws a {@link BackendError}, with how to turn relaxed SIMD on, where the engine lacks it. */
+function assertRelaxedSupported(owner: string): void {
+  if (relaxedSimdSupported()) return;
+  throw new BackendError(
+    `${owner}: relaxed SIMD was asked for ('simd' or ${WASM_SIMD_ENV}=relaxed) but this JavaScript engine does not compile it. ` +
+      'It is on by default in Node 22 and later and in Chromium 114 and later; in Node 20 start the script with ' +
+      '`node --experimental-wasm-relaxed-simd`. Use simd: \'auto\' to fall back to SIMD128.',
+  );
+}
+
+/** The two single-threaded modules, for the speed check (decoded only when 'auto' has to measure). */
+export interface SimdBuildBytes {
+  readonly simd128: Uint8Array<ArrayBuffer>;
+  readonly relaxed: Uint8Array<ArrayBuffer>;
+}
+
 /**
- * The build a new heap gets: the request, else the environment variable; `'auto'` resolved against what
- * the engine has and, given the two modules, which is faster here.
+ * The build asked for: the request, else the environment variable.
+ *
+ * @throws {@link BackendError} where it names relaxed SIMD and the engine lacks it; {@link ConfigError}
+ *   for an unknown name in the environment variable.
  */
-export function chosenSimdBuild(builds?: { simd128: Uint8Array<ArrayBuffer>; relaxed: Uint8Array<ArrayBuffer> }): WasmSimdBuild {
-  let choice = requested;
-  if (choice === 'auto') {
-    const fromEnv = typeof process === 'object' ? process.env?.[WASM_SIMD_ENV] : undefined;
-    if (fromEnv !== undefined && fromEnv !== '') choice = checkWasmSimd(fromEnv, `environment variable ${WASM_SIMD_ENV}`);
+export function requestedSimdBuild(): WasmSimd {
+  if (requested !== 'auto') return requested;
+  const fromEnv = typeof process === 'object' ? process.env?.[WASM_SIMD_ENV] : undefined;
+  if (fromEnv === undefined || fromEnv === '') return 'auto';
+  const owner = `environment variable ${WASM_SIMD_ENV}`;
+  const choice = checkWasmSimd(fromEnv, owner);
+  if (choice === 'relaxed') assertRelaxedSupported(owner);
+  return choice;
+}
+
+/** The build a new heap gets: the one asked for; for `'auto'`, relaxed SIMD where the engine has it and it measures faster here. */
+export function chosenSimdBuild(bytes: () => SimdBuildBytes): WasmSimdBuild {
+  const choice = requestedSimdBuild();
+  if (choice !== 'auto') return choice;
+  if (!relaxedSimdSupported()) return 'simd128';
+  if (relaxedFaster === undefined) {
+    const { simd128, relaxed } = bytes();
+    relaxedFaster = relaxedMeasuresFaster(simd128, relaxed);
   }
-  if (choice === 'simd128') return 'simd128';
-  const supported = relaxedSimdSupported();
-  if (choice === 'relaxed' && !supported) requestWasmSimd('relaxed', `environment variable ${WASM_SIMD_ENV}`);
-  if (choice === 'relaxed') return 'relaxed';
-  if (!supported) return 'simd128';
-  if (builds === undefined) return 'relaxed';
-  relaxedFaster ??= relaxedMeasuresFaster(builds.simd128, builds.relaxed);
   return relaxedFaster ? 'relaxed' : 'simd128';
 }
