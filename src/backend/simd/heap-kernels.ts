@@ -23,6 +23,7 @@ export interface KernelExports {
   tanh_f32(x: number, out: number, n: number): void;
   channel_affine(x: number, mean: number, factor: number, offset: number, out: number, rows: number, channels: number): void;
   gather_rows(out: number, x: number, indices: number, count: number, row: number): void;
+  pool_grad_spread(dy: number, dx: number, n: number, h: number, w: number, ch: number, oh: number, ow: number, kh: number, kw: number, scale: number): void;
   matmul(...args: number[]): void;
   matmul_workspace(m: number, k: number, n: number, parts: number): number;
   conv2d_forward(...args: number[]): void;
@@ -206,7 +207,8 @@ export function runWithWorkspace(
 ): boolean {
   const offsets = offsetsOf(found.internals, tensors);
   if (!offsets) return false;
-  const work = found.internals.wasm._malloc(Math.max(1, floats) * 4);
+  // emscripten's malloc returns an i32: an address past 2 GiB comes back negative, so read it unsigned.
+  const work = found.internals.wasm._malloc(Math.max(1, floats) * 4) >>> 0;
   if (work === 0) return false;
   try {
     // The counters the parts take their work from (kernels.c's WORK_COUNTERS).
