@@ -14,6 +14,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { BackendError } from '../errors.js';
 import type { BackendName } from './backend-name.js';
 import type { KernelFactory, KernelPatch } from './kernels/kernel-patch.js';
+import { avgPoolGradPatch } from './kernels/avg-pool-grad.js';
 import { batchMatMulPatch } from './kernels/batch-mat-mul.js';
 import { castPatch } from './kernels/cast.js';
 import { conv2dPatch } from './kernels/conv2d.js';
@@ -50,6 +51,7 @@ const PATCH_LIST = [
   tanhPatch,
   fusedMatMulPatch,
   castPatch,
+  avgPoolGradPatch,
 ] as const;
 
 /** The names of the kernels that tfjs-gan can replace. */

@@ -319,6 +319,42 @@ void channel_affine(const float* x, const float* mean, const float* factor, cons
   }
 }
 
+/*
+ * The gradient of an average pool whose windows tile the input (window = stride, no padding): every input
+ * pixel (y, x) of window (i, j) gets dy[i, j] * scale (scale = 1 / window size, in double precision and
+ * rounded once, as tfjs's cpu kernel rounds it: 4 at a time in single precision where the scale is a power
+ * of two and both round alike); the rows and columns past the last whole window (y >= oh * kh,
+ * x >= ow * kw) get 0. dy [n, oh, ow, ch], dx [n, h, w, ch].
+ */
+__attribute__((export_name("pool_grad_spread")))
+void pool_grad_spread(const float* dy, float* dx, int n, int h, int w, int ch, int oh, int ow, int kh, int kw, double scale) {
+  const float single = (float)scale;
+  const int c4 = (double)single == scale ? ch & ~3 : 0;
+  const v128_t s4 = wasm_f32x4_splat(single);
+  for (int b = 0; b < n; b++) {
+    for (int y = 0; y < h; y++) {
+      float* row = dx + ((size_t)b * h + y) * w * ch;
+      const int i = y / kh;
+      if (i >= oh) {
+        __builtin_memset(row, 0, (size_t)w * ch * sizeof(float));
+        continue;
+      }
+      for (int x = 0; x < w; x++) {
+        float* out = row + (size_t)x * ch;
+        const int j = x / kw;
+        if (j >= ow) {
+          __builtin_memset(out, 0, (size_t)ch * sizeof(float));
+          continue;
+        }
+        const float* in = dy + (((size_t)b * oh + i) * ow + j) * ch;
+        int c = 0;
+        for (; c < c4; c += 4) wasm_v128_store(out + c, wasm_f32x4_mul(wasm_v128_load(in + c), s4));
+        for (; c < ch; c++) out[c] = (float)((double)in[c] * scale);
+      }
+    }
+  }
+}
+
 /* out[r] = x[indices[r]] for rows of `row` 4-byte elements (indices already checked). */
 __attribute__((export_name("gather_rows")))
 void gather_rows(float* out, const float* x, const int* indices, int count, int row) {

@@ -1,6 +1,7 @@
 /**
  * The data-movement kernels of tfjs-gan's SIMD128 module on the wasm backend's heap: the pixel shuffle
- * of a strided transposed convolution, a first-last axis swap, and a gather of whole rows.
+ * of a strided transposed convolution, a first-last axis swap, a gather of whole rows, and the spread of
+ * an average pool's gradient over its windows.
  *
  * @packageDocumentation
  */
@@ -83,5 +84,37 @@ export function simdGatherRows(backend: unknown, out: TensorInfo, x: TensorInfo,
   const offsets = found && offsetsOf(found.internals, [out, x, indices]);
   if (!found || !offsets) return false;
   found.kernels.gather_rows(offsets[0], offsets[1], offsets[2], count, rowElements);
+  return true;
+}
+
+/** The geometry of an average pool whose windows tile its input, for {@link simdPoolGradSpread}. */
+export interface TiledPoolGeometry {
+  batch: number;
+  /** The pool's input: height, width, channels. */
+  height: number;
+  width: number;
+  channels: number;
+  /** The pool's output (whole windows). */
+  outHeight: number;
+  outWidth: number;
+  /** The window, equal to the stride. */
+  windowHeight: number;
+  windowWidth: number;
+}
+
+/**
+ * Writes the gradient of an average pool whose windows tile the input (window = stride, no padding) into
+ * `dx` ([batch, height, width, channels], float32, allocated): each input pixel gets its window's `dy`
+ * times 1 / window size (rounded once, as tfjs's cpu kernel does); the pixels past the last whole window
+ * get 0.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdPoolGradSpread(backend: unknown, dy: TensorInfo, dx: TensorInfo, g: TiledPoolGeometry): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [dy, dx]);
+  if (!found || !offsets) return false;
+  const scale = 1 / (g.windowHeight * g.windowWidth);
+  found.kernels.pool_grad_spread(offsets[0], offsets[1], g.batch, g.height, g.width, g.channels, g.outHeight, g.outWidth, g.windowHeight, g.windowWidth, scale);
   return true;
 }

@@ -20,4 +20,4 @@ export {
 } from './conv-kernels.js';
 export { type MatMulOperands, simdMatMul } from './gemm-kernels.js';
 export { type AdamConstants, simdAdamUpdate, simdChannelAffine, simdLeakyRelu, simdTanh } from './elementwise-kernels.js';
-export { type PhaseGeometry, simdGatherRows, simdInterleavePhases, simdSwapFirstLastAxes } from './layout-kernels.js';
+export { type PhaseGeometry, type TiledPoolGeometry, simdGatherRows, simdInterleavePhases, simdPoolGradSpread, simdSwapFirstLastAxes } from './layout-kernels.js';

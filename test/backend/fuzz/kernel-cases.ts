@@ -213,6 +213,36 @@ const unsortedSegmentSum = fc
     ),
   );
 
+/**
+ * Average-pool gradients: mostly pools whose windows tile the input (window = stride, valid: the SIMD
+ * path, with inputs that are not a whole number of windows), and any other window, stride and padding.
+ */
+const avgPoolGrad = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 3 }),
+    height: spatial,
+    width: spatial,
+    channels,
+    window: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+    tiled: fc.constantFrom(true, true, true, false),
+    strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    pad: fc.constantFrom<'same' | 'valid'>('valid', 'valid', 'same'),
+    seed,
+    special,
+  })
+  .map((p) => ({ ...p, height: Math.max(p.height, p.window[0]), width: Math.max(p.width, p.window[1]), strides: p.tiled ? p.window : p.strides, pad: p.tiled ? ('valid' as const) : p.pad }))
+  .map((p) => {
+    const input: [number, number, number, number] = [p.batch, p.height, p.width, p.channels];
+    const info = tf.backend_util.computePool2DInfo(input, p.window, p.strides, 1, p.pad);
+    return kernelCase(
+      'AvgPoolGrad',
+      { dy: floats([p.batch, info.outHeight, info.outWidth, p.channels], p.seed, p.special && p.tiled, 3), input: floats(input, p.seed + 1) },
+      { filterSize: p.window, strides: p.strides, pad: p.pad },
+      p.tiled ? 'exact' : 'sum',
+      p.special && p.tiled,
+    );
+  });
+
 /** One arbitrary per patched kernel. */
 export const KERNEL_CASES: Readonly<Record<PatchedKernelName, fc.Arbitrary<KernelCase>>> = {
   Conv2D: conv2d,
@@ -230,4 +260,5 @@ export const KERNEL_CASES: Readonly<Record<PatchedKernelName, fc.Arbitrary<Kerne
   Tanh: tanh,
   _FusedMatMul: fusedMatMul,
   Cast: cast,
+  AvgPoolGrad: avgPoolGrad,
 };
