@@ -362,8 +362,9 @@ export class Generator<R extends tf.Rank = tf.Rank> {
   /**
    * Style mixing: `count` images whose coarse styles (indices below `crossover`) come from the latents
    * drawn with seed `coarse` and whose fine styles come from those drawn with seed `fine` (StyleGAN, Karras et al.
-   * 2019, figure 3). Unconditional style-based generators only. @returns `[count, ...outputShape]`.
-   * @throws ConfigError for a generator that is not style-based or conditional, or a bad crossover.
+   * 2019, figure 3). A conditional generator takes the classes of both sources (`coarseLabels`,
+   * `fineLabels`). @returns `[count, ...outputShape]`.
+   * @throws ConfigError for a generator that is not style-based, a bad crossover, or missing labels.
    */
   mixStyles(options: MixStylesOptions): tf.Tensor<R> {
     return mixStyles(this, this.styleGraph(), options) as tf.Tensor<R>;

@@ -74,6 +74,26 @@ describe('ResNet and style-based builders', () => {
     expect(() => generator.mixStyles({ coarse: 1, fine: 2, count: 1, crossover: 4 })).toThrow(/'crossover' must be an integer in \[1, 3\], received 4/);
   });
 
+  it('conditional style mixing takes the class of each source; labels are required there and refused without classes', () => {
+    const generator = Generator.style({ imageShape: [8, 8, 3], latentDim: 8, styleDim: 8, mappingLayers: 1, channels: 4, numClasses: 3, classNames: ['a', 'b', 'c'], seed: 2 });
+    // Mixing a source with itself is plain sampling of that class with those latents.
+    const plain = generator.sample({ count: 2, seed: 5, labels: 'b' });
+    expectAllClose(generator.mixStyles({ coarse: 5, fine: 5, count: 2, crossover: 1, coarseLabels: 'b' }), plain, 5);
+    expectAllClose(generator.mixStyles({ coarse: 5, fine: 9, count: 2, crossover: 1, coarseLabels: 1, fineLabels: [0, 2] }), generator.mixStyles({ coarse: 5, fine: 9, count: 2, crossover: 1, coarseLabels: ['b', 'b'], fineLabels: ['a', 'c'] }), 6);
+    // The fine source's class changes the image.
+    const other = generator.mixStyles({ coarse: 5, fine: 5, count: 2, crossover: 1, coarseLabels: 'b', fineLabels: 'c' });
+    expect(tf.max(tf.abs(tf.sub(plain, other))).dataSync()[0]).toBeGreaterThan(1e-4);
+    expect(() => generator.mixStyles({ coarse: 1, fine: 2, count: 1, crossover: 1 })).toThrow(/'coarseLabels' are required: the generator is conditional \(numClasses 3\)/);
+    expect(() => generator.mixStyles({ coarse: 1, fine: 2, count: 1, crossover: 1, coarseLabels: 'd' })).toThrow(/coarseLabels/);
+    const unconditional = Generator.style({ imageShape: [8, 8, 3], latentDim: 8, styleDim: 8, mappingLayers: 1, channels: 4, seed: 2 });
+    expect(() => unconditional.mixStyles({ coarse: 1, fine: 2, count: 1, crossover: 1, fineLabels: 0 })).toThrow(/unconditional/);
+    tf.dispose([plain, other]);
+    // Nothing but the result stays allocated.
+    const before = tf.memory().numTensors;
+    tf.dispose(generator.mixStyles({ coarse: 1, fine: 2, count: 2, crossover: 1, coarseLabels: 0, fineLabels: 2 }));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('progressive networks at alpha 0 are exactly their 8x8 selves, and at alpha 1 the full networks', async () => {
     const generator = Generator.style({ imageShape: [16, 16, 3], latentDim: 8, styleDim: 8, mappingLayers: 1, channels: 4, progressive: true, seed: 3 });
     const discriminator = Discriminator.resnet({ imageShape: [16, 16, 3], channels: 4, progressive: true, seed: 4 });
