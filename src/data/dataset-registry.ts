@@ -9,19 +9,20 @@ import type { Dataset } from './dataset.js';
 import { fashionMnist } from './fashion-mnist.js';
 import { idx } from './idx.js';
 import { imageFolder } from './image-folder.js';
+import { emoji } from './emoji.js';
 import { mnist } from './mnist.js';
 import { oxygenIcons } from './oxygen-icons.js';
 import { toy2d } from './toy2d.js';
 
 /** Where and how much data to load, for a dataset loaded by name. */
 export interface DatasetRequest {
-  /** idx: the images file; folder: the directory; fashion-mnist, oxygen-icons: the directory of the files. */
+  /** idx: the images file; folder: the directory; fashion-mnist, oxygen-icons, emoji: the directory of the files. */
   readonly dataPath?: string;
   /** idx: the labels file. */
   readonly labelsPath?: string;
   /** Use only the first `count` samples. */
   readonly count?: number;
-  /** folder: resize every image to size x size; oxygen-icons: the size (default 32). */
+  /** folder: resize every image to size x size; oxygen-icons: the size (default 32); emoji: the size (default 64). */
   readonly imageSize?: number;
 }
 
@@ -46,6 +47,11 @@ export const NAMED_DATASETS: readonly NamedDataset[] = Object.freeze([
     name: 'oxygen-icons',
     needsPath: false,
     load: ({ dataPath, count, imageSize }) => oxygenIcons({ size: imageSize ?? 32, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}) }),
+  },
+  {
+    name: 'emoji',
+    needsPath: false,
+    load: ({ dataPath, count, imageSize }) => emoji({ size: imageSize ?? 64, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}) }),
   },
   { name: 'ring', needsPath: false, load: ({ count }) => toy2d('ring', { count }) },
   { name: 'grid', needsPath: false, load: ({ count }) => toy2d('grid', { count }) },

@@ -1,5 +1,5 @@
 /**
- * Datasets: embedded MNIST, IDX files (Fashion-MNIST), image folders, 2-D toy mixtures, in-memory
+ * Datasets: embedded MNIST, IDX files (Fashion-MNIST), the Twitter emoji, image folders, 2-D toy mixtures, in-memory
  * tensors, and in a browser images, picked files and folders; all as a {@link Dataset} with stateless
  * seeded batching. The package exposes this module as the `datasets` namespace.
  *
@@ -24,6 +24,10 @@ export type { Toy2dName, Toy2dModes, Toy2dOptions } from './toy2d.js';
 export { modeCoverage } from './mode-coverage.js';
 export type { ModeCoverage, ModeCoverageOptions } from './mode-coverage.js';
 export { oxygenIcons, OXYGEN_ICONS_DEFAULT_DIR } from './oxygen-icons.js';
+export { emoji } from './emoji.js';
+export type { EmojiFile, EmojiOptions } from './emoji.js';
+export { EMOJI_CATEGORIES, EMOJI_PACKAGE } from './emoji-catalog.js';
+export type { EmojiCategory } from './emoji-catalog.js';
 export type { OxygenIconsOptions } from './oxygen-icons.js';
 export { NAMED_DATASETS, DATASET_NAMES, datasetByName } from './dataset-registry.js';
 export type { DatasetRequest, NamedDataset } from './dataset-registry.js';

@@ -10,7 +10,7 @@ beforeAll(async () => {
 
 describe('datasets by name', () => {
   it('lists every named dataset once, those that need a path marked', () => {
-    expect(DATASET_NAMES).toEqual(['mnist', 'fashion-mnist', 'oxygen-icons', 'ring', 'grid', 'idx', 'folder']);
+    expect(DATASET_NAMES).toEqual(['mnist', 'fashion-mnist', 'oxygen-icons', 'emoji', 'ring', 'grid', 'idx', 'folder']);
     expect(NAMED_DATASETS.filter((d) => d.needsPath).map((d) => d.name)).toEqual(['idx', 'folder']);
   });
 

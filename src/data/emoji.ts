@@ -1,0 +1,241 @@
+/**
+ * Twitter's Twemoji as a colour image dataset: the 3,786 64x64 images of the npm package
+ * `emoji-datasource-twitter` (1,911 emoji and 1,875 skin-tone variants; graphics CC-BY 4.0 by Twitter,
+ * Inc. and contributors), labelled by their 9 categories. No download at run time: in Node the
+ * package is read from `node_modules`, in a page from the package's files served by the app or picked
+ * by the user.
+ *
+ * @packageDocumentation
+ */
+import { ConfigError, DataError, describeValue } from '../errors.js';
+import { nodeFs, nodePath } from '../io/fs.js';
+import { importNodeModule } from '../util/node-module.js';
+import { checkBoolean, checkInt, checkOneOf, checkOptions } from '../util/validate.js';
+import type { Dataset } from './dataset.js';
+import {
+  EMOJI_CATALOG_MAX_BYTES, EMOJI_CATEGORIES, EMOJI_IMAGE_DIR, EMOJI_PACKAGE, type EmojiCategory, type EmojiEntry, parseEmojiCatalog,
+} from './emoji-catalog.js';
+import { checkImageSampleOptions, decodeImage, stackImages } from './image-samples.js';
+
+/** A picked file: a `File` from `<input type="file" webkitdirectory>` or a drop (anything with these). */
+export interface EmojiFile {
+  /** The file's name, e.g. `'emoji.json'` or `'1f600.png'`. */
+  readonly name: string;
+  /** Its bytes. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Options of {@link emoji}. */
+export interface EmojiOptions {
+  /** Side of the square samples: the 64x64 images are resized (bilinear) to it. @defaultValue 64 */
+  readonly size?: number;
+  /**
+   * The categories to load, in the order of their class ids.
+   * @defaultValue all of {@link EMOJI_CATEGORIES}
+   */
+  readonly categories?: readonly EmojiCategory[];
+  /** Include the skin-tone variants (1,875 images, nearly all in `People & Body`). @defaultValue true */
+  readonly skinTones?: boolean;
+  /**
+   * `'train'`: the emoji that the shipped emoji feature extractor trained on; `'test'`: the held-out ones
+   * (about one base emoji in seven, with its variants); `'all'`: both.
+   * @defaultValue 'all'
+   */
+  readonly split?: 'all' | 'train' | 'test';
+  /** The gray level (0..255) or [r, g, b] that transparency is composited over. @defaultValue 255 (white) */
+  readonly background?: number | readonly [number, number, number];
+  /** Keep only the first `count` images (in the catalog's order). @defaultValue all */
+  readonly count?: number;
+  /** Node: the package's folder. @defaultValue where `emoji-datasource-twitter` is installed */
+  readonly dir?: string;
+  /**
+   * Anywhere with `fetch`: the URL the app serves the package's folder at, e.g.
+   * `'/node_modules/emoji-datasource-twitter'` (its `emoji.json` and `img/twitter/64/*.png` are fetched).
+   */
+  readonly baseUrl?: string;
+  /** In a page: the package's files picked by the user (a folder pick of the package): `emoji.json` and the PNGs. */
+  readonly files?: ArrayLike<EmojiFile>;
+}
+
+const EMOJI_OPTIONS = Object.freeze(['size', 'categories', 'skinTones', 'split', 'background', 'count', 'dir', 'baseUrl', 'files']);
+
+/** Reads the catalog's text and an image's bytes from one place. */
+interface EmojiSource {
+  readonly where: string;
+  catalog(): Promise<string>;
+  image(name: string): Promise<Uint8Array>;
+}
+
+/**
+ * Loads the Twitter emoji as an RGB {@link Dataset} `[N, size, size, 3]` in [-1, 1], labelled by
+ * category (`classNames` are the category names). Install the data with
+ * `npm install emoji-datasource-twitter` (an optional peer dependency of tfjs-gan).
+ *
+ * @param options - see {@link EmojiOptions}; give at most one of `dir`, `baseUrl` and `files`.
+ * @returns the dataset; call `dispose()` when done.
+ * @throws DataError when the package is missing (naming it and the install command), when its catalog
+ *   is corrupt or names an image file that is not a plain `hex.png` name, or an image cannot be read.
+ * @throws ConfigError on bad options, e.g. an unknown category (listing the known ones).
+ * @example
+ * ```ts
+ * const faces = await datasets.emoji({ size: 32, categories: ['Smileys & Emotion'] });
+ * faces.classNames;   // ['Smileys & Emotion']
+ * ```
+ */
+export async function emoji(options?: EmojiOptions): Promise<Dataset> {
+  const owner = 'emoji';
+  const opts = checkOptions(options, EMOJI_OPTIONS, owner);
+  const size = checkInt(opts.size ?? 64, 'size', owner, 1, 4096);
+  const categories = checkCategories(opts.categories, owner);
+  const skinTones = checkBoolean(opts.skinTones ?? true, 'skinTones', owner);
+  const split = checkOneOf(opts.split ?? 'all', ['all', 'train', 'test'] as const, 'split', owner);
+  const count = opts.count === undefined ? Infinity : checkInt(opts.count, 'count', owner, 1);
+  const { background, maxPixels } = checkImageSampleOptions({ ...(opts.background !== undefined ? { background: opts.background } : {}) }, owner);
+  const source = await sourceOf(opts, owner);
+
+  const text = await source.catalog();
+  const chosen = parseEmojiCatalog(text, source.where, owner)
+    .filter((entry) => categories.includes(entry.category))
+    .filter((entry) => skinTones || !entry.variant)
+    .filter((entry) => split === 'all' || entry.heldOut === (split === 'test'))
+    .slice(0, count);
+  if (chosen.length === 0) {
+    throw new DataError(`${owner}: no emoji match categories ${describeValue(categories)}, split ${describeValue(split)} and skinTones ${skinTones}.`);
+  }
+  return stackImages(
+    chosen.map((entry: EmojiEntry) => ({
+      name: entry.image,
+      label: categories.indexOf(entry.category),
+      load: async () => decodeImage(await source.image(entry.image), `${source.where}/${EMOJI_IMAGE_DIR}/${entry.image}`, owner, maxPixels),
+    })),
+    { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}`, classNames: categories, numClasses: categories.length },
+    owner,
+  );
+}
+
+function checkCategories(value: unknown, owner: string): readonly EmojiCategory[] {
+  if (value === undefined) return EMOJI_CATEGORIES;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ConfigError(`${owner}: 'categories' must be a non-empty array of ${describeValue(EMOJI_CATEGORIES)}, received ${describeValue(value)}.`);
+  }
+  value.forEach((category: unknown, i: number) => checkOneOf(category, EMOJI_CATEGORIES, `categories[${i}]`, owner));
+  if (new Set(value).size !== value.length) throw new ConfigError(`${owner}: 'categories' lists a category twice: ${describeValue(value)}.`);
+  return Object.freeze([...value]) as readonly EmojiCategory[];
+}
+
+/** The one source the options name: the picked files, a URL, a folder, or the installed package. */
+async function sourceOf(opts: EmojiOptions, owner: string): Promise<EmojiSource> {
+  const given = (['dir', 'baseUrl', 'files'] as const).filter((key) => opts[key] !== undefined);
+  if (given.length > 1) throw new ConfigError(`${owner}: give at most one of 'dir', 'baseUrl' and 'files', received ${describeValue(given)}.`);
+  if (opts.files !== undefined) return filesSource(opts.files, owner);
+  if (opts.baseUrl !== undefined) return urlSource(opts.baseUrl, owner);
+  return folderSource(opts.dir === undefined ? await installedPackage(owner) : checkPath(opts.dir, owner), owner);
+}
+
+function checkPath(dir: unknown, owner: string): string {
+  if (typeof dir !== 'string' || dir.length === 0) throw new ConfigError(`${owner}: 'dir' must be a folder path, received ${describeValue(dir)}.`);
+  return dir;
+}
+
+/** The folder of the installed package, looked up from tfjs-gan and from the working directory. */
+async function installedPackage(owner: string): Promise<string> {
+  const missing = (cause?: unknown): DataError =>
+    new DataError(
+      `${owner}: the emoji come from the npm package '${EMOJI_PACKAGE}', which is not installed: run ` +
+        `'npm install ${EMOJI_PACKAGE}', or pass 'dir' (its folder), 'baseUrl' or 'files'.`,
+      cause === undefined ? undefined : { cause },
+    );
+  let moduleApi: typeof import('node:module');
+  try {
+    moduleApi = await importNodeModule('module');
+  } catch (cause) {
+    throw missing(cause);
+  }
+  const path = await nodePath(owner);
+  for (const from of [import.meta.url, `${path.resolve('.')}${path.sep}`]) {
+    try {
+      return path.dirname(moduleApi.createRequire(from).resolve(`${EMOJI_PACKAGE}/package.json`));
+    } catch {
+      // not reachable from here; try the next place
+    }
+  }
+  throw missing();
+}
+
+function folderSource(dir: string, owner: string): EmojiSource {
+  const read = async (file: string, what: string, maxBytes: number): Promise<Uint8Array> => {
+    const [fs, path] = [await nodeFs(owner), await nodePath(owner)];
+    const full = path.join(dir, file);
+    try {
+      const { size } = await fs.stat(full);
+      if (size > maxBytes) throw new DataError(`${owner}: ${describeValue(full)} has ${size} bytes, more than the ${maxBytes} a ${what} may have.`);
+      return new Uint8Array(await fs.readFile(full));
+    } catch (cause) {
+      if (cause instanceof DataError) throw cause;
+      const code = (cause as { code?: string }).code;
+      throw new DataError(
+        `${owner}: cannot read the ${what} ${describeValue(full)}${code === 'ENOENT' ? `: it does not exist (is 'dir' the ${EMOJI_PACKAGE} folder?)` : `: ${String(cause)}`}.`,
+        { cause },
+      );
+    }
+  };
+  return {
+    where: dir,
+    catalog: async () => new TextDecoder().decode(await read('emoji.json', 'catalog', EMOJI_CATALOG_MAX_BYTES)),
+    image: (name) => read(`${EMOJI_IMAGE_DIR}/${name}`, 'image', IMAGE_MAX_BYTES),
+  };
+}
+
+/** The largest image file read: the package's are under 10 kB; a PNG of 64x64 RGBA is under 17 kB raw. */
+const IMAGE_MAX_BYTES = 1024 * 1024;
+
+function urlSource(baseUrl: unknown, owner: string): EmojiSource {
+  if (typeof baseUrl !== 'string' || baseUrl.length === 0) throw new ConfigError(`${owner}: 'baseUrl' must be a URL, received ${describeValue(baseUrl)}.`);
+  if (typeof fetch !== 'function') throw new DataError(`${owner}: 'baseUrl' needs fetch(), which this environment lacks.`);
+  const base = baseUrl.replace(/\/+$/, '');
+  const get = async (file: string, what: string, maxBytes: number): Promise<Uint8Array> => {
+    const url = `${base}/${file}`;
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (cause) {
+      throw new DataError(`${owner}: cannot fetch the ${what} ${describeValue(url)}: ${String(cause)}.`, { cause });
+    }
+    if (!response.ok) throw new DataError(`${owner}: fetching the ${what} ${describeValue(url)} failed with HTTP ${response.status}.`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw new DataError(`${owner}: ${describeValue(url)} has ${bytes.length} bytes, more than the ${maxBytes} a ${what} may have.`);
+    return bytes;
+  };
+  return {
+    where: base,
+    catalog: async () => new TextDecoder().decode(await get('emoji.json', 'catalog', EMOJI_CATALOG_MAX_BYTES)),
+    image: (name) => get(`${EMOJI_IMAGE_DIR}/${name}`, 'image', IMAGE_MAX_BYTES),
+  };
+}
+
+function filesSource(files: unknown, owner: string): EmojiSource {
+  const list = files as ArrayLike<EmojiFile> | null;
+  if (list === null || typeof list !== 'object' || typeof list.length !== 'number') {
+    throw new ConfigError(`${owner}: 'files' must be a list of picked files, received ${describeValue(files)}.`);
+  }
+  const byName = new Map<string, EmojiFile>();
+  for (let i = 0; i < list.length; i++) {
+    const file = list[i];
+    if (file === null || typeof file !== 'object' || typeof file.name !== 'string' || typeof file.arrayBuffer !== 'function') {
+      throw new ConfigError(`${owner}: 'files[${i}]' must be a File (name and arrayBuffer()), received ${describeValue(file)}.`);
+    }
+    byName.set(file.name, file);
+  }
+  const read = async (name: string, what: string, maxBytes: number): Promise<Uint8Array> => {
+    const file = byName.get(name);
+    if (file === undefined) throw new DataError(`${owner}: the picked files lack the ${what} ${describeValue(name)}; pick the ${EMOJI_PACKAGE} folder.`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (bytes.length > maxBytes) throw new DataError(`${owner}: the picked ${describeValue(name)} has ${bytes.length} bytes, more than the ${maxBytes} a ${what} may have.`);
+    return bytes;
+  };
+  return {
+    where: 'the picked files',
+    catalog: async () => new TextDecoder().decode(await read('emoji.json', 'catalog', EMOJI_CATALOG_MAX_BYTES)),
+    image: (name) => read(name, 'image', IMAGE_MAX_BYTES),
+  };
+}
