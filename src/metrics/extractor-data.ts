@@ -6,12 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
+import { emoji } from '../data/emoji.js';
 import { fashionMnist } from '../data/fashion-mnist.js';
 import { MNIST_CLASS_NAMES, mnist } from '../data/mnist.js';
 import { checkOneOf, checkPositiveInt } from '../util/validate.js';
 
 /** The datasets that have a shipped feature extractor. */
-export const EXTRACTOR_DATASETS = Object.freeze(['mnist', 'fashion-mnist'] as const);
+export const EXTRACTOR_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'emoji'] as const);
 /** A dataset that has a shipped feature extractor. */
 export type ExtractorDataset = (typeof EXTRACTOR_DATASETS)[number];
 
@@ -25,16 +26,20 @@ export const MNIST_TEST_COUNT = 2000;
 export interface ExtractorSplitOptions {
   /** Keep only the first `count` samples of the split. @defaultValue the whole split */
   readonly count?: number;
-  /** Fashion-MNIST: the directory of the IDX files. @defaultValue Debian's /usr/share/datasets/fashion-mnist */
+  /**
+   * Fashion-MNIST: the directory of the IDX files; emoji: the `emoji-datasource-twitter` folder.
+   * @defaultValue Debian's /usr/share/datasets/fashion-mnist; the installed emoji package
+   */
   readonly dir?: string;
 }
 
 /**
  * Loads the split of a dataset that the shipped extractor was trained (`'train'`) or tested (`'test'`)
  * on. MNIST: the first 8,000 (train) or last 2,000 (test) digits of {@link mnist}'s fixed order, named
- * `'mnist-train'` / `'mnist-test'`. Fashion-MNIST: its official 60,000 / 10,000 splits.
+ * `'mnist-train'` / `'mnist-test'`. Fashion-MNIST: its official 60,000 / 10,000 splits. Emoji: 64x64 RGB,
+ * `datasets.emoji({ split })` (3,163 / 618 images; no held-out emoji shares its base with a training one).
  *
- * @param name - `'mnist'` or `'fashion-mnist'`.
+ * @param name - `'mnist'`, `'fashion-mnist'` or `'emoji'`.
  * @param split - `'train'` or `'test'`.
  * @param options - see {@link ExtractorSplitOptions}.
  * @returns a dataset in [-1, 1] with labels; the caller disposes it.
@@ -56,6 +61,9 @@ export async function extractorSplit(
   }
   const { count } = options;
   if (count !== undefined) checkPositiveInt(count, 'count', owner);
+  if (name === 'emoji') {
+    return emoji({ split, ...(options.dir !== undefined ? { dir: options.dir } : {}), ...(count !== undefined ? { count } : {}) });
+  }
   if (name === 'fashion-mnist') {
     return fashionMnist({ split, ...(options.dir !== undefined ? { dir: options.dir } : {}), ...(count !== undefined ? { count } : {}) });
   }

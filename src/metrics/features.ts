@@ -1,5 +1,5 @@
 /**
- * Feature extractors for the metrics: the shipped MNIST and Fashion-MNIST classifiers, and any model of
+ * Feature extractors for the metrics: the shipped MNIST, Fashion-MNIST and emoji classifiers, and any model of
  * yours. The package exposes this module as `metrics.features`.
  *
  * @packageDocumentation
@@ -8,6 +8,7 @@ export {
   type FeatureExtractor,
   type FromModelOptions,
   type ShippedFeatureExtractor,
+  emoji,
   fashionMnist,
   forDataset,
   fromModel,

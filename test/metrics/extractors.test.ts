@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { extractorSplit } from '../../src/metrics/extractor-data.js';
-import { type FeatureExtractor, fashionMnist, fromModel, mnist } from '../../src/metrics/feature-extractor.js';
+import { type FeatureExtractor, emoji, fashionMnist, forDataset, fromModel, mnist } from '../../src/metrics/feature-extractor.js';
 import { switchBackend } from '../helpers/backends.js';
 import { FASHION_MNIST, skipWithout } from '../helpers/debian.js';
 
 /** The share of a split's first `count` images that the extractor classifies correctly. */
-async function heldOutAccuracy(extractor: FeatureExtractor, name: 'mnist' | 'fashion-mnist', count: number): Promise<number> {
+async function heldOutAccuracy(extractor: FeatureExtractor, name: 'mnist' | 'fashion-mnist' | 'emoji', count: number): Promise<number> {
   const data = await extractorSplit(name, 'test', { count });
   const predicted = tf.tidy(() => tf.argMax(extractor.classify!(data.images), 1));
   const ids = await predicted.data();
@@ -43,6 +43,20 @@ describe('shipped feature extractors', () => {
     expect(extractor.id).toMatch(/^fashion-mnist-cnn-[0-9a-f]{12}$/);
     expect(extractor.record.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(await heldOutAccuracy(extractor, 'fashion-mnist', 1000)).toBeGreaterThanOrEqual(0.87);
+  });
+
+  it('loads the emoji extractor: 64x64 colour, 9 categories, the held-out accuracy of its record', async () => {
+    const extractor = await emoji();
+    expect(await forDataset('emoji-64-test')).toBe(extractor);
+    expect(extractor.id).toMatch(/^emoji-cnn-[0-9a-f]{12}$/);
+    expect(extractor.inputShape).toEqual([64, 64, 3]);
+    expect(extractor.numClasses).toBe(9);
+    expect(extractor.featureDim).toBe(128);
+    expect(extractor.record.testData).toMatch(/618 samples/);
+    // The whole held-out split: the shipped (uint8) weights give exactly the recorded accuracy, up to
+    // the summation order of another thread count.
+    expect(Math.abs((await heldOutAccuracy(extractor, 'emoji', 618)) - extractor.record.testAccuracy)).toBeLessThanOrEqual(2 / 618);
+    expect(extractor.record.testAccuracy).toBeGreaterThan(0.8);
   });
 
   it('extracts [N, 128] features in batches without leaking', async () => {
