@@ -49,7 +49,8 @@ const discriminator = Discriminator.resnet({
 
 // 4. Training: non-saturating loss, lazy R1 (every 4th step), Adam(2e-3, 0, 0.99), a moving average of
 //    the generator, progressive growing 8 → 16 → 32, stopped by the time budget. (DiffAugment would help
-//    on 587 images, but its translation's gradient costs ~4 s per step on wasm today, so it is left out.)
+//    on 587 images: add `augment: ['color', 'translation', 'cutout']`, as recipes.emoji64() does; the
+//    figures in docs/architectures.md were measured without it.)
 const trainer = new Trainer({
   generator,
   discriminator,

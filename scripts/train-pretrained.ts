@@ -12,7 +12,8 @@
  * Flags: --recipe NAME, --steps N (default: the recipe's), --seed N (default: the
  * recipe's), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
  * --out-dir DIR (default src/nets/pretrained), --grid-dir DIR (default docs/images: writes
- * pretrained-<name>.png, a row per class), --max-bytes N (default 1,000,000), --threads N.
+ * pretrained-<name>.png, a row per class), --max-bytes N (default 1,000,000; emoji64 2,000,000), --threads N.
+ * At each evaluation the EMA generator's grid is written to runs/pretrained-<name>/step-<step>.png.
  *
  * The weights are stored as uint8 when that keeps the held-out FID within 5% and the class accuracy
  * within 0.5 points of the float32 weights, else as float16; both must fit --max-bytes.
@@ -32,8 +33,9 @@ import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embed
 const raw: Record<string, string> = {};
 for (let i = 2; i < process.argv.length; i += 2) raw[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 const name = raw.recipe ?? 'mnist';
-// mnist and fashion-mnist ship as pretrained generators; any other recipe (e.g. mnist-unconditional)
-// gets its record (curve, scores) and grid only, in --out-dir (default docs/results).
+// mnist and fashion-mnist ship as pretrained generators; any other recipe (e.g. mnist-unconditional, and
+// emoji64 until its samples are recognisable) gets its record (curve, scores) and grid only, in --out-dir
+// (default docs/results).
 const ships = name === 'mnist' || name === 'fashion-mnist';
 const changes = {
   ...(raw.steps !== undefined ? { steps: Number(raw.steps) } : {}),
@@ -43,7 +45,7 @@ const recipe = byName(name, changes);
 const steps = recipe.config.steps;
 const evalEvery = Number(raw['eval-every'] ?? Math.max(1, Math.round(steps / 10)));
 const outDir = raw['out-dir'] ?? (ships ? 'src/nets/pretrained' : 'docs/results');
-const maxBytes = Number(raw['max-bytes'] ?? 1_000_000);
+const maxBytes = Number(raw['max-bytes'] ?? (name === 'emoji64' ? 2_000_000 : 1_000_000));
 const threads = raw.threads !== undefined ? Number(raw.threads) : undefined;
 
 const backend = await useBackend('wasm', threads !== undefined ? { threads } : undefined);
@@ -73,6 +75,10 @@ const curveCallback: Callback = {
     const point = { step: logs.step, seconds: round(trainingSeconds, 1), ...scoreFields(score) };
     curve.push(point);
     console.log(`\n${JSON.stringify(point)}`);
+    const sampler = context.trainer.samplingGenerator;
+    const images = sampler.numClasses > 0 ? sampler.sample({ count: 8, labels: 'all', seed: 1 }) : sampler.sample({ count: 64, seed: 1 });
+    await saveImageGrid(images as tf.Tensor4D, `runs/pretrained-${name}/step-${logs.step}.png`, { columns: 8 });
+    tf.dispose(images);
   },
 };
 const run = await recipe.train({ callbacks: [progress(), curveCallback] });

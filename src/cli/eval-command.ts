@@ -23,7 +23,7 @@ export const EVAL_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   count: { type: 'number', integer: true, min: 2, help: 'samples drawn from the generator', default: 5000 },
   'real-count': { type: 'number', integer: true, min: 2, help: 'real samples (the first N of the dataset)', default: 10000 },
   metrics: { type: 'string', help: `metrics separated by commas: ${metrics.METRIC_NAMES.join(' | ')} (default: all that apply)` },
-  features: { type: 'string', help: 'feature extractor: mnist | fashion-mnist | samples (default: the dataset\'s, else samples)' },
+  features: { type: 'string', help: 'feature extractor: mnist | fashion-mnist | emoji | samples (default: the dataset\'s, else samples)' },
   seed: { type: 'number', integer: true, min: 0, help: 'seed of the latents', default: 0 },
   'cache-dir': { type: 'string', help: 'directory of cached real features (default: $TFJS_GAN_CACHE_DIR or the temp dir)' },
   'no-cache': { type: 'boolean', help: 'compute the real features again instead of using the cache' },
@@ -119,12 +119,13 @@ function defaultMetrics(classAccuracy: boolean, toy: boolean): metrics.MetricNam
 async function extractorFor(flag: string | undefined, datasetName: string, data: Dataset): Promise<metrics.FeatureExtractor | undefined> {
   if (flag === 'samples') return undefined;
   if (flag !== undefined) {
-    if (flag !== 'mnist' && flag !== 'fashion-mnist') {
-      throw new ConfigError(`tfjs-gan eval: '--features' must be mnist, fashion-mnist or samples, received ${describeValue(flag)}.`);
+    if (flag !== 'mnist' && flag !== 'fashion-mnist' && flag !== 'emoji') {
+      throw new ConfigError(`tfjs-gan eval: '--features' must be mnist, fashion-mnist, emoji or samples, received ${describeValue(flag)}.`);
     }
     return metrics.features.forDataset(flag);
   }
   if ((datasetName === 'mnist' || datasetName === 'fashion-mnist') && data.sampleShape.join('x') === '28x28x1') return metrics.features.forDataset(datasetName);
+  if (datasetName === 'emoji' && data.sampleShape.join('x') === '64x64x3') return metrics.features.emoji();
   return undefined;
 }
 

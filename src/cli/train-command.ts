@@ -106,7 +106,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     const conditional = Boolean(settings.conditional) || settings.conditioning !== undefined;
     if (conditional && data.labels === undefined) {
       throw new DataError(
-        `tfjs-gan train: --conditional needs a dataset with labels, but ${describeValue(data.name)} has none. Expected --dataset mnist or fashion-mnist, or idx with --labels-path.`,
+        `tfjs-gan train: --conditional needs a dataset with labels, but ${describeValue(data.name)} has none. Expected --dataset mnist, fashion-mnist or emoji, or idx with --labels-path.`,
       );
     }
     if (recipe !== undefined) {

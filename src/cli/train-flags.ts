@@ -25,7 +25,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'data-path': { type: 'string', help: 'idx: images file; folder: image directory; fashion-mnist: IDX directory' },
   'labels-path': { type: 'string', help: 'idx: labels file' },
   count: { ...positiveInt, help: 'use only the first N samples of the dataset' },
-  'image-size': { ...positiveInt, help: 'folder: resize images to N x N; oxygen-icons: their size (default 32)' },
+  'image-size': { ...positiveInt, help: 'folder: resize images to N x N; oxygen-icons: their size (default 32); emoji: their size (default 64)' },
   // Networks
   arch: { type: 'string', choices: ARCHITECTURE_NAMES, help: `network family: ${ARCHITECTURE_NAMES.join(' | ')}`, default: 'dcgan' },
   conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },

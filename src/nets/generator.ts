@@ -362,8 +362,7 @@ export class Generator<R extends tf.Rank = tf.Rank> {
   /**
    * Style mixing: `count` images whose coarse styles (indices below `crossover`) come from the latents
    * drawn with seed `coarse` and whose fine styles come from those drawn with seed `fine` (StyleGAN, Karras et al.
-   * 2019, figure 3). A conditional generator takes the classes of both sources (`coarseLabels`,
-   * `fineLabels`). @returns `[count, ...outputShape]`.
+   * 2019, figure 3); conditional: the classes of both (`coarseLabels`, `fineLabels`). @returns `[count, ...outputShape]`.
    * @throws ConfigError for a generator that is not style-based, a bad crossover, or missing labels.
    */
   mixStyles(options: MixStylesOptions): tf.Tensor<R> {

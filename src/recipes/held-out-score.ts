@@ -7,6 +7,8 @@
  *   generated samples; the floor is the FID of the 2,000 held-out digits.
  * - Fashion-MNIST: reference = the first 10,000 training images; 5,000 samples; the floor is the FID of
  *   the first 5,000 test images.
+ * - emoji: reference = `datasets.emoji({ split: 'train' })` (3,163 images, 64x64 RGB); 600 samples, their
+ *   classes in the reference's proportions; the floor is the FID of 600 of the 618 held-out emoji.
  * - ring: the 8-Gaussian ring's mode coverage and FID of the points themselves; the floor is a fresh draw.
  *
  * @packageDocumentation
@@ -33,8 +35,8 @@ export interface HeldOutScore {
   /** `fid / floorFid`: 1 is as close to the data as fresh real data. */
   readonly fidRatio: number;
   /**
-   * Conditional generators on MNIST and Fashion-MNIST: the share of samples that the shipped extractor
-   * classifies as the class they were generated for (classes balanced).
+   * Conditional generators on MNIST, Fashion-MNIST and emoji: the share of samples that the shipped
+   * extractor classifies as the class they were generated for.
    */
   readonly classAccuracy?: number;
   /** The class accuracy of each class, by class id. */
@@ -63,19 +65,27 @@ export interface HeldOutScoreOptions {
 
 /** Samples made elsewhere (e.g. by another library) to score: images NHWC in [-1, 1] or 2-D points. */
 export interface HeldOutSamples {
-  /** The samples, `[N, 28, 28, 1]` for MNIST and Fashion-MNIST, `[N, 2]` for the ring. */
+  /** The samples, `[N, 28, 28, 1]` for MNIST and Fashion-MNIST, `[N, 64, 64, 3]` for emoji, `[N, 2]` for the ring. */
   readonly samples: tf.Tensor;
   /** The class each sample was generated for (conditional samples: adds class accuracy). */
   readonly labels?: ArrayLike<number>;
 }
 
 /** The sample count of each dataset's protocol. */
-export const HELD_OUT_COUNTS: Readonly<Record<RecipeDataset, number>> = Object.freeze({ mnist: 2000, 'fashion-mnist': 5000, ring: 5000 });
+export const HELD_OUT_COUNTS: Readonly<Record<RecipeDataset, number>> = Object.freeze({ mnist: 2000, 'fashion-mnist': 5000, emoji: 600, ring: 5000 });
+
+/** The shape of one sample of each dataset's protocol. */
+const SAMPLE_SHAPES: Readonly<Record<RecipeDataset, readonly number[]>> = Object.freeze({
+  mnist: [28, 28, 1],
+  'fashion-mnist': [28, 28, 1],
+  emoji: [64, 64, 3],
+  ring: [2],
+});
 
 /** The reference set of a dataset's protocol: what the generator trained on (the ring: a fixed draw). */
 function referenceData(dataset: RecipeDataset): Promise<Dataset> {
   if (dataset === 'ring') return toy2d('ring', { count: 10_000, seed: 1 });
-  return dataset === 'mnist' ? extractorSplit('mnist', 'train') : extractorSplit('fashion-mnist', 'train', { count: 10_000 });
+  return dataset === 'fashion-mnist' ? extractorSplit('fashion-mnist', 'train', { count: 10_000 }) : extractorSplit(dataset, 'train');
 }
 
 /** The held-out real samples of a dataset's protocol (the ring: a fresh draw). */
@@ -109,13 +119,14 @@ async function floorFidOf(dataset: RecipeDataset, count: number, common: Omit<Ev
  * each dataset's protocol): FID, and the FID of the held-out data itself; for conditional generators the
  * class accuracy by the shipped extractor; for the ring its mode coverage.
  *
- * @param dataset - `'mnist'`, `'fashion-mnist'` or `'ring'`: the data the generator was trained on.
+ * @param dataset - `'mnist'`, `'fashion-mnist'`, `'emoji'` or `'ring'`: the data the generator was trained on.
  * @param source - the generator to score (sample the EMA generator: `trainer.samplingGenerator`), or
  *   samples made elsewhere with their labels (all of them are scored; `count` does not apply).
  * @param options - see {@link HeldOutScoreOptions}.
  * @returns the scores; see {@link HeldOutScore}.
  * @throws ConfigError for an unknown dataset or a generator whose samples do not fit it.
- * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`).
+ * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`) or the
+ *   emoji are not (`npm install emoji-datasource-twitter`).
  * @example
  * ```ts
  * const score = await recipes.heldOutScore('mnist', trainer.samplingGenerator);
@@ -129,7 +140,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   const generator = source instanceof Generator ? source : undefined;
   const given = generator === undefined ? checkSamples(source, owner) : undefined;
   const count = given !== undefined ? given.samples.shape[0] : o.count === undefined ? HELD_OUT_COUNTS[dataset] : checkPositiveInt(o.count, 'count', owner);
-  const expected = dataset === 'ring' ? [2] : [28, 28, 1];
+  const expected = SAMPLE_SHAPES[dataset];
   const shape = generator !== undefined ? generator.outputShape : given!.samples.shape.slice(1);
   if (shape.join(',') !== expected.join(',')) {
     throw new ConfigError(`${owner}: samples for ${dataset} must have shape ${describeValue(expected)}, received ${generator ? 'a generator that makes' : 'samples of'} ${describeValue(shape)}.`);
@@ -142,7 +153,9 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
     const result = await evaluate({
       ...common,
-      ...(generator !== undefined ? { generator } : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
+      ...(generator !== undefined
+        ? { generator, ...(dataset === 'emoji' && generator.conditional ? { labels: await proportionalLabels(reference, count) } : {}) }
+        : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
       metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy'] : ['fid'],
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
     });
@@ -163,6 +176,17 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   } finally {
     reference.dispose();
   }
+}
+
+/**
+ * `count` class ids in the reference's class proportions (sample i takes the label of reference sample
+ * `floor(i * N / count)`): the emoji classes are far from balanced (People & Body holds over half), so
+ * class-balanced samples would be scored as a distribution the data does not have.
+ */
+async function proportionalLabels(reference: Dataset, count: number): Promise<Int32Array> {
+  const labels = (await (reference.labels as tf.Tensor1D).data()) as Int32Array;
+  const sorted = Int32Array.from(labels).sort();
+  return Int32Array.from({ length: count }, (_, i) => sorted[Math.floor((i * sorted.length) / count)]);
 }
 
 function checkSamples(source: unknown, owner: string): HeldOutSamples {

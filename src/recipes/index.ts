@@ -14,5 +14,5 @@ export {
   checkRecipeConfig,
   decayMultiplier,
 } from './recipe-config.js';
-export { RECIPES, RECIPE_NAMES, type RecipeName, byName, fashionMnist, mnist, mnistUnconditional, ring } from './recipe-registry.js';
+export { RECIPES, RECIPE_NAMES, type RecipeName, byName, emoji64, fashionMnist, mnist, mnistUnconditional, ring } from './recipe-registry.js';
 export { HELD_OUT_COUNTS, type HeldOutSamples, type HeldOutScore, type HeldOutScoreOptions, heldOutScore } from './held-out-score.js';

@@ -13,7 +13,7 @@ import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
 
 /** The datasets a recipe can name: each has a training split and a held-out split to score against. */
-export const RECIPE_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'ring'] as const);
+export const RECIPE_DATASETS = Object.freeze(['mnist', 'fashion-mnist', 'emoji', 'ring'] as const);
 
 /** A dataset a recipe trains on; see {@link RECIPE_DATASETS}. */
 export type RecipeDataset = (typeof RECIPE_DATASETS)[number];

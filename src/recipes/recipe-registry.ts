@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
+import { EMOJI_RECIPE } from './emoji-recipe.js';
 import { FASHION_MNIST_RECIPE } from './fashion-mnist-recipe.js';
 import { MNIST_RECIPE, MNIST_UNCONDITIONAL_RECIPE } from './mnist-recipe.js';
 import { Recipe } from './recipe.js';
@@ -20,6 +21,8 @@ export const RECIPES = Object.freeze({
   'mnist-unconditional': MNIST_UNCONDITIONAL_RECIPE,
   /** Class-conditional Fashion-MNIST clothes: the `mnist` recipe's networks and training. */
   'fashion-mnist': FASHION_MNIST_RECIPE,
+  /** Class-conditional Twitter emoji at 64x64: a style-based generator, DiffAugment, lazy R1, an EMA generator. */
+  emoji64: EMOJI_RECIPE,
   /** Unconditional 2-D points on the 8-Gaussian ring. */
   ring: RING_RECIPE,
 } as const satisfies Record<string, RecipeConfig>);
@@ -56,6 +59,9 @@ export const mnistUnconditional = (changes: Partial<RecipeConfig> = {}): Recipe<
 
 /** The conditional Fashion-MNIST recipe (`RECIPES["fashion-mnist"]`), optionally changed. */
 export const fashionMnist = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> => byName('fashion-mnist', changes) as Recipe<tf.Rank.R4>;
+
+/** The class-conditional emoji recipe at 64x64 (`RECIPES.emoji64`), optionally changed. */
+export const emoji64 = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R4> => byName('emoji64', changes) as Recipe<tf.Rank.R4>;
 
 /** The 8-Gaussian ring recipe (`RECIPES.ring`), optionally changed. */
 export const ring = (changes: Partial<RecipeConfig> = {}): Recipe<tf.Rank.R2> => byName('ring', changes) as Recipe<tf.Rank.R2>;

@@ -93,8 +93,10 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
 
   /**
    * Loads the recipe's training data: MNIST's 8,000 digits that the shipped extractor trained on (the
-   * other 2,000 are held out for scoring), Fashion-MNIST's 60,000 training images, or the 8-Gaussian ring.
-   * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`).
+   * other 2,000 are held out for scoring), Fashion-MNIST's 60,000 training images, the emoji's training
+   * split (3,163 images at 64x64), or the 8-Gaussian ring.
+   * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`) or the
+   *   emoji are not (`npm install emoji-datasource-twitter`).
    */
   async loadData(): Promise<Dataset> {
     const { dataset } = this.config;

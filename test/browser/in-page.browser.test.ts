@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { Dataset } from '../../src/data/dataset.js';
+import { emoji } from '../../src/data/emoji.js';
 import { fromFiles } from '../../src/data/from-files.js';
 import { fromImages } from '../../src/data/from-images.js';
 import { toy2d } from '../../src/data/toy2d.js';
@@ -141,6 +142,25 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
     expect(picked.sampleShape).toEqual([2, 3, 3]);
     [reference, picked].forEach((d: Dataset) => d.dispose());
     bitmap.close();
+  });
+
+  it('loads the emoji from the package files the app serves, and the same from picked files', async () => {
+    // Vite serves the repository, node_modules included: the app's own copy of emoji-datasource-twitter.
+    const baseUrl = '/node_modules/emoji-datasource-twitter';
+    const served = await emoji({ baseUrl, count: 12, size: 16, categories: ['Smileys & Emotion', 'Flags'] });
+    expect(served.size).toBe(12);
+    expect(served.sampleShape).toEqual([16, 16, 3]);
+    expect(served.classNames).toEqual(['Smileys & Emotion', 'Flags']);
+    // A folder pick of the package gives File objects: the catalog and the PNGs, by name.
+    const catalog = await (await fetch(`${baseUrl}/emoji.json`)).blob();
+    const names = (JSON.parse(await catalog.text()) as Array<{ image: string; category: string; sort_order: number }>)
+      .filter((e) => e.category === 'Smileys & Emotion' || e.category === 'Flags')
+      .map((e) => e.image);
+    const files = [new File([catalog], 'emoji.json')];
+    for (const name of names) files.push(new File([await (await fetch(`${baseUrl}/img/twitter/64/${name}`)).blob()], name));
+    const picked = await emoji({ files, count: 12, size: 16, categories: ['Smileys & Emotion', 'Flags'] });
+    expect(Array.from(await picked.images.data())).toEqual(Array.from(await served.images.data()));
+    [served, picked].forEach((d) => d.dispose());
   });
 
   afterAll(() => {

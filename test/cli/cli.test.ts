@@ -70,6 +70,15 @@ describe('tfjs-gan train / sample', () => {
     },
   );
 
+  it('trains a class-conditional style GAN on the emoji by name, labelled by category', async () => {
+    const run = join(root, 'emoji');
+    const flags = ['--dataset', 'emoji', '--image-size', '8', '--count', '16', '--conditional', '--arch', 'style', '--width', '2', '--steps', '1', '--batch-size', '4'];
+    expect(await main(['train', ...flags, '--backend', 'wasm', '--out', run])).toBe(0);
+    const png = join(root, 'emoji.png');
+    expect(await main(['sample', '--run', run, '--out', png, '--count', '2', '--label', 'Flags', '--backend', 'wasm'])).toBe(0);
+    expect(decodePng(new Uint8Array(readFileSync(png))).channels).toBeGreaterThanOrEqual(3);
+  });
+
   it('exits 1 with a clear message on bad input', async () => {
     expect(await main(['train', '--dataset', 'cifar', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
     expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--dataset' must be one of mnist \| fashion-mnist .*, received "cifar"/);

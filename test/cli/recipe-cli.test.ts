@@ -31,7 +31,7 @@ describe('tfjs-gan train --recipe', () => {
     expect(await main(['train', '--recipe', 'mnist', '--loss', 'hinge', '--width', '8', '--backend', 'cpu', '--out', out])).toBe(1);
     expect(io.err).toMatch(/--recipe mnist sets the data, networks, loss, optimizers and schedule, so --width, --loss cannot be given with it/);
     expect(await main(['train', '--recipe', 'mnsit', '--backend', 'cpu', '--out', out])).toBe(1);
-    expect(io.err).toMatch(/'--recipe' must be one of mnist \| mnist-unconditional \| fashion-mnist \| ring, received "mnsit"\. Did you mean 'mnist'\?/);
+    expect(io.err).toMatch(/'--recipe' must be one of mnist \| mnist-unconditional \| fashion-mnist \| emoji64 \| ring, received "mnsit"\. Did you mean 'mnist'\?/);
     expect(await main(['train', '--recipe', 'ring', '--steps', '-5', '--backend', 'cpu', '--out', out])).toBe(1);
     expect(io.err).toMatch(/'--steps' must be an integer >= 1, received "-5"/);
   });

@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 describe('recipes: configurations', () => {
   it('ships one valid config per name, each reachable by its function and byName', () => {
-    expect(recipes.RECIPE_NAMES).toEqual(['mnist', 'mnist-unconditional', 'fashion-mnist', 'ring']);
+    expect(recipes.RECIPE_NAMES).toEqual(['mnist', 'mnist-unconditional', 'fashion-mnist', 'emoji64', 'ring']);
     for (const name of recipes.RECIPE_NAMES) {
       const recipe = recipes.byName(name);
       expect(recipe.name).toBe(name);
@@ -22,6 +22,7 @@ describe('recipes: configurations', () => {
     expect(recipes.mnistUnconditional().config.conditional).toBe(false);
     expect(recipes.fashionMnist().config.dataset).toBe('fashion-mnist');
     expect(recipes.ring().config.architecture).toBe('mlp');
+    expect(recipes.emoji64().config).toMatchObject({ dataset: 'emoji', architecture: 'style', conditional: true, augment: ['color', 'translation', 'cutout'] });
   });
 
   it('changes fields with `with` and leaves the shipped recipe as it was', () => {
@@ -124,6 +125,33 @@ describe('recipes: building and training', () => {
     expect(score.classAccuracy).toBeUndefined();
     expect(score.extractor).toBe('samples');
     run.dispose();
+  });
+
+  it('emoji64: trains on the emoji training split at 64x64 and scores against the held-out emoji, classes in proportion', { timeout: 300_000 }, async () => {
+    await metrics.features.emoji();
+    const before = tf.memory().numTensors;
+    const recipe = recipes.emoji64({ steps: 2, batchSize: 4 });
+    const run = await recipe.train();
+    expect(run.trainer.generator.outputShape).toEqual([64, 64, 3]);
+    expect(run.trainer.generator.classNames).toEqual(datasets.EMOJI_CATEGORIES);
+    expect(run.trainer.generator.styleBased).toBe(true);
+    const score = await recipe.score(run.trainer.samplingGenerator, { count: 90 });
+    expect(score.dataset).toBe('emoji');
+    expect(score.count).toBe(90);
+    expect(score.realCount).toBe(3163);
+    expect(score.fid).toBeGreaterThan(score.floorFid);
+    expect(score.perClassAccuracy).toHaveLength(9);
+    expect(score.extractorAccuracy).toBeGreaterThan(0.8);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // The held-out emoji score their own floor; samples of the wrong shape are refused, naming the shape.
+    const heldOut = await extractorSplit('emoji', 'test', { count: 90 });
+    const own = await recipes.heldOutScore('emoji', { samples: heldOut.images, labels: await heldOut.labels!.data() });
+    expect(own.fidRatio).toBeCloseTo(1, 6);
+    const digits = tf.zeros([2, 28, 28, 1]);
+    await expect(recipes.heldOutScore('emoji', { samples: digits })).rejects.toThrow(/samples for emoji must have shape \[64, 64, 3\], received samples of \[28, 28, 1\]/);
+    tf.dispose([digits]);
+    heldOut.dispose();
   });
 
   it('scores given samples: the held-out digits themselves score the floor and the extractor\'s own accuracy', async () => {

@@ -1,0 +1,106 @@
+/**
+ * Class-conditional Twitter emoji at 64x64: trains the `emoji64` recipe (`recipes.emoji64()`: a
+ * style-based generator with the class in its mapping network, a ResNet discriminator with a projection
+ * head, DiffAugment, lazy R1, an EMA generator) on the emoji's training split, scores it against the
+ * held-out emoji with the shipped emoji feature extractor, and writes:
+ *
+ * - `category-<name>.png`: 64 samples of each of the 9 categories;
+ * - `truncation.png`: a row per category, columns ψ = 0, 0.25, 0.5, 0.75, 1 (truncation in W);
+ * - `style-mixing.png`: the coarse styles (4x4 and 8x8: layout, shape) of the first column's emoji with
+ *   the fine styles (16x16 and up: colour, detail) of the first row's;
+ * - `scores.json` and the training checkpoint.
+ *
+ * Run it with `npm run example:emoji` (about an hour on two CPU cores with wasm; docs/recipes.md has the
+ * figures), or `FROM=runs/emoji64 npm run example:emoji` to draw the figures from a run saved before (its
+ * checkpoint) in a minute. Needs the data package: `npm install emoji-datasource-twitter` (graphics by
+ * Twitter, CC-BY 4.0).
+ *
+ * Environment knobs: STEPS (default: the recipe's), THREADS (wasm threads), OUT (runs/emoji64), FROM (a
+ * checkpoint folder to sample instead of training).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Generator, Trainer, callbacks, io, recipes, useBackend } from 'tfjs-gan';
+
+const out = process.env.OUT ?? 'runs/emoji64';
+
+// 1. The WebAssembly backend, with every core (or THREADS).
+const backend = await useBackend('wasm', process.env.THREADS ? { threads: Number(process.env.THREADS) } : {});
+console.log(`backend: ${backend}`);
+
+// 2. The generator: the recipe trained here (its data loads from the npm package), or a saved run's.
+const recipe = process.env.STEPS ? recipes.emoji64({ steps: Number(process.env.STEPS) }) : recipes.emoji64();
+let generator: Generator<tf.Rank.R4>;
+let dispose: () => void;
+let training: { steps: number; seconds: number } | undefined;
+if (process.env.FROM) {
+  const saved = await Trainer.load(`file://${process.env.FROM}`);
+  generator = saved.samplingGenerator as Generator<tf.Rank.R4>;
+  dispose = () => {
+    saved.generator.dispose();
+    saved.discriminator.dispose();
+    saved.dispose();
+  };
+} else {
+  console.log(`recipe ${recipe.name}: ${recipe.config.description}, ${recipe.config.steps} steps of batch ${recipe.config.batchSize}`);
+  const run = await recipe.train({
+    callbacks: [
+      callbacks.progress(),
+      callbacks.sampleGrid({ every: 250, dir: `${out}/samples` }),
+      callbacks.metricsLog({ path: `${out}/metrics.jsonl` }),
+    ],
+  });
+  training = { steps: run.trainer.step, seconds: run.seconds };
+  console.log(`trained ${run.trainer.step} steps in ${run.seconds.toFixed(0)} s (${(run.trainer.step / run.seconds).toFixed(2)} steps/s)`);
+  await run.trainer.save(`file://${out}`);
+  generator = run.trainer.samplingGenerator;
+  dispose = () => run.dispose();
+}
+const categories = generator.classNames ?? [];
+
+// 3. Scores against the held-out emoji: FID next to the held-out emoji's own (the floor), and how often
+//    the shipped classifier reads a sample as the category it was made for.
+const score = await recipe.score(generator);
+console.log(
+  `held-out FID ${score.fid.toFixed(2)} (held-out emoji: ${score.floorFid.toFixed(2)}, ratio ${score.fidRatio.toFixed(2)}); ` +
+    `class accuracy ${score.classAccuracy?.toFixed(3)} (the classifier on real emoji: ${score.extractorAccuracy?.toFixed(3)})`,
+);
+await mkdir(out, { recursive: true });
+await writeFile(`${out}/scores.json`, `${JSON.stringify({ backend, training, score }, null, 1)}\n`);
+
+// 4. A grid per category: 64 samples each.
+for (const [c, category] of categories.entries()) {
+  const images = generator.sample({ count: 64, labels: category, seed: 100 + c });
+  const slug = category.toLowerCase().replace(/[^a-z]+/g, '-');
+  await io.saveImageGrid(images, `${out}/category-${slug}.png`, { columns: 8 });
+  images.dispose();
+}
+
+// 5. Truncation sweep: one latent per category, pulled towards the mean style as ψ falls from 1 to 0.
+const psis = [0, 0.25, 0.5, 0.75, 1];
+const sweep = tf.tidy(() =>
+  tf.concat(categories.flatMap((category, c) => psis.map((truncation) => generator.sample({ count: 1, labels: category, seed: 7 + c, truncation }))), 0),
+) as tf.Tensor4D;
+await io.saveImageGrid(sweep, `${out}/truncation.png`, { columns: psis.length });
+sweep.dispose();
+
+// 6. Style mixing: row r takes its coarse styles from a smiley (seed 200 + r), column c its fine styles
+//    from an emoji of category c + 1 (seed 300 + c); the first row and column show the sources.
+const rows = 5;
+const columns = 5;
+const crossover = 4;
+const cells = tf.tidy(() => {
+  const grid: tf.Tensor[] = [tf.ones([1, 64, 64, 3])];
+  for (let c = 0; c < columns; c++) grid.push(generator.sample({ count: 1, seed: 300 + c, labels: c + 1 }));
+  for (let r = 0; r < rows; r++) {
+    grid.push(generator.sample({ count: 1, seed: 200 + r, labels: 0 }));
+    for (let c = 0; c < columns; c++) {
+      grid.push(generator.mixStyles({ coarse: 200 + r, fine: 300 + c, count: 1, crossover, coarseLabels: 0, fineLabels: c + 1 }));
+    }
+  }
+  return tf.concat(grid, 0) as tf.Tensor4D;
+});
+await io.saveImageGrid(cells, `${out}/style-mixing.png`, { columns: columns + 1 });
+cells.dispose();
+console.log(`wrote ${out}/category-*.png, truncation.png, style-mixing.png and scores.json`);
+dispose();
