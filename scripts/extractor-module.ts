@@ -1,8 +1,9 @@
 /**
  * The generated module of a shipped feature extractor (`src/metrics/weights/<dataset>.ts`): its training
- * record and its embedded model, written by scripts/train-extractor.ts and scripts/train-emoji-extractor.ts.
+ * record and its embedded model, and the choice of its weights' storage, for scripts/train-extractor.ts and scripts/train-emoji-extractor.ts.
  */
-import type { EmbeddedModel } from '../src/util/embedded-model.js';
+import type * as tf from '@tensorflow/tfjs';
+import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, encodeEmbeddedModel } from '../src/util/embedded-model.js';
 
 /** The text of the module: the record less its history, and the model's topology, specs and base64 weights. */
 export function moduleText(record: { id: string; dataset: string; script: string; testAccuracy: number }, embedded: EmbeddedModel): string {
@@ -24,4 +25,29 @@ export function moduleText(record: { id: string; dataset: string; script: string
     `};`,
     '',
   ].join('\n');
+}
+
+/**
+ * Encodes `model` as uint8, float16 and float32, scores each decoded copy on held-out data, and picks
+ * `requested`, or (`'auto'`) the smallest whose accuracy is within `tolerance` of the float32 model's.
+ */
+export async function chooseQuantization<Score>(
+  model: tf.LayersModel,
+  scoreOf: (model: tf.LayersModel) => Promise<Score>,
+  accuracyOf: (score: Score) => number,
+  requested: WeightQuantization | 'auto',
+  tolerance: number,
+): Promise<{ quantization: WeightQuantization; embedded: EmbeddedModel; scores: Record<WeightQuantization, Score>; float32: Score }> {
+  const float32 = await scoreOf(model);
+  const scores = {} as Record<WeightQuantization, Score>;
+  const encoded = {} as Record<WeightQuantization, EmbeddedModel>;
+  for (const quantization of ['uint8', 'float16', 'float32'] as const) {
+    encoded[quantization] = await encodeEmbeddedModel(model, quantization);
+    const shipped = await decodeEmbeddedModel(encoded[quantization]);
+    scores[quantization] = await scoreOf(shipped);
+    shipped.dispose();
+  }
+  const quantization =
+    requested !== 'auto' ? requested : (['uint8', 'float16', 'float32'] as const).find((q) => accuracyOf(scores[q]) >= accuracyOf(float32) - tolerance) ?? 'float32';
+  return { quantization, embedded: encoded[quantization], scores, float32 };
 }

@@ -19,9 +19,9 @@ import { createHash } from 'node:crypto';
 import { useBackend } from '../src/backend/index.js';
 import { emoji } from '../src/data/emoji.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
-import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embeddedWeightBytes, encodeEmbeddedModel } from '../src/util/embedded-model.js';
+import { type WeightQuantization, embeddedWeightBytes } from '../src/util/embedded-model.js';
 import { SeededRandom, hashInts } from '../src/util/random.js';
-import { moduleText } from './extractor-module.js';
+import { chooseQuantization, moduleText } from './extractor-module.js';
 
 const SIZE = 64;
 const PIXELS = SIZE * SIZE * 3;
@@ -147,20 +147,13 @@ for (let epoch = 0; epoch < epochs; epoch++) {
       `(balanced ${(scores.balanced * 100).toFixed(2)}%) (${seconds.toFixed(0)} s)`,
   );
 }
-const float32 = await accuracy(model, testPixels, testLabels);
-const byQuantization: Partial<Record<WeightQuantization, { accuracy: number; balanced: number }>> = {};
-const encoded: Partial<Record<WeightQuantization, EmbeddedModel>> = {};
-for (const quantization of ['uint8', 'float16', 'float32'] as const) {
-  encoded[quantization] = await encodeEmbeddedModel(model, quantization);
-  const shipped = await decodeEmbeddedModel(encoded[quantization]!);
-  byQuantization[quantization] = await accuracy(shipped, testPixels, testLabels);
-  shipped.dispose();
-}
-const quantization: WeightQuantization =
-  settings.quantization !== 'auto'
-    ? settings.quantization
-    : (['uint8', 'float16', 'float32'] as const).find((q) => byQuantization[q]!.accuracy >= float32.accuracy - 0.005)!;
-const embedded = encoded[quantization]!;
+const { quantization, embedded, scores: byQuantization, float32 } = await chooseQuantization(
+  model,
+  (m) => accuracy(m, testPixels, testLabels),
+  (score) => score.accuracy,
+  settings.quantization,
+  0.005,
+);
 console.log(`held-out accuracy by quantization: ${JSON.stringify(byQuantization)}; shipping ${quantization}`);
 
 const weightsHash = createHash('sha256').update(embedded.weightData).digest('hex').slice(0, 12);

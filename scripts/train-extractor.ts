@@ -21,10 +21,13 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { useBackend } from '../src/backend/index.js';
-import { type EmbeddedModel, type WeightQuantization, embeddedWeightBytes, encodeEmbeddedModel, decodeEmbeddedModel } from '../src/util/embedded-model.js';
-import { type ExtractorDataset, MNIST_TEST_COUNT, extractorSplit } from '../src/metrics/extractor-data.js';
+import { type WeightQuantization, embeddedWeightBytes } from '../src/util/embedded-model.js';
+import { type ExtractorDataset as AnyExtractorDataset, MNIST_TEST_COUNT, extractorSplit } from '../src/metrics/extractor-data.js';
 import { SeededRandom, hashInts } from '../src/util/random.js';
-import { moduleText } from './extractor-module.js';
+import { chooseQuantization, moduleText } from './extractor-module.js';
+
+/** The 28x28 gray datasets this script trains on (the emoji have scripts/train-emoji-extractor.ts). */
+type ExtractorDataset = Exclude<AnyExtractorDataset, 'emoji'>;
 
 interface Settings {
   dataset: ExtractorDataset;
@@ -290,21 +293,14 @@ async function main(): Promise<void> {
     model.setWeights(shadow);
     console.log(`test accuracy: raw weights ${(raw * 100).toFixed(2)}%, moving average ${((await accuracy(model, testPixels, testLabels)) * 100).toFixed(2)}%`);
   }
-  const float32Accuracy = await accuracy(model, testPixels, testLabels);
-  const quantizedAccuracy: Partial<Record<WeightQuantization, number>> = {};
-  const encoded: Partial<Record<WeightQuantization, EmbeddedModel>> = {};
-  for (const quantization of ['uint8', 'float16', 'float32'] as const) {
-    encoded[quantization] = await encodeEmbeddedModel(model, quantization);
-    const shipped = await decodeEmbeddedModel(encoded[quantization]!);
-    quantizedAccuracy[quantization] = await accuracy(shipped, testPixels, testLabels);
-    shipped.dispose();
-  }
-  const quantization: WeightQuantization =
-    settings.quantization !== 'auto'
-      ? settings.quantization
-      : (['uint8', 'float16', 'float32'] as const).find((q) => quantizedAccuracy[q]! >= float32Accuracy - 0.001)!;
-  const embedded = encoded[quantization]!;
-  const shippedAccuracy = quantizedAccuracy[quantization]!;
+  const { quantization, embedded, scores: quantizedAccuracy, float32: float32Accuracy } = await chooseQuantization(
+    model,
+    (m) => accuracy(m, testPixels, testLabels),
+    (score) => score,
+    settings.quantization,
+    0.001,
+  );
+  const shippedAccuracy = quantizedAccuracy[quantization];
   console.log(`test accuracy by quantization: ${JSON.stringify(quantizedAccuracy)}; shipping ${quantization}`);
   if (settings.outDir === undefined) return;
 
