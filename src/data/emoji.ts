@@ -59,11 +59,21 @@ export interface EmojiOptions {
 
 const EMOJI_OPTIONS = Object.freeze(['size', 'categories', 'skinTones', 'split', 'background', 'count', 'dir', 'baseUrl', 'files']);
 
-/** Reads the catalog's text and an image's bytes from one place. */
+/** What a source reads: the catalog (`emoji.json`) or an image (by its file name in the catalog). */
+type EmojiPart = 'catalog' | 'image';
+
+/** Reads the catalog's and the images' bytes from one place, at most {@link MAX_BYTES} of each. */
 interface EmojiSource {
   readonly where: string;
-  catalog(): Promise<string>;
-  image(name: string): Promise<Uint8Array>;
+  read(part: EmojiPart, name: string): Promise<Uint8Array>;
+}
+
+/** The most bytes each part may have: the package's catalog is about 1.7 MB, its images under 10 kB. */
+const MAX_BYTES: Readonly<Record<EmojiPart, number>> = Object.freeze({ catalog: EMOJI_CATALOG_MAX_BYTES, image: 1024 * 1024 });
+
+/** The refusal of a file over its part's limit. */
+function tooLarge(owner: string, file: string, bytes: number, part: EmojiPart): DataError {
+  return new DataError(`${owner}: ${file} has ${bytes} bytes, more than the ${MAX_BYTES[part]} a ${part} may have.`);
 }
 
 /**
@@ -93,7 +103,7 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   const { background, maxPixels } = checkImageSampleOptions({ ...(opts.background !== undefined ? { background: opts.background } : {}) }, owner);
   const source = await sourceOf(opts, owner);
 
-  const text = await source.catalog();
+  const text = new TextDecoder().decode(await source.read('catalog', 'emoji.json'));
   const chosen = parseEmojiCatalog(text, source.where, owner)
     .filter((entry) => categories.includes(entry.category))
     .filter((entry) => skinTones || !entry.variant)
@@ -106,7 +116,7 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
     chosen.map((entry: EmojiEntry) => ({
       name: entry.image,
       label: categories.indexOf(entry.category),
-      load: async () => decodeImage(await source.image(entry.image), `${source.where}/${EMOJI_IMAGE_DIR}/${entry.image}`, owner, maxPixels),
+      load: async () => decodeImage(await source.read('image', entry.image), `${source.where}/${EMOJI_IMAGE_DIR}/${entry.image}`, owner, maxPixels),
     })),
     { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}`, classNames: categories, numClasses: categories.length },
     owner,
@@ -162,54 +172,51 @@ async function installedPackage(owner: string): Promise<string> {
   throw missing();
 }
 
+/** The path of a part inside the package folder. */
+const packagePath = (part: EmojiPart, name: string): string => (part === 'catalog' ? name : `${EMOJI_IMAGE_DIR}/${name}`);
+
 function folderSource(dir: string, owner: string): EmojiSource {
-  const read = async (file: string, what: string, maxBytes: number): Promise<Uint8Array> => {
-    const [fs, path] = [await nodeFs(owner), await nodePath(owner)];
-    const full = path.join(dir, file);
-    try {
-      const { size } = await fs.stat(full);
-      if (size > maxBytes) throw new DataError(`${owner}: ${describeValue(full)} has ${size} bytes, more than the ${maxBytes} a ${what} may have.`);
-      return new Uint8Array(await fs.readFile(full));
-    } catch (cause) {
-      if (cause instanceof DataError) throw cause;
-      const code = (cause as { code?: string }).code;
-      throw new DataError(
-        `${owner}: cannot read the ${what} ${describeValue(full)}${code === 'ENOENT' ? `: it does not exist (is 'dir' the ${EMOJI_PACKAGE} folder?)` : `: ${String(cause)}`}.`,
-        { cause },
-      );
-    }
-  };
+  let modules: Promise<[Awaited<ReturnType<typeof nodeFs>>, Awaited<ReturnType<typeof nodePath>>]> | undefined;
   return {
     where: dir,
-    catalog: async () => new TextDecoder().decode(await read('emoji.json', 'catalog', EMOJI_CATALOG_MAX_BYTES)),
-    image: (name) => read(`${EMOJI_IMAGE_DIR}/${name}`, 'image', IMAGE_MAX_BYTES),
+    async read(part, name) {
+      const [fs, path] = await (modules ??= Promise.all([nodeFs(owner), nodePath(owner)]));
+      const full = path.join(dir, packagePath(part, name));
+      try {
+        const { size } = await fs.stat(full);
+        if (size > MAX_BYTES[part]) throw tooLarge(owner, describeValue(full), size, part);
+        return new Uint8Array(await fs.readFile(full));
+      } catch (cause) {
+        if (cause instanceof DataError) throw cause;
+        const code = (cause as { code?: string }).code;
+        throw new DataError(
+          `${owner}: cannot read the ${part} ${describeValue(full)}${code === 'ENOENT' ? `: it does not exist (is 'dir' the ${EMOJI_PACKAGE} folder?)` : `: ${String(cause)}`}.`,
+          { cause },
+        );
+      }
+    },
   };
 }
-
-/** The largest image file read: the package's are under 10 kB; a PNG of 64x64 RGBA is under 17 kB raw. */
-const IMAGE_MAX_BYTES = 1024 * 1024;
 
 function urlSource(baseUrl: unknown, owner: string): EmojiSource {
   if (typeof baseUrl !== 'string' || baseUrl.length === 0) throw new ConfigError(`${owner}: 'baseUrl' must be a URL, received ${describeValue(baseUrl)}.`);
   if (typeof fetch !== 'function') throw new DataError(`${owner}: 'baseUrl' needs fetch(), which this environment lacks.`);
   const base = baseUrl.replace(/\/+$/, '');
-  const get = async (file: string, what: string, maxBytes: number): Promise<Uint8Array> => {
-    const url = `${base}/${file}`;
-    let response: Response;
-    try {
-      response = await fetch(url);
-    } catch (cause) {
-      throw new DataError(`${owner}: cannot fetch the ${what} ${describeValue(url)}: ${String(cause)}.`, { cause });
-    }
-    if (!response.ok) throw new DataError(`${owner}: fetching the ${what} ${describeValue(url)} failed with HTTP ${response.status}.`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > maxBytes) throw new DataError(`${owner}: ${describeValue(url)} has ${bytes.length} bytes, more than the ${maxBytes} a ${what} may have.`);
-    return bytes;
-  };
   return {
     where: base,
-    catalog: async () => new TextDecoder().decode(await get('emoji.json', 'catalog', EMOJI_CATALOG_MAX_BYTES)),
-    image: (name) => get(`${EMOJI_IMAGE_DIR}/${name}`, 'image', IMAGE_MAX_BYTES),
+    async read(part, name) {
+      const url = `${base}/${packagePath(part, name)}`;
+      let response: Response;
+      try {
+        response = await fetch(url);
+      } catch (cause) {
+        throw new DataError(`${owner}: cannot fetch the ${part} ${describeValue(url)}: ${String(cause)}.`, { cause });
+      }
+      if (!response.ok) throw new DataError(`${owner}: fetching the ${part} ${describeValue(url)} failed with HTTP ${response.status}.`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.length > MAX_BYTES[part]) throw tooLarge(owner, describeValue(url), bytes.length, part);
+      return bytes;
+    },
   };
 }
 
@@ -226,16 +233,14 @@ function filesSource(files: unknown, owner: string): EmojiSource {
     }
     byName.set(file.name, file);
   }
-  const read = async (name: string, what: string, maxBytes: number): Promise<Uint8Array> => {
-    const file = byName.get(name);
-    if (file === undefined) throw new DataError(`${owner}: the picked files lack the ${what} ${describeValue(name)}; pick the ${EMOJI_PACKAGE} folder.`);
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    if (bytes.length > maxBytes) throw new DataError(`${owner}: the picked ${describeValue(name)} has ${bytes.length} bytes, more than the ${maxBytes} a ${what} may have.`);
-    return bytes;
-  };
   return {
     where: 'the picked files',
-    catalog: async () => new TextDecoder().decode(await read('emoji.json', 'catalog', EMOJI_CATALOG_MAX_BYTES)),
-    image: (name) => read(name, 'image', IMAGE_MAX_BYTES),
+    async read(part, name) {
+      const file = byName.get(name);
+      if (file === undefined) throw new DataError(`${owner}: the picked files lack the ${part} ${describeValue(name)}; pick the ${EMOJI_PACKAGE} folder.`);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (bytes.length > MAX_BYTES[part]) throw tooLarge(owner, `the picked ${describeValue(name)}`, bytes.length, part);
+      return bytes;
+    },
   };
 }
