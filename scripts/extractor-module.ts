@@ -2,8 +2,9 @@
  * The generated module of a shipped feature extractor (`src/metrics/weights/<dataset>.ts`): its training
  * record and its embedded model, and the choice of its weights' storage, for scripts/train-extractor.ts and scripts/train-emoji-extractor.ts.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, encodeEmbeddedModel } from '../src/util/embedded-model.js';
+import { SeededRandom, hashInts } from '../src/util/random.js';
 
 /** The text of the module: the record less its history, and the model's topology, specs and base64 weights. */
 export function moduleText(record: { id: string; dataset: string; script: string; testAccuracy: number }, embedded: EmbeddedModel): string {
@@ -50,4 +51,60 @@ export async function chooseQuantization<Score>(
   const quantization =
     requested !== 'auto' ? requested : (['uint8', 'float16', 'float32'] as const).find((q) => accuracyOf(scores[q]) >= accuracyOf(float32) - tolerance) ?? 'float32';
   return { quantization, embedded: encoded[quantization], scores, float32 };
+}
+
+/** How {@link trainClassifier} trains: the run's settings, the data and the hooks of each script. */
+export interface ClassifierTraining {
+  readonly seed: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** The training labels; their count is the number of samples. */
+  readonly labels: Int32Array;
+  /** One sample's shape, e.g. [28, 28, 1]. */
+  readonly sampleShape: readonly number[];
+  readonly numClasses: number;
+  /** Writes the (augmented) samples `indices` into `batch`, drawing from `random`. */
+  fillBatch(indices: Int32Array, batch: Float32Array, random: SeededRandom): void;
+  /** After each optimizer step (e.g. a moving average of the weights). */
+  afterStep?(): void;
+  /** After each epoch: its number (from 1), mean loss and seconds. */
+  afterEpoch(epoch: number, loss: number, seconds: number): Promise<void>;
+}
+
+/**
+ * Trains a classifier with Adam and softmax cross-entropy, the learning rate decaying by a cosine to 1%
+ * over all steps; each epoch visits the samples in an order seeded by (seed, epoch), and its
+ * augmentation draws from (seed, epoch, 1). Deterministic for a seed on one backend.
+ */
+export async function trainClassifier(model: tf.LayersModel, t: ClassifierTraining): Promise<void> {
+  const optimizer = tf.train.adam(t.learningRate);
+  const { batchSize, epochs } = t;
+  const batchesPerEpoch = Math.floor(t.labels.length / batchSize);
+  const totalSteps = batchesPerEpoch * epochs;
+  const batch = new Float32Array(batchSize * t.sampleShape.reduce((a, b) => a * b, 1));
+  let step = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const epochStart = performance.now();
+    const order = new SeededRandom(hashInts(t.seed, epoch)).permutation(t.labels.length);
+    const random = new SeededRandom(hashInts(t.seed, epoch, 1));
+    let lossSum = 0;
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      (optimizer as unknown as { learningRate: number }).learningRate =
+        t.learningRate * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)));
+      const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
+      t.fillBatch(indices, batch, random);
+      const ids = Int32Array.from(indices, (i) => t.labels[i]);
+      const loss = tf.tidy(() => {
+        const x = tf.tensor(batch, [batchSize, ...t.sampleShape]);
+        const y = tf.oneHot(tf.tensor1d(ids, 'int32'), t.numClasses);
+        return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
+      });
+      lossSum += (await loss.data())[0];
+      loss.dispose();
+      t.afterStep?.();
+      step++;
+    }
+    await t.afterEpoch(epoch + 1, lossSum / batchesPerEpoch, (performance.now() - epochStart) / 1000);
+  }
 }

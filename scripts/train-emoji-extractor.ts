@@ -20,8 +20,8 @@ import { useBackend } from '../src/backend/index.js';
 import { emoji } from '../src/data/emoji.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { type WeightQuantization, embeddedWeightBytes } from '../src/util/embedded-model.js';
-import { SeededRandom, hashInts } from '../src/util/random.js';
-import { chooseQuantization, moduleText } from './extractor-module.js';
+import type { SeededRandom } from '../src/util/random.js';
+import { chooseQuantization, moduleText, trainClassifier } from './extractor-module.js';
 
 const SIZE = 64;
 const PIXELS = SIZE * SIZE * 3;
@@ -110,43 +110,24 @@ test.dispose();
 console.log(`emoji: train ${trainLabels.length}, test ${testLabels.length}; ${JSON.stringify(settings)}`);
 
 const model = buildExtractor(settings.seed, settings.width);
-const optimizer = tf.train.adam(settings.learningRate);
 const { batchSize, epochs } = settings;
-const batchesPerEpoch = Math.floor(trainLabels.length / batchSize);
-const totalSteps = batchesPerEpoch * epochs;
-const batch = new Float32Array(batchSize * PIXELS);
 const history: { epoch: number; loss: number; testAccuracy: number; testBalancedAccuracy: number; seconds: number }[] = [];
-let step = 0;
 const started = performance.now();
-for (let epoch = 0; epoch < epochs; epoch++) {
-  const epochStart = performance.now();
-  const order = new SeededRandom(hashInts(settings.seed, epoch)).permutation(trainLabels.length);
-  const random = new SeededRandom(hashInts(settings.seed, epoch, 1));
-  let lossSum = 0;
-  for (let b = 0; b < batchesPerEpoch; b++) {
-    // Cosine decay from the learning rate to 1% of it, over all steps.
-    (optimizer as unknown as { learningRate: number }).learningRate =
-      settings.learningRate * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)));
-    const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
-    augmentBatch(trainPixels, indices, batch, random);
-    const ids = Int32Array.from(indices, (i) => trainLabels[i]);
-    const loss = tf.tidy(() => {
-      const x = tf.tensor4d(batch, [batchSize, SIZE, SIZE, 3]);
-      const y = tf.oneHot(tf.tensor1d(ids, 'int32'), CLASSES);
-      return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
-    });
-    lossSum += (await loss.data())[0];
-    loss.dispose();
-    step++;
-  }
-  const scores = await accuracy(model, testPixels, testLabels);
-  const seconds = (performance.now() - epochStart) / 1000;
-  history.push({ epoch: epoch + 1, loss: lossSum / batchesPerEpoch, testAccuracy: scores.accuracy, testBalancedAccuracy: scores.balanced, seconds });
-  console.log(
-    `epoch ${epoch + 1}/${epochs}: loss ${(lossSum / batchesPerEpoch).toFixed(4)}, held-out accuracy ${(scores.accuracy * 100).toFixed(2)}% ` +
-      `(balanced ${(scores.balanced * 100).toFixed(2)}%) (${seconds.toFixed(0)} s)`,
-  );
-}
+await trainClassifier(model, {
+  ...settings,
+  labels: trainLabels,
+  sampleShape: [SIZE, SIZE, 3],
+  numClasses: CLASSES,
+  fillBatch: (indices, batch, random) => augmentBatch(trainPixels, indices, batch, random),
+  afterEpoch: async (epoch, loss, seconds) => {
+    const scores = await accuracy(model, testPixels, testLabels);
+    history.push({ epoch, loss, testAccuracy: scores.accuracy, testBalancedAccuracy: scores.balanced, seconds });
+    console.log(
+      `epoch ${epoch}/${epochs}: loss ${loss.toFixed(4)}, held-out accuracy ${(scores.accuracy * 100).toFixed(2)}% ` +
+        `(balanced ${(scores.balanced * 100).toFixed(2)}%) (${seconds.toFixed(0)} s)`,
+    );
+  },
+});
 const { quantization, embedded, scores: byQuantization, float32 } = await chooseQuantization(
   model,
   (m) => accuracy(m, testPixels, testLabels),

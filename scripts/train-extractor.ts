@@ -23,8 +23,8 @@ import { createHash } from 'node:crypto';
 import { useBackend } from '../src/backend/index.js';
 import { type WeightQuantization, embeddedWeightBytes } from '../src/util/embedded-model.js';
 import { type ExtractorDataset as AnyExtractorDataset, MNIST_TEST_COUNT, extractorSplit } from '../src/metrics/extractor-data.js';
-import { SeededRandom, hashInts } from '../src/util/random.js';
-import { chooseQuantization, moduleText } from './extractor-module.js';
+import type { SeededRandom } from '../src/util/random.js';
+import { chooseQuantization, moduleText, trainClassifier } from './extractor-module.js';
 
 /** The 28x28 gray datasets this script trains on (the emoji have scripts/train-emoji-extractor.ts). */
 type ExtractorDataset = Exclude<AnyExtractorDataset, 'emoji'>;
@@ -248,46 +248,22 @@ async function main(): Promise<void> {
       model.weights.forEach((w, i) => shadow[i].assign(tf.add(tf.mul(shadow[i], settings.emaDecay), tf.mul(w.read(), 1 - settings.emaDecay))));
     });
   };
-  const optimizer = tf.train.adam(settings.learningRate);
-  const setLearningRate = (lr: number): void => {
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
-  };
   const { batchSize, epochs } = settings;
-  const batchesPerEpoch = Math.floor(trainLabels.length / batchSize);
-  const totalSteps = batchesPerEpoch * epochs;
-  const batch = new Float32Array(batchSize * 784);
   const history: { epoch: number; loss: number; testAccuracy: number; seconds: number }[] = [];
-  let step = 0;
   const started = performance.now();
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const epochStart = performance.now();
-    const order = new SeededRandom(hashInts(settings.seed, epoch)).permutation(trainLabels.length);
-    const random = new SeededRandom(hashInts(settings.seed, epoch, 1));
-    let lossSum = 0;
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      // Cosine decay from the learning rate to 1% of it, over all steps.
-      setLearningRate(settings.learningRate * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps))));
-      const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
-      augmentBatch(settings.dataset, trainPixels, indices, batch, random, settings.elastic, settings.thickness);
-      const ids = Int32Array.from(indices, (i) => trainLabels[i]);
-      const loss = tf.tidy(() => {
-        const x = tf.tensor4d(batch, [batchSize, 28, 28, 1]);
-        const y = tf.oneHot(tf.tensor1d(ids, 'int32'), 10);
-        return optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-          true,
-        ) as tf.Scalar;
-      });
-      lossSum += (await loss.data())[0];
-      loss.dispose();
-      updateShadow();
-      step++;
-    }
-    const testAccuracy = await accuracy(model, testPixels, testLabels);
-    const seconds = (performance.now() - epochStart) / 1000;
-    history.push({ epoch: epoch + 1, loss: lossSum / batchesPerEpoch, testAccuracy, seconds });
-    console.log(`epoch ${epoch + 1}/${epochs}: loss ${(lossSum / batchesPerEpoch).toFixed(4)}, test accuracy ${(testAccuracy * 100).toFixed(2)}% (${seconds.toFixed(0)} s)`);
-  }
+  await trainClassifier(model, {
+    ...settings,
+    labels: trainLabels,
+    sampleShape: [28, 28, 1],
+    numClasses: 10,
+    fillBatch: (indices, batch, random) => augmentBatch(settings.dataset, trainPixels, indices, batch, random, settings.elastic, settings.thickness),
+    afterStep: updateShadow,
+    afterEpoch: async (epoch, loss, seconds) => {
+      const testAccuracy = await accuracy(model, testPixels, testLabels);
+      history.push({ epoch, loss, testAccuracy, seconds });
+      console.log(`epoch ${epoch}/${epochs}: loss ${loss.toFixed(4)}, test accuracy ${(testAccuracy * 100).toFixed(2)}% (${seconds.toFixed(0)} s)`);
+    },
+  });
   if (shadow !== undefined) {
     const raw = await accuracy(model, testPixels, testLabels);
     model.setWeights(shadow);
