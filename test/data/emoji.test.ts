@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { createServer } from 'node:http';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emoji } from '../../src/data/emoji.js';
 import { EMOJI_CATEGORIES, parseEmojiCatalog } from '../../src/data/emoji-catalog.js';
@@ -77,10 +78,7 @@ describe('emoji', () => {
   });
 
   it('keeps the held-out split apart from training by base emoji, skin tones included', async () => {
-    const text = await (await import('node:fs/promises')).readFile(
-      join((await import('node:path')).dirname((await import('node:module')).createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'emoji.json'),
-      'utf8',
-    );
+    const text = await readFile(join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'emoji.json'), 'utf8');
     const entries = parseEmojiCatalog(text, 'emoji.json', 'test');
     const heldBases = new Set(entries.filter((e) => e.heldOut).map((e) => e.base));
     expect(entries.filter((e) => !e.heldOut).some((e) => heldBases.has(e.base))).toBe(false);
@@ -112,7 +110,6 @@ describe('emoji', () => {
     const fromDir = await emoji({ dir: fake.dir });
     const fromFiles = await emoji({ files: fake.files });
     const server = createServer(async (request, response) => {
-      const { readFile } = await import('node:fs/promises');
       try {
         response.end(await readFile(join(fake.dir, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))));
       } catch {
