@@ -3,8 +3,9 @@
  * a time (measured: [32, 64, 64, 8] in 18 ms, 4.5 ms for [32, 16, 16, 32]; a ResNet discriminator's
  * downsampling pools made 16% of a 64x64 training step). Where the windows tile the input (window =
  * stride, no padding: the 2x2 pools of tfjs-gan's ResNet discriminator), each input pixel's gradient is
- * its window's `dy` divided by the window size: one SIMD128 pass of tfjs-gan's module writes it, with
- * the products the shipped kernel forms. Other pools, dtypes and layouts run the shipped kernel.
+ * its window's `dy` times 1 / window size: one SIMD128 pass of tfjs-gan's module writes it, with the
+ * values of tfjs's cpu kernel exactly (the scale rounded once, as there). Other pools, dtypes and
+ * layouts run the shipped kernel.
  *
  * @packageDocumentation
  */
