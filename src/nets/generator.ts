@@ -21,6 +21,7 @@ import type { MlpGeneratorOptions } from './mlp/mlp-generator.js';
 import type { ResnetGeneratorOptions } from './resnet/resnet-generator.js';
 import type { StyleGeneratorOptions } from './style/style-generator.js';
 import { type MixStylesOptions, mixStyles } from './style/mix-styles.js';
+import { freeModel } from './free-model.js';
 import { StyleGraph, styleBroadcastLayers } from './style/style-graph.js';
 import { latentTruncation, withStyleTruncation } from './style/style-truncation.js';
 import type { SampleOptions } from './sample-options.js';
@@ -352,11 +353,10 @@ export class Generator<R extends tf.Rank = tf.Rank> {
     return classWalk(this, options) as tf.Tensor<R>;
   }
 
-  /** Frees the model's weights. */
+  /** Frees the model's weights, also those that class walks and style mixing re-applied. */
   dispose(): void {
-    this.model.dispose();
-    this.classWeightsModel = undefined;
-    this.graph = undefined;
+    freeModel(this.model, Boolean(this.classWeightsModel || this.graph));
+    this.classWeightsModel = this.graph = undefined;
   }
 
   /**

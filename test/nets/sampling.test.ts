@@ -152,6 +152,21 @@ describe('sampling controls', () => {
     tf.dispose(generator.interpolateClasses({ from: 0, to: 1, steps: 3, seed: 1 }));
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('frees every weight on dispose, also after class walks and style mixing re-applied the layers', () => {
+    for (const build of [
+      () => Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 6, width: 4, numClasses: 4, conditioning: 'cbn', seed: 1 }),
+      () => Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 6, width: 4, numClasses: 4, conditioning: 'concat', seed: 1 }),
+      () => Generator.style({ imageShape: [16, 16, 3], numClasses: 4, channels: 8, maxChannels: 16, seed: 1 }),
+    ]) {
+      const before = tf.memory().numTensors;
+      const generator = build();
+      tf.dispose(generator.interpolateClasses({ from: 0, to: 1, steps: 3, seed: 1 }));
+      if (generator.styleBased) tf.dispose(generator.mixStyles({ coarse: 1, fine: 2, count: 1, crossover: 2, coarseLabels: 0, fineLabels: 1 }));
+      generator.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
 });
 
 describe('interpolateLatents', () => {

@@ -41,14 +41,14 @@ export class StyleGraph {
 
   /** z (and label) → styles, sharing the generator's layers. */
   stylesModel(): tf.LayersModel {
-    this.stylesSubModel ??= tf.model({ inputs: this.model.inputs, outputs: this.broadcast.output as tf.SymbolicTensor });
+    this.stylesSubModel ??= tf.model({ inputs: this.model.inputs, outputs: this.broadcast.getOutputAt(0) as tf.SymbolicTensor });
     return this.stylesSubModel;
   }
 
   /** styles → image: the generator's graph with the styles as an input (the constant still reads z's batch). */
   synthesisModel(): tf.LayersModel {
     if (this.synthesisSubModel === undefined) {
-      const broadcastOutput = this.broadcast.output as tf.SymbolicTensor;
+      const broadcastOutput = this.broadcast.getOutputAt(0) as tf.SymbolicTensor;
       const stylesInput = tf.input({ shape: broadcastOutput.shape.slice(1) as number[], name: 'styles_in' });
       const mapped = new Map<tf.SymbolicTensor, tf.SymbolicTensor>([[broadcastOutput, stylesInput]]);
       for (const layer of this.model.layers) {
@@ -58,7 +58,7 @@ export class StyleGraph {
         if (inbound.length === 0 && !(layer instanceof ConstantInput)) continue;
         if (!inbound.every((t) => mapped.has(t))) continue;
         const args = layer instanceof ConstantInput ? [stylesInput] : inbound.map((t) => mapped.get(t)!);
-        mapped.set(layer.output as tf.SymbolicTensor, layer.apply(args.length === 1 ? args[0] : args) as tf.SymbolicTensor);
+        mapped.set(layer.getOutputAt(0) as tf.SymbolicTensor, layer.apply(args.length === 1 ? args[0] : args) as tf.SymbolicTensor);
       }
       this.synthesisSubModel = tf.model({ inputs: stylesInput, outputs: mapped.get(this.model.outputs[0])! });
     }
