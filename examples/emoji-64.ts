@@ -1,16 +1,20 @@
 /**
- * Class-conditional Twitter emoji at 64x64: trains the `emoji64` recipe (`recipes.emoji64()`: a
- * style-based generator with the class in its mapping network, a ResNet discriminator with a projection
- * head, DiffAugment, lazy R1, an EMA generator) on the emoji's training split, scores it against the
- * held-out emoji with the shipped emoji feature extractor, and writes:
+ * Class-conditional Twitter emoji at 64x64: trains the `emoji64` recipe (`recipes.emoji64()`: a DCGAN
+ * generator with class-conditional batch norm, a DCGAN discriminator with a projection head, DiffAugment,
+ * an EMA generator) on the emoji's training split, scores it against the held-out emoji with the shipped
+ * emoji feature extractor, and writes:
  *
  * - `category-<name>.png`: 64 samples of each of the 9 categories;
- * - `truncation.png`: a row per category, columns ψ = 0, 0.25, 0.5, 0.75, 1 (truncation in W);
- * - `style-mixing.png`: the coarse styles (4x4 and 8x8: layout, shape) of the first column's emoji with
- *   the fine styles (16x16 and up: colour, detail) of the first row's;
+ * - `truncation.png`: a row per category, columns from the strongest truncation to none (for a style
+ *   generator ψ = 0 ... 1 in W; for the others a threshold on the latent, 0.25 ... 2 std, then none);
+ * - `class-morph.png`: a row per category, one latent each, its class weights moving from Smileys to that
+ *   category (conditional batch norm mixes the classes' gains and offsets);
+ * - `style-mixing.png`, for a style generator (`FROM=` a run of the style variant in docs/recipes.md):
+ *   the coarse styles (4x4 and 8x8: layout, shape) of the first column's emoji with the fine styles
+ *   (16x16 and up: colour, detail) of the first row's;
  * - `scores.json` and the training checkpoint.
  *
- * Run it with `npm run example:emoji` (about an hour on two CPU cores with wasm; docs/recipes.md has the
+ * Run it with `npm run example:emoji` (about 50 minutes on two CPU cores with wasm; docs/recipes.md has the
  * figures), or `FROM=runs/emoji64 npm run example:emoji` to draw the figures from a run saved before (its
  * checkpoint) in a minute. Needs the data package: `npm install emoji-datasource-twitter` (graphics by
  * Twitter, CC-BY 4.0).
@@ -76,31 +80,45 @@ for (const [c, category] of categories.entries()) {
   images.dispose();
 }
 
-// 5. Truncation sweep: one latent per category, pulled towards the mean style as ψ falls from 1 to 0.
-const psis = [0, 0.25, 0.5, 0.75, 1];
+// 5. Truncation sweep: one latent per category, pulled towards the mean as the truncation tightens
+//    (a style generator: ψ in W from 0, the mean style, to 1, none; any other: latent components beyond
+//    the threshold, in std, redrawn; the last column is untruncated).
+const styleBased = generator.styleBased;
+const truncations = styleBased ? [0, 0.25, 0.5, 0.75, 1] : [0.25, 0.5, 1, 2, undefined];
 const sweep = tf.tidy(() =>
-  tf.concat(categories.flatMap((category, c) => psis.map((truncation) => generator.sample({ count: 1, labels: category, seed: 7 + c, truncation }))), 0),
+  tf.concat(categories.flatMap((category, c) => truncations.map((truncation) => generator.sample({ count: 1, labels: category, seed: 7 + c, truncation }))), 0),
 ) as tf.Tensor4D;
-await io.saveImageGrid(sweep, `${out}/truncation.png`, { columns: psis.length });
+await io.saveImageGrid(sweep, `${out}/truncation.png`, { columns: truncations.length });
 sweep.dispose();
 
-// 6. Style mixing: row r takes its coarse styles from a smiley (seed 200 + r), column c its fine styles
-//    from an emoji of category c + 1 (seed 300 + c); the first row and column show the sources.
-const rows = 5;
-const columns = 5;
-const crossover = 4;
-const cells = tf.tidy(() => {
-  const grid: tf.Tensor[] = [tf.ones([1, 64, 64, 3])];
-  for (let c = 0; c < columns; c++) grid.push(generator.sample({ count: 1, seed: 300 + c, labels: c + 1 }));
-  for (let r = 0; r < rows; r++) {
-    grid.push(generator.sample({ count: 1, seed: 200 + r, labels: 0 }));
-    for (let c = 0; c < columns; c++) {
-      grid.push(generator.mixStyles({ coarse: 200 + r, fine: 300 + c, count: 1, crossover, coarseLabels: 0, fineLabels: c + 1 }));
+// 6. Class morph: row c keeps one latent (seed 400 + c) while its class weights move in 6 steps from
+//    the first category (Smileys & Emotion) to category c.
+const morph = tf.tidy(() =>
+  tf.concat(categories.map((category, c) => generator.interpolateClasses({ from: 0, to: category, steps: 6, seed: 400 + c })), 0),
+) as tf.Tensor4D;
+await io.saveImageGrid(morph, `${out}/class-morph.png`, { columns: 6 });
+morph.dispose();
+
+// 7. Style mixing (style generators only): row r takes its coarse styles from a smiley (seed 200 + r),
+//    column c its fine styles from an emoji of category c + 1 (seed 300 + c); the first row and column
+//    show the sources.
+if (styleBased) {
+  const rows = 5;
+  const columns = 5;
+  const crossover = 4;
+  const cells = tf.tidy(() => {
+    const grid: tf.Tensor[] = [tf.ones([1, 64, 64, 3])];
+    for (let c = 0; c < columns; c++) grid.push(generator.sample({ count: 1, seed: 300 + c, labels: c + 1 }));
+    for (let r = 0; r < rows; r++) {
+      grid.push(generator.sample({ count: 1, seed: 200 + r, labels: 0 }));
+      for (let c = 0; c < columns; c++) {
+        grid.push(generator.mixStyles({ coarse: 200 + r, fine: 300 + c, count: 1, crossover, coarseLabels: 0, fineLabels: c + 1 }));
+      }
     }
-  }
-  return tf.concat(grid, 0) as tf.Tensor4D;
-});
-await io.saveImageGrid(cells, `${out}/style-mixing.png`, { columns: columns + 1 });
-cells.dispose();
-console.log(`wrote ${out}/category-*.png, truncation.png, style-mixing.png and scores.json`);
+    return tf.concat(grid, 0) as tf.Tensor4D;
+  });
+  await io.saveImageGrid(cells, `${out}/style-mixing.png`, { columns: columns + 1 });
+  cells.dispose();
+}
+console.log(`wrote ${out}/category-*.png, truncation.png, class-morph.png, ${styleBased ? 'style-mixing.png, ' : ''}and scores.json`);
 dispose();

@@ -5,6 +5,7 @@
  *
  *   npx tsx scripts/train-pretrained.ts --recipe mnist
  *   npx tsx scripts/train-pretrained.ts --recipe fashion-mnist
+ *   npx tsx scripts/train-pretrained.ts --recipe emoji64 --threads 2
  *
  * Any other recipe (e.g. `--recipe mnist-unconditional`) is trained and scored the same way, and only its
  * record and grid are written (to docs/results/<name>.json and docs/images/recipe-<name>.png).
@@ -13,17 +14,22 @@
  * recipe's), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
  * --out-dir DIR (default src/nets/pretrained), --grid-dir DIR (default docs/images: writes
  * pretrained-<name>.png, a row per class), --max-bytes N (default 1,000,000; emoji64 2,000,000), --threads N.
- * At each evaluation the EMA generator's grid is written to runs/pretrained-<name>/step-<step>.png.
+ * At each evaluation the EMA generator's grid is written to runs/pretrained-<name>/step-<step>.png, and
+ * the trained state is saved to runs/pretrained-<name> at the end.
+ *
+ * --from DIR --from-record FILE ships a run saved before instead of training one: the trainer saved in
+ * DIR, with the curve, time and command of the record FILE that run wrote (its steps must match).
  *
  * The weights are stored as uint8 when that keeps the held-out FID within 5% and the class accuracy
  * within 0.5 points of the float32 weights, else as float16; both must fit --max-bytes.
  */
 import * as tf from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { useBackend } from '../src/backend/index.js';
 import { saveImageGrid } from '../src/io/image-grid.js';
 import { Generator } from '../src/nets/generator.js';
+import { Trainer } from '../src/train/trainer.js';
 import type { PretrainedRecord, ShippedGenerator } from '../src/nets/pretrained.js';
 import { type HeldOutScore, byName } from '../src/recipes/index.js';
 import { progress } from '../src/train/callbacks/progress.js';
@@ -33,10 +39,9 @@ import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embed
 const raw: Record<string, string> = {};
 for (let i = 2; i < process.argv.length; i += 2) raw[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 const name = raw.recipe ?? 'mnist';
-// mnist and fashion-mnist ship as pretrained generators; any other recipe (e.g. mnist-unconditional, and
-// emoji64 until its samples are recognisable) gets its record (curve, scores) and grid only, in --out-dir
-// (default docs/results).
-const ships = name === 'mnist' || name === 'fashion-mnist';
+// mnist, fashion-mnist and emoji64 ship as pretrained generators; any other recipe (e.g.
+// mnist-unconditional) gets its record (curve, scores) and grid only, in --out-dir (default docs/results).
+const ships = name === 'mnist' || name === 'fashion-mnist' || name === 'emoji64';
 const changes = {
   ...(raw.steps !== undefined ? { steps: Number(raw.steps) } : {}),
   ...(raw.seed !== undefined ? { seed: Number(raw.seed) } : {}),
@@ -67,6 +72,7 @@ const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 // The curve: held-out scores every `evalEvery` steps, against training seconds (evaluation excluded).
 const curve: Array<Record<string, number>> = [];
 let trainingSeconds = 0;
+let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}`;
 const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
@@ -81,9 +87,33 @@ const curveCallback: Callback = {
     tf.dispose(images);
   },
 };
-const run = await recipe.train({ callbacks: [progress(), curveCallback] });
-// The trained state first: nothing after this point can lose the run.
-await run.trainer.save(`file://runs/pretrained-${name}`);
+/** The trained run: a saved one (--from, with its record's curve and time), or one trained here. */
+async function trainedRun(): Promise<{ trainer: Trainer; dispose(): void }> {
+  if (raw.from === undefined) {
+    const run = await recipe.train({ callbacks: [progress(), curveCallback] });
+    // The trained state first: nothing after this point can lose the run.
+    await run.trainer.save(`file://runs/pretrained-${name}`);
+    return run;
+  }
+  if (raw['from-record'] === undefined) throw new Error('--from needs --from-record FILE: the record the saved run wrote');
+  const saved = JSON.parse(await readFile(raw['from-record'], 'utf8')) as PretrainedRecord;
+  const trainer = await Trainer.load(`file://${raw.from}`);
+  if (saved.recipe !== name || saved.steps !== trainer.step) {
+    throw new Error(`--from-record ${raw['from-record']} is recipe ${saved.recipe} at ${saved.steps} steps; ${raw.from} holds ${trainer.step} steps of ${name}`);
+  }
+  curve.push(...saved.curve.map((point) => ({ ...point })));
+  trainingSeconds = saved.trainingSeconds;
+  command = saved.command;
+  return {
+    trainer,
+    dispose() {
+      trainer.generator.dispose();
+      trainer.discriminator.dispose();
+      trainer.dispose();
+    },
+  };
+}
+const run = await trainedRun();
 const generator = run.trainer.samplingGenerator;
 const scoresFloat32 = scoreFields(await recipe.score(generator));
 console.log(`float32: ${JSON.stringify(scoresFloat32)}`);
@@ -113,7 +143,6 @@ for (const quantization of ships ? (['uint8', 'float16'] as const) : []) {
 }
 if (chosen === undefined) throw new Error(`no quantization fits ${maxBytes} bytes`);
 
-const command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}`;
 const record: PretrainedRecord = {
   name,
   recipe: name,

@@ -15,7 +15,7 @@ import { Generator } from './generator.js';
 import type { GeneratorSpec } from './model-contract.js';
 
 /** The names of the shipped pretrained generators. */
-export const PRETRAINED_NAMES = Object.freeze(['mnist', 'fashion-mnist'] as const);
+export const PRETRAINED_NAMES = Object.freeze(['mnist', 'fashion-mnist', 'emoji64'] as const);
 
 /** The name of a shipped pretrained generator. */
 export type PretrainedName = (typeof PRETRAINED_NAMES)[number];
@@ -68,6 +68,7 @@ export interface ShippedGenerator {
 const MODULES: Readonly<Record<PretrainedName, () => Promise<{ GENERATOR: ShippedGenerator }>>> = Object.freeze({
   mnist: () => import('./pretrained/mnist.js'),
   'fashion-mnist': () => import('./pretrained/fashion-mnist.js'),
+  emoji64: () => import('./pretrained/emoji64.js'),
 });
 
 /** The record of a shipped pretrained generator, without building it. */

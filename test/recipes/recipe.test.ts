@@ -22,7 +22,7 @@ describe('recipes: configurations', () => {
     expect(recipes.mnistUnconditional().config.conditional).toBe(false);
     expect(recipes.fashionMnist().config.dataset).toBe('fashion-mnist');
     expect(recipes.ring().config.architecture).toBe('mlp');
-    expect(recipes.emoji64().config).toMatchObject({ dataset: 'emoji', architecture: 'style', conditional: true, augment: ['color', 'translation', 'cutout'] });
+    expect(recipes.emoji64().config).toMatchObject({ dataset: 'emoji', architecture: 'dcgan', conditional: true, augment: ['color', 'translation', 'cutout'] });
   });
 
   it('changes fields with `with` and leaves the shipped recipe as it was', () => {
@@ -134,7 +134,7 @@ describe('recipes: building and training', () => {
     const run = await recipe.train();
     expect(run.trainer.generator.outputShape).toEqual([64, 64, 3]);
     expect(run.trainer.generator.classNames).toEqual(datasets.EMOJI_CATEGORIES);
-    expect(run.trainer.generator.styleBased).toBe(true);
+    expect(run.trainer.generator.styleBased).toBe(false);
     const score = await recipe.score(run.trainer.samplingGenerator, { count: 90 });
     expect(score.dataset).toBe('emoji');
     expect(score.count).toBe(90);
@@ -152,6 +152,31 @@ describe('recipes: building and training', () => {
     await expect(recipes.heldOutScore('emoji', { samples: digits })).rejects.toThrow(/samples for emoji must have shape \[64, 64, 3\], received samples of \[28, 28, 1\]/);
     tf.dispose([digits]);
     heldOut.dispose();
+  });
+
+  it('emoji64 as documented for style mixing (docs/recipes.md): a style generator that mixes the styles of two categories', () => {
+    const styleRecipe = recipes.emoji64({
+      architecture: 'style',
+      generator: { latentDim: 64, styleDim: 128, mappingLayers: 2, channels: 8, maxChannels: 128 },
+      discriminator: { channels: 8, maxChannels: 128, spectralNorm: true },
+      loss: 'hinge',
+      penalties: [{ name: 'r1', options: { gamma: 0.5, every: 4 } }],
+      generatorLearningRate: 1e-3,
+      discriminatorLearningRate: 1e-3,
+      beta1: 0,
+      beta2: 0.99,
+      steps: 3000,
+    });
+    const before = tf.memory().numTensors;
+    const trainer = styleRecipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9, classNames: datasets.EMOJI_CATEGORIES });
+    expect(trainer.generator.styleBased).toBe(true);
+    const mixed = trainer.generator.mixStyles({ coarse: 1, fine: 2, count: 1, crossover: 4, coarseLabels: 'Smileys & Emotion', fineLabels: 'Flags' });
+    expect(mixed.shape).toEqual([1, 64, 64, 3]);
+    mixed.dispose();
+    trainer.generator.dispose();
+    trainer.discriminator.dispose();
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('scores given samples: the held-out digits themselves score the floor and the extractor\'s own accuracy', async () => {
