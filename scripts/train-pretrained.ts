@@ -101,6 +101,9 @@ async function trainedRun(): Promise<{ trainer: Trainer; dispose(): void }> {
   if (saved.recipe !== name || saved.steps !== trainer.step) {
     throw new Error(`--from-record ${raw['from-record']} is recipe ${saved.recipe} at ${saved.steps} steps; ${raw.from} holds ${trainer.step} steps of ${name}`);
   }
+  if (JSON.stringify(saved.recipeConfig) !== JSON.stringify(recipe.config)) {
+    throw new Error(`--from-record ${raw['from-record']} was trained with ${JSON.stringify(saved.recipeConfig)}, not the recipe as it is now: ${JSON.stringify(recipe.config)}`);
+  }
   curve.push(...saved.curve.map((point) => ({ ...point })));
   trainingSeconds = saved.trainingSeconds;
   command = saved.command;
