@@ -37,8 +37,8 @@ export interface RecipePenalty {
 }
 
 /**
- * A recipe as plain data. Every field is required here; {@link Recipe} fills what a caller leaves out
- * from the recipe it starts from.
+ * A recipe as plain data. Every field but `discriminatorArchitecture` is required here; {@link Recipe}
+ * fills what a caller leaves out from the recipe it starts from.
  */
 export interface RecipeConfig {
   /** The recipe's name, e.g. `'mnist'`. */
@@ -49,8 +49,14 @@ export interface RecipeConfig {
   readonly dataset: RecipeDataset;
   /** Class-conditional networks (the dataset's labels in, a class per sample out). */
   readonly conditional: boolean;
-  /** The network family, one of `ARCHITECTURE_NAMES`. */
+  /** The network family, one of `ARCHITECTURE_NAMES`: its generator, and its discriminator unless `discriminatorArchitecture` names another. */
   readonly architecture: ArchitectureName;
+  /**
+   * The family of the discriminator when it is not `architecture`'s own, e.g. the style generator
+   * (`architecture: 'style'`) against the DCGAN discriminator (`'dcgan'`). Its builder gets
+   * `discriminator`'s options. @defaultValue `architecture`
+   */
+  readonly discriminatorArchitecture?: ArchitectureName;
   /**
    * Options of the family's generator builder beyond what the data sets (shape, classes, class names)
    * and the seed, e.g. `{ width: 64, conditioning: 'cbn' }`.
@@ -96,6 +102,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     dataset: true,
     conditional: true,
     architecture: true,
+    discriminatorArchitecture: true,
     generator: true,
     discriminator: true,
     loss: true,
@@ -115,6 +122,9 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
   } satisfies Record<keyof RecipeConfig, true>),
 );
 
+/** The fields a config may leave out. */
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture'];
+
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
 
@@ -126,13 +136,14 @@ const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', '
 export function checkRecipeConfig(config: unknown, owner: string): asserts config is RecipeConfig {
   if (!isOptionsObject(config)) throw new ConfigError(`${owner}: a recipe config must be an object, received ${describeValue(config)}.`);
   checkKnownOptions(config, RECIPE_CONFIG_KEYS, owner);
-  const missing = RECIPE_CONFIG_KEYS.filter((key) => config[key] === undefined);
+  const missing = RECIPE_CONFIG_KEYS.filter((key) => config[key] === undefined && !OPTIONAL_KEYS.includes(key));
   if (missing.length > 0) throw new ConfigError(`${owner}: the recipe config lacks ${describeValue(missing)}.`);
   checkNonEmptyString(config.name, 'name', owner);
   if (typeof config.description !== 'string') throw new ConfigError(`${owner}: 'description' must be a string, received ${describeValue(config.description)}.`);
   checkOneOf(config.dataset, RECIPE_DATASETS, 'dataset', owner);
   checkBoolean(config.conditional, 'conditional', owner);
   checkOneOf(config.architecture, ARCHITECTURE_NAMES, 'architecture', owner);
+  if (config.discriminatorArchitecture !== undefined) checkOneOf(config.discriminatorArchitecture, ARCHITECTURE_NAMES, 'discriminatorArchitecture', owner);
   for (const side of ['generator', 'discriminator'] as const) {
     const options = config[side];
     if (!isOptionsObject(options)) throw new ConfigError(`${owner}: '${side}' must be an object of builder options, received ${describeValue(options)}.`);

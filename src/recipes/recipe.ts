@@ -116,18 +116,21 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
     }
     // The family maps the data to its builders' options (shape, classes, seeds: `seed` and `seed + 1`),
     // as `buildNetworks` does; the recipe's own options go on top.
+    // The discriminator may come from another family (`discriminatorArchitecture`).
     const family = architectureByName(c.architecture, owner);
-    const options = family.options({
+    const discriminatorFamily = c.discriminatorArchitecture === undefined ? family : architectureByName(c.discriminatorArchitecture, owner);
+    const dataOptions = {
       sampleShape: data.sampleShape,
       numClasses,
       ...(numClasses > 0 && data.classNames ? { classNames: data.classNames } : {}),
       seed: c.seed,
-    });
+    };
+    const options = family.options(dataOptions);
     const built = family.generator({ ...options.generator, ...c.generator });
     const generator = new Generator<R>(built.model, built.spec);
     let discriminator: Discriminator | undefined;
     try {
-      const { model, spec } = family.discriminator({ ...options.discriminator, ...c.discriminator });
+      const { model, spec } = discriminatorFamily.discriminator({ ...discriminatorFamily.options(dataOptions).discriminator, ...c.discriminator });
       discriminator = new Discriminator(model, spec);
       return new Trainer({
         generator,

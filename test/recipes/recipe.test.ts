@@ -43,6 +43,7 @@ describe('recipes: configurations', () => {
     expect(() => recipes.mnist({ penalties: [{ name: 'r3' as never }] })).toThrow(/penalties\[0\]\.name/);
     expect(() => recipes.mnist({ learningRateDecay: { kind: 'cosine' as never } })).toThrow(/learningRateDecay\.kind/);
     expect(() => new recipes.Recipe({ name: 'x' } as never)).toThrow(/lacks/);
+    expect(() => recipes.mnist({ discriminatorArchitecture: 'vit' as never })).toThrow(/'discriminatorArchitecture'.*received "vit"/);
   });
 
   it('decays the learning rates linearly from the decay start to the final multiplier', () => {
@@ -81,6 +82,37 @@ describe('recipes: building and training', () => {
       trainer.dispose();
       data.dispose();
     }
+  });
+
+  it('builds the discriminator of another family when discriminatorArchitecture names one, with its own seed and options', () => {
+    const mixed = recipes.mnist({ discriminatorArchitecture: 'mlp', discriminator: { hiddenUnits: [16], conditioning: 'projection' }, seed: 4 });
+    // A record without the field (as written before it existed) is still a whole config.
+    const older: Record<string, unknown> = { ...mixed.config };
+    delete older.discriminatorArchitecture;
+    expect(() => recipes.checkRecipeConfig(older, 'test')).not.toThrow();
+    const before = tf.memory().numTensors;
+    const trainer = mixed.buildTrainer({ sampleShape: [28, 28, 1], numClasses: 10 });
+    const plain = recipes.mnist({ seed: 4 }).buildTrainer({ sampleShape: [28, 28, 1], numClasses: 10 });
+    try {
+      // The generator is the recipe's own family (the same weights as without the field); the discriminator the MLP.
+      expect(trainer.generator.model.name).toBe(plain.generator.model.name);
+      expect(trainer.generator.model.weights[0].read().dataSync()).toEqual(plain.generator.model.weights[0].read().dataSync());
+      const dense = trainer.discriminator.model.layers.filter((layer) => layer.getClassName().includes('Dense'));
+      expect(dense.length).toBeGreaterThan(0);
+      expect(trainer.discriminator.model.layers.some((layer) => layer.getClassName() === 'Conv2D')).toBe(false);
+      expect(trainer.discriminator.conditional).toBe(true);
+      const shape = tf.tidy(() => trainer.discriminator.logits(tf.zeros([2, 28, 28, 1]), tf.tensor1d([1, 7], 'int32')).shape);
+      expect(shape).toEqual([2]);
+    } finally {
+      for (const t of [trainer, plain]) {
+        t.generator.dispose();
+        t.discriminator.dispose();
+        t.dispose();
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    // Options of the generator's family given to the other family's builder are refused by that builder.
+    expect(() => recipes.mnist({ discriminatorArchitecture: 'mlp' }).buildTrainer({ sampleShape: [28, 28, 1], numClasses: 10 })).toThrow(/width/);
   });
 
   it('refuses a conditional recipe on data without classes', async () => {
