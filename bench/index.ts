@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: training and sampling speed, memory and tensors per step of the library's presets on
  * every backend this machine has, as ratios against baselines measured in the same run:
- * - the Trainer against a hand-written tfjs loop of the same step (bench/hand-loop.ts);
+ * - the Trainer against a hand-written tfjs loop of the same step (bench/hand-loop.ts), step for step;
  * - tfjs-gan on wasm against PyTorch on the identical DCGAN-MNIST step (bench/pytorch_dcgan.py), when
  *   /usr/bin/python3 can import torch, with the same number of threads.
  *
@@ -85,26 +85,21 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
   const { generator, discriminator } = preset.build();
   const data = fakeData(preset, generator.outputShape);
   const trainer = handLoopTrainer(generator, discriminator);
+  // The hand-written loop, on fresh copies of the same networks, step for step with the Trainer: a
+  // Trainer step, then a hand step, and so on, so that a slower spell of this shared machine slows both
+  // sides alike (measured one block after the other, the overhead read anywhere from 6% to 20% with 2
+  // threads; interleaved, within a few percent either way).
+  const hand = preset.build();
+  const gOpt = tf.train.adam(2e-4, 0.5, 0.999);
+  const dOpt = tf.train.adam(2e-4, 0.5, 0.999);
   const trainerTimes: number[] = [];
+  const handTimes: number[] = [];
   for (let i = 0; i < n + 2; i++) {
     const before = tf.memory().numTensors;
     const logs = await trainer.trainStep(data, preset.batchSize);
     if (i >= 2) trainerTimes.push(logs.seconds);
     if (i === n + 1 && tf.memory().numTensors !== before) console.log(`warning: ${tf.memory().numTensors - before} tensors leaked per step`);
     sampleRss();
-  }
-  const before = tf.memory().numTensors;
-  await trainer.trainStep(data, preset.batchSize);
-  const tensorsPerStep = tf.memory().numTensors - before;
-  // Where the reference step's time goes, kernel by kernel (cpu: too slow to profile as well).
-  const kernels = preset === DCGAN_MNIST_REFERENCE && backend !== 'cpu' ? (await profileTrainerSteps(trainer, data, preset.batchSize, 3)).rows : undefined;
-
-  // The hand-written loop, on fresh copies of the same networks.
-  const hand = preset.build();
-  const gOpt = tf.train.adam(2e-4, 0.5, 0.999);
-  const dOpt = tf.train.adam(2e-4, 0.5, 0.999);
-  const handTimes: number[] = [];
-  for (let i = 0; i < n + 2; i++) {
     const batch = data.batch(i, preset.batchSize, 1);
     const start = performance.now();
     await handStep(hand.generator.model, hand.discriminator.model, gOpt, dOpt, batch.images, hand.generator.latentDim);
@@ -112,6 +107,11 @@ async function measure(backend: BackendName, preset: BenchPreset): Promise<Row> 
     tf.dispose([batch.images, batch.labels]);
     sampleRss();
   }
+  const before = tf.memory().numTensors;
+  await trainer.trainStep(data, preset.batchSize);
+  const tensorsPerStep = tf.memory().numTensors - before;
+  // Where the reference step's time goes, kernel by kernel (cpu: too slow to profile as well).
+  const kernels = preset === DCGAN_MNIST_REFERENCE && backend !== 'cpu' ? (await profileTrainerSteps(trainer, data, preset.batchSize, 3)).rows : undefined;
 
   // Sampling throughput: 256 images per call.
   const sampleTimes: number[] = [];

@@ -1,6 +1,7 @@
 /**
  * tfjs-gan's SIMD128 module (src/backend/simd/kernels.c) on the wasm heap: it loads and imports the
- * backend's memory, its Adam update writes tfjs's Adam bit for bit, its axis swap is exact, and the
+ * backend's memory, its Adam update writes tfjs's Adam bit for bit, its axis swap is exact, its finiteness
+ * check finds every NaN and infinity wherever it lies (and no false one in huge values), and the
  * embedded bytes are those that build.sh makes from kernels.c (CI installs Debian's clang and lld for
  * that check). Its filter gradient and pixel shuffle are tested with the other convolution gradients
  * (conv2d-backprop-filter.test.ts, conv2d-backprop-input.test.ts).
@@ -14,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
-import { simdAdamUpdate, simdSwapFirstLastAxes } from '../../src/backend/simd/simd-module.js';
+import { simdAdamUpdate, simdNonFiniteSum, simdSwapFirstLastAxes } from '../../src/backend/simd/simd-module.js';
+import { nonFiniteFlag } from '../../src/train/update-guard.js';
 import { CLANG, CLANG_19, LLD, LLD_19, LLVM_19, assertPackages, skipWithout } from '../helpers/debian.js';
 
 /** tfjs's Adam update of one variable with tfjs ops: new value, m and v. */
@@ -51,6 +53,40 @@ describe('the SIMD128 module', () => {
       outputs.forEach((o, i) => expect(Array.from(o.dataSync()), `size ${size}, output ${i}`).toEqual(Array.from(expected[i].dataSync())));
       tf.dispose([value, gradient, m, v, ...outputs, ...expected]);
     }
+  });
+
+  it('finds a NaN or an infinity at any position of tensors of any size, and none in finite values near the float32 limit', () => {
+    let seed = 12345;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const sizes = [0, 1, 3, 4, 5, 15, 16, 17, 31, 33, 64, 1000, 65_537];
+    for (let trial = 0; trial < 60; trial++) {
+      const size = trial < sizes.length ? sizes[trial] : 1 + Math.floor(random() * 5000);
+      // Finite values up to 3e38: a plain sum would overflow to Infinity; x - x does not.
+      const values = Float32Array.from({ length: size }, () => (random() - 0.5) * (trial % 2 ? 6e38 : 2));
+      const clean = tf.tensor1d(values);
+      expect(simdNonFiniteSum(tf.backend(), [clean]), `size ${size}, finite`).toBe(0);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        if (size === 0) continue;
+        const at = trial % 3 === 0 ? size - 1 : Math.floor(random() * size);
+        const dirty = values.slice();
+        dirty[at] = bad;
+        const tensor = tf.tensor1d(dirty);
+        expect(simdNonFiniteSum(tf.backend(), [clean, tensor]), `size ${size}, ${bad} at ${at}`).toBeNaN();
+        // The step's flag agrees with tfjs's kernels (sum of x - x), which it replaces on wasm.
+        const flag = nonFiniteFlag([clean, tensor]);
+        const expected = tf.tidy(() => tf.addN([clean, tensor].map((t) => tf.sum(tf.sub(t, t)))));
+        expect(flag.dataSync()[0]).toBeNaN();
+        expect(expected.dataSync()[0]).toBeNaN();
+        tf.dispose([tensor, flag, expected]);
+      }
+      clean.dispose();
+    }
+    // Integer tensors are not the module's to read: the caller falls back to tfjs's kernels.
+    const ints = tf.tensor1d([1, 2], 'int32');
+    expect(simdNonFiniteSum(tf.backend(), [ints])).toBeUndefined();
+    const flag = nonFiniteFlag([ints]);
+    expect(flag.dataSync()[0]).toBe(0);
+    tf.dispose([ints, flag]);
   });
 
   it('swaps the first and last axes exactly, in 4 x 4 blocks and element by element', () => {

@@ -1,6 +1,7 @@
 /**
  * The element-wise kernels of tfjs-gan's SIMD128 module on the wasm backend's heap: leaky ReLU, tanh, a
- * per-channel affine map (batch normalization) and the Adam update (split among the kernel threads).
+ * per-channel affine map (batch normalization), the Adam update (split among the kernel threads) and the
+ * check that tensors hold only finite values.
  *
  * @packageDocumentation
  */
@@ -81,4 +82,20 @@ export function simdChannelAffine(backend: unknown, out: TensorInfo, x: TensorIn
   const [xOffset, meanOffset, factorOffset] = offsets;
   found.kernels.channel_affine(xOffset, meanOffset, factorOffset, offset ? offsets[3] : 0, offsets[offsets.length - 1], rows, channels);
   return true;
+}
+
+/**
+ * Whether float32 `tensors` hold only finite values, read where they lie on the wasm backend's heap: the
+ * sum of `x - x` over every element, one read-only SIMD128 pass per tensor and no tensor allocated.
+ *
+ * @returns +0 when every element is finite, NaN when any is NaN or infinite; undefined where the module
+ *   cannot run here (the caller then computes it with tfjs's kernels).
+ */
+export function simdNonFiniteSum(backend: unknown, tensors: readonly TensorInfo[]): number | undefined {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, tensors);
+  if (!found || !offsets || tensors.some((t) => t.dtype !== 'float32')) return undefined;
+  let sum = 0;
+  offsets.forEach((offset, i) => (sum += found.kernels.nonfinite_sum(offset, util.sizeFromShape(tensors[i].shape))));
+  return sum;
 }

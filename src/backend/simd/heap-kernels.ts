@@ -20,6 +20,7 @@ export interface KernelExports {
   interleave_phases(...args: number[]): void;
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
   leaky_relu(x: number, out: number, n: number, alpha: number): void;
+  nonfinite_sum(x: number, n: number): number;
   tanh_f32(x: number, out: number, n: number): void;
   channel_affine(x: number, mean: number, factor: number, offset: number, out: number, rows: number, channels: number): void;
   gather_rows(out: number, x: number, indices: number, count: number, row: number): void;

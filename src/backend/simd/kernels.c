@@ -9,7 +9,8 @@
  * - conv2d_forward, conv2d_backprop_input, conv2d_filter_grad: a convolution, its input gradient and its
  *   filter gradient for channel counts that are multiples of 4 and 8, each one GEMM on the same tile,
  *   split among threads (each thread runs its part on its own instance of this module);
- * - interleave_phases, swap_first_last_axes: data movement around XNNPACK's convolutions.
+ * - interleave_phases, swap_first_last_axes: data movement around XNNPACK's convolutions;
+ * - nonfinite_sum: whether any of a tensor's values is NaN or infinite, in one read-only pass.
  *
  * The module owns no memory: it imports tfjs's wasm heap and reads and writes the tensors where they lie
  * (scratch space comes from tfjs's allocator). It must therefore use no stack and no data segment
@@ -237,6 +238,34 @@ void sum_few_channels_parts(float* dw, const float* work, int taps, int position
     const float* src = work + WORK_COUNTERS + part_size * part + partial;
     for (int i = 0; i < taps * cout; i++) dw[i] += src[i];
   }
+}
+
+/*
+ * The sum of x - x over n floats: +0 when every one is finite, NaN when any is NaN or +-Infinity (an
+ * infinity minus itself is NaN, and NaN survives every addition). Reads only, writes nothing, and cannot
+ * overflow as a sum of the values could. The training step's check that an update left every weight and
+ * optimizer state finite: one pass instead of a subtraction and a sum kernel per tensor.
+ */
+__attribute__((export_name("nonfinite_sum")))
+float nonfinite_sum(const float* x, int n) {
+  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v128_t v0 = wasm_v128_load(x + i), v1 = wasm_v128_load(x + i + 4);
+    const v128_t v2 = wasm_v128_load(x + i + 8), v3 = wasm_v128_load(x + i + 12);
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_sub(v0, v0));
+    a1 = wasm_f32x4_add(a1, wasm_f32x4_sub(v1, v1));
+    a2 = wasm_f32x4_add(a2, wasm_f32x4_sub(v2, v2));
+    a3 = wasm_f32x4_add(a3, wasm_f32x4_sub(v3, v3));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_sub(v, v));
+  }
+  a0 = wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3));
+  float sum = wasm_f32x4_extract_lane(a0, 0) + wasm_f32x4_extract_lane(a0, 1) + wasm_f32x4_extract_lane(a0, 2) + wasm_f32x4_extract_lane(a0, 3);
+  for (; i < n; i++) sum += x[i] - x[i];
+  return sum;
 }
 
 /* out = x * (x > 0 ? 1 : alpha): tfjs's leaky ReLU as x * step(x, alpha), bit for bit, in one pass. */

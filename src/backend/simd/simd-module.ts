@@ -19,5 +19,5 @@ export {
   simdFilterGradientFewChannels,
 } from './conv-kernels.js';
 export { type MatMulOperands, simdMatMul } from './gemm-kernels.js';
-export { type AdamConstants, simdAdamUpdate, simdChannelAffine, simdLeakyRelu, simdTanh } from './elementwise-kernels.js';
+export { type AdamConstants, simdAdamUpdate, simdChannelAffine, simdLeakyRelu, simdNonFiniteSum, simdTanh } from './elementwise-kernels.js';
 export { type PhaseGeometry, type TiledPoolGeometry, simdGatherRows, simdInterleavePhases, simdPoolGradSpread, simdSwapFirstLastAxes } from './layout-kernels.js';
