@@ -121,4 +121,7 @@ if (styleBased) {
   cells.dispose();
 }
 console.log(`wrote ${out}/category-*.png, truncation.png, class-morph.png, ${styleBased ? 'style-mixing.png, ' : ''}and scores.json`);
+if (!styleBased) {
+  console.log('no style-mixing.png: this generator is not style-based; train the style variant (docs/recipes.md) and draw its figures with FROM=<its run dir>');
+}
 dispose();
