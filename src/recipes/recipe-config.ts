@@ -54,7 +54,8 @@ export interface RecipeConfig {
   /**
    * The family of the discriminator when it is not `architecture`'s own, e.g. the style generator
    * (`architecture: 'style'`) against the DCGAN discriminator (`'dcgan'`). Its builder gets
-   * `discriminator`'s options. @defaultValue `architecture`
+   * `discriminator`'s options.
+   * @defaultValue `architecture`
    */
   readonly discriminatorArchitecture?: ArchitectureName;
   /**
