@@ -1,16 +1,17 @@
 /**
- * wasm's `Sum` and `Mean` over leading axes as an `AvgPool` over one window of all rows: the same values
- * as the shipped kernels within float32 rounding, every other reduction left to them, nothing leaked.
+ * wasm's `Sum` and `Mean` over leading axes in one pass of tfjs-gan's SIMD128 module (`column_sums`): the
+ * same values as the shipped kernels within float32 rounding and close to a float64 sum on random shapes,
+ * every other reduction left to them, nothing leaked. The path for a wasm build without SIMD (an
+ * `AvgPool` over one window of all rows) is tested in leading-axes-reduction-pooled.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useBackend } from '../../src/backend/index.js';
 import { patchedKernels } from '../../src/backend/kernel-patches.js';
-import { MAX_POOLED_CHANNELS, pooledChannels } from '../../src/backend/kernels/leading-axes-reduction.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { pseudoRandom } from './conv-reference.js';
-import { runShippedWasm } from './kernel-test-utils.js';
+import { kernelCallsDuring, runShippedWasm } from './kernel-test-utils.js';
 
 type Reduction = 'Sum' | 'Mean';
 
@@ -64,36 +65,44 @@ describe('Sum and Mean over leading axes on wasm', () => {
     }
   });
 
-  it('reduce 16,384 columns and more without corrupting the heap (the filter gradient of a 3x3x128x128 convolution)', async () => {
-    // XNNPACK's pooling wrote past its buffers from 16,384 channels on; the next allocation trapped.
-    for (const [shape, axis] of [
-      [[3, 3, 128, 128], [0, 1]],
-      [[9, 16384], 0],
-      [[4, 40000], 0],
-      [[3, 16411], 0], // no divisor between 256 and 4,096: the shipped kernel
-    ] as Array<[number[], number[] | number]>) {
-      const x = tf.tensor(pseudoRandom(shape.reduce((p, s) => p * s, 1), 5), shape);
-      const reduced = Array.isArray(axis) ? axis : [axis];
-      const magnitude = tf.sum(tf.abs(x), reduced);
-      const sum = tf.sum(x, axis);
-      const reference = shipped('Sum', x, axis, false);
-      expectClose(sum, reference, magnitude, `sum ${shape} over ${axis}`);
-      // The heap is intact: further allocations and kernels work.
-      const after = tf.add(tf.mul(sum, 2), tf.ones(sum.shape));
-      await after.data();
-      tf.dispose([x, magnitude, sum, reference, after]);
+  it('sum random shapes within float32 rounding of a float64 sum, in one call of the module', () => {
+    let state = 7;
+    const next = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % n);
+    for (let trial = 0; trial < 40; trial++) {
+      const rows = 2 + next(trial < 20 ? 40 : 700);
+      const columns = 1 + next(trial % 3 === 0 ? 5 : 80);
+      const values = pseudoRandom(rows * columns, trial + 100);
+      const x = tf.tensor(values, [rows, columns]);
+      for (const kernel of ['Sum', 'Mean'] as const) {
+        const got = (kernel === 'Sum' ? tf.sum(x, 0) : tf.mean(x, 0)).dataSync();
+        for (let c = 0; c < columns; c++) {
+          let exact = 0;
+          let magnitude = 0;
+          for (let r = 0; r < rows; r++) {
+            exact += values[r * columns + c];
+            magnitude += Math.abs(values[r * columns + c]);
+          }
+          const divisor = kernel === 'Mean' ? rows : 1;
+          // The bound of the three-level sum: at most 64 + 64 + rows / 4096 roundings of 2^-24 (and the division's).
+          const bound = ((128 + Math.ceil(rows / 4096) + 1) * 2 ** -24 * magnitude) / divisor;
+          expect(Math.abs(got[c] - exact / divisor), `${kernel} [${rows}, ${columns}] column ${c}`).toBeLessThanOrEqual(bound + 1e-30);
+        }
+      }
+      x.dispose();
     }
+    const ones = tf.ones([64, 14, 14, 64]);
+    expect(kernelCallsDuring('wasm', ['AvgPool', 'Transpose'], () => tf.sum(ones, [0, 1, 2]).dispose())).toBe(0);
+    ones.dispose();
   });
 
-  it('pool at most 4,096 channels at a time, as a divisor of the columns', () => {
-    expect(pooledChannels(4096)).toBe(4096);
-    expect(pooledChannels(16384)).toBe(4096);
-    expect(pooledChannels(40000)).toBe(4000);
-    expect(pooledChannels(16411)).toBeUndefined(); // prime
-    expect(pooledChannels(6000)).toBe(3000);
-    expect(pooledChannels(3 * 4095)).toBe(4095); // odd: no divisor is a multiple of 4
-    expect(pooledChannels(2 * 4099)).toBeUndefined(); // 4,099 is prime: 2 is below the fewest worth pooling
-    expect(MAX_POOLED_CHANNELS).toBeLessThan(16384);
+  it('add long columns in three levels: 200,000 rows of 0.1 sum to 20,000 within 0.05', () => {
+    // A running float32 sum of 0.1 over 200,000 rows ends at 19,959.5 (measured with Math.fround); 49 top-level
+    // additions of at most half a unit in the last place of 20,000 (0.001) each bound this one.
+    const tenths = tf.fill([200000, 17], 0.1);
+    for (const value of tf.sum(tenths, 0).dataSync()) expect(Math.abs(value - 20000)).toBeLessThan(0.05);
+    const ones = tf.ones([200000, 3]);
+    expect(Array.from(tf.sum(ones, 0).dataSync())).toEqual([200000, 200000, 200000]);
+    tf.dispose([ones, tenths]);
   });
 
   it('leave other reductions and other dtypes to the shipped kernels', () => {

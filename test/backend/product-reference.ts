@@ -23,7 +23,7 @@ export const PRODUCT_CASES: Array<[number, number, number, boolean, boolean]> = 
   [6, 16, 41, false, true],
   [25, 18, 3, true, false],
   [1, 64, 16, true, true],
-  [300, 20, 1, true, false], // one column: computed as the row bᵀ · a
+  [300, 20, 1, true, false], // one column: a vector product through tf.matMul
 ];
 
 /** The operands of a case as tensors (stored transposed where the case says) and the reference product. */

@@ -135,8 +135,9 @@ describe('registerSecondOrderGradients', () => {
     }
     // tfjs's own GreaterEqual gradient stays: only missing gradients are added.
     expect(first).not.toContain('GreaterEqual');
-    expect(SECOND_ORDER_GRADIENT_KERNELS.replaced).toEqual(['Tanh', 'Sigmoid', 'Exp', 'Elu', 'Softmax', 'AvgPool', 'LeakyRelu', 'Sum', 'Mean']);
-    expect(first).toContain('LeakyRelu');
+    expect(SECOND_ORDER_GRADIENT_KERNELS.replaced).toEqual(['Tanh', 'Sigmoid', 'Exp', 'Elu', 'Softmax', 'AvgPool', 'LeakyRelu', 'Relu', 'FusedBatchNorm', 'Sum', 'Mean']);
+    expect(SECOND_ORDER_GRADIENT_KERNELS.missing).toContain('TfjsGanStepProduct');
+    for (const name of ['LeakyRelu', 'Relu', 'FusedBatchNorm', 'TfjsGanStepProduct']) expect(first).toContain(name);
     expect(first).toContain('AvgPool');
   });
 

@@ -13,6 +13,7 @@ import { KERNELS_WASM_SHARED } from '../../src/backend/simd/kernels-wasm.js';
 import { setSimdSplitThreshold, simdAdamUpdate, simdSplitRuns, simdThreadsOf } from '../../src/backend/simd/simd-module.js';
 import { startKernelThreads } from '../../src/backend/simd/simd-threads.js';
 import { ADAM_UPDATE_KERNEL, fusedAdam } from '../../src/train/fused-adam.js';
+import { stepProduct } from '../../src/backend/gradients/step-product.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { convolutionsAndProduct, on, trainVector } from '../helpers/wasm-checks.js';
 import { backpropFilterReference, backpropInputReference, channelRichCases, fewChannelCases, forwardReference, pseudoRandom, relativeError } from './conv-reference.js';
@@ -195,6 +196,20 @@ describe('wasm with threads in Node', () => {
     const constants = { beta1: 0.5, keep1: 0.5, beta2: 0.5, keep2: 0.5, correction1: 1, correction2: 1, epsilon: 0, step: -1 };
     expect(simdAdamUpdate(tf.backend(), [x, x, x, x, ...outputs], 8, constants)).toBe(true);
     tf.dispose([x, ...outputs]);
+  });
+
+  it('splits the step product (an activation gradient) between the threads from 2^16 elements, exactly as Step and Multiply', async () => {
+    await tf.setBackend('wasm');
+    for (const size of [65_535, 65_536, 70_003, 802_817]) {
+      const x = tf.tensor(pseudoRandom(size, size % 101).map((v, i) => (i === size - 1 ? Number.NaN : v)));
+      const dy = tf.tensor(pseudoRandom(size, 7));
+      const runs = simdSplitRuns(tf.backend());
+      const fused = stepProduct(dy, x, 0.2);
+      expect(simdSplitRuns(tf.backend()) - runs, `size ${size}`).toBe(size >= 1 << 16 ? 1 : 0);
+      const plain = tf.tidy(() => tf.mul(dy, tf.step(x, 0.2)));
+      expect(Array.from(fused.dataSync(), (v) => v + 0), `size ${size}`).toEqual(Array.from(plain.dataSync(), (v) => v + 0));
+      tf.dispose([x, dy, fused, plain]);
+    }
   });
 
   it('refuses another thread count once the backend runs, and bad options', async () => {

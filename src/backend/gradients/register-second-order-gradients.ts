@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { GradConfig } from '@tensorflow/tfjs';
 
 import { avgPoolGradientConfig, avgPoolGradientIsWrongAtBorders, probeAvgPoolGradientIsWrongAtBorders } from './avg-pool-gradient.js';
+import { fusedBatchNormGradientConfig } from './batch-norm-gradient.js';
 import { conv2DBackpropFilterGradientConfig } from './conv2d-backprop-filter-gradient.js';
 import { eluGradGradientConfig } from './elu-grad-gradient.js';
-import { leakyReluGradientConfig } from './leaky-relu-gradient.js';
+import { leakyReluGradientConfig, reluGradientConfig } from './activation-gradients.js';
 import { avgPoolGradGradientConfig, maxPoolGradGradientConfig } from './pool-grad-gradients.js';
 import { meanGradientConfig, sumGradientConfig } from './reduction-gradients.js';
 import { resizeBilinearGradGradientConfig, resizeNearestNeighborGradGradientConfig } from './resize-grad-gradients.js';
@@ -21,6 +22,7 @@ import {
   readsSavedOutput,
   savedOutputsBreakDoubleBackprop,
 } from './saved-output-gradients.js';
+import { stepProductGradientConfig } from './step-product.js';
 import { zeroGradientConfigs } from './zero-gradients.js';
 
 /** Gradients that tfjs 4.22 lacks; registered only where tfjs still has none. */
@@ -32,6 +34,7 @@ const MISSING_GRADIENT_CONFIGS: readonly GradConfig[] = Object.freeze([
   resizeNearestNeighborGradGradientConfig,
   resizeBilinearGradGradientConfig,
   conv2DBackpropFilterGradientConfig,
+  stepProductGradientConfig,
 ]);
 
 /** A gradient that replaces tfjs's own while tfjs's is wrong. */
@@ -45,8 +48,8 @@ interface Replacement {
 
 /**
  * Gradients that tfjs 4.22 gets wrong, registered only while tfjs's is wrong, and ones it computes slowly
- * (`LeakyRelu`, see `leaky-relu-gradient.ts`; `Sum` and `Mean`, see `reduction-gradients.ts`), always
- * replaced.
+ * (`Relu` and `LeakyRelu`, see `activation-gradients.ts`; `FusedBatchNorm`, see `batch-norm-gradient.ts`;
+ * `Sum` and `Mean`, see `reduction-gradients.ts`), always replaced.
  */
 const REPLACEMENTS: readonly Replacement[] = Object.freeze([
   ...SAVED_OUTPUT_GRADIENT_CONFIGS.map(
@@ -54,6 +57,8 @@ const REPLACEMENTS: readonly Replacement[] = Object.freeze([
   ),
   { config: avgPoolGradientConfig, replaces: () => true, needed: avgPoolGradientIsWrongAtBorders },
   { config: leakyReluGradientConfig, replaces: () => true, needed: () => true },
+  { config: reluGradientConfig, replaces: () => true, needed: () => true },
+  { config: fusedBatchNormGradientConfig, replaces: () => true, needed: () => true },
   { config: sumGradientConfig, replaces: () => true, needed: () => true },
   { config: meanGradientConfig, replaces: () => true, needed: () => true },
 ]);
@@ -61,7 +66,7 @@ const REPLACEMENTS: readonly Replacement[] = Object.freeze([
 /**
  * The kernels for which tfjs-gan can provide a gradient: those tfjs lacks (`'missing'`), and those whose
  * shipped gradient is wrong (`'replaced'`: it breaks double backprop, or is wrong at padded borders) or
- * slow (`LeakyRelu`, `Sum`, `Mean`).
+ * slow (`Relu`, `LeakyRelu`, `FusedBatchNorm`, `Sum`, `Mean`).
  */
 export const SECOND_ORDER_GRADIENT_KERNELS: Readonly<{ missing: readonly string[]; replaced: readonly string[] }> =
   Object.freeze({
@@ -85,14 +90,16 @@ function isOurs(config: GradConfig): boolean {
  *   `NotEqual`, `LogicalAnd`, `LogicalOr`, `LogicalNot`), used by the gradients of
  *   `leakyRelu`, `prelu`, `selu`, `relu6`, `minimum`, `clipByValue`, `max` and `where`;
  * - gradients of `EluGrad`, `AvgPoolGrad`, `MaxPoolGrad`, `ResizeNearestNeighborGrad`,
- *   `ResizeBilinearGrad` and `Conv2DBackpropFilter`;
+ *   `ResizeBilinearGrad`, `Conv2DBackpropFilter` and tfjs-gan's `TfjsGanStepProduct`;
  * - replacements for the gradients of `Tanh`, `Sigmoid`, `Exp`, `Elu` and `Softmax`, whose saved outputs
  *   lose their link to the input on tfjs's tape (see `saved-output-gradients.ts`), only while the engine
  *   has that defect and the registered gradient is still one that reads its output;
  * - a replacement for the gradient of `AvgPool`, which is wrong where windows reach into the padding on
  *   the cpu and wasm backends (see `avg-pool-gradient.ts`), only once a backend shows that defect;
- * - a replacement for the gradient of `LeakyRelu` with the same values from two vectorised kernels
- *   instead of three slow ones (see `leaky-relu-gradient.ts`);
+ * - replacements for the gradients of `Relu` and `LeakyRelu` with the same values from one step product
+ *   (one pass on wasm) instead of two or three kernels (see `activation-gradients.ts`);
+ * - a replacement for the gradient of `FusedBatchNorm` (batch normalization) with the same values from
+ *   three element-wise kernels and two sums instead of about ten of each (see `batch-norm-gradient.ts`);
  * - replacements for the gradients of `Sum` and `Mean` with the same values broadcast on the backend
  *   instead of multiplied by a tensor of ones built in JavaScript (see `reduction-gradients.ts`).
  *

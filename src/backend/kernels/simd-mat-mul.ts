@@ -1,7 +1,9 @@
 /**
  * Dense layers' products on wasm with tfjs-gan's SIMD128 GEMM (`simd/kernels.c`), split among the kernel
  * threads of the threaded build: the gradients (`BatchMatMul` with `transposeA` or `transposeB`), the
- * transposed operand read where it lies (the other path transposes it first), and large plain products
+ * transposed operand read where it lies (the other path transposes it first), products with a vector
+ * operand or an inner dimension of 1 (a discriminator's last layer, forward and backward: the module's
+ * vector kernels), and large plain products
  * (`BatchMatMul`, `_FusedMatMul` without bias or activation: XNNPACK packs the weights again whenever they
  * change, after every optimizer step, which made a generator's first layer run at 22 GFLOP/s). Small plain
  * products stay on the shipped kernel, which keeps unchanged weights packed; so do batched products (a
@@ -12,10 +14,10 @@
 import { util } from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 
-import { simdMatMul } from '../simd/simd-module.js';
+import { simdMatMul, simdVectorProduct } from '../simd/simd-module.js';
 import type { KernelCalls } from './kernel-calls.js';
 
-/** The shortest inner dimension the module's GEMM takes (it pads K to 4; an outer product is faster shipped). */
+/** The shortest inner dimension the module's GEMM takes (it pads K to 4); a vector operand takes any. */
 const MIN_INNER = 16;
 
 /** The smallest plain product (in multiply-adds) the module's GEMM takes: where it is split among threads. */
@@ -38,16 +40,13 @@ export function matMulOnHeap(calls: KernelCalls, a: TensorInfo, b: TensorInfo, t
   const m = transposeA ? colsA : rowsA;
   const k = transposeA ? rowsA : colsA;
   const n = transposeB ? rowsB : colsB;
-  if ((transposeB ? colsB : rowsB) !== k || k < MIN_INNER) return undefined;
-  if (!transposeA && !transposeB && m * k * n < MIN_PLAIN_MACS) return undefined;
+  if ((transposeB ? colsB : rowsB) !== k) return undefined;
+  const vector = m === 1 || n === 1 || k === 1;
+  if (!vector && k < MIN_INNER) return undefined;
+  if (!vector && !transposeA && !transposeB && m * k * n < MIN_PLAIN_MACS) return undefined;
   const lead = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
   const out = calls.allocate([...lead, m, n]);
   if (out === undefined) return undefined;
-  if (n === 1 && transposeA) {
-    // aᵀ · b with one column (a dense layer's weight gradient into one unit): the same values as the row
-    // bᵀ · a, whose operands both lie as the GEMM reads them best (a transposed A would be gathered with
-    // a stride of m).
-    return simdMatMul(calls.backend, out, { a: b, b: a, m: 1, k, n: m, transposeA: false, transposeB: false }) ? out : undefined;
-  }
+  if (vector) return simdVectorProduct(calls.backend, out, { a, b, m, k, n, transposeA, transposeB }) ? out : undefined;
   return simdMatMul(calls.backend, out, { a, b, m, k, n, transposeA, transposeB }) ? out : undefined;
 }

@@ -1,7 +1,8 @@
 /**
- * The element-wise kernels of tfjs-gan's SIMD128 module on the wasm backend's heap: leaky ReLU, tanh, a
- * per-channel affine map (batch normalization), the Adam update (split among the kernel threads) and the
- * check that tensors hold only finite values.
+ * The element-wise kernels of tfjs-gan's SIMD128 module on the wasm backend's heap: leaky ReLU, tanh, the
+ * activations' gradient `dy * step(x, alpha)`, a per-channel affine map (batch normalization), sums over
+ * leading axes, the Adam update (split among the kernel threads) and the check that tensors hold only
+ * finite values.
  *
  * @packageDocumentation
  */
@@ -49,6 +50,39 @@ export function simdLeakyRelu(backend: unknown, x: TensorInfo, out: TensorInfo, 
   const offsets = found && offsetsOf(found.internals, [x, out]);
   if (!found || !offsets) return false;
   found.kernels.leaky_relu(offsets[0], offsets[1], util.sizeFromShape(x.shape), alpha);
+  return true;
+}
+
+/**
+ * Writes `dy * step(x, alpha)` into `out` (float32, allocated, the size of `x`): the gradient of ReLU
+ * (alpha 0) and of leaky ReLU, the same products as tfjs's `Step` and `Multiply` (NaN where `x` is NaN),
+ * in one SIMD128 pass on the wasm backend's heap (split among the kernel threads from 2^16 elements).
+ * `dy` and `x` are float32 of the same size.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdStepProduct(backend: unknown, dy: TensorInfo, x: TensorInfo, out: TensorInfo, alpha: number): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [dy, x, out]);
+  if (!found || !offsets) return false;
+  const size = util.sizeFromShape(x.shape);
+  // Three memory accesses per element: split among the kernel threads from 2^16 elements, as Adam is.
+  runSplit(found.heap, 'step_product', [...offsets, size, alpha], size >= 1 << 16 ? partsFor(found.heap, Infinity) : 1);
+  return true;
+}
+
+/**
+ * Writes the column sums of `x`, viewed as `rows` rows of `channels` float32 values, each divided by
+ * `divisor` (1 for a sum, `rows` for a mean), into `out` (float32, allocated, `channels` values), in one
+ * SIMD128 pass on the wasm backend's heap. NaN and infinities propagate as in any sum.
+ *
+ * @returns false where the module cannot run here.
+ */
+export function simdColumnSums(backend: unknown, x: TensorInfo, out: TensorInfo, rows: number, channels: number, divisor: number): boolean {
+  const found = kernelsOf(backend);
+  const offsets = found && offsetsOf(found.internals, [x, out]);
+  if (!found || !offsets) return false;
+  found.kernels.column_sums(offsets[0], offsets[1], rows, channels, divisor);
   return true;
 }
 

@@ -10,7 +10,9 @@
  *   filter gradient for channel counts that are multiples of 4 and 8, each one GEMM on the same tile,
  *   split among threads (each thread runs its part on its own instance of this module);
  * - interleave_phases, swap_first_last_axes: data movement around XNNPACK's convolutions;
- * - nonfinite_sum: whether any of a tensor's values is NaN or infinite, in one read-only pass.
+ * - nonfinite_sum: whether any of a tensor's values is NaN or infinite, in one read-only pass;
+ * - leaky_relu, tanh_f32, channel_affine, step_product (an activation's gradient), column_sums (sums and
+ *   means over leading axes): element-wise work and reductions in one pass each.
  *
  * The module owns no memory: it imports tfjs's wasm heap and reads and writes the tensors where they lie
  * (scratch space comes from tfjs's allocator). It must therefore use no stack and no data segment
@@ -278,6 +280,90 @@ void leaky_relu(const float* x, float* out, int n, float alpha) {
     wasm_v128_store(out + i, wasm_f32x4_mul(v, wasm_v128_bitselect(one, slope, wasm_f32x4_gt(v, zero))));
   }
   for (; i < n; i++) out[i] = x[i] * (x[i] > 0 ? 1.0f : alpha);
+}
+
+/*
+ * out = dy * (x > 0 ? 1 : alpha), NaN where x is NaN: the gradient of ReLU (alpha 0) and of leaky ReLU as
+ * tfjs computes it, dy * step(x, alpha), in one pass instead of a step kernel and a product. Split among
+ * threads by elements, as adam_update is.
+ */
+__attribute__((export_name("step_product")))
+void step_product(const float* dy, const float* x, float* out, int n, float alpha, int part, int parts) {
+  const int vectors = n / 4;
+  const int first = share_start(vectors, part, parts) * 4;
+  const int end = part == parts - 1 ? n : share_start(vectors, part + 1, parts) * 4;
+  const v128_t zero = wasm_f32x4_splat(0), one = wasm_f32x4_splat(1), slope = wasm_f32x4_splat(alpha);
+  int i = first;
+  for (; i + 4 <= end; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    /* 1 where x > 0, alpha where x <= 0, and x itself (NaN) where it is NaN, as tfjs's step keeps NaN. */
+    const v128_t step = wasm_v128_bitselect(wasm_v128_bitselect(one, slope, wasm_f32x4_gt(v, zero)), v, wasm_f32x4_eq(v, v));
+    wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(dy + i), step));
+  }
+  for (; i < end; i++) out[i] = dy[i] * (x[i] != x[i] ? x[i] : x[i] > 0 ? 1.0f : alpha);
+}
+
+/*
+ * out[c] = (sum over r of x[r, c]) / divisor for `rows` rows of `channels`: a sum (divisor 1) or mean
+ * (divisor rows) over the leading axes, as every batch-normalization statistic and bias gradient is. The
+ * rows are added in three levels: blocks of COLUMN_BLOCK rows into a partial sum, COLUMN_BLOCK partials
+ * into a second, and those into the total, so a result has at most 2 COLUMN_BLOCK + rows / COLUMN_BLOCK^2
+ * roundings in any one chain where a running sum has `rows`. NaN and infinities propagate as in any sum.
+ * Columns are taken 16 at a time, then one at a time, all rows each.
+ */
+#define COLUMN_BLOCK 64
+#define COLUMN_SUPER (COLUMN_BLOCK * COLUMN_BLOCK)
+
+/* The end of the block of at most `block` rows that starts at `start`, in rows that end at `end`. */
+static int block_end(int start, int block, int end) { return end - start < block ? end : start + block; }
+
+static void column_sums_16(const float* x, float* out, int rows, int channels, v128_t divisor) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  v128_t t0 = zero, t1 = zero, t2 = zero, t3 = zero;
+  for (int s0 = 0; s0 < rows; s0 += COLUMN_SUPER) {
+    const int s1 = block_end(s0, COLUMN_SUPER, rows);
+    v128_t q0 = zero, q1 = zero, q2 = zero, q3 = zero;
+    for (int r0 = s0; r0 < s1; r0 += COLUMN_BLOCK) {
+      const int r1 = block_end(r0, COLUMN_BLOCK, s1);
+      v128_t p0 = zero, p1 = zero, p2 = zero, p3 = zero;
+      for (int r = r0; r < r1; r++) {
+        const float* row = x + (size_t)r * channels;
+        p0 = wasm_f32x4_add(p0, wasm_v128_load(row));
+        p1 = wasm_f32x4_add(p1, wasm_v128_load(row + 4));
+        p2 = wasm_f32x4_add(p2, wasm_v128_load(row + 8));
+        p3 = wasm_f32x4_add(p3, wasm_v128_load(row + 12));
+      }
+      q0 = wasm_f32x4_add(q0, p0), q1 = wasm_f32x4_add(q1, p1), q2 = wasm_f32x4_add(q2, p2), q3 = wasm_f32x4_add(q3, p3);
+    }
+    t0 = wasm_f32x4_add(t0, q0), t1 = wasm_f32x4_add(t1, q1), t2 = wasm_f32x4_add(t2, q2), t3 = wasm_f32x4_add(t3, q3);
+  }
+  wasm_v128_store(out, wasm_f32x4_div(t0, divisor));
+  wasm_v128_store(out + 4, wasm_f32x4_div(t1, divisor));
+  wasm_v128_store(out + 8, wasm_f32x4_div(t2, divisor));
+  wasm_v128_store(out + 12, wasm_f32x4_div(t3, divisor));
+}
+
+static float column_sum_1(const float* x, int rows, int channels) {
+  float t = 0;
+  for (int s0 = 0; s0 < rows; s0 += COLUMN_SUPER) {
+    const int s1 = block_end(s0, COLUMN_SUPER, rows);
+    float q = 0;
+    for (int r0 = s0; r0 < s1; r0 += COLUMN_BLOCK) {
+      const int r1 = block_end(r0, COLUMN_BLOCK, s1);
+      float p = 0;
+      for (int r = r0; r < r1; r++) p += x[(size_t)r * channels];
+      q += p;
+    }
+    t += q;
+  }
+  return t;
+}
+
+__attribute__((export_name("column_sums")))
+void column_sums(const float* x, float* out, int rows, int channels, float divisor) {
+  int c = 0;
+  for (; c + 16 <= channels; c += 16) column_sums_16(x + c, out + c, rows, channels, wasm_f32x4_splat(divisor));
+  for (; c < channels; c++) out[c] = column_sum_1(x + c, rows, channels) / divisor;
 }
 
 /*
@@ -736,6 +822,56 @@ void conv2d_backprop_input_narrow(const float* dy, const float* w, float* dx, fl
 static size_t matmul_part(int m, int k, int n) {
   const int kp = round_up(k, 4);
   return (size_t)round_up(n, 8) * kp + (size_t)round_up(m, TILE_ROWS) * kp + (size_t)TILE_ROWS * 8;
+}
+
+/*
+ * Products where one operand is a vector, which a GEMM tile would mostly pad (and XNNPACK packs the
+ * weights of again after every update): out [rows] = a [rows, cols] * v [cols] (matvec), out [cols] =
+ * v [rows] * a [rows, cols] (vecmat), out [m, n] = u [m] * v [n] (outer_product, an inner dimension of 1).
+ */
+__attribute__((export_name("matvec")))
+void matvec(const float* a, const float* v, float* out, int rows, int cols) {
+  for (int r = 0; r < rows; r++) {
+    const float* row = a + (size_t)r * cols;
+    v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+    int k = 0;
+    for (; k + 16 <= cols; k += 16) {
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(row + k), wasm_v128_load(v + k)));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(row + k + 4), wasm_v128_load(v + k + 4)));
+      s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(row + k + 8), wasm_v128_load(v + k + 8)));
+      s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(row + k + 12), wasm_v128_load(v + k + 12)));
+    }
+    for (; k + 4 <= cols; k += 4) s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(row + k), wasm_v128_load(v + k)));
+    const v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    float sum = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) + (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+    for (; k < cols; k++) sum += row[k] * v[k];
+    out[r] = sum;
+  }
+}
+
+__attribute__((export_name("vecmat")))
+void vecmat(const float* v, const float* a, float* out, int rows, int cols) {
+  const int c4 = cols & ~3;
+  for (int c = 0; c < cols; c++) out[c] = 0;
+  for (int r = 0; r < rows; r++) {
+    const float* row = a + (size_t)r * cols;
+    const v128_t w = wasm_f32x4_splat(v[r]);
+    int c = 0;
+    for (; c < c4; c += 4) wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), wasm_f32x4_mul(wasm_v128_load(row + c), w)));
+    for (; c < cols; c++) out[c] += row[c] * v[r];
+  }
+}
+
+__attribute__((export_name("outer_product")))
+void outer_product(const float* u, const float* v, float* out, int m, int n) {
+  const int n4 = n & ~3;
+  for (int r = 0; r < m; r++) {
+    float* row = out + (size_t)r * n;
+    const v128_t w = wasm_f32x4_splat(u[r]);
+    int c = 0;
+    for (; c < n4; c += 4) wasm_v128_store(row + c, wasm_f32x4_mul(wasm_v128_load(v + c), w));
+    for (; c < n; c++) row[c] = v[c] * u[r];
+  }
 }
 
 /* Floats of scratch space matmul needs for `parts` parts. */

@@ -18,6 +18,15 @@ export {
   simdConv2DBackpropInput,
   simdFilterGradientFewChannels,
 } from './conv-kernels.js';
-export { type MatMulOperands, simdMatMul } from './gemm-kernels.js';
-export { type AdamConstants, simdAdamUpdate, simdChannelAffine, simdLeakyRelu, simdNonFiniteSum, simdTanh } from './elementwise-kernels.js';
+export { type MatMulOperands, simdMatMul, simdVectorProduct } from './gemm-kernels.js';
+export {
+  type AdamConstants,
+  simdAdamUpdate,
+  simdChannelAffine,
+  simdColumnSums,
+  simdLeakyRelu,
+  simdNonFiniteSum,
+  simdStepProduct,
+  simdTanh,
+} from './elementwise-kernels.js';
 export { type PhaseGeometry, type TiledPoolGeometry, simdGatherRows, simdInterleavePhases, simdPoolGradSpread, simdSwapFirstLastAxes } from './layout-kernels.js';
