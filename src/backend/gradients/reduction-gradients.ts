@@ -27,7 +27,11 @@ export const sumGradientConfig: GradConfig = {
   gradFunc: (dy, [x], attrs) => ({ x: () => tf.mul(expandedDy(dy as Tensor, x, attrs), tf.onesLike(x)) }),
 };
 
-/** Gradient of `Mean`: `dy` times ones over the averaged axes, over `n` (the elements averaged), as tfjs rounds it. */
+/**
+ * Gradient of `Mean`: `dy` over `n` (the elements averaged) times ones over the averaged axes. tfjs divides
+ * after the broadcast; dividing the small `dy` first gives the same values (a product with 1 is exact)
+ * with one kernel the size of `x` fewer.
+ */
 export const meanGradientConfig: GradConfig = {
   kernelName: 'Mean',
   inputsToSave: ['x'],
@@ -35,7 +39,7 @@ export const meanGradientConfig: GradConfig = {
     x: () => {
       const expanded = expandedDy(dy as Tensor, x, attrs);
       const count = x.size / Math.max(1, expanded.size);
-      return tf.div(tf.mul(expanded, tf.onesLike(x)), count);
+      return tf.mul(tf.div(expanded, count), tf.onesLike(x));
     },
   }),
 };
