@@ -212,6 +212,38 @@ describe('wasm with threads in Node', () => {
     }
   });
 
+  it('splits sums over leading axes (by strips of 16 columns) and batch norm (by rows) between the threads', async () => {
+    await tf.setBackend('wasm');
+    // [rows, channels], and whether batch norm is split (from 2^16 elements; sums also need 32 channels).
+    for (const [rows, channels, split] of [[12544, 64, true], [1000, 40, false], [2000, 40, true], [64, 6272, true], [70000, 1, true]] as const) {
+      const values = pseudoRandom(rows * channels, rows + channels);
+      const x = tf.tensor2d(values, [rows, channels]);
+      const runs = simdSplitRuns(tf.backend());
+      const sum = tf.sum(x, 0);
+      const got = sum.dataSync();
+      for (let c = 0; c < channels; c++) {
+        let exact = 0;
+        let magnitude = 0;
+        for (let r = 0; r < rows; r++) [exact, magnitude] = [exact + values[r * channels + c], magnitude + Math.abs(values[r * channels + c])];
+        expect(Math.abs(got[c] - exact), `sum [${rows}, ${channels}] column ${c}`).toBeLessThanOrEqual((128 + rows / 4096 + 1) * 2 ** -24 * magnitude);
+      }
+      const splitSum = channels >= 32 && rows * channels >= 1 << 16;
+      expect(simdSplitRuns(tf.backend()) - runs, `sum [${rows}, ${channels}]`).toBe(splitSum ? 1 : 0);
+      const mean = tf.tensor1d(pseudoRandom(channels, 3));
+      const variance = tf.tensor1d(pseudoRandom(channels, 4).map((v) => v * v + 0.5));
+      const before = simdSplitRuns(tf.backend());
+      const normed = tf.batchNorm(x, mean, variance, undefined, undefined, 1e-3);
+      expect(simdSplitRuns(tf.backend()) - before, `batchNorm [${rows}, ${channels}]`).toBe(split ? 1 : 0);
+      const [m, v, y] = [mean.dataSync(), variance.dataSync(), normed.dataSync()];
+      for (let i = 0; i < values.length; i += 97) {
+        const c = i % channels;
+        const expected = (values[i] - m[c]) / Math.sqrt(v[c] + 1e-3);
+        expect(Math.abs(y[i] - expected), `batchNorm [${rows}, ${channels}] [${i}]`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(expected)));
+      }
+      tf.dispose([x, sum, mean, variance, normed]);
+    }
+  });
+
   it('refuses another thread count once the backend runs, and bad options', async () => {
     await expect(useBackend('wasm', { threads: 1 })).rejects.toThrow(
       /the wasm backend is already running with 2 thread\(s\); 'threads: 1' must be chosen before it starts/,

@@ -11,6 +11,12 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 
 import { kernelsOf, offsetsOf, partsFor, runSplit } from './heap-kernels.js';
 
+/**
+ * The fewest elements at which an element-wise kernel is split among the kernel threads: a few memory
+ * accesses per element and little arithmetic, so below this the hand-off costs more than it saves.
+ */
+const SPLIT_ELEMENTS = 1 << 16;
+
 /** The float32 hyper-parameters of one Adam update, as tfjs's Adam rounds them. */
 export interface AdamConstants {
   beta1: number;
@@ -33,8 +39,7 @@ export function simdAdamUpdate(backend: unknown, tensors: readonly TensorInfo[],
   const found = kernelsOf(backend);
   const offsets = found && offsetsOf(found.internals, tensors);
   if (!found || !offsets) return false;
-  // About 10 memory accesses per element and no arithmetic to speak of: split from 2^16 elements.
-  const parts = size >= 1 << 16 ? partsFor(found.heap, Infinity) : 1;
+  const parts = size >= SPLIT_ELEMENTS ? partsFor(found.heap, Infinity) : 1;
   runSplit(found.heap, 'adam_update', [...offsets, size, c.beta1, c.keep1, c.beta2, c.keep2, c.correction1, c.correction2, c.epsilon, c.step], parts);
   return true;
 }
@@ -66,8 +71,7 @@ export function simdStepProduct(backend: unknown, dy: TensorInfo, x: TensorInfo,
   const offsets = found && offsetsOf(found.internals, [dy, x, out]);
   if (!found || !offsets) return false;
   const size = util.sizeFromShape(x.shape);
-  // Three memory accesses per element: split among the kernel threads from 2^16 elements, as Adam is.
-  runSplit(found.heap, 'step_product', [...offsets, size, alpha], size >= 1 << 16 ? partsFor(found.heap, Infinity) : 1);
+  runSplit(found.heap, 'step_product', [...offsets, size, alpha], size >= SPLIT_ELEMENTS ? partsFor(found.heap, Infinity) : 1);
   return true;
 }
 
@@ -82,7 +86,9 @@ export function simdColumnSums(backend: unknown, x: TensorInfo, out: TensorInfo,
   const found = kernelsOf(backend);
   const offsets = found && offsetsOf(found.internals, [x, out]);
   if (!found || !offsets) return false;
-  found.kernels.column_sums(offsets[0], offsets[1], rows, channels, divisor);
+  // Split by strips of 16 columns, where there are two or more and enough elements.
+  const split = channels >= 32 && rows * channels >= SPLIT_ELEMENTS;
+  runSplit(found.heap, 'column_sums', [offsets[0], offsets[1], rows, channels, divisor], split ? partsFor(found.heap, Infinity) : 1);
   return true;
 }
 
@@ -114,7 +120,8 @@ export function simdChannelAffine(backend: unknown, out: TensorInfo, x: TensorIn
   const channels = x.shape[x.shape.length - 1];
   const rows = util.sizeFromShape(x.shape.slice(0, -1));
   const [xOffset, meanOffset, factorOffset] = offsets;
-  found.kernels.channel_affine(xOffset, meanOffset, factorOffset, offset ? offsets[3] : 0, offsets[offsets.length - 1], rows, channels);
+  const args = [xOffset, meanOffset, factorOffset, offset ? offsets[3] : 0, offsets[offsets.length - 1], rows, channels];
+  runSplit(found.heap, 'channel_affine', args, rows >= 2 && rows * channels >= SPLIT_ELEMENTS ? partsFor(found.heap, Infinity) : 1);
   return true;
 }
 

@@ -309,7 +309,7 @@ void step_product(const float* dy, const float* x, float* out, int n, float alph
  * rows are added in three levels: blocks of COLUMN_BLOCK rows into a partial sum, COLUMN_BLOCK partials
  * into a second, and those into the total, so a result has at most 2 COLUMN_BLOCK + rows / COLUMN_BLOCK^2
  * roundings in any one chain where a running sum has `rows`. NaN and infinities propagate as in any sum.
- * Columns are taken 16 at a time, then one at a time, all rows each.
+ * Columns are taken 16 at a time, then one at a time, all rows each; split among threads by strips of 16.
  */
 #define COLUMN_BLOCK 64
 #define COLUMN_SUPER (COLUMN_BLOCK * COLUMN_BLOCK)
@@ -360,10 +360,14 @@ static float column_sum_1(const float* x, int rows, int channels) {
 }
 
 __attribute__((export_name("column_sums")))
-void column_sums(const float* x, float* out, int rows, int channels, float divisor) {
-  int c = 0;
-  for (; c + 16 <= channels; c += 16) column_sums_16(x + c, out + c, rows, channels, wasm_f32x4_splat(divisor));
-  for (; c < channels; c++) out[c] = column_sum_1(x + c, rows, channels) / divisor;
+void column_sums(const float* x, float* out, int rows, int channels, float divisor, int part, int parts) {
+  /* This part's columns: a share of the strips of 16, the last channels % 16 with the last part. */
+  const int strips = channels / 16;
+  const int first = share_start(strips, part, parts) * 16;
+  const int end = part == parts - 1 ? channels : share_start(strips, part + 1, parts) * 16;
+  int c = first;
+  for (; c + 16 <= end; c += 16) column_sums_16(x + c, out + c, rows, channels, wasm_f32x4_splat(divisor));
+  for (; c < end; c++) out[c] = column_sum_1(x + c, rows, channels) / divisor;
 }
 
 /*
@@ -413,12 +417,14 @@ void tanh_f32(const float* x, float* out, int n) {
 /*
  * out[r, c] = (x[r, c] - mean[c]) * factor[c] (+ offset[c] where offset is not 0) for `rows` rows of
  * `channels`: a batch normalization with its per-channel factor already computed, in the order (and with
- * the roundings) of a subtraction, a multiplication and an addition.
+ * the roundings) of a subtraction, a multiplication and an addition. Split among threads by rows.
  */
 __attribute__((export_name("channel_affine")))
-void channel_affine(const float* x, const float* mean, const float* factor, const float* offset, float* out, int rows, int channels) {
+void channel_affine(const float* x, const float* mean, const float* factor, const float* offset, float* out, int rows, int channels,
+                    int part, int parts) {
   const int c4 = channels & ~3;
-  for (int r = 0; r < rows; r++) {
+  const int end = share_start(rows, part + 1, parts);
+  for (int r = share_start(rows, part, parts); r < end; r++) {
     const float* in = x + (size_t)r * channels;
     float* dst = out + (size_t)r * channels;
     int c = 0;
