@@ -86,9 +86,7 @@ export function simdColumnSums(backend: unknown, x: TensorInfo, out: TensorInfo,
   const found = kernelsOf(backend);
   const offsets = found && offsetsOf(found.internals, [x, out]);
   if (!found || !offsets) return false;
-  // Split by strips of 16 columns, where there are two or more and enough elements.
-  const split = channels >= 32 && rows * channels >= SPLIT_ELEMENTS;
-  runSplit(found.heap, 'column_sums', [offsets[0], offsets[1], rows, channels, divisor], split ? partsFor(found.heap, Infinity) : 1);
+  found.kernels.column_sums(offsets[0], offsets[1], rows, channels, divisor);
   return true;
 }
 

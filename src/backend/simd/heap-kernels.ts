@@ -21,7 +21,7 @@ export interface KernelExports {
   swap_first_last_axes(out: number, input: number, n: number, inner: number, channels: number): void;
   leaky_relu(x: number, out: number, n: number, alpha: number): void;
   step_product(...args: number[]): void;
-  column_sums(...args: number[]): void;
+  column_sums(x: number, out: number, rows: number, channels: number, divisor: number): void;
   nonfinite_sum(x: number, n: number): number;
   tanh_f32(x: number, out: number, n: number): void;
   channel_affine(...args: number[]): void;
@@ -43,7 +43,7 @@ export interface KernelExports {
 }
 
 /** The kernels that run split among threads (their last two arguments are `part, parts`). */
-export const THREADED_KERNELS = ['adam_update', 'step_product', 'column_sums', 'channel_affine', 'matmul', 'conv2d_forward', 'conv2d_backprop_input', 'conv2d_backprop_input_narrow', 'conv2d_filter_grad', 'filter_grad_few_channels'] as const;
+export const THREADED_KERNELS = ['adam_update', 'step_product', 'channel_affine', 'matmul', 'conv2d_forward', 'conv2d_backprop_input', 'conv2d_backprop_input_narrow', 'conv2d_filter_grad', 'filter_grad_few_channels'] as const;
 export type ThreadedKernel = (typeof THREADED_KERNELS)[number];
 
 /** The module on one heap: this thread's instance, and the threads that share its kernels (if started). */
