@@ -99,7 +99,7 @@ function isOurs(config: GradConfig): boolean {
  * - replacements for the gradients of `Relu` and `LeakyRelu` with the same values from one step product
  *   (one pass on wasm) instead of two or three kernels (see `activation-gradients.ts`);
  * - a replacement for the gradient of `FusedBatchNorm` (batch normalization) with the same values from
- *   three element-wise kernels and two sums instead of about ten of each (see `batch-norm-gradient.ts`);
+ *   three element-wise kernels and two sums instead of ten and four (see `batch-norm-gradient.ts`);
  * - replacements for the gradients of `Sum` and `Mean` with the same values broadcast on the backend
  *   instead of multiplied by a tensor of ones built in JavaScript (see `reduction-gradients.ts`).
  *
