@@ -10,11 +10,12 @@
  *   has), the other four come from two sums over the batch and space: `Σdy` and `Σ(dy * c)`.
  *   `dmean = -scale * r * Σdy`, `dvariance = -scale * r³ / 2 * Σ(dy * c)`, `dscale = r * Σ(dy * c)` and
  *   `doffset = Σdy`, where tfjs computes a product the size of `x` for each before its sum;
- * - for other shapes (statistics broadcast along different axes), each from its own sum.
+ * - for other shapes (statistics broadcast along different axes), each from its own sum of a product
+ *   with `dy` or `dy * c`.
  *
- * The two sums are computed once for all four derivatives. The values are tfjs's within
- * float32 rounding (the order of the products differs), and the gradient is built from differentiable
- * kernels, so gradient penalties through batch norm keep working.
+ * `dy * c` is computed once for all derivatives that need it, and so are the two sums. The values are
+ * tfjs's within float32 rounding (the order of the products differs), and the gradient is built from
+ * differentiable kernels, so gradient penalties through batch norm keep working.
  *
  * @packageDocumentation
  */
@@ -43,10 +44,11 @@ export const fusedBatchNormGradientConfig: GradConfig = {
     const factor = scale ? tf.mul(scale, r) : r;
     const halfRCubed = tf.mul(tf.mul(tf.square(r), r), tf.scalar(-0.5));
     const varianceFactor = scale ? tf.mul(halfRCubed, scale) : halfRCubed;
+    const dyCentered = tf.mul(dy, tf.sub(x, mean));
     const dx = (): Tensor => tf.mul(dy, factor);
     if ([variance, scale].every((t) => t == null || tf.util.arraysEqual(t.shape, mean.shape))) {
       const sumDy = sumTo(dy, mean.shape);
-      const sumDyCentered = sumTo(tf.mul(dy, tf.sub(x, mean)), mean.shape);
+      const sumDyCentered = sumTo(dyCentered, mean.shape);
       return {
         x: dx,
         mean: () => tf.neg(tf.mul(factor, sumDy)),
@@ -55,12 +57,11 @@ export const fusedBatchNormGradientConfig: GradConfig = {
         offset: () => tf.clone(sumDy),
       };
     }
-    const dyCentered = () => tf.mul(dy, tf.sub(x, mean));
     return {
       x: dx,
       mean: () => tf.neg(sumTo(tf.mul(dy, factor), mean.shape)),
-      variance: () => sumTo(tf.mul(dyCentered(), varianceFactor), variance.shape),
-      scale: () => sumTo(tf.mul(dyCentered(), r), (scale ?? r).shape),
+      variance: () => sumTo(tf.mul(dyCentered, varianceFactor), variance.shape),
+      scale: () => sumTo(tf.mul(dyCentered, r), (scale ?? r).shape),
       offset: () => sumTo(dy, mean.shape),
     };
   },

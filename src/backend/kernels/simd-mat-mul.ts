@@ -42,8 +42,7 @@ export function matMulOnHeap(calls: KernelCalls, a: TensorInfo, b: TensorInfo, t
   const n = transposeB ? rowsB : colsB;
   if ((transposeB ? colsB : rowsB) !== k) return undefined;
   const vector = m === 1 || n === 1 || k === 1;
-  if (!vector && k < MIN_INNER) return undefined;
-  if (!vector && !transposeA && !transposeB && m * k * n < MIN_PLAIN_MACS) return undefined;
+  if (!vector && (k < MIN_INNER || (!transposeA && !transposeB && m * k * n < MIN_PLAIN_MACS))) return undefined;
   const lead = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
   const out = calls.allocate([...lead, m, n]);
   if (out === undefined) return undefined;

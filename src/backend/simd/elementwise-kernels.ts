@@ -9,13 +9,18 @@
 import { util } from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 
-import { kernelsOf, offsetsOf, partsFor, runSplit } from './heap-kernels.js';
+import { type HeapKernels, kernelsOf, offsetsOf, partsFor, runSplit } from './heap-kernels.js';
 
 /**
  * The fewest elements at which an element-wise kernel is split among the kernel threads: a few memory
  * accesses per element and little arithmetic, so below this the hand-off costs more than it saves.
  */
 const SPLIT_ELEMENTS = 1 << 16;
+
+/** The parts an element-wise kernel over `elements` values runs in: every kernel thread from {@link SPLIT_ELEMENTS}, else 1. */
+function elementParts(heap: HeapKernels, elements: number): number {
+  return elements >= SPLIT_ELEMENTS ? partsFor(heap, Infinity) : 1;
+}
 
 /** The float32 hyper-parameters of one Adam update, as tfjs's Adam rounds them. */
 export interface AdamConstants {
@@ -39,8 +44,7 @@ export function simdAdamUpdate(backend: unknown, tensors: readonly TensorInfo[],
   const found = kernelsOf(backend);
   const offsets = found && offsetsOf(found.internals, tensors);
   if (!found || !offsets) return false;
-  const parts = size >= SPLIT_ELEMENTS ? partsFor(found.heap, Infinity) : 1;
-  runSplit(found.heap, 'adam_update', [...offsets, size, c.beta1, c.keep1, c.beta2, c.keep2, c.correction1, c.correction2, c.epsilon, c.step], parts);
+  runSplit(found.heap, 'adam_update', [...offsets, size, c.beta1, c.keep1, c.beta2, c.keep2, c.correction1, c.correction2, c.epsilon, c.step], elementParts(found.heap, size));
   return true;
 }
 
@@ -71,7 +75,7 @@ export function simdStepProduct(backend: unknown, dy: TensorInfo, x: TensorInfo,
   const offsets = found && offsetsOf(found.internals, [dy, x, out]);
   if (!found || !offsets) return false;
   const size = util.sizeFromShape(x.shape);
-  runSplit(found.heap, 'step_product', [...offsets, size, alpha], size >= SPLIT_ELEMENTS ? partsFor(found.heap, Infinity) : 1);
+  runSplit(found.heap, 'step_product', [...offsets, size, alpha], elementParts(found.heap, size));
   return true;
 }
 
@@ -119,7 +123,7 @@ export function simdChannelAffine(backend: unknown, out: TensorInfo, x: TensorIn
   const rows = util.sizeFromShape(x.shape.slice(0, -1));
   const [xOffset, meanOffset, factorOffset] = offsets;
   const args = [xOffset, meanOffset, factorOffset, offset ? offsets[3] : 0, offsets[offsets.length - 1], rows, channels];
-  runSplit(found.heap, 'channel_affine', args, rows >= 2 && rows * channels >= SPLIT_ELEMENTS ? partsFor(found.heap, Infinity) : 1);
+  runSplit(found.heap, 'channel_affine', args, rows >= 2 ? elementParts(found.heap, rows * channels) : 1);
   return true;
 }
 
