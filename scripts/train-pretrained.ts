@@ -11,7 +11,7 @@
  * record and grid are written (to docs/results/<name>.json and docs/images/recipe-<name>.png).
  *
  * Flags: --recipe NAME, --steps N (default: the recipe's), --seed N (default: the
- * recipe's), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
+ * recipe's), --sampling shuffle|class-balanced (default: the recipe's), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
  * --out-dir DIR (default src/nets/pretrained), --grid-dir DIR (default docs/images: writes
  * pretrained-<name>.png, a row per class), --max-bytes N (default 1,000,000; emoji64 2,000,000), --threads N.
  * At each evaluation the EMA generator's grid is written to runs/pretrained-<name>/step-<step>.png, and
@@ -34,6 +34,7 @@ import type { PretrainedRecord, ShippedGenerator } from '../src/nets/pretrained.
 import { type HeldOutScore, byName } from '../src/recipes/index.js';
 import { progress } from '../src/train/callbacks/progress.js';
 import type { Callback } from '../src/train/callback.js';
+import type { BatchSampling } from '../src/data/class-balanced-sampler.js';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embeddedWeightBytes, encodeEmbeddedModel } from '../src/util/embedded-model.js';
 
 const raw: Record<string, string> = {};
@@ -45,6 +46,7 @@ const ships = name === 'mnist' || name === 'fashion-mnist' || name === 'emoji64'
 const changes = {
   ...(raw.steps !== undefined ? { steps: Number(raw.steps) } : {}),
   ...(raw.seed !== undefined ? { seed: Number(raw.seed) } : {}),
+  ...(raw.sampling !== undefined ? { sampling: raw.sampling as BatchSampling } : {}),
 };
 const recipe = byName(name, changes);
 const steps = recipe.config.steps;
@@ -72,7 +74,7 @@ const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 // The curve: held-out scores every `evalEvery` steps, against training seconds (evaluation excluded).
 const curve: Array<Record<string, number>> = [];
 let trainingSeconds = 0;
-let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}`;
+let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}`;
 const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;

@@ -62,6 +62,7 @@ export * as augment from './augment/index.js';
 export * as callbacks from './train/callbacks/index.js';
 export * as datasets from './data/index.js';
 export { Dataset, type DatasetBatch } from './data/dataset.js';
+export type { BatchSampling } from './data/class-balanced-sampler.js';
 export * as io from './io-namespace.js';
 export * as metrics from './metrics/index.js';
 export * as recipes from './recipes/index.js';

@@ -51,5 +51,6 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     generatorLearningRate: c.generatorLearningRate,
     discriminatorLearningRate: c.discriminatorLearningRate,
     discriminatorSteps: c.discriminatorSteps,
+    sampling: c.sampling ?? 'shuffle',
   };
 }

@@ -31,6 +31,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'penaltyOptions',
   'augment',
   'discriminatorSteps',
+  'sampling',
   'beta1',
   'beta2',
   'lrDecay',

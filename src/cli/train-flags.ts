@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ARCHITECTURE_NAMES, BACKEND_NAMES, augment, losses, penalties, recipes } from '../index.js';
+import { ARCHITECTURE_NAMES, BACKEND_NAMES, augment, datasets, losses, penalties, recipes } from '../index.js';
 import type { FlagSpec } from './args.js';
 import { CLI_DATASETS } from './dataset-by-name.js';
 
@@ -45,6 +45,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'penalty-options': { type: 'string', help: 'the penalty\'s options as JSON, e.g. \'{"gamma":1,"every":4}\' for r1' },
   augment: { type: 'string', help: `DiffAugment policy for the discriminator's inputs, comma-separated: ${augment.AUGMENTATIONS.join(',')}` },
   'discriminator-steps': { ...positiveInt, help: 'discriminator steps per generator step', default: 1 },
+  sampling: { type: 'string', choices: datasets.BATCH_SAMPLINGS, help: "how real batches are drawn: shuffle (the data's class proportions) | class-balanced (every class equally often; labelled data)", default: 'shuffle' },
   // Optimisation
   steps: { ...positiveInt, help: 'generator steps to train', default: 1000 },
   epochs: { ...positiveInt, help: 'passes over the data (instead of --steps)' },

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   ARCHITECTURE_NAMES,
+  type BatchSampling,
   type Callback,
   ConfigError,
   DISCRIMINATOR_CONDITIONINGS,
@@ -133,6 +134,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
             ...(discriminatorRate !== undefined ? { discriminatorLearningRate: discriminatorRate } : {}),
           }),
       discriminatorSteps: Number(flags.discriminatorSteps),
+      sampling: String(flags.sampling ?? 'shuffle') as BatchSampling,
       auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? 1),
       seed,
     });

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { SeededRandom, hashInts } from '../util/random.js';
 import { checkImageValues, checkImagesTensor, checkLabels, checkRangeOption } from './check-tensors.js';
-import { checkBoolean, checkInt, checkNonEmptyString, checkOptions } from '../util/validate.js';
+import { checkBoolean, checkInt, checkNonEmptyString, checkOneOf, checkOptions } from '../util/validate.js';
+import { BATCH_SAMPLINGS, type BatchSampling, ClassBalancedSampler } from './class-balanced-sampler.js';
 
 /** One batch of samples: images `[B, ...sampleShape]` float32 in [-1, 1], and int32 labels `[B]` when labelled. */
 export interface DatasetBatch {
@@ -78,6 +79,7 @@ export class Dataset {
   readonly name: string;
 
   private permutationCache?: { seed: number; epoch: number; order: Int32Array };
+  private balancedSampler?: ClassBalancedSampler;
   private disposedFlag = false;
 
   private constructor(parts: {
@@ -169,49 +171,61 @@ export class Dataset {
   }
 
   /**
-   * The sample indices of batch number `index` of the endless stream of epochs: epoch `e` is the
-   * permutation of 0..N-1 drawn by `new SeededRandom(hashInts(seed, e))`, cut into
-   * {@link Dataset.batchesPerEpoch} batches, the remainder dropped.
+   * The sample indices of batch number `index` of the endless stream of batches. With `'shuffle'`
+   * sampling, epoch `e` is the permutation of 0..N-1 drawn by `new SeededRandom(hashInts(seed, e))`,
+   * cut into {@link Dataset.batchesPerEpoch} batches, the remainder dropped; with `'class-balanced'`,
+   * the classes take turns (see {@link ClassBalancedSampler}).
    *
    * @param index - the global batch index, an integer >= 0 (it may run past the first epoch).
    * @param batchSize - samples per batch, an integer in [1, N].
    * @param seed - the shuffling seed, an integer.
+   * @param sampling - how batches are drawn, see {@link BatchSampling}. @defaultValue 'shuffle'
    * @returns `batchSize` sample indices, distinct within an epoch.
-   * @throws ConfigError on a bad index, batch size or seed, or after dispose.
+   * @throws ConfigError on a bad index, batch size, seed or sampling, on `'class-balanced'` sampling of
+   *   an unlabelled dataset, or after dispose.
    * @example
    * ```ts
-   * data.batchIndices(3, 64, 42);   // Int32Array(64), the same on every call and machine
+   * data.batchIndices(3, 64, 42);                      // Int32Array(64), the same on every call and machine
+   * data.batchIndices(3, 64, 42, 'class-balanced');    // as many of each class (up to one)
    * ```
    */
-  batchIndices(index: number, batchSize: number, seed: number): Int32Array {
+  batchIndices(index: number, batchSize: number, seed: number, sampling: BatchSampling = 'shuffle'): Int32Array {
     const owner = `Dataset '${this.name}'.batch`;
     this.checkAlive(owner);
     checkInt(index, 'index', owner, 0, Number.MAX_SAFE_INTEGER);
     const perEpoch = this.batchesPerEpoch(batchSize);
     checkInt(seed, 'seed', owner, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    checkOneOf(sampling, BATCH_SAMPLINGS, 'sampling', owner);
+    if (sampling === 'class-balanced') {
+      if ((index + 1) * batchSize > Number.MAX_SAFE_INTEGER) {
+        throw new ConfigError(`${owner}: 'index' times 'batchSize' must stay below 2^53 for 'class-balanced' sampling, received index ${index} and batch size ${batchSize}.`);
+      }
+      return this.classBalancedSampler(owner).indices(index, batchSize, seed);
+    }
     const epoch = Math.floor(index / perEpoch);
     const position = (index - epoch * perEpoch) * batchSize;
     return this.epochPermutation(seed, epoch).slice(position, position + batchSize);
   }
 
   /**
-   * Batch number `index` of the endless stream of shuffled epochs (see {@link Dataset.batchIndices}).
-   * Stateless: the result depends only on `(seed, index, batchSize)`, so training resumes exactly.
+   * Batch number `index` of the endless stream of batches (see {@link Dataset.batchIndices}).
+   * Stateless: the result depends only on `(seed, index, batchSize, sampling)`, so training resumes exactly.
    *
    * @param index - the global batch index, an integer >= 0.
    * @param batchSize - samples per batch, an integer in [1, N].
    * @param seed - the shuffling seed, an integer.
+   * @param sampling - how batches are drawn, see {@link BatchSampling}. @defaultValue 'shuffle'
    * @returns new tensors `images [batchSize, ...sampleShape]` and `labels [batchSize]` (when labelled),
    *   owned by the caller.
-   * @throws ConfigError on a bad index, batch size or seed, or after dispose.
+   * @throws ConfigError as {@link Dataset.batchIndices}.
    * @example
    * ```ts
    * const { images, labels } = data.batch(0, 64, 42);
    * tf.dispose([images, labels]);
    * ```
    */
-  batch(index: number, batchSize: number, seed: number): DatasetBatch {
-    return this.gather(this.batchIndices(index, batchSize, seed));
+  batch(index: number, batchSize: number, seed: number, sampling: BatchSampling = 'shuffle'): DatasetBatch {
+    return this.gather(this.batchIndices(index, batchSize, seed, sampling));
   }
 
   /**
@@ -251,6 +265,7 @@ export class Dataset {
     this.images.dispose();
     this.labels?.dispose();
     this.permutationCache = undefined;
+    this.balancedSampler = undefined;
   }
 
   /** A one-line description, e.g. `Dataset 'mnist': 10000 x [28, 28, 1], 10 classes`. */
@@ -265,6 +280,15 @@ export class Dataset {
     const order = new SeededRandom(hashInts(seed, epoch)).permutation(this.size);
     this.permutationCache = { seed, epoch, order };
     return order;
+  }
+
+  private classBalancedSampler(owner: string): ClassBalancedSampler {
+    if (this.labels === undefined) {
+      throw new ConfigError(`${owner}: 'class-balanced' sampling needs a labelled dataset, but '${this.name}' has no labels; use 'shuffle'.`);
+    }
+    // The labels are read once; they never change (the dataset owns them).
+    this.balancedSampler ??= new ClassBalancedSampler(this.labels.dataSync(), this.numClasses, owner);
+    return this.balancedSampler;
   }
 
   private gather(indices: Int32Array): DatasetBatch {

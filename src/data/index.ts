@@ -7,6 +7,8 @@
  */
 export { Dataset, fromTensors } from './dataset.js';
 export type { DatasetBatch, FromTensorsOptions, LabelsLike } from './dataset.js';
+export { BATCH_SAMPLINGS, ClassBalancedSampler } from './class-balanced-sampler.js';
+export type { BatchSampling } from './class-balanced-sampler.js';
 export { mnist, MNIST_CLASS_NAMES, MNIST_SHUFFLE_SEED } from './mnist.js';
 export type { MnistOptions } from './mnist.js';
 export { idx, readIdx, parseIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, DEFAULT_IDX_MAX_BYTES } from './idx.js';

@@ -68,6 +68,8 @@ export interface CheckpointManifest {
   readonly step: number;
   /** The trainer's seed. */
   readonly seed: number;
+  /** How the trainer draws real batches (`TrainerConfig.sampling`); absent for the default `'shuffle'`. */
+  readonly sampling?: 'class-balanced';
   /** Discriminator updates per generator update. */
   readonly discriminatorSteps: number;
   /** The weight of the auxiliary classifier's loss (ACGAN); absent in checkpoints older than it (then 1). */

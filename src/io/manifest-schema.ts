@@ -139,6 +139,10 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
   const step = read.integer(raw.step, 'step', 0);
   if (typeof raw.seed !== 'number' || !Number.isSafeInteger(raw.seed)) read.fail('seed', 'an integer', raw.seed);
   const seed = raw.seed as number;
+  const sampling = read.optional(raw.sampling, (v) => {
+    if (v !== 'class-balanced') read.fail('sampling', "'class-balanced' (the only sampling other than the default 'shuffle')", v);
+    return 'class-balanced' as const;
+  });
   const discriminatorSteps = read.integer(raw.discriminatorSteps, 'discriminatorSteps', 1);
   const auxiliaryClassifierWeight = read.optional(raw.auxiliaryClassifierWeight, (v) =>
     read.number(v, 'auxiliaryClassifierWeight', 0, undefined, 'a finite number >= 0'),
@@ -199,6 +203,7 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     createdAt,
     step,
     seed,
+    ...(sampling !== undefined ? { sampling } : {}),
     discriminatorSteps,
     ...(auxiliaryClassifierWeight !== undefined ? { auxiliaryClassifierWeight } : {}),
     loss,

@@ -10,6 +10,7 @@ import { ConfigError, describeValue } from '../errors.js';
 import { LOSS_NAMES, type LossName } from '../losses/loss-by-name.js';
 import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-name.js';
 import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
+import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
 
 /** The datasets a recipe can name: each has a training split and a held-out split to score against. */
@@ -85,6 +86,11 @@ export interface RecipeConfig {
   readonly augment: readonly AugmentationName[];
   /** Discriminator steps per generator step. */
   readonly discriminatorSteps: number;
+  /**
+   * How the real batches are drawn: `'shuffle'` (the data's class proportions) or `'class-balanced'`
+   * (every class equally often; see `TrainerConfig.sampling`). @defaultValue 'shuffle'
+   */
+  readonly sampling?: BatchSampling;
   /** Generator steps of a full run. */
   readonly steps: number;
   /** Batch size. */
@@ -116,6 +122,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     emaStart: true,
     augment: true,
     discriminatorSteps: true,
+    sampling: true,
     steps: true,
     batchSize: true,
     learningRateDecay: true,
@@ -124,7 +131,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -172,6 +179,7 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   if (!Array.isArray(config.augment)) throw new ConfigError(`${owner}: 'augment' must be an array of augmentation names, received ${describeValue(config.augment)}.`);
   config.augment.forEach((name: unknown, i: number) => checkOneOf(name, AUGMENTATIONS, `augment[${i}]`, owner));
   checkInt(config.discriminatorSteps, 'discriminatorSteps', owner, 1);
+  if (config.sampling !== undefined) checkOneOf(config.sampling, BATCH_SAMPLINGS, 'sampling', owner);
   checkInt(config.steps, 'steps', owner, 1);
   checkInt(config.batchSize, 'batchSize', owner, 1);
   checkDecay(config.learningRateDecay, owner);

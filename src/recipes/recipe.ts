@@ -140,6 +140,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
         generatorOptimizer: fusedAdam(c.generatorLearningRate, c.beta1, c.beta2),
         discriminatorOptimizer: fusedAdam(c.discriminatorLearningRate, c.beta1, c.beta2),
         discriminatorSteps: c.discriminatorSteps,
+        ...(c.sampling !== undefined ? { sampling: c.sampling } : {}),
         ema: c.emaDecay === false ? false : { decay: c.emaDecay, startStep: c.emaStart },
         augment: c.augment,
         seed: c.seed + 2,

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors.js';
+import type { BatchSampling } from '../data/class-balanced-sampler.js';
 import type { Dataset } from '../data/dataset.js';
 import type { GanLoss } from '../losses/gan-loss.js';
 import type { Penalty } from '../losses/penalty.js';
@@ -33,6 +34,7 @@ export interface StepParts {
   readonly discriminatorOptimizer: tf.Optimizer;
   readonly discriminatorSteps: number;
   readonly seed: number;
+  readonly sampling: BatchSampling;
   readonly auxiliaryClassifierWeight: number;
   readonly ema: GeneratorEma | undefined;
   readonly augment: readonly AugmentationName[];
@@ -107,7 +109,7 @@ interface DiscriminatorUpdate {
 
 async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number, k: number): Promise<DiscriminatorUpdate> {
   const { generator, discriminator, seed } = parts;
-  const batch = data.batch(step * parts.discriminatorSteps + k, batchSize, seed);
+  const batch = data.batch(step * parts.discriminatorSteps + k, batchSize, seed, parts.sampling);
   // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
   const realLabels = discriminator.conditional ? batch.labels : undefined;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, k, DRAW.fakeLatents));
@@ -180,7 +182,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
   const labels = generator.conditional ? sampleLabels(batchSize, generator.numClasses, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
   // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
   const realBatch = parts.loss.generatorNeedsReal
-    ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed)
+    ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
     : undefined;
   const augment: InputAugmentation | undefined =
     parts.augment.length > 0 ? (samples, augmentSeed) => augmentForDiscriminator(samples, parts.augment, augmentSeed) : undefined;

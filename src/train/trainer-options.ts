@@ -12,6 +12,7 @@ import type { GanLoss } from '../losses/gan-loss.js';
 import { lossByName } from '../losses/loss-by-name.js';
 import { nonSaturating } from '../losses/non-saturating.js';
 import type { Penalty } from '../losses/penalty.js';
+import type { BatchSampling } from '../data/class-balanced-sampler.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import { checkKnownOptions, checkNumber, closestName, isOptionsObject } from '../util/validate.js';
@@ -46,6 +47,12 @@ export interface TrainerConfig {
   readonly discriminatorSteps?: number;
   /** Seed of every random draw of the run (batches, latents, labels). @defaultValue a random seed */
   readonly seed?: number;
+  /**
+   * How the real batches are drawn from the data (see {@link BatchSampling}): `'shuffle'` (the data's
+   * class proportions) or `'class-balanced'` (every class equally often, as the generator's labels
+   * are drawn; labelled data only). @defaultValue 'shuffle'
+   */
+  readonly sampling?: BatchSampling;
   /**
    * Weight of the auxiliary classifier's cross-entropy (ACGAN, Odena et al. 2017, arXiv:1610.09585),
    * used when the discriminator has one (`Discriminator.auxiliaryClassifier`): added to the
@@ -163,6 +170,7 @@ const TRAINER_CONFIG_KEYS = Object.freeze(
     discriminatorLearningRate: true,
     discriminatorSteps: true,
     seed: true,
+    sampling: true,
     auxiliaryClassifierWeight: true,
     ema: true,
     augment: true,

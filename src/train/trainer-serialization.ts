@@ -72,6 +72,7 @@ export async function serializeTrainer(trainer: Trainer): Promise<SerializedTrai
     const config: TrainerJson = {
       step: trainer.step,
       seed: trainer.seed,
+      ...(trainer.sampling !== 'shuffle' ? { sampling: trainer.sampling } : {}),
       discriminatorSteps: trainer.discriminatorSteps,
       auxiliaryClassifierWeight: trainer.auxiliaryClassifierWeight,
       loss: { name: trainer.loss.name, config: { ...trainer.loss.config } },
@@ -122,6 +123,7 @@ export async function restoreTrainer(
       discriminatorOptimizer: await restoreOptimizer(json.optimizers.discriminator, tensors, where),
       discriminatorSteps: json.discriminatorSteps,
       seed: json.seed,
+      ...(json.sampling !== undefined ? { sampling: json.sampling } : {}),
       auxiliaryClassifierWeight: json.auxiliaryClassifierWeight,
       ema: json.ema ? { decay: json.ema.decay, startStep: json.ema.startStep } : false,
       augment: json.augment as never,

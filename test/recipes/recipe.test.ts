@@ -115,6 +115,24 @@ describe('recipes: building and training', () => {
     expect(() => recipes.mnist({ discriminatorArchitecture: 'mlp' }).buildTrainer({ sampleShape: [28, 28, 1], numClasses: 10 })).toThrow(/width/);
   });
 
+  it("passes 'sampling' to the trainer; a config without it (as written before it existed) is whole and shuffles", () => {
+    const balanced = recipes.mnist({ sampling: 'class-balanced' });
+    const plain = recipes.mnist();
+    expect('sampling' in plain.config).toBe(false);
+    expect(() => recipes.checkRecipeConfig({ ...plain.config }, 'test')).not.toThrow();
+    expect(() => recipes.mnist({ sampling: 'uniform' as never })).toThrow(/'sampling' must be one of \["shuffle", "class-balanced"\], received "uniform"/);
+    const trainers = [balanced, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [28, 28, 1], numClasses: 10 }));
+    try {
+      expect(trainers.map((t) => t.sampling)).toEqual(['class-balanced', 'shuffle']);
+    } finally {
+      for (const t of trainers) {
+        t.generator.dispose();
+        t.discriminator.dispose();
+        t.dispose();
+      }
+    }
+  });
+
   it('refuses a conditional recipe on data without classes', async () => {
     expect(() => recipes.mnist().buildTrainer({ sampleShape: [28, 28, 1], numClasses: 0 })).toThrow(/conditional recipe needs data with classes/);
   });

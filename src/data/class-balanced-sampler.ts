@@ -1,0 +1,101 @@
+/**
+ * Class-balanced batches: every class that has samples gets the same share of every batch, whatever
+ * its share of the data. For conditional GANs whose classes are unequal in size (the emoji's People &
+ * Body is 58% of the images, Flags 7%): the generator's labels are drawn uniformly, so with plain
+ * shuffling the discriminator sees a small class's real images far less often than its fakes.
+ *
+ * Like plain shuffling it is stateless, a pure function of `(seed, index, batchSize)`, so a resumed
+ * run draws exactly the batches of the uninterrupted one.
+ *
+ * @packageDocumentation
+ */
+import { ConfigError } from '../errors.js';
+import { SeededRandom, hashInts } from '../util/random.js';
+
+/**
+ * How a {@link Dataset} draws training batches:
+ * - `'shuffle'`: epochs of a seeded permutation of all samples, cut into batches (every sample once
+ *   per epoch; classes in the data's proportions);
+ * - `'class-balanced'`: the classes that have samples in turn, each class cycling through its own
+ *   seeded permutations (so each class's samples are drawn equally often, and the classes are equal
+ *   in every batch up to one sample). Labelled datasets only.
+ */
+export type BatchSampling = 'shuffle' | 'class-balanced';
+
+/** Every {@link BatchSampling}, in the order of the documentation. */
+export const BATCH_SAMPLINGS: readonly BatchSampling[] = Object.freeze(['shuffle', 'class-balanced'] as const);
+
+/** A purpose mixed into the per-class permutations' seeds, so they differ from the shuffled epochs'. */
+const CLASS_EPOCH_DRAW = 0x3c1a55;
+
+/**
+ * Draws class-balanced batches from fixed labels. Slot `p` of the endless stream (batch `index`,
+ * position `j`: `p = index * batchSize + j`) takes class `p mod C` among the C classes with samples,
+ * and that class's draw number `floor(p / C)`: element `q mod n` of the class's permutation number
+ * `floor(q / n)` (n samples in the class), drawn from `(seed, class, permutation number)`.
+ */
+export class ClassBalancedSampler {
+  /** The class ids that have samples, ascending. */
+  readonly classes: Int32Array;
+  private readonly members: readonly Int32Array[];
+  private readonly cache: ({ seed: number; epoch: number; order: Int32Array } | undefined)[];
+
+  /**
+   * @param labels - the class id of every sample, integers in [0, numClasses).
+   * @param numClasses - the number of class ids.
+   * @param owner - who asks, for messages.
+   * @throws ConfigError when no sample has a label.
+   */
+  constructor(labels: ArrayLike<number>, numClasses: number, owner: string) {
+    const counts = new Int32Array(numClasses);
+    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+    const classes: number[] = [];
+    counts.forEach((count, c) => {
+      if (count > 0) classes.push(c);
+    });
+    if (classes.length === 0) throw new ConfigError(`${owner}: 'class-balanced' sampling needs labelled samples, received none.`);
+    const members = classes.map((c) => new Int32Array(counts[c]));
+    const filled = new Int32Array(numClasses);
+    const slot = new Int32Array(numClasses).fill(-1);
+    classes.forEach((c, k) => (slot[c] = k));
+    for (let i = 0; i < labels.length; i++) {
+      const c = labels[i];
+      members[slot[c]][filled[c]++] = i;
+    }
+    this.classes = Int32Array.from(classes);
+    this.members = members;
+    this.cache = classes.map(() => undefined);
+  }
+
+  /**
+   * The sample indices of batch number `index`.
+   *
+   * @param index - the global batch index, an integer >= 0.
+   * @param batchSize - samples per batch, an integer >= 1.
+   * @param seed - the sampling seed, an integer.
+   * @returns `batchSize` sample indices; a class's samples repeat within a batch only when the batch
+   *   asks for more of the class than it has.
+   */
+  indices(index: number, batchSize: number, seed: number): Int32Array {
+    const classCount = this.classes.length;
+    const out = new Int32Array(batchSize);
+    const first = index * batchSize;
+    for (let j = 0; j < batchSize; j++) {
+      const position = first + j;
+      const k = position % classCount;
+      const draw = Math.floor(position / classCount);
+      const size = this.members[k].length;
+      const epoch = Math.floor(draw / size);
+      out[j] = this.members[k][this.permutation(k, seed, epoch)[draw - epoch * size]];
+    }
+    return out;
+  }
+
+  private permutation(k: number, seed: number, epoch: number): Int32Array {
+    const cached = this.cache[k];
+    if (cached !== undefined && cached.seed === seed && cached.epoch === epoch) return cached.order;
+    const order = new SeededRandom(hashInts(seed, CLASS_EPOCH_DRAW, this.classes[k], epoch)).permutation(this.members[k].length);
+    this.cache[k] = { seed, epoch, order };
+    return order;
+  }
+}
