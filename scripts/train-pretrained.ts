@@ -11,7 +11,8 @@
  * record and grid are written (to docs/results/<name>.json and docs/images/recipe-<name>.png).
  *
  * Flags: --recipe NAME, --steps N (default: the recipe's), --seed N (default: the
- * recipe's), --sampling shuffle|class-balanced (default: the recipe's), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
+ * recipe's), --sampling shuffle|class-balanced (default: the recipe's), --changes JSON (other changes of the
+ * recipe's config), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
  * --out-dir DIR (default src/nets/pretrained), --grid-dir DIR (default docs/images: writes
  * pretrained-<name>.png, a row per class), --max-bytes N (default 1,000,000; emoji64 2,000,000), --threads N.
  * At each evaluation the EMA generator's grid is written to runs/pretrained-<name>/step-<step>.png, and
@@ -31,7 +32,7 @@ import { saveImageGrid } from '../src/io/image-grid.js';
 import { Generator } from '../src/nets/generator.js';
 import { Trainer } from '../src/train/trainer.js';
 import type { PretrainedRecord, ShippedGenerator } from '../src/nets/pretrained.js';
-import { type HeldOutScore, byName } from '../src/recipes/index.js';
+import { type HeldOutScore, type RecipeConfig, byName } from '../src/recipes/index.js';
 import { progress } from '../src/train/callbacks/progress.js';
 import type { Callback } from '../src/train/callback.js';
 import type { BatchSampling } from '../src/data/class-balanced-sampler.js';
@@ -47,6 +48,8 @@ const changes = {
   ...(raw.steps !== undefined ? { steps: Number(raw.steps) } : {}),
   ...(raw.seed !== undefined ? { seed: Number(raw.seed) } : {}),
   ...(raw.sampling !== undefined ? { sampling: raw.sampling as BatchSampling } : {}),
+  // Any other change of the recipe's config, as JSON (e.g. '{"discriminator":{...}}'); recorded in the command.
+  ...(raw.changes !== undefined ? (JSON.parse(raw.changes) as Partial<RecipeConfig>) : {}),
 };
 const recipe = byName(name, changes);
 const steps = recipe.config.steps;
@@ -74,7 +77,7 @@ const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 // The curve: held-out scores every `evalEvery` steps, against training seconds (evaluation excluded).
 const curve: Array<Record<string, number>> = [];
 let trainingSeconds = 0;
-let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}`;
+let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}${raw.changes ? ` --changes '${raw.changes}'` : ''}`;
 const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
