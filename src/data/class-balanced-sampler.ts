@@ -9,8 +9,9 @@
  *
  * @packageDocumentation
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue } from '../errors.js';
 import { SeededRandom, hashInts } from '../util/random.js';
+import { checkPositiveInt } from '../util/validate.js';
 
 /**
  * How a {@link Dataset} draws training batches:
@@ -44,11 +45,19 @@ export class ClassBalancedSampler {
    * @param labels - the class id of every sample, integers in [0, numClasses).
    * @param numClasses - the number of class ids.
    * @param owner - who asks, for messages.
-   * @throws ConfigError when no sample has a label.
+   * @throws ConfigError when `numClasses` is not a positive integer, a label is not an integer in
+   *   [0, numClasses), or there are no labels.
    */
   constructor(labels: ArrayLike<number>, numClasses: number, owner: string) {
+    checkPositiveInt(numClasses, 'numClasses', owner);
     const counts = new Int32Array(numClasses);
-    for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
+      if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
+        throw new ConfigError(`${owner}: label ${i} must be an integer in [0, ${numClasses}), received ${describeValue(label)}.`);
+      }
+      counts[label]++;
+    }
     const classes: number[] = [];
     counts.forEach((count, c) => {
       if (count > 0) classes.push(c);

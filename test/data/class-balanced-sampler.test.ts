@@ -105,6 +105,9 @@ describe('class-balanced sampling', () => {
     expect(() => data.batchIndices(0, 4, 1, 'balanced' as never)).toThrow(/'sampling' must be one of \["shuffle", "class-balanced"\], received "balanced"/);
     expect(() => data.batchIndices(2 ** 51, 8, 1, 'class-balanced')).toThrow(/below 2\^53.*received index 2251799813685248 and batch size 8/);
     expect(() => new ClassBalancedSampler([], 3, 'test')).toThrow(/needs labelled samples, received none/);
+    expect(() => new ClassBalancedSampler([0, 3, 1], 3, 'test')).toThrow(/test: label 1 must be an integer in \[0, 3\), received 3/);
+    expect(() => new ClassBalancedSampler([0, 0.5], 3, 'test')).toThrow(/label 1 must be an integer in \[0, 3\), received 0.5/);
+    expect(() => new ClassBalancedSampler([0], 0, 'test')).toThrow(/'numClasses'/);
     unlabelled.dispose();
     data.dispose();
   });
