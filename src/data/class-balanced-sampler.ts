@@ -50,29 +50,18 @@ export class ClassBalancedSampler {
    */
   constructor(labels: ArrayLike<number>, numClasses: number, owner: string) {
     checkPositiveInt(numClasses, 'numClasses', owner);
-    const counts = new Int32Array(numClasses);
+    const byClass: number[][] = Array.from({ length: numClasses }, () => []);
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i];
       if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
         throw new ConfigError(`${owner}: label ${i} must be an integer in [0, ${numClasses}), received ${describeValue(label)}.`);
       }
-      counts[label]++;
+      byClass[label].push(i);
     }
-    const classes: number[] = [];
-    counts.forEach((count, c) => {
-      if (count > 0) classes.push(c);
-    });
+    const classes = byClass.flatMap((members, c) => (members.length > 0 ? [c] : []));
     if (classes.length === 0) throw new ConfigError(`${owner}: 'class-balanced' sampling needs labelled samples, received none.`);
-    const members = classes.map((c) => new Int32Array(counts[c]));
-    const filled = new Int32Array(numClasses);
-    const slot = new Int32Array(numClasses).fill(-1);
-    classes.forEach((c, k) => (slot[c] = k));
-    for (let i = 0; i < labels.length; i++) {
-      const c = labels[i];
-      members[slot[c]][filled[c]++] = i;
-    }
     this.classes = Int32Array.from(classes);
-    this.members = members;
+    this.members = classes.map((c) => Int32Array.from(byClass[c]));
     this.cache = classes.map(() => undefined);
   }
 
