@@ -31,7 +31,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },
   conditioning: {
     type: 'string',
-    help: 'with --conditional (implied): concat | cbn | projection | acgan, or generator+discriminator such as cbn+projection; a single kind sets the network that has it, the other uses concat',
+    help: 'with --conditional (implied): concat | cbn | concat-cbn | projection | acgan, or generator+discriminator such as cbn+projection; a single kind sets the network that has it, the other uses concat',
   },
   'latent-dim': { ...positiveInt, help: 'size of the latent vector (default: the builder default)' },
   width: { ...positiveInt, help: 'dcgan: filters of the widest-resolution layer; resnet, style: filters at the image resolution' },

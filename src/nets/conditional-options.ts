@@ -15,14 +15,14 @@ export interface ConditionalGeneratorOptions {
   /** Number of classes for a conditional generator. @defaultValue 0 (unconditional) */
   readonly numClasses?: number | undefined;
   /**
-   * How the class enters a conditional generator: `'concat'` (a label embedding concatenated to z) or
+   * How the class enters a conditional generator: `'concat'` (a label embedding concatenated to z),
    * `'cbn'` (every batch normalization becomes a {@link ConditionalBatchNormalization} with a scale and
-   * offset per class). @defaultValue 'concat' ('cbn' for {@link Generator.resnet}, as in SNGAN and BigGAN)
+   * offset per class) or `'concat-cbn'` (both). @defaultValue 'concat' ('cbn' for {@link Generator.resnet}, as in SNGAN and BigGAN)
    */
   readonly conditioning?: GeneratorConditioning;
   /** A name per class, so samples can be asked for by name (e.g. a dataset's `classNames`). */
   readonly classNames?: readonly string[] | undefined;
-  /** Size of the label embedding ('concat'; the style generator's mapping input). @defaultValue 16 for the MLP, 32 for the others */
+  /** Size of the label embedding ('concat' and 'concat-cbn'; the style generator's mapping input). @defaultValue 16 for the MLP, 32 for the others */
   readonly embeddingDim?: number;
   /** Seed of the weight initialisation (and of the style generator's noise maps and mixing draws). */
   readonly seed?: number | undefined;

@@ -4,12 +4,25 @@ import { checkOneOf } from '../util/validate.js';
  * How a conditional generator takes its class:
  * - `'concat'`: a learned label embedding concatenated to z (Mirza & Osindero 2014, arXiv:1411.1784);
  * - `'cbn'`: conditional batch normalization, a scale and offset per class in every normalization layer
- *   (de Vries et al. 2017, arXiv:1707.00683; Miyato & Koyama 2018, arXiv:1802.05637).
+ *   (de Vries et al. 2017, arXiv:1707.00683; Miyato & Koyama 2018, arXiv:1802.05637);
+ * - `'concat-cbn'`: both, so the class sets the layout from the first layer and modulates every
+ *   normalization after it (BigGAN, Brock et al. 2019, arXiv:1809.11096, feeds its class embedding both
+ *   ways too).
  */
-export type GeneratorConditioning = 'concat' | 'cbn';
+export type GeneratorConditioning = 'concat' | 'cbn' | 'concat-cbn';
 
 /** The generator conditionings, for validation and docs. */
-export const GENERATOR_CONDITIONINGS = Object.freeze(['concat', 'cbn'] as const);
+export const GENERATOR_CONDITIONINGS = Object.freeze(['concat', 'cbn', 'concat-cbn'] as const);
+
+/** Whether a generator conditioning concatenates a label embedding to z (`'concat'`, `'concat-cbn'`). */
+export function concatenatesLabel(conditioning: GeneratorConditioning): boolean {
+  return conditioning !== 'cbn';
+}
+
+/** Whether a generator conditioning makes its batch normalizations class-conditional (`'cbn'`, `'concat-cbn'`). */
+export function conditionsNormalization(conditioning: GeneratorConditioning): boolean {
+  return conditioning !== 'concat';
+}
 
 /**
  * How a conditional discriminator uses the class:

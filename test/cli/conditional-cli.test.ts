@@ -19,7 +19,9 @@ describe('--conditioning', () => {
     expect(parseConditioning('projection')).toEqual({ generator: 'concat', discriminator: 'projection' });
     expect(parseConditioning('acgan')).toEqual({ generator: 'concat', discriminator: 'acgan' });
     expect(parseConditioning('cbn+projection')).toEqual({ generator: 'cbn', discriminator: 'projection' });
-    expect(() => parseConditioning('projection+cbn')).toThrow(/'--conditioning' must be one of \["concat", "cbn", "projection", "acgan"\] or generator\+discriminator/);
+    expect(parseConditioning('concat-cbn')).toEqual({ generator: 'concat-cbn', discriminator: 'concat' });
+    expect(parseConditioning('concat-cbn+projection')).toEqual({ generator: 'concat-cbn', discriminator: 'projection' });
+    expect(() => parseConditioning('projection+cbn')).toThrow(/'--conditioning' must be one of \["concat", "cbn", "concat-cbn", "projection", "acgan"\] or generator\+discriminator/);
   });
 });
 

@@ -47,6 +47,42 @@ describe('conditioning options of the builders', () => {
   });
 
   it.each([
+    ['dcgan', () => Generator.dcgan({ imageShape: [32, 32, 3], latentDim: 8, width: 4, numClasses: 5, conditioning: 'concat-cbn', embeddingDim: 6, seed: 1 })],
+    ['mlp', () => Generator.mlp({ outputShape: [8], latentDim: 8, hiddenUnits: [16, 16], numClasses: 5, conditioning: 'concat-cbn', embeddingDim: 6, seed: 1 })],
+    ['resnet', () => Generator.resnet({ imageShape: [16, 16, 3], latentDim: 8, channels: 8, numClasses: 5, conditioning: 'concat-cbn', embeddingDim: 6, seed: 1 })],
+  ])("%s generator with conditioning 'concat-cbn': the embedding joins z and every batch norm is conditional", async (_, build) => {
+    const generator = build();
+    const layers = classNamesOf(generator.model.layers);
+    expect(layers.filter((name) => name === 'Embedding')).toHaveLength(1);
+    expect(layers).not.toContain('BatchNormalization');
+    expect(layers.filter((name) => name === 'ConditionalBatchNormalization').length).toBeGreaterThanOrEqual(2);
+    // The first dense layer sees z and the 6-wide embedding.
+    const dense = generator.model.layers.find((layer) => layer.getClassName().endsWith('Dense'))!;
+    expect(dense.getWeights()[0].shape[0]).toBe(8 + 6);
+    // With the conditional norms left at their ones/zeros start, the class still changes the first
+    // layer's output (through the embedding); saving and loading keeps both paths.
+    const firstLayer = tf.model({ inputs: generator.model.inputs, outputs: dense.output as tf.SymbolicTensor });
+    const z = tf.randomNormal([2, 8], 0, 1, 'float32', 3);
+    const [classA, classB] = [tf.tensor1d([0, 0], 'int32'), tf.tensor1d([4, 4], 'int32')];
+    const [outA, outB] = [firstLayer.predict([z, classA]) as tf.Tensor, firstLayer.predict([z, classB]) as tf.Tensor];
+    const gap = tf.max(tf.abs(tf.sub(outA, outB))).dataSync()[0];
+    const scale = tf.max(tf.abs(outA)).dataSync()[0];
+    expect(gap).toBeGreaterThan(0.01 * scale);
+    tf.dispose([z, classA, classB, outA, outB]);
+    const images = generator.sample({ count: 1, labels: 'all', seed: 3 });
+    const first = images.slice([0], [1]);
+    const last = images.slice([4], [1]);
+    expect(tf.max(tf.abs(tf.sub(first, last))).dataSync()[0]).toBeGreaterThan(0);
+    const loaded = new Generator(await roundTrip(generator.model), generator.spec);
+    loaded.model.setWeights(generator.model.getWeights());
+    const again = loaded.sample({ count: 1, labels: 'all', seed: 3 });
+    expect(Array.from(again.dataSync())).toEqual(Array.from(images.dataSync()));
+    tf.dispose([images, first, last, again]);
+    generator.dispose();
+    loaded.dispose();
+  });
+
+  it.each([
     ['dcgan', () => Discriminator.dcgan({ imageShape: [28, 28, 1], width: 4, numClasses: 5, conditioning: 'projection', seed: 2 })],
     ['mlp', () => Discriminator.mlp({ inputShape: [28, 28, 1], hiddenUnits: [16], numClasses: 5, conditioning: 'projection', seed: 2 })],
   ])("%s discriminator with conditioning 'projection': a projection head on the features", async (_, build) => {
@@ -103,7 +139,7 @@ describe('conditioning options of the builders', () => {
   it('rejects bad conditioning options, naming the option, expected and received', () => {
     expect(() => Generator.dcgan({ imageShape: [28, 28, 1], numClasses: 3, conditioning: 'projection' as never })).toThrow(ConfigError);
     expect(() => Generator.dcgan({ imageShape: [28, 28, 1], numClasses: 3, conditioning: 'projection' as never })).toThrow(
-      /'conditioning' must be one of \["concat", "cbn"\], received "projection"/,
+      /'conditioning' must be one of \["concat", "cbn", "concat-cbn"\], received "projection"/,
     );
     expect(() => Discriminator.mlp({ inputShape: [2], numClasses: 3, conditioning: 'cbn' as never })).toThrow(
       /'conditioning' must be one of \["concat", "projection", "acgan"\], received "cbn"/,
@@ -114,6 +150,10 @@ describe('conditioning options of the builders', () => {
       /conditioning 'cbn' is batch normalisation, so 'batchNorm' must be true, received false/,
     );
     expect(() => Generator.mlp({ outputShape: [2], numClasses: 3, conditioning: 'cbn', batchNorm: false })).toThrow(/'batchNorm' must be true or left out/);
+    expect(() => Generator.dcgan({ imageShape: [28, 28, 1], numClasses: 3, conditioning: 'concat-cbn', batchNorm: false })).toThrow(
+      /conditioning 'concat-cbn' is batch normalisation, so 'batchNorm' must be true, received false/,
+    );
+    expect(() => Generator.mlp({ outputShape: [2], numClasses: 3, conditioning: 'concat-cbn', batchNorm: false })).toThrow(/'concat-cbn' is batch normalisation/);
     expect(() => Generator.mlp({ outputShape: [2], numClasses: 3, classNames: ['a', 'b'] })).toThrow(
       /'classNames' must be 3 distinct non-empty strings \(one per class\), received \["a", "b"\]/,
     );

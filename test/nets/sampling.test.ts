@@ -8,7 +8,7 @@ import { expectAllClose } from '../helpers/model-io.js';
 const NAMES = ['zero', 'one', 'two', 'three'];
 
 /** A small conditional DCGAN generator whose classes differ (random per-class parameters). */
-function conditionalGenerator(conditioning: 'concat' | 'cbn', classNames?: readonly string[]): Generator {
+function conditionalGenerator(conditioning: 'concat' | 'cbn' | 'concat-cbn', classNames?: readonly string[]): Generator {
   const generator = Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 6, width: 4, numClasses: 4, conditioning, classNames, seed: 1 });
   for (const layer of generator.model.layers) {
     if (layer instanceof ConditionalBatchNormalization) {
@@ -26,7 +26,7 @@ const row = (t: tf.Tensor, i: number): tf.Tensor => t.slice([i], [1]);
 
 describe('sampling controls', () => {
   const made: Generator[] = [];
-  const make = (conditioning: 'concat' | 'cbn', names?: readonly string[]): Generator => {
+  const make = (conditioning: 'concat' | 'cbn' | 'concat-cbn', names?: readonly string[]): Generator => {
     const generator = conditionalGenerator(conditioning, names);
     made.push(generator);
     return generator;
@@ -104,7 +104,7 @@ describe('sampling controls', () => {
     tf.dispose([a, b, fromVectors, fromSeeds]);
   });
 
-  it.each(['concat', 'cbn'] as const)('interpolateClasses (%s): the endpoints equal the two classes, the middle mixes them', (conditioning) => {
+  it.each(['concat', 'cbn', 'concat-cbn'] as const)('interpolateClasses (%s): the endpoints equal the two classes, the middle mixes them', (conditioning) => {
     const generator = make(conditioning, NAMES);
     const topology = JSON.stringify(generator.model.toJSON(null, false));
     const morph = generator.interpolateClasses({ from: 'one', to: 3, steps: 4, seed: 21 });

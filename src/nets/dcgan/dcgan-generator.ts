@@ -4,7 +4,13 @@ import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../u
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
 import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
-import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
+import {
+  type GeneratorConditioning,
+  GENERATOR_CONDITIONINGS,
+  checkConditioning,
+  concatenatesLabel,
+  conditionsNormalization,
+} from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import { dcganPlan } from './dcgan-shapes.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
@@ -22,7 +28,7 @@ export interface DcganGeneratorOptions extends ConditionalGeneratorOptions {
   readonly width?: number;
   /** Kernel size of the transposed convolutions. @defaultValue 4 */
   readonly kernelSize?: number;
-  /** Batch normalisation after each hidden layer (must stay true with conditioning 'cbn'). @defaultValue true */
+  /** Batch normalisation after each hidden layer (must stay true with conditioning 'cbn' or 'concat-cbn'). @defaultValue true */
   readonly batchNorm?: boolean;
 }
 
@@ -70,9 +76,11 @@ export function buildDcganGenerator(options: DcganGeneratorOptions): BuiltGenera
     throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
   }
   const classNames = checkClassNames(o.classNames, owner, numClasses);
-  const cbn = numClasses > 0 && conditioning === 'cbn';
+  const cbn = numClasses > 0 && conditionsNormalization(conditioning);
   if (cbn && !o.batchNorm) {
-    throw new ConfigError(`${owner}: conditioning 'cbn' is batch normalisation, so 'batchNorm' must be true, received ${describeValue(o.batchNorm)}.`);
+    throw new ConfigError(
+      `${owner}: conditioning '${conditioning}' is batch normalisation, so 'batchNorm' must be true, received ${describeValue(o.batchNorm)}.`,
+    );
   }
   const batchNorm = o.batchNorm;
 
@@ -81,7 +89,7 @@ export function buildDcganGenerator(options: DcganGeneratorOptions): BuiltGenera
   let x: tf.SymbolicTensor = z;
   const label = numClasses > 0 ? labelInput() : undefined;
   if (label !== undefined) inputs.push(label);
-  if (label !== undefined && !cbn) {
+  if (label !== undefined && concatenatesLabel(conditioning)) {
     const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
     x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
   }

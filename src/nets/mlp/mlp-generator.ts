@@ -4,7 +4,13 @@ import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../u
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { type ActivationName, SeededInitializers, activationLayer, embedLabels, labelInput } from '../build-helpers.js';
 import { type BuiltGenerator, checkNumClasses, checkShape } from '../model-contract.js';
-import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
+import {
+  type GeneratorConditioning,
+  GENERATOR_CONDITIONINGS,
+  checkConditioning,
+  concatenatesLabel,
+  conditionsNormalization,
+} from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
 import type { SampleShape } from '../sample-rank.js';
@@ -26,7 +32,7 @@ export interface MlpGeneratorOptions<S extends SampleShape = readonly number[]> 
   readonly activation?: ActivationName;
   /** Output activation: 'tanh' for images in [-1, 1], 'linear' for unbounded data. @defaultValue 'tanh' for images (rank-3 output), else 'linear' */
   readonly outputActivation?: 'tanh' | 'linear';
-  /** Batch normalisation after each hidden layer. @defaultValue false (true with conditioning 'cbn') */
+  /** Batch normalisation after each hidden layer. @defaultValue false (true with conditioning 'cbn' or 'concat-cbn') */
   readonly batchNorm?: boolean;
 }
 
@@ -38,7 +44,7 @@ export const MLP_GENERATOR_DEFAULTS = Object.freeze({
   hiddenUnits: Object.freeze([128, 128, 128]) as readonly number[],
   /** Hidden activation. */
   activation: 'relu' as ActivationName,
-  /** Batch normalisation after each hidden layer (the builder turns it on for conditioning 'cbn'). */
+  /** Batch normalisation after each hidden layer (the builder turns it on for conditioning 'cbn' and 'concat-cbn'). */
   batchNorm: false,
   /** Number of classes (0: unconditional). */
   numClasses: 0,
@@ -64,9 +70,11 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): BuiltGenerator 
     throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
   }
   const classNames = checkClassNames(o.classNames, owner, numClasses);
-  const cbn = numClasses > 0 && conditioning === 'cbn';
+  const cbn = numClasses > 0 && conditionsNormalization(conditioning);
   if (cbn && options.batchNorm === false) {
-    throw new ConfigError(`${owner}: conditioning 'cbn' is batch normalisation, so 'batchNorm' must be true or left out, received false.`);
+    throw new ConfigError(
+      `${owner}: conditioning '${conditioning}' is batch normalisation, so 'batchNorm' must be true or left out, received false.`,
+    );
   }
   const batchNorm = cbn || o.batchNorm;
   if (!Array.isArray(o.hiddenUnits)) {
@@ -84,7 +92,7 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): BuiltGenerator 
   let x: tf.SymbolicTensor = z;
   const label = numClasses > 0 ? labelInput() : undefined;
   if (label !== undefined) inputs.push(label);
-  if (label !== undefined && !cbn) {
+  if (label !== undefined && concatenatesLabel(conditioning)) {
     const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
     x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
   }

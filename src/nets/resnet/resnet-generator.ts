@@ -4,7 +4,13 @@ import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../u
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
 import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
-import { type GeneratorConditioning, GENERATOR_CONDITIONINGS, checkConditioning } from '../conditioning.js';
+import {
+  type GeneratorConditioning,
+  GENERATOR_CONDITIONINGS,
+  checkConditioning,
+  concatenatesLabel,
+  conditionsNormalization,
+} from '../conditioning.js';
 import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
@@ -70,7 +76,7 @@ export function buildResnetGenerator(options: ResnetGeneratorOptions): BuiltGene
   const inputs = [z];
   const label = numClasses > 0 ? labelInput() : undefined;
   if (label !== undefined) inputs.push(label);
-  const cbn = label !== undefined && conditioning === 'cbn';
+  const cbn = label !== undefined && conditionsNormalization(conditioning);
   const norm = (x: tf.SymbolicTensor): tf.SymbolicTensor =>
     cbn
       ? (new ConditionalBatchNormalization({ numClasses, momentum: 0.9, epsilon: 1e-5 }).apply([x, label!]) as tf.SymbolicTensor)
@@ -82,7 +88,7 @@ export function buildResnetGenerator(options: ResnetGeneratorOptions): BuiltGene
   const up = (x: tf.SymbolicTensor) => tf.layers.upSampling2d({ size: [2, 2] }).apply(x) as tf.SymbolicTensor;
 
   let x: tf.SymbolicTensor = z;
-  if (label !== undefined && conditioning === 'concat') {
+  if (label !== undefined && concatenatesLabel(conditioning)) {
     x = tf.layers.concatenate().apply([z, embedLabels(label, numClasses, embeddingDim, init, 'label_embedding')]) as tf.SymbolicTensor;
   }
   const base = filtersAt(4);
