@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { hashInts } from '../util/random.js';
+import { type GeneratorConditioning, concatenatesLabel } from './conditioning.js';
 
 /** A weight initializer as tf.layers takes it. */
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
@@ -75,4 +76,21 @@ export function embedLabels(
     .embedding({ inputDim: numClasses, outputDim: embeddingDim, embeddingsInitializer: init.uniform(0.05), name })
     .apply(label) as tf.SymbolicTensor;
   return tf.layers.flatten().apply(embedded) as tf.SymbolicTensor;
+}
+
+/**
+ * A generator's first tensor: `z`, or `z` joined by the label's embedding (`label_embedding`) when the
+ * conditioning concatenates the label (`'concat'`, `'concat-cbn'`).
+ */
+export function latentWithLabel(
+  z: tf.SymbolicTensor,
+  label: tf.SymbolicTensor | undefined,
+  conditioning: GeneratorConditioning,
+  numClasses: number,
+  embeddingDim: number,
+  init: SeededInitializers,
+): tf.SymbolicTensor {
+  if (label === undefined || !concatenatesLabel(conditioning)) return z;
+  const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
+  return tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
 }

@@ -2,13 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
 import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
-import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
+import { SeededInitializers, labelInput, latentWithLabel } from '../build-helpers.js';
 import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
 import {
   type GeneratorConditioning,
   GENERATOR_CONDITIONINGS,
   checkConditioning,
-  concatenatesLabel,
   conditionsNormalization,
 } from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
@@ -86,13 +85,9 @@ export function buildDcganGenerator(options: DcganGeneratorOptions): BuiltGenera
 
   const z = tf.input({ shape: [latentDim], name: 'z' });
   const inputs = [z];
-  let x: tf.SymbolicTensor = z;
   const label = numClasses > 0 ? labelInput() : undefined;
   if (label !== undefined) inputs.push(label);
-  if (label !== undefined && concatenatesLabel(conditioning)) {
-    const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
-    x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
-  }
+  let x = latentWithLabel(z, label, conditioning, numClasses, embeddingDim, init);
   const normAndAct = (t: tf.SymbolicTensor): tf.SymbolicTensor => {
     let normed = t;
     if (cbn) {

@@ -2,13 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../../errors.js';
 import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
-import { type ActivationName, SeededInitializers, activationLayer, embedLabels, labelInput } from '../build-helpers.js';
+import { type ActivationName, SeededInitializers, activationLayer, labelInput, latentWithLabel } from '../build-helpers.js';
 import { type BuiltGenerator, checkNumClasses, checkShape } from '../model-contract.js';
 import {
   type GeneratorConditioning,
   GENERATOR_CONDITIONINGS,
   checkConditioning,
-  concatenatesLabel,
   conditionsNormalization,
 } from '../conditioning.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
@@ -89,13 +88,9 @@ export function buildMlpGenerator(options: MlpGeneratorOptions): BuiltGenerator 
 
   const z = tf.input({ shape: [latentDim], name: 'z' });
   const inputs = [z];
-  let x: tf.SymbolicTensor = z;
   const label = numClasses > 0 ? labelInput() : undefined;
   if (label !== undefined) inputs.push(label);
-  if (label !== undefined && concatenatesLabel(conditioning)) {
-    const embedded = embedLabels(label, numClasses, embeddingDim, init, 'label_embedding');
-    x = tf.layers.concatenate().apply([z, embedded]) as tf.SymbolicTensor;
-  }
+  let x = latentWithLabel(z, label, conditioning, numClasses, embeddingDim, init);
   for (const units of o.hiddenUnits) {
     x = lazyGradientDense({ units, kernelInitializer: init.glorotUniform(), useBias: !batchNorm }).apply(x) as tf.SymbolicTensor;
     if (cbn) x = new ConditionalBatchNormalization({ numClasses }).apply([x, label!]) as tf.SymbolicTensor;

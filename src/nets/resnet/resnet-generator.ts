@@ -3,12 +3,11 @@ import { ConfigError, describeValue } from '../../errors.js';
 import { checkClassNames, checkInt, checkKnownOptions, checkSeed } from '../../util/validate.js';
 import { CONDITIONAL_GENERATOR_OPTION_NAMES, type ConditionalGeneratorOptions } from '../conditional-options.js';
 import { ConditionalBatchNormalization } from '../../layers/conditional-batch-normalization.js';
-import { SeededInitializers, embedLabels, labelInput } from '../build-helpers.js';
+import { SeededInitializers, labelInput, latentWithLabel } from '../build-helpers.js';
 import {
   type GeneratorConditioning,
   GENERATOR_CONDITIONINGS,
   checkConditioning,
-  concatenatesLabel,
   conditionsNormalization,
 } from '../conditioning.js';
 import { type BuiltGenerator, checkNumClasses } from '../model-contract.js';
@@ -87,10 +86,7 @@ export function buildResnetGenerator(options: ResnetGeneratorOptions): BuiltGene
       .apply(x) as tf.SymbolicTensor;
   const up = (x: tf.SymbolicTensor) => tf.layers.upSampling2d({ size: [2, 2] }).apply(x) as tf.SymbolicTensor;
 
-  let x: tf.SymbolicTensor = z;
-  if (label !== undefined && concatenatesLabel(conditioning)) {
-    x = tf.layers.concatenate().apply([z, embedLabels(label, numClasses, embeddingDim, init, 'label_embedding')]) as tf.SymbolicTensor;
-  }
+  let x = latentWithLabel(z, label, conditioning, numClasses, embeddingDim, init);
   const base = filtersAt(4);
   x = lazyGradientDense({ units: 4 * 4 * base, kernelInitializer: init.glorotUniform() }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [4, 4, base] }).apply(x) as tf.SymbolicTensor;
