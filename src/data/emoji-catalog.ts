@@ -48,6 +48,8 @@ export interface EmojiEntry {
   readonly name: string;
   /** Its category. */
   readonly category: EmojiCategory;
+  /** Its subcategory (Unicode's emoji subgroup), e.g. `'heart'`; `''` when the catalog gives none. */
+  readonly subcategory: string;
   /** The code points of the base emoji (a variant shares its base's). */
   readonly base: string;
   /** Whether it is a skin-tone variant of its base. */
@@ -89,9 +91,10 @@ export function parseEmojiCatalog(text: string, source: string, owner: string): 
   const entries: EmojiEntry[] = [];
   for (const row of rows) {
     const heldOut = isHeldOut(row.base);
-    entries.push({ image: row.image, name: row.name, category: row.category, base: row.base, variant: false, heldOut });
+    const { category, subcategory } = row;
+    entries.push({ image: row.image, name: row.name, category, subcategory, base: row.base, variant: false, heldOut });
     for (const [tone, image] of row.variants) {
-      entries.push({ image, name: `${row.name}:${tone}`, category: row.category, base: row.base, variant: true, heldOut });
+      entries.push({ image, name: `${row.name}:${tone}`, category, subcategory, base: row.base, variant: true, heldOut });
     }
   }
   if (entries.length === 0) throw new DataError(`${owner}: ${describeValue(source)} lists no emoji with a Twitter image.`);
@@ -102,6 +105,7 @@ interface CheckedRow {
   readonly image: string;
   readonly name: string;
   readonly category: EmojiCategory;
+  readonly subcategory: string;
   readonly base: string;
   readonly order: number;
   readonly variants: ReadonlyArray<readonly [string, string]>;
@@ -118,6 +122,7 @@ function checkRow(item: unknown, index: number, source: string, owner: string): 
   const base = typeof row.unified === 'string' ? row.unified.toLowerCase() : image.slice(0, -4);
   const name = typeof row.short_name === 'string' ? row.short_name : base;
   const order = typeof row.sort_order === 'number' ? row.sort_order : index;
+  const subcategory = typeof row.subcategory === 'string' ? row.subcategory : '';
   const variants: Array<readonly [string, string]> = [];
   const skins = row.skin_variations;
   if (skins !== null && typeof skins === 'object') {
@@ -127,7 +132,7 @@ function checkRow(item: unknown, index: number, source: string, owner: string): 
       variants.push([tone.toLowerCase(), checkImageName(variant.image, `entry ${index} skin tone ${tone}`, source, owner)]);
     }
   }
-  return { image, name, category: category as EmojiCategory, base, order, variants };
+  return { image, name, category: category as EmojiCategory, subcategory, base, order, variants };
 }
 
 function checkImageName(value: unknown, where: string, source: string, owner: string): string {

@@ -15,6 +15,7 @@ import type { Dataset } from './dataset.js';
 import {
   EMOJI_CATALOG_MAX_BYTES, EMOJI_CATEGORIES, EMOJI_IMAGE_DIR, EMOJI_PACKAGE, type EmojiCategory, type EmojiEntry, parseEmojiCatalog,
 } from './emoji-catalog.js';
+import { EMOJI_LABELS, EMOJI_SUBCATEGORIES_BY_CATEGORY, type EmojiLabels } from './emoji-subcategories.js';
 import { checkImageSampleOptions, decodeImage, stackImages } from './image-samples.js';
 
 /** A picked file: a `File` from `<input type="file" webkitdirectory>` or a drop (anything with these). */
@@ -34,6 +35,14 @@ export interface EmojiOptions {
    * @defaultValue all of {@link EMOJI_CATEGORIES}
    */
   readonly categories?: readonly EmojiCategory[];
+  /**
+   * The class labels: `'category'`, the 9 {@link EMOJI_CATEGORIES}; `'subcategory'`, the 98
+   * subcategories of `EMOJI_SUBCATEGORIES` (Unicode's emoji subgroups, e.g. `'heart'`, `'country-flag'`), those of
+   * the chosen categories, in the table's order. With subcategories, an emoji whose subcategory is not in
+   * the table (one a newer package adds) is left out, so class ids stay those of the table.
+   * @defaultValue 'category'
+   */
+  readonly labels?: EmojiLabels;
   /** Include the skin-tone variants (1,875 images, nearly all in `People & Body`). @defaultValue true */
   readonly skinTones?: boolean;
   /**
@@ -57,7 +66,7 @@ export interface EmojiOptions {
   readonly files?: ArrayLike<EmojiFile>;
 }
 
-const EMOJI_OPTIONS = Object.freeze(['size', 'categories', 'skinTones', 'split', 'background', 'count', 'dir', 'baseUrl', 'files']);
+const EMOJI_OPTIONS = Object.freeze(['size', 'categories', 'labels', 'skinTones', 'split', 'background', 'count', 'dir', 'baseUrl', 'files']);
 
 /** What a source reads: the catalog (`emoji.json`) or an image (by its file name in the catalog). */
 type EmojiPart = 'catalog' | 'image';
@@ -78,7 +87,7 @@ function tooLarge(owner: string, file: string, bytes: number, part: EmojiPart): 
 
 /**
  * Loads the Twitter emoji as an RGB {@link Dataset} `[N, size, size, 3]` in [-1, 1], labelled by
- * category (`classNames` are the category names). Install the data with
+ * category (`classNames` are the category names) or by subcategory (`labels: 'subcategory'`). Install the data with
  * `npm install emoji-datasource-twitter` (an optional peer dependency of tfjs-gan).
  *
  * @param options - see {@link EmojiOptions}; give at most one of `dir`, `baseUrl` and `files`.
@@ -90,6 +99,8 @@ function tooLarge(owner: string, file: string, bytes: number, part: EmojiPart): 
  * ```ts
  * const faces = await datasets.emoji({ size: 32, categories: ['Smileys & Emotion'] });
  * faces.classNames;   // ['Smileys & Emotion']
+ * const fine = await datasets.emoji({ labels: 'subcategory', categories: ['Smileys & Emotion'] });
+ * fine.classNames;    // ['face-smiling', 'face-affection', ..., 'heart', 'emotion']
  * ```
  */
 export async function emoji(options?: EmojiOptions): Promise<Dataset> {
@@ -97,6 +108,8 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   const opts = checkOptions(options, EMOJI_OPTIONS, owner);
   const size = checkInt(opts.size ?? 64, 'size', owner, 1, 4096);
   const categories = checkCategories(opts.categories, owner);
+  const labels = checkOneOf(opts.labels ?? 'category', EMOJI_LABELS, 'labels', owner);
+  const classNames: readonly string[] = labels === 'category' ? categories : categories.flatMap((category) => EMOJI_SUBCATEGORIES_BY_CATEGORY[category]);
   const skinTones = checkBoolean(opts.skinTones ?? true, 'skinTones', owner);
   const split = checkOneOf(opts.split ?? 'all', ['all', 'train', 'test'] as const, 'split', owner);
   const count = opts.count === undefined ? Infinity : checkInt(opts.count, 'count', owner, 1);
@@ -106,6 +119,7 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   const text = new TextDecoder().decode(await source.read('catalog', 'emoji.json'));
   const chosen = parseEmojiCatalog(text, source.where, owner)
     .filter((entry) => categories.includes(entry.category))
+    .filter((entry) => labels === 'category' || classNames.includes(entry.subcategory))
     .filter((entry) => skinTones || !entry.variant)
     .filter((entry) => split === 'all' || entry.heldOut === (split === 'test'))
     .slice(0, count);
@@ -115,10 +129,10 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   return stackImages(
     chosen.map((entry: EmojiEntry) => ({
       name: entry.image,
-      label: categories.indexOf(entry.category),
+      label: classNames.indexOf(labels === 'category' ? entry.category : entry.subcategory),
       load: async () => decodeImage(await source.read('image', entry.image), `${source.where}/${EMOJI_IMAGE_DIR}/${entry.image}`, owner, maxPixels),
     })),
-    { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}`, classNames: categories, numClasses: categories.length },
+    { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}${labels === 'category' ? '' : '-subcategories'}`, classNames, numClasses: classNames.length },
     owner,
   );
 }

@@ -30,6 +30,7 @@ export { emoji } from './emoji.js';
 export type { EmojiFile, EmojiOptions } from './emoji.js';
 export { EMOJI_CATEGORIES, EMOJI_PACKAGE } from './emoji-catalog.js';
 export type { EmojiCategory } from './emoji-catalog.js';
+export { EMOJI_LABELS, EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORIES_BY_CATEGORY, type EmojiLabels, emojiSubcategoryCategory } from './emoji-subcategories.js';
 export type { OxygenIconsOptions } from './oxygen-icons.js';
 export { NAMED_DATASETS, DATASET_NAMES, datasetByName } from './dataset-registry.js';
 export type { DatasetRequest, NamedDataset } from './dataset-registry.js';

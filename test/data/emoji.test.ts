@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emoji } from '../../src/data/emoji.js';
 import { EMOJI_CATEGORIES, parseEmojiCatalog } from '../../src/data/emoji-catalog.js';
+import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORIES_BY_CATEGORY, emojiSubcategoryCategory } from '../../src/data/emoji-subcategories.js';
 import { datasetByName } from '../../src/data/dataset-registry.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { encodePng } from '../../src/io/png.js';
@@ -21,12 +22,12 @@ beforeAll(async () => {
 async function fakePackage(): Promise<{ dir: string; files: File[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'emoji-'));
   const catalog = [
-    { unified: '1F600', image: '1f600.png', short_name: 'grinning', category: 'Smileys & Emotion', sort_order: 2, has_img_twitter: true },
+    { unified: '1F600', image: '1f600.png', short_name: 'grinning', category: 'Smileys & Emotion', subcategory: 'face-smiling', sort_order: 2, has_img_twitter: true },
     {
-      unified: '1F44B', image: '1f44b.png', short_name: 'wave', category: 'People & Body', sort_order: 1, has_img_twitter: true,
+      unified: '1F44B', image: '1f44b.png', short_name: 'wave', category: 'People & Body', subcategory: 'hand-fingers-open', sort_order: 1, has_img_twitter: true,
       skin_variations: { '1F3FB': { unified: '1F44B-1F3FB', image: '1f44b-1f3fb.png', has_img_twitter: true } },
     },
-    { unified: '1F1EB-1F1F7', image: '1f1eb-1f1f7.png', short_name: 'fr', category: 'Flags', sort_order: 3, has_img_twitter: true },
+    { unified: '1F1EB-1F1F7', image: '1f1eb-1f1f7.png', short_name: 'fr', category: 'Flags', subcategory: 'country-flag', sort_order: 3, has_img_twitter: true },
     { unified: '1F3FB', image: '1f3fb.png', short_name: 'skin-tone-2', category: 'Component', sort_order: 4, has_img_twitter: true },
     { unified: '1F47E', image: '1f47e.png', short_name: 'no_twitter', category: 'Smileys & Emotion', sort_order: 5, has_img_twitter: false },
   ];
@@ -104,6 +105,60 @@ describe('emoji', () => {
     expect(noTones.size).toBe(3);
     expect(noTones.sampleShape).toEqual([4, 4, 3]);
     noTones.dispose();
+  });
+
+  it('labels by subcategory: the chosen categories\' subcategories in the table\'s order', async () => {
+    const data = await emoji({ dir: fake.dir, labels: 'subcategory', categories: ['Flags', 'People & Body'] });
+    const names = [...EMOJI_SUBCATEGORIES_BY_CATEGORY.Flags, ...EMOJI_SUBCATEGORIES_BY_CATEGORY['People & Body']];
+    expect(data.classNames).toEqual(names);
+    expect(data.numClasses).toBe(names.length);
+    // wave and its variant (hand-fingers-open), then the flag (country-flag).
+    expect(Array.from(await data.labels!.data())).toEqual([names.indexOf('hand-fingers-open'), names.indexOf('hand-fingers-open'), names.indexOf('country-flag')]);
+    expect(data.name).toBe('emoji-64-subcategories');
+    data.dispose();
+    const all = await emoji({ dir: fake.dir, labels: 'subcategory', size: 4 });
+    expect(all.classNames).toEqual(EMOJI_SUBCATEGORIES);
+    expect(Array.from(await all.labels!.data())).toEqual(['hand-fingers-open', 'hand-fingers-open', 'face-smiling', 'country-flag'].map((n) => EMOJI_SUBCATEGORIES.indexOf(n)));
+    all.dispose();
+    await expect(emoji({ dir: fake.dir, labels: 'subgroup' as never })).rejects.toThrow(/'labels' must be one of \["category", "subcategory"\], received "subgroup"/);
+  });
+
+  it('leaves out an emoji whose subcategory the table lacks, so class ids stay fixed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'emoji-new-'));
+    try {
+      const catalog = [
+        { unified: '1F600', image: '1f600.png', category: 'Smileys & Emotion', subcategory: 'face-smiling', sort_order: 1, has_img_twitter: true },
+        { unified: '1F601', image: '1f600.png', category: 'Smileys & Emotion', subcategory: 'face-from-the-future', sort_order: 2, has_img_twitter: true },
+        { unified: '1F602', image: '1f600.png', category: 'Smileys & Emotion', sort_order: 3, has_img_twitter: true },
+      ];
+      await mkdir(join(dir, 'img/twitter/64'), { recursive: true });
+      await writeFile(join(dir, 'emoji.json'), JSON.stringify(catalog));
+      await writeFile(join(dir, 'img/twitter/64/1f600.png'), await readFile(join(fake.dir, 'img/twitter/64/1f600.png')));
+      const byCategory = await emoji({ dir });
+      expect(byCategory.size).toBe(3);
+      byCategory.dispose();
+      const bySubcategory = await emoji({ dir, labels: 'subcategory' });
+      expect(bySubcategory.size).toBe(1);
+      expect(Array.from(await bySubcategory.labels!.data())).toEqual([0]);
+      bySubcategory.dispose();
+      await expect(emoji({ dir, labels: 'subcategory', categories: ['Flags'] })).rejects.toThrow(/no emoji match categories \["Flags"\]/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has a subcategory table that matches the installed package: 98 names, each in one category', async () => {
+    const text = await readFile(join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'emoji.json'), 'utf8');
+    const entries = parseEmojiCatalog(text, 'emoji.json', 'test');
+    expect(EMOJI_SUBCATEGORIES.length).toBe(98);
+    expect(new Set(EMOJI_SUBCATEGORIES).size).toBe(98);
+    for (const entry of entries) expect(emojiSubcategoryCategory(entry.subcategory)).toBe(entry.category);
+    const used = new Set(entries.map((e) => e.subcategory));
+    expect(EMOJI_SUBCATEGORIES.filter((name) => !used.has(name))).toEqual([]);
+    // Category by category, in EMOJI_CATEGORIES' order.
+    expect(EMOJI_SUBCATEGORIES).toEqual(EMOJI_CATEGORIES.flatMap((c) => EMOJI_SUBCATEGORIES_BY_CATEGORY[c]));
+    expect(emojiSubcategoryCategory('heart')).toBe('Smileys & Emotion');
+    expect(emojiSubcategoryCategory('no-such-subgroup')).toBeUndefined();
   });
 
   it('reads the same emoji from picked files and from a URL the app serves', async () => {
