@@ -90,6 +90,13 @@ export interface EvaluateOptions extends SampleMetricOptions {
   readonly densityCoverageK?: number;
   /** For mode coverage: the toy mixture (`'ring'`, `'grid'` or its modes); the fake samples must be 2-D points. */
   readonly modes?: Toy2dName | Toy2dModes;
+  /**
+   * For class accuracy when the generator's classes are finer than the classifier's: the classifier's
+   * class of each generator class (entry `c` for class `c`), e.g. emoji subcategories scored by their
+   * category. A sample of class `c` is right when the classifier reads `classMap[c]`.
+   * @defaultValue the identity: the generator's classes are the classifier's
+   */
+  readonly classMap?: ArrayLike<number>;
 }
 
 /** The result of {@link evaluate}: the metrics asked for, and what they were computed on. */
@@ -122,7 +129,7 @@ export interface EvaluationResult {
 
 const EVALUATE_OPTIONS = Object.freeze([
   'real', 'fake', 'generator', 'count', 'realCount', 'features', 'seed', 'labels', 'truncation', 'cache',
-  'metrics', 'kid', 'precisionRecallK', 'densityCoverageK', 'modes',
+  'metrics', 'kid', 'precisionRecallK', 'densityCoverageK', 'modes', 'classMap',
 ]);
 
 /**
@@ -194,7 +201,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     result.coverage = dc.coverage;
   }
   if (wanted.has('class-accuracy')) {
-    result.classAccuracy = classAccuracyFromPredictions(fake.labels!, fake.predictions!, extractor!.numClasses);
+    const { numClasses } = extractor!;
+    const labels = opts.classMap === undefined ? fake.labels! : mapClasses(fake.labels!, opts.classMap, numClasses, owner);
+    result.classAccuracy = classAccuracyFromPredictions(labels, fake.predictions!, numClasses);
   }
   if (wanted.has('mode-coverage')) {
     if (fake.features.dim !== 2) {
@@ -217,6 +226,25 @@ function resolveMetrics(requested: readonly MetricName[] | undefined, classAccur
     throw new ConfigError(`${owner}: 'metrics' must be a non-empty list of ${describeValue(METRIC_NAMES)}, received ${describeValue(requested)}.`);
   }
   return new Set(requested);
+}
+
+/** Each label's class in the classifier's classes, by {@link EvaluateOptions.classMap}, checked. */
+function mapClasses(labels: Int32Array, classMap: ArrayLike<number>, numClasses: number, owner: string): Int32Array {
+  if (classMap === null || typeof classMap !== 'object' || typeof classMap.length !== 'number') {
+    throw new ConfigError(`${owner}: 'classMap' must be an array of class ids, received ${describeValue(classMap)}.`);
+  }
+  for (let c = 0; c < classMap.length; c++) {
+    const mapped = classMap[c];
+    if (!Number.isInteger(mapped) || mapped < 0 || mapped >= numClasses) {
+      throw new ConfigError(`${owner}: 'classMap[${c}]' must be a class id of the classifier in [0, ${numClasses - 1}], received ${describeValue(mapped)}.`);
+    }
+  }
+  return labels.map((label) => {
+    if (label >= classMap.length) {
+      throw new ConfigError(`${owner}: 'classMap' has ${classMap.length} entries, but a sample is of class ${label}: give one entry per class.`);
+    }
+    return classMap[label];
+  });
 }
 
 async function fakeFeatures(

@@ -96,6 +96,35 @@ describe('metrics.evaluate on images', () => {
     conditional.dispose();
   });
 
+  it('reads finer classes through a class map: 20 half-digit classes scored as their digit', async () => {
+    const digits = Array.from(await heldOut.labels!.data());
+    // Class 2d and 2d + 1 are both digit d, as emoji subcategories are both their category.
+    const fine = digits.map((d, i) => 2 * d + (i % 2));
+    const classMap = Array.from({ length: 20 }, (_, f) => Math.floor(f / 2));
+    const features = mnistFeatures();
+    const plain = await evaluate({ real, fake: heldOut, labels: digits, features, metrics: ['class-accuracy'] });
+    const mapped = await evaluate({ real, fake: heldOut, labels: fine, classMap, features, metrics: ['class-accuracy'] });
+    expect(plain.classAccuracy!.accuracy).toBeGreaterThan(0.95);
+    expect(mapped.classAccuracy!.accuracy).toBe(plain.classAccuracy!.accuracy);
+    // Per class of the classifier: ten entries, the same counts as the digits themselves.
+    expect(mapped.classAccuracy!.counts).toEqual(plain.classAccuracy!.counts);
+    const shifted = classMap.map((d) => (d + 1) % 10);
+    expect((await evaluate({ real, fake: heldOut, labels: fine, classMap: shifted, features, metrics: ['class-accuracy'] })).classAccuracy!.accuracy).toBeLessThan(0.05);
+    // A generator with 20 classes: sample i is of class i % 20, read as digit (i % 20) / 2.
+    const conditional = Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 16, width: 8, numClasses: 20, seed: 2 });
+    const result = await evaluate({ real, generator: conditional, count: 40, classMap, features, metrics: ['class-accuracy'] });
+    expect(result.classAccuracy!.counts).toEqual(Array(10).fill(4));
+    await expect(evaluate({ real, generator: conditional, count: 40, classMap: classMap.slice(0, 10), features, metrics: ['class-accuracy'] })).rejects.toThrow(
+      /'classMap' has 10 entries, but a sample is of class 1\d: give one entry per class/,
+    );
+    conditional.dispose();
+    const bad = [...classMap];
+    bad[3] = 10;
+    await expect(evaluate({ real, fake: heldOut, labels: fine, classMap: bad, features, metrics: ['class-accuracy'] })).rejects.toThrow(
+      /'classMap\[3\]' must be a class id of the classifier in \[0, 9\], received 10/,
+    );
+  });
+
   it('leaks no tensors', async () => {
     const features = await mnistFeatures();
     await evaluate({ real, fake: heldOut, features, kid, cache: false, metrics: ['fid', 'kid', 'precision-recall', 'density-coverage'] });
