@@ -4,8 +4,11 @@
  * an EMA generator) on the emoji's training split, scores it against the held-out emoji with the shipped
  * emoji feature extractor, and writes:
  *
- * - `category-<name>.png`: 64 samples of each of the 9 categories;
- * - `truncation.png`: a row per category, columns from the strongest truncation to none (for a style
+ * - `category-<name>.png`: 64 samples of each of the 9 categories (a generator of the 98 subcategories,
+ *   `labels: 'subcategory'`: the category's subcategories in turn);
+ * - `subcategories.png`, for a subcategory generator: a row per subcategory (hearts, country flags, ...),
+ *   8 samples each;
+ * - `truncation.png`: a row per category (a subcategory generator: one subcategory of each category), columns from the strongest truncation to none (for a style
  *   generator ψ = 0 ... 1 in W; for the others a threshold on the latent, 0.25 ... 2 std, then none);
  * - `class-morph.png`: a row per category, one latent each, its class weights moving from Smileys to that
  *   category (conditional batch norm mixes the classes' gains and offsets);
@@ -24,7 +27,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { Generator, Trainer, callbacks, io, recipes, useBackend } from 'tfjs-gan';
+import { Generator, Trainer, callbacks, datasets, io, recipes, useBackend } from 'tfjs-gan';
 
 const out = process.env.OUT ?? 'runs/emoji64';
 
@@ -60,7 +63,22 @@ if (process.env.FROM) {
   generator = run.trainer.samplingGenerator;
   dispose = () => run.dispose();
 }
-const categories = generator.classNames ?? [];
+// The classes a row per category shows: the categories themselves, or for a generator of subcategories
+// one well-populated subcategory of each category.
+const bySubcategory = generator.numClasses === datasets.EMOJI_SUBCATEGORIES.length;
+const categories: readonly string[] = bySubcategory ? datasets.EMOJI_CATEGORIES : (generator.classNames ?? []);
+const SHOWN: Readonly<Record<datasets.EmojiCategory, string>> = {
+  'Smileys & Emotion': 'face-smiling',
+  'People & Body': 'person',
+  'Animals & Nature': 'animal-mammal',
+  'Food & Drink': 'food-fruit',
+  'Travel & Places': 'transport-ground',
+  Activities: 'sport',
+  Objects: 'clothing',
+  Symbols: 'geometric',
+  Flags: 'country-flag',
+};
+const rowClasses = bySubcategory ? datasets.EMOJI_CATEGORIES.map((category) => SHOWN[category]) : categories;
 
 // 3. Scores against the held-out emoji: FID next to the held-out emoji's own (the floor), and how often
 //    the shipped classifier reads a sample as the category it was made for.
@@ -72,12 +90,20 @@ console.log(
 await mkdir(out, { recursive: true });
 await writeFile(`${out}/scores.json`, `${JSON.stringify({ backend, training, score }, null, 1)}\n`);
 
-// 4. A grid per category: 64 samples each.
+// 4. A grid per category: 64 samples each (of a subcategory generator: the category's subcategories in
+//    turn), and a row per subcategory.
 for (const [c, category] of categories.entries()) {
-  const images = generator.sample({ count: 64, labels: category, seed: 100 + c });
+  const subcategories = bySubcategory ? datasets.EMOJI_SUBCATEGORIES_BY_CATEGORY[category as datasets.EmojiCategory] : [];
+  const labels = bySubcategory ? Array.from({ length: 64 }, (_, i) => subcategories[i % subcategories.length]) : category;
+  const images = generator.sample({ count: 64, labels, seed: 100 + c });
   const slug = category.toLowerCase().replace(/[^a-z]+/g, '-');
   await io.saveImageGrid(images, `${out}/category-${slug}.png`, { columns: 8 });
   images.dispose();
+}
+if (bySubcategory) {
+  const rows = generator.sample({ count: 8, labels: 'all', seed: 1 });
+  await io.saveImageGrid(rows, `${out}/subcategories.png`, { columns: 8 });
+  rows.dispose();
 }
 
 // 5. Truncation sweep: one latent per category, pulled towards the mean as the truncation tightens
@@ -86,21 +112,21 @@ for (const [c, category] of categories.entries()) {
 const styleBased = generator.styleBased;
 const truncations = styleBased ? [0, 0.25, 0.5, 0.75, 1] : [0.25, 0.5, 1, 2, undefined];
 const sweep = tf.tidy(() =>
-  tf.concat(categories.flatMap((category, c) => truncations.map((truncation) => generator.sample({ count: 1, labels: category, seed: 7 + c, truncation }))), 0),
+  tf.concat(rowClasses.flatMap((label, c) => truncations.map((truncation) => generator.sample({ count: 1, labels: label, seed: 7 + c, truncation }))), 0),
 ) as tf.Tensor4D;
 await io.saveImageGrid(sweep, `${out}/truncation.png`, { columns: truncations.length });
 sweep.dispose();
 
 // 6. Class morph: row c keeps one latent (seed 400 + c) while its class weights move in 6 steps from
-//    the first category (Smileys & Emotion) to category c.
+//    the first row's class (Smileys & Emotion, or its face-smiling) to row c's.
 const morph = tf.tidy(() =>
-  tf.concat(categories.map((category, c) => generator.interpolateClasses({ from: 0, to: category, steps: 6, seed: 400 + c })), 0),
+  tf.concat(rowClasses.map((label, c) => generator.interpolateClasses({ from: rowClasses[0], to: label, steps: 6, seed: 400 + c })), 0),
 ) as tf.Tensor4D;
 await io.saveImageGrid(morph, `${out}/class-morph.png`, { columns: 6 });
 morph.dispose();
 
 // 7. Style mixing (style generators only): row r takes its coarse styles from a smiley (seed 200 + r),
-//    column c its fine styles from an emoji of category c + 1 (seed 300 + c); the first row and column
+//    column c its fine styles from an emoji of row class c + 1 (seed 300 + c); the first row and column
 //    show the sources.
 if (styleBased) {
   const rows = 5;
@@ -108,11 +134,11 @@ if (styleBased) {
   const crossover = 4;
   const cells = tf.tidy(() => {
     const grid: tf.Tensor[] = [tf.ones([1, 64, 64, 3])];
-    for (let c = 0; c < columns; c++) grid.push(generator.sample({ count: 1, seed: 300 + c, labels: c + 1 }));
+    for (let c = 0; c < columns; c++) grid.push(generator.sample({ count: 1, seed: 300 + c, labels: rowClasses[c + 1] }));
     for (let r = 0; r < rows; r++) {
-      grid.push(generator.sample({ count: 1, seed: 200 + r, labels: 0 }));
+      grid.push(generator.sample({ count: 1, seed: 200 + r, labels: rowClasses[0] }));
       for (let c = 0; c < columns; c++) {
-        grid.push(generator.mixStyles({ coarse: 200 + r, fine: 300 + c, count: 1, crossover, coarseLabels: 0, fineLabels: c + 1 }));
+        grid.push(generator.mixStyles({ coarse: 200 + r, fine: 300 + c, count: 1, crossover, coarseLabels: rowClasses[0], fineLabels: rowClasses[c + 1] }));
       }
     }
     return tf.concat(grid, 0) as tf.Tensor4D;
@@ -120,7 +146,7 @@ if (styleBased) {
   await io.saveImageGrid(cells, `${out}/style-mixing.png`, { columns: columns + 1 });
   cells.dispose();
 }
-console.log(`wrote ${out}/category-*.png, truncation.png, class-morph.png, ${styleBased ? 'style-mixing.png, ' : ''}and scores.json`);
+console.log(`wrote ${out}/category-*.png, ${bySubcategory ? 'subcategories.png, ' : ''}truncation.png, class-morph.png, ${styleBased ? 'style-mixing.png, ' : ''}and scores.json`);
 if (!styleBased) {
   console.log('no style-mixing.png: this generator is not style-based; train the style variant (docs/recipes.md) and draw its figures with FROM=<its run dir>');
 }

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import { emoji } from '../data/emoji.js';
+import type { EmojiLabels } from '../data/emoji-subcategories.js';
 import { fashionMnist } from '../data/fashion-mnist.js';
 import { MNIST_CLASS_NAMES, mnist } from '../data/mnist.js';
 import { checkOneOf, checkPositiveInt } from '../util/validate.js';
@@ -31,6 +32,8 @@ export interface ExtractorSplitOptions {
    * @defaultValue Debian's /usr/share/datasets/fashion-mnist; the installed emoji package
    */
   readonly dir?: string;
+  /** Emoji: label by category (the extractor's classes) or by subcategory (`datasets.emoji`'s `labels`). @defaultValue 'category' */
+  readonly labels?: EmojiLabels;
 }
 
 /**
@@ -61,8 +64,16 @@ export async function extractorSplit(
   }
   const { count } = options;
   if (count !== undefined) checkPositiveInt(count, 'count', owner);
+  if (options.labels !== undefined && name !== 'emoji') {
+    throw new ConfigError(`${owner}: 'labels' applies to the emoji only, received ${describeValue(options.labels)} for ${name}.`);
+  }
   if (name === 'emoji') {
-    return emoji({ split, ...(options.dir !== undefined ? { dir: options.dir } : {}), ...(count !== undefined ? { count } : {}) });
+    return emoji({
+      split,
+      ...(options.dir !== undefined ? { dir: options.dir } : {}),
+      ...(count !== undefined ? { count } : {}),
+      ...(options.labels !== undefined ? { labels: options.labels } : {}),
+    });
   }
   if (name === 'fashion-mnist') {
     return fashionMnist({ split, ...(options.dir !== undefined ? { dir: options.dir } : {}), ...(count !== undefined ? { count } : {}) });

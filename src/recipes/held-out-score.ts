@@ -18,6 +18,8 @@ import type { Dataset } from '../data/dataset.js';
 import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
 import { type EvaluateOptions, evaluate } from '../metrics/evaluate.js';
+import { EMOJI_CATEGORIES, type EmojiCategory } from '../data/emoji-catalog.js';
+import { EMOJI_LABELS, EMOJI_SUBCATEGORIES, type EmojiLabels, emojiSubcategoryCategory } from '../data/emoji-subcategories.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
 import { Generator } from '../nets/generator.js';
@@ -61,6 +63,13 @@ export interface HeldOutScoreOptions {
   readonly count?: number;
   /** Seed of the latents and labels drawn. @defaultValue 7 */
   readonly seed?: number;
+  /**
+   * Emoji: what the generator's classes (or the given samples' labels) are: the 9 categories, or the 98
+   * subcategories (`datasets.emoji({ labels: 'subcategory' })`), which are sampled in the reference's
+   * subcategory proportions and scored by the category classifier through their category.
+   * @defaultValue `'subcategory'` for a generator with 98 classes, else `'category'`
+   */
+  readonly labels?: EmojiLabels;
 }
 
 /** Samples made elsewhere (e.g. by another library) to score: images NHWC in [-1, 1] or 2-D points. */
@@ -83,10 +92,16 @@ const SAMPLE_SHAPES: Readonly<Record<RecipeDataset, readonly number[]>> = Object
 });
 
 /** The reference set of a dataset's protocol: what the generator trained on (the ring: a fixed draw). */
-function referenceData(dataset: RecipeDataset): Promise<Dataset> {
+function referenceData(dataset: RecipeDataset, labels: EmojiLabels): Promise<Dataset> {
   if (dataset === 'ring') return toy2d('ring', { count: 10_000, seed: 1 });
+  if (dataset === 'emoji') return extractorSplit('emoji', 'train', { labels });
   return dataset === 'fashion-mnist' ? extractorSplit('fashion-mnist', 'train', { count: 10_000 }) : extractorSplit(dataset, 'train');
 }
+
+/** The category id of each subcategory id: how the category classifier scores subcategory samples. */
+const SUBCATEGORY_TO_CATEGORY: readonly number[] = Object.freeze(
+  EMOJI_SUBCATEGORIES.map((sub) => EMOJI_CATEGORIES.indexOf(emojiSubcategoryCategory(sub) as EmojiCategory)),
+);
 
 /** The held-out real samples of a dataset's protocol (the ring: a fresh draw). */
 function heldOutData(dataset: RecipeDataset, count: number): Promise<Dataset> {
@@ -136,8 +151,9 @@ async function floorFidOf(dataset: RecipeDataset, count: number, common: Omit<Ev
 export async function heldOutScore(dataset: RecipeDataset, source: Generator | HeldOutSamples, options?: HeldOutScoreOptions): Promise<HeldOutScore> {
   const owner = 'recipes.heldOutScore';
   checkOneOf(dataset, RECIPE_DATASETS, 'dataset', owner);
-  const o = checkOptions(options, ['count', 'seed'], owner);
+  const o = checkOptions(options, ['count', 'seed', 'labels'], owner);
   const generator = source instanceof Generator ? source : undefined;
+  const labels = emojiLabelsOf(dataset, generator, o.labels, owner);
   const given = generator === undefined ? checkSamples(source, owner) : undefined;
   const count = given !== undefined ? given.samples.shape[0] : o.count === undefined ? HELD_OUT_COUNTS[dataset] : checkPositiveInt(o.count, 'count', owner);
   const expected = SAMPLE_SHAPES[dataset];
@@ -146,7 +162,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     throw new ConfigError(`${owner}: samples for ${dataset} must have shape ${describeValue(expected)}, received ${generator ? 'a generator that makes' : 'samples of'} ${describeValue(shape)}.`);
   }
   const features = dataset === 'ring' ? undefined : await forDataset(dataset);
-  const reference = await referenceData(dataset);
+  const reference = await referenceData(dataset, labels);
   try {
     const common = { real: reference, realCount: reference.size, count, ...(features ? { features } : {}), seed: o.seed ?? 7 };
     const floorFid = await floorFidOf(dataset, count, common);
@@ -158,6 +174,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
         : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
       metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy'] : ['fid'],
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
+      ...(labels === 'subcategory' ? { classMap: SUBCATEGORY_TO_CATEGORY } : {}),
     });
     const fid = result.fid as number;
     return {
@@ -176,6 +193,22 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   } finally {
     reference.dispose();
   }
+}
+
+/** The emoji labels a score uses: the option, else what the generator's class count says. */
+function emojiLabelsOf(dataset: RecipeDataset, generator: Generator | undefined, given: unknown, owner: string): EmojiLabels {
+  if (given !== undefined) {
+    checkOneOf(given, EMOJI_LABELS, 'labels', owner);
+    if (dataset !== 'emoji') throw new ConfigError(`${owner}: 'labels' applies to the emoji only, received ${describeValue(given)} for ${dataset}.`);
+    if (generator !== undefined && generator.numClasses > 0) {
+      const expected = given === 'category' ? EMOJI_CATEGORIES.length : EMOJI_SUBCATEGORIES.length;
+      if (generator.numClasses !== expected) {
+        throw new ConfigError(`${owner}: labels ${describeValue(given)} need a generator of ${expected} classes, received one of ${generator.numClasses}.`);
+      }
+    }
+    return given as EmojiLabels;
+  }
+  return dataset === 'emoji' && generator?.numClasses === EMOJI_SUBCATEGORIES.length ? 'subcategory' : 'category';
 }
 
 /**

@@ -11,6 +11,7 @@ import { LOSS_NAMES, type LossName } from '../losses/loss-by-name.js';
 import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-name.js';
 import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
+import { EMOJI_LABELS, type EmojiLabels } from '../data/emoji-subcategories.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
 
 /** The datasets a recipe can name: each has a training split and a held-out split to score against. */
@@ -50,6 +51,12 @@ export interface RecipeConfig {
   readonly dataset: RecipeDataset;
   /** Class-conditional networks (the dataset's labels in, a class per sample out). */
   readonly conditional: boolean;
+  /**
+   * Emoji: the classes a conditional recipe trains on, the 9 categories or the 98 subcategories
+   * (`datasets.emoji`'s `labels`); the held-out score reads subcategories by their category.
+   * @defaultValue 'category'
+   */
+  readonly labels?: EmojiLabels;
   /** The network family, one of `ARCHITECTURE_NAMES`: its generator, and its discriminator unless `discriminatorArchitecture` names another. */
   readonly architecture: ArchitectureName;
   /**
@@ -108,6 +115,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     description: true,
     dataset: true,
     conditional: true,
+    labels: true,
     architecture: true,
     discriminatorArchitecture: true,
     generator: true,
@@ -131,7 +139,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -150,6 +158,10 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   if (typeof config.description !== 'string') throw new ConfigError(`${owner}: 'description' must be a string, received ${describeValue(config.description)}.`);
   checkOneOf(config.dataset, RECIPE_DATASETS, 'dataset', owner);
   checkBoolean(config.conditional, 'conditional', owner);
+  if (config.labels !== undefined) {
+    checkOneOf(config.labels, EMOJI_LABELS, 'labels', owner);
+    if (config.dataset !== 'emoji') throw new ConfigError(`${owner}: 'labels' applies to the emoji only, received ${describeValue(config.labels)} for ${describeValue(config.dataset)}.`);
+  }
   checkOneOf(config.architecture, ARCHITECTURE_NAMES, 'architecture', owner);
   if (config.discriminatorArchitecture !== undefined) checkOneOf(config.discriminatorArchitecture, ARCHITECTURE_NAMES, 'discriminatorArchitecture', owner);
   for (const side of ['generator', 'discriminator'] as const) {

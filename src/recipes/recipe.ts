@@ -94,13 +94,13 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
   /**
    * Loads the recipe's training data: MNIST's 8,000 digits that the shipped extractor trained on (the
    * other 2,000 are held out for scoring), Fashion-MNIST's 60,000 training images, the emoji's training
-   * split (3,163 images at 64x64), or the 8-Gaussian ring.
+   * split (3,163 images at 64x64, labelled by the recipe's `labels`), or the 8-Gaussian ring.
    * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`) or the
    *   emoji are not (`npm install emoji-datasource-twitter`).
    */
   async loadData(): Promise<Dataset> {
-    const { dataset } = this.config;
-    return dataset === 'ring' ? toy2d('ring') : extractorSplit(dataset, 'train');
+    const { dataset, labels } = this.config;
+    return dataset === 'ring' ? toy2d('ring') : extractorSplit(dataset, 'train', labels === undefined ? {} : { labels });
   }
 
   /**
@@ -203,9 +203,10 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
 
   /**
    * Scores a generator trained by this recipe, or samples made elsewhere, against held-out real data
-   * ({@link heldOutScore} for the recipe's dataset).
+   * ({@link heldOutScore} for the recipe's dataset, and its `labels` for the emoji).
    */
   score(source: Generator | HeldOutSamples, options?: HeldOutScoreOptions): Promise<HeldOutScore> {
-    return heldOutScore(this.config.dataset, source, options);
+    const { dataset, labels } = this.config;
+    return heldOutScore(dataset, source, labels === undefined || (options !== undefined && 'labels' in options) ? options : { ...options, labels });
   }
 }

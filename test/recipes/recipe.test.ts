@@ -204,6 +204,32 @@ describe('recipes: building and training', () => {
     heldOut.dispose();
   });
 
+  it('emoji64 with labels \'subcategory\': trains on the 98 subcategories, scored by their category', { timeout: 300_000 }, async () => {
+    const before = tf.memory().numTensors;
+    const recipe = recipes.emoji64({ labels: 'subcategory', steps: 1, batchSize: 4 });
+    const run = await recipe.train();
+    const { generator } = run.trainer;
+    expect(generator.numClasses).toBe(98);
+    expect(generator.classNames).toEqual(datasets.EMOJI_SUBCATEGORIES);
+    // The recipe's labels, or the generator's 98 classes, make the score read subcategories by category.
+    const score = await recipe.score(run.trainer.samplingGenerator, { count: 90 });
+    expect(score.perClassAccuracy).toHaveLength(9);
+    expect(score.realCount).toBe(3163);
+    const inferred = await recipes.heldOutScore('emoji', run.trainer.samplingGenerator, { count: 90 });
+    expect(inferred.fid).toBe(score.fid);
+    expect(inferred.classAccuracy).toBe(score.classAccuracy);
+    await expect(recipes.heldOutScore('emoji', generator, { count: 90, labels: 'category' })).rejects.toThrow(
+      /labels "category" need a generator of 9 classes, received one of 98/,
+    );
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const digit = tf.zeros([1, 28, 28, 1]);
+    await expect(recipes.heldOutScore('mnist', { samples: digit }, { labels: 'subcategory' })).rejects.toThrow(/'labels' applies to the emoji only/);
+    digit.dispose();
+    expect(() => recipes.mnist({ labels: 'subcategory' })).toThrow(/'labels' applies to the emoji only, received "subcategory" for "mnist"/);
+    expect(() => recipes.emoji64({ labels: 'subgroup' as never })).toThrow(/'labels' must be one of \["category", "subcategory"\], received "subgroup"/);
+  });
+
   it('emoji64 as documented for style mixing (docs/recipes.md): a style generator that mixes the styles of two categories', () => {
     const styleRecipe = recipes.emoji64({
       architecture: 'style',
