@@ -16,5 +16,6 @@ export async function datasetByName(source: DatasetSource): Promise<Dataset> {
     throw new ConfigError(`tfjs-gan: unknown --dataset ${describeValue(dataset)}. Expected one of ${describeValue(CLI_DATASETS)}.`);
   }
   if (entry.needsPath && !source.dataPath) throw new ConfigError(`tfjs-gan: --dataset ${dataset} needs --data-path, received none.`);
+  datasets.checkLabeling(entry, source.labels, 'tfjs-gan: --labels');
   return entry.load(source);
 }

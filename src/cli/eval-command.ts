@@ -62,10 +62,13 @@ export async function evalCommand(argv: readonly string[], write: (text: string)
       dataPath: (flags.dataPath ?? (flags.dataset === undefined ? saved.dataPath : undefined)) as string | undefined,
       labelsPath: (flags.labelsPath ?? (flags.dataset === undefined ? saved.labelsPath : undefined)) as string | undefined,
       imageSize: saved.imageSize as number | undefined,
+      labels: (flags.dataset === undefined ? saved.labels : undefined) as datasets.EmojiLabels | undefined,
     });
     const features = await extractorFor(flags.features as string | undefined, datasetName, data);
     const toy = (datasets.TOY2D_NAMES as readonly string[]).includes(datasetName) ? (datasetName as datasets.Toy2dName) : undefined;
     const applicable = metricNames ?? defaultMetrics(generator.conditional && features?.classify !== undefined, toy !== undefined);
+    // A generator of the emoji subcategories is read by the category classifier as their categories.
+    const byCategory = isEmojiClassifier(features) && generator.numClasses === datasets.EMOJI_SUBCATEGORIES.length;
     const result = await metrics.evaluate({
       real: data,
       generator,
@@ -75,6 +78,7 @@ export async function evalCommand(argv: readonly string[], write: (text: string)
       metrics: applicable,
       ...(features ? { features } : {}),
       ...(toy ? { modes: toy } : {}),
+      ...(byCategory ? { classMap: datasets.EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
       ...(flags.noCache ? { cache: false as const } : flags.cacheDir !== undefined ? { cache: { dir: String(flags.cacheDir) } } : {}),
     });
     const which = trainer.emaGenerator !== undefined ? 'EMA generator' : 'generator';
@@ -82,7 +86,7 @@ export async function evalCommand(argv: readonly string[], write: (text: string)
       write(`${JSON.stringify({ run, step: trainer.step, generator: which, dataset: data.name, ...result }, null, 2)}\n`);
     } else {
       write(`${run}: step ${trainer.step}, ${which}, against ${data.name}\n`);
-      write(formatTable(result, generator.classNames));
+      write(formatTable(result, byCategory ? datasets.EMOJI_CATEGORIES : generator.classNames));
     }
   } finally {
     data?.dispose();
@@ -114,6 +118,12 @@ function defaultMetrics(classAccuracy: boolean, toy: boolean): metrics.MetricNam
   if (classAccuracy) names.push('class-accuracy');
   if (toy) names.push('mode-coverage');
   return names;
+}
+
+/** Whether an extractor is the shipped emoji classifier (of the 9 categories). */
+function isEmojiClassifier(features: metrics.FeatureExtractor | undefined): boolean {
+  const record = (features as Partial<metrics.ShippedFeatureExtractor> | undefined)?.record;
+  return record?.dataset === 'emoji' && features?.numClasses === datasets.EMOJI_CATEGORIES.length;
 }
 
 async function extractorFor(flag: string | undefined, datasetName: string, data: Dataset): Promise<metrics.FeatureExtractor | undefined> {

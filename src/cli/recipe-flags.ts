@@ -1,7 +1,7 @@
 /**
  * `tfjs-gan train --recipe NAME`: a shipped recipe sets the data, the networks, the loss, the optimizers,
  * the schedule, the steps and the batch size. `--steps`, `--batch-size` and `--seed` change the recipe's
- * own; a flag that would change anything else the recipe sets is refused, never silently ignored.
+ * own, `--labels` the emoji recipe's classes; a flag that would change anything else the recipe sets is refused, never silently ignored.
  *
  * @packageDocumentation
  */
@@ -10,10 +10,17 @@ import { type ParsedFlags, flagName } from './args.js';
 import { NETWORK_FLAGS, RESUME_DATA_FLAGS } from './resume-flags.js';
 
 /** Flags a recipe sets, which cannot be given with `--recipe`: its data, networks, loss, rates and run length. */
-export const RECIPE_FIXED_FLAGS = Object.freeze([...RESUME_DATA_FLAGS, ...NETWORK_FLAGS, 'generatorLearningRate', 'discriminatorLearningRate', 'epochs']);
+export const RECIPE_FIXED_FLAGS = Object.freeze([
+  ...RESUME_DATA_FLAGS.filter((flag) => flag !== 'labels'),
+  ...NETWORK_FLAGS,
+  'generatorLearningRate',
+  'discriminatorLearningRate',
+  'epochs',
+]);
 
 /**
- * The recipe that `--recipe` names, with `--steps`, `--batch-size` and `--seed` applied when given.
+ * The recipe that `--recipe` names, with `--steps`, `--batch-size`, `--seed` and `--labels` (the emoji
+ * recipe's classes) applied when given.
  * @param given - only the flags given on the command line (no defaults).
  * @throws ConfigError for an unknown recipe, or flags that the recipe sets.
  */
@@ -23,7 +30,7 @@ export function recipeFromFlags(given: ParsedFlags): recipes.Recipe {
   if (conflicts.length > 0) {
     throw new ConfigError(
       `tfjs-gan train: --recipe ${name} sets the data, networks, loss, optimizers and schedule, so ${conflicts.map(flagName).join(', ')} cannot be given with it. ` +
-        `Expected only --steps, --batch-size and --seed to change the recipe (or no --recipe, to choose every setting).`,
+        `Expected only --steps, --batch-size, --seed and --labels to change the recipe (or no --recipe, to choose every setting).`,
     );
   }
   if (!(recipes.RECIPE_NAMES as readonly string[]).includes(name)) {
@@ -33,6 +40,7 @@ export function recipeFromFlags(given: ParsedFlags): recipes.Recipe {
     ...(given.steps !== undefined ? { steps: Number(given.steps) } : {}),
     ...(given.batchSize !== undefined ? { batchSize: Number(given.batchSize) } : {}),
     ...(given.seed !== undefined ? { seed: Number(given.seed) } : {}),
+    ...(given.labels !== undefined ? { labels: given.labels as recipes.RecipeConfig['labels'] } : {}),
   });
 }
 
@@ -52,5 +60,6 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     discriminatorLearningRate: c.discriminatorLearningRate,
     discriminatorSteps: c.discriminatorSteps,
     sampling: c.sampling ?? 'shuffle',
+    ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

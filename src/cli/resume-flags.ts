@@ -9,7 +9,7 @@ import { ConfigError, describeValue } from '../index.js';
 import { type ParsedFlags, flagName } from './args.js';
 
 /** The data flags: fixed by a run saved by the CLI; taken from the command line for a checkpoint without them. */
-export const RESUME_DATA_FLAGS = Object.freeze(['dataset', 'dataPath', 'labelsPath', 'count', 'imageSize']);
+export const RESUME_DATA_FLAGS = Object.freeze(['dataset', 'dataPath', 'labelsPath', 'count', 'imageSize', 'labels']);
 
 /**
  * The flags that set the networks, their objective and the optimizers' form: the architecture, classes,

@@ -5,6 +5,7 @@ import {
   ConfigError,
   DataError,
   Trainer,
+  type datasets,
   callbacks as trainingCallbacks,
   defaultBackend,
   describeValue,
@@ -101,6 +102,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     labelsPath: settings.labelsPath as string | undefined,
     count: settings.count as number | undefined,
     imageSize: settings.imageSize as number | undefined,
+    labels: settings.labels as datasets.EmojiLabels | undefined,
   });
   if (!flags.resume) {
     const conditional = Boolean(settings.conditional) || settings.conditioning !== undefined;
@@ -124,7 +126,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
   const image = data.sampleShape.length === 3;
   const cli = Object.fromEntries(Object.entries(settings).filter(([k, v]) => !RESUME_INVOCATION_FLAGS.includes(k) && v !== undefined));
   // config.json: what repeats this run (a recipe run: the recipe and what changed it).
-  const recipeKeys = ['recipe', 'steps', 'batchSize', 'seed', 'sampleEvery', 'checkpointEvery'];
+  const recipeKeys = ['recipe', 'steps', 'batchSize', 'seed', 'labels', 'sampleEvery', 'checkpointEvery'];
   await writeRunConfig(out, recipe !== undefined ? Object.fromEntries(recipeKeys.map((k) => [k, settings[k]])) : settings);
   const callbacks: Callback[] = [
     ...extraCallbacks,

@@ -26,6 +26,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'labels-path': { type: 'string', help: 'idx: labels file' },
   count: { ...positiveInt, help: 'use only the first N samples of the dataset' },
   'image-size': { ...positiveInt, help: 'folder: resize images to N x N; oxygen-icons: their size (default 32); emoji: their size (default 64)' },
+  labels: { type: 'string', choices: datasets.EMOJI_LABELS, help: 'emoji: the classes, category (9) | subcategory (98 Unicode subgroups such as heart, country-flag); default category' },
   // Networks
   arch: { type: 'string', choices: ARCHITECTURE_NAMES, help: `network family: ${ARCHITECTURE_NAMES.join(' | ')}`, default: 'dcgan' },
   conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },

@@ -10,6 +10,7 @@ import { fashionMnist } from './fashion-mnist.js';
 import { idx } from './idx.js';
 import { imageFolder } from './image-folder.js';
 import { emoji } from './emoji.js';
+import { EMOJI_LABELS, type EmojiLabels } from './emoji-subcategories.js';
 import { mnist } from './mnist.js';
 import { oxygenIcons } from './oxygen-icons.js';
 import { toy2d } from './toy2d.js';
@@ -24,6 +25,8 @@ export interface DatasetRequest {
   readonly count?: number;
   /** folder: resize every image to size x size; oxygen-icons: the size (default 32); emoji: the size (default 64). */
   readonly imageSize?: number;
+  /** emoji: the class labels, `'category'` (the default) or `'subcategory'` (see `EmojiOptions.labels`). */
+  readonly labels?: EmojiLabels;
 }
 
 /** One dataset that can be loaded by name. */
@@ -32,6 +35,8 @@ export interface NamedDataset {
   readonly name: string;
   /** Whether it needs {@link DatasetRequest.dataPath}. */
   readonly needsPath: boolean;
+  /** The class labellings {@link DatasetRequest.labels} may choose; a dataset without them takes none. */
+  readonly labelings?: readonly string[];
   /** Loads it. */
   load(request: DatasetRequest): Promise<Dataset>;
 }
@@ -51,7 +56,9 @@ export const NAMED_DATASETS: readonly NamedDataset[] = Object.freeze([
   {
     name: 'emoji',
     needsPath: false,
-    load: ({ dataPath, count, imageSize }) => emoji({ size: imageSize ?? 64, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}) }),
+    labelings: EMOJI_LABELS,
+    load: ({ dataPath, count, imageSize, labels }) =>
+      emoji({ size: imageSize ?? 64, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}), ...(labels ? { labels } : {}) }),
   },
   { name: 'ring', needsPath: false, load: ({ count }) => toy2d('ring', { count }) },
   { name: 'grid', needsPath: false, load: ({ count }) => toy2d('grid', { count }) },
@@ -70,7 +77,8 @@ export const DATASET_NAMES: readonly string[] = Object.freeze(NAMED_DATASETS.map
  * Loads a dataset by its name.
  *
  * @param owner - who asks, for error messages (e.g. `'tfjs-gan'`).
- * @throws ConfigError for an unknown name, or a dataset that needs `dataPath` without one.
+ * @throws ConfigError for an unknown name, a dataset that needs `dataPath` without one, or `labels` that
+ * the dataset does not have.
  * @example
  * ```ts
  * const data = await datasets.datasetByName('mnist', { count: 1000 });
@@ -80,5 +88,21 @@ export async function datasetByName(name: string, request: DatasetRequest = {}, 
   const entry = NAMED_DATASETS.find((d) => d.name === name);
   if (entry === undefined) throw new ConfigError(`${owner}: unknown dataset ${describeValue(name)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
   if (entry.needsPath && !request.dataPath) throw new ConfigError(`${owner}: dataset ${name} needs a data path, received none.`);
+  checkLabeling(entry, request.labels, `${owner}: 'labels'`);
   return entry.load(request);
+}
+
+/**
+ * Checks that `labels`, when given, is one of the dataset's labellings.
+ *
+ * @param what - the argument, for the error message (e.g. `"tfjs-gan: --labels"`).
+ * @throws ConfigError naming the dataset, what it takes and what was received.
+ */
+export function checkLabeling(entry: NamedDataset, labels: string | undefined, what: string): void {
+  if (labels === undefined || entry.labelings?.includes(labels)) return;
+  if (entry.labelings === undefined) {
+    const labelled = NAMED_DATASETS.filter((d) => d.labelings !== undefined).map((d) => d.name);
+    throw new ConfigError(`${what} applies to ${describeValue(labelled)} only, received ${describeValue(labels)} for dataset ${entry.name}.`);
+  }
+  throw new ConfigError(`${what} for dataset ${entry.name} must be one of ${describeValue(entry.labelings)}, received ${describeValue(labels)}.`);
 }

@@ -70,3 +70,12 @@ const CATEGORY_OF: ReadonlyMap<string, EmojiCategory> = new Map(
 export function emojiSubcategoryCategory(subcategory: string): EmojiCategory | undefined {
   return CATEGORY_OF.get(subcategory);
 }
+
+/**
+ * The category class id of each subcategory class id (entry `c` for {@link EMOJI_SUBCATEGORIES}`[c]`):
+ * the `classMap` with which the 9-category emoji classifier scores a generator of the 98 subcategories
+ * (`metrics.evaluate({ classMap: datasets.EMOJI_SUBCATEGORY_CATEGORY_IDS })`).
+ */
+export const EMOJI_SUBCATEGORY_CATEGORY_IDS: readonly number[] = Object.freeze(
+  EMOJI_SUBCATEGORIES.map((sub) => EMOJI_CATEGORIES.indexOf(CATEGORY_OF.get(sub) as EmojiCategory)),
+);

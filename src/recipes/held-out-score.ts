@@ -18,8 +18,8 @@ import type { Dataset } from '../data/dataset.js';
 import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
 import { type EvaluateOptions, evaluate } from '../metrics/evaluate.js';
-import { EMOJI_CATEGORIES, type EmojiCategory } from '../data/emoji-catalog.js';
-import { EMOJI_LABELS, EMOJI_SUBCATEGORIES, type EmojiLabels, emojiSubcategoryCategory } from '../data/emoji-subcategories.js';
+import { EMOJI_CATEGORIES } from '../data/emoji-catalog.js';
+import { EMOJI_LABELS, EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels } from '../data/emoji-subcategories.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
 import { Generator } from '../nets/generator.js';
@@ -98,11 +98,6 @@ function referenceData(dataset: RecipeDataset, labels: EmojiLabels): Promise<Dat
   return dataset === 'fashion-mnist' ? extractorSplit('fashion-mnist', 'train', { count: 10_000 }) : extractorSplit(dataset, 'train');
 }
 
-/** The category id of each subcategory id: how the category classifier scores subcategory samples. */
-const SUBCATEGORY_TO_CATEGORY: readonly number[] = Object.freeze(
-  EMOJI_SUBCATEGORIES.map((sub) => EMOJI_CATEGORIES.indexOf(emojiSubcategoryCategory(sub) as EmojiCategory)),
-);
-
 /** The held-out real samples of a dataset's protocol (the ring: a fresh draw). */
 function heldOutData(dataset: RecipeDataset, count: number): Promise<Dataset> {
   return dataset === 'ring' ? toy2d('ring', { count, seed: 2 }) : extractorSplit(dataset, 'test', { count });
@@ -174,7 +169,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
         : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
       metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy'] : ['fid'],
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
-      ...(labels === 'subcategory' ? { classMap: SUBCATEGORY_TO_CATEGORY } : {}),
+      ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
     });
     const fid = result.fid as number;
     return {

@@ -79,6 +79,29 @@ describe('tfjs-gan train / sample', () => {
     expect(decodePng(new Uint8Array(readFileSync(png))).channels).toBeGreaterThanOrEqual(3);
   });
 
+  it('trains on the emoji labelled by subcategory (--labels), samples one by name, and evals it by category', async () => {
+    const run = join(root, 'emoji-sub');
+    const flags = ['--dataset', 'emoji', '--labels', 'subcategory', '--count', '12', '--conditional', '--arch', 'dcgan', '--width', '2', '--steps', '1', '--batch-size', '4'];
+    expect(await main(['train', ...flags, '--backend', 'wasm', '--out', run])).toBe(0);
+    expect(io.out).toMatch(/on emoji-64-subcategories \(12 samples/);
+    const manifest = JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8'));
+    expect(manifest.metadata.cli).toMatchObject({ dataset: 'emoji', labels: 'subcategory' });
+    const png = join(root, 'heart.png');
+    expect(await main(['sample', '--run', run, '--out', png, '--count', '2', '--label', 'heart', '--backend', 'wasm'])).toBe(0);
+    // The 98-class generator is scored by the 9-category classifier, each subcategory as its category.
+    const evalArgs = ['eval', '--run', run, '--count', '18', '--real-count', '12', '--metrics', 'class-accuracy', '--backend', 'wasm', '--no-cache', '--json'];
+    expect(await main(evalArgs)).toBe(0);
+    const result = JSON.parse(io.out.slice(io.out.lastIndexOf('{\n  "run"')));
+    expect(result.dataset).toBe('emoji-64-subcategories');
+    expect(result.classAccuracy.perClass).toHaveLength(9);
+    expect(result.classAccuracy.counts.reduce((a: number, b: number) => a + b, 0)).toBe(18);
+    // --labels is the emoji's only, and a labelling the emoji have.
+    expect(await main(['train', '--dataset', 'ring', '--arch', 'mlp', '--labels', 'subcategory', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
+    expect(io.err).toMatch(/ConfigError: tfjs-gan: --labels applies to \["emoji"\] only, received "subcategory" for dataset ring/);
+    expect(await main(['train', '--dataset', 'emoji', '--labels', 'subgroup', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
+    expect(io.err).toMatch(/'--labels' must be one of category \| subcategory, received "subgroup"/);
+  });
+
   it('exits 1 with a clear message on bad input', async () => {
     expect(await main(['train', '--dataset', 'cifar', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
     expect(io.err).toMatch(/ConfigError: tfjs-gan train: '--dataset' must be one of mnist \| fashion-mnist .*, received "cifar"/);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { recipeFromFlags, recipeSettings } from '../../src/cli/recipe-flags.js';
 import { recipes } from '../../src/index.js';
 import { captureCliOutput } from '../helpers/cli-output.js';
 
@@ -32,7 +33,17 @@ describe('tfjs-gan train --recipe', () => {
     expect(io.err).toMatch(/--recipe mnist sets the data, networks, loss, optimizers and schedule, so --width, --loss cannot be given with it/);
     expect(await main(['train', '--recipe', 'mnsit', '--backend', 'cpu', '--out', out])).toBe(1);
     expect(io.err).toMatch(/'--recipe' must be one of mnist \| mnist-unconditional \| fashion-mnist \| emoji64 \| ring, received "mnsit"\. Did you mean 'mnist'\?/);
+    // --labels changes the emoji recipe's classes; the recipe refuses it for other data.
+    expect(await main(['train', '--recipe', 'ring', '--labels', 'subcategory', '--backend', 'cpu', '--out', out])).toBe(1);
+    expect(io.err).toMatch(/'labels' applies to the emoji only, received "subcategory" for "ring"/);
     expect(await main(['train', '--recipe', 'ring', '--steps', '-5', '--backend', 'cpu', '--out', out])).toBe(1);
     expect(io.err).toMatch(/'--steps' must be an integer >= 1, received "-5"/);
+  });
+
+  it('takes --labels for the emoji recipe: its classes, saved with the run', () => {
+    const recipe = recipeFromFlags({ recipe: 'emoji64', labels: 'subcategory', steps: 10 });
+    expect(recipe.config).toMatchObject({ dataset: 'emoji', labels: 'subcategory', steps: 10 });
+    expect(recipeSettings(recipe)).toMatchObject({ recipe: 'emoji64', dataset: 'emoji', labels: 'subcategory' });
+    expect(recipeSettings(recipes.emoji64())).not.toHaveProperty('labels');
   });
 });

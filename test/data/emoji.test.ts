@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emoji } from '../../src/data/emoji.js';
 import { EMOJI_CATEGORIES, parseEmojiCatalog } from '../../src/data/emoji-catalog.js';
-import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORIES_BY_CATEGORY, emojiSubcategoryCategory } from '../../src/data/emoji-subcategories.js';
+import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORIES_BY_CATEGORY, EMOJI_SUBCATEGORY_CATEGORY_IDS, emojiSubcategoryCategory } from '../../src/data/emoji-subcategories.js';
 import { datasetByName } from '../../src/data/dataset-registry.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { encodePng } from '../../src/io/png.js';
@@ -159,6 +159,11 @@ describe('emoji', () => {
     expect(EMOJI_SUBCATEGORIES).toEqual(EMOJI_CATEGORIES.flatMap((c) => EMOJI_SUBCATEGORIES_BY_CATEGORY[c]));
     expect(emojiSubcategoryCategory('heart')).toBe('Smileys & Emotion');
     expect(emojiSubcategoryCategory('no-such-subgroup')).toBeUndefined();
+    // The class map from subcategory ids to category ids: heart (14) is Smileys & Emotion (0), the flags last.
+    expect(EMOJI_SUBCATEGORY_CATEGORY_IDS).toHaveLength(98);
+    EMOJI_SUBCATEGORIES.forEach((name, id) => expect(EMOJI_CATEGORIES[EMOJI_SUBCATEGORY_CATEGORY_IDS[id]]).toBe(emojiSubcategoryCategory(name)));
+    expect(EMOJI_SUBCATEGORY_CATEGORY_IDS[EMOJI_SUBCATEGORIES.indexOf('heart')]).toBe(0);
+    expect(EMOJI_SUBCATEGORY_CATEGORY_IDS[EMOJI_SUBCATEGORIES.indexOf('country-flag')]).toBe(8);
   });
 
   it('reads the same emoji from picked files and from a URL the app serves', async () => {
@@ -214,5 +219,13 @@ describe('emoji', () => {
     expect(data.sampleShape).toEqual([8, 8, 3]);
     expect(data.numClasses).toBe(9);
     data.dispose();
+    const fine = await datasetByName('emoji', { dataPath: fake.dir, imageSize: 8, labels: 'subcategory' });
+    expect(fine.numClasses).toBe(EMOJI_SUBCATEGORIES.length);
+    expect(fine.name).toBe('emoji-8-subcategories');
+    fine.dispose();
+    await expect(datasetByName('emoji', { labels: 'subgroup' as never }, 'here')).rejects.toThrow(
+      /^here: 'labels' for dataset emoji must be one of \["category", "subcategory"\], received "subgroup"\.$/,
+    );
+    await expect(datasetByName('mnist', { labels: 'category' })).rejects.toThrow(/'labels' applies to \["emoji"\] only, received "category" for dataset mnist/);
   });
 });
