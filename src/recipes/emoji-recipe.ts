@@ -27,7 +27,8 @@ import type { RecipeConfig } from './recipe-config.js';
  * class-balanced real batches (`sampling: 'class-balanced'`) made the class matter less (FID 175 at
  * 3,000 steps, where the recipe without the minibatch feature was at 53); the class fed to the generator
  * both ways (`generator: { conditioning: 'concat-cbn' }`) led every evaluation to 3,000 steps (FID 47,
- * class accuracy 0.75) and then collapsed five categories (FID 165 at 6,000); the 98 subcategories as
+ * class accuracy 0.75) and then collapsed five categories (FID 165 at 6,000), and lazy R1 on top of it
+ * (gamma 0.1 every 4) only delayed that (FID 68 at 3,600, 123 at 6,000); the 98 subcategories as
  * classes (`labels: 'subcategory'`) ended at FID 54.8 with no hearts or flags to name. The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
