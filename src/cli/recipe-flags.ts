@@ -1,7 +1,8 @@
 /**
  * `tfjs-gan train --recipe NAME`: a shipped recipe sets the data, the networks, the loss, the optimizers,
  * the schedule, the steps and the batch size. `--steps`, `--batch-size` and `--seed` change the recipe's
- * own, `--labels` the emoji recipe's classes; a flag that would change anything else the recipe sets is refused, never silently ignored.
+ * own, `--labels` the emoji recipe's classes; a flag that would change anything else the recipe sets is
+ * refused, never silently ignored.
  *
  * @packageDocumentation
  */
