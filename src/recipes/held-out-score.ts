@@ -19,7 +19,7 @@ import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
 import { type EvaluateOptions, evaluate } from '../metrics/evaluate.js';
 import { EMOJI_CATEGORIES } from '../data/emoji-catalog.js';
-import { EMOJI_LABELS, EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels } from '../data/emoji-subcategories.js';
+import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels, checkEmojiLabels } from '../data/emoji-subcategories.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
 import { Generator } from '../nets/generator.js';
@@ -193,15 +193,14 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
 /** The emoji labels a score uses: the option, else what the generator's class count says. */
 function emojiLabelsOf(dataset: RecipeDataset, generator: Generator | undefined, given: unknown, owner: string): EmojiLabels {
   if (given !== undefined) {
-    checkOneOf(given, EMOJI_LABELS, 'labels', owner);
-    if (dataset !== 'emoji') throw new ConfigError(`${owner}: 'labels' applies to the emoji only, received ${describeValue(given)} for ${dataset}.`);
+    const labels = checkEmojiLabels(given, dataset, owner);
     if (generator !== undefined && generator.numClasses > 0) {
-      const expected = given === 'category' ? EMOJI_CATEGORIES.length : EMOJI_SUBCATEGORIES.length;
+      const expected = labels === 'category' ? EMOJI_CATEGORIES.length : EMOJI_SUBCATEGORIES.length;
       if (generator.numClasses !== expected) {
-        throw new ConfigError(`${owner}: labels ${describeValue(given)} need a generator of ${expected} classes, received one of ${generator.numClasses}.`);
+        throw new ConfigError(`${owner}: labels ${describeValue(labels)} need a generator of ${expected} classes, received one of ${generator.numClasses}.`);
       }
     }
-    return given as EmojiLabels;
+    return labels;
   }
   return dataset === 'emoji' && generator?.numClasses === EMOJI_SUBCATEGORIES.length ? 'subcategory' : 'category';
 }

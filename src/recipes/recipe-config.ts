@@ -11,7 +11,7 @@ import { LOSS_NAMES, type LossName } from '../losses/loss-by-name.js';
 import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-name.js';
 import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
-import { EMOJI_LABELS, type EmojiLabels } from '../data/emoji-subcategories.js';
+import { type EmojiLabels, checkEmojiLabels } from '../data/emoji-subcategories.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
 
 /** The datasets a recipe can name: each has a training split and a held-out split to score against. */
@@ -156,12 +156,9 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   if (missing.length > 0) throw new ConfigError(`${owner}: the recipe config lacks ${describeValue(missing)}.`);
   checkNonEmptyString(config.name, 'name', owner);
   if (typeof config.description !== 'string') throw new ConfigError(`${owner}: 'description' must be a string, received ${describeValue(config.description)}.`);
-  checkOneOf(config.dataset, RECIPE_DATASETS, 'dataset', owner);
+  const dataset = checkOneOf(config.dataset, RECIPE_DATASETS, 'dataset', owner);
   checkBoolean(config.conditional, 'conditional', owner);
-  if (config.labels !== undefined) {
-    checkOneOf(config.labels, EMOJI_LABELS, 'labels', owner);
-    if (config.dataset !== 'emoji') throw new ConfigError(`${owner}: 'labels' applies to the emoji only, received ${describeValue(config.labels)} for ${describeValue(config.dataset)}.`);
-  }
+  if (config.labels !== undefined) checkEmojiLabels(config.labels, dataset, owner);
   checkOneOf(config.architecture, ARCHITECTURE_NAMES, 'architecture', owner);
   if (config.discriminatorArchitecture !== undefined) checkOneOf(config.discriminatorArchitecture, ARCHITECTURE_NAMES, 'discriminatorArchitecture', owner);
   for (const side of ['generator', 'discriminator'] as const) {
