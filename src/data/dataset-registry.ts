@@ -98,11 +98,22 @@ export async function datasetByName(name: string, request: DatasetRequest = {}, 
  * @param what - the argument, for the error message (e.g. `"tfjs-gan: --labels"`).
  * @throws ConfigError naming the dataset, what it takes and what was received.
  */
-export function checkLabeling(entry: NamedDataset, labels: string | undefined, what: string): void {
-  if (labels === undefined || entry.labelings?.includes(labels)) return;
+export function checkLabeling(entry: NamedDataset, labels: unknown, what: string): void {
+  if (labels === undefined || entry.labelings?.includes(labels as string)) return;
   if (entry.labelings === undefined) {
     const labelled = NAMED_DATASETS.filter((d) => d.labelings !== undefined).map((d) => d.name);
     throw new ConfigError(`${what} applies to ${describeValue(labelled)} only, received ${describeValue(labels)} for dataset ${entry.name}.`);
   }
   throw new ConfigError(`${what} for dataset ${entry.name} must be one of ${describeValue(entry.labelings)}, received ${describeValue(labels)}.`);
+}
+
+/**
+ * {@link checkLabeling} for the `labels` option of something that loads a dataset by its name (a recipe, a
+ * score, an extractor's split), so every `labels` option is checked and worded the same way.
+ * @internal
+ */
+export function checkDatasetLabels(dataset: string, labels: unknown, owner: string): void {
+  const entry = NAMED_DATASETS.find((d) => d.name === dataset);
+  if (entry === undefined) throw new ConfigError(`${owner}: unknown dataset ${describeValue(dataset)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
+  checkLabeling(entry, labels, `${owner}: 'labels'`);
 }

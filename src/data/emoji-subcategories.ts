@@ -5,25 +5,12 @@
  *
  * @packageDocumentation
  */
-import { ConfigError, describeValue } from '../errors.js';
-import { checkOneOf } from '../util/validate.js';
 import { EMOJI_CATEGORIES, type EmojiCategory } from './emoji-catalog.js';
 
 /** What labels the emoji: their 9 categories, or the 98 subcategories of {@link EMOJI_SUBCATEGORIES}. */
 export const EMOJI_LABELS = Object.freeze(['category', 'subcategory'] as const);
 /** One of {@link EMOJI_LABELS}. */
 export type EmojiLabels = (typeof EMOJI_LABELS)[number];
-
-/**
- * Checks a `labels` option of something that loads a named dataset (a recipe, a score, a split): one of
- * {@link EMOJI_LABELS}, and given for the emoji only.
- * @internal
- */
-export function checkEmojiLabels(labels: unknown, dataset: string, owner: string): EmojiLabels {
-  const checked = checkOneOf(labels, EMOJI_LABELS, 'labels', owner);
-  if (dataset !== 'emoji') throw new ConfigError(`${owner}: 'labels' applies to the emoji only, received ${describeValue(labels)} for ${describeValue(dataset)}.`);
-  return checked;
-}
 
 /** The subcategories of each category, in the catalog's order. */
 export const EMOJI_SUBCATEGORIES_BY_CATEGORY: Readonly<Record<EmojiCategory, readonly string[]>> = Object.freeze({

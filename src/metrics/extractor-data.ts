@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import { emoji } from '../data/emoji.js';
-import { type EmojiLabels, checkEmojiLabels } from '../data/emoji-subcategories.js';
+import type { EmojiLabels } from '../data/emoji-subcategories.js';
+import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { fashionMnist } from '../data/fashion-mnist.js';
 import { MNIST_CLASS_NAMES, mnist } from '../data/mnist.js';
 import { checkOneOf, checkPositiveInt } from '../util/validate.js';
@@ -64,7 +65,7 @@ export async function extractorSplit(
   }
   const { count } = options;
   if (count !== undefined) checkPositiveInt(count, 'count', owner);
-  if (options.labels !== undefined) checkEmojiLabels(options.labels, name, owner);
+  if (options.labels !== undefined) checkDatasetLabels(name, options.labels, owner);
   if (name === 'emoji') {
     return emoji({
       split,

@@ -19,7 +19,8 @@ import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
 import { type EvaluateOptions, evaluate } from '../metrics/evaluate.js';
 import { EMOJI_CATEGORIES } from '../data/emoji-catalog.js';
-import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels, checkEmojiLabels } from '../data/emoji-subcategories.js';
+import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels } from '../data/emoji-subcategories.js';
+import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
 import { Generator } from '../nets/generator.js';
@@ -193,7 +194,8 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
 /** The emoji labels a score uses: the option, else what the generator's class count says. */
 function emojiLabelsOf(dataset: RecipeDataset, generator: Generator | undefined, given: unknown, owner: string): EmojiLabels {
   if (given !== undefined) {
-    const labels = checkEmojiLabels(given, dataset, owner);
+    checkDatasetLabels(dataset, given, owner);
+    const labels = given as EmojiLabels;
     if (generator !== undefined && generator.numClasses > 0) {
       const expected = labels === 'category' ? EMOJI_CATEGORIES.length : EMOJI_SUBCATEGORIES.length;
       if (generator.numClasses !== expected) {

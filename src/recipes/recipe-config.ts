@@ -11,7 +11,8 @@ import { LOSS_NAMES, type LossName } from '../losses/loss-by-name.js';
 import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-name.js';
 import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
-import { type EmojiLabels, checkEmojiLabels } from '../data/emoji-subcategories.js';
+import type { EmojiLabels } from '../data/emoji-subcategories.js';
+import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
 
 /** The datasets a recipe can name: each has a training split and a held-out split to score against. */
@@ -158,7 +159,7 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   if (typeof config.description !== 'string') throw new ConfigError(`${owner}: 'description' must be a string, received ${describeValue(config.description)}.`);
   const dataset = checkOneOf(config.dataset, RECIPE_DATASETS, 'dataset', owner);
   checkBoolean(config.conditional, 'conditional', owner);
-  if (config.labels !== undefined) checkEmojiLabels(config.labels, dataset, owner);
+  if (config.labels !== undefined) checkDatasetLabels(dataset, config.labels, owner);
   checkOneOf(config.architecture, ARCHITECTURE_NAMES, 'architecture', owner);
   if (config.discriminatorArchitecture !== undefined) checkOneOf(config.discriminatorArchitecture, ARCHITECTURE_NAMES, 'discriminatorArchitecture', owner);
   for (const side of ['generator', 'discriminator'] as const) {

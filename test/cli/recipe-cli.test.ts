@@ -35,7 +35,7 @@ describe('tfjs-gan train --recipe', () => {
     expect(io.err).toMatch(/'--recipe' must be one of mnist \| mnist-unconditional \| fashion-mnist \| emoji64 \| ring, received "mnsit"\. Did you mean 'mnist'\?/);
     // --labels changes the emoji recipe's classes; the recipe refuses it for other data.
     expect(await main(['train', '--recipe', 'ring', '--labels', 'subcategory', '--backend', 'cpu', '--out', out])).toBe(1);
-    expect(io.err).toMatch(/'labels' applies to the emoji only, received "subcategory" for "ring"/);
+    expect(io.err).toMatch(/'labels' applies to \["emoji"\] only, received "subcategory" for dataset ring/);
     expect(await main(['train', '--recipe', 'ring', '--steps', '-5', '--backend', 'cpu', '--out', out])).toBe(1);
     expect(io.err).toMatch(/'--steps' must be an integer >= 1, received "-5"/);
   });

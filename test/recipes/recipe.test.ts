@@ -224,10 +224,10 @@ describe('recipes: building and training', () => {
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
     const digit = tf.zeros([1, 28, 28, 1]);
-    await expect(recipes.heldOutScore('mnist', { samples: digit }, { labels: 'subcategory' })).rejects.toThrow(/'labels' applies to the emoji only/);
+    await expect(recipes.heldOutScore('mnist', { samples: digit }, { labels: 'subcategory' })).rejects.toThrow(/recipes\.heldOutScore: 'labels' applies to \["emoji"\] only, received "subcategory" for dataset mnist/);
     digit.dispose();
-    expect(() => recipes.mnist({ labels: 'subcategory' })).toThrow(/'labels' applies to the emoji only, received "subcategory" for "mnist"/);
-    expect(() => recipes.emoji64({ labels: 'subgroup' as never })).toThrow(/'labels' must be one of \["category", "subcategory"\], received "subgroup"/);
+    expect(() => recipes.mnist({ labels: 'subcategory' })).toThrow(/'labels' applies to \["emoji"\] only, received "subcategory" for dataset mnist/);
+    expect(() => recipes.emoji64({ labels: 'subgroup' as never })).toThrow(/'labels' for dataset emoji must be one of \["category", "subcategory"\], received "subgroup"/);
   });
 
   it('emoji64 as documented for style mixing (docs/recipes.md): a style generator that mixes the styles of two categories', () => {
