@@ -69,6 +69,8 @@ function scoreFields(score: HeldOutScore): Record<string, number> {
     fidRatio: round(score.fidRatio, 3),
     ...(score.classAccuracy !== undefined ? { classAccuracy: round(score.classAccuracy, 4) } : {}),
     ...(score.extractorAccuracy !== undefined ? { extractorAccuracy: score.extractorAccuracy } : {}),
+    ...(score.balancedClassAccuracy !== undefined ? { balancedClassAccuracy: round(score.balancedClassAccuracy, 4) } : {}),
+    ...(score.extractorBalancedAccuracy !== undefined ? { extractorBalancedAccuracy: round(score.extractorBalancedAccuracy, 4) } : {}),
     count: score.count,
   };
 }

@@ -46,6 +46,23 @@ export interface HeldOutScore {
   readonly perClassAccuracy?: readonly number[];
   /** The shipped extractor's own accuracy on the held-out real data: the classifier's ceiling. */
   readonly extractorAccuracy?: number;
+  /**
+   * Conditional generators: the class accuracy of `count` samples drawn in equal numbers for every class
+   * (sample i of class `i % numClasses`), averaged over the classifier's classes. Unlike
+   * {@link classAccuracy}, where the data's common classes dominate (People & Body is 58% of the emoji),
+   * a class drawn like another scores low here however rare it is. Compare it with
+   * {@link extractorBalancedAccuracy}.
+   */
+  readonly balancedClassAccuracy?: number;
+  /** The class accuracy of each of the classifier's classes in those equal draws, by class id. */
+  readonly balancedPerClassAccuracy?: readonly number[];
+  /**
+   * The shipped extractor's accuracy on the held-out real samples of the floor, averaged over its
+   * classes: the ceiling of {@link balancedClassAccuracy} (the classifier is weaker on rare classes).
+   */
+  readonly extractorBalancedAccuracy?: number;
+  /** The shipped extractor's accuracy on those held-out real samples for each of its classes. */
+  readonly extractorPerClassAccuracy?: readonly number[];
   /** ring: modes with high-quality samples (of 8). */
   readonly modes?: number;
   /** ring: the share of samples within 3 standard deviations of a mode. */
@@ -104,31 +121,47 @@ function heldOutData(dataset: RecipeDataset, count: number): Promise<Dataset> {
   return dataset === 'ring' ? toy2d('ring', { count, seed: 2 }) : extractorSplit(dataset, 'test', { count });
 }
 
+/** What held-out real data scores: the floor of FID and, with a classifier, the ceiling of class accuracy. */
+interface Floor {
+  readonly fid: number;
+  readonly perClass?: readonly number[];
+}
+
 /**
  * The floors already computed, by dataset and count: the held-out data, the reference and the shipped
  * extractors are fixed, so a run scored every few hundred steps computes its floor once.
  */
-const floors = new Map<string, number>();
+const floors = new Map<string, Floor>();
 
-/** The FID of `count` held-out samples against the reference (see {@link floors}). */
-async function floorFidOf(dataset: RecipeDataset, count: number, common: Omit<EvaluateOptions, 'fake' | 'generator'>): Promise<number> {
+/** The FID (and class accuracy) of `count` held-out samples against the reference (see {@link floors}). */
+async function floorOf(dataset: RecipeDataset, count: number, common: Omit<EvaluateOptions, 'fake' | 'generator'>): Promise<Floor> {
   const key = `${dataset}:${count}`;
   const known = floors.get(key);
   if (known !== undefined) return known;
   const heldOut = await heldOutData(dataset, count);
   try {
-    const fid = (await evaluate({ ...common, fake: heldOut, metrics: ['fid'] })).fid as number;
-    floors.set(key, fid);
-    return fid;
+    const classify = common.features !== undefined && heldOut.labels !== undefined;
+    const labels = classify ? await (heldOut.labels as tf.Tensor1D).data() : undefined;
+    const result = await evaluate({ ...common, fake: heldOut, ...(labels ? { labels } : {}), metrics: classify ? ['fid', 'class-accuracy'] : ['fid'] });
+    const floor: Floor = { fid: result.fid as number, ...(result.classAccuracy ? { perClass: result.classAccuracy.perClass } : {}) };
+    floors.set(key, floor);
+    return floor;
   } finally {
     heldOut.dispose();
   }
 }
 
+/** The mean of the classes' accuracies, leaving out classes without samples (NaN). */
+function meanOverClasses(perClass: readonly number[]): number {
+  const present = perClass.filter((a) => Number.isFinite(a));
+  return present.reduce((sum, a) => sum + a, 0) / present.length;
+}
+
 /**
  * Scores a generator against held-out real data with the library's metrics (see the module comment for
  * each dataset's protocol): FID, and the FID of the held-out data itself; for conditional generators the
- * class accuracy by the shipped extractor; for the ring its mode coverage.
+ * class accuracy by the shipped extractor, in the data's class proportions and with every class drawn
+ * equally often (beside the extractor's own accuracy on the held-out data); for the ring its mode coverage.
  *
  * @param dataset - `'mnist'`, `'fashion-mnist'`, `'emoji'` or `'ring'`: the data the generator was trained on.
  * @param source - the generator to score (sample the EMA generator: `trainer.samplingGenerator`), or
@@ -161,7 +194,8 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   const reference = await referenceData(dataset, labels);
   try {
     const common = { real: reference, realCount: reference.size, count, ...(features ? { features } : {}), seed: o.seed ?? 7 };
-    const floorFid = await floorFidOf(dataset, count, common);
+    const floor = await floorOf(dataset, count, common);
+    const floorFid = floor.fid;
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
     const result = await evaluate({
       ...common,
@@ -173,6 +207,18 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
     });
     const fid = result.fid as number;
+    // The same generator again, every class drawn equally often: how recognisable each class is.
+    const balanced =
+      result.classAccuracy && generator !== undefined
+        ? (
+            await evaluate({
+              ...common,
+              generator,
+              metrics: ['class-accuracy'],
+              ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
+            })
+          ).classAccuracy
+        : undefined;
     return {
       dataset,
       fid,
@@ -180,6 +226,10 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       fidRatio: fid / floorFid,
       ...(result.classAccuracy
         ? { classAccuracy: result.classAccuracy.accuracy, perClassAccuracy: result.classAccuracy.perClass, extractorAccuracy: features!.record.testAccuracy }
+        : {}),
+      ...(balanced ? { balancedClassAccuracy: meanOverClasses(balanced.perClass), balancedPerClassAccuracy: balanced.perClass } : {}),
+      ...(result.classAccuracy && floor.perClass
+        ? { extractorBalancedAccuracy: meanOverClasses(floor.perClass), extractorPerClassAccuracy: floor.perClass }
         : {}),
       ...(result.modeCoverage ? { modes: result.modeCoverage.modesCovered, highQuality: result.modeCoverage.highQualityFraction } : {}),
       count,

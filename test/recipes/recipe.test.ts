@@ -161,6 +161,13 @@ describe('recipes: building and training', () => {
     expect(score.classAccuracy).toBeGreaterThanOrEqual(0);
     expect(score.perClassAccuracy).toHaveLength(10);
     expect(score.extractorAccuracy).toBeGreaterThan(0.98);
+    // The balanced pass draws 20 samples of each of the 10 classes: every class accuracy is k / 20.
+    expect(score.balancedPerClassAccuracy).toHaveLength(10);
+    for (const accuracy of score.balancedPerClassAccuracy!) expect(Math.abs(accuracy * 20 - Math.round(accuracy * 20))).toBeLessThan(1e-9);
+    const mean = score.balancedPerClassAccuracy!.reduce((sum, a) => sum + a, 0) / 10;
+    expect(score.balancedClassAccuracy).toBeCloseTo(mean, 12);
+    expect(score.extractorPerClassAccuracy).toHaveLength(10);
+    expect(score.extractorBalancedAccuracy).toBeGreaterThan(0.98);
     expect(score.realCount).toBe(8000);
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -198,6 +205,10 @@ describe('recipes: building and training', () => {
     const heldOut = await extractorSplit('emoji', 'test', { count: 90 });
     const own = await recipes.heldOutScore('emoji', { samples: heldOut.images, labels: await heldOut.labels!.data() });
     expect(own.fidRatio).toBeCloseTo(1, 6);
+    // ...and their own class accuracy per category, the ceiling of the balanced class accuracy; given
+    // samples have no balanced pass (no generator to draw from).
+    expect(own.extractorPerClassAccuracy).toEqual(own.perClassAccuracy);
+    expect(own.balancedClassAccuracy).toBeUndefined();
     const digits = tf.zeros([2, 28, 28, 1]);
     await expect(recipes.heldOutScore('emoji', { samples: digits })).rejects.toThrow(/samples for emoji must have shape \[64, 64, 3\], received samples of \[28, 28, 1\]/);
     tf.dispose([digits]);
@@ -214,6 +225,8 @@ describe('recipes: building and training', () => {
     // The recipe's labels, or the generator's 98 classes, make the score read subcategories by category.
     const score = await recipe.score(run.trainer.samplingGenerator, { count: 90 });
     expect(score.perClassAccuracy).toHaveLength(9);
+    expect(score.balancedPerClassAccuracy).toHaveLength(9);
+    expect(score.balancedClassAccuracy).toBeGreaterThanOrEqual(0);
     expect(score.realCount).toBe(3163);
     const inferred = await recipes.heldOutScore('emoji', run.trainer.samplingGenerator, { count: 90 });
     expect(inferred.fid).toBe(score.fid);
@@ -263,6 +276,9 @@ describe('recipes: building and training', () => {
     expect(score.fid).toBeCloseTo(score.floorFid, 6);
     expect(score.fidRatio).toBeCloseTo(1, 6);
     expect(score.classAccuracy).toBeCloseTo(score.extractorAccuracy!, 3);
+    expect(score.extractorPerClassAccuracy).toEqual(score.perClassAccuracy);
+    const mean = score.perClassAccuracy!.reduce((sum, a) => sum + a, 0) / 10;
+    expect(score.extractorBalancedAccuracy).toBeCloseTo(mean, 12);
     await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels: labels.slice(1) })).rejects.toThrow(/one label per sample \(2000\), received 1999/);
     heldOut.dispose();
   });
