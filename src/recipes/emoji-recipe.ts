@@ -20,8 +20,9 @@ import type { RecipeConfig } from './recipe-config.js';
  * (hinge loss, spectral norm, lazy R1, Adam(1e-3, 0, 0.99)) reached held-out FID 233 in the hour and made
  * no recognisable emoji; these networks with those settings collapsed by step 900; with DCGAN's settings
  * they reached held-out FID 43.1, and with the minibatch standard deviation 38.0 against the floor of
- * 37.0 (the shipped `Generator.pretrained('emoji64')`: recognisable smileys, people, flags and symbol
- * keycaps; the other categories are not nameable yet). The style generator against this discriminator
+ * 37.0 (the shipped `Generator.pretrained('emoji64')`: recognisable people and flags, some smileys and
+ * symbol keycaps; balanced class accuracy 0.331 against the real emoji's 0.586, so most categories are
+ * not nameable yet). The style generator against this discriminator
  * (`discriminatorArchitecture: 'dcgan'`) stalled near FID 100; an auxiliary classifier instead of the
  * projection head raised the class accuracy (0.78) but not the FID (88 at best, then worse); and
  * class-balanced real batches (`sampling: 'class-balanced'`) made the class matter less (FID 175 at
@@ -29,7 +30,9 @@ import type { RecipeConfig } from './recipe-config.js';
  * both ways (`generator: { conditioning: 'concat-cbn' }`) led every evaluation to 3,000 steps (FID 47,
  * class accuracy 0.75) and then collapsed five categories (FID 165 at 6,000), and lazy R1 on top of it
  * (gamma 0.1 every 4) only delayed that (FID 68 at 3,600, 123 at 6,000); the 98 subcategories as
- * classes (`labels: 'subcategory'`) ended at FID 54.8 with no hearts or flags to name. The style generator
+ * classes (`labels: 'subcategory'`) ended at FID 54.8 with no hearts or flags to name; two time-scale
+ * rates (generator 1e-4, discriminator 4e-4) made this generator ignore the class (FID 241 at 1,200
+ * steps) and concat-cbn collapse later (FID 35.0 at 4,800, 59.1 at 6,000). The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
