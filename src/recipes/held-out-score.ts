@@ -197,28 +197,30 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     const floor = await floorOf(dataset, count, common);
     const floorFid = floor.fid;
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
+    // The emoji's classes are drawn in the data's proportions; every other generator's equally often.
+    const proportional = dataset === 'emoji' && generator !== undefined && generator.conditional;
     const result = await evaluate({
       ...common,
       ...(generator !== undefined
-        ? { generator, ...(dataset === 'emoji' && generator.conditional ? { labels: await proportionalLabels(reference, count) } : {}) }
+        ? { generator, ...(proportional ? { labels: await proportionalLabels(reference, count) } : {}) }
         : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
       metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy'] : ['fid'],
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
       ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
     });
     const fid = result.fid as number;
-    // The same generator again, every class drawn equally often: how recognisable each class is.
-    const balanced =
-      result.classAccuracy && generator !== undefined
-        ? (
-            await evaluate({
-              ...common,
-              generator,
-              metrics: ['class-accuracy'],
-              ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
-            })
-          ).classAccuracy
-        : undefined;
+    // Every class drawn equally often: how recognisable each class is. Other generators' draw above
+    // already was; the emoji draw the same generator again.
+    let balanced = generator !== undefined ? result.classAccuracy : undefined;
+    if (balanced !== undefined && proportional) {
+      const again = await evaluate({
+        ...common,
+        generator: generator!,
+        metrics: ['class-accuracy'],
+        ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
+      });
+      balanced = again.classAccuracy;
+    }
     return {
       dataset,
       fid,
