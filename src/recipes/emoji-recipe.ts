@@ -32,7 +32,9 @@ import type { RecipeConfig } from './recipe-config.js';
  * (gamma 0.1 every 4) only delayed that (FID 68 at 3,600, 123 at 6,000); the 98 subcategories as
  * classes (`labels: 'subcategory'`) ended at FID 54.8 with no hearts or flags to name; two time-scale
  * rates (generator 1e-4, discriminator 4e-4) made this generator ignore the class (FID 241 at 1,200
- * steps) and concat-cbn collapse later (FID 35.0 at 4,800, 59.1 at 6,000). The style generator
+ * steps) and concat-cbn collapse later (FID 35.0 at 4,800, 59.1 at 6,000); concat-cbn against a
+ * discriminator of half the width read best by class (balanced class accuracy 0.466) and collapsed the
+ * same way (FID 66.0). The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
