@@ -85,8 +85,7 @@ export const DATASET_NAMES: readonly string[] = Object.freeze(NAMED_DATASETS.map
  * ```
  */
 export async function datasetByName(name: string, request: DatasetRequest = {}, owner = 'datasetByName'): Promise<Dataset> {
-  const entry = NAMED_DATASETS.find((d) => d.name === name);
-  if (entry === undefined) throw new ConfigError(`${owner}: unknown dataset ${describeValue(name)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
+  const entry = namedDataset(name, owner);
   if (entry.needsPath && !request.dataPath) throw new ConfigError(`${owner}: dataset ${name} needs a data path, received none.`);
   checkLabeling(entry, request.labels, `${owner}: 'labels'`);
   return entry.load(request);
@@ -113,7 +112,12 @@ export function checkLabeling(entry: NamedDataset, labels: unknown, what: string
  * @internal
  */
 export function checkDatasetLabels(dataset: string, labels: unknown, owner: string): void {
-  const entry = NAMED_DATASETS.find((d) => d.name === dataset);
-  if (entry === undefined) throw new ConfigError(`${owner}: unknown dataset ${describeValue(dataset)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
-  checkLabeling(entry, labels, `${owner}: 'labels'`);
+  checkLabeling(namedDataset(dataset, owner), labels, `${owner}: 'labels'`);
+}
+
+/** The registry's entry for `name`; a ConfigError listing the names when there is none. */
+function namedDataset(name: string, owner: string): NamedDataset {
+  const entry = NAMED_DATASETS.find((d) => d.name === name);
+  if (entry === undefined) throw new ConfigError(`${owner}: unknown dataset ${describeValue(name)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
+  return entry;
 }

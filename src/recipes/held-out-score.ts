@@ -199,6 +199,8 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
     // The emoji's classes are drawn in the data's proportions; every other generator's equally often.
     const proportional = dataset === 'emoji' && generator !== undefined && generator.conditional;
+    // Subcategory samples are read by the category classifier through their category.
+    const byCategory = labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {};
     const result = await evaluate({
       ...common,
       ...(generator !== undefined
@@ -206,20 +208,14 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
         : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
       metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy'] : ['fid'],
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
-      ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
+      ...byCategory,
     });
     const fid = result.fid as number;
     // Every class drawn equally often: how recognisable each class is. Other generators' draw above
     // already was; the emoji draw the same generator again.
     let balanced = generator !== undefined ? result.classAccuracy : undefined;
     if (balanced !== undefined && proportional) {
-      const again = await evaluate({
-        ...common,
-        generator: generator!,
-        metrics: ['class-accuracy'],
-        ...(labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
-      });
-      balanced = again.classAccuracy;
+      balanced = (await evaluate({ ...common, generator: generator!, metrics: ['class-accuracy'], ...byCategory })).classAccuracy;
     }
     return {
       dataset,
