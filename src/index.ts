@@ -54,7 +54,7 @@ export * from './layers/index.js';
 export * from './train/index.js';
 export { type PreflightParts, preflight } from './train/preflight.js';
 export type { InputAugmentation } from './train/objectives.js';
-export type { Penalty, PenaltyDiscriminator, PenaltyInputs } from './losses/penalty.js';
+export type { Penalty, PenaltyDiscriminator, PenaltyInputs, PenaltyObservation, PenaltyState } from './losses/penalty.js';
 export type { GanLoss, GeneratorLossInputs, LossInputs } from './losses/gan-loss.js';
 export * as losses from './losses/index.js';
 export * as penalties from './losses/penalties/index.js';

@@ -87,6 +87,8 @@ export interface CheckpointManifest {
     readonly name: string;
     /** The penalty's options. */
     readonly config: Record<string, unknown>;
+    /** A stateful penalty's state (`Penalty.state`, e.g. LeCam's moving averages); absent for the others. */
+    readonly state?: Record<string, number>;
   }[];
   /** The generator. */
   readonly generator: NetworkRecord;

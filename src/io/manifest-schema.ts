@@ -148,7 +148,15 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     read.number(v, 'auxiliaryClassifierWeight', 0, undefined, 'a finite number >= 0'),
   );
   const loss = read.named(raw.loss, 'loss');
-  const penalties = read.array(raw.penalties, 'penalties', 'an array of { name, config }').map((p, i) => read.named(p, `penalties[${i}]`));
+  const penalties = read.array(raw.penalties, 'penalties', 'an array of { name, config }').map((p, i) => {
+    const named = read.named(p, `penalties[${i}]`);
+    const state = read.optional((p as Record<string, unknown>).state, (v) => {
+      const record = read.object(v, `penalties[${i}].state`, 'an object of finite numbers');
+      for (const [key, value] of Object.entries(record)) read.number(value, `penalties[${i}].state.${key}`, undefined, undefined, 'a finite number');
+      return record as Record<string, number>;
+    });
+    return { ...named, ...(state ? { state } : {}) };
+  });
   const seen = new Set<string>();
   const generator = read.network(raw.generator, 'generator', seen);
   const discriminator = read.network(raw.discriminator, 'discriminator', seen);

@@ -49,4 +49,37 @@ export interface Penalty {
   readonly config: Readonly<Record<string, number | string | boolean>>;
   /** The weighted penalty, a scalar; return null to skip this step (lazy regularisation). */
   compute(inputs: PenaltyInputs): tf.Scalar | null;
+  /**
+   * What the penalty remembers from step to step, for penalties that follow the training (LeCam's
+   * moving averages of the logits); absent for the stateless ones. See {@link PenaltyState}.
+   */
+  readonly state?: PenaltyState;
+}
+
+/** What a discriminator update tells a stateful penalty (see {@link PenaltyState.observe}). */
+export interface PenaltyObservation {
+  /** The mean logit of the update's real batch (as the discriminator saw it, augmented). */
+  readonly realScore: number;
+  /** The mean logit of the update's fake batch. */
+  readonly fakeScore: number;
+  /** The trainer's step (0-based) the update belongs to. */
+  readonly step: number;
+}
+
+/**
+ * The state of a penalty that follows the training, as plain JSON numbers. The Trainer calls
+ * `observe` after every discriminator update it applies; a step that fails puts the state back as it was
+ * before the step (with the weights and the optimizers' state); checkpoints save `get()` next to the
+ * penalty's config and `Trainer.load` passes it back to `set`, so a resumed run continues exactly.
+ */
+export interface PenaltyState {
+  /** The state now, plain JSON numbers (a copy). */
+  get(): Readonly<Record<string, number>>;
+  /**
+   * Puts back a state that `get` returned (from a checkpoint, or a failed step's undo).
+   * @throws ConfigError naming the field when a value is missing or out of range; nothing is changed then.
+   */
+  set(state: Readonly<Record<string, unknown>>): void;
+  /** Folds in one applied discriminator update. */
+  observe(observation: PenaltyObservation): void;
 }

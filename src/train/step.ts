@@ -1,6 +1,7 @@
 /**
  * One training step: `discriminatorSteps` discriminator updates, then one generator update, then the
- * EMA; all or nothing (a snapshot of everything the step changes is restored when it fails). Each
+ * EMA; all or nothing (a snapshot of everything the step changes, penalties' state included, is restored
+ * when it fails). Each
  * update differentiates its objective (see objectives.ts) and reads its scalars back once.
  *
  * @packageDocumentation
@@ -61,7 +62,11 @@ export function stepModels(parts: StepParts): tf.LayersModel[] {
 export async function trainStep(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<StepLogs> {
   if (parts.progressive !== undefined) applyProgressive(parts.progressive, stepModels(parts), step);
   // Everything the step changes, as after the last good step: put back if the step fails.
-  const snapshot = StepSnapshot.take(stepModels(parts), [parts.generatorOptimizer, parts.discriminatorOptimizer]);
+  const snapshot = StepSnapshot.take(
+    stepModels(parts),
+    [parts.generatorOptimizer, parts.discriminatorOptimizer],
+    parts.penalties.flatMap((penalty) => (penalty.state ? [penalty.state] : [])),
+  );
   let result: StepLogs;
   try {
     result = await guardedStep(parts, data, batchSize, step);
@@ -161,6 +166,11 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
   parts.discriminatorOptimizer.applyGradients(grads);
   tf.dispose(grads);
   parts.loss.afterDiscriminatorUpdate?.(discriminator.trainableVariables);
+  const realScore = values.get('realScore');
+  const fakeScore = values.get('fakeScore');
+  if (realScore !== undefined && fakeScore !== undefined) {
+    for (const penalty of parts.penalties) penalty.state?.observe({ realScore, fakeScore, step });
+  }
   const penalties: Record<string, number> = {};
   monitors?.penalties.forEach(({ name }, i) => {
     const term = values.get(`penalty/${i}`)!;
@@ -169,8 +179,8 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
   const classLoss = values.get('classLoss');
   return {
     dLoss,
-    realScore: values.get('realScore')!,
-    fakeScore: values.get('fakeScore')!,
+    realScore: realScore!,
+    fakeScore: fakeScore!,
     penalties,
     ...(classLoss !== undefined ? { classLoss } : {}),
   };

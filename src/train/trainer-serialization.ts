@@ -76,7 +76,7 @@ export async function serializeTrainer(trainer: Trainer): Promise<SerializedTrai
       discriminatorSteps: trainer.discriminatorSteps,
       auxiliaryClassifierWeight: trainer.auxiliaryClassifierWeight,
       loss: { name: trainer.loss.name, config: { ...trainer.loss.config } },
-      penalties: trainer.penalties.map((p) => ({ name: p.name, config: { ...p.config } })),
+      penalties: trainer.penalties.map((p) => ({ name: p.name, config: { ...p.config }, ...(p.state ? { state: { ...p.state.get() } } : {}) })),
       generator,
       discriminator,
       optimizers,
@@ -108,6 +108,7 @@ export async function restoreTrainer(
   construct: (config: TrainerConfig) => Trainer,
 ): Promise<Trainer> {
   const penalties = overrides.penalties ?? restorePenalties(json.penalties, where);
+  restorePenaltyStates(json.penalties, penalties, where);
   const created: tf.LayersModel[] = [];
   try {
     const generatorModel = await restoreModel(json.generator, tensors, where, 'generator');
@@ -186,6 +187,25 @@ function restorePenalties(saved: TrainerJson['penalties'], where: string): Penal
         `checkpoint: ${where} was saved with the penalty ${describeValue(name)}, which cannot be restored by name (${(error as Error).message}); pass the penalties as 'penalties' to Trainer.load.`,
         { cause: error },
       );
+    }
+  });
+}
+
+/**
+ * Puts the saved state of each stateful penalty back: into the penalty at the same position, when it has
+ * the saved name (penalties passed to `Trainer.load` in place of the saved ones included). A penalty
+ * without a saved state (a checkpoint older than it, or one added at load) starts fresh.
+ */
+function restorePenaltyStates(saved: TrainerJson['penalties'], penalties: readonly Penalty[], where: string): void {
+  saved.forEach(({ name, state }, i) => {
+    const penalty = penalties[i];
+    if (state === undefined || penalty?.state === undefined || penalty.name !== name) return;
+    try {
+      penalty.state.set(state);
+    } catch (error) {
+      throw new CheckpointError(`checkpoint: ${where}: the state of penalty ${describeValue(name)} cannot be restored: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   });
 }

@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { simdNonFiniteSum } from '../backend/simd/simd-module.js';
+import type { PenaltyState } from '../losses/penalty.js';
 
 /** An optimizer's per-variable state as tfjs keeps it: `{ originalName, variable }` entries by position. */
 type StateSlots = Array<{ originalName?: string; variable: tf.Variable } | undefined>;
@@ -61,17 +62,22 @@ interface OptimizerSnapshot {
 
 /**
  * Everything one training step may change, as it was before the step: the weights of the given models
- * (trainable and not: batch-norm statistics change in the forward pass), and the optimizers' state.
+ * (trainable and not: batch-norm statistics change in the forward pass), the optimizers' state, and the
+ * state of stateful penalties (LeCam's moving averages).
  * {@link StepSnapshot.restore} puts it all back; {@link StepSnapshot.dispose} lets it go.
  */
 export class StepSnapshot {
   private constructor(
     private readonly values: ReadonlyArray<{ readonly variable: tf.Variable; readonly saved: tf.Tensor }>,
     private readonly optimizers: readonly OptimizerSnapshot[],
+    private readonly penaltyStates: ReadonlyArray<{ readonly state: PenaltyState; readonly saved: Readonly<Record<string, number>> }>,
   ) {}
 
-  /** Takes the snapshot: a clone (shared data, no copy) of every variable, and each optimizer's slots and step count. */
-  static take(models: readonly tf.LayersModel[], optimizers: readonly tf.Optimizer[]): StepSnapshot {
+  /**
+   * Takes the snapshot: a clone (shared data, no copy) of every variable, each optimizer's slots and step
+   * count, and each stateful penalty's state (plain numbers).
+   */
+  static take(models: readonly tf.LayersModel[], optimizers: readonly tf.Optimizer[], penaltyStates: readonly PenaltyState[] = []): StepSnapshot {
     const variables = new Set<tf.Variable>();
     for (const model of models) for (const weight of model.weights) variables.add(weight.read() as tf.Variable);
     const saved: OptimizerSnapshot[] = optimizers.map((optimizer) => {
@@ -84,7 +90,7 @@ export class StepSnapshot {
       };
     });
     const values = [...variables].map((variable) => ({ variable, saved: tf.clone(variable) }));
-    return new StepSnapshot(values, saved);
+    return new StepSnapshot(values, saved, penaltyStates.map((state) => ({ state, saved: { ...state.get() } })));
   }
 
   /**
@@ -104,6 +110,7 @@ export class StepSnapshot {
         slots.forEach((slot, i) => (list[i] = slot));
       }
     }
+    for (const { state, saved } of this.penaltyStates) state.set(saved);
     this.dispose();
   }
 

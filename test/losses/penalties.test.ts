@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { PenaltyDiscriminator, PenaltyInputs } from '../../src/losses/penalty.js';
-import { PENALTY_NAMES, dragan, gradientPenalty, penaltyByName, r1, r2 } from '../../src/losses/penalties/index.js';
+import { PENALTY_NAMES, dragan, gradientPenalty, lecam, penaltyByName, r1, r2 } from '../../src/losses/penalties/index.js';
 import { Discriminator } from '../../src/nets/index.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { gradientVsFiniteDifferences, maxRelativeError } from '../helpers/finite-differences.js';
@@ -128,7 +128,7 @@ describe.each(TEST_BACKENDS)('penalties on %s', (backend) => {
 
 describe('penalty registry and options', () => {
   it('penaltyByName restores every penalty from its name and config', () => {
-    const made = [gradientPenalty({ weight: 5, target: 0.5 }), r1({ gamma: 1, every: 4 }), r2({ gamma: 3 }), dragan({ scale: 1 })];
+    const made = [gradientPenalty({ weight: 5, target: 0.5 }), r1({ gamma: 1, every: 4 }), r2({ gamma: 3 }), dragan({ scale: 1 }), lecam({ weight: 0.1 })];
     expect(made.map((p) => p.name).sort()).toEqual([...PENALTY_NAMES].sort());
     for (const penalty of made) {
       const restored = penaltyByName(penalty.name, penalty.config);

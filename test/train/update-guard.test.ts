@@ -13,6 +13,7 @@ import type { StepLogs } from '../../src/train/callback.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { PoisoningSgd } from '../helpers/poisoning-optimizer.js';
 import { disposeAll } from '../helpers/trainers.js';
 
 /** Every value the run owns: both networks' weights, the EMA's, both optimizers' state and step counts. */
@@ -125,18 +126,7 @@ describe.each(TEST_BACKENDS)('the update guard on %s', (backend) => {
   });
 
   it('an update that leaves a weight non-finite while every loss is finite is undone, and named', async () => {
-    // SGD that, from its third update on, writes Infinity into the first weight it updates.
-    class Poisoning extends tf.SGDOptimizer {
-      override applyGradients(gradients: Parameters<tf.SGDOptimizer['applyGradients']>[0]): void {
-        super.applyGradients(gradients);
-        if (this.iterations >= 3) {
-          const name = Array.isArray(gradients) ? gradients[0].name : Object.keys(gradients)[0];
-          const variable = tf.engine().registeredVariables[name];
-          tf.tidy(() => variable.assign(tf.fill(variable.shape, Number.POSITIVE_INFINITY)));
-        }
-      }
-    }
-    const trainer = ringTrainer(new Poisoning(1e-3), tf.train.sgd(1e-3));
+    const trainer = ringTrainer(new PoisoningSgd(1e-3), tf.train.sgd(1e-3));
     const { error, good, goodStep } = await trainUntilFailure(trainer, ring, 1e-3, 0);
     expect(goodStep).toBe(2);
     expect(error).toBeInstanceOf(TrainingError);

@@ -2,6 +2,7 @@ import { ConfigError, describeValue } from '../../errors.js';
 import type { Penalty } from '../penalty.js';
 import { dragan } from './dragan.js';
 import { gradientPenalty } from './gradient-penalty.js';
+import { lecam } from './lecam.js';
 import { r1, r2 } from './r1.js';
 
 /** Every shipped penalty by its registry name (the `name` it logs under and saves in checkpoints). */
@@ -14,6 +15,8 @@ export const PENALTIES = Object.freeze({
   r2,
   /** The DRAGAN penalty: {@link dragan}. */
   dragan,
+  /** LeCam regularisation of the logits (stateful: moving averages): {@link lecam}. */
+  lecam,
 } as const);
 
 /** The name of a shipped penalty. */
