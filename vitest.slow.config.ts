@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:slow`: tests that take minutes each (default networks at 64x64 on the cpu backend).
+// `npm run test:slow`: tests that take 20 s to minutes each (the ResNet and style networks at their
+// defaults on the cpu backend).
 // .ci/run runs them after `npm test`.
 export default defineConfig({
   test: {
