@@ -18,6 +18,11 @@
  * At each evaluation the EMA generator's grid is written to runs/pretrained-<name>/step-<step>.png, and
  * the trained state is saved to runs/pretrained-<name> at the end.
  *
+ * --keep best ships the EMA generator of the evaluation with the lowest held-out FID instead of the last
+ * one (model selection on the curve, as StudioGAN's best checkpoint; the held-out reals score both, so
+ * rescore it with another --seed of samples before quoting its FID): each new best state is saved to
+ * runs/pretrained-<name>/best, and the record's steps are the best evaluation's. Default: --keep last.
+ *
  * --from DIR --from-record FILE ships a run saved before instead of training one: the trainer saved in
  * DIR, with the curve, time and command of the record FILE that run wrote (its steps must match).
  *
@@ -57,6 +62,10 @@ const evalEvery = Number(raw['eval-every'] ?? Math.max(1, Math.round(steps / 10)
 const outDir = raw['out-dir'] ?? (ships ? 'src/nets/pretrained' : 'docs/results');
 const maxBytes = Number(raw['max-bytes'] ?? (name === 'emoji64' ? 2_000_000 : 1_000_000));
 const threads = raw.threads !== undefined ? Number(raw.threads) : undefined;
+const keep = raw.keep ?? 'last';
+if (keep !== 'last' && keep !== 'best') throw new Error(`--keep must be last or best, received ${keep}`);
+const bestDir = `runs/pretrained-${name}/best`;
+let best: { step: number; fid: number } | undefined;
 
 const backend = await useBackend('wasm', threads !== undefined ? { threads } : undefined);
 console.log(`backend ${backend}; recipe ${name}: ${JSON.stringify(recipe.config)}`);
@@ -79,7 +88,7 @@ const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 // The curve: held-out scores every `evalEvery` steps, against training seconds (evaluation excluded).
 const curve: Array<Record<string, number>> = [];
 let trainingSeconds = 0;
-let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}${raw.changes ? ` --changes '${raw.changes}'` : ''}`;
+let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.keep ? ` --keep ${raw.keep}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}${raw.changes ? ` --changes '${raw.changes}'` : ''}`;
 const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
@@ -88,6 +97,11 @@ const curveCallback: Callback = {
     const point = { step: logs.step, seconds: round(trainingSeconds, 1), ...scoreFields(score) };
     curve.push(point);
     console.log(`\n${JSON.stringify(point)}`);
+    if (keep === 'best' && (best === undefined || point.fid < best.fid)) {
+      best = { step: logs.step, fid: point.fid };
+      await context.trainer.save(`file://${bestDir}`);
+      console.log(`best so far: step ${best.step}, FID ${best.fid}; saved to ${bestDir}`);
+    }
     const sampler = context.trainer.samplingGenerator;
     const images = sampler.numClasses > 0 ? sampler.sample({ count: 8, labels: 'all', seed: 1 }) : sampler.sample({ count: 64, seed: 1 });
     await saveImageGrid(images as tf.Tensor4D, `runs/pretrained-${name}/step-${logs.step}.png`, { columns: 8 });
@@ -100,7 +114,10 @@ async function trainedRun(): Promise<{ trainer: Trainer; dispose(): void }> {
     const run = await recipe.train({ callbacks: [progress(), curveCallback] });
     // The trained state first: nothing after this point can lose the run.
     await run.trainer.save(`file://runs/pretrained-${name}`);
-    return run;
+    if (best === undefined || best.step === run.trainer.step) return run;
+    console.log(`--keep best: shipping step ${best.step} (FID ${best.fid}) from ${bestDir}, not step ${run.trainer.step}`);
+    run.dispose();
+    return loadedRun(await Trainer.load(`file://${bestDir}`));
   }
   if (raw['from-record'] === undefined) throw new Error('--from needs --from-record FILE: the record the saved run wrote');
   const saved = JSON.parse(await readFile(raw['from-record'], 'utf8')) as PretrainedRecord;
@@ -114,6 +131,11 @@ async function trainedRun(): Promise<{ trainer: Trainer; dispose(): void }> {
   curve.push(...saved.curve.map((point) => ({ ...point })));
   trainingSeconds = saved.trainingSeconds;
   command = saved.command;
+  return loadedRun(trainer);
+}
+
+/** A run loaded from a checkpoint: its trainer, disposed with its networks. */
+function loadedRun(trainer: Trainer): { trainer: Trainer; dispose(): void } {
   return {
     trainer,
     dispose() {
