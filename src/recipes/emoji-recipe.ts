@@ -34,7 +34,8 @@ import type { RecipeConfig } from './recipe-config.js';
  * rates (generator 1e-4, discriminator 4e-4) made this generator ignore the class (FID 241 at 1,200
  * steps) and concat-cbn collapse later (FID 35.0 at 4,800, 59.1 at 6,000); concat-cbn against a
  * discriminator of half the width read best by class (balanced class accuracy 0.466) and collapsed the
- * same way (FID 66.0). The style generator
+ * same way (FID 66.0); LeCam regularisation (`penalties.lecam`) at 0.3 held the discriminator at chance
+ * and at 0.01 changed nothing (FID 126 at 4,800 steps, the same collapse). The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
