@@ -20,8 +20,9 @@
  *
  * --keep best ships the EMA generator of the evaluation with the lowest held-out FID instead of the last
  * one (model selection on the curve, as StudioGAN's best checkpoint; the held-out reals score both, so
- * rescore it with another --seed of samples before quoting its FID): each new best state is saved to
- * runs/pretrained-<name>/best, and the record's steps are the best evaluation's. Default: --keep last.
+ * the script also prints its scores with sample seeds 8 and 9: quote those, not the pick's): each new best
+ * state is saved to runs/pretrained-<name>/best, and the record's steps are the best evaluation's.
+ * Default: --keep last.
  *
  * --from DIR --from-record FILE ships a run saved before instead of training one: the trainer saved in
  * DIR, with the curve, time and command of the record FILE that run wrote (its steps must match).
@@ -149,6 +150,10 @@ const run = await trainedRun();
 const generator = run.trainer.samplingGenerator;
 const scoresFloat32 = scoreFields(await recipe.score(generator));
 console.log(`float32: ${JSON.stringify(scoresFloat32)}`);
+if (keep === 'best') {
+  // The pick was made on the curve's samples (seed 7): other seeds tell how much of its FID was luck.
+  for (const seed of [8, 9]) console.log(`rescored with sample seed ${seed}: ${JSON.stringify(scoreFields(await recipe.score(generator, { seed })))}`);
+}
 
 async function scoreEmbedded(embedded: EmbeddedModel): Promise<Record<string, number>> {
   const copy = new Generator(await decodeEmbeddedModel(embedded), generator.spec);
