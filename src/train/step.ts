@@ -1,8 +1,8 @@
 /**
  * One training step: `discriminatorSteps` discriminator updates, then one generator update, then the
- * EMA; all or nothing (a snapshot of everything the step changes, penalties' state included, is restored
- * when it fails). Each
- * update differentiates its objective (see objectives.ts) and reads its scalars back once.
+ * EMA; all or nothing (a snapshot of everything the step changes, penalties' state included, is
+ * restored when it fails). Each update differentiates its objective (see objectives.ts) and reads its
+ * scalars back once.
  *
  * @packageDocumentation
  */
