@@ -61,6 +61,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     discriminatorLearningRate: c.discriminatorLearningRate,
     discriminatorSteps: c.discriminatorSteps,
     sampling: c.sampling ?? 'shuffle',
+    fakeLabels: c.fakeLabels ?? 'uniform',
     ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

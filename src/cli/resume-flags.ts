@@ -32,6 +32,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'augment',
   'discriminatorSteps',
   'sampling',
+  'fakeLabels',
   'beta1',
   'beta2',
   'lrDecay',

@@ -80,6 +80,7 @@ export class Dataset {
 
   private permutationCache?: { seed: number; epoch: number; order: Int32Array };
   private balancedSampler?: ClassBalancedSampler;
+  private classCountCache?: Int32Array;
   private disposedFlag = false;
 
   private constructor(parts: {
@@ -152,6 +153,30 @@ export class Dataset {
   /** Whether {@link Dataset.dispose} has been called. */
   get isDisposed(): boolean {
     return this.disposedFlag;
+  }
+
+  /**
+   * How many samples of each class the dataset holds (read once from the labels, then cached).
+   *
+   * @returns a new `Int32Array` of length {@link Dataset.numClasses}.
+   * @throws ConfigError for an unlabelled dataset, or after dispose.
+   * @example
+   * ```ts
+   * (await datasets.mnist()).classCounts();   // Int32Array(10) [980, 1135, ...]
+   * ```
+   */
+  classCounts(): Int32Array {
+    const owner = `Dataset '${this.name}'.classCounts`;
+    this.checkAlive(owner);
+    if (this.labels === undefined) {
+      throw new ConfigError(`${owner}: the dataset has no labels to count. Expected a labelled dataset.`);
+    }
+    if (this.classCountCache === undefined) {
+      const counts = new Int32Array(this.numClasses);
+      for (const label of this.labels.dataSync()) counts[label]++;
+      this.classCountCache = counts;
+    }
+    return this.classCountCache.slice();
   }
 
   /**

@@ -143,6 +143,10 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     if (v !== 'class-balanced') read.fail('sampling', "'class-balanced' (the only sampling other than the default 'shuffle')", v);
     return 'class-balanced' as const;
   });
+  const fakeLabels = read.optional(raw.fakeLabels, (v) => {
+    if (v !== 'data') read.fail('fakeLabels', "'data' (the only way to draw them other than the default 'uniform')", v);
+    return 'data' as const;
+  });
   const discriminatorSteps = read.integer(raw.discriminatorSteps, 'discriminatorSteps', 1);
   const auxiliaryClassifierWeight = read.optional(raw.auxiliaryClassifierWeight, (v) =>
     read.number(v, 'auxiliaryClassifierWeight', 0, undefined, 'a finite number >= 0'),
@@ -212,6 +216,7 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     step,
     seed,
     ...(sampling !== undefined ? { sampling } : {}),
+    ...(fakeLabels !== undefined ? { fakeLabels } : {}),
     discriminatorSteps,
     ...(auxiliaryClassifierWeight !== undefined ? { auxiliaryClassifierWeight } : {}),
     loss,

@@ -104,11 +104,26 @@ export function toLabelTensor(
   return tf.tensor1d(ids, 'int32');
 }
 
-/** Draws `count` class ids uniformly from [0, numClasses) with a seeded generator. */
-export function sampleLabels(count: number, numClasses: number, seed: number): tf.Tensor1D {
+/**
+ * Draws `count` class ids from [0, numClasses) with a seeded generator: uniformly, or, given
+ * `classCounts` (how many examples of each class the data holds), each id the class of an example drawn
+ * uniformly from the data, so the ids follow the data's class frequencies.
+ */
+export function sampleLabels(count: number, numClasses: number, seed: number, classCounts?: ArrayLike<number>): tf.Tensor1D {
   const random = new SeededRandom(seed);
   const ids = new Int32Array(count);
-  for (let i = 0; i < count; i++) ids[i] = random.nextInt(numClasses);
+  if (classCounts === undefined) {
+    for (let i = 0; i < count; i++) ids[i] = random.nextInt(numClasses);
+    return tf.tensor1d(ids, 'int32');
+  }
+  let total = 0;
+  for (let k = 0; k < numClasses; k++) total += classCounts[k] ?? 0;
+  for (let i = 0; i < count; i++) {
+    let rank = random.nextInt(total);
+    let k = 0;
+    while (rank >= (classCounts[k] ?? 0)) rank -= classCounts[k++] ?? 0;
+    ids[i] = k;
+  }
   return tf.tensor1d(ids, 'int32');
 }
 

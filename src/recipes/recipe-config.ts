@@ -11,6 +11,7 @@ import { LOSS_NAMES, type LossName } from '../losses/loss-by-name.js';
 import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-name.js';
 import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
+import { FAKE_LABELS, type FakeLabels } from '../train/fake-labels.js';
 import type { EmojiLabels } from '../data/emoji-subcategories.js';
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
@@ -99,6 +100,11 @@ export interface RecipeConfig {
    * (every class equally often; see `TrainerConfig.sampling`). @defaultValue 'shuffle'
    */
   readonly sampling?: BatchSampling;
+  /**
+   * How the fakes' labels are drawn in training: `'uniform'` or `'data'` (the data's class
+   * frequencies; see `TrainerConfig.fakeLabels`). @defaultValue 'uniform'
+   */
+  readonly fakeLabels?: FakeLabels;
   /** Generator steps of a full run. */
   readonly steps: number;
   /** Batch size. */
@@ -132,6 +138,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     augment: true,
     discriminatorSteps: true,
     sampling: true,
+    fakeLabels: true,
     steps: true,
     batchSize: true,
     learningRateDecay: true,
@@ -140,7 +147,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'labels'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -190,6 +197,7 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   config.augment.forEach((name: unknown, i: number) => checkOneOf(name, AUGMENTATIONS, `augment[${i}]`, owner));
   checkInt(config.discriminatorSteps, 'discriminatorSteps', owner, 1);
   if (config.sampling !== undefined) checkOneOf(config.sampling, BATCH_SAMPLINGS, 'sampling', owner);
+  if (config.fakeLabels !== undefined) checkOneOf(config.fakeLabels, FAKE_LABELS, 'fakeLabels', owner);
   checkInt(config.steps, 'steps', owner, 1);
   checkInt(config.batchSize, 'batchSize', owner, 1);
   checkDecay(config.learningRateDecay, owner);

@@ -141,6 +141,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
         discriminatorOptimizer: fusedAdam(c.discriminatorLearningRate, c.beta1, c.beta2),
         discriminatorSteps: c.discriminatorSteps,
         ...(c.sampling !== undefined ? { sampling: c.sampling } : {}),
+        ...(c.fakeLabels !== undefined ? { fakeLabels: c.fakeLabels } : {}),
         ema: c.emaDecay === false ? false : { decay: c.emaDecay, startStep: c.emaStart },
         augment: c.augment,
         seed: c.seed + 2,

@@ -15,6 +15,7 @@ import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import { sampleLabels } from '../nets/labels.js';
+import type { FakeLabels } from './fake-labels.js';
 import { sampleLatents } from '../nets/latents.js';
 import { hashInts } from '../util/random.js';
 import { type AugmentationName, augmentForDiscriminator } from '../augment/diff-augment.js';
@@ -36,6 +37,7 @@ export interface StepParts {
   readonly discriminatorSteps: number;
   readonly seed: number;
   readonly sampling: BatchSampling;
+  readonly fakeLabels: FakeLabels;
   readonly auxiliaryClassifierWeight: number;
   readonly ema: GeneratorEma | undefined;
   readonly augment: readonly AugmentationName[];
@@ -103,6 +105,12 @@ async function guardedStep(parts: StepParts, data: Dataset, batchSize: number, s
   };
 }
 
+/** The labels of a batch of fakes: uniform over the classes, or in the data's class frequencies. */
+function drawFakeLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number): tf.Tensor1D {
+  const counts = parts.fakeLabels === 'data' ? data.classCounts() : undefined;
+  return sampleLabels(batchSize, parts.generator.numClasses, seed, counts);
+}
+
 /** What one discriminator update reports. */
 interface DiscriminatorUpdate {
   readonly dLoss: number;
@@ -118,7 +126,7 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
   // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
   const realLabels = discriminator.conditional ? batch.labels : undefined;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, k, DRAW.fakeLatents));
-  const fakeLabels = generator.conditional ? sampleLabels(batchSize, generator.numClasses, hashInts(seed, step, k, DRAW.fakeLabels)) : undefined;
+  const fakeLabels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, k, DRAW.fakeLabels)) : undefined;
   // The fake batch is made outside the gradient tape: no generator gradients are needed here.
   const fakeSamples = tf.tidy(() => generator.generate(latents, fakeLabels, true));
   const realInputs = augmentForDiscriminator(batch.images, parts.augment, hashInts(seed, step, k, DRAW.augmentReal));
@@ -189,7 +197,7 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
 async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<{ loss: number; classLoss?: number }> {
   const { generator, seed } = parts;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, 0, DRAW.generatorLatents));
-  const labels = generator.conditional ? sampleLabels(batchSize, generator.numClasses, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
+  const labels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
   // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
   const realBatch = parts.loss.generatorNeedsReal
     ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)

@@ -13,6 +13,7 @@ import { lossByName } from '../losses/loss-by-name.js';
 import { nonSaturating } from '../losses/non-saturating.js';
 import type { Penalty } from '../losses/penalty.js';
 import type { BatchSampling } from '../data/class-balanced-sampler.js';
+import type { FakeLabels } from './fake-labels.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import { checkKnownOptions, checkNumber, closestName, isOptionsObject } from '../util/validate.js';
@@ -53,6 +54,13 @@ export interface TrainerConfig {
    * are drawn; labelled data only). @defaultValue 'shuffle'
    */
   readonly sampling?: BatchSampling;
+  /**
+   * How the labels of the fakes are drawn in a conditional run (see {@link FakeLabels}): `'uniform'`
+   * (every class equally often) or `'data'` (the training data's class frequencies, as StyleGAN2-ADA
+   * draws them; labelled data only). Sampling after training takes whatever labels it is given.
+   * @defaultValue 'uniform'
+   */
+  readonly fakeLabels?: FakeLabels;
   /**
    * Weight of the auxiliary classifier's cross-entropy (ACGAN, Odena et al. 2017, arXiv:1610.09585),
    * used when the discriminator has one (`Discriminator.auxiliaryClassifier`): added to the
@@ -171,6 +179,7 @@ const TRAINER_CONFIG_KEYS = Object.freeze(
     discriminatorSteps: true,
     seed: true,
     sampling: true,
+    fakeLabels: true,
     auxiliaryClassifierWeight: true,
     ema: true,
     augment: true,

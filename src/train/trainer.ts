@@ -18,6 +18,7 @@ import type { CheckpointLocation } from '../io/checkpoint-store.js';
 import { randomSeed } from '../util/random.js';
 import { checkInt, checkNumber, checkOneOf, checkPositiveInt } from '../util/validate.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
+import { FAKE_LABELS, type FakeLabels } from './fake-labels.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 import type { StepLogs, TrainingHistory } from './callback.js';
 import { GeneratorEma } from './ema.js';
@@ -85,6 +86,8 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
   readonly seed: number;
   /** How the real batches are drawn from the data. */
   readonly sampling: BatchSampling;
+  /** How the labels of the fakes are drawn in training. */
+  readonly fakeLabels: FakeLabels;
   /** The batch size of `fit` when none is given: 64 for images, 256 for vector data. */
   readonly defaultBatchSize: number;
   /** Weight of the auxiliary classifier's cross-entropy (used with an ACGAN discriminator). */
@@ -136,6 +139,7 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
     this.discriminatorSteps = checkPositiveInt(config.discriminatorSteps ?? TRAINER_DEFAULTS.discriminatorSteps, 'discriminatorSteps', owner);
     this.seed = checkInt(config.seed ?? randomSeed(), 'seed', owner);
     this.sampling = checkOneOf(config.sampling ?? 'shuffle', BATCH_SAMPLINGS, 'sampling', owner);
+    this.fakeLabels = checkOneOf(config.fakeLabels ?? 'uniform', FAKE_LABELS, 'fakeLabels', owner);
     this.auxiliaryClassifierWeight = checkNumber(
       config.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight,
       'auxiliaryClassifierWeight',

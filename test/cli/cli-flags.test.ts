@@ -23,6 +23,7 @@ describe('CLI parsing on util.parseArgs', () => {
     expect(parse('--loss', 'hing')).toThrow(/'--loss' must be one of .*hinge.*, received "hing"\. Did you mean 'hinge'\?/);
     expect(parse('--backend', 'webgll')).toThrow(/Did you mean 'webgl'\?/);
     expect(parse('--sampling', 'balanced')).toThrow(/'--sampling' must be one of shuffle \| class-balanced, received "balanced"/);
+    expect(parse('--fake-labels', 'real')).toThrow(/'--fake-labels' must be one of uniform \| data, received "real"/);
     expect(parse('--batchsize', '3')).toThrow(/unknown flag '--batchsize'\. Did you mean '--batch-size'\?/);
     expect(parse('--resume=false')).toThrow(/'--resume' is a switch and takes no value/);
     expect(parse('--out')).toThrow(/'--out' needs a string value, received none/);
@@ -133,14 +134,15 @@ describe('tfjs-gan train: a flag for every option, the data kind defaults, and c
       '--dataset', 'mnist', '--count', '32', '--width', '4', '--steps', '2', '--batch-size', '8',
       '--spectral-norm', '--minibatch-std-dev', '--penalty', 'r1', '--penalty-options', '{"gamma":0.5}', '--augment', 'translation,cutout',
       '--ema-decay', '0.9', '--beta1', '0', '--beta2', '0.9', '--lr-decay', 'linear', '--lr-decay-start', '0', '--lr-decay-final', '0.5',
-      '--sampling', 'class-balanced',
+      '--sampling', 'class-balanced', '--fake-labels', 'data',
     ];
     expect(await main(['train', ...flags, '--out', run, '--backend', 'wasm', '--sample-every', '2', '--checkpoint-every', '2'])).toBe(0);
-    expect(config(run).flags).toMatchObject({ 'spectral-norm': true, penalty: 'r1', augment: 'translation,cutout', 'ema-decay': 0.9, beta1: 0, beta2: 0.9, 'lr-decay': 'linear', 'lr-decay-steps': 2, sampling: 'class-balanced' });
+    expect(config(run).flags).toMatchObject({ 'spectral-norm': true, penalty: 'r1', augment: 'translation,cutout', 'ema-decay': 0.9, beta1: 0, beta2: 0.9, 'lr-decay': 'linear', 'lr-decay-steps': 2, sampling: 'class-balanced', 'fake-labels': 'data' });
     const trainer = await Trainer.load(run);
     expect(trainer.penalties.map((p) => [p.name, p.config?.gamma])).toEqual([['r1', 0.5]]);
     expect(trainer.augment).toEqual(['translation', 'cutout']);
     expect(trainer.sampling).toBe('class-balanced');
+    expect(trainer.fakeLabels).toBe('data');
     expect(trainer.ema?.config.decay).toBe(0.9);
     expect(trainer.generatorOptimizer.getConfig()).toMatchObject({ beta1: 0, beta2: 0.9 });
     // The decay reached its end: half the base rate.
@@ -153,6 +155,8 @@ describe('tfjs-gan train: a flag for every option, the data kind defaults, and c
     expect(io.err).toMatch(/--penalty r2 \(saved: "r1"\)/);
     expect(await main(['train', '--resume', '--sampling', 'shuffle', '--out', run, '--backend', 'wasm'])).toBe(1);
     expect(io.err).toMatch(/--sampling shuffle \(saved: "class-balanced"\)/);
+    expect(await main(['train', '--resume', '--fake-labels', 'uniform', '--out', run, '--backend', 'wasm'])).toBe(1);
+    expect(io.err).toMatch(/--fake-labels uniform \(saved: "data"\)/);
     // Resumed, the schedule goes on from the base rates (past its end: half of them), and config.json
     // keeps the base rates, not the decayed ones the optimizers hold.
     expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'wasm'])).toBe(0);

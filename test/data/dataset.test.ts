@@ -283,3 +283,26 @@ describe('Dataset.take', () => {
     data.dispose();
   });
 });
+
+describe('Dataset.classCounts', () => {
+  it('counts the samples of every class, empty classes included, and hands out a copy', () => {
+    const images = tf.zeros([6, 2]);
+    const data = Dataset.fromTensors(images, [3, 0, 3, 3, 1, 0], { checkRange: false, numClasses: 5 });
+    images.dispose();
+    const counts = data.classCounts();
+    expect(Array.from(counts)).toEqual([2, 1, 0, 3, 0]);
+    counts[0] = 99;
+    expect(Array.from(data.classCounts())).toEqual([2, 1, 0, 3, 0]);
+    data.dispose();
+    expect(() => data.classCounts()).toThrow(ConfigError);
+  });
+
+  it('refuses an unlabelled dataset, naming it', () => {
+    const images = tf.zeros([3, 2]);
+    const data = Dataset.fromTensors(images, undefined, { checkRange: false, name: 'plain' });
+    images.dispose();
+    expect(() => data.classCounts()).toThrow(ConfigError);
+    expect(() => data.classCounts()).toThrow(/Dataset 'plain'.classCounts: the dataset has no labels to count/);
+    data.dispose();
+  });
+});

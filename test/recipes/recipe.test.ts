@@ -115,6 +115,23 @@ describe('recipes: building and training', () => {
     expect(() => recipes.mnist({ discriminatorArchitecture: 'mlp' }).buildTrainer({ sampleShape: [28, 28, 1], numClasses: 10 })).toThrow(/width/);
   });
 
+  it("passes 'fakeLabels' to the trainer; a config without it draws uniform labels", () => {
+    const fromData = recipes.emoji64({ fakeLabels: 'data' });
+    const plain = recipes.emoji64();
+    expect('fakeLabels' in plain.config).toBe(false);
+    expect(() => recipes.emoji64({ fakeLabels: 'real' as never })).toThrow(/'fakeLabels' must be one of \["uniform", "data"\], received "real"/);
+    const trainers = [fromData, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9 }));
+    try {
+      expect(trainers.map((t) => t.fakeLabels)).toEqual(['data', 'uniform']);
+    } finally {
+      for (const t of trainers) {
+        t.generator.dispose();
+        t.discriminator.dispose();
+        t.dispose();
+      }
+    }
+  });
+
   it("passes 'sampling' to the trainer; a config without it (as written before it existed) is whole and shuffles", () => {
     const balanced = recipes.mnist({ sampling: 'class-balanced' });
     const plain = recipes.mnist();

@@ -1,0 +1,117 @@
+/**
+ * `TrainerConfig.fakeLabels: 'data'`: the Trainer draws the fakes' labels, for both networks'
+ * updates, in the data's class frequencies; it saves the choice in checkpoints so that a resumed run
+ * continues exactly, and refuses an unknown value when built.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Dataset } from '../../src/data/dataset.js';
+import { ConfigError } from '../../src/errors.js';
+import { memoryStore } from '../../src/io/memory-store.js';
+import { Discriminator, Generator } from '../../src/nets/index.js';
+import { Trainer } from '../../src/train/trainer.js';
+import type { FakeLabels } from '../../src/train/fake-labels.js';
+import { switchBackend } from '../helpers/backends.js';
+import { disposeAll } from '../helpers/trainers.js';
+
+/** 2-D points in 4 classes of 24, 6, 0 and 2 samples. */
+const LABELS = Array.from({ length: 32 }, (_, i) => (i < 24 ? 0 : i < 30 ? 1 : 3));
+
+function points(): Dataset {
+  const values = LABELS.flatMap((label, i) => [0.5 * Math.cos(label * 2 + i / 32), 0.5 * Math.sin(label * 2 + i / 32)]);
+  const tensor = tf.tensor2d(values, [LABELS.length, 2]);
+  const data = Dataset.fromTensors(tensor, LABELS, { checkRange: false, name: 'points', numClasses: 4 });
+  tensor.dispose();
+  return data;
+}
+
+function makeTrainer(fakeLabels?: FakeLabels): Trainer {
+  return new Trainer({
+    generator: Generator.mlp({ outputShape: [2], latentDim: 4, hiddenUnits: [8], numClasses: 4, seed: 1 }),
+    discriminator: Discriminator.mlp({ inputShape: [2], hiddenUnits: [8], numClasses: 4, seed: 2 }),
+    seed: 5,
+    ...(fakeLabels !== undefined ? { fakeLabels } : {}),
+  });
+}
+
+const losses = (logs: readonly { dLoss: number; gLoss: number }[]): number[][] => logs.map((l) => [l.dLoss, l.gLoss]);
+
+describe("Trainer fakeLabels: 'data' (cpu)", () => {
+  let data: Dataset;
+  beforeAll(async () => {
+    await switchBackend('cpu');
+    data = points();
+  });
+  afterAll(() => data.dispose());
+
+  /** The labels of every batch the generator made in training: the discriminator's fakes, then its own. */
+  async function drawnLabels(fakeLabels?: FakeLabels): Promise<{ counts: number[]; calls: number }> {
+    const trainer = makeTrainer(fakeLabels);
+    const generate = trainer.generator.generate.bind(trainer.generator);
+    const labels: number[][] = [];
+    // Read at the call: the step disposes the labels after use.
+    const spy = vi.spyOn(trainer.generator, 'generate').mockImplementation((latents, given, training) => {
+      labels.push(Array.from(given!.dataSync()));
+      return generate(latents, given, training);
+    });
+    try {
+      await trainer.fit(data, { steps: 40, batchSize: 8 });
+      // The fit's checks before the first step generate too; the steps' 80 calls come last.
+      const flat = labels.slice(-80).flat();
+      return { counts: [0, 1, 2, 3].map((c) => flat.filter((l) => l === c).length), calls: labels.length };
+    } finally {
+      spy.mockRestore();
+      disposeAll(trainer);
+    }
+  }
+
+  it("draws the fakes' labels in the data's class frequencies for both updates; 'uniform' draws every class alike", async () => {
+    const fromData = await drawnLabels('data');
+    // 40 discriminator batches and 40 generator batches of 8.
+    expect(fromData.calls).toBeGreaterThanOrEqual(80);
+    expect(fromData.counts.reduce((a, b) => a + b, 0)).toBe(640);
+    // Expected 480, 120, 0 and 40 of 640 (24, 6, 0 and 2 of 32 samples).
+    expect(fromData.counts[0]).toBeGreaterThan(430);
+    expect(fromData.counts[1]).toBeGreaterThan(80);
+    expect(fromData.counts[1]).toBeLessThan(160);
+    expect(fromData.counts[2]).toBe(0);
+    expect(fromData.counts[3]).toBeGreaterThan(15);
+    expect(fromData.counts[3]).toBeLessThan(70);
+    const uniform = await drawnLabels();
+    for (const count of uniform.counts) {
+      expect(count).toBeGreaterThan(120);
+      expect(count).toBeLessThan(200);
+    }
+  });
+
+  it('saves the choice with the trainer: a loaded copy continues exactly as the original', async () => {
+    const original = makeTrainer('data');
+    await original.fit(data, { steps: 2, batchSize: 8 });
+    const store = memoryStore();
+    await original.save(store);
+    const copy = await Trainer.load(store);
+    expect(copy.fakeLabels).toBe('data');
+    const saved = await original.getConfig();
+    expect(saved.config.fakeLabels).toBe('data');
+    saved.dispose();
+    const a = await original.fit(data, { steps: 3, batchSize: 8 });
+    const b = await copy.fit(data, { steps: 3, batchSize: 8 });
+    expect(losses(b.logs)).toEqual(losses(a.logs));
+    // Uniform labels are the default, left out of the checkpoint, and train differently.
+    const plain = makeTrainer();
+    expect(plain.fakeLabels).toBe('uniform');
+    const plainConfig = await plain.getConfig();
+    expect('fakeLabels' in plainConfig.config).toBe(false);
+    plainConfig.dispose();
+    const c = await plain.fit(data, { steps: 5, batchSize: 8 });
+    const fresh = makeTrainer('data');
+    const d = await fresh.fit(data, { steps: 5, batchSize: 8 });
+    expect(losses(d.logs)).not.toEqual(losses(c.logs));
+    disposeAll(original, copy, plain, fresh);
+  });
+
+  it('refuses an unknown value when built, naming it and the choices', () => {
+    expect(() => makeTrainer('balanced' as never)).toThrow(ConfigError);
+    expect(() => makeTrainer('balanced' as never)).toThrow(/Trainer: 'fakeLabels' must be one of \["uniform", "data"\], received "balanced"/);
+  });
+});
