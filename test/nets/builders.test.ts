@@ -64,6 +64,24 @@ describe('DCGAN builders', () => {
     expect(() => sampleLatents(2, 2, 1, 0)).toThrow(/'truncation' must be a finite number > 0/);
   });
 
+  it('globalPooling averages the last feature maps over positions: the head sees channels, the same wherever they lie', () => {
+    const pooled = Discriminator.dcgan({ imageShape: [32, 32, 3], width: 4, numClasses: 5, conditioning: 'projection', globalPooling: true, seed: 3 });
+    const flat = Discriminator.dcgan({ imageShape: [32, 32, 3], width: 4, numClasses: 5, conditioning: 'projection', seed: 3 });
+    const shapes = (d: Discriminator): number[][] => d.model.getLayer('logits').getWeights().map((w) => w.shape);
+    // 16 filters at 4x4: the head's kernel, bias and class embeddings.
+    expect(shapes(pooled)).toEqual([[16, 1], [1], [5, 16]]);
+    expect(shapes(flat)).toEqual([[16 * 16, 1], [1], [5, 16 * 16]]);
+    expect(pooled.model.layers.some((layer) => layer.getClassName() === 'GlobalAveragePooling2D')).toBe(true);
+    const images = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 5);
+    const logits = tf.tidy(() => pooled.logits(images, tf.tensor1d([0, 4], 'int32')));
+    expect(logits.shape).toEqual([2]);
+    expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose([images, logits]);
+    pooled.dispose();
+    flat.dispose();
+    expect(() => Discriminator.dcgan({ imageShape: [32, 32, 3], globalPooling: 'yes' as never })).toThrow(/'globalPooling' must be a boolean, received "yes"/);
+  });
+
   it('rejects bad options with errors naming the option, expected and received', () => {
     expect(() => Generator.dcgan({ imageShape: [30, 30, 1] })).toThrow(ConfigError);
     expect(() => Generator.dcgan({ imageShape: [30, 30, 1] })).toThrow(/'imageShape' must be square with a side of 28, 32 or 64, received \[30, 30, 1\]/);

@@ -28,6 +28,13 @@ export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOption
    * flattened features). @defaultValue 'concat'
    */
   readonly conditioning?: DiscriminatorConditioning;
+  /**
+   * Average the last feature maps over their positions before the head, instead of flattening them:
+   * the head's weights (and a projection head's class embeddings) then see what the image holds, not
+   * where, as in the projection discriminator of Miyato & Koyama (2018), which sums them.
+   * @defaultValue false
+   */
+  readonly globalPooling?: boolean;
   /** Seed of the weight initialisation. */
   readonly seed?: number | undefined;
 }
@@ -44,9 +51,11 @@ export const DCGAN_DISCRIMINATOR_DEFAULTS = Object.freeze({
   numClasses: 0,
   /** How a conditional discriminator uses the class. */
   conditioning: 'concat' as DiscriminatorConditioning,
+  /** Flatten the last feature maps (not average them over positions) before the head. */
+  globalPooling: false,
 });
 
-const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'seed', 'conditioning', ...STABILIZER_OPTION_NAMES];
+const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'seed', 'conditioning', 'globalPooling', ...STABILIZER_OPTION_NAMES];
 
 /**
  * Builds the DCGAN discriminator: stride-2 convolutions with LeakyReLU (slope 0.2), doubling the filters
@@ -65,6 +74,9 @@ export function buildDcganDiscriminator(
   const width = checkInt(o.width, 'width', owner, 1);
   const kernelSize = checkInt(o.kernelSize, 'kernelSize', owner, 1, 9);
   const numClasses = checkNumClasses(o.numClasses, owner);
+  if (typeof o.globalPooling !== 'boolean') {
+    throw new ConfigError(`${owner}: 'globalPooling' must be a boolean, received ${describeValue(o.globalPooling)}.`);
+  }
   const init = new SeededInitializers(checkSeed(o.seed, owner));
   const stable = stabilizers(o, numClasses, init, owner);
   const conditioning = checkConditioning(o.conditioning ?? DCGAN_DISCRIMINATOR_DEFAULTS.conditioning, DISCRIMINATOR_CONDITIONINGS, owner);
@@ -100,7 +112,7 @@ export function buildDcganDiscriminator(
     }
     x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
   }
-  x = tf.layers.flatten().apply(stable.minibatch(x)) as tf.SymbolicTensor;
+  x = (o.globalPooling ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(stable.minibatch(x)) as tf.SymbolicTensor;
   if (kind === 'projection') {
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: 'logits' });
     const logits = head.apply([x, label!]) as tf.SymbolicTensor;
