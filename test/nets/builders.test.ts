@@ -79,7 +79,30 @@ describe('DCGAN builders', () => {
     tf.dispose([images, logits]);
     pooled.dispose();
     flat.dispose();
-    expect(() => Discriminator.dcgan({ imageShape: [32, 32, 3], globalPooling: 'yes' as never })).toThrow(/'globalPooling' must be a boolean, received "yes"/);
+    expect(() => Discriminator.dcgan({ imageShape: [32, 32, 3], globalPooling: 'yes' as never })).toThrow(/'globalPooling' must be true, false or 'class', received "yes"/);
+  });
+
+  it("globalPooling 'class' pools only a projection head's class term: the unconditional logit keeps the flattened maps", () => {
+    const options = { imageShape: [32, 32, 3], width: 4, numClasses: 5, conditioning: 'projection', seed: 3 } as const;
+    const split = Discriminator.dcgan({ ...options, globalPooling: 'class' });
+    const flat = Discriminator.dcgan(options);
+    expect(split.model.getLayer('logits_spatial').getWeights().map((w) => w.shape)).toEqual([[16 * 16, 1]]);
+    expect(split.model.getLayer('logits_class').getWeights().map((w) => w.shape)).toEqual([[16, 1], [1], [5, 16]]);
+    // The same image under two labels differs by the class term alone: the difference of the two
+    // labels' embeddings against the averaged maps.
+    const images = tf.randomUniform([1, 32, 32, 3], -1, 1, 'float32', 5);
+    const [a, b] = [0, 4].map((label) => tf.tidy(() => split.logits(images, tf.tensor1d([label], 'int32'))));
+    const embeddings = split.model.getLayer('logits_class').getWeights()[2];
+    const maps = tf.model({ inputs: split.model.inputs, outputs: split.model.getLayer('logits_class').input as tf.SymbolicTensor[] });
+    const [pooled] = maps.predict([images, tf.tensor2d([[0]], [1, 1], 'int32')]) as tf.Tensor[];
+    const expected = tf.tidy(() => tf.sum(tf.mul(tf.sub(embeddings.slice([4, 0], [1, 16]), embeddings.slice([0, 0], [1, 16])), pooled)));
+    expect(b.dataSync()[0] - a.dataSync()[0]).toBeCloseTo(expected.dataSync()[0], 4);
+    tf.dispose([images, a, b, pooled, expected]);
+    split.dispose();
+    flat.dispose();
+    expect(() => Discriminator.dcgan({ imageShape: [32, 32, 3], numClasses: 5, conditioning: 'acgan', globalPooling: 'class' })).toThrow(
+      /'globalPooling' 'class' pools the features of a projection head's class term, so it needs numClasses >= 2 and conditioning 'projection', received numClasses 5 and conditioning "acgan"/,
+    );
   });
 
   it('rejects bad options with errors naming the option, expected and received', () => {

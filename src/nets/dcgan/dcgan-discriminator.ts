@@ -29,12 +29,13 @@ export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOption
    */
   readonly conditioning?: DiscriminatorConditioning;
   /**
-   * Average the last feature maps over their positions before the head, instead of flattening them:
-   * the head's weights (and a projection head's class embeddings) then see what the image holds, not
-   * where, as in the projection discriminator of Miyato & Koyama (2018), which sums them.
-   * @defaultValue false
+   * Average the last feature maps over their positions before the head, instead of flattening them,
+   * so that the head sees what the image holds, not where (the projection discriminator of Miyato &
+   * Koyama (2018) sums them): `true` for the whole head; `'class'` for a projection head's class term
+   * only, the unconditional logit keeping the flattened maps and so the layout
+   * (`dense(flatten(x)) + dense(mean(x)) + sum(embed(label) * mean(x))`). @defaultValue false
    */
-  readonly globalPooling?: boolean;
+  readonly globalPooling?: boolean | 'class';
   /** Seed of the weight initialisation. */
   readonly seed?: number | undefined;
 }
@@ -74,14 +75,19 @@ export function buildDcganDiscriminator(
   const width = checkInt(o.width, 'width', owner, 1);
   const kernelSize = checkInt(o.kernelSize, 'kernelSize', owner, 1, 9);
   const numClasses = checkNumClasses(o.numClasses, owner);
-  if (typeof o.globalPooling !== 'boolean') {
-    throw new ConfigError(`${owner}: 'globalPooling' must be a boolean, received ${describeValue(o.globalPooling)}.`);
-  }
   const init = new SeededInitializers(checkSeed(o.seed, owner));
   const stable = stabilizers(o, numClasses, init, owner);
   const conditioning = checkConditioning(o.conditioning ?? DCGAN_DISCRIMINATOR_DEFAULTS.conditioning, DISCRIMINATOR_CONDITIONINGS, owner);
   if (options.conditioning !== undefined && numClasses === 0) {
     throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
+  }
+  if (typeof o.globalPooling !== 'boolean' && o.globalPooling !== 'class') {
+    throw new ConfigError(`${owner}: 'globalPooling' must be true, false or 'class', received ${describeValue(o.globalPooling)}.`);
+  }
+  if (o.globalPooling === 'class' && !(numClasses > 0 && conditioning === 'projection')) {
+    throw new ConfigError(
+      `${owner}: 'globalPooling' 'class' pools the features of a projection head's class term, so it needs numClasses >= 2 and conditioning 'projection', received numClasses ${numClasses} and conditioning ${describeValue(conditioning)}.`,
+    );
   }
   const imageShape = [plan.height, plan.width, plan.channels];
 
@@ -112,7 +118,15 @@ export function buildDcganDiscriminator(
     }
     x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
   }
-  x = (o.globalPooling ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(stable.minibatch(x)) as tf.SymbolicTensor;
+  const maps = stable.minibatch(x);
+  x = (o.globalPooling === true ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(maps) as tf.SymbolicTensor;
+  if (kind === 'projection' && o.globalPooling === 'class') {
+    const pooled = tf.layers.globalAveragePooling2d({}).apply(maps) as tf.SymbolicTensor;
+    const spatial = stable.wrap(lazyGradientDense({ units: 1, useBias: false, kernelInitializer: init.normal(0.02), name: 'logits_spatial' })).apply(x) as tf.SymbolicTensor;
+    const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: 'logits_class' });
+    const logits = tf.layers.add({ name: 'logits' }).apply([spatial, head.apply([pooled, label!]) as tf.SymbolicTensor]) as tf.SymbolicTensor;
+    return { model: tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' }), spec: { inputShape: imageShape, numClasses } };
+  }
   if (kind === 'projection') {
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: 'logits' });
     const logits = head.apply([x, label!]) as tf.SymbolicTensor;
