@@ -82,7 +82,7 @@ describe('DCGAN builders', () => {
     expect(() => Discriminator.dcgan({ imageShape: [32, 32, 3], globalPooling: 'yes' as never })).toThrow(/'globalPooling' must be true, false or 'class', received "yes"/);
   });
 
-  it("globalPooling 'class' pools only a projection head's class term: the unconditional logit keeps the flattened maps", () => {
+  it("globalPooling 'class' sums the maps for a projection head's class term only: the unconditional logit keeps the flattened maps", async () => {
     const options = { imageShape: [32, 32, 3], width: 4, numClasses: 5, conditioning: 'projection', seed: 3 } as const;
     const split = Discriminator.dcgan({ ...options, globalPooling: 'class' });
     const flat = Discriminator.dcgan(options);
@@ -97,7 +97,19 @@ describe('DCGAN builders', () => {
     const [pooled] = maps.predict([images, tf.tensor2d([[0]], [1, 1], 'int32')]) as tf.Tensor[];
     const expected = tf.tidy(() => tf.sum(tf.mul(tf.sub(embeddings.slice([4, 0], [1, 16]), embeddings.slice([0, 0], [1, 16])), pooled)));
     expect(b.dataSync()[0] - a.dataSync()[0]).toBeCloseTo(expected.dataSync()[0], 4);
-    tf.dispose([images, a, b, pooled, expected]);
+    // Summed, not averaged, over the 4x4 positions: the same scale as the flattened term's dense layer.
+    expect(split.model.layers.filter((layer) => layer.getClassName() === 'Rescaling').map((layer) => layer.getConfig().scale)).toEqual([16]);
+    // It saves and loads as any tfjs model, to the same logits.
+    let saved: tf.io.ModelArtifacts | undefined;
+    await split.model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const again = loaded.predict([images, tf.tensor2d([[4]], [1, 1], 'int32')]) as tf.Tensor;
+    expect(again.dataSync()[0]).toBeCloseTo(b.dataSync()[0], 5);
+    loaded.dispose();
+    tf.dispose([images, a, b, pooled, expected, again]);
     split.dispose();
     flat.dispose();
     expect(() => Discriminator.dcgan({ imageShape: [32, 32, 3], numClasses: 5, conditioning: 'acgan', globalPooling: 'class' })).toThrow(

@@ -29,11 +29,13 @@ export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOption
    */
   readonly conditioning?: DiscriminatorConditioning;
   /**
-   * Average the last feature maps over their positions before the head, instead of flattening them,
-   * so that the head sees what the image holds, not where (the projection discriminator of Miyato &
-   * Koyama (2018) sums them): `true` for the whole head; `'class'` for a projection head's class term
-   * only, the unconditional logit keeping the flattened maps and so the layout
-   * (`dense(flatten(x)) + dense(mean(x)) + sum(embed(label) * mean(x))`). @defaultValue false
+   * Pool the last feature maps over their positions before the head, instead of flattening them, so
+   * that the head sees what the image holds, not where (the projection discriminator of Miyato &
+   * Koyama (2018) sums them): `true` averages them for the whole head; `'class'` sums them for a
+   * projection head's class term only, the unconditional logit keeping the flattened maps and so the
+   * layout (`dense(flatten(x)) + dense(sum(x)) + sum(embed(label) * sum(x))`: a dense layer on the
+   * flattened maps also adds up every position, so the sum keeps the two terms at one scale).
+   * @defaultValue false
    */
   readonly globalPooling?: boolean | 'class';
   /** Seed of the weight initialisation. */
@@ -121,7 +123,8 @@ export function buildDcganDiscriminator(
   const maps = stable.minibatch(x);
   x = (o.globalPooling === true ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(maps) as tf.SymbolicTensor;
   if (kind === 'projection' && o.globalPooling === 'class') {
-    const pooled = tf.layers.globalAveragePooling2d({}).apply(maps) as tf.SymbolicTensor;
+    const averaged = tf.layers.globalAveragePooling2d({}).apply(maps) as tf.SymbolicTensor;
+    const pooled = tf.layers.rescaling({ scale: plan.baseSize * plan.baseSize }).apply(averaged) as tf.SymbolicTensor;
     const spatial = stable.wrap(lazyGradientDense({ units: 1, useBias: false, kernelInitializer: init.normal(0.02), name: 'logits_spatial' })).apply(x) as tf.SymbolicTensor;
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: 'logits_class' });
     const logits = tf.layers.add({ name: 'logits' }).apply([spatial, head.apply([pooled, label!]) as tf.SymbolicTensor]) as tf.SymbolicTensor;
