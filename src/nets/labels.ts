@@ -118,6 +118,9 @@ export function sampleLabels(count: number, numClasses: number, seed: number, cl
   }
   let total = 0;
   for (let k = 0; k < numClasses; k++) total += classCounts[k] ?? 0;
+  if (!(total >= 1)) {
+    throw new ConfigError(`'classCounts' must hold at least one sample in the first ${numClasses} classes, received ${describeValue(Array.from(classCounts))}.`);
+  }
   for (let i = 0; i < count; i++) {
     let rank = random.nextInt(total);
     let k = 0;

@@ -34,6 +34,11 @@ describe('sampleLabels', () => {
     expect(histogram(sampleLabels(50, 3, 1, [5, 0, 0]), 3)).toEqual([50, 0, 0]);
   });
 
+  it('refuses class counts without a sample, naming them', () => {
+    expect(() => sampleLabels(4, 3, 1, [0, 0, 0])).toThrow(/'classCounts' must hold at least one sample in the first 3 classes, received \[0, 0, 0\]/);
+    expect(() => sampleLabels(4, 2, 1, [0, 0, 7])).toThrow(/received \[0, 0, 7\]/);
+  });
+
   it('is a pure function of its arguments, int32', () => {
     const a = sampleLabels(64, 5, 3, [1, 2, 3, 4, 5]);
     const b = sampleLabels(64, 5, 3, [1, 2, 3, 4, 5]);
