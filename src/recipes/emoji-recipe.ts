@@ -35,7 +35,11 @@ import type { RecipeConfig } from './recipe-config.js';
  * steps) and concat-cbn collapse later (FID 35.0 at 4,800, 59.1 at 6,000); concat-cbn against a
  * discriminator of half the width read best by class (balanced class accuracy 0.466) and collapsed the
  * same way (FID 66.0); LeCam regularisation (`penalties.lecam`) at 0.3 held the discriminator at chance
- * and at 0.01 changed nothing (FID 126 at 4,800 steps, the same collapse). The style generator
+ * and at 0.01 changed nothing (FID 126 at 4,800 steps, the same collapse). This discriminator's class
+ * term is mostly a label prior (held-out emoji of every category score highest under People & Body);
+ * the fakes' labels in the data's frequencies (`fakeLabels: 'data'`) removed the prior and the class
+ * mattered less (FID 88.8 at 2,400 steps against 61), and the head on position-pooled maps
+ * (`globalPooling`) either tiled the images (`true`) or did not help (`'class'`). The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
