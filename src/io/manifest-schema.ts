@@ -47,6 +47,12 @@ class FieldReader {
     return value as Json;
   }
 
+  /** A setting saved only when it is not its default, so its one saved value is the other choice. */
+  nonDefault<T extends string>(value: unknown, field: string, only: T, expected: string): T {
+    if (value !== only) this.fail(field, expected, value);
+    return only;
+  }
+
   array(value: unknown, field: string, expected: string): unknown[] {
     if (!Array.isArray(value)) this.fail(field, expected, value);
     return value;
@@ -139,14 +145,12 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
   const step = read.integer(raw.step, 'step', 0);
   if (typeof raw.seed !== 'number' || !Number.isSafeInteger(raw.seed)) read.fail('seed', 'an integer', raw.seed);
   const seed = raw.seed as number;
-  const sampling = read.optional(raw.sampling, (v) => {
-    if (v !== 'class-balanced') read.fail('sampling', "'class-balanced' (the only sampling other than the default 'shuffle')", v);
-    return 'class-balanced' as const;
-  });
-  const fakeLabels = read.optional(raw.fakeLabels, (v) => {
-    if (v !== 'data') read.fail('fakeLabels', "'data' (the only way to draw them other than the default 'uniform')", v);
-    return 'data' as const;
-  });
+  const sampling = read.optional(raw.sampling, (v) =>
+    read.nonDefault(v, 'sampling', 'class-balanced', "'class-balanced' (the only sampling other than the default 'shuffle')"),
+  );
+  const fakeLabels = read.optional(raw.fakeLabels, (v) =>
+    read.nonDefault(v, 'fakeLabels', 'data', "'data' (the only way to draw them other than the default 'uniform')"),
+  );
   const discriminatorSteps = read.integer(raw.discriminatorSteps, 'discriminatorSteps', 1);
   const auxiliaryClassifierWeight = read.optional(raw.auxiliaryClassifierWeight, (v) =>
     read.number(v, 'auxiliaryClassifierWeight', 0, undefined, 'a finite number >= 0'),

@@ -122,17 +122,22 @@ export function buildDcganDiscriminator(
   }
   const maps = stable.minibatch(x);
   x = (o.globalPooling === true ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(maps) as tf.SymbolicTensor;
-  if (kind === 'projection' && o.globalPooling === 'class') {
-    const averaged = tf.layers.globalAveragePooling2d({}).apply(maps) as tf.SymbolicTensor;
-    const pooled = tf.layers.rescaling({ scale: plan.baseSize * plan.baseSize }).apply(averaged) as tf.SymbolicTensor;
-    const spatial = stable.wrap(lazyGradientDense({ units: 1, useBias: false, kernelInitializer: init.normal(0.02), name: 'logits_spatial' })).apply(x) as tf.SymbolicTensor;
-    const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: 'logits_class' });
-    const logits = tf.layers.add({ name: 'logits' }).apply([spatial, head.apply([pooled, label!]) as tf.SymbolicTensor]) as tf.SymbolicTensor;
-    return { model: tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' }), spec: { inputShape: imageShape, numClasses } };
-  }
   if (kind === 'projection') {
-    const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: 'logits' });
-    const logits = head.apply([x, label!]) as tf.SymbolicTensor;
+    const classOnly = o.globalPooling === 'class';
+    // With globalPooling 'class', the layout goes through a dense layer on the flattened maps (built
+    // first: its initializer's seed comes before the head's) and the class term sees the maps summed.
+    const spatial = classOnly
+      ? (stable.wrap(lazyGradientDense({ units: 1, useBias: false, kernelInitializer: init.normal(0.02), name: 'logits_spatial' })).apply(x) as tf.SymbolicTensor)
+      : undefined;
+    const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: classOnly ? 'logits_class' : 'logits' });
+    let logits: tf.SymbolicTensor;
+    if (spatial) {
+      const averaged = tf.layers.globalAveragePooling2d({}).apply(maps) as tf.SymbolicTensor;
+      const summed = tf.layers.rescaling({ scale: plan.baseSize * plan.baseSize }).apply(averaged) as tf.SymbolicTensor;
+      logits = tf.layers.add({ name: 'logits' }).apply([spatial, head.apply([summed, label!]) as tf.SymbolicTensor]) as tf.SymbolicTensor;
+    } else {
+      logits = head.apply([x, label!]) as tf.SymbolicTensor;
+    }
     return { model: tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' }), spec: { inputShape: imageShape, numClasses } };
   }
   const logits = stable.wrap(lazyGradientDense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' })).apply(x) as tf.SymbolicTensor;
