@@ -1,4 +1,6 @@
-import type { Trainer } from '../../src/train/trainer.js';
+import { memoryStore } from '../../src/io/memory-store.js';
+import type { TrainerJson } from '../../src/train/trainer-serialization.js';
+import { Trainer } from '../../src/train/trainer.js';
 
 /** Disposes each trainer with the networks it trains (the trainer disposes only its own state). */
 export function disposeAll(...trainers: Trainer[]): void {
@@ -7,4 +9,23 @@ export function disposeAll(...trainers: Trainer[]): void {
     trainer.discriminator.dispose();
     trainer.dispose();
   }
+}
+
+/** The [dLoss, gLoss] pair of every step's logs, to compare two runs step by step. */
+export function lossPairs(logs: readonly { dLoss: number; gLoss: number }[]): number[][] {
+  return logs.map((l) => [l.dLoss, l.gLoss]);
+}
+
+/** A copy of the trainer through a checkpoint in memory: `save`, then `Trainer.load`. */
+export async function loadedCopy(trainer: Trainer): Promise<Trainer> {
+  const store = memoryStore();
+  await trainer.save(store);
+  return Trainer.load(store);
+}
+
+/** The trainer's checkpoint config as `save` would write it (the tensors it comes with are disposed). */
+export async function savedConfig(trainer: Trainer): Promise<TrainerJson> {
+  const saved = await trainer.getConfig();
+  saved.dispose();
+  return saved.config;
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../../src/errors.js';
 import { datasets, metrics, recipes } from '../../src/index.js';
 import { decayMultiplier } from '../../src/recipes/recipe-config.js';
 import { extractorSplit } from '../../src/metrics/extractor-data.js';
+import { disposeAll } from '../helpers/trainers.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -124,11 +125,7 @@ describe('recipes: building and training', () => {
     try {
       expect(trainers.map((t) => t.fakeLabels)).toEqual(['data', 'uniform']);
     } finally {
-      for (const t of trainers) {
-        t.generator.dispose();
-        t.discriminator.dispose();
-        t.dispose();
-      }
+      disposeAll(...trainers);
     }
   });
 
@@ -142,11 +139,7 @@ describe('recipes: building and training', () => {
     try {
       expect(trainers.map((t) => t.sampling)).toEqual(['class-balanced', 'shuffle']);
     } finally {
-      for (const t of trainers) {
-        t.generator.dispose();
-        t.discriminator.dispose();
-        t.dispose();
-      }
+      disposeAll(...trainers);
     }
   });
 

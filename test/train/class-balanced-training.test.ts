@@ -7,11 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset } from '../../src/data/dataset.js';
 import { ConfigError, DataError } from '../../src/errors.js';
-import { memoryStore } from '../../src/io/memory-store.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { switchBackend } from '../helpers/backends.js';
-import { disposeAll } from '../helpers/trainers.js';
+import { disposeAll, loadedCopy, lossPairs, savedConfig } from '../helpers/trainers.js';
 
 /** 2-D points in 3 classes of 24, 6 and 2 samples. */
 const LABELS = Array.from({ length: 32 }, (_, i) => (i < 24 ? 0 : i < 30 ? 1 : 2));
@@ -32,8 +31,6 @@ function makeTrainer(sampling?: 'shuffle' | 'class-balanced', numClasses = 3): T
     ...(sampling !== undefined ? { sampling } : {}),
   });
 }
-
-const losses = (logs: readonly { dLoss: number; gLoss: number }[]): number[][] => logs.map((l) => [l.dLoss, l.gLoss]);
 
 describe("Trainer sampling: 'class-balanced' (cpu)", () => {
   let data: Dataset;
@@ -68,22 +65,16 @@ describe("Trainer sampling: 'class-balanced' (cpu)", () => {
   it('saves the sampling with the trainer: a loaded copy continues exactly as the original', async () => {
     const original = makeTrainer('class-balanced');
     await original.fit(data, { steps: 2, batchSize: 6 });
-    const store = memoryStore();
-    await original.save(store);
-    const copy = await Trainer.load(store);
+    const copy = await loadedCopy(original);
     expect(copy.sampling).toBe('class-balanced');
-    const saved = await original.getConfig();
-    expect(saved.config.sampling).toBe('class-balanced');
-    saved.dispose();
+    expect((await savedConfig(original)).sampling).toBe('class-balanced');
     const a = await original.fit(data, { steps: 3, batchSize: 6 });
     const b = await copy.fit(data, { steps: 3, batchSize: 6 });
-    expect(losses(b.logs)).toEqual(losses(a.logs));
+    expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
     // A trainer with the default leaves the field out (older readers load it unchanged).
     const plain = makeTrainer();
     expect(plain.sampling).toBe('shuffle');
-    const plainConfig = await plain.getConfig();
-    expect('sampling' in plainConfig.config).toBe(false);
-    plainConfig.dispose();
+    expect('sampling' in (await savedConfig(plain))).toBe(false);
     disposeAll(original, copy, plain);
   });
 

@@ -7,12 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset } from '../../src/data/dataset.js';
 import { ConfigError } from '../../src/errors.js';
-import { memoryStore } from '../../src/io/memory-store.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { FakeLabels } from '../../src/train/fake-labels.js';
 import { switchBackend } from '../helpers/backends.js';
-import { disposeAll } from '../helpers/trainers.js';
+import { disposeAll, loadedCopy, lossPairs, savedConfig } from '../helpers/trainers.js';
 
 /** 2-D points in 4 classes of 24, 6, 0 and 2 samples. */
 const LABELS = Array.from({ length: 32 }, (_, i) => (i < 24 ? 0 : i < 30 ? 1 : 3));
@@ -33,8 +32,6 @@ function makeTrainer(fakeLabels?: FakeLabels): Trainer {
     ...(fakeLabels !== undefined ? { fakeLabels } : {}),
   });
 }
-
-const losses = (logs: readonly { dLoss: number; gLoss: number }[]): number[][] => logs.map((l) => [l.dLoss, l.gLoss]);
 
 describe("Trainer fakeLabels: 'data' (cpu)", () => {
   let data: Dataset;
@@ -87,26 +84,20 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
   it('saves the choice with the trainer: a loaded copy continues exactly as the original', async () => {
     const original = makeTrainer('data');
     await original.fit(data, { steps: 2, batchSize: 8 });
-    const store = memoryStore();
-    await original.save(store);
-    const copy = await Trainer.load(store);
+    const copy = await loadedCopy(original);
     expect(copy.fakeLabels).toBe('data');
-    const saved = await original.getConfig();
-    expect(saved.config.fakeLabels).toBe('data');
-    saved.dispose();
+    expect((await savedConfig(original)).fakeLabels).toBe('data');
     const a = await original.fit(data, { steps: 3, batchSize: 8 });
     const b = await copy.fit(data, { steps: 3, batchSize: 8 });
-    expect(losses(b.logs)).toEqual(losses(a.logs));
+    expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
     // Uniform labels are the default, left out of the checkpoint, and train differently.
     const plain = makeTrainer();
     expect(plain.fakeLabels).toBe('uniform');
-    const plainConfig = await plain.getConfig();
-    expect('fakeLabels' in plainConfig.config).toBe(false);
-    plainConfig.dispose();
+    expect('fakeLabels' in (await savedConfig(plain))).toBe(false);
     const c = await plain.fit(data, { steps: 5, batchSize: 8 });
     const fresh = makeTrainer('data');
     const d = await fresh.fit(data, { steps: 5, batchSize: 8 });
-    expect(losses(d.logs)).not.toEqual(losses(c.logs));
+    expect(lossPairs(d.logs)).not.toEqual(lossPairs(c.logs));
     disposeAll(original, copy, plain, fresh);
   });
 

@@ -10,7 +10,7 @@ import { r1 } from '../../src/losses/penalties/index.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { switchBackend } from '../helpers/backends.js';
-import { disposeAll } from '../helpers/trainers.js';
+import { disposeAll, lossPairs } from '../helpers/trainers.js';
 
 function ring(n = 32): Dataset {
   const angles = Array.from({ length: n }, (_, i) => (2 * Math.PI * i) / n);
@@ -32,7 +32,6 @@ function makeTrainer(): Trainer {
   });
 }
 
-const losses = (logs: readonly { dLoss: number; gLoss: number }[]) => logs.map((l) => [l.dLoss, l.gLoss]);
 
 describe('Trainer.getConfig / Trainer.fromConfig (cpu)', () => {
   beforeAll(async () => {
@@ -59,7 +58,7 @@ describe('Trainer.getConfig / Trainer.fromConfig (cpu)', () => {
     expect(copy.seed).toBe(7);
     const a = await original.fit(data, { steps: 2, batchSize: 8 });
     const b = await copy.fit(data, { steps: 2, batchSize: 8 });
-    losses(b.logs).flat().forEach((value, i) => expect(value).toBeCloseTo(losses(a.logs).flat()[i], 5));
+    lossPairs(b.logs).flat().forEach((value, i) => expect(value).toBeCloseTo(lossPairs(a.logs).flat()[i], 5));
     disposeAll(original, copy);
     data.dispose();
   });

@@ -8,7 +8,7 @@ import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
-import { disposeAll } from '../helpers/trainers.js';
+import { disposeAll, lossPairs } from '../helpers/trainers.js';
 
 /** A small labelled 2-D dataset: two blobs. */
 function blobs(n = 64): Dataset {
@@ -57,7 +57,6 @@ async function removeTempDirs(): Promise<void> {
   tempDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
 }
 
-const losses = (logs: readonly { dLoss: number; gLoss: number }[]) => logs.map((l) => [l.dLoss, l.gLoss]);
 
 describe.each(TEST_BACKENDS)('Trainer on %s', (backend) => {
   let data: Dataset;
@@ -89,7 +88,7 @@ describe.each(TEST_BACKENDS)('Trainer on %s', (backend) => {
     const runs = [];
     for (const seed of [11, 11, 12]) {
       const trainer = makeTrainer({ seed });
-      runs.push(losses((await trainer.fit(data, { steps: 4, batchSize: 16 })).logs));
+      runs.push(lossPairs((await trainer.fit(data, { steps: 4, batchSize: 16 })).logs));
       disposeAll(trainer);
     }
     expect(runs[1]).toEqual(runs[0]);
@@ -105,16 +104,16 @@ describe.each(TEST_BACKENDS)('Trainer on %s', (backend) => {
   it('resumes exactly: N steps, save, load, N steps equals 2N steps straight', async () => {
     const url = await checkpointUrl('resume');
     const straight = makeTrainer({ batchNorm: true, numClasses: 2, discriminatorSteps: 2 });
-    const straightLogs = losses((await straight.fit(data, { steps: 6, batchSize: 16 })).logs);
+    const straightLogs = lossPairs((await straight.fit(data, { steps: 6, batchSize: 16 })).logs);
     const straightWeights = straight.generator.model.getWeights().map((w) => Array.from(w.dataSync()));
 
     const first = makeTrainer({ batchNorm: true, numClasses: 2, discriminatorSteps: 2 });
-    const firstLogs = losses((await first.fit(data, { steps: 3, batchSize: 16 })).logs);
+    const firstLogs = lossPairs((await first.fit(data, { steps: 3, batchSize: 16 })).logs);
     await first.save(url);
     disposeAll(first);
     const resumed = await Trainer.load(url);
     expect(resumed.step).toBe(3);
-    const secondLogs = losses((await resumed.fit(data, { steps: 3, batchSize: 16 })).logs);
+    const secondLogs = lossPairs((await resumed.fit(data, { steps: 3, batchSize: 16 })).logs);
     expect([...firstLogs, ...secondLogs]).toEqual(straightLogs);
     expect(resumed.generator.model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(straightWeights);
     disposeAll(straight);
