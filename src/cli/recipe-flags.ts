@@ -62,6 +62,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     discriminatorSteps: c.discriminatorSteps,
     sampling: c.sampling ?? 'shuffle',
     fakeLabels: c.fakeLabels ?? 'uniform',
+    auxiliaryClassifierBatches: c.auxiliaryClassifierBatches ?? 'real-and-fake',
     ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

@@ -21,6 +21,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'conditional',
   'conditioning',
   'auxiliaryClassifierWeight',
+  'auxiliaryClassifierBatches',
   'latentDim',
   'width',
   'spectralNorm',

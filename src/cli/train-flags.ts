@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ARCHITECTURE_NAMES, BACKEND_NAMES, FAKE_LABELS, augment, datasets, losses, penalties, recipes } from '../index.js';
+import { ARCHITECTURE_NAMES, AUXILIARY_CLASSIFIER_BATCHES, BACKEND_NAMES, FAKE_LABELS, augment, datasets, losses, penalties, recipes } from '../index.js';
 import type { FlagSpec } from './args.js';
 import { CLI_DATASETS } from './dataset-by-name.js';
 
@@ -42,6 +42,12 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   // Objective
   loss: { type: 'string', choices: losses.LOSS_NAMES, help: `adversarial loss: ${losses.LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
   'auxiliary-classifier-weight': { type: 'number', min: 0, help: 'weight of the ACGAN classification loss (with --conditioning acgan)', default: 1 },
+  'auxiliary-classifier-batches': {
+    type: 'string',
+    choices: AUXILIARY_CLASSIFIER_BATCHES,
+    help: "the batches the ACGAN classifier learns from (with --conditioning acgan): real-and-fake | real (the real batch only)",
+    default: 'real-and-fake',
+  },
   penalty: { type: 'string', choices: penalties.PENALTY_NAMES, help: `a penalty of the discriminator: ${penalties.PENALTY_NAMES.join(' | ')}` },
   'penalty-options': { type: 'string', help: 'the penalty\'s options as JSON, e.g. \'{"gamma":1,"every":4}\' for r1' },
   augment: { type: 'string', help: `DiffAugment policy for the discriminator's inputs, comma-separated: ${augment.AUGMENTATIONS.join(',')}` },

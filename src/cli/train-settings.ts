@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   ARCHITECTURE_NAMES,
+  type AuxiliaryClassifierBatches,
   type BatchSampling,
   type Callback,
   ConfigError,
@@ -138,6 +139,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
       sampling: String(flags.sampling ?? 'shuffle') as BatchSampling,
       fakeLabels: String(flags.fakeLabels ?? 'uniform') as FakeLabels,
       auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? 1),
+      auxiliaryClassifierBatches: String(flags.auxiliaryClassifierBatches ?? 'real-and-fake') as AuxiliaryClassifierBatches,
       seed,
     });
   } catch (error) {

@@ -76,6 +76,8 @@ export interface CheckpointManifest {
   readonly discriminatorSteps: number;
   /** The weight of the auxiliary classifier's loss (ACGAN); absent in checkpoints older than it (then 1). */
   readonly auxiliaryClassifierWeight?: number;
+  /** Which batches train the auxiliary classifier (`TrainerConfig.auxiliaryClassifierBatches`); absent for the default `'real-and-fake'`. */
+  readonly auxiliaryClassifierBatches?: 'real';
   /** The loss. */
   readonly loss: {
     /** The loss's name (see `losses.lossByName`). */

@@ -155,6 +155,9 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
   const auxiliaryClassifierWeight = read.optional(raw.auxiliaryClassifierWeight, (v) =>
     read.number(v, 'auxiliaryClassifierWeight', 0, undefined, 'a finite number >= 0'),
   );
+  const auxiliaryClassifierBatches = read.optional(raw.auxiliaryClassifierBatches, (v) =>
+    read.nonDefault(v, 'auxiliaryClassifierBatches', 'real', "'real' (the only choice other than the default 'real-and-fake')"),
+  );
   const loss = read.named(raw.loss, 'loss');
   const penalties = read.array(raw.penalties, 'penalties', 'an array of { name, config }').map((p, i) => {
     const named = read.named(p, `penalties[${i}]`);
@@ -223,6 +226,7 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     ...(fakeLabels !== undefined ? { fakeLabels } : {}),
     discriminatorSteps,
     ...(auxiliaryClassifierWeight !== undefined ? { auxiliaryClassifierWeight } : {}),
+    ...(auxiliaryClassifierBatches !== undefined ? { auxiliaryClassifierBatches } : {}),
     loss,
     penalties,
     generator,

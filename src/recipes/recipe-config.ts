@@ -12,6 +12,7 @@ import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-
 import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
 import { FAKE_LABELS, type FakeLabels } from '../train/fake-labels.js';
+import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from '../train/auxiliary-classifier-batches.js';
 import type { EmojiLabels } from '../data/emoji-subcategories.js';
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
@@ -105,6 +106,11 @@ export interface RecipeConfig {
    * frequencies; see `TrainerConfig.fakeLabels`). @defaultValue 'uniform'
    */
   readonly fakeLabels?: FakeLabels;
+  /**
+   * Which batches train an ACGAN discriminator's auxiliary classifier: `'real-and-fake'` or `'real'`
+   * (see `TrainerConfig.auxiliaryClassifierBatches`). @defaultValue 'real-and-fake'
+   */
+  readonly auxiliaryClassifierBatches?: AuxiliaryClassifierBatches;
   /** Generator steps of a full run. */
   readonly steps: number;
   /** Batch size. */
@@ -139,6 +145,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     discriminatorSteps: true,
     sampling: true,
     fakeLabels: true,
+    auxiliaryClassifierBatches: true,
     steps: true,
     batchSize: true,
     learningRateDecay: true,
@@ -147,7 +154,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'labels'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -198,6 +205,9 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   checkInt(config.discriminatorSteps, 'discriminatorSteps', owner, 1);
   if (config.sampling !== undefined) checkOneOf(config.sampling, BATCH_SAMPLINGS, 'sampling', owner);
   if (config.fakeLabels !== undefined) checkOneOf(config.fakeLabels, FAKE_LABELS, 'fakeLabels', owner);
+  if (config.auxiliaryClassifierBatches !== undefined) {
+    checkOneOf(config.auxiliaryClassifierBatches, AUXILIARY_CLASSIFIER_BATCHES, 'auxiliaryClassifierBatches', owner);
+  }
   checkInt(config.steps, 'steps', owner, 1);
   checkInt(config.batchSize, 'batchSize', owner, 1);
   checkDecay(config.learningRateDecay, owner);

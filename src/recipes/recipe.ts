@@ -142,6 +142,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
         discriminatorSteps: c.discriminatorSteps,
         ...(c.sampling !== undefined ? { sampling: c.sampling } : {}),
         ...(c.fakeLabels !== undefined ? { fakeLabels: c.fakeLabels } : {}),
+        ...(c.auxiliaryClassifierBatches !== undefined ? { auxiliaryClassifierBatches: c.auxiliaryClassifierBatches } : {}),
         ema: c.emaDecay === false ? false : { decay: c.emaDecay, startStep: c.emaStart },
         augment: c.augment,
         seed: c.seed + 2,

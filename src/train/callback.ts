@@ -19,7 +19,8 @@ export interface StepLogs {
   readonly penalties: Readonly<Record<string, number>>;
   /**
    * With an auxiliary classifier (ACGAN): the discriminator's classification cross-entropy of the last
-   * discriminator step, real plus fake batch, before `auxiliaryClassifierWeight` (included in `dLoss`).
+   * discriminator step, real plus fake batch (the real batch only with `auxiliaryClassifierBatches:
+   * 'real'`), before `auxiliaryClassifierWeight` (included in `dLoss`).
    */
   readonly dClassLoss?: number;
   /**

@@ -16,6 +16,7 @@ import type { GanLoss } from '../losses/gan-loss.js';
 import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
+import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import type { PathLengthRegularizer } from './path-length.js';
 
 /** An augmentation of the discriminator's inputs (DiffAugment), differentiable, seeded. */
@@ -35,6 +36,8 @@ export interface DiscriminatorObjectiveInputs {
   readonly penalties: readonly Penalty[];
   /** Weight of the auxiliary classifier's cross-entropy (ACGAN discriminators only). */
   readonly auxiliaryClassifierWeight: number;
+  /** Which batches the auxiliary classifier learns from (ACGAN only): both, or the real batch only. @defaultValue 'real-and-fake' */
+  readonly auxiliaryClassifierBatches?: AuxiliaryClassifierBatches;
   /** The real batch as the discriminator sees it (augmented). */
   readonly realInputs: tf.Tensor;
   /** The fake batch as the discriminator sees it (augmented), made outside the gradient scope. */
@@ -61,13 +64,14 @@ export interface DiscriminatorMonitors {
   readonly fakeScore: tf.Scalar;
   /** Each penalty's term, in order, for the penalties that did not skip this step. */
   readonly penalties: ReadonlyArray<{ readonly name: string; readonly value: tf.Scalar }>;
-  /** The auxiliary classifier's cross-entropy on both batches (ACGAN only). */
+  /** The auxiliary classifier's cross-entropy on the batches it learns from (ACGAN only). */
   readonly classLoss?: tf.Scalar;
 }
 
 /**
  * The discriminator's objective: the adversarial loss on the real and fake logits, plus (ACGAN) the
- * weighted cross-entropy of its class predictions on both batches, plus every penalty's term.
+ * weighted cross-entropy of its class predictions on both batches (or the real one only, with
+ * `auxiliaryClassifierBatches: 'real'`), plus every penalty's term.
  */
 export function discriminatorObjective(inputs: DiscriminatorObjectiveInputs): Objective<DiscriminatorMonitors> {
   return withKept((keep) => discriminatorTerms(inputs, keep));
@@ -84,12 +88,12 @@ function discriminatorTerms(inputs: DiscriminatorObjectiveInputs, keep: Keep): O
   const fakeScore = keep(tf.mean(fakeLogits) as tf.Scalar);
   let classLoss: tf.Scalar | undefined;
   if (discriminator.auxiliaryClassifier) {
-    // ACGAN: the discriminator learns to classify real samples and the generator's samples.
+    // ACGAN: the discriminator learns to classify real samples and (unless told not to) the generator's.
+    const realTerm = classCrossEntropy({ classLogits: real.classLogits!, labels: inputs.realClasses! });
     classLoss = keep(
-      tf.add(
-        classCrossEntropy({ classLogits: real.classLogits!, labels: inputs.realClasses! }),
-        classCrossEntropy({ classLogits: fake.classLogits!, labels: inputs.fakeClasses! }),
-      ) as tf.Scalar,
+      inputs.auxiliaryClassifierBatches === 'real'
+        ? realTerm
+        : (tf.add(realTerm, classCrossEntropy({ classLogits: fake.classLogits!, labels: inputs.fakeClasses! })) as tf.Scalar),
     );
     loss = tf.add(loss, tf.mul(inputs.auxiliaryClassifierWeight, classLoss));
   }

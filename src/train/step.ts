@@ -16,6 +16,7 @@ import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import { sampleLabels } from '../nets/labels.js';
 import type { FakeLabels } from './fake-labels.js';
+import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import { sampleLatents } from '../nets/latents.js';
 import { hashInts } from '../util/random.js';
 import { type AugmentationName, augmentForDiscriminator } from '../augment/diff-augment.js';
@@ -39,6 +40,7 @@ export interface StepParts {
   readonly sampling: BatchSampling;
   readonly fakeLabels: FakeLabels;
   readonly auxiliaryClassifierWeight: number;
+  readonly auxiliaryClassifierBatches: AuxiliaryClassifierBatches;
   readonly ema: GeneratorEma | undefined;
   readonly augment: readonly AugmentationName[];
   readonly pathLength: PathLengthRegularizer | undefined;
@@ -138,6 +140,7 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
       loss: parts.loss,
       penalties: parts.penalties,
       auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
+      auxiliaryClassifierBatches: parts.auxiliaryClassifierBatches,
       realInputs,
       fakeInputs,
       realLabels,

@@ -14,6 +14,7 @@ import { nonSaturating } from '../losses/non-saturating.js';
 import type { Penalty } from '../losses/penalty.js';
 import type { BatchSampling } from '../data/class-balanced-sampler.js';
 import type { FakeLabels } from './fake-labels.js';
+import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import { checkKnownOptions, checkNumber, closestName, isOptionsObject } from '../util/validate.js';
@@ -68,6 +69,12 @@ export interface TrainerConfig {
    * the generator's loss on its fake batch. A number >= 0. @defaultValue 1
    */
   readonly auxiliaryClassifierWeight?: number;
+  /**
+   * Which batches train the discriminator's auxiliary classifier (see {@link AuxiliaryClassifierBatches}):
+   * `'real-and-fake'` (ACGAN) or `'real'` (the real batch only, so the classifier learns the classes
+   * from the data alone). Only for a discriminator with an auxiliary classifier. @defaultValue 'real-and-fake'
+   */
+  readonly auxiliaryClassifierBatches?: AuxiliaryClassifierBatches;
   /**
    * Keep an exponential moving average of the generator's weights (see {@link GeneratorEma}), updated
    * after every generator step and saved in checkpoints; sample from {@link Trainer.samplingGenerator}.
@@ -181,6 +188,7 @@ const TRAINER_CONFIG_KEYS = Object.freeze(
     sampling: true,
     fakeLabels: true,
     auxiliaryClassifierWeight: true,
+    auxiliaryClassifierBatches: true,
     ema: true,
     augment: true,
     progressive: true,

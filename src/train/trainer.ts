@@ -19,6 +19,7 @@ import { randomSeed } from '../util/random.js';
 import { checkInt, checkNumber, checkOneOf, checkPositiveInt } from '../util/validate.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
 import { FAKE_LABELS, type FakeLabels } from './fake-labels.js';
+import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
 import type { StepLogs, TrainingHistory } from './callback.js';
 import { GeneratorEma } from './ema.js';
@@ -92,6 +93,8 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
   readonly defaultBatchSize: number;
   /** Weight of the auxiliary classifier's cross-entropy (used with an ACGAN discriminator). */
   readonly auxiliaryClassifierWeight: number;
+  /** Which batches train the discriminator's auxiliary classifier (with an ACGAN discriminator). */
+  readonly auxiliaryClassifierBatches: AuxiliaryClassifierBatches;
   /** The moving average of the generator's weights, when `ema` was configured. */
   readonly ema: GeneratorEma<R> | undefined;
   /** The DiffAugment policy applied before the discriminator ([] = none). */
@@ -146,6 +149,17 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
       owner,
       { min: 0 },
     );
+    this.auxiliaryClassifierBatches = checkOneOf(
+      config.auxiliaryClassifierBatches ?? 'real-and-fake',
+      AUXILIARY_CLASSIFIER_BATCHES,
+      'auxiliaryClassifierBatches',
+      owner,
+    );
+    if (this.auxiliaryClassifierBatches !== 'real-and-fake' && !discriminator.auxiliaryClassifier) {
+      throw new ConfigError(
+        `${owner}: 'auxiliaryClassifierBatches' ${describeValue(this.auxiliaryClassifierBatches)} needs a discriminator with an auxiliary classifier (conditioning 'acgan'), but this one has none.`,
+      );
+    }
     this.augment = checkAugmentPolicy(config.augment ?? [], owner);
     if (this.augment.length > 0 && discriminator.inputShape.length !== 3) {
       throw new ConfigError(`${owner}: 'augment' needs image data [height, width, channels], but the discriminator's input shape is ${describeValue(discriminator.inputShape)}.`);

@@ -57,6 +57,23 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(io.err).toMatch(/'label' must be integer class ids in \[0, 9\] or class names, received 10/);
   });
 
+  it('trains an ACGAN discriminator whose classifier learns from the real batch only; a resume keeps the choice', async () => {
+    const run = join(root, 'acgan-real');
+    const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+acgan', '--width', '4', '--steps', '1', '--batch-size', '8'];
+    expect(await main([...args, '--auxiliary-classifier-batches', 'real', '--backend', 'cpu', '--out', run])).toBe(0);
+    const manifest = await readCheckpointManifest(run);
+    expect(manifest.discriminator.spec).toMatchObject({ numClasses: 10, auxiliaryClassifier: true });
+    expect(manifest.auxiliaryClassifierBatches).toBe('real');
+    expect(await main(['train', '--resume', '--auxiliary-classifier-batches', 'real-and-fake', '--out', run, '--backend', 'cpu'])).toBe(1);
+    expect(io.err).toMatch(/--auxiliary-classifier-batches real-and-fake \(saved: "real"\)/);
+    expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'cpu'])).toBe(0);
+    expect((await readCheckpointManifest(run)).auxiliaryClassifierBatches).toBe('real');
+    // Without an auxiliary classifier there is nothing to train on the real batch alone.
+    const projection = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--auxiliary-classifier-batches', 'real'];
+    expect(await main([...projection, '--backend', 'cpu', '--out', join(root, 'projection-real')])).toBe(1);
+    expect(io.err).toMatch(/'auxiliaryClassifierBatches' "real" needs a discriminator with an auxiliary classifier/);
+  });
+
   it('refuses a conditional run on unlabelled data and labels for an unconditional run', async () => {
     // An IDX images file without a labels file: 16 blank 28x28 images.
     const images = join(root, 'images-idx3-ubyte');

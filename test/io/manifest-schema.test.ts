@@ -152,6 +152,7 @@ describe('manifest schema and checksum', () => {
     ['sampling', 3, "'class-balanced'"],
     ['fakeLabels', 'uniform', "'data' (the only way to draw them other than the default 'uniform')"],
     ['fakeLabels', null, "'data'"],
+    ['auxiliaryClassifierBatches', 'real-and-fake', "'real' (the only choice other than the default 'real-and-fake')"],
     ['progressive', { startResolution: 8, fadeSteps: 0, stableSteps: 1 }, 'an integer >= 1'],
     ['pathLength', { weight: 2, every: 4, decay: 2, mean: 0 }, 'a number in (0, 1]'],
   ])("'%s' = %j: CheckpointError naming the field, expected %s and the received value", async (field, value, expected) => {

@@ -129,6 +129,22 @@ describe('recipes: building and training', () => {
     }
   });
 
+  it("passes 'auxiliaryClassifierBatches' to the trainer; a config without it trains the classifier on both batches", () => {
+    const acgan = { discriminator: { width: 32, conditioning: 'acgan' as const, batchNorm: true, minibatchStdDev: true } };
+    const realOnly = recipes.emoji64({ ...acgan, auxiliaryClassifierBatches: 'real' });
+    const plain = recipes.emoji64(acgan);
+    expect('auxiliaryClassifierBatches' in plain.config).toBe(false);
+    expect(() => recipes.emoji64({ ...acgan, auxiliaryClassifierBatches: 'fake' as never })).toThrow(
+      /'auxiliaryClassifierBatches' must be one of \["real-and-fake", "real"\], received "fake"/,
+    );
+    const trainers = [realOnly, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9 }));
+    try {
+      expect(trainers.map((t) => t.auxiliaryClassifierBatches)).toEqual(['real', 'real-and-fake']);
+    } finally {
+      disposeAll(...trainers);
+    }
+  });
+
   it("passes 'sampling' to the trainer; a config without it (as written before it existed) is whole and shuffles", () => {
     const balanced = recipes.mnist({ sampling: 'class-balanced' });
     const plain = recipes.mnist();
