@@ -63,6 +63,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     sampling: c.sampling ?? 'shuffle',
     fakeLabels: c.fakeLabels ?? 'uniform',
     auxiliaryClassifierBatches: c.auxiliaryClassifierBatches ?? 'real-and-fake',
+    auxiliaryClassifierWeight: c.auxiliaryClassifierWeight ?? 1,
     ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

@@ -111,6 +111,11 @@ export interface RecipeConfig {
    * (see `TrainerConfig.auxiliaryClassifierBatches`). @defaultValue 'real-and-fake'
    */
   readonly auxiliaryClassifierBatches?: AuxiliaryClassifierBatches;
+  /**
+   * Weight of an ACGAN discriminator's class cross-entropy, in both networks' losses (see
+   * `TrainerConfig.auxiliaryClassifierWeight`). @defaultValue 1
+   */
+  readonly auxiliaryClassifierWeight?: number;
   /** Generator steps of a full run. */
   readonly steps: number;
   /** Batch size. */
@@ -146,6 +151,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     sampling: true,
     fakeLabels: true,
     auxiliaryClassifierBatches: true,
+    auxiliaryClassifierWeight: true,
     steps: true,
     batchSize: true,
     learningRateDecay: true,
@@ -154,7 +160,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'labels'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -208,6 +214,7 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   if (config.auxiliaryClassifierBatches !== undefined) {
     checkOneOf(config.auxiliaryClassifierBatches, AUXILIARY_CLASSIFIER_BATCHES, 'auxiliaryClassifierBatches', owner);
   }
+  if (config.auxiliaryClassifierWeight !== undefined) checkNumber(config.auxiliaryClassifierWeight, 'auxiliaryClassifierWeight', owner, { min: 0 });
   checkInt(config.steps, 'steps', owner, 1);
   checkInt(config.batchSize, 'batchSize', owner, 1);
   checkDecay(config.learningRateDecay, owner);

@@ -129,17 +129,20 @@ describe('recipes: building and training', () => {
     }
   });
 
-  it("passes 'auxiliaryClassifierBatches' to the trainer; a config without it trains the classifier on both batches", () => {
+  it("passes 'auxiliaryClassifierBatches' and 'auxiliaryClassifierWeight' to the trainer; a config without them trains the classifier on both batches at weight 1", () => {
     const acgan = { discriminator: { width: 32, conditioning: 'acgan' as const, batchNorm: true, minibatchStdDev: true } };
-    const realOnly = recipes.emoji64({ ...acgan, auxiliaryClassifierBatches: 'real' });
+    const realOnly = recipes.emoji64({ ...acgan, auxiliaryClassifierBatches: 'real', auxiliaryClassifierWeight: 0.25 });
     const plain = recipes.emoji64(acgan);
     expect('auxiliaryClassifierBatches' in plain.config).toBe(false);
+    expect('auxiliaryClassifierWeight' in plain.config).toBe(false);
     expect(() => recipes.emoji64({ ...acgan, auxiliaryClassifierBatches: 'fake' as never })).toThrow(
       /'auxiliaryClassifierBatches' must be one of \["real-and-fake", "real"\], received "fake"/,
     );
+    expect(() => recipes.emoji64({ ...acgan, auxiliaryClassifierWeight: -1 })).toThrow(/'auxiliaryClassifierWeight' must be .*>= 0.*received -1/);
     const trainers = [realOnly, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9 }));
     try {
       expect(trainers.map((t) => t.auxiliaryClassifierBatches)).toEqual(['real', 'real-and-fake']);
+      expect(trainers.map((t) => t.auxiliaryClassifierWeight)).toEqual([0.25, 1]);
     } finally {
       disposeAll(...trainers);
     }
