@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import type { Dataset } from '../../src/data/dataset.js';
 import { memoryStore } from '../../src/io/memory-store.js';
 import type { TrainerJson } from '../../src/train/trainer-serialization.js';
 import { Trainer } from '../../src/train/trainer.js';
@@ -28,4 +30,29 @@ export async function savedConfig(trainer: Trainer): Promise<TrainerJson> {
   const saved = await trainer.getConfig();
   saved.dispose();
   return saved.config;
+}
+
+/**
+ * Checks that a trainer setting survives a checkpoint: `original` trains 2 steps, its saved JSON and its
+ * loaded copy both hold `value` under `key`, and the two then train 3 more steps with equal losses. The
+ * copy is disposed; the caller keeps `original`.
+ */
+export async function expectSettingResumes<K extends keyof Trainer & keyof TrainerJson>(
+  original: Trainer,
+  data: Dataset,
+  batchSize: number,
+  key: K,
+  value: Trainer[K],
+): Promise<void> {
+  await original.fit(data, { steps: 2, batchSize });
+  const copy = await loadedCopy(original);
+  try {
+    expect(copy[key]).toBe(value);
+    expect((await savedConfig(original))[key]).toBe(value);
+    const a = await original.fit(data, { steps: 3, batchSize });
+    const b = await copy.fit(data, { steps: 3, batchSize });
+    expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
+  } finally {
+    disposeAll(copy);
+  }
 }

@@ -16,7 +16,7 @@ import type { AuxiliaryClassifierBatches } from '../../src/train/auxiliary-class
 import { discriminatorObjective, monitorTensors } from '../../src/train/objectives.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { switchBackend } from '../helpers/backends.js';
-import { disposeAll, loadedCopy, lossPairs, savedConfig } from '../helpers/trainers.js';
+import { disposeAll, expectSettingResumes, lossPairs, savedConfig } from '../helpers/trainers.js';
 
 const LABELS = Array.from({ length: 32 }, (_, i) => i % 3);
 
@@ -119,13 +119,7 @@ describe("Trainer auxiliaryClassifierBatches: 'real' (cpu)", () => {
 
   it('saves the choice with the trainer: a loaded copy continues exactly as the original', async () => {
     const original = makeTrainer('real');
-    await original.fit(data, { steps: 2, batchSize: 8 });
-    const copy = await loadedCopy(original);
-    expect(copy.auxiliaryClassifierBatches).toBe('real');
-    expect((await savedConfig(original)).auxiliaryClassifierBatches).toBe('real');
-    const a = await original.fit(data, { steps: 3, batchSize: 8 });
-    const b = await copy.fit(data, { steps: 3, batchSize: 8 });
-    expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
+    await expectSettingResumes(original, data, 8, 'auxiliaryClassifierBatches', 'real');
     // Both batches are the default, left out of the checkpoint, and train differently.
     const plain = makeTrainer();
     expect('auxiliaryClassifierBatches' in (await savedConfig(plain))).toBe(false);
@@ -133,7 +127,7 @@ describe("Trainer auxiliaryClassifierBatches: 'real' (cpu)", () => {
     const fresh = makeTrainer('real');
     const d = await fresh.fit(data, { steps: 5, batchSize: 8 });
     expect(lossPairs(d.logs)).not.toEqual(lossPairs(c.logs));
-    disposeAll(original, copy, plain, fresh);
+    disposeAll(original, plain, fresh);
   });
 
   it('refuses an unknown value, and the real batch alone without an auxiliary classifier', () => {

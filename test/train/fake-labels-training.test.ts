@@ -11,7 +11,7 @@ import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { FakeLabels } from '../../src/train/fake-labels.js';
 import { switchBackend } from '../helpers/backends.js';
-import { disposeAll, loadedCopy, lossPairs, savedConfig } from '../helpers/trainers.js';
+import { disposeAll, expectSettingResumes, lossPairs, savedConfig } from '../helpers/trainers.js';
 
 /** 2-D points in 4 classes of 24, 6, 0 and 2 samples. */
 const LABELS = Array.from({ length: 32 }, (_, i) => (i < 24 ? 0 : i < 30 ? 1 : 3));
@@ -83,13 +83,7 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
 
   it('saves the choice with the trainer: a loaded copy continues exactly as the original', async () => {
     const original = makeTrainer('data');
-    await original.fit(data, { steps: 2, batchSize: 8 });
-    const copy = await loadedCopy(original);
-    expect(copy.fakeLabels).toBe('data');
-    expect((await savedConfig(original)).fakeLabels).toBe('data');
-    const a = await original.fit(data, { steps: 3, batchSize: 8 });
-    const b = await copy.fit(data, { steps: 3, batchSize: 8 });
-    expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
+    await expectSettingResumes(original, data, 8, 'fakeLabels', 'data');
     // Uniform labels are the default, left out of the checkpoint, and train differently.
     const plain = makeTrainer();
     expect(plain.fakeLabels).toBe('uniform');
@@ -98,7 +92,7 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
     const fresh = makeTrainer('data');
     const d = await fresh.fit(data, { steps: 5, batchSize: 8 });
     expect(lossPairs(d.logs)).not.toEqual(lossPairs(c.logs));
-    disposeAll(original, copy, plain, fresh);
+    disposeAll(original, plain, fresh);
   });
 
   it('refuses an unknown value when built, naming it and the choices', () => {
