@@ -26,6 +26,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'width',
   'spectralNorm',
   'minibatchStdDev',
+  'auxiliaryClassifier',
   'packing',
   'loss',
   'penalty',

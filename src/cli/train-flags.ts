@@ -38,14 +38,18 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   width: { ...positiveInt, help: 'dcgan: filters of the widest-resolution layer; resnet, style: filters at the image resolution' },
   'spectral-norm': { type: 'boolean', help: "spectral normalisation of the discriminator's layers (dcgan, mlp, resnet)" },
   'minibatch-std-dev': { type: 'boolean', help: "a minibatch standard deviation feature before the discriminator's head (dcgan, mlp, resnet)" },
+  'auxiliary-classifier': {
+    type: 'boolean',
+    help: "an auxiliary classifier beside the projection discriminator's head (with --conditioning projection; dcgan, mlp, resnet), trained as ACGAN's",
+  },
   packing: { ...positiveInt, help: 'PacGAN: the discriminator judges this many samples at once (dcgan, mlp, resnet; the batch size must be a multiple)' },
   // Objective
   loss: { type: 'string', choices: losses.LOSS_NAMES, help: `adversarial loss: ${losses.LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
-  'auxiliary-classifier-weight': { type: 'number', min: 0, help: 'weight of the ACGAN classification loss (with --conditioning acgan)', default: 1 },
+  'auxiliary-classifier-weight': { type: 'number', min: 0, help: 'weight of the ACGAN classification loss (with --conditioning acgan or --auxiliary-classifier)', default: 1 },
   'auxiliary-classifier-batches': {
     type: 'string',
     choices: AUXILIARY_CLASSIFIER_BATCHES,
-    help: "the batches the ACGAN classifier learns from (with --conditioning acgan): real-and-fake | real (the real batch only)",
+    help: "the batches the ACGAN classifier learns from (with --conditioning acgan or --auxiliary-classifier): real-and-fake | real (the real batch only)",
     default: 'real-and-fake',
   },
   penalty: { type: 'string', choices: penalties.PENALTY_NAMES, help: `a penalty of the discriminator: ${penalties.PENALTY_NAMES.join(' | ')}` },

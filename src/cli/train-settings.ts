@@ -96,6 +96,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
   const discriminator = {
     ...(flags.spectralNorm ? { spectralNorm: true } : {}),
     ...(flags.minibatchStdDev ? { minibatchStdDev: true } : {}),
+    ...(flags.auxiliaryClassifier ? { auxiliaryClassifier: true } : {}),
     ...(flags.packing !== undefined ? { packing: Number(flags.packing) } : {}),
   };
   const networks = buildNetworks(

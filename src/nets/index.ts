@@ -38,6 +38,7 @@ export { DCGAN_GENERATOR_DEFAULTS, type DcganGeneratorOptions } from './dcgan/dc
 export { MLP_DISCRIMINATOR_DEFAULTS, type MlpDiscriminatorOptions } from './mlp/mlp-discriminator.js';
 export { MLP_GENERATOR_DEFAULTS, type MlpGeneratorOptions } from './mlp/mlp-generator.js';
 export { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES } from './stabilizers.js';
+export type { AuxiliaryClassifierOption } from './auxiliary-classifier-option.js';
 export { RESNET_DISCRIMINATOR_DEFAULTS, type ResnetDiscriminatorOptions } from './resnet/resnet-discriminator.js';
 export { RESNET_GENERATOR_DEFAULTS, type ResnetGeneratorOptions } from './resnet/resnet-generator.js';
 export { STYLE_GENERATOR_DEFAULTS, type StyleGeneratorOptions } from './style/style-generator.js';

@@ -157,7 +157,7 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
     );
     if (this.auxiliaryClassifierBatches !== 'real-and-fake' && !discriminator.auxiliaryClassifier) {
       throw new ConfigError(
-        `${owner}: 'auxiliaryClassifierBatches' ${describeValue(this.auxiliaryClassifierBatches)} needs a discriminator with an auxiliary classifier (conditioning 'acgan'), but this one has none.`,
+        `${owner}: 'auxiliaryClassifierBatches' ${describeValue(this.auxiliaryClassifierBatches)} needs a discriminator with an auxiliary classifier (conditioning 'acgan', or 'projection' with auxiliaryClassifier: true), but this one has none.`,
       );
     }
     this.augment = checkAugmentPolicy(config.augment ?? [], owner);

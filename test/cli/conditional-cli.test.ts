@@ -74,6 +74,22 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(io.err).toMatch(/'auxiliaryClassifierBatches' "real" needs a discriminator with an auxiliary classifier/);
   });
 
+  it('--auxiliary-classifier adds a classifier beside the projection head; a resume keeps it and samples take labels', async () => {
+    const run = join(root, 'hybrid');
+    const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--auxiliary-classifier', '--width', '4', '--steps', '1', '--batch-size', '8'];
+    expect(await main([...args, '--auxiliary-classifier-batches', 'real', '--backend', 'cpu', '--out', run])).toBe(0);
+    const manifest = await readCheckpointManifest(run);
+    expect(manifest.discriminator.spec).toMatchObject({ numClasses: 10, auxiliaryClassifier: true });
+    expect(manifest.auxiliaryClassifierBatches).toBe('real');
+    expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'cpu'])).toBe(0);
+    expect((await readCheckpointManifest(run)).discriminator.spec).toMatchObject({ auxiliaryClassifier: true });
+    expect(await main(['sample', '--run', run, '--out', join(root, 'hybrid.png'), '--count', '2', '--label', '3', '--backend', 'cpu'])).toBe(0);
+    // The class head needs the projection discriminator: a concat discriminator's features hold the label.
+    const concat = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn', '--auxiliary-classifier', '--width', '4', '--steps', '1'];
+    expect(await main([...concat, '--backend', 'cpu', '--out', join(root, 'concat-classifier')])).toBe(1);
+    expect(io.err).toMatch(/'auxiliaryClassifier' true needs conditioning 'projection'.*received conditioning "concat"/);
+  });
+
   it('refuses a conditional run on unlabelled data and labels for an unconditional run', async () => {
     // An IDX images file without a labels file: 16 blank 28x28 images.
     const images = join(root, 'images-idx3-ubyte');

@@ -137,7 +137,7 @@ describe("Trainer auxiliaryClassifierBatches: 'real' (cpu)", () => {
     );
     const projection = () => Discriminator.mlp({ inputShape: [2], hiddenUnits: [8], numClasses: 3, conditioning: 'projection', seed: 2 });
     expect(() => makeTrainer('real', projection())).toThrow(
-      /Trainer: 'auxiliaryClassifierBatches' "real" needs a discriminator with an auxiliary classifier \(conditioning 'acgan'\), but this one has none/,
+      /Trainer: 'auxiliaryClassifierBatches' "real" needs a discriminator with an auxiliary classifier \(conditioning 'acgan', or 'projection' with auxiliaryClassifier: true\), but this one has none/,
     );
     // The default is accepted with any discriminator.
     const plain = makeTrainer('real-and-fake', projection());

@@ -8,9 +8,10 @@ import { ProjectionHead } from '../../layers/projection-head.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { dcganPlan } from './dcgan-shapes.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
+import { type AuxiliaryClassifierOption, AUXILIARY_CLASSIFIER_OPTION, hasAuxiliaryClassifier } from '../auxiliary-classifier-option.js';
 
 /** Options of the DCGAN discriminator builder. Defaults are in {@link DCGAN_DISCRIMINATOR_DEFAULTS}. */
-export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOptions {
+export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOptions, AuxiliaryClassifierOption {
   /** [height, width, channels] with height = width in {28, 32, 64}; any channel count. */
   readonly imageShape: readonly number[];
   /** Filters of the first convolution; each following one doubles them. @defaultValue 32 */
@@ -25,7 +26,7 @@ export interface DcganDiscriminatorOptions extends DiscriminatorStabilizerOption
    * How a conditional discriminator uses the class: `'concat'` (the label embedded into one extra
    * image-sized channel concatenated to the input), `'projection'` (a {@link ProjectionHead} on the
    * flattened features) or `'acgan'` (no label input; a second output of class logits from the
-   * flattened features). @defaultValue 'concat'
+   * flattened features; `auxiliaryClassifier: true` adds it to `'projection'`). @defaultValue 'concat'
    */
   readonly conditioning?: DiscriminatorConditioning;
   /**
@@ -58,7 +59,7 @@ export const DCGAN_DISCRIMINATOR_DEFAULTS = Object.freeze({
   globalPooling: false,
 });
 
-const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'seed', 'conditioning', 'globalPooling', ...STABILIZER_OPTION_NAMES];
+const KNOWN = ['imageShape', 'width', 'kernelSize', 'batchNorm', 'numClasses', 'seed', 'conditioning', 'globalPooling', AUXILIARY_CLASSIFIER_OPTION, ...STABILIZER_OPTION_NAMES];
 
 /**
  * Builds the DCGAN discriminator: stride-2 convolutions with LeakyReLU (slope 0.2), doubling the filters
@@ -91,6 +92,7 @@ export function buildDcganDiscriminator(
       `${owner}: 'globalPooling' 'class' pools the features of a projection head's class term, so it needs numClasses >= 2 and conditioning 'projection', received numClasses ${numClasses} and conditioning ${describeValue(conditioning)}.`,
     );
   }
+  const auxiliary = hasAuxiliaryClassifier(o.auxiliaryClassifier, numClasses, conditioning, owner);
   const imageShape = [plan.height, plan.width, plan.channels];
 
   const image = tf.input({ shape: stable.modelInputShape(imageShape), name: 'image' });
@@ -122,6 +124,7 @@ export function buildDcganDiscriminator(
   }
   const maps = stable.minibatch(x);
   x = (o.globalPooling === true ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(maps) as tf.SymbolicTensor;
+  let logits: tf.SymbolicTensor;
   if (kind === 'projection') {
     const classOnly = o.globalPooling === 'class';
     // With globalPooling 'class', the layout goes through a dense layer on the flattened maps (built
@@ -130,7 +133,6 @@ export function buildDcganDiscriminator(
       ? (stable.wrap(lazyGradientDense({ units: 1, useBias: false, kernelInitializer: init.normal(0.02), name: 'logits_spatial' })).apply(x) as tf.SymbolicTensor)
       : undefined;
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: classOnly ? 'logits_class' : 'logits' });
-    let logits: tf.SymbolicTensor;
     if (spatial) {
       const averaged = tf.layers.globalAveragePooling2d({}).apply(maps) as tf.SymbolicTensor;
       const summed = tf.layers.rescaling({ scale: plan.baseSize * plan.baseSize }).apply(averaged) as tf.SymbolicTensor;
@@ -138,16 +140,17 @@ export function buildDcganDiscriminator(
     } else {
       logits = head.apply([x, label!]) as tf.SymbolicTensor;
     }
-    return { model: tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' }), spec: { inputShape: imageShape, numClasses } };
+  } else {
+    logits = stable.wrap(lazyGradientDense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' })).apply(x) as tf.SymbolicTensor;
   }
-  const logits = stable.wrap(lazyGradientDense({ units: 1, kernelInitializer: init.normal(0.02), name: 'logits' })).apply(x) as tf.SymbolicTensor;
-  if (kind === 'acgan') {
-    const classLogits = stable
-      .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.normal(0.02), name: 'class_logits' }))
-      .apply(x) as tf.SymbolicTensor;
-    const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'dcgan_discriminator' });
-    return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };
+  if (!auxiliary) {
+    const model = tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' });
+    return { model, spec: { inputShape: imageShape, numClasses, ...stable.spec } };
   }
-  const model = tf.model({ inputs, outputs: logits, name: 'dcgan_discriminator' });
-  return { model, spec: { inputShape: imageShape, numClasses, ...stable.spec } };
+  // The class head comes after the logit's layers, so their initial weights do not depend on it.
+  const classLogits = stable
+    .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.normal(0.02), name: 'class_logits' }))
+    .apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'dcgan_discriminator' });
+  return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };
 }

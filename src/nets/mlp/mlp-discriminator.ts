@@ -7,9 +7,10 @@ import { type DiscriminatorConditioning, DISCRIMINATOR_CONDITIONINGS, checkCondi
 import { ProjectionHead } from '../../layers/projection-head.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
+import { type AuxiliaryClassifierOption, AUXILIARY_CLASSIFIER_OPTION, hasAuxiliaryClassifier } from '../auxiliary-classifier-option.js';
 
 /** Options of the MLP discriminator builder. Defaults are in {@link MLP_DISCRIMINATOR_DEFAULTS}. */
-export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions {
+export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions, AuxiliaryClassifierOption {
   /** Per-sample input shape, e.g. [2] for 2-D points or [28, 28, 1] for images. */
   readonly inputShape: readonly number[];
   /** Units of each hidden layer. @defaultValue [128, 128, 128] */
@@ -21,7 +22,8 @@ export interface MlpDiscriminatorOptions extends DiscriminatorStabilizerOptions 
   /**
    * How a conditional discriminator uses the class: `'concat'` (label embedding concatenated to the
    * input), `'projection'` (projection head on the last hidden layer, see {@link ProjectionHead}) or
-   * `'acgan'` (no label input; a second output of class logits). @defaultValue 'concat'
+   * `'acgan'` (no label input; a second output of class logits; `auxiliaryClassifier: true` adds it to
+   * `'projection'`). @defaultValue 'concat'
    */
   readonly conditioning?: DiscriminatorConditioning;
   /** Size of the label embedding ('concat'). @defaultValue 16 */
@@ -44,7 +46,7 @@ export const MLP_DISCRIMINATOR_DEFAULTS = Object.freeze({
   embeddingDim: 16,
 });
 
-const KNOWN = ['inputShape', 'hiddenUnits', 'activation', 'numClasses', 'embeddingDim', 'seed', 'conditioning', ...STABILIZER_OPTION_NAMES];
+const KNOWN = ['inputShape', 'hiddenUnits', 'activation', 'numClasses', 'embeddingDim', 'seed', 'conditioning', AUXILIARY_CLASSIFIER_OPTION, ...STABILIZER_OPTION_NAMES];
 
 /** Builds the MLP discriminator model and its spec. The output is one logit per sample. */
 export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): BuiltDiscriminator {
@@ -62,6 +64,7 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): BuiltDi
     throw new ConfigError(`${owner}: 'hiddenUnits' must be a list of integers >= 1, received ${describeValue(o.hiddenUnits)}.`);
   }
   o.hiddenUnits.forEach((units, i) => checkInt(units, `hiddenUnits[${i}]`, owner, 1));
+  const auxiliary = hasAuxiliaryClassifier(o.auxiliaryClassifier, numClasses, conditioning, owner);
   const init = new SeededInitializers(checkSeed(o.seed, owner));
   const stable = stabilizers(o, numClasses, init, owner);
 
@@ -80,19 +83,20 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): BuiltDi
     x = activationLayer(o.activation, owner).apply(x) as tf.SymbolicTensor;
   }
   x = stable.minibatch(x);
+  let logits: tf.SymbolicTensor;
   if (kind === 'projection') {
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.glorotUniform(), embeddingsInitializer: init.glorotUniform(), name: 'logits' });
-    const logits = head.apply([x, label!]) as tf.SymbolicTensor;
-    return { model: tf.model({ inputs, outputs: logits, name: 'mlp_discriminator' }), spec: { inputShape, numClasses } };
+    logits = head.apply([x, label!]) as tf.SymbolicTensor;
+  } else {
+    logits = stable.wrap(lazyGradientDense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logits' })).apply(x) as tf.SymbolicTensor;
   }
-  const logits = stable.wrap(lazyGradientDense({ units: 1, kernelInitializer: init.glorotUniform(), name: 'logits' })).apply(x) as tf.SymbolicTensor;
-  if (kind === 'acgan') {
-    const classLogits = stable
-      .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.glorotUniform(), name: 'class_logits' }))
-      .apply(x) as tf.SymbolicTensor;
-    const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'mlp_discriminator' });
-    return { model, spec: { inputShape, numClasses, auxiliaryClassifier: true } };
+  if (!auxiliary) {
+    const model = tf.model({ inputs, outputs: logits, name: 'mlp_discriminator' });
+    return { model, spec: { inputShape, numClasses, ...stable.spec } };
   }
-  const model = tf.model({ inputs, outputs: logits, name: 'mlp_discriminator' });
-  return { model, spec: { inputShape, numClasses, ...stable.spec } };
+  const classLogits = stable
+    .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.glorotUniform(), name: 'class_logits' }))
+    .apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'mlp_discriminator' });
+  return { model, spec: { inputShape, numClasses, auxiliaryClassifier: true } };
 }

@@ -9,9 +9,10 @@ import { type BuiltDiscriminator, checkNumClasses } from '../model-contract.js';
 import { channelsAt, resolutionPlan } from '../resolution-plan.js';
 import { type DiscriminatorStabilizerOptions, STABILIZER_OPTION_NAMES, stabilizers } from '../stabilizers.js';
 import { lazyGradientConv2d, lazyGradientDense } from '../../layers/lazy-gradient-layers.js';
+import { type AuxiliaryClassifierOption, AUXILIARY_CLASSIFIER_OPTION, hasAuxiliaryClassifier } from '../auxiliary-classifier-option.js';
 
 /** Options of the ResNet discriminator builder. Defaults are in {@link RESNET_DISCRIMINATOR_DEFAULTS}. */
-export interface ResnetDiscriminatorOptions extends DiscriminatorStabilizerOptions {
+export interface ResnetDiscriminatorOptions extends DiscriminatorStabilizerOptions, AuxiliaryClassifierOption {
   /** [size, size, channels] with size a power of 2 from 8 to 1024. */
   readonly imageShape: readonly number[];
   /** Filters at the image resolution; each halving doubles them, up to `maxChannels`. @defaultValue 32 */
@@ -22,8 +23,8 @@ export interface ResnetDiscriminatorOptions extends DiscriminatorStabilizerOptio
   readonly numClasses?: number | undefined;
   /**
    * `'projection'` (a {@link ProjectionHead} on the final features, as in SNGAN and BigGAN), `'concat'`
-   * (the label embedded into an extra image channel) or `'acgan'` (a second output of class logits).
-   * @defaultValue 'projection'
+   * (the label embedded into an extra image channel) or `'acgan'` (a second output of class logits;
+   * `auxiliaryClassifier: true` adds it to `'projection'`). @defaultValue 'projection'
    */
   readonly conditioning?: DiscriminatorConditioning;
   /**
@@ -54,7 +55,7 @@ export const RESNET_DISCRIMINATOR_DEFAULTS = Object.freeze({
   minibatchStdDev: false,
 });
 
-const KNOWN = ['imageShape', 'channels', 'maxChannels', 'numClasses', 'conditioning', 'progressive', 'seed', ...STABILIZER_OPTION_NAMES];
+const KNOWN = ['imageShape', 'channels', 'maxChannels', 'numClasses', 'conditioning', 'progressive', 'seed', AUXILIARY_CLASSIFIER_OPTION, ...STABILIZER_OPTION_NAMES];
 
 /**
  * Builds a ResNet discriminator (SNGAN, Miyato et al. 2018, arXiv:1802.05957; StyleGAN2's residual D):
@@ -81,6 +82,7 @@ export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): B
   if (typeof o.progressive !== 'boolean') {
     throw new ConfigError(`${owner}: 'progressive' must be a boolean, received ${describeValue(o.progressive)}.`);
   }
+  const auxiliary = hasAuxiliaryClassifier(o.auxiliaryClassifier, numClasses, conditioning, owner);
   const init = new SeededInitializers(checkSeed(o.seed, owner));
   const stable = stabilizers(o, numClasses, init, owner);
   const filtersAt = (r: number) => channelsAt(r, plan.size, channels, maxChannels);
@@ -124,16 +126,17 @@ export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): B
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
   const dense = (units: number, name: string) =>
     stable.wrap(lazyGradientDense({ units, kernelInitializer: init.glorotUniform(), name })).apply(x) as tf.SymbolicTensor;
+  let logits: tf.SymbolicTensor;
   if (kind === 'projection') {
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.glorotUniform(), embeddingsInitializer: init.normal(0.02), name: 'logits' });
-    const logits = head.apply([x, label!]) as tf.SymbolicTensor;
-    return { model: tf.model({ inputs, outputs: logits, name: 'resnet_discriminator' }), spec: { inputShape: imageShape, numClasses } };
+    logits = head.apply([x, label!]) as tf.SymbolicTensor;
+  } else {
+    logits = dense(1, 'logits');
   }
-  const logits = dense(1, 'logits');
-  if (kind === 'acgan') {
-    const model = tf.model({ inputs, outputs: [logits, dense(numClasses, 'class_logits')], name: 'resnet_discriminator' });
-    return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };
+  if (!auxiliary) {
+    const model = tf.model({ inputs, outputs: logits, name: 'resnet_discriminator' });
+    return { model, spec: { inputShape: imageShape, numClasses, ...stable.spec } };
   }
-  const model = tf.model({ inputs, outputs: logits, name: 'resnet_discriminator' });
-  return { model, spec: { inputShape: imageShape, numClasses, ...stable.spec } };
+  const model = tf.model({ inputs, outputs: [logits, dense(numClasses, 'class_logits')], name: 'resnet_discriminator' });
+  return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };
 }
