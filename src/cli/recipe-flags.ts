@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { ConfigError, describeValue, recipes } from '../index.js';
+import { ConfigError, TRAINER_DEFAULTS, describeValue, recipes } from '../index.js';
 import { type ParsedFlags, flagName } from './args.js';
 import { NETWORK_FLAGS, RESUME_DATA_FLAGS } from './resume-flags.js';
 
@@ -63,7 +63,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     sampling: c.sampling ?? 'shuffle',
     fakeLabels: c.fakeLabels ?? 'uniform',
     auxiliaryClassifierBatches: c.auxiliaryClassifierBatches ?? 'real-and-fake',
-    auxiliaryClassifierWeight: c.auxiliaryClassifierWeight ?? 1,
+    auxiliaryClassifierWeight: c.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight,
     ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

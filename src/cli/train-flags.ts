@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ARCHITECTURE_NAMES, AUXILIARY_CLASSIFIER_BATCHES, BACKEND_NAMES, FAKE_LABELS, augment, datasets, losses, penalties, recipes } from '../index.js';
+import { ARCHITECTURE_NAMES, AUXILIARY_CLASSIFIER_BATCHES, BACKEND_NAMES, FAKE_LABELS, TRAINER_DEFAULTS, augment, datasets, losses, penalties, recipes } from '../index.js';
 import type { FlagSpec } from './args.js';
 import { CLI_DATASETS } from './dataset-by-name.js';
 
@@ -45,7 +45,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   packing: { ...positiveInt, help: 'PacGAN: the discriminator judges this many samples at once (dcgan, mlp, resnet; the batch size must be a multiple)' },
   // Objective
   loss: { type: 'string', choices: losses.LOSS_NAMES, help: `adversarial loss: ${losses.LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
-  'auxiliary-classifier-weight': { type: 'number', min: 0, help: 'weight of the ACGAN classification loss (with --conditioning acgan or --auxiliary-classifier)', default: 1 },
+  'auxiliary-classifier-weight': { type: 'number', min: 0, help: 'weight of the ACGAN classification loss (with --conditioning acgan or --auxiliary-classifier)', default: TRAINER_DEFAULTS.auxiliaryClassifierWeight },
   'auxiliary-classifier-batches': {
     type: 'string',
     choices: AUXILIARY_CLASSIFIER_BATCHES,
