@@ -7,13 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dataset } from '../../src/data/dataset.js';
+import type { Dataset } from '../../src/data/dataset.js';
 import { ConfigError } from '../../src/errors.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { switchBackend } from '../helpers/backends.js';
 import { roundTrip } from '../helpers/model-io.js';
 import { disposeAll, expectSettingResumes } from '../helpers/trainers.js';
+import { labelledPoints } from '../helpers/points.js';
 
 type Build = (extra: { auxiliaryClassifier?: boolean }) => Discriminator;
 
@@ -28,15 +29,6 @@ const BUILDERS: [string, number[], Build][] = [
   ['mlp', [6], (extra) => Discriminator.mlp({ inputShape: [6], hiddenUnits: [8], numClasses: 5, conditioning: 'projection', seed: 2, ...extra })],
 ];
 
-/** Three clusters of 2-D points, one per class. */
-function points(count: number): Dataset {
-  const labels = Array.from({ length: count }, (_, i) => i % 3);
-  const values = labels.flatMap((label, i) => [0.6 * Math.cos(label * 2.1 + i / count), 0.6 * Math.sin(label * 2.1 + i / count)]);
-  const tensor = tf.tensor2d(values, [count, 2]);
-  const data = Dataset.fromTensors(tensor, labels, { checkRange: false, name: 'points', numClasses: 3 });
-  tensor.dispose();
-  return data;
-}
 
 describe("discriminator builders' auxiliaryClassifier option (cpu)", () => {
   beforeAll(async () => {
@@ -105,7 +97,7 @@ describe("discriminator builders' auxiliaryClassifier option (cpu)", () => {
   describe('trained by the Trainer', () => {
     let data: Dataset;
     beforeAll(() => {
-      data = points(48);
+      data = labelledPoints(Array.from({ length: 48 }, (_, i) => i % 3), { numClasses: 3 });
     });
     afterAll(() => data.dispose());
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dataset } from '../../src/data/dataset.js';
+import type { Dataset } from '../../src/data/dataset.js';
 import { ConfigError } from '../../src/errors.js';
 import { classCrossEntropy } from '../../src/losses/class-cross-entropy.js';
 import { nonSaturating } from '../../src/losses/non-saturating.js';
@@ -17,15 +17,12 @@ import { discriminatorObjective, monitorTensors } from '../../src/train/objectiv
 import { Trainer } from '../../src/train/trainer.js';
 import { switchBackend } from '../helpers/backends.js';
 import { disposeAll, expectSettingResumes, lossPairs, savedConfig } from '../helpers/trainers.js';
+import { labelledPoints } from '../helpers/points.js';
 
 const LABELS = Array.from({ length: 32 }, (_, i) => i % 3);
 
 function points(): Dataset {
-  const values = LABELS.flatMap((label, i) => [0.5 * Math.cos(label * 2 + i / 32), 0.5 * Math.sin(label * 2 + i / 32)]);
-  const tensor = tf.tensor2d(values, [LABELS.length, 2]);
-  const data = Dataset.fromTensors(tensor, LABELS, { checkRange: false, name: 'points', numClasses: 3 });
-  tensor.dispose();
-  return data;
+  return labelledPoints(LABELS, { numClasses: 3 });
 }
 
 function acganDiscriminator(): Discriminator {

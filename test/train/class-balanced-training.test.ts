@@ -3,24 +3,20 @@
  * balanced, saves the choice in checkpoints so that a resumed run continues exactly, and refuses data
  * it cannot balance before any step.
  */
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Dataset } from '../../src/data/dataset.js';
+import type { Dataset } from '../../src/data/dataset.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { switchBackend } from '../helpers/backends.js';
 import { disposeAll, expectSettingResumes, savedConfig } from '../helpers/trainers.js';
+import { labelledPoints } from '../helpers/points.js';
 
 /** 2-D points in 3 classes of 24, 6 and 2 samples. */
 const LABELS = Array.from({ length: 32 }, (_, i) => (i < 24 ? 0 : i < 30 ? 1 : 2));
 
 function points(labelled = true): Dataset {
-  const values = LABELS.flatMap((label, i) => [0.5 * Math.cos(label * 2 + i / 32), 0.5 * Math.sin(label * 2 + i / 32)]);
-  const tensor = tf.tensor2d(values, [LABELS.length, 2]);
-  const data = Dataset.fromTensors(tensor, labelled ? LABELS : undefined, { checkRange: false, name: 'points' });
-  tensor.dispose();
-  return data;
+  return labelledPoints(LABELS, { labelled });
 }
 
 function makeTrainer(sampling?: 'shuffle' | 'class-balanced', numClasses = 3): Trainer {

@@ -3,25 +3,21 @@
  * updates, in the data's class frequencies; it saves the choice in checkpoints so that a resumed run
  * continues exactly, and refuses an unknown value when built.
  */
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Dataset } from '../../src/data/dataset.js';
+import type { Dataset } from '../../src/data/dataset.js';
 import { ConfigError } from '../../src/errors.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { FakeLabels } from '../../src/train/fake-labels.js';
 import { switchBackend } from '../helpers/backends.js';
 import { disposeAll, expectSettingResumes, lossPairs, savedConfig } from '../helpers/trainers.js';
+import { labelledPoints } from '../helpers/points.js';
 
 /** 2-D points in 4 classes of 24, 6, 0 and 2 samples. */
 const LABELS = Array.from({ length: 32 }, (_, i) => (i < 24 ? 0 : i < 30 ? 1 : 3));
 
 function points(): Dataset {
-  const values = LABELS.flatMap((label, i) => [0.5 * Math.cos(label * 2 + i / 32), 0.5 * Math.sin(label * 2 + i / 32)]);
-  const tensor = tf.tensor2d(values, [LABELS.length, 2]);
-  const data = Dataset.fromTensors(tensor, LABELS, { checkRange: false, name: 'points', numClasses: 4 });
-  tensor.dispose();
-  return data;
+  return labelledPoints(LABELS, { numClasses: 4 });
 }
 
 function makeTrainer(fakeLabels?: FakeLabels): Trainer {
