@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { ConfigError, TRAINER_DEFAULTS, describeValue, recipes } from '../index.js';
+import { ConfigError, MODE_SEEKING_DEFAULTS, TRAINER_DEFAULTS, describeValue, recipes } from '../index.js';
 import { type ParsedFlags, flagName } from './args.js';
 import { NETWORK_FLAGS, RESUME_DATA_FLAGS } from './resume-flags.js';
 
@@ -64,6 +64,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     fakeLabels: c.fakeLabels ?? 'uniform',
     auxiliaryClassifierBatches: c.auxiliaryClassifierBatches ?? 'real-and-fake',
     auxiliaryClassifierWeight: c.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight,
+    ...(c.modeSeeking !== undefined ? { modeSeeking: c.modeSeeking.weight ?? MODE_SEEKING_DEFAULTS.weight } : {}),
     ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

@@ -13,7 +13,7 @@ export const RESUME_DATA_FLAGS = Object.freeze(['dataset', 'dataPath', 'labelsPa
 
 /**
  * The flags that set the networks, their objective and the optimizers' form: the architecture, classes,
- * sizes, discriminator stabilizers, loss, penalty, augmentation, discriminator steps, Adam's betas, the
+ * sizes, discriminator stabilizers, loss, penalty, mode seeking, augmentation, discriminator steps, Adam's betas, the
  * learning-rate schedule and the EMA.
  */
 export const NETWORK_FLAGS = Object.freeze([
@@ -22,6 +22,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'conditioning',
   'auxiliaryClassifierWeight',
   'auxiliaryClassifierBatches',
+  'modeSeeking',
   'latentDim',
   'width',
   'spectralNorm',

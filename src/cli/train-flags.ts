@@ -52,6 +52,11 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
     help: "the batches the ACGAN classifier learns from (with --conditioning acgan or --auxiliary-classifier): real-and-fake | real (the real batch only)",
     default: 'real-and-fake',
   },
+  'mode-seeking': {
+    type: 'number',
+    min: 0,
+    help: "weight of MSGAN's mode-seeking term: the generator's batch is made in pairs asking for the same classes, and pairs that draw the same image cost it (default: none)",
+  },
   penalty: { type: 'string', choices: penalties.PENALTY_NAMES, help: `a penalty of the discriminator: ${penalties.PENALTY_NAMES.join(' | ')}` },
   'penalty-options': { type: 'string', help: 'the penalty\'s options as JSON, e.g. \'{"gamma":1,"every":4}\' for r1' },
   augment: { type: 'string', help: `DiffAugment policy for the discriminator's inputs, comma-separated: ${augment.AUGMENTATIONS.join(',')}` },

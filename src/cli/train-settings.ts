@@ -142,6 +142,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
       fakeLabels: String(flags.fakeLabels ?? 'uniform') as FakeLabels,
       auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight),
       auxiliaryClassifierBatches: String(flags.auxiliaryClassifierBatches ?? 'real-and-fake') as AuxiliaryClassifierBatches,
+      ...(flags.modeSeeking !== undefined ? { modeSeeking: { weight: Number(flags.modeSeeking) } } : {}),
       seed,
     });
   } catch (error) {

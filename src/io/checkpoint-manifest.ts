@@ -144,6 +144,11 @@ export interface CheckpointManifest {
     /** The moving average of path lengths when saved. */
     readonly mean: number;
   };
+  /** The mode-seeking regularizer's options (`TrainerConfig.modeSeeking`); absent without one. */
+  readonly modeSeeking?: {
+    /** The term's weight. */
+    readonly weight: number;
+  };
 }
 
 /** A manifest being written, before its checksum is added. */

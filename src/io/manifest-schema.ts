@@ -215,6 +215,10 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     };
   });
   if (pathLength !== undefined && pathLength.decay > 1) read.fail('pathLength.decay', 'a number in (0, 1]', pathLength.decay);
+  const modeSeeking = read.optional(raw.modeSeeking, (v) => {
+    const record = read.object(v, 'modeSeeking', 'an object { weight }');
+    return { weight: read.number(record.weight, 'modeSeeking.weight', 0, undefined, 'a finite number >= 0') };
+  });
   return {
     format: 'tfjs-gan-checkpoint',
     version,
@@ -240,5 +244,6 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     ...(augment ? { augment } : {}),
     ...(progressive ? { progressive } : {}),
     ...(pathLength ? { pathLength } : {}),
+    ...(modeSeeking ? { modeSeeking } : {}),
   };
 }

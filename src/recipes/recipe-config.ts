@@ -13,6 +13,7 @@ import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
 import { FAKE_LABELS, type FakeLabels } from '../train/fake-labels.js';
 import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from '../train/auxiliary-classifier-batches.js';
+import { type ModeSeekingOptions, ModeSeekingRegularizer } from '../train/mode-seeking.js';
 import type { EmojiLabels } from '../data/emoji-subcategories.js';
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
@@ -116,6 +117,11 @@ export interface RecipeConfig {
    * `TrainerConfig.auxiliaryClassifierWeight`). @defaultValue 1
    */
   readonly auxiliaryClassifierWeight?: number;
+  /**
+   * The mode-seeking term of the generator (MSGAN; see `TrainerConfig.modeSeeking`), e.g.
+   * `{ weight: 1 }`. @defaultValue none
+   */
+  readonly modeSeeking?: ModeSeekingOptions;
   /** Generator steps of a full run. */
   readonly steps: number;
   /** Batch size. */
@@ -152,6 +158,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     fakeLabels: true,
     auxiliaryClassifierBatches: true,
     auxiliaryClassifierWeight: true,
+    modeSeeking: true,
     steps: true,
     batchSize: true,
     learningRateDecay: true,
@@ -160,7 +167,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'labels'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'modeSeeking', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -215,6 +222,8 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
     checkOneOf(config.auxiliaryClassifierBatches, AUXILIARY_CLASSIFIER_BATCHES, 'auxiliaryClassifierBatches', owner);
   }
   if (config.auxiliaryClassifierWeight !== undefined) checkNumber(config.auxiliaryClassifierWeight, 'auxiliaryClassifierWeight', owner, { min: 0 });
+  // The regularizer checks its own options (an object, known names, a weight >= 0).
+  if (config.modeSeeking !== undefined) new ModeSeekingRegularizer(config.modeSeeking as ModeSeekingOptions, owner);
   checkInt(config.steps, 'steps', owner, 1);
   checkInt(config.batchSize, 'batchSize', owner, 1);
   checkDecay(config.learningRateDecay, owner);

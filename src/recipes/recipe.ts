@@ -144,6 +144,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
         ...(c.fakeLabels !== undefined ? { fakeLabels: c.fakeLabels } : {}),
         ...(c.auxiliaryClassifierBatches !== undefined ? { auxiliaryClassifierBatches: c.auxiliaryClassifierBatches } : {}),
         ...(c.auxiliaryClassifierWeight !== undefined ? { auxiliaryClassifierWeight: c.auxiliaryClassifierWeight } : {}),
+        ...(c.modeSeeking !== undefined ? { modeSeeking: { ...c.modeSeeking } } : {}),
         ema: c.emaDecay === false ? false : { decay: c.emaDecay, startStep: c.emaStart },
         augment: c.augment,
         seed: c.seed + 2,

@@ -28,6 +28,11 @@ export interface StepLogs {
    * classes they were generated for, before `auxiliaryClassifierWeight` (included in `gLoss`).
    */
   readonly gClassLoss?: number;
+  /**
+   * With `modeSeeking` (a weight above 0): the ratio of image to latent distance over the generator
+   * batch's pairs (see `TrainerConfig.modeSeeking`); falling towards 0 means latents draw the same picture.
+   */
+  readonly modeSeekingRatio?: number;
 }
 
 /** What callbacks see of the run in progress. */

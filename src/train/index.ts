@@ -14,4 +14,5 @@ export { FAKE_LABELS, type FakeLabels } from './fake-labels.js';
 export { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 export { type ProgressiveSchedule, type ProgressiveScheduleOptions, progressiveSchedule } from './progressive.js';
 export { PATH_LENGTH_DEFAULTS, type PathLengthOptions, PathLengthRegularizer } from './path-length.js';
+export { MODE_SEEKING_DEFAULTS, type ModeSeekingOptions, ModeSeekingRegularizer } from './mode-seeking.js';
 export { ADAM_UPDATE_KERNEL, FusedAdamOptimizer, fusedAdam } from './fused-adam.js';

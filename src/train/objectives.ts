@@ -17,6 +17,7 @@ import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
+import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { PathLengthRegularizer } from './path-length.js';
 
 /** An augmentation of the discriminator's inputs (DiffAugment), differentiable, seeded. */
@@ -136,6 +137,11 @@ export interface GeneratorObjectiveInputs {
   readonly seeds: { readonly augmentFake: number; readonly augmentReal: number; readonly pathLength: number };
   /** The path length regularizer, applied when due at `step`. */
   readonly pathLength: PathLengthRegularizer | undefined;
+  /**
+   * The mode-seeking regularizer, if any (active: a weight above 0): the latents' and labels' two
+   * halves are its pairs, the labels already paired ({@link ModeSeekingRegularizer.pairLabels}).
+   */
+  readonly modeSeeking?: ModeSeekingRegularizer;
   /** The generator step (0-based). */
   readonly step: number;
 }
@@ -146,19 +152,21 @@ export interface GeneratorMonitors {
   readonly classLoss?: tf.Scalar;
   /** The batch's mean path length, on the steps that regularize it. */
   readonly pathLength?: tf.Scalar;
+  /** The mode-seeking ratio of image to latent distance over the batch's pairs, with `modeSeeking`. */
+  readonly modeSeekingRatio?: tf.Scalar;
 }
 
 /**
  * The generator's objective: the adversarial loss on the discriminator's logits for its samples (and
- * for the real batch, for relativistic losses), plus the path length penalty when due, plus (ACGAN) the
- * weighted cross-entropy of the class it was asked for.
+ * for the real batch, for relativistic losses), plus the path length penalty when due, plus the
+ * mode-seeking term when configured, plus (ACGAN) the weighted cross-entropy of the class it was asked for.
  */
 export function generatorObjective(inputs: GeneratorObjectiveInputs): Objective<GeneratorMonitors> {
   return withKept((keep) => generatorTerms(inputs, keep));
 }
 
 function generatorTerms(inputs: GeneratorObjectiveInputs, keep: Keep): Objective<GeneratorMonitors> {
-  const { generator, discriminator, latents, labels, real, augment, seeds, pathLength } = inputs;
+  const { generator, discriminator, latents, labels, real, augment, seeds, pathLength, modeSeeking } = inputs;
   const toDiscriminator = (samples: tf.Tensor, seed: number) => (augment === undefined ? samples : augment(samples, seed));
   const fakeSamples = generator.generate(latents, labels, true);
   const fake = discriminator.outputs(toDiscriminator(fakeSamples, seeds.augmentFake), discriminator.conditional ? labels : undefined, true);
@@ -172,13 +180,24 @@ function generatorTerms(inputs: GeneratorObjectiveInputs, keep: Keep): Objective
     meanLength = keep(regularized.meanLength);
     loss = tf.add(loss, regularized.penalty) as tf.Scalar;
   }
+  let modeSeekingRatio: tf.Scalar | undefined;
+  if (modeSeeking?.active === true) {
+    const term = modeSeeking.penalty(latents, fakeSamples);
+    modeSeekingRatio = keep(term.ratio);
+    loss = tf.add(loss, term.penalty) as tf.Scalar;
+  }
   let classLoss: tf.Scalar | undefined;
   if (discriminator.auxiliaryClassifier) {
     // ACGAN: the generator also makes its samples classifiable as the class it was asked for.
     classLoss = keep(classCrossEntropy({ classLogits: fake.classLogits!, labels: labels! }));
     loss = tf.add(loss, tf.mul(inputs.auxiliaryClassifierWeight, classLoss)) as tf.Scalar;
   }
-  return { loss, monitors: { ...(classLoss ? { classLoss } : {}), ...(meanLength ? { pathLength: meanLength } : {}) } };
+  const monitors = {
+    ...(classLoss ? { classLoss } : {}),
+    ...(meanLength ? { pathLength: meanLength } : {}),
+    ...(modeSeekingRatio ? { modeSeekingRatio } : {}),
+  };
+  return { loss, monitors };
 }
 
 /** Keeps a monitor (`tf.keep`) and remembers it, to free it if the objective fails. */

@@ -16,6 +16,7 @@ import { releaseAbandonedTape } from '../backend/gradients/abandoned-tape.js';
 import { registerSecondOrderGradients } from '../backend/gradients/index.js';
 import { type InputAugmentation, discriminatorObjective, generatorObjective, monitorTensors } from './objectives.js';
 import type { PathLengthRegularizer } from './path-length.js';
+import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import { type Part, type Stage, explain } from './preflight-errors.js';
 
 /** What {@link preflight} checks: the parts of a training run, as the Trainer holds them. */
@@ -39,6 +40,8 @@ export interface PreflightParts {
    * dry run's generator step includes its penalty, which takes gradients of gradients. @defaultValue none
    */
   readonly pathLength?: PathLengthRegularizer;
+  /** The mode-seeking regularizer (`TrainerConfig.modeSeeking`), if any: in the dry run's generator step. @defaultValue none */
+  readonly modeSeeking?: ModeSeekingRegularizer;
   /** Weight of an ACGAN discriminator's class cross-entropy. @defaultValue 1 */
   readonly auxiliaryClassifierWeight?: number;
 }
@@ -67,6 +70,7 @@ function cacheKey(backendName: string, parts: PreflightParts): string {
   const ids = [parts.generator.model, parts.discriminator.model, parts.loss, ...(parts.penalties ?? [])].map(objectId);
   if (parts.augment !== undefined) ids.push(objectId(parts.augment));
   if (parts.pathLength !== undefined) ids.push(objectId(parts.pathLength));
+  if (parts.modeSeeking !== undefined) ids.push(objectId(parts.modeSeeking));
   return `${backendName}|${ids.join(',')}`;
 }
 
@@ -125,6 +129,7 @@ class DryRun {
   private readonly augment: InputAugmentation | undefined;
   /** The path length regularizer when it ever applies (weight > 0; then it is due at step 0). */
   private readonly pathLength: PathLengthRegularizer | undefined;
+  private readonly modeSeeking: ModeSeekingRegularizer | undefined;
   private readonly auxiliaryClassifierWeight: number;
   private readonly latents: tf.Tensor;
   private readonly realSamples: tf.Tensor;
@@ -140,6 +145,7 @@ class DryRun {
     this.penalties = parts.penalties ?? [];
     this.augment = parts.augment;
     this.pathLength = parts.pathLength?.due(0) === true ? parts.pathLength : undefined;
+    this.modeSeeking = parts.modeSeeking?.active === true ? parts.modeSeeking : undefined;
     this.auxiliaryClassifierWeight = parts.auxiliaryClassifierWeight ?? 1;
     const batch = DRY_RUN_BATCH * Math.max(1, this.discriminator.packing ?? 1);
     const numClasses = Math.max(this.generator.numClasses, this.discriminator.numClasses);
@@ -339,6 +345,7 @@ class DryRun {
             augment: this.augment,
             seeds: { augmentFake: 5, augmentReal: 6, pathLength: 8 },
             pathLength,
+            ...(this.modeSeeking ? { modeSeeking: this.modeSeeking } : {}),
             step: 0,
           });
           monitors = objective.monitors;

@@ -23,6 +23,7 @@ import { type AugmentationName, augmentForDiscriminator } from '../augment/diff-
 import type { StepLogs } from './callback.js';
 import type { GeneratorEma } from './ema.js';
 import { type InputAugmentation, discriminatorObjective, generatorObjective, monitorTensors } from './objectives.js';
+import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { PathLengthRegularizer } from './path-length.js';
 import { type ProgressiveSchedule, applyProgressive } from './progressive.js';
 import { StepSnapshot, nonFiniteFlag, optimizerStateVariables } from './update-guard.js';
@@ -44,6 +45,7 @@ export interface StepParts {
   readonly ema: GeneratorEma | undefined;
   readonly augment: readonly AugmentationName[];
   readonly pathLength: PathLengthRegularizer | undefined;
+  readonly modeSeeking: ModeSeekingRegularizer | undefined;
   readonly progressive: ProgressiveSchedule | undefined;
 }
 
@@ -93,7 +95,7 @@ async function guardedStep(parts: StepParts, data: Dataset, batchSize: number, s
     last = await discriminatorUpdate(parts, data, batchSize, step, k);
     dLossSum += last.dLoss;
   }
-  const { loss: gLoss, classLoss: gClassLoss } = await generatorUpdate(parts, data, batchSize, step);
+  const { loss: gLoss, classLoss: gClassLoss, modeSeekingRatio } = await generatorUpdate(parts, data, batchSize, step);
   const dClassLoss = last?.classLoss;
   return {
     step: step + 1,
@@ -104,6 +106,7 @@ async function guardedStep(parts: StepParts, data: Dataset, batchSize: number, s
     seconds: 0,
     penalties: last?.penalties ?? {},
     ...(dClassLoss !== undefined && gClassLoss !== undefined ? { dClassLoss, gClassLoss } : {}),
+    ...(modeSeekingRatio !== undefined ? { modeSeekingRatio } : {}),
   };
 }
 
@@ -197,10 +200,18 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
   };
 }
 
-async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<{ loss: number; classLoss?: number }> {
+/** What the generator update reports. */
+interface GeneratorUpdate {
+  readonly loss: number;
+  readonly classLoss?: number;
+  readonly modeSeekingRatio?: number;
+}
+
+async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<GeneratorUpdate> {
   const { generator, seed } = parts;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, 0, DRAW.generatorLatents));
-  const labels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
+  const modeSeeking = parts.modeSeeking?.active === true ? parts.modeSeeking : undefined;
+  const labels = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels), modeSeeking) : undefined;
   // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
   const realBatch = parts.loss.generatorNeedsReal
     ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
@@ -224,6 +235,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
         pathLength: hashInts(seed, step, 0, DRAW.pathLength),
       },
       pathLength: parts.pathLength,
+      ...(modeSeeking ? { modeSeeking } : {}),
       step,
     });
     monitors = objective.monitors;
@@ -245,6 +257,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
     const named = new Map<string, tf.Tensor>([['gLoss', value]]);
     if (monitors?.classLoss) named.set('classLoss', monitors.classLoss);
     if (monitors?.pathLength) named.set('pathLength', monitors.pathLength);
+    if (monitors?.modeSeekingRatio) named.set('modeSeekingRatio', monitors.modeSeekingRatio);
     values = await readScalars(named, () => nonFiniteFlag(updated));
   } finally {
     tf.dispose([latents, labels, realBatch?.images, realBatch?.labels, value, ...kept]);
@@ -265,7 +278,19 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
   const pathLength = values.get('pathLength');
   if (pathLength !== undefined && Number.isFinite(pathLength)) parts.pathLength!.update(pathLength);
   const classLoss = values.get('classLoss');
-  return { loss, ...(classLoss !== undefined ? { classLoss } : {}) };
+  const modeSeekingRatio = values.get('modeSeekingRatio');
+  return { loss, ...(classLoss !== undefined ? { classLoss } : {}), ...(modeSeekingRatio !== undefined ? { modeSeekingRatio } : {}) };
+}
+
+/** The labels of the generator's batch: drawn, then paired (both halves alike) for mode seeking. */
+function generatorLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number, modeSeeking: ModeSeekingRegularizer | undefined): tf.Tensor1D {
+  const drawn = drawFakeLabels(parts, data, batchSize, seed);
+  if (modeSeeking === undefined) return drawn;
+  try {
+    return modeSeeking.pairLabels(drawn);
+  } finally {
+    drawn.dispose();
+  }
 }
 
 /** The name under which {@link readScalars} returns the extra flag. */

@@ -21,6 +21,7 @@ import { checkKnownOptions, checkNumber, closestName, isOptionsObject } from '..
 import type { Callback } from './callback.js';
 import type { EmaConfig } from './ema.js';
 import { fusedAdam } from './fused-adam.js';
+import type { ModeSeekingOptions, ModeSeekingRegularizer } from './mode-seeking.js';
 import type { PathLengthOptions } from './path-length.js';
 import { type ProgressiveSchedule, type ProgressiveScheduleOptions, hasFadeIn, progressiveSchedule } from './progressive.js';
 
@@ -98,6 +99,14 @@ export interface TrainerConfig {
    * steps. @defaultValue none
    */
   readonly pathLength?: PathLengthOptions;
+  /**
+   * Mode seeking (MSGAN, Mao et al. 2019, arXiv:1903.05628; see {@link ModeSeekingRegularizer}): the
+   * generator's batch is made in pairs that share their classes, and two latents that draw the same
+   * picture cost the generator `weight / (ratio + 1e-5)`, the ratio being the pairs' mean distance in
+   * images over their mean distance in latents. Against a conditional generator drawing one picture
+   * per class whatever the latent. Needs a batch of at least 2. @defaultValue none
+   */
+  readonly modeSeeking?: ModeSeekingOptions;
 }
 
 /** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
@@ -193,6 +202,7 @@ const TRAINER_CONFIG_KEYS = Object.freeze(
     augment: true,
     progressive: true,
     pathLength: true,
+    modeSeeking: true,
   } satisfies Record<keyof TrainerConfig, true>),
 );
 

@@ -25,6 +25,7 @@ import type { StepLogs, TrainingHistory } from './callback.js';
 import { GeneratorEma } from './ema.js';
 import { runFit } from './fit.js';
 import { PathLengthRegularizer } from './path-length.js';
+import { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { ProgressiveSchedule } from './progressive.js';
 import type { PreflightParts } from './preflight.js';
 import { trainStep } from './step.js';
@@ -101,6 +102,8 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
   readonly augment: readonly AugmentationName[];
   /** The path length regularizer of a style-based generator, when configured. */
   readonly pathLength: PathLengthRegularizer | undefined;
+  /** The mode-seeking regularizer, when configured. */
+  readonly modeSeeking: ModeSeekingRegularizer | undefined;
   /** The progressive-growing schedule, when configured. */
   readonly progressive: ProgressiveSchedule | undefined;
   private stepCount = 0;
@@ -167,6 +170,7 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
     const defaults = defaultsForData(generator.outputShape);
     this.defaultBatchSize = defaults.batchSize;
     this.pathLength = config.pathLength === undefined ? undefined : new PathLengthRegularizer(config.pathLength, generator, owner);
+    this.modeSeeking = config.modeSeeking === undefined ? undefined : new ModeSeekingRegularizer(config.modeSeeking, owner);
     this.progressive = resolveProgressive(config.progressive, generator, discriminator, owner);
     const ema = config.ema === undefined ? defaults.ema : config.ema === false ? undefined : config.ema;
     this.ema = ema === undefined ? undefined : GeneratorEma.create(generator, ema);
@@ -186,6 +190,7 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
       penalties: this.penalties,
       augment: augment.length > 0 ? (samples, augmentSeed) => augmentForDiscriminator(samples, augment, augmentSeed) : undefined,
       pathLength: this.pathLength,
+      modeSeeking: this.modeSeeking,
       auxiliaryClassifierWeight: this.auxiliaryClassifierWeight,
     };
   }

@@ -90,6 +90,21 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(io.err).toMatch(/'auxiliaryClassifier' true needs conditioning 'projection'.*received conditioning "concat"/);
   });
 
+  it('--mode-seeking adds the generator’s mode-seeking term; a resume keeps it and refuses another weight', async () => {
+    const run = join(root, 'mode-seeking');
+    const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--width', '4', '--steps', '1', '--batch-size', '8'];
+    expect(await main([...args, '--mode-seeking', '0.5', '--backend', 'cpu', '--out', run])).toBe(0);
+    expect((await readCheckpointManifest(run)).modeSeeking).toEqual({ weight: 0.5 });
+    expect(await main(['train', '--resume', '--mode-seeking', '2', '--out', run, '--backend', 'cpu'])).toBe(1);
+    expect(io.err).toMatch(/--mode-seeking 2 \(saved: 0\.5\)/);
+    expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'cpu'])).toBe(0);
+    const resumed = await readCheckpointManifest(run);
+    expect(resumed.step).toBe(2);
+    expect(resumed.modeSeeking).toEqual({ weight: 0.5 });
+    expect(await main([...args, '--mode-seeking', '-1', '--backend', 'cpu', '--out', join(root, 'mode-seeking-bad')])).toBe(1);
+    expect(io.err).toMatch(/--mode-seeking/);
+  });
+
   it('refuses a conditional run on unlabelled data and labels for an unconditional run', async () => {
     // An IDX images file without a labels file: 16 blank 28x28 images.
     const images = join(root, 'images-idx3-ubyte');

@@ -1,0 +1,86 @@
+/**
+ * The mode-seeking regularizer of MSGAN (Mao et al. 2019, "Mode Seeking Generative Adversarial Networks
+ * for Diverse Image Synthesis", arXiv:1903.05628).
+ *
+ * @packageDocumentation
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, describeValue } from '../errors.js';
+import { checkKnownOptions, checkNumber } from '../util/validate.js';
+
+/** Options of the mode-seeking regularizer (`TrainerConfig.modeSeeking`). */
+export interface ModeSeekingOptions {
+  /** Weight of the term, a number >= 0 (0 turns it off). @defaultValue 1 (the paper's) */
+  readonly weight?: number;
+}
+
+/** The defaults of {@link ModeSeekingOptions}. */
+export const MODE_SEEKING_DEFAULTS = Object.freeze({
+  /** Weight of the term. */
+  weight: 1,
+});
+
+/** Added to the ratio before it is inverted, so that a collapsed batch gives a large, finite term. */
+const EPSILON = 1e-5;
+
+/**
+ * Mode seeking: the generator's batch is made in pairs `(z₁, y)` and `(z₂, y)`, the two halves of the
+ * batch asking for the same classes, and the ratio of the pairs' distance in images to their distance
+ * in latents, `r = mean|G(z₁, y) − G(z₂, y)| / mean|z₁ − z₂|`, should be large: the generator's loss
+ * gains `weight / (r + 1e-5)`. Two latents that give the same picture (a class drawn as one image,
+ * whatever the latent) cost the most. It needs no second pass and no gradients of gradients: the
+ * generator's own batch is the pairs. The Trainer builds it from `TrainerConfig.modeSeeking` and
+ * exposes it as `trainer.modeSeeking`; each step logs the ratio as `StepLogs.modeSeekingRatio`.
+ */
+export class ModeSeekingRegularizer {
+  /** Weight of the term. */
+  readonly weight: number;
+
+  constructor(options: ModeSeekingOptions, owner: string) {
+    if (options == null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new ConfigError(`${owner}: 'modeSeeking' must be an object { weight? }, received ${describeValue(options)}.`);
+    }
+    checkKnownOptions(options, ['weight'], owner, 'modeSeeking.');
+    this.weight = checkNumber(options.weight ?? MODE_SEEKING_DEFAULTS.weight, 'modeSeeking.weight', owner, { min: 0 });
+  }
+
+  /** Whether the term is computed (a weight above 0). */
+  get active(): boolean {
+    return this.weight > 0;
+  }
+
+  /**
+   * The labels of a paired batch: the first half's labels, twice (and the first label again for an odd
+   * batch's last sample, which has no pair). A new tensor; the caller disposes it.
+   */
+  pairLabels(labels: tf.Tensor1D): tf.Tensor1D {
+    const batch = labels.shape[0];
+    const half = Math.floor(batch / 2);
+    if (half === 0) return labels.clone();
+    return tf.tidy(() => {
+      const first = labels.slice(0, half);
+      const parts = [first, first, ...(batch % 2 === 1 ? [labels.slice(0, 1)] : [])];
+      return tf.concat(parts) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * The term on the active gradient tape, and the ratio `r` (to keep, read and dispose, as a monitor).
+   * Sample `i` of the first half is paired with sample `half + i`.
+   * @throws ConfigError for a batch of fewer than 2 samples (no pair).
+   */
+  penalty(latents: tf.Tensor, samples: tf.Tensor): { penalty: tf.Scalar; ratio: tf.Scalar } {
+    const batch = samples.shape[0];
+    const half = Math.floor(batch / 2);
+    if (half === 0) {
+      throw new ConfigError(`Trainer: 'modeSeeking' compares the generator's samples in pairs, so the batch size must be at least 2, received ${batch}.`);
+    }
+    const firstOf = (t: tf.Tensor) => t.slice(0, half);
+    const secondOf = (t: tf.Tensor) => t.slice(half, half);
+    const imageDistance = tf.mean(tf.abs(tf.sub(firstOf(samples), secondOf(samples))));
+    const latentDistance = tf.mean(tf.abs(tf.sub(firstOf(latents), secondOf(latents))));
+    const ratio = tf.div(imageDistance, latentDistance) as tf.Scalar;
+    const penalty = tf.div(this.weight, tf.add(ratio, EPSILON)) as tf.Scalar;
+    return { penalty, ratio };
+  }
+}
