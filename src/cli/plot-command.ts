@@ -80,6 +80,9 @@ export function runCharts(steps: readonly LogLine[], evaluations: readonly LogLi
   if (losses.length > 0) charts.push(io.lineChartSvg({ title: `losses${smoothed}`, series: losses, xLabel: 'step', yLabel: 'loss' }));
   const scores = series([['realScore', 'D(real)'], ['fakeScore', 'D(generated)']]);
   if (scores.length > 0) charts.push(io.lineChartSvg({ title: `discriminator scores${smoothed}`, series: scores, xLabel: 'step', yLabel: 'mean logit' }));
+  // With --mode-seeking: the generator pairs' image-to-latent distance ratio (towards 0: collapsing).
+  const ratio = series([['modeSeekingRatio', 'mode-seeking ratio']]);
+  if (ratio.length > 0) charts.push(io.lineChartSvg({ title: `mode-seeking ratio${smoothed}`, series: ratio, xLabel: 'step', yLabel: 'image / latent distance' }));
   const metricKeys = [...new Set(evaluations.flatMap((e) => Object.keys(e)))].filter(
     (key) => !['step', 'type', 'time', 'seconds'].includes(key) && !key.endsWith('Std') && evaluations.some((e) => typeof e[key] === 'number'),
   );

@@ -20,6 +20,13 @@ describe('tfjs-gan plot', () => {
     expect(svg).toContain('>losses</text>');
     expect(svg).toContain('>discriminator scores</text>');
     expect(svg).toContain('>D(generated)</text>');
+    expect(svg).not.toContain('mode-seeking');
+    // With the mode-seeking term, its ratio gets a chart of its own.
+    const seeking = join(root, 'ring-mode-seeking');
+    expect(await main(['train', '--dataset', 'ring', '--arch', 'mlp', '--steps', '12', '--batch-size', '32', '--mode-seeking', '1', '--out', seeking, '--backend', 'cpu', '--checkpoint-every', '12'])).toBe(0);
+    expect(await main(['plot', '--run', seeking])).toBe(0);
+    expect(io.out).toMatch(/wrote 3 charts of 12 steps/);
+    expect(readFileSync(join(seeking, 'plot.svg'), 'utf8')).toContain('>mode-seeking ratio</text>');
   });
 
   it('draws each evaluated metric, FID on a log axis, skips a torn last line, and names bad input', async () => {
