@@ -32,6 +32,9 @@ export async function runFit(trainer: Trainer, data: Dataset, options: FitOption
   if (batchSize % trainer.discriminator.packing !== 0) {
     throw new ConfigError(`${owner}: 'batchSize' must be a multiple of the discriminator's packing ${trainer.discriminator.packing} (PacGAN), received ${batchSize}.`);
   }
+  if (trainer.modeSeeking?.active === true && batchSize < 2) {
+    throw new ConfigError(`${owner}: 'batchSize' must be at least 2 with 'modeSeeking' (it compares the generator's samples in pairs), received ${batchSize}.`);
+  }
   const steps = resolveSteps(trainer, options, data, batchSize, owner);
   // Refuse, before the first step, a backend that lacks a kernel or gradient this setup needs.
   await preflight(preflightParts);

@@ -133,6 +133,10 @@ describe('mode seeking (cpu)', () => {
       expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
       expect(b.logs.map((l) => l.modeSeekingRatio)).toEqual(a.logs.map((l) => l.modeSeekingRatio));
       // Without the option the checkpoint has no field.
+      // A batch of 1 has no pair: refused before any step, naming the batch size.
+      await expect(trainer.fit(data, { steps: 1, batchSize: 1 })).rejects.toThrow(
+        /Trainer\.fit: 'batchSize' must be at least 2 with 'modeSeeking'.*received 1/,
+      );
       const plain = conditionalTrainer();
       expect((await savedConfig(plain)).modeSeeking).toBeUndefined();
       disposeAll(trainer, copy, plain);
