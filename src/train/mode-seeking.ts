@@ -69,7 +69,15 @@ export class ModeSeekingRegularizer {
    * Sample `i` of the first half is paired with sample `half + i`.
    * @throws ConfigError for a batch of fewer than 2 samples (no pair).
    */
-  penalty(latents: tf.Tensor, samples: tf.Tensor): { penalty: tf.Scalar; ratio: tf.Scalar } {
+  penalty(
+    latents: tf.Tensor,
+    samples: tf.Tensor,
+  ): {
+    /** The weighted term, `weight / (ratio + 1e-5)`. */
+    penalty: tf.Scalar;
+    /** The pairs' mean distance in images over their mean distance in latents. */
+    ratio: tf.Scalar;
+  } {
     const batch = samples.shape[0];
     const half = Math.floor(batch / 2);
     if (half === 0) {
