@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
-import { checkKnownOptions, checkNumber } from '../util/validate.js';
+import { checkKnownOptions, checkNumber, isOptionsObject } from '../util/validate.js';
 
 /** Options of the mode-seeking regularizer (`TrainerConfig.modeSeeking`). */
 export interface ModeSeekingOptions {
@@ -37,7 +37,7 @@ export class ModeSeekingRegularizer {
   readonly weight: number;
 
   constructor(options: ModeSeekingOptions, owner: string) {
-    if (options == null || typeof options !== 'object' || Array.isArray(options)) {
+    if (!isOptionsObject(options)) {
       throw new ConfigError(`${owner}: 'modeSeeking' must be an object { weight? }, received ${describeValue(options)}.`);
     }
     checkKnownOptions(options, ['weight'], owner, 'modeSeeking.');

@@ -138,8 +138,8 @@ export interface GeneratorObjectiveInputs {
   /** The path length regularizer, applied when due at `step`. */
   readonly pathLength: PathLengthRegularizer | undefined;
   /**
-   * The mode-seeking regularizer, if any (active: a weight above 0): the latents' and labels' two
-   * halves are its pairs, the labels already paired ({@link ModeSeekingRegularizer.pairLabels}).
+   * The mode-seeking regularizer, if any, applied when active (a weight above 0): the latents' and
+   * labels' two halves are its pairs, the labels already paired ({@link ModeSeekingRegularizer.pairLabels}).
    */
   readonly modeSeeking?: ModeSeekingRegularizer;
   /** The generator step (0-based). */

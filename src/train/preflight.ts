@@ -145,7 +145,7 @@ class DryRun {
     this.penalties = parts.penalties ?? [];
     this.augment = parts.augment;
     this.pathLength = parts.pathLength?.due(0) === true ? parts.pathLength : undefined;
-    this.modeSeeking = parts.modeSeeking?.active === true ? parts.modeSeeking : undefined;
+    this.modeSeeking = parts.modeSeeking;
     this.auxiliaryClassifierWeight = parts.auxiliaryClassifierWeight ?? 1;
     const batch = DRY_RUN_BATCH * Math.max(1, this.discriminator.packing ?? 1);
     const numClasses = Math.max(this.generator.numClasses, this.discriminator.numClasses);

@@ -210,8 +210,7 @@ interface GeneratorUpdate {
 async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<GeneratorUpdate> {
   const { generator, seed } = parts;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, 0, DRAW.generatorLatents));
-  const modeSeeking = parts.modeSeeking?.active === true ? parts.modeSeeking : undefined;
-  const labels = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels), modeSeeking) : undefined;
+  const labels = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
   // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
   const realBatch = parts.loss.generatorNeedsReal
     ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
@@ -235,7 +234,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
         pathLength: hashInts(seed, step, 0, DRAW.pathLength),
       },
       pathLength: parts.pathLength,
-      ...(modeSeeking ? { modeSeeking } : {}),
+      ...(parts.modeSeeking ? { modeSeeking: parts.modeSeeking } : {}),
       step,
     });
     monitors = objective.monitors;
@@ -282,12 +281,12 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
   return { loss, ...(classLoss !== undefined ? { classLoss } : {}), ...(modeSeekingRatio !== undefined ? { modeSeekingRatio } : {}) };
 }
 
-/** The labels of the generator's batch: drawn, then paired (both halves alike) for mode seeking. */
-function generatorLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number, modeSeeking: ModeSeekingRegularizer | undefined): tf.Tensor1D {
+/** The labels of the generator's batch: drawn, then paired (both halves alike) when mode seeking is active. */
+function generatorLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number): tf.Tensor1D {
   const drawn = drawFakeLabels(parts, data, batchSize, seed);
-  if (modeSeeking === undefined) return drawn;
+  if (parts.modeSeeking?.active !== true) return drawn;
   try {
-    return modeSeeking.pairLabels(drawn);
+    return parts.modeSeeking.pairLabels(drawn);
   } finally {
     drawn.dispose();
   }

@@ -95,7 +95,8 @@ describe('mode seeking (cpu)', () => {
     afterAll(() => data.dispose());
 
     it("makes the generator's batch in pairs that share their labels (and only with the option)", async () => {
-      for (const modeSeeking of [{ weight: 1 }, undefined]) {
+      // Weight 0 keeps the option (and its checkpoint field) but is off: nothing paired, no ratio.
+      for (const modeSeeking of [{ weight: 1 }, { weight: 0 }, undefined]) {
         const trainer = conditionalTrainer(modeSeeking ? { modeSeeking } : {});
         const asked: number[][] = [];
         const generate = trainer.generator.generate.bind(trainer.generator);
@@ -109,7 +110,7 @@ describe('mode seeking (cpu)', () => {
         const generatorBatches = asked.filter((_, i) => i % 2 === 1);
         expect(generatorBatches).toHaveLength(3);
         const paired = generatorBatches.map((labels) => labels.slice(0, 4).join() === labels.slice(4).join());
-        if (modeSeeking) {
+        if (modeSeeking !== undefined && modeSeeking.weight > 0) {
           expect(paired).toEqual([true, true, true]);
           for (const log of logs) expect(log.modeSeekingRatio).toBeGreaterThan(0);
           // The discriminator's fakes keep their own draw.
