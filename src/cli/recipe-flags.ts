@@ -65,6 +65,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     auxiliaryClassifierBatches: c.auxiliaryClassifierBatches ?? 'real-and-fake',
     auxiliaryClassifierWeight: c.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight,
     ...(c.modeSeeking !== undefined ? { modeSeeking: c.modeSeeking.weight ?? MODE_SEEKING_DEFAULTS.weight } : {}),
+    ...(c.modeSeeking?.poolSize !== undefined ? { modeSeekingPool: c.modeSeeking.poolSize } : {}),
     ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

@@ -23,6 +23,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'auxiliaryClassifierWeight',
   'auxiliaryClassifierBatches',
   'modeSeeking',
+  'modeSeekingPool',
   'latentDim',
   'width',
   'spectralNorm',

@@ -18,6 +18,7 @@ import {
   type FakeLabels,
   GENERATOR_CONDITIONINGS,
   type GeneratorConditioning,
+  type ModeSeekingOptions,
   type Penalty,
   TRAINER_DEFAULTS,
   Trainer,
@@ -49,6 +50,15 @@ export function checkTrainingFlags(flags: ParsedFlags): void {
   if (!(ARCHITECTURE_NAMES as readonly string[]).includes(String(flags.arch))) {
     throw new ConfigError(`${OWNER}: '--arch' must be one of ${describeValue(ARCHITECTURE_NAMES)}, received ${describeValue(flags.arch)}.`);
   }
+}
+
+/** The mode-seeking options of `--mode-seeking` and `--mode-seeking-pool`. */
+function modeSeekingOf(flags: ParsedFlags): { modeSeeking?: ModeSeekingOptions } {
+  if (flags.modeSeeking === undefined) {
+    if (flags.modeSeekingPool !== undefined) throw new ConfigError(`${OWNER}: '--mode-seeking-pool' needs '--mode-seeking' (the term's weight), received none.`);
+    return {};
+  }
+  return { modeSeeking: { weight: Number(flags.modeSeeking), ...(flags.modeSeekingPool !== undefined ? { poolSize: Number(flags.modeSeekingPool) } : {}) } };
 }
 
 /** The penalty `--penalty` names, with `--penalty-options`. */
@@ -142,7 +152,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
       fakeLabels: String(flags.fakeLabels ?? 'uniform') as FakeLabels,
       auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight),
       auxiliaryClassifierBatches: String(flags.auxiliaryClassifierBatches ?? 'real-and-fake') as AuxiliaryClassifierBatches,
-      ...(flags.modeSeeking !== undefined ? { modeSeeking: { weight: Number(flags.modeSeeking) } } : {}),
+      ...modeSeekingOf(flags),
       seed,
     });
   } catch (error) {

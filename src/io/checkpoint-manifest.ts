@@ -148,6 +148,8 @@ export interface CheckpointManifest {
   readonly modeSeeking?: {
     /** The term's weight. */
     readonly weight: number;
+    /** The side of the blocks images are averaged over before they are compared; absent: 1 (pixels). */
+    readonly poolSize?: number;
   };
 }
 

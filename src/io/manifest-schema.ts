@@ -216,8 +216,10 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
   });
   if (pathLength !== undefined && pathLength.decay > 1) read.fail('pathLength.decay', 'a number in (0, 1]', pathLength.decay);
   const modeSeeking = read.optional(raw.modeSeeking, (v) => {
-    const record = read.object(v, 'modeSeeking', 'an object { weight }');
-    return { weight: read.number(record.weight, 'modeSeeking.weight', 0, undefined, 'a finite number >= 0') };
+    const record = read.object(v, 'modeSeeking', 'an object { weight, poolSize? }');
+    const weight = read.number(record.weight, 'modeSeeking.weight', 0, undefined, 'a finite number >= 0');
+    const poolSize = read.optional(record.poolSize, (p) => read.integer(p, 'modeSeeking.poolSize', 1));
+    return { weight, ...(poolSize !== undefined ? { poolSize } : {}) };
   });
   return {
     format: 'tfjs-gan-checkpoint',

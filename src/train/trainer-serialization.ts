@@ -86,7 +86,9 @@ export async function serializeTrainer(trainer: Trainer): Promise<SerializedTrai
       ...(trainer.augment.length > 0 ? { augment: [...trainer.augment] } : {}),
       ...(trainer.progressive ? { progressive: { ...trainer.progressive.options } } : {}),
       ...(pathLength ? { pathLength: { weight: pathLength.weight, every: pathLength.every, decay: pathLength.decay, mean: pathLength.mean } } : {}),
-      ...(trainer.modeSeeking ? { modeSeeking: { weight: trainer.modeSeeking.weight } } : {}),
+      ...(trainer.modeSeeking
+        ? { modeSeeking: { weight: trainer.modeSeeking.weight, ...(trainer.modeSeeking.poolSize !== 1 ? { poolSize: trainer.modeSeeking.poolSize } : {}) } }
+        : {}),
     };
     return { config, tensors, dispose: () => tf.dispose(fresh) };
   } catch (error) {
@@ -135,7 +137,7 @@ export async function restoreTrainer(
       augment: json.augment as never,
       ...(json.progressive ? { progressive: json.progressive } : {}),
       ...(json.pathLength ? { pathLength: { weight: json.pathLength.weight, every: json.pathLength.every, decay: json.pathLength.decay } } : {}),
-      ...(json.modeSeeking ? { modeSeeking: { weight: json.modeSeeking.weight } } : {}),
+      ...(json.modeSeeking ? { modeSeeking: { ...json.modeSeeking } } : {}),
     });
     if (json.pathLength && trainer.pathLength) trainer.pathLength.mean = json.pathLength.mean;
     if (json.ema && trainer.ema) setWeights(trainer.ema.generator.model, json.ema.weights, tensors, where, 'the EMA generator');

@@ -171,6 +171,7 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
     this.defaultBatchSize = defaults.batchSize;
     this.pathLength = config.pathLength === undefined ? undefined : new PathLengthRegularizer(config.pathLength, generator, owner);
     this.modeSeeking = config.modeSeeking === undefined ? undefined : new ModeSeekingRegularizer(config.modeSeeking, owner);
+    this.modeSeeking?.checkSampleShape(generator.outputShape, owner);
     this.progressive = resolveProgressive(config.progressive, generator, discriminator, owner);
     const ema = config.ema === undefined ? defaults.ema : config.ema === false ? undefined : config.ema;
     this.ema = ema === undefined ? undefined : GeneratorEma.create(generator, ema);

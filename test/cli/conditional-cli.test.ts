@@ -90,7 +90,7 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(io.err).toMatch(/'auxiliaryClassifier' true needs conditioning 'projection'.*received conditioning "concat"/);
   });
 
-  it('--mode-seeking adds the generator’s mode-seeking term; a resume keeps it and refuses another weight', async () => {
+  it('--mode-seeking (and --mode-seeking-pool) adds the generator’s mode-seeking term; a resume keeps it and refuses another weight or pool', async () => {
     const run = join(root, 'mode-seeking');
     const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--width', '4', '--steps', '1', '--batch-size', '8'];
     expect(await main([...args, '--mode-seeking', '0.5', '--backend', 'cpu', '--out', run])).toBe(0);
@@ -103,6 +103,18 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(resumed.modeSeeking).toEqual({ weight: 0.5 });
     expect(await main([...args, '--mode-seeking', '-1', '--backend', 'cpu', '--out', join(root, 'mode-seeking-bad')])).toBe(1);
     expect(io.err).toMatch(/--mode-seeking/);
+    // --mode-seeking-pool compares the pairs on blocks; it is fixed on resume, and needs --mode-seeking.
+    const pooled = join(root, 'mode-seeking-pool');
+    expect(await main([...args, '--mode-seeking', '1', '--mode-seeking-pool', '2', '--backend', 'cpu', '--out', pooled])).toBe(0);
+    expect((await readCheckpointManifest(pooled)).modeSeeking).toEqual({ weight: 1, poolSize: 2 });
+    expect(await main(['train', '--resume', '--mode-seeking-pool', '4', '--out', pooled, '--backend', 'cpu'])).toBe(1);
+    expect(io.err).toMatch(/--mode-seeking-pool 4 \(saved: 2\)/);
+    expect(await main(['train', '--resume', '--steps', '1', '--out', pooled, '--backend', 'cpu'])).toBe(0);
+    expect((await readCheckpointManifest(pooled)).modeSeeking).toEqual({ weight: 1, poolSize: 2 });
+    expect(await main([...args, '--mode-seeking-pool', '2', '--backend', 'cpu', '--out', join(root, 'pool-alone')])).toBe(1);
+    expect(io.err).toMatch(/'--mode-seeking-pool' needs '--mode-seeking'/);
+    expect(await main([...args, '--mode-seeking', '1', '--mode-seeking-pool', '3', '--backend', 'cpu', '--out', join(root, 'pool-3')])).toBe(1);
+    expect(io.err).toMatch(/'modeSeeking\.poolSize' must divide the height and width.*received 3 for samples of shape \[28, 28, 1\]/);
   });
 
   it('refuses a conditional run on unlabelled data and labels for an unconditional run', async () => {

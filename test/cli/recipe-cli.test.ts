@@ -46,4 +46,12 @@ describe('tfjs-gan train --recipe', () => {
     expect(recipeSettings(recipe)).toMatchObject({ recipe: 'emoji64', dataset: 'emoji', labels: 'subcategory' });
     expect(recipeSettings(recipes.emoji64())).not.toHaveProperty('labels');
   });
+
+  it("saves a recipe's mode seeking as the flags that make it, the pool size only when the recipe sets one", () => {
+    expect(recipeSettings(recipes.emoji64({ modeSeeking: { weight: 2, poolSize: 4 } }))).toMatchObject({ modeSeeking: 2, modeSeekingPool: 4 });
+    const pixels = recipeSettings(recipes.emoji64({ modeSeeking: {} }));
+    expect(pixels).toMatchObject({ modeSeeking: 1 });
+    expect(pixels).not.toHaveProperty('modeSeekingPool');
+    expect(recipeSettings(recipes.emoji64())).not.toHaveProperty('modeSeeking');
+  });
 });

@@ -50,6 +50,32 @@ describe('mode seeking (cpu)', () => {
     tf.dispose([latents, samples, penalty, ratio, moved, grad, after.penalty, after.ratio]);
   });
 
+  it('poolSize compares the pairs averaged over blocks: pixel noise with equal block means is no distance', () => {
+    // Two pairs of 4x4 one-channel images. Pair 0 differs by a checkerboard of +-1 (every 2x2 block
+    // averages to 0); pair 1 by a constant 0.5.
+    const checker = Array.from({ length: 16 }, (_, i) => ((Math.floor(i / 4) + (i % 4)) % 2 === 0 ? 1 : -1));
+    const flat = [Array(16).fill(0), Array(16).fill(0.25), checker, Array(16).fill(0.75)];
+    const samples = tf.tensor4d(flat.flat(), [4, 4, 4, 1]);
+    const latents = tf.tensor2d([[0, 0], [0, 0], [1, 1], [1, 1]]);
+    const pixels = new ModeSeekingRegularizer({ weight: 1 }, 'test').penalty(latents, samples);
+    const blocks = new ModeSeekingRegularizer({ weight: 1, poolSize: 2 }, 'test').penalty(latents, samples);
+    const whole = new ModeSeekingRegularizer({ weight: 1, poolSize: 4 }, 'test').penalty(latents, samples);
+    // Pixels: (1 + 0.5) / 2 over a latent distance of 1; blocks of 2 and of 4: only pair 1's 0.5 is left.
+    expect(pixels.ratio.dataSync()[0]).toBeCloseTo(0.75, 6);
+    expect(blocks.ratio.dataSync()[0]).toBeCloseTo(0.25, 6);
+    expect(whole.ratio.dataSync()[0]).toBeCloseTo(0.25, 6);
+    expect(blocks.penalty.dataSync()[0]).toBeCloseTo(1 / (0.25 + 1e-5), 3);
+    // Its gradient still moves the pairs apart: one small step down the term raises the pooled ratio.
+    const regularizer = new ModeSeekingRegularizer({ weight: 1, poolSize: 2 }, 'test');
+    const grad = tf.grad((s: tf.Tensor) => regularizer.penalty(latents, s).penalty)(samples);
+    const after = regularizer.penalty(latents, tf.sub(samples, tf.mul(grad, 0.01)));
+    expect(after.ratio.dataSync()[0]).toBeGreaterThan(0.25);
+    expect(() => regularizer.penalty(latents.slice(0, 2), tf.zeros([2, 5, 4, 1]))).toThrow(
+      /'modeSeeking\.poolSize' must divide the height and width of the generator's images, received 2 for samples of shape \[5, 4, 1\]/,
+    );
+    tf.dispose([samples, latents, pixels.penalty, pixels.ratio, blocks.penalty, blocks.ratio, whole.penalty, whole.ratio, grad, after.penalty, after.ratio]);
+  });
+
   it('pairs labels: the first half twice, the first label again for an odd batch', () => {
     const regularizer = new ModeSeekingRegularizer({}, 'test');
     expect(regularizer.weight).toBe(MODE_SEEKING_DEFAULTS.weight);
@@ -69,11 +95,21 @@ describe('mode seeking (cpu)', () => {
     const discriminator = Discriminator.mlp({ inputShape: [2], hiddenUnits: [4], seed: 2 });
     const make = (modeSeeking: unknown) => () => new Trainer({ generator, discriminator, modeSeeking: modeSeeking as never });
     expect(make(1)).toThrow(ConfigError);
-    expect(make(1)).toThrow(/Trainer: 'modeSeeking' must be an object \{ weight\? \}, received 1/);
+    expect(make(1)).toThrow(/Trainer: 'modeSeeking' must be an object \{ weight\?, poolSize\? \}, received 1/);
     expect(make([])).toThrow(/'modeSeeking' must be an object/);
     expect(make({ weight: -1 })).toThrow(/'modeSeeking\.weight' must be .*>= 0.*received -1/);
     expect(make({ weight: Number.NaN })).toThrow(/'modeSeeking\.weight'.*received NaN/);
     expect(make({ wieght: 1 })).toThrow(/Did you mean 'modeSeeking\.weight'\?/);
+    expect(make({ poolSize: 0 })).toThrow(/'modeSeeking\.poolSize' must be .*received 0/);
+    expect(make({ poolSize: 1.5 })).toThrow(/'modeSeeking\.poolSize' must be .*received 1\.5/);
+    expect(make({ poolsize: 2 })).toThrow(/Did you mean 'modeSeeking\.poolSize'\?/);
+    // Pooling needs images it divides: refused when the Trainer is made, not at the first step.
+    expect(make({ poolSize: 2 })).toThrow(/Trainer: 'modeSeeking\.poolSize' must divide the height and width of the generator's images, received 2 for samples of shape \[2\]/);
+    const images = Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 2, width: 2, seed: 1 });
+    const judge = Discriminator.dcgan({ imageShape: [28, 28, 1], width: 2, seed: 2 });
+    expect(() => new Trainer({ generator: images, discriminator: judge, modeSeeking: { poolSize: 3 } })).toThrow(/received 3 for samples of shape \[28, 28, 1\]/);
+    images.dispose();
+    judge.dispose();
     expect(() => byName('ring', { modeSeeking: { weight: 'a lot' } as never })).toThrow(/Recipe: 'modeSeeking\.weight' must be a finite number >= 0, received "a lot"/);
     generator.dispose();
     discriminator.dispose();
@@ -133,6 +169,18 @@ describe('mode seeking (cpu)', () => {
       const b = await copy.fit(data, { steps: 3, batchSize: 8 });
       expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
       expect(b.logs.map((l) => l.modeSeekingRatio)).toEqual(a.logs.map((l) => l.modeSeekingRatio));
+      // A pool size is kept when it is not 1 (a checkpoint of pixel distances is as before).
+      const pixels = conditionalTrainer({ modeSeeking: { weight: 0.25, poolSize: 1 } });
+      expect((await savedConfig(pixels)).modeSeeking).toEqual({ weight: 0.25 });
+      const pooled = new Trainer({
+        generator: Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 2, width: 2, seed: 1 }),
+        discriminator: Discriminator.dcgan({ imageShape: [28, 28, 1], width: 2, seed: 2 }),
+        modeSeeking: { weight: 2, poolSize: 4 },
+      });
+      expect((await savedConfig(pooled)).modeSeeking).toEqual({ weight: 2, poolSize: 4 });
+      const pooledCopy = await loadedCopy(pooled);
+      expect([pooledCopy.modeSeeking?.weight, pooledCopy.modeSeeking?.poolSize]).toEqual([2, 4]);
+      disposeAll(pixels, pooled, pooledCopy);
       // Without the option the checkpoint has no field.
       // A batch of 1 has no pair: refused before any step, naming the batch size.
       await expect(trainer.fit(data, { steps: 1, batchSize: 1 })).rejects.toThrow(
@@ -151,7 +199,8 @@ describe('mode seeking (cpu)', () => {
       const manifest = JSON.parse(new TextDecoder().decode(files['gan.json'])) as Record<string, unknown>;
       for (const [bad, message] of [
         [{ weight: -2 }, /field 'modeSeeking\.weight' must be a finite number >= 0, received -2/],
-        ['strong', /field 'modeSeeking' must be an object \{ weight \}, received "strong"/],
+        ['strong', /field 'modeSeeking' must be an object \{ weight, poolSize\? \}, received "strong"/],
+        [{ weight: 1, poolSize: 0 }, /field 'modeSeeking\.poolSize' must be an integer >= 1, received 0/],
       ] as const) {
         const { checksum: _old, ...content }: Record<string, unknown> = { ...manifest, modeSeeking: bad };
         const store = memoryStore({ ...files, 'gan.json': new TextEncoder().encode(JSON.stringify({ ...content, checksum: manifestChecksum(content) })) });
@@ -196,23 +245,25 @@ describe.each(TEST_BACKENDS)('mode seeking on %s', (backend) => {
     await switchBackend(backend);
   });
 
-  it('trains a conditional image GAN with it: finite ratios, leak-free steps', async () => {
+  it('trains a conditional image GAN with it, on pixels and on 2x2 blocks: finite ratios, leak-free steps', async () => {
     const images = tf.randomUniform([16, 28, 28, 1], -1, 1, 'float32', 1);
     const data = Dataset.fromTensors(images, Array.from({ length: 16 }, (_, i) => i % 2));
     images.dispose();
-    const trainer = new Trainer({
-      generator: Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 4, width: 2, numClasses: 2, conditioning: 'cbn', seed: 1 }),
-      discriminator: Discriminator.dcgan({ imageShape: [28, 28, 1], width: 2, numClasses: 2, conditioning: 'projection', seed: 2 }),
-      modeSeeking: { weight: 1 },
-      seed: 3,
-    });
-    const { logs } = await trainer.fit(data, { steps: 2, batchSize: 4 });
-    for (const log of logs) {
-      expect(Number.isFinite(log.gLoss)).toBe(true);
-      expect(log.modeSeekingRatio).toBeGreaterThan(0);
+    for (const modeSeeking of [{ weight: 1 }, { weight: 1, poolSize: 2 }]) {
+      const trainer = new Trainer({
+        generator: Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 4, width: 2, numClasses: 2, conditioning: 'cbn', seed: 1 }),
+        discriminator: Discriminator.dcgan({ imageShape: [28, 28, 1], width: 2, numClasses: 2, conditioning: 'projection', seed: 2 }),
+        modeSeeking,
+        seed: 3,
+      });
+      const { logs } = await trainer.fit(data, { steps: 2, batchSize: 4 });
+      for (const log of logs) {
+        expect(Number.isFinite(log.gLoss)).toBe(true);
+        expect(log.modeSeekingRatio).toBeGreaterThan(0);
+      }
+      await expectLeakFree(() => trainer.trainStep(data, 4));
+      disposeAll(trainer);
     }
-    await expectLeakFree(() => trainer.trainStep(data, 4));
-    disposeAll(trainer);
     data.dispose();
   });
 });
