@@ -301,6 +301,7 @@ const NON_FINITE = 'nonFinite';
  */
 async function readScalars(named: ReadonlyMap<string, tf.Tensor>, flag?: () => tf.Scalar): Promise<Map<string, number>> {
   const names = [...named.keys()];
+  if (tf.getBackend() === 'webgpu') return readEach(named, flag);
   const scalars = tf.tidy(() => tf.stack([...named.values(), ...(flag ? [flag()] : [])]));
   let data: Float32Array;
   try {
@@ -311,4 +312,25 @@ async function readScalars(named: ReadonlyMap<string, tf.Tensor>, flag?: () => t
   const values = new Map(names.map((name, i) => [name, data[i]]));
   if (flag) values.set(NON_FINITE, data[names.length]);
   return values;
+}
+
+/**
+ * {@link readScalars} one scalar at a time, each read begun before the flag is computed. On webgpu
+ * (tfjs-backend-webgpu 4.22 in Chromium, measured in the page) the generator step's loss, read after
+ * the finite flag was computed over the updated weights, came back as zeros or as an earlier step's
+ * values, in one stacked read or alone: the flag's temporaries were written over the loss's buffer.
+ * A read begun first copies the value out before anything else runs; each is right.
+ */
+async function readEach(named: ReadonlyMap<string, tf.Tensor>, flag?: () => tf.Scalar): Promise<Map<string, number>> {
+  const names = [...named.keys()];
+  const reads = [...named.values()].map((tensor) => tensor.data());
+  const flagTensor = flag ? tf.tidy(flag) : undefined;
+  try {
+    const data = await Promise.all([...reads, ...(flagTensor ? [flagTensor.data()] : [])]);
+    const values = new Map(names.map((name, i) => [name, data[i][0] as number]));
+    if (flagTensor) values.set(NON_FINITE, data[names.length][0] as number);
+    return values;
+  } finally {
+    flagTensor?.dispose();
+  }
 }

@@ -36,6 +36,34 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
     await switchBackend(backend);
   });
 
+  it('reads back the generator loss right, with and without mode seeking (on pixels and on 2x2 blocks); leak-free', async () => {
+    const data = roundTripData();
+    for (const modeSeeking of [undefined, { weight: 1 }, { weight: 1, poolSize: 2 }]) {
+      const trainer = new Trainer({
+        generator: Generator.dcgan({ imageShape: [28, 28, 1], latentDim: 8, width: 4, numClasses: 10, conditioning: 'cbn', seed: 1 }),
+        discriminator: Discriminator.dcgan({ imageShape: [28, 28, 1], width: 4, numClasses: 10, conditioning: 'projection', seed: 2 }),
+        ...(modeSeeking ? { modeSeeking } : {}),
+        seed: 5,
+      });
+      const { logs } = await trainer.fit(data, { steps: 2, batchSize: 4 });
+      for (const log of logs) {
+        // The non-saturating loss is above 0 (near log 2 this early), plus the term, 1 / (ratio + 1e-5),
+        // with mode seeking. On webgpu the loss once read back as 0, or as the discriminator step's values.
+        expect(log.gLoss).toBeGreaterThan(0.3);
+        expect(log.gLoss).not.toBe(log.dLoss);
+        if (modeSeeking) {
+          expect(log.modeSeekingRatio).toBeGreaterThan(0);
+          expect(log.gLoss).toBeGreaterThan(1 / (log.modeSeekingRatio! + 1e-5));
+        } else {
+          expect(log.modeSeekingRatio).toBeUndefined();
+        }
+      }
+      await expectLeakFree(() => trainer.fit(data, { steps: 1, batchSize: 4 }), 1, 2);
+      disposeTrainer(trainer);
+    }
+    data.dispose();
+  });
+
   it('trains the 2-D MLP GAN and a conditional DCGAN: finite losses, a flat tensor count', async () => {
     const ring = await toy2d('ring', { count: 256, seed: 1 });
     // With both gradient penalties: gradients of gradients on this backend.
