@@ -317,9 +317,9 @@ async function readScalars(named: ReadonlyMap<string, tf.Tensor>, flag?: () => t
 /**
  * {@link readScalars} one scalar at a time, each read begun before the flag is computed. On webgpu
  * (tfjs-backend-webgpu 4.22 in Chromium, measured in the page) the generator step's loss, read after
- * the finite flag was computed over the updated weights, came back as zeros or as an earlier step's
- * values, in one stacked read or alone: the flag's temporaries were written over the loss's buffer.
- * A read begun first copies the value out before anything else runs; each is right.
+ * the finite flag had been computed over the updated weights, came back as 0 or as the discriminator
+ * step's values, in one stacked read or alone, while the same tensor read before the flag was right.
+ * A read begun first copies the values out before the flag's kernels run.
  */
 async function readEach(named: ReadonlyMap<string, tf.Tensor>, flag?: () => tf.Scalar): Promise<Map<string, number>> {
   const names = [...named.keys()];
