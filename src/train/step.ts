@@ -297,7 +297,8 @@ const NON_FINITE = 'nonFinite';
 
 /**
  * Reads named scalars back in one transfer (one stack, one `data()`): the step's only wait for the
- * backend. `flag`, when given, is made inside the same tidy and read as {@link NON_FINITE}.
+ * backend. `flag`, when given, is made inside the same tidy and read as {@link NON_FINITE}. On webgpu
+ * each scalar is read on its own, begun before the flag is made ({@link readEach}).
  */
 async function readScalars(named: ReadonlyMap<string, tf.Tensor>, flag?: () => tf.Scalar): Promise<Map<string, number>> {
   const names = [...named.keys()];
