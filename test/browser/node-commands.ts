@@ -47,13 +47,17 @@ const nodeSaveCheckpoint: BrowserCommand<[steps: number]> = (_context, steps) =>
     await trainer.fit(data, { steps, batchSize: 4 });
     const store = memoryStore();
     await trainer.save(store, { metadata: { savedBy: 'node' } });
-    // Through a real directory, as `file://`: what a Node user would hand over.
-    const dir = `${(await import('node:os')).tmpdir()}/tfjs-gan-browser-roundtrip-${process.pid}`;
-    await importCheckpoint(store.files(), `file://${dir}`);
-    const files = await exportCheckpoint(`file://${dir}`);
-    await (await import('node:fs/promises')).rm(dir, { recursive: true, force: true });
-    [trainer.generator, trainer.discriminator, trainer, data].forEach((x) => x.dispose());
-    return toBase64(files);
+    // Through a real directory, as `file://`: what a Node user would hand over. Its own directory per
+    // call: the webgl and webgpu projects run this command at the same time in this one process.
+    const fs = await import('node:fs/promises');
+    const dir = await fs.mkdtemp(`${(await import('node:os')).tmpdir()}/tfjs-gan-browser-roundtrip-`);
+    try {
+      await importCheckpoint(store.files(), `file://${dir}`);
+      return toBase64(await exportCheckpoint(`file://${dir}`));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+      [trainer.generator, trainer.discriminator, trainer, data].forEach((x) => x.dispose());
+    }
   });
 
 const nodeLoadCheckpoint: BrowserCommand<[files: Base64Files, steps: number]> = (_context, files, steps) =>
