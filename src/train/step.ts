@@ -297,12 +297,10 @@ const NON_FINITE = 'nonFinite';
 
 /**
  * Reads named scalars back in one transfer (one stack, one `data()`): the step's only wait for the
- * backend. `flag`, when given, is made inside the same tidy and read as {@link NON_FINITE}. On webgpu
- * each scalar is read on its own, begun before the flag is made ({@link readEach}).
+ * backend. `flag`, when given, is made inside the same tidy and read as {@link NON_FINITE}.
  */
 async function readScalars(named: ReadonlyMap<string, tf.Tensor>, flag?: () => tf.Scalar): Promise<Map<string, number>> {
   const names = [...named.keys()];
-  if (tf.getBackend() === 'webgpu') return readEach(named, flag);
   const scalars = tf.tidy(() => tf.stack([...named.values(), ...(flag ? [flag()] : [])]));
   let data: Float32Array;
   try {
@@ -313,25 +311,4 @@ async function readScalars(named: ReadonlyMap<string, tf.Tensor>, flag?: () => t
   const values = new Map(names.map((name, i) => [name, data[i]]));
   if (flag) values.set(NON_FINITE, data[names.length]);
   return values;
-}
-
-/**
- * {@link readScalars} one scalar at a time, each read begun before the flag is computed. On webgpu
- * (tfjs-backend-webgpu 4.22 in Chromium, measured in the page) the generator step's loss, read after
- * the finite flag had been computed over the updated weights, came back as 0 or as the discriminator
- * step's values, in one stacked read or alone, while the same tensor read before the flag was right.
- * A read begun first copies the values out before the flag's kernels run.
- */
-async function readEach(named: ReadonlyMap<string, tf.Tensor>, flag?: () => tf.Scalar): Promise<Map<string, number>> {
-  const names = [...named.keys()];
-  const reads = [...named.values()].map((tensor) => tensor.data());
-  const flagTensor = flag ? tf.tidy(flag) : undefined;
-  try {
-    const data = await Promise.all([...reads, ...(flagTensor ? [flagTensor.data()] : [])]);
-    const values = new Map(names.map((name, i) => [name, data[i][0] as number]));
-    if (flagTensor) values.set(NON_FINITE, data[names.length][0] as number);
-    return values;
-  } finally {
-    flagTensor?.dispose();
-  }
 }

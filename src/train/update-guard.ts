@@ -126,11 +126,14 @@ export class StepSnapshot {
  * Read it together with the step's other scalars: the check then costs no extra wait for the backend.
  * On wasm, tfjs-gan's SIMD128 module reads every tensor once where it lies (a step checks some 60 tensors
  * of a few million values: two kernels and a written copy each otherwise); elsewhere tfjs's kernels.
+ * The per-tensor sums are stacked, not passed to one `addN`: webgpu's `addN` binds every input to one
+ * shader and fails past the device's storage-buffer limit (8 by default), which left the flag 0 and
+ * the other kernels submitted with it unrun; `stack` (a concat) splits its inputs to fit.
  */
 export function nonFiniteFlag(tensors: readonly tf.Tensor[]): tf.Scalar {
   const floats = tensors.filter((t) => t.dtype === 'float32');
   if (floats.length === 0) return tf.scalar(0);
   const read = simdNonFiniteSum(tf.backend(), floats);
   if (read !== undefined) return tf.scalar(read);
-  return tf.tidy(() => tf.addN(floats.map((t) => tf.sum(tf.sub(t, t)))) as tf.Scalar);
+  return tf.tidy(() => tf.sum(tf.stack(floats.map((t) => tf.sum(tf.sub(t, t))))));
 }

@@ -16,8 +16,11 @@ import { memoryStore } from '../../src/io/memory-store.js';
 import * as penalties from '../../src/losses/penalties/index.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
+import { nonFiniteFlag } from '../../src/train/update-guard.js';
+import { TrainingError } from '../../src/errors.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { PoisoningSgd } from '../helpers/poisoning-optimizer.js';
 import { roundTripData, roundTripTrainer } from './node-commands.js';
 
 const toBase64 = (files: Readonly<Record<string, Uint8Array>>): Record<string, string> =>
@@ -62,6 +65,36 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
       disposeTrainer(trainer);
     }
     data.dispose();
+  });
+
+  it('flags a non-finite value among many tensors, and undoes an update that leaves a weight infinite', async () => {
+    // More tensors than a WebGPU shader may bind (8 storage buffers by default), one of them NaN.
+    const tensors = Array.from({ length: 20 }, (_, i) => tf.fill([3, 2], i));
+    const clean = nonFiniteFlag(tensors);
+    const poisoned = nonFiniteFlag([...tensors, tf.tensor1d([1, Number.NaN])]);
+    expect(Array.from(await clean.data())).toEqual([0]);
+    expect(Number.isNaN((await poisoned.data())[0])).toBe(true);
+    tf.dispose([...tensors, clean, poisoned]);
+
+    const ring = await toy2d('ring', { count: 256, seed: 1 });
+    const trainer = new Trainer({
+      generator: Generator.mlp({ outputShape: [2], latentDim: 4, hiddenUnits: [16], seed: 1 }),
+      discriminator: Discriminator.mlp({ inputShape: [2], hiddenUnits: [16], seed: 2 }),
+      generatorOptimizer: new PoisoningSgd(0.01, 3),
+      discriminatorOptimizer: new tf.SGDOptimizer(0.01),
+      seed: 3,
+    });
+    const error = await trainer.fit(ring, { steps: 6, batchSize: 32 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TrainingError);
+    expect((error as TrainingError).message).toMatch(/step 3 made a weight or an optimizer's state non-finite/);
+    expect(trainer.step).toBe(2);
+    const weights = await Promise.all(trainer.generator.model.weights.map((w) => w.read().data()));
+    expect(weights.every((values) => Array.from(values).every(Number.isFinite))).toBe(true);
+    ring.dispose();
+    disposeTrainer(trainer);
   });
 
   it('trains the 2-D MLP GAN and a conditional DCGAN: finite losses, a flat tensor count', async () => {
