@@ -68,7 +68,9 @@ const maxBytes = Number(raw['max-bytes'] ?? (name === 'emoji64' ? 2_000_000 : 1_
 const threads = raw.threads !== undefined ? Number(raw.threads) : undefined;
 const keep = raw.keep ?? 'last';
 if (keep !== 'last' && keep !== 'best') throw new Error(`--keep must be last or best, received ${keep}`);
-const pickSeeds = (raw['pick-seeds'] ?? '7').split(',').map(Number);
+/** The sample seed of the curve's scores (and of the pick, unless --pick-seeds names others). */
+const CURVE_SEED = 7;
+const pickSeeds = (raw['pick-seeds'] ?? String(CURVE_SEED)).split(',').map(Number);
 if (pickSeeds.some((seed) => !Number.isInteger(seed) || seed < 0)) throw new Error(`--pick-seeds must be non-negative integers, received ${raw['pick-seeds']}`);
 if (raw['pick-seeds'] !== undefined && keep !== 'best') throw new Error('--pick-seeds needs --keep best');
 const bestDir = `runs/pretrained-${name}/best`;
@@ -100,14 +102,14 @@ const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
     if (logs.step % evalEvery !== 0 && logs.step !== steps) return;
-    const score = await recipe.score(context.trainer.samplingGenerator);
+    const score = await recipe.score(context.trainer.samplingGenerator, { seed: CURVE_SEED });
     const point = { step: logs.step, seconds: round(trainingSeconds, 1), ...scoreFields(score) };
     curve.push(point);
     console.log(`\n${JSON.stringify(point)}`);
     if (keep === 'best') {
-      // The curve's score is seed 7's (heldOutScore's default); other pick seeds are scored here.
+      // The curve's seed is scored already; each other pick seed is one more evaluation.
       const fids: number[] = [];
-      for (const seed of pickSeeds) fids.push(seed === 7 ? score.fid : (await recipe.score(context.trainer.samplingGenerator, { seed })).fid);
+      for (const seed of pickSeeds) fids.push(seed === CURVE_SEED ? score.fid : (await recipe.score(context.trainer.samplingGenerator, { seed })).fid);
       const pickFid = round(fids.reduce((sum, fid) => sum + fid, 0) / fids.length, 3);
       if (pickSeeds.length > 1) console.log(`FID with sample seeds ${pickSeeds.join(', ')}: ${fids.map((fid) => round(fid, 3)).join(', ')} (mean ${pickFid})`);
       if (best === undefined || pickFid < best.fid) {
@@ -161,17 +163,17 @@ function loadedRun(trainer: Trainer): { trainer: Trainer; dispose(): void } {
 }
 const run = await trainedRun();
 const generator = run.trainer.samplingGenerator;
-const scoresFloat32 = scoreFields(await recipe.score(generator));
+const scoresFloat32 = scoreFields(await recipe.score(generator, { seed: CURVE_SEED }));
 console.log(`float32: ${JSON.stringify(scoresFloat32)}`);
 if (keep === 'best') {
-  // The pick was made on the curve's samples (seed 7): other seeds tell how much of its FID was luck.
+  // The pick was made on the curve's samples (CURVE_SEED): other seeds tell how much of its FID was luck.
   for (const seed of [8, 9]) console.log(`rescored with sample seed ${seed}: ${JSON.stringify(scoreFields(await recipe.score(generator, { seed })))}`);
 }
 
 async function scoreEmbedded(embedded: EmbeddedModel): Promise<Record<string, number>> {
   const copy = new Generator(await decodeEmbeddedModel(embedded), generator.spec);
   try {
-    return scoreFields(await recipe.score(copy));
+    return scoreFields(await recipe.score(copy, { seed: CURVE_SEED }));
   } finally {
     copy.dispose();
   }
