@@ -21,18 +21,13 @@ import { TrainingError } from '../../src/errors.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { PoisoningSgd } from '../helpers/poisoning-optimizer.js';
+import { disposeAll, ringTrainer } from '../helpers/trainers.js';
 import { roundTripData, roundTripTrainer } from './node-commands.js';
 
 const toBase64 = (files: Readonly<Record<string, Uint8Array>>): Record<string, string> =>
   Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''))]));
 const fromBase64 = (files: Record<string, string>): Record<string, Uint8Array> =>
   Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Uint8Array.from(atob(text), (c) => c.charCodeAt(0))]));
-
-const disposeTrainer = (trainer: Trainer): void => {
-  trainer.generator.dispose();
-  trainer.discriminator.dispose();
-  trainer.dispose();
-};
 
 describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
   beforeAll(async () => {
@@ -62,7 +57,7 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
         }
       }
       await expectLeakFree(() => trainer.fit(data, { steps: 1, batchSize: 4 }), 1, 2);
-      disposeTrainer(trainer);
+      disposeAll(trainer);
     }
     data.dispose();
   });
@@ -77,13 +72,7 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
     tf.dispose([...tensors, clean, poisoned]);
 
     const ring = await toy2d('ring', { count: 256, seed: 1 });
-    const trainer = new Trainer({
-      generator: Generator.mlp({ outputShape: [2], latentDim: 4, hiddenUnits: [16], seed: 1 }),
-      discriminator: Discriminator.mlp({ inputShape: [2], hiddenUnits: [16], seed: 2 }),
-      generatorOptimizer: new PoisoningSgd(0.01, 3),
-      discriminatorOptimizer: new tf.SGDOptimizer(0.01),
-      seed: 3,
-    });
+    const trainer = ringTrainer(new PoisoningSgd(0.01, 3), new tf.SGDOptimizer(0.01));
     const error = await trainer.fit(ring, { steps: 6, batchSize: 32 }).then(
       () => undefined,
       (e: unknown) => e,
@@ -94,7 +83,7 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
     const weights = await Promise.all(trainer.generator.model.weights.map((w) => w.read().data()));
     expect(weights.every((values) => Array.from(values).every(Number.isFinite))).toBe(true);
     ring.dispose();
-    disposeTrainer(trainer);
+    disposeAll(trainer);
   });
 
   it('trains the 2-D MLP GAN and a conditional DCGAN: finite losses, a flat tensor count', async () => {
@@ -118,7 +107,7 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
     await expectLeakFree(() => trainer.fit(data, { steps: 1, batchSize: 4 }), 1, 2);
     expect(trainer.step).toBe(5);
     [ring, data].forEach((d) => d.dispose());
-    [mlp, trainer].forEach(disposeTrainer);
+    disposeAll(mlp, trainer);
   });
 
   it('continues a run saved in Node from IndexedDB, and Node continues what the page saved', async () => {
@@ -149,7 +138,7 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
     const largestDifference = Math.max(...pageValues.map((value, i) => Math.abs(value - inNode.samples[i])));
     expect(largestDifference).toBeLessThan(2e-2);
     data.dispose();
-    disposeTrainer(trainer);
+    disposeAll(trainer);
   });
 
   it('downloads a checkpoint as gan.json and its weights file', async () => {
@@ -167,7 +156,7 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
       HTMLAnchorElement.prototype.click = click;
     }
     expect(clicked.sort()).toEqual(Object.keys(memory.files()).sort());
-    disposeTrainer(trainer);
+    disposeAll(trainer);
   });
 
   it('builds the same dataset from ImageData, <canvas>, <img>, ImageBitmap, a PNG File and a WebP Blob', async () => {

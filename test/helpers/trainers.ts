@@ -1,7 +1,9 @@
+import type * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
 import { memoryStore } from '../../src/io/memory-store.js';
 import type { TrainerJson } from '../../src/train/trainer-serialization.js';
+import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 
 /** Disposes each trainer with the networks it trains (the trainer disposes only its own state). */
@@ -11,6 +13,21 @@ export function disposeAll(...trainers: Trainer[]): void {
     trainer.discriminator.dispose();
     trainer.dispose();
   }
+}
+
+/**
+ * The 2-D ring's small MLP GAN (4 weight tensors a network) with an EMA generator and the given
+ * optimizers: the update guard's tests poison or overdrive those optimizers.
+ */
+export function ringTrainer(generatorOptimizer: tf.Optimizer, discriminatorOptimizer: tf.Optimizer): Trainer {
+  return new Trainer({
+    generator: Generator.mlp({ outputShape: [2], latentDim: 4, hiddenUnits: [16], seed: 1 }),
+    discriminator: Discriminator.mlp({ inputShape: [2], hiddenUnits: [16], seed: 2 }),
+    generatorOptimizer,
+    discriminatorOptimizer,
+    ema: { decay: 0.9 },
+    seed: 3,
+  });
 }
 
 /** The [dLoss, gLoss] pair of every step's logs, to compare two runs step by step. */

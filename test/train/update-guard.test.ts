@@ -14,7 +14,7 @@ import { Trainer } from '../../src/train/trainer.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { PoisoningSgd } from '../helpers/poisoning-optimizer.js';
-import { disposeAll } from '../helpers/trainers.js';
+import { disposeAll, ringTrainer } from '../helpers/trainers.js';
 
 /** Every value the run owns: both networks' weights, the EMA's, both optimizers' state and step counts. */
 async function state(trainer: Trainer): Promise<number[][]> {
@@ -34,17 +34,6 @@ async function state(trainer: Trainer): Promise<number[][]> {
 }
 
 const allFinite = (values: number[][]): boolean => values.every((v) => v.every(Number.isFinite));
-
-function ringTrainer(generatorOptimizer: tf.Optimizer, discriminatorOptimizer: tf.Optimizer): Trainer {
-  return new Trainer({
-    generator: Generator.mlp({ outputShape: [2], latentDim: 4, hiddenUnits: [16], seed: 1 }),
-    discriminator: Discriminator.mlp({ inputShape: [2], hiddenUnits: [16], seed: 2 }),
-    generatorOptimizer,
-    discriminatorOptimizer,
-    ema: { decay: 0.9 },
-    seed: 3,
-  });
-}
 
 /** Sets an optimizer's learning rate (SGD and momentum cache it in a tensor that setLearningRate replaces). */
 function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
