@@ -151,6 +151,14 @@ export function formatTable(result: metrics.EvaluationResult, classNames?: reado
     rows.push(['class accuracy', fixed(result.classAccuracy.accuracy, 4)]);
     result.classAccuracy.perClass.forEach((accuracy, k) => rows.push([`  class ${classNames?.[k] ?? k}`, fixed(accuracy, 4)]));
   }
+  const intra = (label: string, distance: metrics.IntraClassDistance, digits: number): void => {
+    rows.push([label, fixed(distance.mean, digits)]);
+    distance.perClass.forEach((value, k) => {
+      if (!Number.isNaN(value)) rows.push([`  class ${classNames?.[k] ?? k}`, fixed(value, digits)]);
+    });
+  };
+  if (result.intraFid !== undefined) intra('intra-class FID', result.intraFid, 3);
+  if (result.intraKid !== undefined) intra('intra-class KID', result.intraKid, 5);
   if (result.modeCoverage !== undefined) {
     const m = result.modeCoverage;
     rows.push(['modes covered', `${m.modesCovered} / ${m.numModes}`], ['high quality', fixed(m.highQualityFraction, 4)], ['reverse KL', fixed(m.reverseKL, 4)]);

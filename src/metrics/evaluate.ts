@@ -15,6 +15,7 @@ import { type ClassAccuracy, classAccuracyFromPredictions } from './class-accura
 import type { FeatureExtractor } from './feature-extractor.js';
 import { gaussianStatistics } from './feature-matrix.js';
 import { frechetDistance } from './frechet-distance.js';
+import { type IntraClassDistance, intraFidFromFeatures, intraKidFromFeatures } from './intra-class.js';
 import { type KidOptions, type KidResult, kidFromFeatures } from './kernel-distance.js';
 import { MANIFOLD_DEFAULTS, densityCoverageWithRadii, precisionRecallWithRadii } from './manifold.js';
 import { type ReferenceCacheOptions, ReferenceFeatures, referenceFeatures } from './reference-cache.js';
@@ -28,7 +29,7 @@ import {
 } from './sample-features.js';
 
 /** The metrics {@link evaluate} can compute. */
-export const METRIC_NAMES = Object.freeze(['fid', 'kid', 'precision-recall', 'density-coverage', 'class-accuracy', 'mode-coverage'] as const);
+export const METRIC_NAMES = Object.freeze(['fid', 'kid', 'precision-recall', 'density-coverage', 'class-accuracy', 'mode-coverage', 'intra-fid', 'intra-kid'] as const);
 /** A metric name. */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -69,6 +70,11 @@ export interface SampleMetricOptions {
    * accuracy). @defaultValue generator: balanced, sample i of class `i % numClasses`
    */
   readonly labels?: ArrayLike<number>;
+  /**
+   * For the intra-class metrics when `real` is a tensor or features: the class of each real sample (a
+   * dataset's own labels are used, and giving both is refused).
+   */
+  readonly realLabels?: ArrayLike<number>;
   /** Latent truncation of the generator's samples. @defaultValue none */
   readonly truncation?: number;
   /** The reference cache: a directory, or `false` to compute the real features every time. @defaultValue memory and a temp directory */
@@ -117,6 +123,10 @@ export interface EvaluationResult {
   readonly classAccuracy?: ClassAccuracy;
   /** Mode coverage of 2-D toy samples. */
   readonly modeCoverage?: ModeCoverage;
+  /** FID within each class and its mean over the classes (conditional only; compare at equal counts per class). */
+  readonly intraFid?: IntraClassDistance;
+  /** KID within each class and its mean over the classes (conditional only; unbiased). */
+  readonly intraKid?: IntraClassDistance;
   /** Real samples used. */
   readonly realCount: number;
   /** Fake samples used. */
@@ -128,7 +138,7 @@ export interface EvaluationResult {
 }
 
 const EVALUATE_OPTIONS = Object.freeze([
-  'real', 'fake', 'generator', 'count', 'realCount', 'features', 'seed', 'labels', 'truncation', 'cache',
+  'real', 'fake', 'generator', 'count', 'realCount', 'features', 'seed', 'labels', 'realLabels', 'truncation', 'cache',
   'metrics', 'kid', 'precisionRecallK', 'densityCoverageK', 'modes', 'classMap',
 ]);
 
@@ -169,6 +179,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     if (!conditional) throw new ConfigError(`${owner}: 'class-accuracy' needs a conditional generator, or 'fake' samples with 'labels'.`);
     if (!canClassify) throw new ConfigError(`${owner}: 'class-accuracy' needs an extractor that classifies (metrics.features.mnist(), fashionMnist(), or fromModel with 'logitsLayer'), received ${describeValue(extractor?.id ?? 'none')}.`);
   }
+  for (const metric of ['intra-fid', 'intra-kid'] as const) {
+    if (wanted.has(metric) && !conditional) {
+      throw new ConfigError(`${owner}: '${metric}' needs a conditional generator, or 'fake' samples with 'labels'.`);
+    }
+  }
+  if (opts.realLabels !== undefined && opts.real instanceof Dataset) {
+    throw new ConfigError(`${owner}: 'realLabels' is for real samples given as a tensor or features; the dataset's own labels are used, so leave it out.`);
+  }
   if (wanted.has('mode-coverage') && opts.modes === undefined) {
     throw new ConfigError(`${owner}: 'mode-coverage' needs 'modes': 'ring', 'grid' or { centers, std }.`);
   }
@@ -204,6 +222,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const { numClasses } = extractor!;
     const labels = opts.classMap === undefined ? fake.labels! : mapClasses(fake.labels!, opts.classMap, numClasses, owner);
     result.classAccuracy = classAccuracyFromPredictions(labels, fake.predictions!, numClasses);
+  }
+  if (real && (wanted.has('intra-fid') || wanted.has('intra-kid'))) {
+    const realLabels = opts.realLabels ?? real.labels;
+    if (realLabels === undefined) {
+      throw new ConfigError(`${owner}: the intra-class metrics need the class of each real sample: a dataset with labels, or 'realLabels'.`);
+    }
+    if (wanted.has('intra-fid')) result.intraFid = intraFidFromFeatures(real.features, realLabels, fake.features, fake.labels!);
+    if (wanted.has('intra-kid')) result.intraKid = intraKidFromFeatures(real.features, realLabels, fake.features, fake.labels!, opts.kid);
   }
   if (wanted.has('mode-coverage')) {
     if (fake.features.dim !== 2) {

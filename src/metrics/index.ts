@@ -1,5 +1,5 @@
 /**
- * Measuring realism: FID, KID, precision/recall, density/coverage, class accuracy and mode coverage,
+ * Measuring realism: FID, KID, intra-class FID and KID, precision/recall, density/coverage, class accuracy and mode coverage,
  * with shipped feature extractors for MNIST and Fashion-MNIST and a cache of real-data features. The
  * package exposes this module as the `metrics` namespace.
  *
@@ -30,6 +30,8 @@ export {
   classAccuracy,
   densityCoverage,
   fid,
+  intraFid,
+  intraKid,
   kid,
   modeCoverage,
   precisionRecall,
@@ -37,6 +39,7 @@ export {
 export { type ClassAccuracy, classAccuracyFromPredictions } from './class-accuracy.js';
 export { type FeatureMatrix, type FeaturesLike, type GaussianStatistics, gaussianStatistics } from './feature-matrix.js';
 export { fidFromFeatures, frechetDistance } from './frechet-distance.js';
+export { type IntraClassDistance, intraFidFromFeatures, intraKidFromFeatures } from './intra-class.js';
 export { KID_DEFAULTS, type KidOptions, type KidResult, kidFromFeatures } from './kernel-distance.js';
 export {
   type DensityCoverage,

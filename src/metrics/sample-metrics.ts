@@ -12,6 +12,7 @@ import type { Toy2dModes, Toy2dName } from '../data/toy2d.js';
 import { Generator } from '../nets/generator.js';
 import type { ClassAccuracy } from './class-accuracy.js';
 import { EVALUATE_DEFAULTS, type SampleMetricOptions, evaluateOne } from './evaluate.js';
+import type { IntraClassDistance } from './intra-class.js';
 import type { KidOptions, KidResult } from './kernel-distance.js';
 import type { DensityCoverage, PrecisionRecall } from './manifold.js';
 import { type FeatureExtractorLike, generatorFeatures, resolveExtractor, sampleSetFeatures, type SampleSet } from './sample-features.js';
@@ -54,6 +55,48 @@ export async function kid(options: SampleMetricOptions & Omit<KidOptions, 'seed'
     ...(subsetSize !== undefined ? { subsetSize } : {}),
   };
   return (await evaluateOne(rest, 'kid', { kid: kidOptions })).kid!;
+}
+
+/**
+ * Intra-class FID (Miyato & Koyama 2018, arXiv:1802.05637): FID between the real and the fake samples
+ * of each class, and its mean over the classes, for a conditional generator (its samples are balanced
+ * over the classes unless `labels` says otherwise) against labelled real data. It sees what FID over
+ * all samples misses: the wrong class, or one picture per class. Biased upward at small counts like
+ * FID: compare it at the same counts per class, or use {@link intraKid}.
+ *
+ * @param options - as {@link fid}; the real samples need labels (a labelled dataset, or `realLabels`).
+ * @returns the mean over classes, each class's FID and the per-class counts.
+ * @throws ConfigError for an unconditional generator, real samples without labels, or a class with
+ *   fewer than 2 real or fake samples.
+ * @example
+ * ```ts
+ * const { mean, perClass } = await metrics.intraFid({ real: data, generator, count: 5000, features: metrics.features.mnist() });
+ * ```
+ */
+export async function intraFid(options: SampleMetricOptions): Promise<IntraClassDistance> {
+  return (await evaluateOne(options, 'intra-fid')).intraFid!;
+}
+
+/**
+ * Intra-class KID: KID (see {@link kid}) within each class, and its mean over the classes. Unbiased, so
+ * it suits classes of few samples and compares across counts.
+ *
+ * @param options - as {@link intraFid}, plus KID's `subsets` and `subsetSize` (at most each class's
+ *   smaller set).
+ * @returns the mean over classes, each class's KID and its std over subsets, and the per-class counts.
+ * @throws ConfigError as {@link intraFid}.
+ * @example
+ * ```ts
+ * const { mean } = await metrics.intraKid({ real: data, generator, count: 5000, features: metrics.features.mnist() });
+ * ```
+ */
+export async function intraKid(options: SampleMetricOptions & Omit<KidOptions, 'seed'>): Promise<IntraClassDistance> {
+  const { subsets, subsetSize, ...rest } = options;
+  const kidOptions: KidOptions = {
+    ...(subsets !== undefined ? { subsets } : {}),
+    ...(subsetSize !== undefined ? { subsetSize } : {}),
+  };
+  return (await evaluateOne(rest, 'intra-kid', { kid: kidOptions })).intraKid!;
 }
 
 /**

@@ -11,6 +11,10 @@
  *   classes in the reference's proportions; the floor is the FID of 600 of the 618 held-out emoji.
  * - ring: the 8-Gaussian ring's mode coverage and FID of the points themselves; the floor is a fresh draw.
  *
+ * Conditional generators are also scored within each class (intra-class FID and KID) on a draw of every
+ * class equally often, beside the held-out samples' own intra-class KID when each class has at least 2
+ * of them (the first 90 held-out emoji, say, are of two categories only).
+ *
  * @packageDocumentation
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -63,6 +67,19 @@ export interface HeldOutScore {
   readonly extractorBalancedAccuracy?: number;
   /** The shipped extractor's accuracy on those held-out real samples for each of its classes. */
   readonly extractorPerClassAccuracy?: readonly number[];
+  /**
+   * Conditional generators (not emoji subcategories): intra-class FID, the FID between the reference's
+   * and the samples' features of each class, averaged over the classes, on the draw of every class
+   * equally often. It sees what {@link fid} misses (one picture per class, or the wrong class), but
+   * like FID it grows as a class's samples get fewer: compare it between generators at one `count`.
+   */
+  readonly intraFid?: number;
+  /** Intra-class KID, on the same draw as {@link intraFid}: unbiased, so it has a floor. */
+  readonly intraKid?: number;
+  /** The intra-class KID of each class, by class id. */
+  readonly perClassIntraKid?: readonly number[];
+  /** The intra-class KID of the held-out real samples of the floor: the floor of {@link intraKid}. */
+  readonly floorIntraKid?: number;
   /** ring: modes with high-quality samples (of 8). */
   readonly modes?: number;
   /** ring: the share of samples within 3 standard deviations of a mode. */
@@ -125,7 +142,10 @@ function heldOutData(dataset: RecipeDataset, count: number): Promise<Dataset> {
 interface Floor {
   readonly fid: number;
   readonly perClass?: readonly number[];
+  /** The intra-class KID of the held-out samples, when their classes are the reference's. */
+  readonly intraKid?: number;
 }
+
 
 /**
  * The floors already computed, by dataset and count: the held-out data, the reference and the shipped
@@ -134,16 +154,27 @@ interface Floor {
 const floors = new Map<string, Floor>();
 
 /** The FID (and class accuracy) of `count` held-out samples against the reference (see {@link floors}). */
-async function floorOf(dataset: RecipeDataset, count: number, common: Omit<EvaluateOptions, 'fake' | 'generator'>): Promise<Floor> {
-  const key = `${dataset}:${count}`;
+async function floorOf(dataset: RecipeDataset, count: number, labels: EmojiLabels, common: Omit<EvaluateOptions, 'fake' | 'generator'>): Promise<Floor> {
+  const key = `${dataset}:${count}:${labels}`;
   const known = floors.get(key);
   if (known !== undefined) return known;
   const heldOut = await heldOutData(dataset, count);
   try {
     const classify = common.features !== undefined && heldOut.labels !== undefined;
-    const labels = classify ? await (heldOut.labels as tf.Tensor1D).data() : undefined;
-    const result = await evaluate({ ...common, fake: heldOut, ...(labels ? { labels } : {}), metrics: classify ? ['fid', 'class-accuracy'] : ['fid'] });
-    const floor: Floor = { fid: result.fid as number, ...(result.classAccuracy ? { perClass: result.classAccuracy.perClass } : {}) };
+    const heldOutLabels = classify ? await (heldOut.labels as tf.Tensor1D).data() : undefined;
+    // The held-out data is labelled by category: its intra-class KID is the floor for category classes.
+    const intra = classify && labels === 'category' && twoOfEachClass(heldOutLabels!, (await common.features!).numClasses);
+    const result = await evaluate({
+      ...common,
+      fake: heldOut,
+      ...(heldOutLabels ? { labels: heldOutLabels } : {}),
+      metrics: classify ? ['fid', 'class-accuracy', ...(intra ? (['intra-kid'] as const) : [])] : ['fid'],
+    });
+    const floor: Floor = {
+      fid: result.fid as number,
+      ...(result.classAccuracy ? { perClass: result.classAccuracy.perClass } : {}),
+      ...(result.intraKid ? { intraKid: result.intraKid.mean } : {}),
+    };
     floors.set(key, floor);
     return floor;
   } finally {
@@ -194,19 +225,23 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   const reference = await referenceData(dataset, labels);
   try {
     const common = { real: reference, realCount: reference.size, count, ...(features ? { features } : {}), seed: o.seed ?? 7 };
-    const floor = await floorOf(dataset, count, common);
+    const floor = await floorOf(dataset, count, labels, common);
     const floorFid = floor.fid;
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
     // The emoji's classes are drawn in the data's proportions; every other generator's equally often.
     const proportional = dataset === 'emoji' && generator !== undefined && generator.conditional;
     // Subcategory samples are read by the category classifier through their category.
     const byCategory = labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {};
+    // Within each class, on the draw of every class equally often (98 subcategories are too few samples each).
+    // A class of fewer than 2 samples has no within-class distance: then there are no intra-class scores.
+    const drawn = generator !== undefined ? count >= 2 * generator.numClasses : given!.labels !== undefined && features !== undefined && twoOfEachClass(given!.labels, features.numClasses);
+    const intra = conditional && labels === 'category' && drawn ? (['intra-fid', 'intra-kid'] as const) : [];
     const result = await evaluate({
       ...common,
       ...(generator !== undefined
         ? { generator, ...(proportional ? { labels: await proportionalLabels(reference, count) } : {}) }
         : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
-      metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy'] : ['fid'],
+      metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy', ...(proportional ? [] : intra)] : ['fid'],
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
       ...byCategory,
     });
@@ -214,8 +249,10 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     // Every class drawn equally often: how recognisable each class is. Other generators' draw above
     // already was; the emoji draw the same generator again.
     let balanced = generator !== undefined ? result.classAccuracy : undefined;
+    let within = result;
     if (balanced !== undefined && proportional) {
-      balanced = (await evaluate({ ...common, generator: generator!, metrics: ['class-accuracy'], ...byCategory })).classAccuracy;
+      within = await evaluate({ ...common, generator: generator!, metrics: ['class-accuracy', ...intra], ...byCategory });
+      balanced = within.classAccuracy;
     }
     return {
       dataset,
@@ -229,6 +266,11 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       ...(result.classAccuracy && floor.perClass
         ? { extractorBalancedAccuracy: meanOverClasses(floor.perClass), extractorPerClassAccuracy: floor.perClass }
         : {}),
+      ...(within.intraFid ? { intraFid: within.intraFid.mean } : {}),
+      ...(within.intraKid
+        ? { intraKid: within.intraKid.mean, perClassIntraKid: within.intraKid.perClass }
+        : {}),
+      ...(within.intraKid && floor.intraKid !== undefined ? { floorIntraKid: floor.intraKid } : {}),
       ...(result.modeCoverage ? { modes: result.modeCoverage.modesCovered, highQuality: result.modeCoverage.highQualityFraction } : {}),
       count,
       realCount: reference.size,
@@ -237,6 +279,13 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   } finally {
     reference.dispose();
   }
+}
+
+/** Whether each of the `numClasses` classes has at least 2 samples among `labels`. */
+function twoOfEachClass(labels: ArrayLike<number>, numClasses: number): boolean {
+  const counts = new Array<number>(numClasses).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]] = (counts[labels[i]] ?? 0) + 1;
+  return counts.length === numClasses && counts.every((n) => n >= 2);
 }
 
 /** The emoji labels a score uses: the option, else what the generator's class count says. */

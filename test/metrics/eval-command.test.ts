@@ -41,6 +41,11 @@ describe('tfjs-gan eval', () => {
     expect(json.fid).toBeGreaterThan(0);
     expect(json.kid.subsetSize).toBe(60);
     expect(json.precision).toBeUndefined();
+    // Within each digit: 6 samples of each class against the digit's own real samples.
+    io.out = '';
+    expect(await main([...evalArgs, '--metrics', 'intra-fid,intra-kid'])).toBe(0);
+    for (const row of [/intra-class FID\s+\d+\.\d{3}\n/, /intra-class KID\s+-?\d+\.\d{5}\n/, /class 9\s+-?\d+\.\d{5}\n/]) expect(io.out).toMatch(row);
+    expect(io.out).not.toMatch(/^FID/m);
   });
 
   it('uses the EMA generator of a run saved by the library, scores toy data by mode coverage, and asks for --dataset', async () => {

@@ -7,7 +7,7 @@ import { toy2d } from '../../src/data/toy2d.js';
 import { ConfigError } from '../../src/errors.js';
 import { Discriminator } from '../../src/nets/discriminator.js';
 import { Generator } from '../../src/nets/generator.js';
-import { metric } from '../../src/train/callbacks/metric.js';
+import { metric, metricLogs } from '../../src/train/callbacks/metric.js';
 import { metricsLog } from '../../src/train/callbacks/metrics-log.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { switchBackend } from '../helpers/backends.js';
@@ -52,6 +52,12 @@ describe('callbacks.metric', () => {
     trainer.dispose();
     data.dispose();
     tf.disposeVariables();
+  });
+
+  it('logs the means of the intra-class metrics', () => {
+    const intra = { mean: 2.5, perClass: [2, 3], realCounts: [5, 5], fakeCounts: [4, 4] };
+    const logs = metricLogs(7, { intraFid: intra, intraKid: { ...intra, mean: 0.25, perClassStd: [0.1, 0.1] }, realCount: 10, fakeCount: 8, extractor: 'x', seconds: 1 });
+    expect(logs).toEqual({ step: 7, intraFid: 2.5, intraKid: 0.25, seconds: 1 });
   });
 
   it('checks its options when created', () => {

@@ -228,6 +228,11 @@ describe('recipes: building and training', () => {
     expect(score.fid).toBeGreaterThan(score.floorFid);
     expect(score.perClassAccuracy).toHaveLength(9);
     expect(score.extractorAccuracy).toBeGreaterThan(0.8);
+    // 90 samples of the balanced draw: 10 per category, each class scored against its own reference;
+    // the first 90 held-out emoji are of two categories only, so there is no intra-class floor.
+    expect(score.perClassIntraKid).toHaveLength(9);
+    expect(score.perClassIntraKid!.every((value) => value > 0)).toBe(true);
+    expect(score.floorIntraKid).toBeUndefined();
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
     // The held-out emoji score their own floor; samples of the wrong shape are refused, naming the shape.
@@ -256,6 +261,9 @@ describe('recipes: building and training', () => {
     expect(score.perClassAccuracy).toHaveLength(9);
     expect(score.balancedPerClassAccuracy).toHaveLength(9);
     expect(score.balancedClassAccuracy).toBeGreaterThanOrEqual(0);
+    // 98 subcategories are too few samples each for a within-class distance: none is reported.
+    expect(score.intraFid).toBeUndefined();
+    expect(score.intraKid).toBeUndefined();
     expect(score.realCount).toBe(3163);
     const inferred = await recipes.heldOutScore('emoji', run.trainer.samplingGenerator, { count: 90 });
     expect(inferred.fid).toBe(score.fid);
@@ -308,6 +316,15 @@ describe('recipes: building and training', () => {
     expect(score.extractorPerClassAccuracy).toEqual(score.perClassAccuracy);
     const mean = score.perClassAccuracy!.reduce((sum, a) => sum + a, 0) / 10;
     expect(score.extractorBalancedAccuracy).toBeCloseTo(mean, 12);
+    // Within each class too they are their own floor; with every label moved to the next digit the
+    // images are the same (FID unchanged) but no class matches its reference.
+    expect(score.intraKid).toBeCloseTo(score.floorIntraKid!, 9);
+    expect(score.perClassIntraKid).toHaveLength(10);
+    expect(score.intraFid).toBeGreaterThan(0);
+    const rotated = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels: Int32Array.from(labels, (l) => (l + 1) % 10) });
+    expect(rotated.fid).toBeCloseTo(score.fid, 6);
+    expect(rotated.intraFid).toBeGreaterThan(3 * score.intraFid!);
+    expect(rotated.intraKid).toBeGreaterThan(10 * Math.abs(score.floorIntraKid!));
     await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels: labels.slice(1) })).rejects.toThrow(/one label per sample \(2000\), received 1999/);
     heldOut.dispose();
   });

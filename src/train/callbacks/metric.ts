@@ -64,6 +64,10 @@ export interface MetricLogs {
   readonly modesCovered?: number;
   /** Fraction of 2-D toy samples within 3 standard deviations of their nearest mode. */
   readonly highQualityFraction?: number;
+  /** Intra-class FID: the mean over classes of each class's FID. */
+  readonly intraFid?: number;
+  /** Intra-class KID: the mean over classes of each class's KID. */
+  readonly intraKid?: number;
   /** Seconds the evaluation took. */
   readonly seconds: number;
 }
@@ -86,6 +90,8 @@ export function metricLogs(step: number, result: EvaluationResult): MetricLogs {
     ...(result.modeCoverage !== undefined
       ? { modesCovered: result.modeCoverage.modesCovered, highQualityFraction: result.modeCoverage.highQualityFraction }
       : {}),
+    ...(result.intraFid !== undefined ? { intraFid: result.intraFid.mean } : {}),
+    ...(result.intraKid !== undefined ? { intraKid: result.intraKid.mean } : {}),
     seconds: result.seconds,
   };
 }
