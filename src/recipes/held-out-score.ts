@@ -80,6 +80,11 @@ export interface HeldOutScore {
   readonly perClassIntraKid?: readonly number[];
   /** The intra-class KID of the held-out real samples of the floor: the floor of {@link intraKid}. */
   readonly floorIntraKid?: number;
+  /**
+   * The held-out real samples' KID of each class, by class id: the floor of {@link perClassIntraKid}
+   * (noisy for a class of few held-out samples).
+   */
+  readonly floorPerClassIntraKid?: readonly number[];
   /** ring: modes with high-quality samples (of 8). */
   readonly modes?: number;
   /** ring: the share of samples within 3 standard deviations of a mode. */
@@ -142,8 +147,8 @@ function heldOutData(dataset: RecipeDataset, count: number): Promise<Dataset> {
 interface Floor {
   readonly fid: number;
   readonly perClass?: readonly number[];
-  /** The intra-class KID of the held-out samples, when their classes are the reference's. */
-  readonly intraKid?: number;
+  /** The intra-class KID of the held-out samples and of each class, when their classes are the reference's. */
+  readonly intraKid?: { readonly mean: number; readonly perClass: readonly number[] };
 }
 
 
@@ -173,7 +178,7 @@ async function floorOf(dataset: RecipeDataset, count: number, labels: EmojiLabel
     const floor: Floor = {
       fid: result.fid as number,
       ...(result.classAccuracy ? { perClass: result.classAccuracy.perClass } : {}),
-      ...(result.intraKid ? { intraKid: result.intraKid.mean } : {}),
+      ...(result.intraKid ? { intraKid: { mean: result.intraKid.mean, perClass: result.intraKid.perClass } } : {}),
     };
     floors.set(key, floor);
     return floor;
@@ -270,7 +275,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       ...(within.intraKid
         ? { intraKid: within.intraKid.mean, perClassIntraKid: within.intraKid.perClass }
         : {}),
-      ...(within.intraKid && floor.intraKid !== undefined ? { floorIntraKid: floor.intraKid } : {}),
+      ...(within.intraKid && floor.intraKid !== undefined ? { floorIntraKid: floor.intraKid.mean, floorPerClassIntraKid: floor.intraKid.perClass } : {}),
       ...(result.modeCoverage ? { modes: result.modeCoverage.modesCovered, highQuality: result.modeCoverage.highQualityFraction } : {}),
       count,
       realCount: reference.size,

@@ -320,6 +320,7 @@ describe('recipes: building and training', () => {
     // images are the same (FID unchanged) but no class matches its reference.
     expect(score.intraKid).toBeCloseTo(score.floorIntraKid!, 9);
     expect(score.perClassIntraKid).toHaveLength(10);
+    expect(score.floorPerClassIntraKid).toEqual(score.perClassIntraKid);
     expect(score.intraFid).toBeGreaterThan(0);
     const rotated = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels: Int32Array.from(labels, (l) => (l + 1) % 10) });
     expect(rotated.fid).toBeCloseTo(score.fid, 6);
