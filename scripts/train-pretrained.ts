@@ -89,6 +89,9 @@ function scoreFields(score: HeldOutScore): Record<string, number> {
     ...(score.extractorAccuracy !== undefined ? { extractorAccuracy: score.extractorAccuracy } : {}),
     ...(score.balancedClassAccuracy !== undefined ? { balancedClassAccuracy: round(score.balancedClassAccuracy, 4) } : {}),
     ...(score.extractorBalancedAccuracy !== undefined ? { extractorBalancedAccuracy: round(score.extractorBalancedAccuracy, 4) } : {}),
+    ...(score.intraFid !== undefined ? { intraFid: round(score.intraFid, 3) } : {}),
+    ...(score.intraKid !== undefined ? { intraKid: round(score.intraKid, 4) } : {}),
+    ...(score.floorIntraKid !== undefined ? { floorIntraKid: round(score.floorIntraKid, 4) } : {}),
     count: score.count,
   };
 }
