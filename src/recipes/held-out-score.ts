@@ -151,7 +151,6 @@ interface Floor {
   readonly intraKid?: { readonly mean: number; readonly perClass: readonly number[] };
 }
 
-
 /**
  * The floors already computed, by dataset and count: the held-out data, the reference and the shipped
  * extractors are fixed, so a run scored every few hundred steps computes its floor once.
@@ -239,7 +238,10 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     const byCategory = labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {};
     // Within each class, on the draw of every class equally often (98 subcategories are too few samples each).
     // A class of fewer than 2 samples has no within-class distance: then there are no intra-class scores.
-    const drawn = generator !== undefined ? count >= 2 * generator.numClasses : given!.labels !== undefined && features !== undefined && twoOfEachClass(given!.labels, features.numClasses);
+    const drawn =
+      generator !== undefined
+        ? count >= 2 * generator.numClasses
+        : given!.labels !== undefined && features !== undefined && twoOfEachClass(given!.labels, features.numClasses);
     const intra = conditional && labels === 'category' && drawn ? (['intra-fid', 'intra-kid'] as const) : [];
     const result = await evaluate({
       ...common,
@@ -272,9 +274,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
         ? { extractorBalancedAccuracy: meanOverClasses(floor.perClass), extractorPerClassAccuracy: floor.perClass }
         : {}),
       ...(within.intraFid ? { intraFid: within.intraFid.mean } : {}),
-      ...(within.intraKid
-        ? { intraKid: within.intraKid.mean, perClassIntraKid: within.intraKid.perClass }
-        : {}),
+      ...(within.intraKid ? { intraKid: within.intraKid.mean, perClassIntraKid: within.intraKid.perClass } : {}),
       ...(within.intraKid && floor.intraKid !== undefined ? { floorIntraKid: floor.intraKid.mean, floorPerClassIntraKid: floor.intraKid.perClass } : {}),
       ...(result.modeCoverage ? { modes: result.modeCoverage.modesCovered, highQuality: result.modeCoverage.highQualityFraction } : {}),
       count,
