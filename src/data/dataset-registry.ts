@@ -85,34 +85,9 @@ export const DATASET_NAMES: readonly string[] = Object.freeze(NAMED_DATASETS.map
  * ```
  */
 export async function datasetByName(name: string, request: DatasetRequest = {}, owner = 'datasetByName'): Promise<Dataset> {
-  return loadNamedDataset(name, request, { owner, name: 'dataset', dataPath: 'a data path', labels: "'labels'" });
-}
-
-/**
- * How a caller's errors name the arguments of a dataset request: the library's options
- * (`dataset`, `'labels'`) or a command line's flags (`--dataset`, `--labels`).
- * @internal
- */
-export interface DatasetRequestWording {
-  /** Who asks, e.g. `'tfjs-gan'`. */
-  readonly owner: string;
-  /** The dataset's name argument. */
-  readonly name: string;
-  /** The data path argument. */
-  readonly dataPath: string;
-  /** The labels argument. */
-  readonly labels: string;
-}
-
-/**
- * {@link datasetByName} with errors worded in the caller's own terms (the CLI names its flags).
- * @internal
- */
-export async function loadNamedDataset(name: string, request: DatasetRequest, wording: DatasetRequestWording): Promise<Dataset> {
-  const { owner } = wording;
-  const entry = namedDataset(name, owner, wording.name);
-  if (entry.needsPath && !request.dataPath) throw new ConfigError(`${owner}: ${wording.name} ${name} needs ${wording.dataPath}, received none.`);
-  checkLabeling(entry, request.labels, `${owner}: ${wording.labels}`);
+  const entry = namedDataset(name, owner);
+  if (entry.needsPath && !request.dataPath) throw new ConfigError(`${owner}: dataset ${name} needs a data path, received none.`);
+  checkLabeling(entry, request.labels, `${owner}: 'labels'`);
   return entry.load(request);
 }
 
@@ -141,8 +116,8 @@ export function checkDatasetLabels(dataset: string, labels: unknown, owner: stri
 }
 
 /** The registry's entry for `name`; a ConfigError listing the names when there is none. */
-function namedDataset(name: string, owner: string, argument = 'dataset'): NamedDataset {
+function namedDataset(name: string, owner: string): NamedDataset {
   const entry = NAMED_DATASETS.find((d) => d.name === name);
-  if (entry === undefined) throw new ConfigError(`${owner}: unknown ${argument} ${describeValue(name)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
+  if (entry === undefined) throw new ConfigError(`${owner}: unknown dataset ${describeValue(name)}. Expected one of ${describeValue(DATASET_NAMES)}.`);
   return entry;
 }
