@@ -100,6 +100,10 @@ describe('tfjs-gan train / sample', () => {
     expect(io.err).toMatch(/ConfigError: tfjs-gan: --labels applies to \["emoji"\] only, received "subcategory" for dataset ring/);
     expect(await main(['train', '--dataset', 'emoji', '--labels', 'subgroup', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
     expect(io.err).toMatch(/'--labels' must be one of category \| subcategory, received "subgroup"/);
+    // The registry's checks, worded with the CLI's flags (the CLI uses the public entry point only, so
+    // it words them itself: src/cli/dataset-by-name.ts).
+    expect(await main(['train', '--dataset', 'folder', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
+    expect(io.err).toMatch(/ConfigError: tfjs-gan: --dataset folder needs --data-path, received none\./);
   });
 
   it('exits 1 with a clear message on bad input', async () => {
