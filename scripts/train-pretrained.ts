@@ -105,7 +105,7 @@ const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
     if (logs.step % evalEvery !== 0 && logs.step !== steps) return;
-    const score = await recipe.score(context.trainer.samplingGenerator, { seed: CURVE_SEED });
+    const score = await recipe.score(context.trainer.samplingGenerator, { seed: CURVE_SEED, intraClass: true });
     const point = { step: logs.step, seconds: round(trainingSeconds, 1), ...scoreFields(score) };
     curve.push(point);
     console.log(`\n${JSON.stringify(point)}`);
@@ -166,17 +166,17 @@ function loadedRun(trainer: Trainer): { trainer: Trainer; dispose(): void } {
 }
 const run = await trainedRun();
 const generator = run.trainer.samplingGenerator;
-const scoresFloat32 = scoreFields(await recipe.score(generator, { seed: CURVE_SEED }));
+const scoresFloat32 = scoreFields(await recipe.score(generator, { seed: CURVE_SEED, intraClass: true }));
 console.log(`float32: ${JSON.stringify(scoresFloat32)}`);
 if (keep === 'best') {
   // The pick was made on the curve's samples (CURVE_SEED): other seeds tell how much of its FID was luck.
-  for (const seed of [8, 9]) console.log(`rescored with sample seed ${seed}: ${JSON.stringify(scoreFields(await recipe.score(generator, { seed })))}`);
+  for (const seed of [8, 9]) console.log(`rescored with sample seed ${seed}: ${JSON.stringify(scoreFields(await recipe.score(generator, { seed, intraClass: true })))}`);
 }
 
 async function scoreEmbedded(embedded: EmbeddedModel): Promise<Record<string, number>> {
   const copy = new Generator(await decodeEmbeddedModel(embedded), generator.spec);
   try {
-    return scoreFields(await recipe.score(copy, { seed: CURVE_SEED }));
+    return scoreFields(await recipe.score(copy, { seed: CURVE_SEED, intraClass: true }));
   } finally {
     copy.dispose();
   }

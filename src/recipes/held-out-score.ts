@@ -11,8 +11,8 @@
  *   classes in the reference's proportions; the floor is the FID of 600 of the 618 held-out emoji.
  * - ring: the 8-Gaussian ring's mode coverage and FID of the points themselves; the floor is a fresh draw.
  *
- * Conditional generators are also scored within each class (intra-class FID and KID) on a draw of every
- * class equally often, beside the held-out samples' own intra-class KID when each class has at least 2
+ * With `intraClass: true`, conditional generators are also scored within each class (intra-class FID and
+ * KID) on a draw of every class equally often, beside the held-out samples' own intra-class KID when each class has at least 2
  * of them (the first 90 held-out emoji, say, are of two categories only).
  *
  * @packageDocumentation
@@ -28,7 +28,7 @@ import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
 import { Generator } from '../nets/generator.js';
-import { checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
+import { checkBoolean, checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
 import { RECIPE_DATASETS, type RecipeDataset } from './recipe-config.js';
 
 /** A generator's scores against held-out real data, beside the held-out data's own. */
@@ -68,7 +68,7 @@ export interface HeldOutScore {
   /** The shipped extractor's accuracy on those held-out real samples for each of its classes. */
   readonly extractorPerClassAccuracy?: readonly number[];
   /**
-   * Conditional generators (not emoji subcategories): intra-class FID, the FID between the reference's
+   * With `intraClass: true`, conditional generators (not emoji subcategories): intra-class FID, the FID between the reference's
    * and the samples' features of each class, averaged over the classes, on the draw of every class
    * equally often. It sees what {@link fid} misses (one picture per class, or the wrong class), but
    * like FID it grows as a class's samples get fewer: compare it between generators at one `count`.
@@ -110,6 +110,12 @@ export interface HeldOutScoreOptions {
    * @defaultValue `'subcategory'` for a generator with 98 classes, else `'category'`
    */
   readonly labels?: EmojiLabels;
+  /**
+   * Conditional generators (and labelled samples): also score within each class ({@link HeldOutScore.intraFid},
+   * `intraKid` and their floor), on a draw of every class equally often. Off by default: it costs a few
+   * seconds per score. @defaultValue false
+   */
+  readonly intraClass?: boolean;
 }
 
 /** Samples made elsewhere (e.g. by another library) to score: images NHWC in [-1, 1] or 2-D points. */
@@ -158,8 +164,14 @@ interface Floor {
 const floors = new Map<string, Floor>();
 
 /** The FID (and class accuracy) of `count` held-out samples against the reference (see {@link floors}). */
-async function floorOf(dataset: RecipeDataset, count: number, labels: EmojiLabels, common: Omit<EvaluateOptions, 'fake' | 'generator'>): Promise<Floor> {
-  const key = `${dataset}:${count}:${labels}`;
+async function floorOf(
+  dataset: RecipeDataset,
+  count: number,
+  labels: EmojiLabels,
+  intraClass: boolean,
+  common: Omit<EvaluateOptions, 'fake' | 'generator'>,
+): Promise<Floor> {
+  const key = `${dataset}:${count}:${labels}:${intraClass}`;
   const known = floors.get(key);
   if (known !== undefined) return known;
   const heldOut = await heldOutData(dataset, count);
@@ -167,7 +179,7 @@ async function floorOf(dataset: RecipeDataset, count: number, labels: EmojiLabel
     const classify = common.features !== undefined && heldOut.labels !== undefined;
     const heldOutLabels = classify ? await (heldOut.labels as tf.Tensor1D).data() : undefined;
     // The held-out data is labelled by category: its intra-class KID is the floor for category classes.
-    const intra = classify && labels === 'category' && twoOfEachClass(heldOutLabels!, (await common.features!).numClasses);
+    const intra = intraClass && classify && labels === 'category' && twoOfEachClass(heldOutLabels!, (await common.features!).numClasses);
     const result = await evaluate({
       ...common,
       fake: heldOut,
@@ -215,7 +227,8 @@ function meanOverClasses(perClass: readonly number[]): number {
 export async function heldOutScore(dataset: RecipeDataset, source: Generator | HeldOutSamples, options?: HeldOutScoreOptions): Promise<HeldOutScore> {
   const owner = 'recipes.heldOutScore';
   checkOneOf(dataset, RECIPE_DATASETS, 'dataset', owner);
-  const o = checkOptions(options, ['count', 'seed', 'labels'], owner);
+  const o = checkOptions(options, ['count', 'seed', 'labels', 'intraClass'], owner);
+  const intraClass = o.intraClass === undefined ? false : checkBoolean(o.intraClass, 'intraClass', owner);
   const generator = source instanceof Generator ? source : undefined;
   const labels = emojiLabelsOf(dataset, generator, o.labels, owner);
   const given = generator === undefined ? checkSamples(source, owner) : undefined;
@@ -229,7 +242,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   const reference = await referenceData(dataset, labels);
   try {
     const common = { real: reference, realCount: reference.size, count, ...(features ? { features } : {}), seed: o.seed ?? 7 };
-    const floor = await floorOf(dataset, count, labels, common);
+    const floor = await floorOf(dataset, count, labels, intraClass, common);
     const floorFid = floor.fid;
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
     // The emoji's classes are drawn in the data's proportions; every other generator's equally often.
@@ -242,7 +255,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       generator !== undefined
         ? count >= 2 * generator.numClasses
         : given!.labels !== undefined && features !== undefined && twoOfEachClass(given!.labels, features.numClasses);
-    const intra = conditional && labels === 'category' && drawn ? (['intra-fid', 'intra-kid'] as const) : [];
+    const intra = intraClass && conditional && labels === 'category' && drawn ? (['intra-fid', 'intra-kid'] as const) : [];
     const result = await evaluate({
       ...common,
       ...(generator !== undefined

@@ -221,7 +221,7 @@ describe('recipes: building and training', () => {
     expect(run.trainer.generator.outputShape).toEqual([64, 64, 3]);
     expect(run.trainer.generator.classNames).toEqual(datasets.EMOJI_CATEGORIES);
     expect(run.trainer.generator.styleBased).toBe(false);
-    const score = await recipe.score(run.trainer.samplingGenerator, { count: 90 });
+    const score = await recipe.score(run.trainer.samplingGenerator, { count: 90, intraClass: true });
     expect(score.dataset).toBe('emoji');
     expect(score.count).toBe(90);
     expect(score.realCount).toBe(3163);
@@ -257,7 +257,7 @@ describe('recipes: building and training', () => {
     expect(generator.numClasses).toBe(98);
     expect(generator.classNames).toEqual(datasets.EMOJI_SUBCATEGORIES);
     // The recipe's labels, or the generator's 98 classes, make the score read subcategories by category.
-    const score = await recipe.score(run.trainer.samplingGenerator, { count: 90 });
+    const score = await recipe.score(run.trainer.samplingGenerator, { count: 90, intraClass: true });
     expect(score.perClassAccuracy).toHaveLength(9);
     expect(score.balancedPerClassAccuracy).toHaveLength(9);
     expect(score.balancedClassAccuracy).toBeGreaterThanOrEqual(0);
@@ -308,7 +308,7 @@ describe('recipes: building and training', () => {
   it('scores given samples: the held-out digits themselves score the floor and the extractor\'s own accuracy', async () => {
     const heldOut = await extractorSplit('mnist', 'test');
     const labels = await heldOut.labels!.data();
-    const score = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels });
+    const score = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels }, { intraClass: true });
     expect(score.count).toBe(2000);
     expect(score.fid).toBeCloseTo(score.floorFid, 6);
     expect(score.fidRatio).toBeCloseTo(1, 6);
@@ -322,10 +322,16 @@ describe('recipes: building and training', () => {
     expect(score.perClassIntraKid).toHaveLength(10);
     expect(score.floorPerClassIntraKid).toEqual(score.perClassIntraKid);
     expect(score.intraFid).toBeGreaterThan(0);
-    const rotated = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels: Int32Array.from(labels, (l) => (l + 1) % 10) });
+    const rotated = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels: Int32Array.from(labels, (l) => (l + 1) % 10) }, { intraClass: true });
     expect(rotated.fid).toBeCloseTo(score.fid, 6);
     expect(rotated.intraFid).toBeGreaterThan(3 * score.intraFid!);
     expect(rotated.intraKid).toBeGreaterThan(10 * Math.abs(score.floorIntraKid!));
+    // Only when asked for (a few seconds per score), and the option is checked.
+    const plain = await recipes.heldOutScore('mnist', { samples: heldOut.images, labels });
+    expect(plain.intraFid).toBeUndefined();
+    expect(plain.floorIntraKid).toBeUndefined();
+    expect(plain.fid).toBe(score.fid);
+    await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels }, { intraClass: 'yes' as never })).rejects.toThrow(/'intraClass' must be/);
     await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels: labels.slice(1) })).rejects.toThrow(/one label per sample \(2000\), received 1999/);
     heldOut.dispose();
   });
