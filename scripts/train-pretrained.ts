@@ -70,6 +70,8 @@ const keep = raw.keep ?? 'last';
 if (keep !== 'last' && keep !== 'best') throw new Error(`--keep must be last or best, received ${keep}`);
 /** The sample seed of the curve's scores (and of the pick, unless --pick-seeds names others). */
 const CURVE_SEED = 7;
+/** How the curve, the pick and the record score: the curve's seed, within each class as well. */
+const SCORE_OPTIONS = { seed: CURVE_SEED, intraClass: true } as const;
 const pickSeeds = (raw['pick-seeds'] ?? String(CURVE_SEED)).split(',').map(Number);
 if (pickSeeds.some((seed) => !Number.isInteger(seed) || seed < 0)) throw new Error(`--pick-seeds must be non-negative integers, received ${raw['pick-seeds']}`);
 if (raw['pick-seeds'] !== undefined && keep !== 'best') throw new Error('--pick-seeds needs --keep best');
@@ -105,7 +107,7 @@ const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
     if (logs.step % evalEvery !== 0 && logs.step !== steps) return;
-    const score = await recipe.score(context.trainer.samplingGenerator, { seed: CURVE_SEED, intraClass: true });
+    const score = await recipe.score(context.trainer.samplingGenerator, SCORE_OPTIONS);
     const point = { step: logs.step, seconds: round(trainingSeconds, 1), ...scoreFields(score) };
     curve.push(point);
     console.log(`\n${JSON.stringify(point)}`);
@@ -166,17 +168,17 @@ function loadedRun(trainer: Trainer): { trainer: Trainer; dispose(): void } {
 }
 const run = await trainedRun();
 const generator = run.trainer.samplingGenerator;
-const scoresFloat32 = scoreFields(await recipe.score(generator, { seed: CURVE_SEED, intraClass: true }));
+const scoresFloat32 = scoreFields(await recipe.score(generator, SCORE_OPTIONS));
 console.log(`float32: ${JSON.stringify(scoresFloat32)}`);
 if (keep === 'best') {
   // The pick was made on the curve's samples (CURVE_SEED): other seeds tell how much of its FID was luck.
-  for (const seed of [8, 9]) console.log(`rescored with sample seed ${seed}: ${JSON.stringify(scoreFields(await recipe.score(generator, { seed, intraClass: true })))}`);
+  for (const seed of [8, 9]) console.log(`rescored with sample seed ${seed}: ${JSON.stringify(scoreFields(await recipe.score(generator, { ...SCORE_OPTIONS, seed })))}`);
 }
 
 async function scoreEmbedded(embedded: EmbeddedModel): Promise<Record<string, number>> {
   const copy = new Generator(await decodeEmbeddedModel(embedded), generator.spec);
   try {
-    return scoreFields(await recipe.score(copy, { seed: CURVE_SEED, intraClass: true }));
+    return scoreFields(await recipe.score(copy, SCORE_OPTIONS));
   } finally {
     copy.dispose();
   }

@@ -50,11 +50,7 @@ export async function fid(options: SampleMetricOptions): Promise<number> {
  */
 export async function kid(options: SampleMetricOptions & Omit<KidOptions, 'seed'>): Promise<KidResult> {
   const { subsets, subsetSize, ...rest } = options;
-  const kidOptions: KidOptions = {
-    ...(subsets !== undefined ? { subsets } : {}),
-    ...(subsetSize !== undefined ? { subsetSize } : {}),
-  };
-  return (await evaluateOne(rest, 'kid', { kid: kidOptions })).kid!;
+  return (await evaluateOne(rest, 'kid', { kid: kidOptionsOf(subsets, subsetSize) })).kid!;
 }
 
 /**
@@ -92,11 +88,12 @@ export async function intraFid(options: SampleMetricOptions): Promise<IntraClass
  */
 export async function intraKid(options: SampleMetricOptions & Omit<KidOptions, 'seed'>): Promise<IntraClassDistance> {
   const { subsets, subsetSize, ...rest } = options;
-  const kidOptions: KidOptions = {
-    ...(subsets !== undefined ? { subsets } : {}),
-    ...(subsetSize !== undefined ? { subsetSize } : {}),
-  };
-  return (await evaluateOne(rest, 'intra-kid', { kid: kidOptions })).intraKid!;
+  return (await evaluateOne(rest, 'intra-kid', { kid: kidOptionsOf(subsets, subsetSize) })).intraKid!;
+}
+
+/** KID's options from the ones a caller gave (the subset draws keep `evaluate`'s fixed seed). */
+function kidOptionsOf(subsets: number | undefined, subsetSize: number | undefined): KidOptions {
+  return { ...(subsets !== undefined ? { subsets } : {}), ...(subsetSize !== undefined ? { subsetSize } : {}) };
 }
 
 /**

@@ -11,9 +11,9 @@
  *   classes in the reference's proportions; the floor is the FID of 600 of the 618 held-out emoji.
  * - ring: the 8-Gaussian ring's mode coverage and FID of the points themselves; the floor is a fresh draw.
  *
- * With `intraClass: true`, conditional generators are also scored within each class (intra-class FID and
- * KID) on a draw of every class equally often, beside the held-out samples' own intra-class KID when each class has at least 2
- * of them (the first 90 held-out emoji, say, are of two categories only).
+ * With `intraClass: true`, conditional generators are also scored within each class (intra-class FID
+ * and KID) on a draw of every class equally often, beside the held-out samples' own intra-class KID
+ * when each class has at least 2 of them (the first 90 held-out emoji, say, are of two categories only).
  *
  * @packageDocumentation
  */
@@ -68,9 +68,9 @@ export interface HeldOutScore {
   /** The shipped extractor's accuracy on those held-out real samples for each of its classes. */
   readonly extractorPerClassAccuracy?: readonly number[];
   /**
-   * With `intraClass: true`, conditional generators (not emoji subcategories): intra-class FID, the FID between the reference's
-   * and the samples' features of each class, averaged over the classes, on the draw of every class
-   * equally often. It sees what {@link fid} misses (one picture per class, or the wrong class), but
+   * With `intraClass: true`, conditional generators (not emoji subcategories): intra-class FID, the
+   * FID between the reference's and the samples' features of each class, averaged over the classes,
+   * on the draw of every class equally often. It sees what {@link fid} misses (one picture per class, or the wrong class), but
    * like FID it grows as a class's samples get fewer: compare it between generators at one `count`.
    */
   readonly intraFid?: number;
@@ -111,8 +111,8 @@ export interface HeldOutScoreOptions {
    */
   readonly labels?: EmojiLabels;
   /**
-   * Conditional generators (and labelled samples): also score within each class ({@link HeldOutScore.intraFid},
-   * `intraKid` and their floor), on a draw of every class equally often. Off by default: it costs a few
+   * Conditional generators (and labelled samples): also score within each class
+   * ({@link HeldOutScore.intraFid}, `intraKid` and their floor), on a draw of every class equally often. Off by default: it costs a few
    * seconds per score. @defaultValue false
    */
   readonly intraClass?: boolean;
