@@ -7,24 +7,22 @@
 import type { RecipeConfig } from './recipe-config.js';
 
 /**
- * Class-conditional emoji at 64x64: the DCGAN generator with class-conditional batch norm (width 40:
- * 320 filters at 4x4 down to 40 at 32x32) and the DCGAN discriminator with batch norm, a minibatch
+ * Class-conditional emoji at 64x64: the DCGAN generator with class-conditional batch norm (width 32:
+ * 256 filters at 4x4 down to 32 at 32x32) and the DCGAN discriminator with batch norm, a minibatch
  * standard-deviation feature and a projection head, DCGAN's own optimisation (the non-saturating loss,
  * Adam(2e-4, 0.5, 0.999) for both networks), DiffAugment (colour, translation, cutout) because 3,163
  * training images are little data, an EMA generator (0.999 from step 300), and a linear learning-rate
- * decay to a tenth over the second half; 6,000 steps of batch 32, about 60 minutes on wasm with 2
- * threads (the shipped `Generator.pretrained('emoji64')` is its EMA generator at 5,400 steps: held-out
- * FID 36.0 over six sample seeds against the floor of 37.0, closer within the categories than width 32
- * but for Flags; docs/recipes.md). Trains on the emoji's training split (`datasets.emoji({ split: 'train' })`); the held-out
+ * decay to a tenth over the second half; 6,000 steps of batch 32, about 52 minutes on wasm with 2
+ * threads. Trains on the emoji's training split (`datasets.emoji({ split: 'train' })`); the held-out
  * split scores it.
  *
  * Measured against the alternatives (docs/recipes.md): the style generator with a ResNet discriminator
  * (hinge loss, spectral norm, lazy R1, Adam(1e-3, 0, 0.99)) reached held-out FID 233 in the hour and made
  * no recognisable emoji; these networks with those settings collapsed by step 900; with DCGAN's settings
  * they reached held-out FID 43.1, and with the minibatch standard deviation 38.0 against the floor of
- * 37.0 (width 32, shipped until session 26: recognisable people and flags, some smileys and symbol
- * keycaps; balanced class accuracy 0.331 against the real emoji's 0.586, so most categories are not
- * nameable yet); a generator of width 40 then reached 36.0 (over six sample seeds; balanced 0.335). The style generator against this discriminator
+ * 37.0 (the shipped `Generator.pretrained('emoji64')`: recognisable people and flags, some smileys and
+ * symbol keycaps; balanced class accuracy 0.331 against the real emoji's 0.586, so most categories are
+ * not nameable yet). The style generator against this discriminator
  * (`discriminatorArchitecture: 'dcgan'`) stalled near FID 100; an auxiliary classifier instead of the
  * projection head raised the class accuracy (0.78) but not the FID (88 at best, then worse); and
  * class-balanced real batches (`sampling: 'class-balanced'`) made the class matter less (FID 175 at
@@ -62,7 +60,7 @@ export const EMOJI_RECIPE: RecipeConfig = Object.freeze({
   dataset: 'emoji',
   conditional: true,
   architecture: 'dcgan',
-  generator: Object.freeze({ latentDim: 64, width: 40, conditioning: 'cbn' }),
+  generator: Object.freeze({ latentDim: 64, width: 32, conditioning: 'cbn' }),
   discriminator: Object.freeze({ width: 32, conditioning: 'projection', batchNorm: true, minibatchStdDev: true }),
   loss: 'non-saturating',
   penalties: Object.freeze([]),
