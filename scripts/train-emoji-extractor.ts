@@ -6,8 +6,13 @@
  *
  *   npx tsx scripts/train-emoji-extractor.ts
  *
- * Flags: --epochs, --seed, --batch-size, --learning-rate, --width, --quantization auto | float32 |
+ * Flags: --epochs, --seed, --batch-size, --learning-rate, --width, --feature-dim (units of the
+ * 'features' layer), --subcategory-weight (a second head on the features learns the 98 subcategories,
+ * its cross-entropy weighted by this, beside the 9 categories; 0: none), --quantization auto | float32 |
  * float16 | uint8 (auto: the smallest whose held-out accuracy is within 0.5 points of float32), --out-dir.
+ * The shipped model is the categories' classifier only (the subcategory head is not shipped): what the
+ * second head changes is what the features see (a category's features must tell its subcategories
+ * apart, e.g. the animal faces from the plants in Animals & Nature).
  *
  * Data: the emoji of `datasets.emoji({ split: 'train' })` (3,163 images with their skin-tone variants);
  * held-out accuracy on `split: 'test'` (618 images of emoji whose base no training image shares). Runs
@@ -19,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { useBackend } from '../src/backend/index.js';
 import { emoji } from '../src/data/emoji.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
+import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data/emoji-subcategories.js';
 import { type WeightQuantization, embeddedWeightBytes } from '../src/util/embedded-model.js';
 import type { SeededRandom } from '../src/util/random.js';
 import { chooseQuantization, moduleText, trainClassifier } from './extractor-module.js';
@@ -36,15 +42,19 @@ const settings = {
   batchSize: Number(raw['batch-size'] ?? 64),
   learningRate: Number(raw['learning-rate'] ?? 2e-3),
   width: Number(raw.width ?? 16),
+  featureDim: Number(raw['feature-dim'] ?? 128),
+  subcategoryWeight: Number(raw['subcategory-weight'] ?? 0),
   quantization: (raw.quantization ?? 'auto') as WeightQuantization | 'auto',
   outDir: raw['out-dir'] ?? 'src/metrics/weights',
 };
 
 /**
- * Four 3x3 conv + ReLU + 2x2 max-pool blocks (width, 2, 4 and 8 times width filters), a 128-unit ReLU
- * layer named 'features', dropout, and 9 class logits.
+ * Four 3x3 conv + ReLU + 2x2 max-pool blocks (width, 2, 4 and 8 times width filters), a ReLU layer of
+ * `featureDim` units named 'features', dropout, and 9 class logits; with a subcategory weight, the model
+ * that trains also has the 98 subcategories' logits (on the same dropout output) as a second output.
+ * @returns the shipped classifier and the model that trains (the same one without a second head).
  */
-function buildExtractor(seed: number, width: number): tf.LayersModel {
+function buildExtractor(seed: number, width: number, featureDim: number, subcategoryHead: boolean): { model: tf.LayersModel; training: tf.LayersModel } {
   let s = seed;
   const init = () => tf.initializers.heNormal({ seed: s++ });
   const input = tf.input({ shape: [SIZE, SIZE, 3], name: 'image' });
@@ -54,10 +64,13 @@ function buildExtractor(seed: number, width: number): tf.LayersModel {
     x = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(), name: 'features' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: featureDim, activation: 'relu', kernelInitializer: init(), name: 'features' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dropout({ rate: 0.3, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: CLASSES, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits, name: 'extractor' });
+  const model = tf.model({ inputs: input, outputs: logits, name: 'extractor' });
+  if (!subcategoryHead) return { model, training: model };
+  const subcategories = tf.layers.dense({ units: EMOJI_SUBCATEGORIES.length, kernelInitializer: init(), name: 'subcategory_logits' }).apply(x) as tf.SymbolicTensor;
+  return { model, training: tf.model({ inputs: input, outputs: [logits, subcategories], name: 'extractor_training' }) };
 }
 
 /** A random horizontal flip and an integer shift of up to 4 px each way, the uncovered border white (1). */
@@ -99,23 +112,27 @@ async function accuracy(model: tf.LayersModel, pixels: Float32Array, labels: Int
 }
 
 const backend = await useBackend('wasm');
-const train = await emoji({ split: 'train' });
-const test = await emoji({ split: 'test' });
+// Labelled by subcategory (every emoji of the package has one), the categories derived from them.
+const train = await emoji({ split: 'train', labels: 'subcategory' });
+const test = await emoji({ split: 'test', labels: 'subcategory' });
+const toCategories = (subcategories: Int32Array): Int32Array => Int32Array.from(subcategories, (s) => EMOJI_SUBCATEGORY_CATEGORY_IDS[s]);
 const trainPixels = (await train.images.data()) as Float32Array;
-const trainLabels = (await train.labels!.data()) as Int32Array;
+const trainSubcategories = (await train.labels!.data()) as Int32Array;
+const trainLabels = toCategories(trainSubcategories);
 const testPixels = (await test.images.data()) as Float32Array;
-const testLabels = (await test.labels!.data()) as Int32Array;
+const testLabels = toCategories((await test.labels!.data()) as Int32Array);
 train.dispose();
 test.dispose();
 console.log(`emoji: train ${trainLabels.length}, test ${testLabels.length}; ${JSON.stringify(settings)}`);
 
-const model = buildExtractor(settings.seed, settings.width);
+const { model, training } = buildExtractor(settings.seed, settings.width, settings.featureDim, settings.subcategoryWeight > 0);
 const { batchSize, epochs } = settings;
 const history: { epoch: number; loss: number; testAccuracy: number; testBalancedAccuracy: number; seconds: number }[] = [];
 const started = performance.now();
-await trainClassifier(model, {
+await trainClassifier(training, {
   ...settings,
   labels: trainLabels,
+  ...(settings.subcategoryWeight > 0 ? { auxiliary: { labels: trainSubcategories, numClasses: EMOJI_SUBCATEGORIES.length, weight: settings.subcategoryWeight } } : {}),
   sampleShape: [SIZE, SIZE, 3],
   numClasses: CLASSES,
   fillBatch: (indices, batch, random) => augmentBatch(trainPixels, indices, batch, random),
@@ -144,7 +161,8 @@ const record = {
   script: 'scripts/train-emoji-extractor.ts',
   command:
     `npx tsx scripts/train-emoji-extractor.ts --epochs ${epochs} --seed ${settings.seed} --batch-size ${batchSize} ` +
-    `--learning-rate ${settings.learningRate} --width ${settings.width} --quantization ${settings.quantization}`,
+    `--learning-rate ${settings.learningRate} --width ${settings.width} --feature-dim ${settings.featureDim} ` +
+    `--subcategory-weight ${settings.subcategoryWeight} --quantization ${settings.quantization}`,
   seed: settings.seed,
   epochs,
   batchSize,
@@ -152,6 +170,7 @@ const record = {
   schedule: 'Adam, cosine decay to 1% of the learning rate',
   augmentation: 'random horizontal flip, shift +-4 px (white border)',
   width: settings.width,
+  subcategoryWeight: settings.subcategoryWeight,
   classNames: EMOJI_CATEGORIES,
   trainData: `emoji-64-train: ${trainLabels.length} samples (datasets.emoji({ split: 'train' }), emoji-datasource-twitter 16)`,
   testData: `emoji-64-test: ${testLabels.length} samples (datasets.emoji({ split: 'test' }): emoji whose base no training image shares)`,
@@ -159,9 +178,10 @@ const record = {
   tfjsVersion: tf.version.tfjs,
   architecture:
     `conv3x3(${settings.width})-pool-conv3x3(${2 * settings.width})-pool-conv3x3(${4 * settings.width})-pool-conv3x3(${8 * settings.width})-pool-` +
-    'dense(128, "features")-dropout(0.3)-dense(9, "logits")',
+    `dense(${settings.featureDim}, "features")-dropout(0.3)-dense(9, "logits")` +
+    (settings.subcategoryWeight > 0 ? ` (trained beside dense(${EMOJI_SUBCATEGORIES.length}, "subcategory_logits") on the dropout output, not shipped)` : ''),
   featureLayer: 'features',
-  featureDim: 128,
+  featureDim: settings.featureDim,
   parameters: model.countParams(),
   quantization,
   testAccuracyByQuantization: byQuantization,
