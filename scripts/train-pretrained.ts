@@ -102,7 +102,7 @@ const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 // The curve: held-out scores every `evalEvery` steps, against training seconds (evaluation excluded).
 const curve: Array<Record<string, number>> = [];
 let trainingSeconds = 0;
-let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.keep ? ` --keep ${raw.keep}` : ''}${raw['pick-seeds'] ? ` --pick-seeds ${raw['pick-seeds']}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}${raw.changes ? ` --changes '${raw.changes}'` : ''}`;
+let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.threads ? ` --threads ${raw.threads}` : ''}${raw['eval-every'] ? ` --eval-every ${raw['eval-every']}` : ''}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.keep ? ` --keep ${raw.keep}` : ''}${raw['pick-seeds'] ? ` --pick-seeds ${raw['pick-seeds']}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}${raw.changes ? ` --changes '${raw.changes}'` : ''}`;
 const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
