@@ -1,0 +1,105 @@
+/**
+ * How sharply an emoji feature extractor separates real emoji from degraded ones and from generators,
+ * overall and within each category, against the held-out floor (docs/recipes.md, session 26):
+ *
+ *   npx tsx scripts/emoji-extractor-check.ts [--extractor shipped|path/to/emoji.ts] [--generators pretrained,runs/x/best] [--seed 7]
+ *
+ * --extractor: the shipped emoji extractor (default) or a module written by
+ * `scripts/train-emoji-extractor.ts --out-dir DIR` (DIR/emoji.ts). --generators: a comma-separated list
+ * of `pretrained` (`Generator.pretrained('emoji64')`) and directories saved by `Trainer.save` (their
+ * sampling generator); default `pretrained`. --seed: the generators' sample seed (default 7).
+ *
+ * Prints JSON lines: the floor (FID and intra-class KID x 1000 of the first 600 held-out emoji against the
+ * 3,163 training emoji), the held-out emoji blurred (Gaussian, sigma 1, 2 and 4 px; white border),
+ * the held-out emoji with every label moved to the next category (intra-class scores only), and each
+ * generator: FID of 600 samples in the training emoji's class proportions, intra-class KID of 600
+ * drawn equally often per category.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../src/backend/index.js';
+import { extractorSplit } from '../src/metrics/extractor-data.js';
+import { type ShippedFeatureExtractor, emoji as shippedEmoji, loadShippedExtractor } from '../src/metrics/feature-extractor.js';
+import type { ShippedExtractor } from '../src/metrics/shipped-extractor.js';
+import { fidFromFeatures } from '../src/metrics/frechet-distance.js';
+import { intraKidFromFeatures } from '../src/metrics/intra-class.js';
+import { Generator } from '../src/nets/generator.js';
+import { Trainer } from '../src/train/trainer.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const raw: Record<string, string> = {};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i += 2) raw[argv[i].replace(/^--/, '')] = argv[i + 1];
+const which = raw.extractor ?? 'shipped';
+const generators = (raw.generators ?? 'pretrained').split(',').filter((g) => g !== '');
+const seed = Number(raw.seed ?? 7);
+if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
+const COUNT = 600;
+
+await useBackend('wasm', { threads: Number(raw.threads ?? 1) });
+const extractor: ShippedFeatureExtractor =
+  which === 'shipped'
+    ? await shippedEmoji()
+    : await loadShippedExtractor(((await import(pathToFileURL(resolve(which)).href)) as { EXTRACTOR: ShippedExtractor }).EXTRACTOR);
+console.log(JSON.stringify({ extractor: extractor.record.id, testAccuracy: extractor.record.testAccuracy, testBalancedAccuracy: extractor.record['testBalancedAccuracy'] }));
+
+const train = await extractorSplit('emoji', 'train');
+const test = await extractorSplit('emoji', 'test', { count: COUNT });
+const trainLabels = Array.from(await train.labels!.data());
+const testLabels = Array.from(await test.labels!.data());
+const featuresOf = (images: tf.Tensor): number[][] => {
+  const features = extractor.extract(images);
+  const rows = features.arraySync();
+  features.dispose();
+  return rows;
+};
+const trainFeatures = featuresOf(train.images);
+const round = (x: number): number => Number(x.toFixed(1));
+
+/** Intra-class KID x 1000 of `features` (labelled `labels`) against the training emoji. */
+function intraKid(features: number[][], labels: number[]): { intraKid: number; perClass: number[] } {
+  const k = intraKidFromFeatures(trainFeatures, trainLabels, features, labels, { seed: 1 });
+  return { intraKid: round(k.mean), perClass: k.perClass.map(round) };
+}
+
+/** A Gaussian blur of NHWC images in [-1, 1], the border padded with white. */
+function blur(images: tf.Tensor4D, sigma: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const radius = Math.ceil(3 * sigma);
+    const weights = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const kernel = tf.tensor1d(weights.map((w) => w / sum));
+    const horizontal = tf.tile(kernel.reshape([1, 2 * radius + 1, 1, 1]), [1, 1, 3, 1]) as tf.Tensor4D;
+    const vertical = tf.tile(kernel.reshape([2 * radius + 1, 1, 1, 1]), [1, 1, 3, 1]) as tf.Tensor4D;
+    const padded = tf.pad(images, [[0, 0], [radius, radius], [radius, radius], [0, 0]], 1);
+    return tf.depthwiseConv2d(tf.depthwiseConv2d(padded, horizontal, 1, 'valid'), vertical, 1, 'valid');
+  });
+}
+
+const testFeatures = featuresOf(test.images);
+const floorFid = fidFromFeatures(trainFeatures, testFeatures);
+console.log(JSON.stringify({ name: 'floor (held-out)', fid: round(floorFid), ...intraKid(testFeatures, testLabels) }));
+for (const sigma of [1, 2, 4]) {
+  const blurred = blur(test.images as tf.Tensor4D, sigma);
+  const features = featuresOf(blurred);
+  blurred.dispose();
+  const fid = fidFromFeatures(trainFeatures, features);
+  console.log(JSON.stringify({ name: `held-out blurred, sigma ${sigma}`, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...intraKid(features, testLabels) }));
+}
+console.log(JSON.stringify({ name: 'held-out, each label the next category', ...intraKid(testFeatures, testLabels.map((label) => (label + 1) % 9)) }));
+
+const balanced = Array.from({ length: COUNT }, (_, i) => i % 9);
+const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
+for (const name of generators) {
+  const generator = name === 'pretrained' ? await Generator.pretrained('emoji64') : (await Trainer.load(`file://${resolve(name)}`)).samplingGenerator;
+  const samples = generator.sample({ count: COUNT, labels: proportional, seed });
+  const fid = fidFromFeatures(trainFeatures, featuresOf(samples));
+  samples.dispose();
+  const even = generator.sample({ count: COUNT, labels: balanced, seed });
+  const evenFeatures = featuresOf(even);
+  even.dispose();
+  console.log(JSON.stringify({ name, seed, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...intraKid(evenFeatures, balanced) }));
+}
+train.dispose();
+test.dispose();
+extractor.dispose();
