@@ -13,7 +13,10 @@
  * 3,163 training emoji), the held-out emoji blurred (Gaussian, sigma 1, 2 and 4 px; white border),
  * the held-out emoji with every label moved to the next category (intra-class scores only), and each
  * generator: FID of 600 samples in the training emoji's class proportions, intra-class KID of 600
- * drawn equally often per category.
+ * drawn equally often per category. Beside the intra-class KID, each category's precision and density
+ * (Kynkäänniemi et al. 2019, Naeem et al. 2020: how many of the samples of a category fall inside the
+ * k-NN balls of that category's training emoji; per sample, so held-out categories of 9 to 416 emoji
+ * compare with 66 samples) and their means over the categories.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/backend/index.js';
@@ -21,7 +24,8 @@ import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { type ShippedFeatureExtractor, emoji as shippedEmoji, loadShippedExtractor } from '../src/metrics/feature-extractor.js';
 import type { ShippedExtractor } from '../src/metrics/shipped-extractor.js';
 import { fidFromFeatures } from '../src/metrics/frechet-distance.js';
-import { intraKidFromFeatures } from '../src/metrics/intra-class.js';
+import { intraKidFromFeatures, intraPrecisionRecallFromFeatures } from '../src/metrics/intra-class.js';
+import { densityCoverageFromFeatures } from '../src/metrics/manifold.js';
 import { Generator } from '../src/nets/generator.js';
 import { Trainer } from '../src/train/trainer.js';
 import { resolve } from 'node:path';
@@ -56,10 +60,27 @@ const featuresOf = (images: tf.Tensor): number[][] => {
 const trainFeatures = featuresOf(train.images);
 const round = (x: number): number => Number(x.toFixed(1));
 
-/** Intra-class KID x 1000 of `features` (labelled `labels`) against the training emoji. */
-function intraKid(features: number[][], labels: number[]): { intraKid: number; perClass: number[] } {
+/** The rows of `rows` whose label is `label`. */
+const ofClass = (rows: number[][], labels: number[], label: number): number[][] => rows.filter((_, i) => labels[i] === label);
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+const round2 = (x: number): number => Number(x.toFixed(2));
+
+/**
+ * Intra-class KID x 1000 of `features` (labelled `labels`) against the training emoji, and each
+ * category's precision and density against that category's training emoji.
+ */
+function intraKid(features: number[][], labels: number[]): Record<string, number | number[]> {
   const k = intraKidFromFeatures(trainFeatures, trainLabels, features, labels, { seed: 1 });
-  return { intraKid: round(k.mean), perClass: k.perClass.map(round) };
+  const { precision } = intraPrecisionRecallFromFeatures(trainFeatures, trainLabels, features, labels);
+  const density = Array.from({ length: 9 }, (_, c) => densityCoverageFromFeatures(ofClass(trainFeatures, trainLabels, c), ofClass(features, labels, c)).density);
+  return {
+    intraKid: round(k.mean),
+    perClass: k.perClass.map(round),
+    precision: round2(precision.mean),
+    perClassPrecision: precision.perClass.map(round2),
+    density: round2(mean(density)),
+    perClassDensity: density.map(round2),
+  };
 }
 
 /** A Gaussian blur of NHWC images in [-1, 1], the border padded with white. */

@@ -39,7 +39,7 @@ export {
 export { type ClassAccuracy, classAccuracyFromPredictions } from './class-accuracy.js';
 export { type FeatureMatrix, type FeaturesLike, type GaussianStatistics, gaussianStatistics } from './feature-matrix.js';
 export { fidFromFeatures, frechetDistance } from './frechet-distance.js';
-export { type IntraClassDistance, intraFidFromFeatures, intraKidFromFeatures } from './intra-class.js';
+export { type IntraClassDistance, type IntraClassPrecisionRecall, intraFidFromFeatures, intraKidFromFeatures, intraPrecisionRecallFromFeatures } from './intra-class.js';
 export { KID_DEFAULTS, type KidOptions, type KidResult, kidFromFeatures } from './kernel-distance.js';
 export {
   type DensityCoverage,

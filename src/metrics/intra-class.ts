@@ -2,7 +2,9 @@
  * Intra-class distances of conditional samples (Miyato & Koyama 2018, arXiv:1802.05637: "intra-FID";
  * StudioGAN's IFID): FID or KID between the real and the fake samples of each class, averaged over
  * the classes. A conditional generator that makes good images of the wrong class, or one picture per
- * class, can have a low FID over all samples; within each class it cannot.
+ * class, can have a low FID over all samples; within each class it cannot. Precision and recall
+ * within each class (Kynkäänniemi et al. 2019, per class as in conditional-GAN evaluations) ask the
+ * other question: how many of a class's samples look like that class's real samples at all.
  *
  * @packageDocumentation
  */
@@ -10,6 +12,7 @@ import { ConfigError, describeValue } from '../errors.js';
 import { type FeatureMatrix, type FeaturesLike, gaussianStatistics, toFeatureMatrix } from './feature-matrix.js';
 import { frechetDistance } from './frechet-distance.js';
 import { type KidOptions, kidFromFeatures } from './kernel-distance.js';
+import { MANIFOLD_DEFAULTS, type ManifoldOptions, precisionRecallFromFeatures } from './manifold.js';
 
 /** A distance computed within each class, and its mean over the classes. */
 export interface IntraClassDistance {
@@ -53,9 +56,17 @@ function checkLabels(labels: ArrayLike<number>, rows: number, name: string, owne
   return Int32Array.from(labels);
 }
 
+/** Precision and recall within each class: {@link intraPrecisionRecallFromFeatures}. */
+export interface IntraClassPrecisionRecall {
+  /** Each class's precision (the share of its fake samples inside its real manifold) and their mean. */
+  readonly precision: IntraClassDistance;
+  /** Each class's recall (the share of its real samples inside its fake manifold) and their mean. */
+  readonly recall: IntraClassDistance;
+}
+
 /**
  * Splits both sets by class and applies `distance` within each class.
- * @throws ConfigError when a class present in one set has fewer than 2 samples in either.
+ * @throws ConfigError when a class present in one set has fewer than `minCount` samples in either.
  */
 function perClass(
   realFeatures: FeaturesLike,
@@ -64,6 +75,7 @@ function perClass(
   fakeLabels: ArrayLike<number>,
   owner: string,
   distance: (real: FeatureMatrix, fake: FeatureMatrix) => { value: number; std?: number },
+  minCount = 2,
 ): IntraClassDistance {
   const real = toFeatureMatrix(realFeatures, 'realFeatures', owner);
   const fake = toFeatureMatrix(fakeFeatures, 'fakeFeatures', owner);
@@ -84,9 +96,9 @@ function perClass(
   let hasStd = false;
   for (let c = 0; c < numClasses; c++) {
     if (realCounts[c] === 0 && fakeCounts[c] === 0) continue;
-    if (realCounts[c] < 2 || fakeCounts[c] < 2) {
+    if (realCounts[c] < minCount || fakeCounts[c] < minCount) {
       throw new ConfigError(
-        `${owner}: every class needs at least 2 real and 2 fake samples, but class ${c} has ${realCounts[c]} real and ${fakeCounts[c]} fake; ` +
+        `${owner}: every class needs at least ${minCount} real and ${minCount} fake samples, but class ${c} has ${realCounts[c]} real and ${fakeCounts[c]} fake; ` +
           'draw more samples, or give the fake samples only the classes the real data has.',
       );
     }
@@ -164,4 +176,65 @@ export function intraKidFromFeatures(
     const { mean, std } = kidFromFeatures(real, fake, options);
     return { value: mean, std };
   });
+}
+
+/**
+ * Precision and recall within each class (see `precisionRecallFromFeatures`): each class's fake samples
+ * against the manifold of that class's real samples, and the reverse, with their means over the classes.
+ * Where intra-class FID and KID compare the first two moments of a class's features, precision counts
+ * the samples that fall near any real sample of their class, so a class drawn as plausible-coloured
+ * blobs scores low even when its feature statistics match. Precision is a share of the fake samples, so
+ * it compares across sample counts; recall grows with the fake samples' count.
+ *
+ * @param realFeatures - the real samples' features.
+ * @param realLabels - the class id of each real sample.
+ * @param fakeFeatures - the fake samples' features, of the same dimension.
+ * @param fakeLabels - the class id each fake sample was generated as.
+ * @param options - `k`, the neighbour rank of every ball (default 3).
+ * @returns each class's precision and recall (NaN for a class in neither set) and their means.
+ * @throws ConfigError as {@link intraFidFromFeatures}, on a bad `k`, or when a class present in either
+ *   set has `k` or fewer real or fake samples.
+ * @example
+ * ```ts
+ * const { precision, recall } = metrics.intraPrecisionRecallFromFeatures(real, realLabels, fake, fakeLabels);
+ * precision.mean; precision.perClass[3];
+ * ```
+ */
+export function intraPrecisionRecallFromFeatures(
+  realFeatures: FeaturesLike,
+  realLabels: ArrayLike<number>,
+  fakeFeatures: FeaturesLike,
+  fakeLabels: ArrayLike<number>,
+  options: ManifoldOptions = {},
+): IntraClassPrecisionRecall {
+  const owner = 'metrics.intraPrecisionRecallFromFeatures';
+  const k = options.k ?? MANIFOLD_DEFAULTS.precisionRecallK;
+  if (!Number.isInteger(k) || k < 1) throw new ConfigError(`${owner}: 'k' must be an integer >= 1, received ${describeValue(k)}.`);
+  // One pass: the classes are visited in order, so the recalls line up with the precisions' classes.
+  const recalls: number[] = [];
+  const precision = perClass(
+    realFeatures,
+    realLabels,
+    fakeFeatures,
+    fakeLabels,
+    owner,
+    (real, fake) => {
+      const result = precisionRecallFromFeatures(real, fake, { k });
+      recalls.push(result.recall);
+      return { value: result.precision };
+    },
+    k + 1,
+  );
+  let next = 0;
+  const recallPerClass = precision.perClass.map((p) => (Number.isNaN(p) ? Number.NaN : recalls[next++]));
+  const present = recallPerClass.filter((r) => !Number.isNaN(r));
+  return {
+    precision,
+    recall: {
+      mean: present.reduce((sum, r) => sum + r, 0) / present.length,
+      perClass: recallPerClass,
+      realCounts: precision.realCounts,
+      fakeCounts: precision.fakeCounts,
+    },
+  };
 }

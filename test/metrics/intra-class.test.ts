@@ -7,7 +7,8 @@ import { extractorSplit } from '../../src/metrics/extractor-data.js';
 import { mnist as mnistFeatures } from '../../src/metrics/feature-extractor.js';
 import type { FeatureMatrix } from '../../src/metrics/feature-matrix.js';
 import { fidFromFeatures } from '../../src/metrics/frechet-distance.js';
-import { intraFidFromFeatures, intraKidFromFeatures } from '../../src/metrics/intra-class.js';
+import { intraFidFromFeatures, intraKidFromFeatures, intraPrecisionRecallFromFeatures } from '../../src/metrics/intra-class.js';
+import { precisionRecallFromFeatures } from '../../src/metrics/manifold.js';
 import { kidFromFeatures } from '../../src/metrics/kernel-distance.js';
 import { intraFid, intraKid } from '../../src/metrics/sample-metrics.js';
 import { Generator } from '../../src/nets/generator.js';
@@ -115,6 +116,93 @@ describe('intraFidFromFeatures and intraKidFromFeatures', () => {
     const before = tf.memory().numTensors;
     intraKidFromFeatures(real.features, real.labels, fake.features, fake.labels, { subsets: 3 });
     intraFidFromFeatures(real.features, real.labels, fake.features, fake.labels);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+/**
+ * 2-D classes: class 0 of two tight clusters at x = -3 and x = +3 (or, `blob`, one broad Gaussian with
+ * the same mean and variances), class 1 a Gaussian around (0, 8).
+ */
+function clustered(counts: readonly [number, number], seed: number, blob = false): { features: FeatureMatrix; labels: Int32Array } {
+  const random = new SeededRandom(seed);
+  const total = counts[0] + counts[1];
+  const data = new Float32Array(total * 2);
+  const labels = new Int32Array(total);
+  for (let i = 0; i < total; i++) {
+    const c = i < counts[0] ? 0 : 1;
+    labels[i] = c;
+    if (c === 1) {
+      data[2 * i] = random.nextNormal();
+      data[2 * i + 1] = 8 + random.nextNormal();
+    } else if (blob) {
+      // The two clusters' mean (0, 0) and variances (9.01 and 0.01), as one Gaussian.
+      data[2 * i] = Math.sqrt(9.01) * random.nextNormal();
+      data[2 * i + 1] = 0.1 * random.nextNormal();
+    } else {
+      data[2 * i] = (random.next() < 0.5 ? -3 : 3) + 0.1 * random.nextNormal();
+      data[2 * i + 1] = 0.1 * random.nextNormal();
+    }
+  }
+  return { features: { data, count: total, dim: 2 }, labels };
+}
+
+describe('intraPrecisionRecallFromFeatures', () => {
+  beforeAll(() => switchBackend('wasm'));
+
+  it('is the precision and recall of each class on its own, averaged over the classes', () => {
+    const real = classes([40, 60, 30], 4, 1, 21);
+    const fake = classes([50, 20, 35], 4, 1.5, 22);
+    const result = intraPrecisionRecallFromFeatures(real.features, real.labels, fake.features, fake.labels, { k: 4 });
+    const expected = [0, 1, 2].map((c) => precisionRecallFromFeatures(rowsOf(real, c), rowsOf(fake, c), { k: 4 }));
+    result.precision.perClass.forEach((value, c) => expect(value).toBe(expected[c].precision));
+    result.recall.perClass.forEach((value, c) => expect(value).toBe(expected[c].recall));
+    expect(result.precision.mean).toBeCloseTo(expected.reduce((sum, e) => sum + e.precision, 0) / 3, 12);
+    expect(result.recall.mean).toBeCloseTo(expected.reduce((sum, e) => sum + e.recall, 0) / 3, 12);
+    expect(result.recall.realCounts).toEqual([40, 60, 30]);
+    expect(result.recall.fakeCounts).toEqual([50, 20, 35]);
+    // The classes apart: shifted fakes land partly outside (precision < 1); a class missing from both is NaN.
+    expect(expected.some((e) => e.precision < 1)).toBe(true);
+    const gap = classes([20, 0, 20], 2, 1, 23);
+    const gapFake = classes([20, 0, 20], 2, 1, 24);
+    const withGap = intraPrecisionRecallFromFeatures(gap.features, gap.labels, gapFake.features, gapFake.labels);
+    expect(withGap.precision.perClass[1]).toBeNaN();
+    expect(withGap.recall.perClass[1]).toBeNaN();
+    expect(withGap.recall.mean).toBeCloseTo((withGap.recall.perClass[0] + withGap.recall.perClass[2]) / 2, 12);
+  });
+
+  it('sees a class drawn as one blob with the real class statistics, which intra-class FID cannot', () => {
+    const real = clustered([400, 200], 31);
+    const fresh = clustered([200, 100], 32);
+    const blob = clustered([200, 100], 33, true);
+    // The blob matches class 0's mean and variances: its FID is about a fresh draw's.
+    const fid = intraFidFromFeatures(real.features, real.labels, blob.features, blob.labels);
+    const freshFid = intraFidFromFeatures(real.features, real.labels, fresh.features, fresh.labels);
+    expect(fid.perClass[0]).toBeLessThan(0.2);
+    expect(freshFid.perClass[0]).toBeLessThan(0.2);
+    const blobPr = intraPrecisionRecallFromFeatures(real.features, real.labels, blob.features, blob.labels);
+    const freshPr = intraPrecisionRecallFromFeatures(real.features, real.labels, fresh.features, fresh.labels);
+    // Most of the blob lies between the clusters, outside every real ball; a fresh draw lies inside.
+    expect(freshPr.precision.perClass[0]).toBeGreaterThan(0.9);
+    expect(blobPr.precision.perClass[0]).toBeLessThan(0.3);
+    // Class 1 is drawn alike in both.
+    expect(blobPr.precision.perClass[1]).toBeGreaterThan(0.85);
+    expect(freshPr.precision.perClass[1]).toBeGreaterThan(0.85);
+    expect(blobPr.precision.mean).toBeLessThan(freshPr.precision.mean - 0.3);
+  });
+
+  it('names what is wrong: k, and a class of k or fewer samples', () => {
+    const real = classes([10, 10], 2, 1, 34);
+    const fake = classes([10, 10], 2, 1, 35);
+    expect(() => intraPrecisionRecallFromFeatures(real.features, real.labels, fake.features, fake.labels, { k: 0 })).toThrow(/'k' must be an integer >= 1, received 0/);
+    expect(() => intraPrecisionRecallFromFeatures(real.features, real.labels, fake.features, fake.labels, { k: 2.5 })).toThrow(ConfigError);
+    const few = Int32Array.from(fake.labels, (l, i) => (i < 17 ? 0 : 1));
+    expect(() => intraPrecisionRecallFromFeatures(real.features, real.labels, fake.features, few)).toThrow(
+      /at least 4 real and 4 fake samples, but class 1 has 10 real and 3 fake/,
+    );
+    expect(() => intraPrecisionRecallFromFeatures(real.features, real.labels.subarray(1), fake.features, fake.labels)).toThrow(/'realLabels'/);
+    const before = tf.memory().numTensors;
+    intraPrecisionRecallFromFeatures(real.features, real.labels, fake.features, fake.labels);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
