@@ -14,7 +14,7 @@ import { frechetDistance } from './frechet-distance.js';
 import { type KidOptions, kidFromFeatures } from './kernel-distance.js';
 import { MANIFOLD_DEFAULTS, type ManifoldOptions, precisionRecallFromFeatures } from './manifold.js';
 
-/** A distance computed within each class, and its mean over the classes. */
+/** A distance (or, for precision and recall, a share) computed within each class, and its mean over the classes. */
 export interface IntraClassDistance {
   /** The mean of {@link perClass} over the classes that have samples. */
   readonly mean: number;
