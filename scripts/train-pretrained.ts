@@ -94,6 +94,8 @@ function scoreFields(score: HeldOutScore): Record<string, number> {
     ...(score.intraFid !== undefined ? { intraFid: round(score.intraFid, 3) } : {}),
     ...(score.intraKid !== undefined ? { intraKid: round(score.intraKid, 4) } : {}),
     ...(score.floorIntraKid !== undefined ? { floorIntraKid: round(score.floorIntraKid, 4) } : {}),
+    ...(score.intraPrecision !== undefined ? { intraPrecision: round(score.intraPrecision, 4) } : {}),
+    ...(score.floorIntraPrecision !== undefined ? { floorIntraPrecision: round(score.floorIntraPrecision, 4) } : {}),
     count: score.count,
   };
 }

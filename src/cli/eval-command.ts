@@ -159,6 +159,10 @@ export function formatTable(result: metrics.EvaluationResult, classNames?: reado
   };
   if (result.intraFid !== undefined) intra('intra-class FID', result.intraFid, 3);
   if (result.intraKid !== undefined) intra('intra-class KID', result.intraKid, 5);
+  if (result.intraPrecisionRecall !== undefined) {
+    intra('intra-class precision', result.intraPrecisionRecall.precision, 4);
+    intra('intra-class recall', result.intraPrecisionRecall.recall, 4);
+  }
   if (result.modeCoverage !== undefined) {
     const m = result.modeCoverage;
     rows.push(['modes covered', `${m.modesCovered} / ${m.numModes}`], ['high quality', fixed(m.highQualityFraction, 4)], ['reverse KL', fixed(m.reverseKL, 4)]);

@@ -15,7 +15,7 @@ import { type ClassAccuracy, classAccuracyFromPredictions } from './class-accura
 import type { FeatureExtractor } from './feature-extractor.js';
 import { gaussianStatistics } from './feature-matrix.js';
 import { frechetDistance } from './frechet-distance.js';
-import { type IntraClassDistance, intraFidFromFeatures, intraKidFromFeatures } from './intra-class.js';
+import { type IntraClassDistance, type IntraClassPrecisionRecall, intraFidFromFeatures, intraKidFromFeatures, intraPrecisionRecallFromFeatures } from './intra-class.js';
 import { type KidOptions, type KidResult, kidFromFeatures } from './kernel-distance.js';
 import { MANIFOLD_DEFAULTS, densityCoverageWithRadii, precisionRecallWithRadii } from './manifold.js';
 import { type ReferenceCacheOptions, ReferenceFeatures, referenceFeatures } from './reference-cache.js';
@@ -29,7 +29,7 @@ import {
 } from './sample-features.js';
 
 /** The metrics {@link evaluate} can compute. */
-export const METRIC_NAMES = Object.freeze(['fid', 'kid', 'precision-recall', 'density-coverage', 'class-accuracy', 'mode-coverage', 'intra-fid', 'intra-kid'] as const);
+export const METRIC_NAMES = Object.freeze(['fid', 'kid', 'precision-recall', 'density-coverage', 'class-accuracy', 'mode-coverage', 'intra-fid', 'intra-kid', 'intra-precision-recall'] as const);
 /** A metric name. */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -127,6 +127,8 @@ export interface EvaluationResult {
   readonly intraFid?: IntraClassDistance;
   /** KID within each class and its mean over the classes (conditional only; unbiased). */
   readonly intraKid?: IntraClassDistance;
+  /** Precision and recall within each class and their means (conditional only; k of `precisionRecallK`). */
+  readonly intraPrecisionRecall?: IntraClassPrecisionRecall;
   /** Real samples used. */
   readonly realCount: number;
   /** Fake samples used. */
@@ -179,7 +181,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     if (!conditional) throw new ConfigError(`${owner}: 'class-accuracy' needs a conditional generator, or 'fake' samples with 'labels'.`);
     if (!canClassify) throw new ConfigError(`${owner}: 'class-accuracy' needs an extractor that classifies (metrics.features.mnist(), fashionMnist(), or fromModel with 'logitsLayer'), received ${describeValue(extractor?.id ?? 'none')}.`);
   }
-  for (const metric of ['intra-fid', 'intra-kid'] as const) {
+  for (const metric of ['intra-fid', 'intra-kid', 'intra-precision-recall'] as const) {
     if (wanted.has(metric) && !conditional) {
       throw new ConfigError(`${owner}: '${metric}' needs a conditional generator, or 'fake' samples with 'labels'.`);
     }
@@ -223,13 +225,17 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const labels = opts.classMap === undefined ? fake.labels! : mapClasses(fake.labels!, opts.classMap, numClasses, owner);
     result.classAccuracy = classAccuracyFromPredictions(labels, fake.predictions!, numClasses);
   }
-  if (real && (wanted.has('intra-fid') || wanted.has('intra-kid'))) {
+  if (real && (wanted.has('intra-fid') || wanted.has('intra-kid') || wanted.has('intra-precision-recall'))) {
     const realLabels = opts.realLabels ?? real.labels;
     if (realLabels === undefined) {
       throw new ConfigError(`${owner}: the intra-class metrics need the class of each real sample: a dataset with labels, or 'realLabels'.`);
     }
     if (wanted.has('intra-fid')) result.intraFid = intraFidFromFeatures(real.features, realLabels, fake.features, fake.labels!);
     if (wanted.has('intra-kid')) result.intraKid = intraKidFromFeatures(real.features, realLabels, fake.features, fake.labels!, opts.kid);
+    if (wanted.has('intra-precision-recall')) {
+      const k = opts.precisionRecallK ?? MANIFOLD_DEFAULTS.precisionRecallK;
+      result.intraPrecisionRecall = intraPrecisionRecallFromFeatures(real.features, realLabels, fake.features, fake.labels!, { k });
+    }
   }
   if (wanted.has('mode-coverage')) {
     if (fake.features.dim !== 2) {

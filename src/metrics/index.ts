@@ -32,6 +32,7 @@ export {
   fid,
   intraFid,
   intraKid,
+  intraPrecisionRecall,
   kid,
   modeCoverage,
   precisionRecall,

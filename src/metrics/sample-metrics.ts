@@ -12,7 +12,7 @@ import type { Toy2dModes, Toy2dName } from '../data/toy2d.js';
 import { Generator } from '../nets/generator.js';
 import type { ClassAccuracy } from './class-accuracy.js';
 import { EVALUATE_DEFAULTS, type SampleMetricOptions, evaluateOne } from './evaluate.js';
-import type { IntraClassDistance } from './intra-class.js';
+import type { IntraClassDistance, IntraClassPrecisionRecall } from './intra-class.js';
 import type { KidOptions, KidResult } from './kernel-distance.js';
 import type { DensityCoverage, PrecisionRecall } from './manifold.js';
 import { type FeatureExtractorLike, generatorFeatures, resolveExtractor, sampleSetFeatures, type SampleSet } from './sample-features.js';
@@ -89,6 +89,26 @@ export async function intraFid(options: SampleMetricOptions): Promise<IntraClass
 export async function intraKid(options: SampleMetricOptions & Omit<KidOptions, 'seed'>): Promise<IntraClassDistance> {
   const { subsets, subsetSize, ...rest } = options;
   return (await evaluateOne(rest, 'intra-kid', { kid: kidOptionsOf(subsets, subsetSize) })).intraKid!;
+}
+
+/**
+ * Precision and recall within each class (see `intraPrecisionRecallFromFeatures`): how many of each
+ * class's samples fall inside the k-NN balls of that class's real samples, and the reverse, with their
+ * means over the classes. It sees a class drawn as plausible-coloured blobs whose feature statistics
+ * match the real class (where {@link intraKid} sits near its floor).
+ *
+ * @param options - as {@link intraFid}, plus `k` (default 3); every class needs more than k real and
+ *   k fake samples.
+ * @returns each class's precision and recall and their means.
+ * @throws ConfigError as {@link intraFid}, or for a class of k or fewer samples.
+ * @example
+ * ```ts
+ * const { precision } = await metrics.intraPrecisionRecall({ real: data, generator, count: 5000, features: metrics.features.mnist() });
+ * ```
+ */
+export async function intraPrecisionRecall(options: SampleMetricOptions & { readonly k?: number }): Promise<IntraClassPrecisionRecall> {
+  const { k, ...rest } = options;
+  return (await evaluateOne(rest, 'intra-precision-recall', k !== undefined ? { precisionRecallK: k } : {})).intraPrecisionRecall!;
 }
 
 /** KID's options from the ones a caller gave (the subset draws keep `evaluate`'s fixed seed). */

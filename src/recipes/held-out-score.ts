@@ -85,6 +85,22 @@ export interface HeldOutScore {
    * (noisy for a class of few held-out samples).
    */
   readonly floorPerClassIntraKid?: readonly number[];
+  /**
+   * With `intraClass: true`, on the draw of {@link intraFid}: the share of each class's samples inside
+   * the k-NN balls (k = 3) of that class's reference samples, averaged over the classes. It sees a class
+   * drawn as blobs whose feature statistics match (where {@link intraKid} nears its floor); unlike KID
+   * it rewards blurred images, so read it beside them.
+   */
+  readonly intraPrecision?: number;
+  /** The intra-class precision of each class, by class id. */
+  readonly perClassIntraPrecision?: readonly number[];
+  /**
+   * The intra-class precision of the held-out real samples of the floor (when each class has at least
+   * 4 of them): the ceiling of {@link intraPrecision}.
+   */
+  readonly floorIntraPrecision?: number;
+  /** The held-out real samples' precision of each class, by class id. */
+  readonly floorPerClassIntraPrecision?: readonly number[];
   /** ring: modes with high-quality samples (of 8). */
   readonly modes?: number;
   /** ring: the share of samples within 3 standard deviations of a mode. */
@@ -112,7 +128,7 @@ export interface HeldOutScoreOptions {
   readonly labels?: EmojiLabels;
   /**
    * Conditional generators (and labelled samples): also score within each class
-   * ({@link HeldOutScore.intraFid}, `intraKid` and their floor), on a draw of every class equally often. Off by default: it costs a few
+   * ({@link HeldOutScore.intraFid}, `intraKid`, `intraPrecision` and their floors), on a draw of every class equally often. Off by default: it costs a few
    * seconds per score. @defaultValue false
    */
   readonly intraClass?: boolean;
@@ -155,6 +171,8 @@ interface Floor {
   readonly perClass?: readonly number[];
   /** The intra-class KID of the held-out samples and of each class, when their classes are the reference's. */
   readonly intraKid?: { readonly mean: number; readonly perClass: readonly number[] };
+  /** The intra-class precision of the held-out samples and of each class (at least 4 of each class). */
+  readonly intraPrecision?: { readonly mean: number; readonly perClass: readonly number[] };
 }
 
 /**
@@ -179,17 +197,22 @@ async function floorOf(
     const classify = common.features !== undefined && heldOut.labels !== undefined;
     const heldOutLabels = classify ? await (heldOut.labels as tf.Tensor1D).data() : undefined;
     // The held-out data is labelled by category: its intra-class KID is the floor for category classes.
-    const intra = intraClass && classify && labels === 'category' && twoOfEachClass(heldOutLabels!, (await common.features!).numClasses);
+    const numClasses = classify ? (await common.features!).numClasses : 0;
+    const intra = intraClass && classify && labels === 'category' && someOfEachClass(heldOutLabels!, numClasses, 2);
+    const precise = intra && someOfEachClass(heldOutLabels!, numClasses, 4);
     const result = await evaluate({
       ...common,
       fake: heldOut,
       ...(heldOutLabels ? { labels: heldOutLabels } : {}),
-      metrics: classify ? ['fid', 'class-accuracy', ...(intra ? (['intra-kid'] as const) : [])] : ['fid'],
+      metrics: classify ? ['fid', 'class-accuracy', ...(intra ? (['intra-kid'] as const) : []), ...(precise ? (['intra-precision-recall'] as const) : [])] : ['fid'],
     });
     const floor: Floor = {
       fid: result.fid as number,
       ...(result.classAccuracy ? { perClass: result.classAccuracy.perClass } : {}),
       ...(result.intraKid ? { intraKid: { mean: result.intraKid.mean, perClass: result.intraKid.perClass } } : {}),
+      ...(result.intraPrecisionRecall
+        ? { intraPrecision: { mean: result.intraPrecisionRecall.precision.mean, perClass: result.intraPrecisionRecall.precision.perClass } }
+        : {}),
     };
     floors.set(key, floor);
     return floor;
@@ -254,8 +277,16 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     const drawn =
       generator !== undefined
         ? count >= 2 * generator.numClasses
-        : given!.labels !== undefined && features !== undefined && twoOfEachClass(given!.labels, features.numClasses);
-    const intra = intraClass && conditional && labels === 'category' && drawn ? (['intra-fid', 'intra-kid'] as const) : [];
+        : given!.labels !== undefined && features !== undefined && someOfEachClass(given!.labels, features.numClasses, 2);
+    // Precision within a class needs more samples than its k (3) in the class.
+    const drawnForPrecision =
+      generator !== undefined
+        ? count >= 4 * generator.numClasses
+        : given!.labels !== undefined && features !== undefined && someOfEachClass(given!.labels, features.numClasses, 4);
+    const intra =
+      intraClass && conditional && labels === 'category' && drawn
+        ? (['intra-fid', 'intra-kid', ...(drawnForPrecision ? (['intra-precision-recall'] as const) : [])] as const)
+        : [];
     const result = await evaluate({
       ...common,
       ...(generator !== undefined
@@ -289,6 +320,12 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       ...(within.intraFid ? { intraFid: within.intraFid.mean } : {}),
       ...(within.intraKid ? { intraKid: within.intraKid.mean, perClassIntraKid: within.intraKid.perClass } : {}),
       ...(within.intraKid && floor.intraKid !== undefined ? { floorIntraKid: floor.intraKid.mean, floorPerClassIntraKid: floor.intraKid.perClass } : {}),
+      ...(within.intraPrecisionRecall
+        ? { intraPrecision: within.intraPrecisionRecall.precision.mean, perClassIntraPrecision: within.intraPrecisionRecall.precision.perClass }
+        : {}),
+      ...(within.intraPrecisionRecall && floor.intraPrecision !== undefined
+        ? { floorIntraPrecision: floor.intraPrecision.mean, floorPerClassIntraPrecision: floor.intraPrecision.perClass }
+        : {}),
       ...(result.modeCoverage ? { modes: result.modeCoverage.modesCovered, highQuality: result.modeCoverage.highQualityFraction } : {}),
       count,
       realCount: reference.size,
@@ -299,11 +336,11 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
   }
 }
 
-/** Whether each of the `numClasses` classes has at least 2 samples among `labels`. */
-function twoOfEachClass(labels: ArrayLike<number>, numClasses: number): boolean {
+/** Whether each of the `numClasses` classes has at least `least` samples among `labels`. */
+function someOfEachClass(labels: ArrayLike<number>, numClasses: number, least: number): boolean {
   const counts = new Array<number>(numClasses).fill(0);
   for (let i = 0; i < labels.length; i++) counts[labels[i]] = (counts[labels[i]] ?? 0) + 1;
-  return counts.length === numClasses && counts.every((n) => n >= 2);
+  return counts.length === numClasses && counts.every((n) => n >= least);
 }
 
 /** The emoji labels a score uses: the option, else what the generator's class count says. */

@@ -43,8 +43,10 @@ describe('tfjs-gan eval', () => {
     expect(json.precision).toBeUndefined();
     // Within each digit: 6 samples of each class against the digit's own real samples.
     io.out = '';
-    expect(await main([...evalArgs, '--metrics', 'intra-fid,intra-kid'])).toBe(0);
-    for (const row of [/intra-class FID\s+\d+\.\d{3}\n/, /intra-class KID\s+-?\d+\.\d{5}\n/, /class 9\s+-?\d+\.\d{5}\n/]) expect(io.out).toMatch(row);
+    expect(await main([...evalArgs, '--metrics', 'intra-fid,intra-kid,intra-precision-recall'])).toBe(0);
+    for (const row of [/intra-class FID\s+\d+\.\d{3}\n/, /intra-class KID\s+-?\d+\.\d{5}\n/, /class 9\s+-?\d+\.\d{5}\n/, /intra-class precision\s+[01]\.\d{4}\n/, /intra-class recall\s+[01]\.\d{4}\n/]) {
+      expect(io.out).toMatch(row);
+    }
     expect(io.out).not.toMatch(/^FID/m);
   });
 

@@ -10,7 +10,7 @@ import { fidFromFeatures } from '../../src/metrics/frechet-distance.js';
 import { intraFidFromFeatures, intraKidFromFeatures, intraPrecisionRecallFromFeatures } from '../../src/metrics/intra-class.js';
 import { precisionRecallFromFeatures } from '../../src/metrics/manifold.js';
 import { kidFromFeatures } from '../../src/metrics/kernel-distance.js';
-import { intraFid, intraKid } from '../../src/metrics/sample-metrics.js';
+import { intraFid, intraKid, intraPrecisionRecall } from '../../src/metrics/sample-metrics.js';
 import { Generator } from '../../src/nets/generator.js';
 import { SeededRandom } from '../../src/util/random.js';
 import { switchBackend } from '../helpers/backends.js';
@@ -226,8 +226,9 @@ describe('metrics.intraFid and intraKid, and evaluate with them', () => {
   it('score held-out digits with their labels near the floor, and with their labels rotated far from it', async () => {
     const labels = await heldOut.labels!.data();
     const rotated = Int32Array.from(labels, (l) => (l + 1) % 10);
-    const right = await evaluate({ real, fake: heldOut, labels, features, metrics: ['fid', 'intra-fid', 'intra-kid'], kid, cache: false });
-    const wrong = await evaluate({ real, fake: heldOut, labels: rotated, features, metrics: ['fid', 'intra-fid', 'intra-kid'], kid, cache: false });
+    const metrics = ['fid', 'intra-fid', 'intra-kid', 'intra-precision-recall'] as const;
+    const right = await evaluate({ real, fake: heldOut, labels, features, metrics, kid, cache: false });
+    const wrong = await evaluate({ real, fake: heldOut, labels: rotated, features, metrics, kid, cache: false });
     // The same images: FID over all samples cannot tell the labels apart.
     expect(wrong.fid).toBeCloseTo(right.fid!, 6);
     expect(wrong.intraFid!.mean).toBeGreaterThan(3 * right.intraFid!.mean);
@@ -235,6 +236,18 @@ describe('metrics.intraFid and intraKid, and evaluate with them', () => {
     expect(right.intraFid!.perClass).toHaveLength(10);
     expect(right.intraFid!.realCounts.reduce((a, b) => a + b, 0)).toBe(400);
     expect(right.intraKid!.perClassStd).toHaveLength(10);
+    // Most held-out digits lie in their own digit's manifold, few in the next digit's.
+    expect(right.intraPrecisionRecall!.precision.mean).toBeGreaterThan(0.6);
+    expect(wrong.intraPrecisionRecall!.precision.mean).toBeLessThan(0.5 * right.intraPrecisionRecall!.precision.mean);
+    expect(right.intraPrecisionRecall!.recall.perClass).toHaveLength(10);
+    const alone = await intraPrecisionRecall({ real, fake: heldOut, labels, features, k: 5, cache: false });
+    const extractor = await features;
+    const realRows = extractor.extract(real.images);
+    const heldOutRows = extractor.extract(heldOut.images);
+    const byHand = intraPrecisionRecallFromFeatures(realRows, await real.labels!.data(), heldOutRows, labels, { k: 5 });
+    tf.dispose([realRows, heldOutRows]);
+    alone.precision.perClass.forEach((value, c) => expect(value).toBeCloseTo(byHand.precision.perClass[c], 9));
+    expect(alone.recall.mean).toBeCloseTo(byHand.recall.mean, 9);
   });
 
   it('take real labels for real samples given as a tensor, and draw a conditional generator class by class', async () => {

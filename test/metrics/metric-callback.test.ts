@@ -58,6 +58,8 @@ describe('callbacks.metric', () => {
     const intra = { mean: 2.5, perClass: [2, 3], realCounts: [5, 5], fakeCounts: [4, 4] };
     const logs = metricLogs(7, { intraFid: intra, intraKid: { ...intra, mean: 0.25, perClassStd: [0.1, 0.1] }, realCount: 10, fakeCount: 8, extractor: 'x', seconds: 1 });
     expect(logs).toEqual({ step: 7, intraFid: 2.5, intraKid: 0.25, seconds: 1 });
+    const shares = metricLogs(8, { intraPrecisionRecall: { precision: { ...intra, mean: 0.7 }, recall: { ...intra, mean: 0.6 } }, realCount: 10, fakeCount: 8, extractor: 'x', seconds: 1 });
+    expect(shares).toEqual({ step: 8, intraPrecision: 0.7, intraRecall: 0.6, seconds: 1 });
   });
 
   it('checks its options when created', () => {

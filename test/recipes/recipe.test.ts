@@ -233,6 +233,10 @@ describe('recipes: building and training', () => {
     expect(score.perClassIntraKid).toHaveLength(9);
     expect(score.perClassIntraKid!.every((value) => value > 0)).toBe(true);
     expect(score.floorIntraKid).toBeUndefined();
+    // 10 samples a category are enough for precision within each (k = 3), not its floor.
+    expect(score.perClassIntraPrecision).toHaveLength(9);
+    expect(score.intraPrecision).toBeGreaterThanOrEqual(0);
+    expect(score.floorIntraPrecision).toBeUndefined();
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
     // The held-out emoji score their own floor; samples of the wrong shape are refused, naming the shape.
@@ -264,6 +268,7 @@ describe('recipes: building and training', () => {
     // 98 subcategories are too few samples each for a within-class distance: none is reported.
     expect(score.intraFid).toBeUndefined();
     expect(score.intraKid).toBeUndefined();
+    expect(score.intraPrecision).toBeUndefined();
     expect(score.realCount).toBe(3163);
     const inferred = await recipes.heldOutScore('emoji', run.trainer.samplingGenerator, { count: 90 });
     expect(inferred.fid).toBe(score.fid);
@@ -328,10 +333,14 @@ describe('recipes: building and training', () => {
     expect(within.perClassIntraKid).toHaveLength(10);
     expect(within.floorPerClassIntraKid).toEqual(within.perClassIntraKid);
     expect(within.intraFid).toBeGreaterThan(0);
+    expect(within.intraPrecision).toBeCloseTo(within.floorIntraPrecision!, 12);
+    expect(within.floorPerClassIntraPrecision).toEqual(within.perClassIntraPrecision);
+    expect(within.intraPrecision).toBeGreaterThan(0.6);
     const rotated = await recipes.heldOutScore('mnist', { samples: some, labels: Int32Array.from(someLabels, (l) => (l + 1) % 10) }, { intraClass: true });
     expect(rotated.fid).toBeCloseTo(within.fid, 6);
     expect(rotated.intraFid).toBeGreaterThan(3 * within.intraFid!);
     expect(rotated.intraKid).toBeGreaterThan(10 * Math.abs(within.floorIntraKid!));
+    expect(rotated.intraPrecision).toBeLessThan(0.5 * within.intraPrecision!);
     some.dispose();
     await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels }, { intraClass: 'yes' as never })).rejects.toThrow(/'intraClass' must be/);
     await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels: labels.slice(1) })).rejects.toThrow(/one label per sample \(2000\), received 1999/);

@@ -68,6 +68,10 @@ export interface MetricLogs {
   readonly intraFid?: number;
   /** Intra-class KID: the mean over classes of each class's KID. */
   readonly intraKid?: number;
+  /** Intra-class precision: the mean over classes of each class's precision. */
+  readonly intraPrecision?: number;
+  /** Intra-class recall: the mean over classes of each class's recall. */
+  readonly intraRecall?: number;
   /** Seconds the evaluation took. */
   readonly seconds: number;
 }
@@ -92,6 +96,9 @@ export function metricLogs(step: number, result: EvaluationResult): MetricLogs {
       : {}),
     ...(result.intraFid !== undefined ? { intraFid: result.intraFid.mean } : {}),
     ...(result.intraKid !== undefined ? { intraKid: result.intraKid.mean } : {}),
+    ...(result.intraPrecisionRecall !== undefined
+      ? { intraPrecision: result.intraPrecisionRecall.precision.mean, intraRecall: result.intraPrecisionRecall.recall.mean }
+      : {}),
     seconds: result.seconds,
   };
 }
