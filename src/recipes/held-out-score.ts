@@ -96,7 +96,8 @@ export interface HeldOutScore {
   readonly perClassIntraPrecision?: readonly number[];
   /**
    * The intra-class precision of the held-out real samples of the floor (when each class has at least
-   * 4 of them): the ceiling of {@link intraPrecision}.
+   * 4 of them): the level of real data (a generator's samples gathered in a class's dense middle can
+   * score above it).
    */
   readonly floorIntraPrecision?: number;
   /** The held-out real samples' precision of each class, by class id. */
