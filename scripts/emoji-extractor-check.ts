@@ -69,7 +69,7 @@ const round2 = (x: number): number => Number(x.toFixed(2));
  * Intra-class KID x 1000 of `features` (labelled `labels`) against the training emoji, and each
  * category's precision and density against that category's training emoji.
  */
-function intraKid(features: number[][], labels: number[]): Record<string, number | number[]> {
+function withinCategories(features: number[][], labels: number[]): Record<string, number | number[]> {
   const k = intraKidFromFeatures(trainFeatures, trainLabels, features, labels, { seed: 1 });
   const { precision } = intraPrecisionRecallFromFeatures(trainFeatures, trainLabels, features, labels);
   const density = Array.from({ length: 9 }, (_, c) => densityCoverageFromFeatures(ofClass(trainFeatures, trainLabels, c), ofClass(features, labels, c)).density);
@@ -99,15 +99,15 @@ function blur(images: tf.Tensor4D, sigma: number): tf.Tensor4D {
 
 const testFeatures = featuresOf(test.images);
 const floorFid = fidFromFeatures(trainFeatures, testFeatures);
-console.log(JSON.stringify({ name: 'floor (held-out)', fid: round(floorFid), ...intraKid(testFeatures, testLabels) }));
+console.log(JSON.stringify({ name: 'floor (held-out)', fid: round(floorFid), ...withinCategories(testFeatures, testLabels) }));
 for (const sigma of [1, 2, 4]) {
   const blurred = blur(test.images as tf.Tensor4D, sigma);
   const features = featuresOf(blurred);
   blurred.dispose();
   const fid = fidFromFeatures(trainFeatures, features);
-  console.log(JSON.stringify({ name: `held-out blurred, sigma ${sigma}`, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...intraKid(features, testLabels) }));
+  console.log(JSON.stringify({ name: `held-out blurred, sigma ${sigma}`, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...withinCategories(features, testLabels) }));
 }
-console.log(JSON.stringify({ name: 'held-out, each label the next category', ...intraKid(testFeatures, testLabels.map((label) => (label + 1) % 9)) }));
+console.log(JSON.stringify({ name: 'held-out, each label the next category', ...withinCategories(testFeatures, testLabels.map((label) => (label + 1) % 9)) }));
 
 const balanced = Array.from({ length: COUNT }, (_, i) => i % 9);
 const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
@@ -119,7 +119,7 @@ for (const name of generators) {
   const even = generator.sample({ count: COUNT, labels: balanced, seed });
   const evenFeatures = featuresOf(even);
   even.dispose();
-  console.log(JSON.stringify({ name, seed, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...intraKid(evenFeatures, balanced) }));
+  console.log(JSON.stringify({ name, seed, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...withinCategories(evenFeatures, balanced) }));
 }
 train.dispose();
 test.dispose();

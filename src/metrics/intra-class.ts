@@ -56,6 +56,12 @@ function checkLabels(labels: ArrayLike<number>, rows: number, name: string, owne
   return Int32Array.from(labels);
 }
 
+/** The mean of the values of the classes present (a class in neither set is NaN). */
+function meanOfPresent(values: readonly number[]): number {
+  const present = values.filter((v) => !Number.isNaN(v));
+  return present.reduce((sum, v) => sum + v, 0) / present.length;
+}
+
 /** Precision and recall within each class: {@link intraPrecisionRecallFromFeatures}. */
 export interface IntraClassPrecisionRecall {
   /** Each class's precision (the share of its fake samples inside its real manifold) and their mean. */
@@ -109,10 +115,9 @@ function perClass(
       hasStd = true;
     }
   }
-  const present = values.filter((v) => !Number.isNaN(v));
-  if (present.length === 0) throw new ConfigError(`${owner}: the sets hold no samples.`);
+  if (values.every((v) => Number.isNaN(v))) throw new ConfigError(`${owner}: the sets hold no samples.`);
   return {
-    mean: present.reduce((sum, v) => sum + v, 0) / present.length,
+    mean: meanOfPresent(values),
     perClass: values,
     ...(hasStd ? { perClassStd: stds } : {}),
     realCounts,
@@ -227,11 +232,10 @@ export function intraPrecisionRecallFromFeatures(
   );
   let next = 0;
   const recallPerClass = precision.perClass.map((p) => (Number.isNaN(p) ? Number.NaN : recalls[next++]));
-  const present = recallPerClass.filter((r) => !Number.isNaN(r));
   return {
     precision,
     recall: {
-      mean: present.reduce((sum, r) => sum + r, 0) / present.length,
+      mean: meanOfPresent(recallPerClass),
       perClass: recallPerClass,
       realCounts: precision.realCounts,
       fakeCounts: precision.fakeCounts,

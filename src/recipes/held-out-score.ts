@@ -27,6 +27,7 @@ import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels }
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
+import { MANIFOLD_DEFAULTS } from '../metrics/manifold.js';
 import { Generator } from '../nets/generator.js';
 import { checkBoolean, checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
 import { RECIPE_DATASETS, type RecipeDataset } from './recipe-config.js';
@@ -200,7 +201,7 @@ async function floorOf(
     // The held-out data is labelled by category: its intra-class KID is the floor for category classes.
     const numClasses = classify ? (await common.features!).numClasses : 0;
     const intra = intraClass && classify && labels === 'category' && someOfEachClass(heldOutLabels!, numClasses, 2);
-    const precise = intra && someOfEachClass(heldOutLabels!, numClasses, 4);
+    const precise = intra && someOfEachClass(heldOutLabels!, numClasses, PRECISION_PER_CLASS);
     const result = await evaluate({
       ...common,
       fake: heldOut,
@@ -274,19 +275,14 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     // Subcategory samples are read by the category classifier through their category.
     const byCategory = labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {};
     // Within each class, on the draw of every class equally often (98 subcategories are too few samples each).
-    // A class of fewer than 2 samples has no within-class distance: then there are no intra-class scores.
-    const drawn =
+    // A class of fewer than 2 samples has no within-class distance (precision: no more than its k): then that score is left out.
+    const drawn = (least: number): boolean =>
       generator !== undefined
-        ? count >= 2 * generator.numClasses
-        : given!.labels !== undefined && features !== undefined && someOfEachClass(given!.labels, features.numClasses, 2);
-    // Precision within a class needs more samples than its k (3) in the class.
-    const drawnForPrecision =
-      generator !== undefined
-        ? count >= 4 * generator.numClasses
-        : given!.labels !== undefined && features !== undefined && someOfEachClass(given!.labels, features.numClasses, 4);
+        ? count >= least * generator.numClasses
+        : given!.labels !== undefined && features !== undefined && someOfEachClass(given!.labels, features.numClasses, least);
     const intra =
-      intraClass && conditional && labels === 'category' && drawn
-        ? (['intra-fid', 'intra-kid', ...(drawnForPrecision ? (['intra-precision-recall'] as const) : [])] as const)
+      intraClass && conditional && labels === 'category' && drawn(2)
+        ? (['intra-fid', 'intra-kid', ...(drawn(PRECISION_PER_CLASS) ? (['intra-precision-recall'] as const) : [])] as const)
         : [];
     const result = await evaluate({
       ...common,
@@ -336,6 +332,9 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     reference.dispose();
   }
 }
+
+/** The samples of each class that precision within a class needs: more than its k. */
+const PRECISION_PER_CLASS = MANIFOLD_DEFAULTS.precisionRecallK + 1;
 
 /** Whether each of the `numClasses` classes has at least `least` samples among `labels`. */
 function someOfEachClass(labels: ArrayLike<number>, numClasses: number, least: number): boolean {
