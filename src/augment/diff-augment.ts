@@ -9,9 +9,13 @@ import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { SeededRandom, hashInts } from '../util/random.js';
 import { checkOneOf } from '../util/validate.js';
 
-/** The augmentations of DiffAugment. */
-export const AUGMENTATIONS = Object.freeze(['translation', 'cutout', 'color'] as const);
-/** One augmentation of DiffAugment: `'translation'`, `'cutout'` or `'color'`. */
+/**
+ * The augmentations, in the order {@link diffAugment} applies them: DiffAugment's three, then
+ * `'flip'` (StyleGAN2-ADA's x-flip, not in DiffAugment). New names go last, so that the seeds of the
+ * others (derived from their index) stay the same.
+ */
+export const AUGMENTATIONS = Object.freeze(['translation', 'cutout', 'color', 'flip'] as const);
+/** One augmentation: `'translation'`, `'cutout'`, `'color'` or `'flip'`. */
 export type AugmentationName = (typeof AUGMENTATIONS)[number];
 
 /** The constants of the DiffAugment paper. */
@@ -20,6 +24,8 @@ export const DIFF_AUGMENT_DEFAULTS = Object.freeze({
   translationRatio: 1 / 8,
   /** Side of the square that `cutout` zeroes, as a fraction of the image size. */
   cutoutRatio: 1 / 2,
+  /** Probability that `flip` mirrors an image. */
+  flipProbability: 1 / 2,
 });
 
 /**
@@ -116,15 +122,34 @@ export function cutout(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_D
   });
 }
 
+/**
+ * Random horizontal flip: each image is mirrored left to right with probability `probability`, one
+ * draw per image (the x-flip of StyleGAN2-ADA, Karras et al. 2020, arXiv:2006.06676). On real and fake
+ * images alike it shows the discriminator each picture both ways round, so it learns shapes rather than
+ * their side; the generator may then draw either orientation.
+ * @param images - [batch, h, w, c]. @returns the same shape.
+ */
+export function flip(images: tf.Tensor4D, seed: number, probability = DIFF_AUGMENT_DEFAULTS.flipProbability): tf.Tensor4D {
+  return tf.tidy(() => {
+    const batch = images.shape[0];
+    const random = new SeededRandom(seed);
+    const mirrored = Float32Array.from({ length: batch }, () => (random.next() < probability ? 1 : 0));
+    const mask = tf.tensor4d(mirrored, [batch, 1, 1, 1]);
+    return tf.add(tf.mul(tf.reverse(images, 2), mask), tf.mul(images, tf.sub(1, mask))) as tf.Tensor4D;
+  });
+}
+
 const APPLY: Readonly<Record<AugmentationName, (images: tf.Tensor4D, seed: number) => tf.Tensor4D>> = {
   color,
   translation,
   cutout,
+  flip,
 };
 
 /**
- * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): applies the policy's augmentations in the paper's
- * order (color, translation, cutout), each with its own seed derived from `seed`. Every augmentation is
+ * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): applies the policy's augmentations in the order of
+ * {@link AUGMENTATIONS} (translation, cutout, color, flip) whatever the policy's order, each with its own
+ * seed derived from `seed`. Every augmentation is
  * differentiable, so the generator gets gradients through it; apply it to real and fake batches alike
  * (the Trainer does when `TrainerConfig.augment` is set).
  *

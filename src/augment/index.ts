@@ -1,5 +1,5 @@
 /**
- * Differentiable augmentation: DiffAugment's translation, cutout and color.
+ * Differentiable augmentation: DiffAugment's translation, cutout and color, and a horizontal flip.
  *
  * @packageDocumentation
  */
@@ -12,5 +12,6 @@ export {
   color,
   cutout,
   diffAugment,
+  flip,
   translation,
 } from './diff-augment.js';

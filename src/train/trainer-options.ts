@@ -85,7 +85,8 @@ export interface TrainerConfig {
   /**
    * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): augmentations applied to real and fake images
    * alike before the discriminator, in every discriminator and generator step (and so inside the
-   * penalties), seeded from `seed` and the step. Image discriminators only. @defaultValue []
+   * penalties), seeded from `seed` and the step; `'flip'` adds StyleGAN2-ADA's horizontal flip. Image
+   * discriminators only. @defaultValue []
    */
   readonly augment?: readonly AugmentationName[];
   /**

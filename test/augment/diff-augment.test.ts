@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { color, cutout, diffAugment, translation } from '../../src/augment/index.js';
+import { color, cutout, diffAugment, flip, translation } from '../../src/augment/index.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { Generator } from '../../src/nets/index.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
@@ -82,6 +82,41 @@ describe.each(TEST_BACKENDS)('DiffAugment on %s', (backend) => {
     expect(Math.abs(grey[0][0][0][0] - 0.25)).toBeLessThanOrEqual(0.5);
   });
 
+  it('flip mirrors each image left to right or leaves it, one draw per image, about half of them', () => {
+    const images = ramp(64, 5);
+    const out = flip(images, 11).arraySync() as number[][][][];
+    const source = images.arraySync() as number[][][][];
+    let mirrored = 0;
+    for (let b = 0; b < 64; b++) {
+      const isMirrored = out[b][0][0][0] === source[b][0][4][0];
+      if (isMirrored) mirrored++;
+      for (let i = 0; i < 5; i++) {
+        for (let j = 0; j < 5; j++) expect(out[b][i][j][0]).toBe(source[b][i][isMirrored ? 4 - j : j][0]);
+      }
+    }
+    expect(mirrored).toBeGreaterThan(16);
+    expect(mirrored).toBeLessThan(48);
+    expect(flip(images, 11, 0).arraySync()).toEqual(source);
+    const all = flip(images, 11, 1).arraySync() as number[][][][];
+    expect(all[3][2].map((px) => px[0])).toEqual([...source[3][2].map((px) => px[0])].reverse());
+  });
+
+  it('adding flip keeps the other augmentations as they were: the same seed gives the same translation, cutout and color', () => {
+    const images = tf.randomUniform([6, 8, 8, 3], -1, 1, 'float32', 3);
+    const without = diffAugment(images, ['color', 'translation', 'cutout'], 5);
+    const withFlip = diffAugment(images, ['color', 'translation', 'cutout', 'flip'], 5);
+    const a = without.arraySync() as number[][][][];
+    const b = withFlip.arraySync() as number[][][][];
+    let mirrored = 0;
+    for (let n = 0; n < 6; n++) {
+      const same = JSON.stringify(a[n]) === JSON.stringify(b[n]);
+      const reversed = JSON.stringify(a[n].map((row) => [...row].reverse())) === JSON.stringify(b[n]);
+      expect(same || reversed).toBe(true);
+      if (!same) mirrored++;
+    }
+    expect(mirrored).toBeGreaterThan(0);
+  });
+
   it('is seeded: the same seed gives the same augmentation, another seed a different one', () => {
     const images = tf.randomUniform([4, 8, 8, 3], -1, 1, 'float32', 2);
     const policy = ['color', 'translation', 'cutout'] as const;
@@ -98,7 +133,7 @@ describe.each(TEST_BACKENDS)('DiffAugment on %s', (backend) => {
     const weights = tf.randomNormal([1, 8, 8, 1], 0, 1, 'float32', 6);
     // A fixed linear "discriminator" on the augmented images.
     const f = () =>
-      tf.tidy(() => tf.sum(tf.mul(diffAugment(generator.generate(latents, undefined, true), ['color', 'translation', 'cutout'], 7), weights)) as tf.Scalar);
+      tf.tidy(() => tf.sum(tf.mul(diffAugment(generator.generate(latents, undefined, true), ['color', 'translation', 'cutout', 'flip'], 7), weights)) as tf.Scalar);
     const { analytic, numeric } = gradientVsFiniteDifferences(f, generator.trainableVariables);
     expect(analytic.filter((g) => Math.abs(g) > 1e-4).length).toBeGreaterThan(analytic.length / 2);
     expect(maxRelativeError(analytic, numeric)).toBeCloseTo(0, 2);
@@ -107,13 +142,13 @@ describe.each(TEST_BACKENDS)('DiffAugment on %s', (backend) => {
 
   it('leaks no tensors, inside and outside a gradient tape', async () => {
     const images = tf.randomUniform([4, 8, 8, 3], -1, 1, 'float32', 2);
-    await expectLeakFree(() => diffAugment(images, ['color', 'translation', 'cutout'], 1).dispose());
+    await expectLeakFree(() => diffAugment(images, ['color', 'translation', 'cutout', 'flip'], 1).dispose());
     await expectLeakFree(() => tf.dispose(tf.grad((x: tf.Tensor) => tf.sum(diffAugment(x, ['translation', 'cutout', 'color'], 2)))(images)));
   });
 
   it('rejects unknown augmentations and non-image inputs', () => {
-    expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['flip' as never], 1)).toThrow(ConfigError);
-    expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['flip' as never], 1)).toThrow(/'policy\[0\]' must be one of \["translation", "cutout", "color"\], received "flip"/);
+    expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['rotate' as never], 1)).toThrow(ConfigError);
+    expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['rotate' as never], 1)).toThrow(/'policy\[0\]' must be one of \["translation", "cutout", "color", "flip"\], received "rotate"/);
     expect(() => diffAugment(tf.zeros([2, 4]), ['color'], 1)).toThrow(ShapeError);
   });
 });

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
+import { AUGMENTATIONS, diffAugment } from '../../src/augment/index.js';
 import { Dataset } from '../../src/data/dataset.js';
 import { emoji } from '../../src/data/emoji.js';
 import { fromFiles } from '../../src/data/from-files.js';
@@ -60,6 +61,31 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
       disposeAll(trainer);
     }
     data.dispose();
+  });
+
+  it('augments with every augmentation (the flip included) as the cpu backend does: images and their gradients', async () => {
+    const shape = [4, 8, 8, 3] as const;
+    const pixels = Float32Array.from({ length: 4 * 8 * 8 * 3 }, (_, i) => Math.sin(i));
+    const weights = Float32Array.from({ length: 8 * 8 * 3 }, (_, i) => Math.cos(i));
+    const augmentAndGradient = async (): Promise<[Float32Array, Float32Array]> => {
+      const [images, gradient] = tf.tidy(() => {
+        const x = tf.tensor4d(pixels, [...shape]);
+        const w = tf.tensor4d(weights, [1, 8, 8, 3]);
+        const f = (t: tf.Tensor) => tf.sum(tf.mul(diffAugment(t, AUGMENTATIONS, 5), w));
+        return [diffAugment(x, AUGMENTATIONS, 5), tf.grad(f)(x)];
+      });
+      const out: [Float32Array, Float32Array] = [(await images.data()) as Float32Array, (await gradient.data()) as Float32Array];
+      tf.dispose([images, gradient]);
+      return out;
+    };
+    const [images, gradient] = await augmentAndGradient();
+    await switchBackend('cpu');
+    const [cpuImages, cpuGradient] = await augmentAndGradient();
+    await switchBackend(backend);
+    const largest = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(largest(images, cpuImages)).toBeLessThan(1e-4);
+    expect(largest(gradient, cpuGradient)).toBeLessThan(1e-4);
+    expect(cpuGradient.some((g) => g !== 0)).toBe(true);
   });
 
   it('flags a non-finite value among many tensors, and undoes an update that leaves a weight infinite', async () => {

@@ -73,7 +73,7 @@ describe('tfjs-gan: commands, help, version, and bad values refused before anyth
     expect(io.err).toMatch(/'--steps' must be an integer >= 1, received "-5"/);
     expect(io.err).toMatch(/'--penalty-options' needs '--penalty'/);
     expect(io.err).toMatch(/'--penalty-options' must be a JSON object/);
-    expect(io.err).toMatch(/'--augment\[1\]' must be one of \["translation", "cutout", "color"\], received "blur"/);
+    expect(io.err).toMatch(/'--augment\[1\]' must be one of \["translation", "cutout", "color", "flip"\], received "blur"/);
     expect(io.err).toMatch(/give '--ema-decay' .* or '--no-ema'/);
   });
 });
