@@ -29,7 +29,7 @@ import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
 import { MANIFOLD_DEFAULTS } from '../metrics/manifold.js';
 import { Generator } from '../nets/generator.js';
-import { checkBoolean, checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
+import { checkBoolean, checkNumber, checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
 import { RECIPE_DATASETS, type RecipeDataset } from './recipe-config.js';
 
 /** A generator's scores against held-out real data, beside the held-out data's own. */
@@ -134,6 +134,11 @@ export interface HeldOutScoreOptions {
    * seconds per score. @defaultValue false
    */
   readonly intraClass?: boolean;
+  /**
+   * Draw the generator's latents truncated at this many standard deviations (as `Generator.sample`),
+   * to score the trade of fidelity for variety; for a generator only, not samples. @defaultValue none
+   */
+  readonly truncation?: number;
 }
 
 /** Samples made elsewhere (e.g. by another library) to score: images NHWC in [-1, 1] or 2-D points. */
@@ -252,11 +257,15 @@ function meanOverClasses(perClass: readonly number[]): number {
 export async function heldOutScore(dataset: RecipeDataset, source: Generator | HeldOutSamples, options?: HeldOutScoreOptions): Promise<HeldOutScore> {
   const owner = 'recipes.heldOutScore';
   checkOneOf(dataset, RECIPE_DATASETS, 'dataset', owner);
-  const o = checkOptions(options, ['count', 'seed', 'labels', 'intraClass'], owner);
+  const o = checkOptions(options, ['count', 'seed', 'labels', 'intraClass', 'truncation'], owner);
   const intraClass = o.intraClass === undefined ? false : checkBoolean(o.intraClass, 'intraClass', owner);
   const generator = source instanceof Generator ? source : undefined;
   const labels = emojiLabelsOf(dataset, generator, o.labels, owner);
   const given = generator === undefined ? checkSamples(source, owner) : undefined;
+  if (o.truncation !== undefined && given !== undefined) {
+    throw new ConfigError(`${owner}: 'truncation' applies to a generator's latents, received samples: truncate them where they are made.`);
+  }
+  const sampling = o.truncation === undefined ? {} : { truncation: checkNumber(o.truncation, 'truncation', owner, { min: 0, minExclusive: true }) };
   const count = given !== undefined ? given.samples.shape[0] : o.count === undefined ? HELD_OUT_COUNTS[dataset] : checkPositiveInt(o.count, 'count', owner);
   const expected = SAMPLE_SHAPES[dataset];
   const shape = generator !== undefined ? generator.outputShape : given!.samples.shape.slice(1);
@@ -287,7 +296,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     const result = await evaluate({
       ...common,
       ...(generator !== undefined
-        ? { generator, ...(proportional ? { labels: await proportionalLabels(reference, count) } : {}) }
+        ? { generator, ...sampling, ...(proportional ? { labels: await proportionalLabels(reference, count) } : {}) }
         : { fake: given!.samples, ...(given!.labels !== undefined ? { labels: given!.labels } : {}) }),
       metrics: dataset === 'ring' ? ['fid', 'mode-coverage'] : conditional ? ['fid', 'class-accuracy', ...(proportional ? [] : intra)] : ['fid'],
       ...(dataset === 'ring' ? { modes: 'ring' as const } : {}),
@@ -299,7 +308,7 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     let balanced = generator !== undefined ? result.classAccuracy : undefined;
     let within = result;
     if (balanced !== undefined && proportional) {
-      within = await evaluate({ ...common, generator: generator!, metrics: ['class-accuracy', ...intra], ...byCategory });
+      within = await evaluate({ ...common, generator: generator!, ...sampling, metrics: ['class-accuracy', ...intra], ...byCategory });
       balanced = within.classAccuracy;
     }
     return {

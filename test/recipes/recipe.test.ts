@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { ConfigError } from '../../src/errors.js';
-import { datasets, metrics, recipes } from '../../src/index.js';
+import { Generator, datasets, metrics, recipes } from '../../src/index.js';
 import { decayMultiplier } from '../../src/recipes/recipe-config.js';
 import { extractorSplit } from '../../src/metrics/extractor-data.js';
 import { disposeAll } from '../helpers/trainers.js';
@@ -345,6 +345,29 @@ describe('recipes: building and training', () => {
     await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels }, { intraClass: 'yes' as never })).rejects.toThrow(/'intraClass' must be/);
     await expect(recipes.heldOutScore('mnist', { samples: heldOut.images, labels: labels.slice(1) })).rejects.toThrow(/one label per sample \(2000\), received 1999/);
     heldOut.dispose();
+  });
+
+  it('scores a generator at a truncation: the same draw when no latent passes it, a different one when many do', async () => {
+    const generator = await Generator.pretrained('mnist');
+    const plain = await recipes.heldOutScore('mnist', generator, { count: 200, seed: 3 });
+    const before = tf.memory().numTensors; // after the first score has cached the extractor and the floor
+    // No standard normal component reaches 100 std: the latents, and so every score, are the same.
+    const loose = await recipes.heldOutScore('mnist', generator, { count: 200, seed: 3, truncation: 100 });
+    expect(loose.fid).toBe(plain.fid);
+    expect(loose.classAccuracy).toBe(plain.classAccuracy);
+    // At 0.5 std most components are redrawn: closer to each class's middle, so read as their digit as often or more.
+    const tight = await recipes.heldOutScore('mnist', generator, { count: 200, seed: 3, truncation: 0.5 });
+    expect(tight.fid).not.toBeCloseTo(plain.fid, 3);
+    expect(tight.classAccuracy).toBeGreaterThanOrEqual(plain.classAccuracy! - 0.02);
+    expect(tight.floorFid).toBe(plain.floorFid);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const bad of [0, -1, Number.NaN, '1' as never]) {
+      await expect(recipes.heldOutScore('mnist', generator, { count: 200, truncation: bad })).rejects.toThrow(/recipes.heldOutScore: 'truncation' must be a finite number > 0/);
+    }
+    const heldOut = await extractorSplit('mnist', 'test', { count: 50 });
+    await expect(recipes.heldOutScore('mnist', { samples: heldOut.images }, { truncation: 1 })).rejects.toThrow(/'truncation' applies to a generator's latents, received samples/);
+    heldOut.dispose();
+    generator.dispose();
   });
 
   it('refuses to score a generator that does not fit the dataset', async () => {
