@@ -8,11 +8,13 @@
  *
  * Flags: --epochs, --seed, --batch-size, --learning-rate, --width, --feature-dim (units of the
  * 'features' layer), --subcategory-weight (a second head on the features learns the 98 subcategories,
- * its cross-entropy weighted by this, beside the 9 categories; 0: none), --quantization auto | float32 |
+ * its cross-entropy weighted by this, beside the 9 categories; 0: none), --exemplar-weight (instead, a
+ * second head learns which training image each augmented view is: 3,163 classes, one per image, as in
+ * exemplar CNNs, Dosovitskiy et al. 2014, arXiv:1406.6909), --quantization auto | float32 |
  * float16 | uint8 (auto: the smallest whose held-out accuracy is within 0.5 points of float32), --out-dir.
  * The shipped model is the categories' classifier only (the subcategory head is not shipped): what the
  * second head changes is what the features see (a category's features must tell its subcategories
- * apart, e.g. the animal faces from the plants in Animals & Nature).
+ * apart, e.g. the animal faces from the plants in Animals & Nature; the exemplar head, every picture).
  *
  * Data: the emoji of `datasets.emoji({ split: 'train' })` (3,163 images with their skin-tone variants);
  * held-out accuracy on `split: 'test'` (618 images of emoji whose base no training image shares). Runs
@@ -44,17 +46,23 @@ const settings = {
   width: Number(raw.width ?? 16),
   featureDim: Number(raw['feature-dim'] ?? 128),
   subcategoryWeight: Number(raw['subcategory-weight'] ?? 0),
+  exemplarWeight: Number(raw['exemplar-weight'] ?? 0),
   quantization: (raw.quantization ?? 'auto') as WeightQuantization | 'auto',
   outDir: raw['out-dir'] ?? 'src/metrics/weights',
 };
 
 /**
  * Four 3x3 conv + ReLU + 2x2 max-pool blocks (width, 2, 4 and 8 times width filters), a ReLU layer of
- * `featureDim` units named 'features', dropout, and 9 class logits; with a subcategory weight, the model
- * that trains also has the 98 subcategories' logits (on the same dropout output) as a second output.
+ * `featureDim` units named 'features', dropout, and 9 class logits; with a second head (`head`), the
+ * model that trains also has its logits (on the same dropout output) as a second output.
  * @returns the shipped classifier and the model that trains (the same one without a second head).
  */
-function buildExtractor(seed: number, width: number, featureDim: number, subcategoryHead: boolean): { model: tf.LayersModel; training: tf.LayersModel } {
+function buildExtractor(
+  seed: number,
+  width: number,
+  featureDim: number,
+  head?: { readonly name: string; readonly units: number },
+): { model: tf.LayersModel; training: tf.LayersModel } {
   let s = seed;
   const init = () => tf.initializers.heNormal({ seed: s++ });
   const input = tf.input({ shape: [SIZE, SIZE, 3], name: 'image' });
@@ -68,9 +76,9 @@ function buildExtractor(seed: number, width: number, featureDim: number, subcate
   x = tf.layers.dropout({ rate: 0.3, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: CLASSES, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: logits, name: 'extractor' });
-  if (!subcategoryHead) return { model, training: model };
-  const subcategories = tf.layers.dense({ units: EMOJI_SUBCATEGORIES.length, kernelInitializer: init(), name: 'subcategory_logits' }).apply(x) as tf.SymbolicTensor;
-  return { model, training: tf.model({ inputs: input, outputs: [logits, subcategories], name: 'extractor_training' }) };
+  if (head === undefined) return { model, training: model };
+  const second = tf.layers.dense({ units: head.units, kernelInitializer: init(), name: head.name }).apply(x) as tf.SymbolicTensor;
+  return { model, training: tf.model({ inputs: input, outputs: [logits, second], name: 'extractor_training' }) };
 }
 
 /** A random horizontal flip and an integer shift of up to 4 px each way, the uncovered border white (1). */
@@ -125,14 +133,22 @@ train.dispose();
 test.dispose();
 console.log(`emoji: train ${trainLabels.length}, test ${testLabels.length}; ${JSON.stringify(settings)}`);
 
-const { model, training } = buildExtractor(settings.seed, settings.width, settings.featureDim, settings.subcategoryWeight > 0);
+if (settings.subcategoryWeight > 0 && settings.exemplarWeight > 0) throw new Error('--subcategory-weight and --exemplar-weight: one second head at a time.');
+// The second head's labels: each training image's subcategory, or its own index (an exemplar class per image).
+const auxiliary =
+  settings.subcategoryWeight > 0
+    ? { name: 'subcategory_logits', labels: trainSubcategories, numClasses: EMOJI_SUBCATEGORIES.length, weight: settings.subcategoryWeight }
+    : settings.exemplarWeight > 0
+      ? { name: 'exemplar_logits', labels: Int32Array.from(trainLabels, (_, i) => i), numClasses: trainLabels.length, weight: settings.exemplarWeight }
+      : undefined;
+const { model, training } = buildExtractor(settings.seed, settings.width, settings.featureDim, auxiliary && { name: auxiliary.name, units: auxiliary.numClasses });
 const { batchSize, epochs } = settings;
 const history: { epoch: number; loss: number; testAccuracy: number; testBalancedAccuracy: number; seconds: number }[] = [];
 const started = performance.now();
 await trainClassifier(training, {
   ...settings,
   labels: trainLabels,
-  ...(settings.subcategoryWeight > 0 ? { auxiliary: { labels: trainSubcategories, numClasses: EMOJI_SUBCATEGORIES.length, weight: settings.subcategoryWeight } } : {}),
+  ...(auxiliary !== undefined ? { auxiliary } : {}),
   sampleShape: [SIZE, SIZE, 3],
   numClasses: CLASSES,
   fillBatch: (indices, batch, random) => augmentBatch(trainPixels, indices, batch, random),
@@ -162,7 +178,7 @@ const record = {
   command:
     `npx tsx scripts/train-emoji-extractor.ts --epochs ${epochs} --seed ${settings.seed} --batch-size ${batchSize} ` +
     `--learning-rate ${settings.learningRate} --width ${settings.width} --feature-dim ${settings.featureDim} ` +
-    `--subcategory-weight ${settings.subcategoryWeight} --quantization ${settings.quantization}`,
+    `--subcategory-weight ${settings.subcategoryWeight} ${settings.exemplarWeight > 0 ? `--exemplar-weight ${settings.exemplarWeight} ` : ''}--quantization ${settings.quantization}`,
   seed: settings.seed,
   epochs,
   batchSize,
@@ -171,6 +187,7 @@ const record = {
   augmentation: 'random horizontal flip, shift +-4 px (white border)',
   width: settings.width,
   subcategoryWeight: settings.subcategoryWeight,
+  ...(settings.exemplarWeight > 0 ? { exemplarWeight: settings.exemplarWeight } : {}),
   classNames: EMOJI_CATEGORIES,
   trainData: `emoji-64-train: ${trainLabels.length} samples (datasets.emoji({ split: 'train' }), emoji-datasource-twitter 16)`,
   testData: `emoji-64-test: ${testLabels.length} samples (datasets.emoji({ split: 'test' }): emoji whose base no training image shares)`,
@@ -179,7 +196,7 @@ const record = {
   architecture:
     `conv3x3(${settings.width})-pool-conv3x3(${2 * settings.width})-pool-conv3x3(${4 * settings.width})-pool-conv3x3(${8 * settings.width})-pool-` +
     `dense(${settings.featureDim}, "features")-dropout(0.3)-dense(9, "logits")` +
-    (settings.subcategoryWeight > 0 ? ` (trained beside dense(${EMOJI_SUBCATEGORIES.length}, "subcategory_logits") on the dropout output, not shipped)` : ''),
+    (auxiliary !== undefined ? ` (trained beside dense(${auxiliary.numClasses}, "${auxiliary.name}") on the dropout output, not shipped)` : ''),
   featureLayer: 'features',
   featureDim: settings.featureDim,
   parameters: model.countParams(),
