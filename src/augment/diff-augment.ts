@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { SeededRandom, hashInts } from '../util/random.js';
-import { checkOneOf } from '../util/validate.js';
+import { checkNumber, checkOneOf } from '../util/validate.js';
 
 /**
  * The augmentations, in the order {@link diffAugment} applies them: DiffAugment's three, then
@@ -128,8 +128,10 @@ export function cutout(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_D
  * images alike it shows the discriminator each picture both ways round, so it learns shapes rather than
  * their side; the generator may then draw either orientation.
  * @param images - [batch, h, w, c]. @returns the same shape.
+ * @throws ConfigError when `probability` is not a number in [0, 1].
  */
 export function flip(images: tf.Tensor4D, seed: number, probability = DIFF_AUGMENT_DEFAULTS.flipProbability): tf.Tensor4D {
+  checkNumber(probability, 'probability', 'flip', { min: 0, max: 1 });
   return tf.tidy(() => {
     const batch = images.shape[0];
     const random = new SeededRandom(seed);
@@ -149,9 +151,9 @@ const APPLY: Readonly<Record<AugmentationName, (images: tf.Tensor4D, seed: numbe
 /**
  * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): applies the policy's augmentations in the order of
  * {@link AUGMENTATIONS} (translation, cutout, color, flip) whatever the policy's order, each with its own
- * seed derived from `seed`. Every augmentation is
- * differentiable, so the generator gets gradients through it; apply it to real and fake batches alike
- * (the Trainer does when `TrainerConfig.augment` is set).
+ * seed derived from `seed`. Every augmentation is differentiable, so the generator gets gradients
+ * through it; apply it to real and fake batches alike (the Trainer does when `TrainerConfig.augment` is
+ * set).
  *
  * @param images - [batch, h, w, c] NHWC images.
  * @param policy - e.g. `['translation', 'cutout']` or `['color', 'translation', 'cutout']`.

@@ -99,6 +99,7 @@ describe.each(TEST_BACKENDS)('DiffAugment on %s', (backend) => {
     expect(flip(images, 11, 0).arraySync()).toEqual(source);
     const all = flip(images, 11, 1).arraySync() as number[][][][];
     expect(all[3][2].map((px) => px[0])).toEqual([...source[3][2].map((px) => px[0])].reverse());
+    for (const bad of [-0.1, 1.5, Number.NaN]) expect(() => flip(images, 1, bad)).toThrow(/flip: 'probability' must be a number in \[0, 1\]/);
   });
 
   it('adding flip keeps the other augmentations as they were: the same seed gives the same translation, cutout and color', () => {
