@@ -13,6 +13,7 @@ import { type FeatureMatrix, type FeaturesLike, gaussianStatistics, toFeatureMat
 import { frechetDistance } from './frechet-distance.js';
 import { type KidOptions, kidFromFeatures } from './kernel-distance.js';
 import { MANIFOLD_DEFAULTS, type ManifoldOptions, precisionRecallFromFeatures } from './manifold.js';
+import { checkInt } from '../util/validate.js';
 
 /** A distance (or, for precision and recall, a share) computed within each class, and its mean over the classes. */
 export interface IntraClassDistance {
@@ -56,8 +57,8 @@ function checkLabels(labels: ArrayLike<number>, rows: number, name: string, owne
   return Int32Array.from(labels);
 }
 
-/** The mean of the values of the classes present (a class in neither set is NaN). */
-function meanOfPresent(values: readonly number[]): number {
+/** The mean of the values of the classes present (a class without samples is NaN). */
+export function meanOfPresent(values: readonly number[]): number {
   const present = values.filter((v) => !Number.isNaN(v));
   return present.reduce((sum, v) => sum + v, 0) / present.length;
 }
@@ -214,7 +215,7 @@ export function intraPrecisionRecallFromFeatures(
 ): IntraClassPrecisionRecall {
   const owner = 'metrics.intraPrecisionRecallFromFeatures';
   const k = options.k ?? MANIFOLD_DEFAULTS.precisionRecallK;
-  if (!Number.isInteger(k) || k < 1) throw new ConfigError(`${owner}: 'k' must be an integer >= 1, received ${describeValue(k)}.`);
+  checkInt(k, 'k', owner, 1);
   // One pass: the classes are visited in order, so the recalls line up with the precisions' classes.
   const recalls: number[] = [];
   const precision = perClass(

@@ -27,6 +27,7 @@ import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels }
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
+import { meanOfPresent } from '../metrics/intra-class.js';
 import { MANIFOLD_DEFAULTS } from '../metrics/manifold.js';
 import { Generator } from '../nets/generator.js';
 import { checkBoolean, checkNumber, checkOneOf, checkOptions, checkPositiveInt } from '../util/validate.js';
@@ -228,12 +229,6 @@ async function floorOf(
   }
 }
 
-/** The mean of the classes' accuracies, leaving out classes without samples (NaN). */
-function meanOverClasses(perClass: readonly number[]): number {
-  const present = perClass.filter((a) => Number.isFinite(a));
-  return present.reduce((sum, a) => sum + a, 0) / present.length;
-}
-
 /**
  * Scores a generator against held-out real data with the library's metrics (see the module comment for
  * each dataset's protocol): FID, and the FID of the held-out data itself; for conditional generators the
@@ -319,9 +314,9 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
       ...(result.classAccuracy
         ? { classAccuracy: result.classAccuracy.accuracy, perClassAccuracy: result.classAccuracy.perClass, extractorAccuracy: features!.record.testAccuracy }
         : {}),
-      ...(balanced ? { balancedClassAccuracy: meanOverClasses(balanced.perClass), balancedPerClassAccuracy: balanced.perClass } : {}),
+      ...(balanced ? { balancedClassAccuracy: meanOfPresent(balanced.perClass), balancedPerClassAccuracy: balanced.perClass } : {}),
       ...(result.classAccuracy && floor.perClass
-        ? { extractorBalancedAccuracy: meanOverClasses(floor.perClass), extractorPerClassAccuracy: floor.perClass }
+        ? { extractorBalancedAccuracy: meanOfPresent(floor.perClass), extractorPerClassAccuracy: floor.perClass }
         : {}),
       ...(within.intraFid ? { intraFid: within.intraFid.mean } : {}),
       ...(within.intraKid ? { intraKid: within.intraKid.mean, perClassIntraKid: within.intraKid.perClass } : {}),

@@ -21,6 +21,7 @@ import { nonFiniteFlag } from '../../src/train/update-guard.js';
 import { TrainingError } from '../../src/errors.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
+import { expectAllClose } from '../helpers/model-io.js';
 import { PoisoningSgd } from '../helpers/poisoning-optimizer.js';
 import { disposeAll, ringTrainer } from '../helpers/trainers.js';
 import { roundTripData, roundTripTrainer } from './node-commands.js';
@@ -82,9 +83,8 @@ describe.each(TEST_BACKENDS)('in a page on %s', (backend) => {
     await switchBackend('cpu');
     const [cpuImages, cpuGradient] = await augmentAndGradient();
     await switchBackend(backend);
-    const largest = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-    expect(largest(images, cpuImages)).toBeLessThan(1e-4);
-    expect(largest(gradient, cpuGradient)).toBeLessThan(1e-4);
+    expectAllClose(images, cpuImages, 4);
+    expectAllClose(gradient, cpuGradient, 4);
     expect(cpuGradient.some((g) => g !== 0)).toBe(true);
   });
 
