@@ -1,0 +1,82 @@
+/**
+ * Grids for a blind rating of emoji generators by people (docs/recipes.md, "Counted by people"): one grid
+ * per generator (a row per category, 8 latents of one sample seed) and one of held-out real emoji (the
+ * anchor), each saved under a random letter, the key written elsewhere.
+ *
+ *   npx tsx scripts/emoji-blind-grids.ts --generators pretrained,runs/x/best,... --seed 202 --out DIR [--key FILE]
+ *
+ * --generators: `pretrained` (`Generator.pretrained('emoji64')`) and directories saved by `Trainer.save`
+ * (their sampling generator). --seed: the sample seed (a rater given other grids should get another).
+ * --out: where the grids go (DIR/A.png ...; give the rater only this folder). --key: the letter of each
+ * generator as JSON (default DIR.key.json, beside the folder, not in it). The letters are drawn with
+ * `crypto.randomInt`, so nothing in the command tells which is which.
+ *
+ * The rater counts, per grid and row, the cells a person would name as some emoji (R) and those of them
+ * that fit the row's category (C); the protocol given to the raters is in docs/recipes.md.
+ * Needs the optional package emoji-datasource-twitter.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { randomInt } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { useBackend } from '../src/backend/index.js';
+import { saveImageGrid } from '../src/io/image-grid.js';
+import { extractorSplit } from '../src/metrics/extractor-data.js';
+import { Generator } from '../src/nets/generator.js';
+import { Trainer } from '../src/train/trainer.js';
+
+const raw: Record<string, string> = {};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i += 2) raw[argv[i].replace(/^--/, '')] = argv[i + 1];
+const generators = (raw.generators ?? '').split(',').filter((g) => g !== '');
+const seed = Number(raw.seed);
+if (generators.length === 0) throw new Error('--generators must name at least one generator (pretrained or a saved run directory)');
+if (generators.length > 25) throw new Error(`--generators names ${generators.length} generators; at most 25 fit the letters besides the real emoji`);
+if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
+if (raw.out === undefined) throw new Error('--out DIR is required: the folder of grids to give the rater');
+const out = resolve(raw.out);
+const keyFile = resolve(raw.key ?? `${out}.key.json`);
+if (keyFile.startsWith(`${out}/`)) throw new Error(`--key ${keyFile} is inside --out ${out}: the rater would see it`);
+
+/** Tiles per row: one per latent. */
+const COLUMNS = 8;
+/** Grey between the tiles, so that the emoji's white backgrounds stay apart. */
+const BACKGROUND = 128;
+
+await useBackend('wasm', { threads: Number(raw.threads ?? 1) });
+await mkdir(out, { recursive: true });
+const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
+for (let i = letters.length - 1; i > 0; i--) {
+  const j = randomInt(i + 1);
+  [letters[i], letters[j]] = [letters[j], letters[i]];
+}
+
+/** Held-out real emoji: COLUMNS of each category, spread over its held-out images. */
+async function realGrid(): Promise<tf.Tensor4D> {
+  const test = await extractorSplit('emoji', 'test');
+  const labels = Array.from(await test.labels!.data());
+  const picks: number[] = [];
+  for (let c = 0; c < 9; c++) {
+    const ofClass = labels.flatMap((label, i) => (label === c ? [i] : []));
+    for (let k = 0; k < COLUMNS; k++) picks.push(ofClass[Math.floor((k * ofClass.length) / COLUMNS)]);
+  }
+  const grid = tf.gather(test.images, picks) as tf.Tensor4D;
+  test.dispose();
+  return grid;
+}
+
+const key: Record<string, string> = {};
+for (const [n, which] of [...generators, 'real'].entries()) {
+  let images: tf.Tensor4D;
+  if (which === 'real') {
+    images = await realGrid();
+  } else {
+    const generator = which === 'pretrained' ? await Generator.pretrained('emoji64') : (await Trainer.load(`file://${resolve(which)}`)).samplingGenerator;
+    images = generator.sample({ count: COLUMNS, labels: 'all', seed }) as tf.Tensor4D;
+  }
+  key[letters[n]] = which;
+  await saveImageGrid(images, `${out}/${letters[n]}.png`, { columns: COLUMNS, background: BACKGROUND });
+  images.dispose();
+}
+await writeFile(keyFile, `${JSON.stringify({ seed, key }, null, 1)}\n`);
+console.log(`wrote ${generators.length + 1} grids to ${out}; the key is ${keyFile}`);
