@@ -239,9 +239,13 @@ export function fashionMnist(): Promise<ShippedFeatureExtractor> {
 
 /**
  * The shipped emoji feature extractor: a small colour CNN classifier of the 9 emoji categories, trained
- * by `scripts/train-emoji-extractor.ts` on `datasets.emoji({ split: 'train' })` at 64x64 (held-out
- * accuracy on the `'test'` split in `record`). Features are its 128-unit penultimate layer; it takes
- * `[N, 64, 64, 3]` images in [-1, 1]. The weights are inside the package.
+ * by `scripts/train-emoji-extractor.ts` on `datasets.emoji({ split: 'train' })` at 64x64 beside a
+ * second head (not shipped) that tells each of the 3,163 training images from the others, so that its
+ * features see the picture and not only the category (held-out accuracy on the `'test'` split in
+ * `record`). Features are its 128-unit penultimate layer; it takes `[N, 64, 64, 3]` images in [-1, 1].
+ * The weights are inside the package. Its FID ranks emoji generators as a blind count of their grids
+ * does, where a categories-only classifier (shipped before) put blurry generators at the real emoji's
+ * floor (docs/recipes.md, "Counted blind").
  *
  * @returns the extractor, shared between calls until disposed.
  * @example
