@@ -17,7 +17,7 @@
  * apart, e.g. the animal faces from the plants in Animals & Nature; the exemplar head, every picture).
  *
  * The defaults (72 epochs, --exemplar-weight 1) make the extractor shipped since session 28, whose
- * FID ranks emoji generators as blind raters do (docs/recipes.md, "Counted blind");
+ * FID ranks emoji generators closer to a blind count of their grids (docs/recipes.md, "Counted blind");
  * `--epochs 24 --exemplar-weight 0` makes the categories-only extractor shipped before it
  * (its record: docs/results/emoji-extractor-category.json).
  *
