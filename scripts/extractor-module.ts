@@ -65,10 +65,11 @@ export interface ClassifierTraining {
   readonly sampleShape: readonly number[];
   readonly numClasses: number;
   /**
-   * A second head trained beside the classes (e.g. finer labels of the same samples): the model's second
-   * output, its labels (one per sample) and the weight of its cross-entropy in the loss.
+   * Heads trained beside the classes (e.g. finer labels of the same samples): the model's second, third
+   * ... outputs in this order, each with its labels (one per sample) and the weight of its cross-entropy
+   * in the loss.
    */
-  readonly auxiliary?: { readonly labels: Int32Array; readonly numClasses: number; readonly weight: number };
+  readonly auxiliaries?: readonly { readonly labels: Int32Array; readonly numClasses: number; readonly weight: number }[];
   /** Writes the (augmented) samples `indices` into `batch`, drawing from `random`. */
   fillBatch(indices: Int32Array, batch: Float32Array, random: SeededRandom): void;
   /** After each optimizer step (e.g. a moving average of the weights). */
@@ -100,18 +101,20 @@ export async function trainClassifier(model: tf.LayersModel, t: ClassifierTraini
       const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
       t.fillBatch(indices, batch, random);
       const ids = Int32Array.from(indices, (i) => t.labels[i]);
-      const auxiliary = t.auxiliary;
-      const auxiliaryIds = auxiliary !== undefined ? Int32Array.from(indices, (i) => auxiliary.labels[i]) : undefined;
+      const auxiliaries = t.auxiliaries ?? [];
+      const auxiliaryIds = auxiliaries.map((head) => Int32Array.from(indices, (i) => head.labels[i]));
       const loss = tf.tidy(() => {
         const x = tf.tensor(batch, [batchSize, ...t.sampleShape]);
         const y = tf.oneHot(tf.tensor1d(ids, 'int32'), t.numClasses);
         return optimizer.minimize(() => {
           const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
-          const [logits, auxiliaryLogits] = Array.isArray(out) ? out : [out];
-          const main = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-          if (auxiliary === undefined || auxiliaryIds === undefined) return main;
-          const yAuxiliary = tf.oneHot(tf.tensor1d(auxiliaryIds, 'int32'), auxiliary.numClasses);
-          return main.add(tf.losses.softmaxCrossEntropy(yAuxiliary, auxiliaryLogits).mul(auxiliary.weight)) as tf.Scalar;
+          const [logits, ...auxiliaryLogits] = Array.isArray(out) ? out : [out];
+          let loss = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+          auxiliaries.forEach((head, h) => {
+            const yAuxiliary = tf.oneHot(tf.tensor1d(auxiliaryIds[h], 'int32'), head.numClasses);
+            loss = loss.add(tf.losses.softmaxCrossEntropy(yAuxiliary, auxiliaryLogits[h]).mul(head.weight)) as tf.Scalar;
+          });
+          return loss;
         }, true) as tf.Scalar;
       });
       lossSum += (await loss.data())[0];

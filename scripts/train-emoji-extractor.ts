@@ -8,11 +8,11 @@
  *
  * Flags: --epochs, --seed, --batch-size, --learning-rate, --width, --feature-dim (units of the
  * 'features' layer), --subcategory-weight (a second head on the features learns the 98 subcategories,
- * its cross-entropy weighted by this, beside the 9 categories; 0: none), --exemplar-weight (instead, a
- * second head learns which training image each augmented view is: 3,163 classes, one per image, as in
- * exemplar CNNs, Dosovitskiy et al. 2014, arXiv:1406.6909), --quantization auto | float32 |
+ * its cross-entropy weighted by this, beside the 9 categories; 0: none), --exemplar-weight (a head
+ * that learns which training image each augmented view is: 3,163 classes, one per image, as in exemplar
+ * CNNs, Dosovitskiy et al. 2014, arXiv:1406.6909; with both weights set, both heads train), --quantization auto | float32 |
  * float16 | uint8 (auto: the smallest whose held-out accuracy is within 0.5 points of float32), --out-dir.
- * The shipped model is the categories' classifier only (the second head is not shipped): what the
+ * The shipped model is the categories' classifier only (the other heads are not shipped): what a
  * second head changes is what the features see (a category's features must tell its subcategories
  * apart, e.g. the animal faces from the plants in Animals & Nature; the exemplar head, every picture).
  *
@@ -51,7 +51,7 @@ const settings = {
   width: Number(raw.width ?? 16),
   featureDim: Number(raw['feature-dim'] ?? 128),
   subcategoryWeight: Number(raw['subcategory-weight'] ?? 0),
-  // One second head at a time: asking for the subcategory head turns the default exemplar head off.
+  // Asking for the subcategory head alone turns the default exemplar head off; set both for both.
   exemplarWeight: Number(raw['exemplar-weight'] ?? (Number(raw['subcategory-weight'] ?? 0) > 0 ? 0 : 1)),
   quantization: (raw.quantization ?? 'auto') as WeightQuantization | 'auto',
   outDir: raw['out-dir'] ?? 'src/metrics/weights',
@@ -59,15 +59,15 @@ const settings = {
 
 /**
  * Four 3x3 conv + ReLU + 2x2 max-pool blocks (width, 2, 4 and 8 times width filters), a ReLU layer of
- * `featureDim` units named 'features', dropout, and 9 class logits; with a second head (`head`), the
- * model that trains also has its logits (on the same dropout output) as a second output.
- * @returns the shipped classifier and the model that trains (the same one without a second head).
+ * `featureDim` units named 'features', dropout, and 9 class logits; with more heads (`heads`), the
+ * model that trains also has their logits (on the same dropout output) as its next outputs, in order.
+ * @returns the shipped classifier and the model that trains (the same one without more heads).
  */
 function buildExtractor(
   seed: number,
   width: number,
   featureDim: number,
-  head?: { readonly name: string; readonly units: number },
+  heads: readonly { readonly name: string; readonly units: number }[],
 ): { model: tf.LayersModel; training: tf.LayersModel } {
   let s = seed;
   const init = () => tf.initializers.heNormal({ seed: s++ });
@@ -82,9 +82,9 @@ function buildExtractor(
   x = tf.layers.dropout({ rate: 0.3, seed: s++, name: 'dropout' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: CLASSES, kernelInitializer: init(), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: logits, name: 'extractor' });
-  if (head === undefined) return { model, training: model };
-  const second = tf.layers.dense({ units: head.units, kernelInitializer: init(), name: head.name }).apply(x) as tf.SymbolicTensor;
-  return { model, training: tf.model({ inputs: input, outputs: [logits, second], name: 'extractor_training' }) };
+  if (heads.length === 0) return { model, training: model };
+  const more = heads.map((head) => tf.layers.dense({ units: head.units, kernelInitializer: init(), name: head.name }).apply(x) as tf.SymbolicTensor);
+  return { model, training: tf.model({ inputs: input, outputs: [logits, ...more], name: 'extractor_training' }) };
 }
 
 /** A random horizontal flip and an integer shift of up to 4 px each way, the uncovered border white (1). */
@@ -139,22 +139,24 @@ train.dispose();
 test.dispose();
 console.log(`emoji: train ${trainLabels.length}, test ${testLabels.length}; ${JSON.stringify(settings)}`);
 
-if (settings.subcategoryWeight > 0 && settings.exemplarWeight > 0) throw new Error('--subcategory-weight and --exemplar-weight: one second head at a time.');
-// The second head's labels: each training image's subcategory, or its own index (an exemplar class per image).
-const auxiliary =
-  settings.subcategoryWeight > 0
-    ? { name: 'subcategory_logits', labels: trainSubcategories, numClasses: EMOJI_SUBCATEGORIES.length, weight: settings.subcategoryWeight }
-    : settings.exemplarWeight > 0
-      ? { name: 'exemplar_logits', labels: Int32Array.from(trainLabels, (_, i) => i), numClasses: trainLabels.length, weight: settings.exemplarWeight }
-      : undefined;
-const { model, training } = buildExtractor(settings.seed, settings.width, settings.featureDim, auxiliary && { name: auxiliary.name, units: auxiliary.numClasses });
+// The other heads' labels: each training image's subcategory, and its own index (an exemplar class per image).
+const auxiliaries = [
+  ...(settings.subcategoryWeight > 0 ? [{ name: 'subcategory_logits', labels: trainSubcategories, numClasses: EMOJI_SUBCATEGORIES.length, weight: settings.subcategoryWeight }] : []),
+  ...(settings.exemplarWeight > 0 ? [{ name: 'exemplar_logits', labels: Int32Array.from(trainLabels, (_, i) => i), numClasses: trainLabels.length, weight: settings.exemplarWeight }] : []),
+];
+const { model, training } = buildExtractor(
+  settings.seed,
+  settings.width,
+  settings.featureDim,
+  auxiliaries.map((head) => ({ name: head.name, units: head.numClasses })),
+);
 const { batchSize, epochs } = settings;
 const history: { epoch: number; loss: number; testAccuracy: number; testBalancedAccuracy: number; seconds: number }[] = [];
 const started = performance.now();
 await trainClassifier(training, {
   ...settings,
   labels: trainLabels,
-  ...(auxiliary !== undefined ? { auxiliary } : {}),
+  auxiliaries,
   sampleShape: [SIZE, SIZE, 3],
   numClasses: CLASSES,
   fillBatch: (indices, batch, random) => augmentBatch(trainPixels, indices, batch, random),
@@ -202,7 +204,9 @@ const record = {
   architecture:
     `conv3x3(${settings.width})-pool-conv3x3(${2 * settings.width})-pool-conv3x3(${4 * settings.width})-pool-conv3x3(${8 * settings.width})-pool-` +
     `dense(${settings.featureDim}, "features")-dropout(0.3)-dense(9, "logits")` +
-    (auxiliary !== undefined ? ` (trained beside dense(${auxiliary.numClasses}, "${auxiliary.name}") on the dropout output, not shipped)` : ''),
+    (auxiliaries.length > 0
+      ? ` (trained beside ${auxiliaries.map((head) => `dense(${head.numClasses}, "${head.name}")`).join(' and ')} on the dropout output, not shipped)`
+      : ''),
   featureLayer: 'features',
   featureDim: settings.featureDim,
   parameters: model.countParams(),
