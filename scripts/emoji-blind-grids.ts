@@ -1,5 +1,5 @@
 /**
- * Grids for a blind rating of emoji generators by people (docs/recipes.md, "Counted by people"): one grid
+ * Grids for a blind rating of emoji generators by people (docs/recipes.md, "Counted blind"): one grid
  * per generator (a row per category, 8 latents of one sample seed) and one of held-out real emoji (the
  * anchor), each saved under a random letter, the key written elsewhere.
  *
@@ -22,8 +22,8 @@ import { resolve } from 'node:path';
 import { useBackend } from '../src/backend/index.js';
 import { saveImageGrid } from '../src/io/image-grid.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
-import { Generator } from '../src/nets/generator.js';
-import { Trainer } from '../src/train/trainer.js';
+import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
+import { loadEmojiGenerator } from './emoji-generators.js';
 
 const raw: Record<string, string> = {};
 const argv = process.argv.slice(2);
@@ -56,7 +56,7 @@ async function realGrid(): Promise<tf.Tensor4D> {
   const test = await extractorSplit('emoji', 'test');
   const labels = Array.from(await test.labels!.data());
   const picks: number[] = [];
-  for (let c = 0; c < 9; c++) {
+  for (let c = 0; c < EMOJI_CATEGORIES.length; c++) {
     const ofClass = labels.flatMap((label, i) => (label === c ? [i] : []));
     for (let k = 0; k < COLUMNS; k++) picks.push(ofClass[Math.floor((k * ofClass.length) / COLUMNS)]);
   }
@@ -71,7 +71,7 @@ for (const [n, which] of [...generators, 'real'].entries()) {
   if (which === 'real') {
     images = await realGrid();
   } else {
-    const generator = which === 'pretrained' ? await Generator.pretrained('emoji64') : (await Trainer.load(`file://${resolve(which)}`)).samplingGenerator;
+    const generator = await loadEmojiGenerator(which);
     images = generator.sample({ count: COLUMNS, labels: 'all', seed }) as tf.Tensor4D;
   }
   key[letters[n]] = which;

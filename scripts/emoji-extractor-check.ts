@@ -26,8 +26,7 @@ import type { ShippedExtractor } from '../src/metrics/shipped-extractor.js';
 import { fidFromFeatures } from '../src/metrics/frechet-distance.js';
 import { intraKidFromFeatures, intraPrecisionRecallFromFeatures } from '../src/metrics/intra-class.js';
 import { densityCoverageFromFeatures } from '../src/metrics/manifold.js';
-import { Generator } from '../src/nets/generator.js';
-import { Trainer } from '../src/train/trainer.js';
+import { loadEmojiGenerator } from './emoji-generators.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -112,7 +111,7 @@ console.log(JSON.stringify({ name: 'held-out, each label the next category', ...
 const balanced = Array.from({ length: COUNT }, (_, i) => i % 9);
 const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
 for (const name of generators) {
-  const generator = name === 'pretrained' ? await Generator.pretrained('emoji64') : (await Trainer.load(`file://${resolve(name)}`)).samplingGenerator;
+  const generator = await loadEmojiGenerator(name);
   const samples = generator.sample({ count: COUNT, labels: proportional, seed });
   const fid = fidFromFeatures(trainFeatures, featuresOf(samples));
   samples.dispose();
