@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/backend/index.js';
+import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { type ShippedFeatureExtractor, emoji as shippedEmoji, loadShippedExtractor } from '../src/metrics/feature-extractor.js';
 import type { ShippedExtractor } from '../src/metrics/shipped-extractor.js';
@@ -38,6 +39,7 @@ const generators = (raw.generators ?? 'pretrained').split(',').filter((g) => g !
 const seed = Number(raw.seed ?? 7);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
 const COUNT = 600;
+const CATEGORIES = EMOJI_CATEGORIES.length;
 
 await useBackend('wasm', { threads: Number(raw.threads ?? 1) });
 const extractor: ShippedFeatureExtractor =
@@ -71,7 +73,7 @@ const round2 = (x: number): number => Number(x.toFixed(2));
 function withinCategories(features: number[][], labels: number[]): Record<string, number | number[]> {
   const k = intraKidFromFeatures(trainFeatures, trainLabels, features, labels, { seed: 1 });
   const { precision } = intraPrecisionRecallFromFeatures(trainFeatures, trainLabels, features, labels);
-  const density = Array.from({ length: 9 }, (_, c) => densityCoverageFromFeatures(ofClass(trainFeatures, trainLabels, c), ofClass(features, labels, c)).density);
+  const density = Array.from({ length: CATEGORIES }, (_, c) => densityCoverageFromFeatures(ofClass(trainFeatures, trainLabels, c), ofClass(features, labels, c)).density);
   return {
     intraKid: round(k.mean),
     perClass: k.perClass.map(round),
@@ -106,9 +108,9 @@ for (const sigma of [1, 2, 4]) {
   const fid = fidFromFeatures(trainFeatures, features);
   console.log(JSON.stringify({ name: `held-out blurred, sigma ${sigma}`, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...withinCategories(features, testLabels) }));
 }
-console.log(JSON.stringify({ name: 'held-out, each label the next category', ...withinCategories(testFeatures, testLabels.map((label) => (label + 1) % 9)) }));
+console.log(JSON.stringify({ name: 'held-out, each label the next category', ...withinCategories(testFeatures, testLabels.map((label) => (label + 1) % CATEGORIES)) }));
 
-const balanced = Array.from({ length: COUNT }, (_, i) => i % 9);
+const balanced = Array.from({ length: COUNT }, (_, i) => i % CATEGORIES);
 const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
 for (const name of generators) {
   const generator = await loadEmojiGenerator(name);
