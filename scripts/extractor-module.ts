@@ -89,6 +89,7 @@ export async function trainClassifier(model: tf.LayersModel, t: ClassifierTraini
   const batchesPerEpoch = Math.floor(t.labels.length / batchSize);
   const totalSteps = batchesPerEpoch * epochs;
   const batch = new Float32Array(batchSize * t.sampleShape.reduce((a, b) => a * b, 1));
+  const auxiliaries = t.auxiliaries ?? [];
   let step = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     const epochStart = performance.now();
@@ -101,7 +102,6 @@ export async function trainClassifier(model: tf.LayersModel, t: ClassifierTraini
       const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
       t.fillBatch(indices, batch, random);
       const ids = Int32Array.from(indices, (i) => t.labels[i]);
-      const auxiliaries = t.auxiliaries ?? [];
       const auxiliaryIds = auxiliaries.map((head) => Int32Array.from(indices, (i) => head.labels[i]));
       const loss = tf.tidy(() => {
         const x = tf.tensor(batch, [batchSize, ...t.sampleShape]);
