@@ -66,6 +66,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     auxiliaryClassifierWeight: c.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight,
     ...(c.modeSeeking !== undefined ? { modeSeeking: c.modeSeeking.weight ?? MODE_SEEKING_DEFAULTS.weight } : {}),
     ...(c.modeSeeking?.poolSize !== undefined ? { modeSeekingPool: c.modeSeeking.poolSize } : {}),
+    ...(c.conditioningTransition !== undefined ? { conditioningTransition: `${c.conditioningTransition.start}:${c.conditioningTransition.end}` } : {}),
     ...(c.labels !== undefined ? { labels: c.labels } : {}),
   };
 }

@@ -24,6 +24,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'auxiliaryClassifierBatches',
   'modeSeeking',
   'modeSeekingPool',
+  'conditioningTransition',
   'latentDim',
   'width',
   'spectralNorm',

@@ -61,6 +61,10 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
     ...positiveInt,
     help: 'with --mode-seeking: compare the pairs\' images averaged over blocks of this side (2 on 64x64 images: at 32x32), so that pixel noise does not count as a different picture; it must divide the image size (default: 1, pixels)',
   },
+  'conditioning-transition': {
+    type: 'string',
+    help: 'START:END in steps, e.g. 1200:3600: train without the class before START, then fade it in to full at END (conditional runs; not with --conditioning acgan, --auxiliary-classifier or a path length penalty)',
+  },
   penalty: { type: 'string', choices: penalties.PENALTY_NAMES, help: `a penalty of the discriminator: ${penalties.PENALTY_NAMES.join(' | ')}` },
   'penalty-options': { type: 'string', help: 'the penalty\'s options as JSON, e.g. \'{"gamma":1,"every":4}\' for r1' },
   augment: { type: 'string', help: `DiffAugment policy for the discriminator's inputs, comma-separated: ${augment.AUGMENTATIONS.join(',')}` },

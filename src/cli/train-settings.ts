@@ -11,6 +11,8 @@ import {
   type AuxiliaryClassifierBatches,
   type BatchSampling,
   type Callback,
+  ConditioningTransition,
+  type ConditioningTransitionOptions,
   ConfigError,
   DISCRIMINATOR_CONDITIONINGS,
   type DiscriminatorConditioning,
@@ -42,6 +44,8 @@ const OWNER = 'tfjs-gan train';
  */
 export function checkTrainingFlags(flags: ParsedFlags): void {
   parseConditioning(flags.conditioning as string | undefined);
+  const transition = conditioningTransitionOf(flags).conditioningTransition;
+  if (transition !== undefined) new ConditioningTransition(transition, OWNER);
   penaltyOf(flags);
   augmentPolicyOf(flags);
   if (flags.noEma && (flags.emaDecay !== undefined)) {
@@ -59,6 +63,17 @@ function modeSeekingOf(flags: ParsedFlags): { modeSeeking?: ModeSeekingOptions }
     return {};
   }
   return { modeSeeking: { weight: Number(flags.modeSeeking), ...(flags.modeSeekingPool !== undefined ? { poolSize: Number(flags.modeSeekingPool) } : {}) } };
+}
+
+/** The transition of `--conditioning-transition START:END`. */
+function conditioningTransitionOf(flags: ParsedFlags): { conditioningTransition?: ConditioningTransitionOptions } {
+  if (flags.conditioningTransition === undefined) return {};
+  const text = String(flags.conditioningTransition);
+  const match = /^(\d+):(\d+)$/.exec(text);
+  if (match === null) {
+    throw new ConfigError(`${OWNER}: '--conditioning-transition' must be START:END, two step numbers such as 1200:3600, received ${describeValue(text)}.`);
+  }
+  return { conditioningTransition: { start: Number(match[1]), end: Number(match[2]) } };
 }
 
 /** The penalty `--penalty` names, with `--penalty-options`. */
@@ -153,6 +168,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
       auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight),
       auxiliaryClassifierBatches: String(flags.auxiliaryClassifierBatches ?? 'real-and-fake') as AuxiliaryClassifierBatches,
       ...modeSeekingOf(flags),
+      ...conditioningTransitionOf(flags),
       seed,
     });
   } catch (error) {

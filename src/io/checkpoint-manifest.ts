@@ -151,6 +151,13 @@ export interface CheckpointManifest {
     /** The side of the blocks images are averaged over before they are compared; absent: 1 (pixels). */
     readonly poolSize?: number;
   };
+  /** The conditioning transition's steps (`TrainerConfig.conditioningTransition`); absent without one. */
+  readonly conditioningTransition?: {
+    /** The first step at which the class has any weight. */
+    readonly start: number;
+    /** The step from which the class has its full weight (> start). */
+    readonly end: number;
+  };
 }
 
 /** A manifest being written, before its checksum is added. */

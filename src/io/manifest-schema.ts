@@ -221,6 +221,11 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     const poolSize = read.optional(record.poolSize, (p) => read.integer(p, 'modeSeeking.poolSize', 1));
     return { weight, ...(poolSize !== undefined ? { poolSize } : {}) };
   });
+  const conditioningTransition = read.optional(raw.conditioningTransition, (v) => {
+    const record = read.object(v, 'conditioningTransition', 'an object { start, end }');
+    const start = read.integer(record.start, 'conditioningTransition.start', 0);
+    return { start, end: read.integer(record.end, 'conditioningTransition.end', start + 1) };
+  });
   return {
     format: 'tfjs-gan-checkpoint',
     version,
@@ -247,5 +252,6 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     ...(progressive ? { progressive } : {}),
     ...(pathLength ? { pathLength } : {}),
     ...(modeSeeking ? { modeSeeking } : {}),
+    ...(conditioningTransition ? { conditioningTransition } : {}),
   };
 }

@@ -24,7 +24,9 @@ export interface ConditionalBatchNormalizationArgs extends LayerArgs {
  * Inputs: `[x, label]` with `x` of shape `[batch, ..., channels]` (channels last) and `label` either
  * class ids (`[batch, 1]` or `[batch]`, int32) or class weights `[batch, numClasses]`: a weighted mix of
  * the classes' scales and offsets (one-hot weights give exactly the class's own), which is how
- * {@link Generator.interpolateClasses} blends classes. Output: the shape of `x`.
+ * {@link Generator.interpolateClasses} blends classes. Weights summing to `s` give the rest, `1 - s`, to
+ * no class (scale 1, offset 0): at zero weights the layer is a plain normalization without its affine
+ * step, which is how a conditioning transition starts. Output: the shape of `x`.
  *
  * Training mode normalizes with the batch statistics and updates the moving ones (as
  * `tf.layers.batchNormalization` does); inference mode uses the moving statistics. Weights: `gamma`
@@ -114,7 +116,10 @@ export class ConditionalBatchNormalization extends tf.layers.Layer {
       const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
       const weights = classWeights(label, this.numClasses, `ConditionalBatchNormalization '${this.name}'`);
       const perSample = [x.shape[0], ...axes.slice(1).map(() => 1), channels];
-      const gamma = tf.reshape(tf.matMul(weights, this.gamma!.read()), perSample);
+      let mixed: tf.Tensor = tf.matMul(weights, this.gamma!.read());
+      // Class weights summing to s < 1 leave 1 - s to no class: the scale 1 of a plain normalization.
+      if (label.rank === 2 && label.shape[1] === this.numClasses) mixed = tf.add(mixed, tf.sub(1, tf.sum(weights, 1, true)));
+      const gamma = tf.reshape(mixed, perSample);
       const beta = tf.reshape(tf.matMul(weights, this.beta!.read()), perSample);
       return tf.add(tf.mul(normed, gamma), beta);
     });

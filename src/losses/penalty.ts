@@ -9,11 +9,12 @@ export interface PenaltyDiscriminator {
   /**
    * Scores samples; higher means "more real".
    * @param samples - [batch, ...inputShape].
-   * @param labels - [batch] int32 class ids when the discriminator takes labels.
+   * @param labels - [batch] int32 class ids when the discriminator takes labels, or [batch, numClasses]
+   *   class weights (during a conditioning transition: `TrainerConfig.conditioningTransition`).
    * @param training - run layers such as batch norm in training mode.
    * @returns logits, one per sample (per group of samples when packing).
    */
-  logits(samples: tf.Tensor, labels?: tf.Tensor1D, training?: boolean): tf.Tensor;
+  logits(samples: tf.Tensor, labels?: tf.Tensor1D | tf.Tensor2D, training?: boolean): tf.Tensor;
 }
 
 /** What a penalty sees: the discriminator, the batches of the current discriminator step and a seed. */
@@ -24,10 +25,10 @@ export interface PenaltyInputs {
   readonly realSamples: tf.Tensor;
   /** The fake batch, [batch, ...inputShape] (no gradient flows to the generator). */
   readonly fakeSamples: tf.Tensor;
-  /** Labels of the real batch when conditional. */
-  readonly realLabels?: tf.Tensor1D;
-  /** Labels of the fake batch when conditional. */
-  readonly fakeLabels?: tf.Tensor1D;
+  /** Labels of the real batch when conditional: ids [batch], or class weights [batch, numClasses] during a conditioning transition. */
+  readonly realLabels?: tf.Tensor1D | tf.Tensor2D;
+  /** Labels of the fake batch when conditional, as `realLabels`. */
+  readonly fakeLabels?: tf.Tensor1D | tf.Tensor2D;
   /** Logits of the real batch, computed in this step. */
   readonly realLogits: tf.Tensor;
   /** Logits of the fake batch, computed in this step. */

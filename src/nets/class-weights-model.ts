@@ -34,10 +34,12 @@ class WeightedEmbedding extends tf.layers.Layer {
 }
 
 /**
- * Rebuilds a conditional generator's graph with its label input replaced by class weights
- * `[batch, numClasses]`, sharing every layer (and so every weight) with `model`. One-hot weights give
- * exactly the model's output for that class; a mix of two one-hot rows mixes the two classes'
- * embeddings, which is how {@link Generator.interpolateClasses} blends classes.
+ * Rebuilds a conditional network's graph (a generator's `[z, label]` or a discriminator's `[image,
+ * label]`) with its label input replaced by class weights `[batch, numClasses]`, sharing every layer
+ * (and so every weight) with `model`. One-hot weights give exactly the model's output for that class;
+ * a mix of two one-hot rows mixes the two classes' embeddings, which is how
+ * {@link Generator.interpolateClasses} blends classes; rows scaled below 1 fade the class out, which
+ * is how a conditioning transition trains (`TrainerConfig.conditioningTransition`).
  *
  * The label may feed `tf.layers.embedding` layers (concat conditioning) and layers that accept class
  * weights (`ConditionalBatchNormalization`, `ProjectionHead`).
@@ -68,7 +70,7 @@ export function buildClassWeightsModel(model: tf.LayersModel, numClasses: number
         applied = layer.apply(args) as tf.SymbolicTensor;
       } else {
         throw new ConfigError(
-          `${owner}: class interpolation needs the 'label' input to feed only embedding layers (concat conditioning) or layers that accept class weights (ConditionalBatchNormalization); in this model it feeds layer ${describeValue(layer.name)} of class ${describeValue(layer.getClassName())}.`,
+          `${owner}: taking class weights needs the 'label' input to feed only embedding layers (concat conditioning) or layers that accept class weights (ConditionalBatchNormalization, ProjectionHead); in this model it feeds layer ${describeValue(layer.name)} of class ${describeValue(layer.getClassName())}.`,
         );
       }
       const outputs = Array.isArray(applied) ? applied : [applied];

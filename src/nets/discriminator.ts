@@ -15,6 +15,9 @@ import type { ResnetDiscriminatorOptions } from './resnet/resnet-discriminator.j
 import type { DcganDiscriminatorOptions } from './dcgan/dcgan-discriminator.js';
 import type { MlpDiscriminatorOptions } from './mlp/mlp-discriminator.js';
 import { checkPacking, packSamples, packedShape } from './packing.js';
+import { buildClassWeightsModel } from './class-weights-model.js';
+import { freeModel } from './free-model.js';
+import type { NetworkLabels } from './labels.js';
 import { checkKnownOptions } from '../util/validate.js';
 
 export type { DiscriminatorSpec } from './model-contract.js';
@@ -77,6 +80,7 @@ export class Discriminator {
   /** Samples judged together (PacGAN); 1 when not packing. */
   readonly packing: number;
   private readonly takesLabels: boolean;
+  private classWeightsModel?: tf.LayersModel;
 
   /**
    * Wraps a user's model.
@@ -184,38 +188,51 @@ export class Discriminator {
   /**
    * Scores samples. Call it inside `tf.tidy` (it may create temporaries).
    * @param samples - [batch, ...inputShape]; images in [-1, 1].
-   * @param labels - [batch] int32 class ids; required when conditional, forbidden otherwise.
+   * @param labels - [batch] int32 class ids, or [batch, numClasses] class weights ({@link NetworkLabels}:
+   *   each class's embedding weighted, as in a conditioning transition); required when conditional,
+   *   forbidden otherwise.
    * @param training - run layers such as batch norm in training mode.
    * @returns logits of shape [batch] (of shape [batch / packing] when packing); higher means "more real".
    * @throws ShapeError when packing and the batch size is not a multiple of `packing`.
+   * @throws ConfigError when given class weights and the model's label input feeds layers that cannot
+   *   take them (anything but embeddings and layers marked `acceptsClassWeights`, such as the projection head).
    */
-  logits(samples: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor1D {
+  logits(samples: tf.Tensor, labels?: NetworkLabels, training = false): tf.Tensor1D {
     return this.run(samples, labels, training, 'Discriminator.logits').logits;
   }
 
   /**
    * Scores samples and, with an auxiliary classifier, classifies them. Call it inside `tf.tidy`.
    * @param samples - [batch, ...inputShape]; images in [-1, 1].
-   * @param labels - [batch] int32 class ids; required when the discriminator takes labels, forbidden otherwise.
+   * @param labels - [batch] int32 class ids or [batch, numClasses] class weights (as {@link Discriminator.logits});
+   *   required when the discriminator takes labels, forbidden otherwise.
    * @param training - run layers such as batch norm in training mode.
    * @returns `logits` [batch] (higher means "more real") and, with an auxiliary classifier, `classLogits`
    *   [batch, numClasses].
    */
-  outputs(samples: tf.Tensor, labels?: tf.Tensor1D, training = false): DiscriminatorOutputs {
+  outputs(samples: tf.Tensor, labels?: NetworkLabels, training = false): DiscriminatorOutputs {
     return this.run(samples, labels, training, 'Discriminator.outputs');
   }
 
-  private run(samples: tf.Tensor, labels: tf.Tensor1D | undefined, training: boolean, owner: string): DiscriminatorOutputs {
+  private run(samples: tf.Tensor, labels: NetworkLabels | undefined, training: boolean, owner: string): DiscriminatorOutputs {
     checkBatchShape(samples, this.inputShape, 'samples', owner);
     let inputs: tf.Tensor | tf.Tensor[] = packSamples(samples, this.packing, owner);
+    let model = this.model;
     if (this.conditional) {
       if (labels === undefined) {
         throw new ConfigError(`${owner}: 'labels' are required: the discriminator is conditional (numClasses ${this.numClasses}).`);
       }
-      if (labels.rank !== 1 || labels.shape[0] !== samples.shape[0]) {
-        throw new ConfigError(`${owner}: 'labels' must have shape [${samples.shape[0]}], received ${describeValue(labels.shape)}.`);
+      const weights = labels.rank === 2 && labels.shape[1] === this.numClasses;
+      if ((labels.rank !== 1 && !weights) || labels.shape[0] !== samples.shape[0]) {
+        throw new ConfigError(
+          `${owner}: 'labels' must be class ids of shape [${samples.shape[0]}] or class weights of shape [${samples.shape[0]}, ${this.numClasses}], received ${describeValue(labels.shape)}.`,
+        );
       }
-      inputs = [samples, labelsForModel(this.model, labels)];
+      if (weights) {
+        this.classWeightsModel ??= buildClassWeightsModel(this.model, this.numClasses, owner);
+        model = this.classWeightsModel;
+      }
+      inputs = [samples, weights ? tf.cast(labels, 'float32') : labelsForModel(this.model, labels as tf.Tensor1D)];
     } else if (labels !== undefined) {
       throw new ConfigError(
         this.auxiliaryClassifier
@@ -224,15 +241,16 @@ export class Discriminator {
       );
     }
     if (!this.auxiliaryClassifier) {
-      const output = this.model.apply(inputs, { training }) as tf.Tensor;
+      const output = model.apply(inputs, { training }) as tf.Tensor;
       return { logits: tf.reshape(output, [-1]) as tf.Tensor1D };
     }
-    const [output, classLogits] = this.model.apply(inputs, { training }) as tf.Tensor[];
+    const [output, classLogits] = model.apply(inputs, { training }) as tf.Tensor[];
     return { logits: tf.reshape(output, [-1]) as tf.Tensor1D, classLogits: classLogits as tf.Tensor2D };
   }
 
   /** Frees the model's weights. */
   dispose(): void {
-    this.model.dispose();
+    freeModel(this.model, this.classWeightsModel !== undefined);
+    this.classWeightsModel = undefined;
   }
 }

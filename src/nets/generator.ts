@@ -3,7 +3,7 @@ import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { randomSeed } from '../util/random.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
 import { checkClassNames, checkKnownOptions, checkPositiveInt } from '../util/validate.js';
-import { type ClassLabel, type SampleLabels, checkLabelsPresence, classId, toLabelTensor } from './labels.js';
+import { type ClassLabel, type NetworkLabels, type SampleLabels, checkLabelsPresence, classId, toLabelTensor } from './labels.js';
 import { sampleLatents } from './latents.js';
 import {
   GENERATOR_SPEC_KEYS,
@@ -245,14 +245,14 @@ export class Generator<R extends tf.Rank = tf.Rank> {
   /**
    * Runs the model on given latents. Call it inside `tf.tidy` (it may create temporaries).
    * @param latents - [batch, latentDim].
-   * @param labels - [batch] int32 class ids; required when conditional, forbidden otherwise.
+   * @param labels - [batch] int32 class ids or [batch, numClasses] class weights; needed when conditional only.
    * @param training - run layers such as batch norm in training mode.
    * @returns samples of shape [batch, ...outputShape].
    */
-  generate(latents: tf.Tensor, labels?: tf.Tensor1D, training = false): tf.Tensor<R> {
+  generate(latents: tf.Tensor, labels?: NetworkLabels, training = false): tf.Tensor<R> {
+    if (labels?.rank === 2) return this.generateFromClassWeights(latents, labels, training);
     checkBatchShape(latents, [this.latentDim], 'latents', 'Generator.generate');
-    const inputs = modelInputs(this.model, this.numClasses, latents, labels, 'Generator.generate');
-    return this.model.apply(inputs, { training }) as tf.Tensor<R>;
+    return this.model.apply(modelInputs(this.model, this.numClasses, latents, labels, 'Generator.generate'), { training }) as tf.Tensor<R>;
   }
 
   /**
@@ -261,7 +261,7 @@ export class Generator<R extends tf.Rank = tf.Rank> {
    * exactly {@link Generator.generate} with that class. Call it inside `tf.tidy`.
    *
    * @param latents - [batch, latentDim].
-   * @param weights - [batch, numClasses] class weights, rows usually summing to 1.
+   * @param weights - [batch, numClasses] class weights, rows usually summing to 1 (see {@link NetworkLabels}).
    * @param training - run layers such as batch norm in training mode.
    * @returns samples of shape [batch, ...outputShape].
    * @throws ConfigError when unconditional, or when the model's label input feeds layers that cannot take

@@ -31,7 +31,7 @@ export {
   type GeneratorConditioning,
 } from './conditioning.js';
 export { INTERPOLATION_METHODS, type InterpolationMethod, interpolateLatents } from './interpolation.js';
-export { type ClassLabel, type LabelsInput, type SampleLabels } from './labels.js';
+export { type ClassLabel, type LabelsInput, type NetworkLabels, type SampleLabels } from './labels.js';
 export { sampleLatents } from './latents.js';
 export { DCGAN_DISCRIMINATOR_DEFAULTS, type DcganDiscriminatorOptions } from './dcgan/dcgan-discriminator.js';
 export { DCGAN_GENERATOR_DEFAULTS, type DcganGeneratorOptions } from './dcgan/dcgan-generator.js';

@@ -18,6 +18,15 @@ export type LabelsInput = ClassLabel | readonly ClassLabel[] | Int32Array | tf.T
 export type SampleLabels = LabelsInput | 'all';
 
 /**
+ * Labels as a network's forward pass takes them ({@link Generator.generate}, {@link Discriminator.logits}):
+ * class ids `[batch]`, or class weights `[batch, numClasses]`. A one-hot row of weights is exactly its
+ * class; a row mixing classes mixes their embeddings (class interpolation); a row summing to `s < 1`
+ * gives the rest, `1 - s`, to no class at all, which is how a conditioning transition fades the class
+ * in (`TrainerConfig.conditioningTransition`).
+ */
+export type NetworkLabels = tf.Tensor1D | tf.Tensor2D;
+
+/**
  * Resolves one class, given by id or by name, to its id.
  *
  * @param label - a class id in [0, numClasses), or a class name listed in `classNames`.

@@ -153,7 +153,7 @@ export function modelInputs(
   model: tf.LayersModel,
   numClasses: number,
   main: tf.Tensor,
-  labels: tf.Tensor1D | undefined,
+  labels: tf.Tensor | undefined,
   owner: string,
 ): tf.Tensor | tf.Tensor[] {
   if (numClasses === 0) {
@@ -164,7 +164,7 @@ export function modelInputs(
   if (labels.rank !== 1 || labels.shape[0] !== main.shape[0]) {
     throw new ConfigError(`${owner}: 'labels' must have shape [${main.shape[0]}], received ${describeValue(labels.shape)}.`);
   }
-  return [main, labelsForModel(model, labels)];
+  return [main, labelsForModel(model, labels as tf.Tensor1D)];
 }
 
 /** The model's trainable variables, for an optimizer's var list. */

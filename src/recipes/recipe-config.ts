@@ -14,6 +14,7 @@ import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-samp
 import { FAKE_LABELS, type FakeLabels } from '../train/fake-labels.js';
 import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from '../train/auxiliary-classifier-batches.js';
 import { type ModeSeekingOptions, ModeSeekingRegularizer } from '../train/mode-seeking.js';
+import { ConditioningTransition, type ConditioningTransitionOptions } from '../train/conditioning-transition.js';
 import type { EmojiLabels } from '../data/emoji-subcategories.js';
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
@@ -122,6 +123,12 @@ export interface RecipeConfig {
    * `{ weight: 1 }`. @defaultValue none
    */
   readonly modeSeeking?: ModeSeekingOptions;
+  /**
+   * Fades the class in over the run's first steps (see `TrainerConfig.conditioningTransition`), e.g.
+   * `{ start: 600, end: 2400 }`: unconditional before step 600, fully conditional from 2,400. In steps,
+   * not fractions: a run with other `steps` keeps them. @defaultValue none
+   */
+  readonly conditioningTransition?: ConditioningTransitionOptions;
   /** Generator steps of a full run. */
   readonly steps: number;
   /** Batch size. */
@@ -159,6 +166,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     auxiliaryClassifierBatches: true,
     auxiliaryClassifierWeight: true,
     modeSeeking: true,
+    conditioningTransition: true,
     steps: true,
     batchSize: true,
     learningRateDecay: true,
@@ -167,7 +175,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'modeSeeking', 'labels'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'modeSeeking', 'conditioningTransition', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -224,6 +232,7 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   if (config.auxiliaryClassifierWeight !== undefined) checkNumber(config.auxiliaryClassifierWeight, 'auxiliaryClassifierWeight', owner, { min: 0 });
   // The regularizer checks its own options (an object, known names, a weight >= 0).
   if (config.modeSeeking !== undefined) new ModeSeekingRegularizer(config.modeSeeking as ModeSeekingOptions, owner);
+  if (config.conditioningTransition !== undefined) new ConditioningTransition(config.conditioningTransition as ConditioningTransitionOptions, owner);
   checkInt(config.steps, 'steps', owner, 1);
   checkInt(config.batchSize, 'batchSize', owner, 1);
   checkDecay(config.learningRateDecay, owner);

@@ -145,6 +145,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
         ...(c.auxiliaryClassifierBatches !== undefined ? { auxiliaryClassifierBatches: c.auxiliaryClassifierBatches } : {}),
         ...(c.auxiliaryClassifierWeight !== undefined ? { auxiliaryClassifierWeight: c.auxiliaryClassifierWeight } : {}),
         ...(c.modeSeeking !== undefined ? { modeSeeking: { ...c.modeSeeking } } : {}),
+        ...(c.conditioningTransition !== undefined ? { conditioningTransition: { ...c.conditioningTransition } } : {}),
         ema: c.emaDecay === false ? false : { decay: c.emaDecay, startStep: c.emaStart },
         augment: c.augment,
         seed: c.seed + 2,

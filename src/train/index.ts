@@ -15,4 +15,5 @@ export { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from '.
 export { type ProgressiveSchedule, type ProgressiveScheduleOptions, progressiveSchedule } from './progressive.js';
 export { PATH_LENGTH_DEFAULTS, type PathLengthOptions, PathLengthRegularizer } from './path-length.js';
 export { MODE_SEEKING_DEFAULTS, type ModeSeekingOptions, ModeSeekingRegularizer } from './mode-seeking.js';
+export { ConditioningTransition, type ConditioningTransitionOptions } from './conditioning-transition.js';
 export { ADAM_UPDATE_KERNEL, FusedAdamOptimizer, fusedAdam } from './fused-adam.js';

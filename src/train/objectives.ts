@@ -16,6 +16,7 @@ import type { GanLoss } from '../losses/gan-loss.js';
 import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
+import type { NetworkLabels } from '../nets/labels.js';
 import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { PathLengthRegularizer } from './path-length.js';
@@ -43,10 +44,10 @@ export interface DiscriminatorObjectiveInputs {
   readonly realInputs: tf.Tensor;
   /** The fake batch as the discriminator sees it (augmented), made outside the gradient scope. */
   readonly fakeInputs: tf.Tensor;
-  /** Labels fed to a conditional discriminator with the real batch; undefined otherwise. */
-  readonly realLabels: tf.Tensor1D | undefined;
-  /** Labels fed to a conditional discriminator with the fake batch; undefined otherwise. */
-  readonly fakeLabels: tf.Tensor1D | undefined;
+  /** Labels fed to a conditional discriminator with the real batch (ids or class weights); undefined otherwise. */
+  readonly realLabels: NetworkLabels | undefined;
+  /** Labels fed to a conditional discriminator with the fake batch (ids or class weights); undefined otherwise. */
+  readonly fakeLabels: NetworkLabels | undefined;
   /** The real batch's classes, for an ACGAN discriminator's cross-entropy. */
   readonly realClasses: tf.Tensor1D | undefined;
   /** The classes the generator was asked for, for an ACGAN discriminator's cross-entropy. */
@@ -127,10 +128,14 @@ export interface GeneratorObjectiveInputs {
   readonly auxiliaryClassifierWeight: number;
   /** The latents, [batch, latentDim]. */
   readonly latents: tf.Tensor;
-  /** The classes asked of a conditional generator; undefined otherwise. */
-  readonly labels: tf.Tensor1D | undefined;
+  /**
+   * The classes asked of a conditional generator, as both networks take them (ids, or class weights
+   * during a conditioning transition, which the Trainer combines with neither path length nor an
+   * auxiliary classifier); undefined otherwise.
+   */
+  readonly labels: NetworkLabels | undefined;
   /** The real batch and its labels, for losses that compare with it (`generatorNeedsReal`). */
-  readonly real?: { readonly samples: tf.Tensor; readonly labels: tf.Tensor1D | undefined };
+  readonly real?: { readonly samples: tf.Tensor; readonly labels: NetworkLabels | undefined };
   /** The augmentation of the discriminator's inputs, if any. */
   readonly augment: InputAugmentation | undefined;
   /** Seeds of the step's random draws. */
@@ -176,7 +181,7 @@ function generatorTerms(inputs: GeneratorObjectiveInputs, keep: Keep): Objective
   let loss = inputs.loss.generator({ fakeLogits: fake.logits, realLogits });
   let meanLength: tf.Scalar | undefined;
   if (pathLength?.due(inputs.step) === true) {
-    const regularized = pathLength.penalty(generator, latents, labels, seeds.pathLength);
+    const regularized = pathLength.penalty(generator, latents, labels as tf.Tensor1D | undefined, seeds.pathLength);
     meanLength = keep(regularized.meanLength);
     loss = tf.add(loss, regularized.penalty) as tf.Scalar;
   }
@@ -189,7 +194,7 @@ function generatorTerms(inputs: GeneratorObjectiveInputs, keep: Keep): Objective
   let classLoss: tf.Scalar | undefined;
   if (discriminator.auxiliaryClassifier) {
     // ACGAN: the generator also makes its samples classifiable as the class it was asked for.
-    classLoss = keep(classCrossEntropy({ classLogits: fake.classLogits!, labels: labels! }));
+    classLoss = keep(classCrossEntropy({ classLogits: fake.classLogits!, labels: labels as tf.Tensor1D }));
     loss = tf.add(loss, tf.mul(inputs.auxiliaryClassifierWeight, classLoss)) as tf.Scalar;
   }
   const monitors = {

@@ -24,6 +24,8 @@ import type { StepLogs } from './callback.js';
 import type { GeneratorEma } from './ema.js';
 import { type InputAugmentation, discriminatorObjective, generatorObjective, monitorTensors } from './objectives.js';
 import type { ModeSeekingRegularizer } from './mode-seeking.js';
+import type { ConditioningTransition } from './conditioning-transition.js';
+import type { NetworkLabels } from '../nets/labels.js';
 import type { PathLengthRegularizer } from './path-length.js';
 import { type ProgressiveSchedule, applyProgressive } from './progressive.js';
 import { StepSnapshot, nonFiniteFlag, optimizerStateVariables } from './update-guard.js';
@@ -47,6 +49,7 @@ export interface StepParts {
   readonly pathLength: PathLengthRegularizer | undefined;
   readonly modeSeeking: ModeSeekingRegularizer | undefined;
   readonly progressive: ProgressiveSchedule | undefined;
+  readonly conditioningTransition: ConditioningTransition | undefined;
 }
 
 /** Purposes of random draws, mixed into the per-step seeds. */
@@ -116,6 +119,20 @@ function drawFakeLabels(parts: StepParts, data: Dataset, batchSize: number, seed
   return sampleLabels(batchSize, parts.generator.numClasses, seed, counts);
 }
 
+/**
+ * The labels as the networks take them at `step`: the ids, or class weights while a conditioning
+ * transition fades the class in (a new tensor, which {@link disposeNetworkLabels} frees).
+ */
+function networkLabels(parts: StepParts, ids: tf.Tensor1D, step: number): NetworkLabels {
+  const transition = parts.conditioningTransition;
+  return transition === undefined ? ids : transition.labels(ids, parts.generator.numClasses, step);
+}
+
+/** The tensors of `labels` that are not their ids (made by {@link networkLabels}), to dispose. */
+function madeLabels(pairs: ReadonlyArray<readonly [NetworkLabels | undefined, tf.Tensor | undefined]>): tf.Tensor[] {
+  return pairs.flatMap(([labels, ids]) => (labels !== undefined && labels !== ids ? [labels] : []));
+}
+
 /** What one discriminator update reports. */
 interface DiscriminatorUpdate {
   readonly dLoss: number;
@@ -129,11 +146,12 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
   const { generator, discriminator, seed } = parts;
   const batch = data.batch(step * parts.discriminatorSteps + k, batchSize, seed, parts.sampling);
   // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
-  const realLabels = discriminator.conditional ? batch.labels : undefined;
+  const realLabels = discriminator.conditional && batch.labels ? networkLabels(parts, batch.labels, step) : undefined;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, k, DRAW.fakeLatents));
   const fakeLabels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, k, DRAW.fakeLabels)) : undefined;
+  const fakeNetworkLabels = fakeLabels ? networkLabels(parts, fakeLabels, step) : undefined;
   // The fake batch is made outside the gradient tape: no generator gradients are needed here.
-  const fakeSamples = tf.tidy(() => generator.generate(latents, fakeLabels, true));
+  const fakeSamples = tf.tidy(() => generator.generate(latents, fakeNetworkLabels, true));
   const realInputs = augmentForDiscriminator(batch.images, parts.augment, hashInts(seed, step, k, DRAW.augmentReal));
   const fakeInputs = augmentForDiscriminator(fakeSamples, parts.augment, hashInts(seed, step, k, DRAW.augmentFake));
   let monitors: ReturnType<typeof discriminatorObjective>['monitors'] | undefined;
@@ -147,7 +165,7 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
       realInputs,
       fakeInputs,
       realLabels,
-      fakeLabels: discriminator.conditional ? fakeLabels : undefined,
+      fakeLabels: discriminator.conditional ? fakeNetworkLabels : undefined,
       realClasses: batch.labels,
       fakeClasses: fakeLabels,
       step,
@@ -167,7 +185,8 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
     }
     values = await readScalars(named);
   } finally {
-    tf.dispose([batch.images, batch.labels, latents, fakeLabels, fakeSamples, realInputs, fakeInputs, value, ...kept]);
+    const made = madeLabels([[realLabels, batch.labels], [fakeNetworkLabels, fakeLabels]]);
+    tf.dispose([batch.images, batch.labels, latents, fakeLabels, ...made, fakeSamples, realInputs, fakeInputs, value, ...kept]);
   }
   const dLoss = values.get('dLoss')!;
   if (!Number.isFinite(dLoss)) {
@@ -210,11 +229,13 @@ interface GeneratorUpdate {
 async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<GeneratorUpdate> {
   const { generator, seed } = parts;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, 0, DRAW.generatorLatents));
-  const labels = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
+  const ids = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
+  const labels = ids ? networkLabels(parts, ids, step) : undefined;
   // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
   const realBatch = parts.loss.generatorNeedsReal
     ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
     : undefined;
+  const realLabels = realBatch?.labels ? networkLabels(parts, realBatch.labels, step) : undefined;
   const augment: InputAugmentation | undefined =
     parts.augment.length > 0 ? (samples, augmentSeed) => augmentForDiscriminator(samples, parts.augment, augmentSeed) : undefined;
   let monitors: ReturnType<typeof generatorObjective>['monitors'] | undefined;
@@ -226,7 +247,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
       auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
       latents,
       labels,
-      ...(realBatch ? { real: { samples: realBatch.images, labels: realBatch.labels } } : {}),
+      ...(realBatch ? { real: { samples: realBatch.images, labels: realLabels } } : {}),
       augment,
       seeds: {
         augmentFake: hashInts(seed, step, 0, DRAW.augmentGeneratorFake),
@@ -259,7 +280,8 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
     if (monitors?.modeSeekingRatio) named.set('modeSeekingRatio', monitors.modeSeekingRatio);
     values = await readScalars(named, () => nonFiniteFlag(updated));
   } finally {
-    tf.dispose([latents, labels, realBatch?.images, realBatch?.labels, value, ...kept]);
+    const made = madeLabels([[labels, ids], [realLabels, realBatch?.labels]]);
+    tf.dispose([latents, ids, ...made, realBatch?.images, realBatch?.labels, value, ...kept]);
   }
   const loss = values.get('gLoss')!;
   if (!Number.isFinite(loss)) {

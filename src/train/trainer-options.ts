@@ -22,6 +22,7 @@ import type { Callback } from './callback.js';
 import type { EmaConfig } from './ema.js';
 import { fusedAdam } from './fused-adam.js';
 import type { ModeSeekingOptions, ModeSeekingRegularizer } from './mode-seeking.js';
+import type { ConditioningTransition, ConditioningTransitionOptions } from './conditioning-transition.js';
 import type { PathLengthOptions } from './path-length.js';
 import { type ProgressiveSchedule, type ProgressiveScheduleOptions, hasFadeIn, progressiveSchedule } from './progressive.js';
 
@@ -108,6 +109,14 @@ export interface TrainerConfig {
    * per class whatever the latent. Needs a batch of at least 2. @defaultValue none
    */
   readonly modeSeeking?: ModeSeekingOptions;
+  /**
+   * Fades the class into a conditional run (Shahbazi et al. 2023, arXiv:2201.06578; see
+   * {@link ConditioningTransition}): unconditional before step `start`, the class's weight rising
+   * linearly to full at step `end`. Against the collapse of class-conditional GANs on little data.
+   * Needs a conditional generator and a discriminator that takes labels (not an auxiliary classifier),
+   * whose label inputs feed embeddings, conditional batch normalizations or projection heads. @defaultValue none
+   */
+  readonly conditioningTransition?: ConditioningTransitionOptions;
 }
 
 /** Options of {@link Trainer.fit}. Give `steps` or `epochs`, not both. */
@@ -204,6 +213,7 @@ const TRAINER_CONFIG_KEYS = Object.freeze(
     progressive: true,
     pathLength: true,
     modeSeeking: true,
+    conditioningTransition: true,
   } satisfies Record<keyof TrainerConfig, true>),
 );
 

@@ -89,6 +89,7 @@ export async function serializeTrainer(trainer: Trainer): Promise<SerializedTrai
       ...(trainer.modeSeeking
         ? { modeSeeking: { weight: trainer.modeSeeking.weight, ...(trainer.modeSeeking.poolSize !== 1 ? { poolSize: trainer.modeSeeking.poolSize } : {}) } }
         : {}),
+      ...(trainer.conditioningTransition ? { conditioningTransition: trainer.conditioningTransition.toJSON() } : {}),
     };
     return { config, tensors, dispose: () => tf.dispose(fresh) };
   } catch (error) {
@@ -138,6 +139,7 @@ export async function restoreTrainer(
       ...(json.progressive ? { progressive: json.progressive } : {}),
       ...(json.pathLength ? { pathLength: { weight: json.pathLength.weight, every: json.pathLength.every, decay: json.pathLength.decay } } : {}),
       ...(json.modeSeeking ? { modeSeeking: { ...json.modeSeeking } } : {}),
+      ...(json.conditioningTransition ? { conditioningTransition: { ...json.conditioningTransition } } : {}),
     });
     if (json.pathLength && trainer.pathLength) trainer.pathLength.mean = json.pathLength.mean;
     if (json.ema && trainer.ema) setWeights(trainer.ema.generator.model, json.ema.weights, tensors, where, 'the EMA generator');

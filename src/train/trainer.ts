@@ -26,6 +26,7 @@ import { GeneratorEma } from './ema.js';
 import { runFit } from './fit.js';
 import { PathLengthRegularizer } from './path-length.js';
 import { ModeSeekingRegularizer } from './mode-seeking.js';
+import { type ConditioningTransition, resolveConditioningTransition } from './conditioning-transition.js';
 import type { ProgressiveSchedule } from './progressive.js';
 import type { PreflightParts } from './preflight.js';
 import { trainStep } from './step.js';
@@ -106,6 +107,8 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
   readonly modeSeeking: ModeSeekingRegularizer | undefined;
   /** The progressive-growing schedule, when configured. */
   readonly progressive: ProgressiveSchedule | undefined;
+  /** The schedule that fades the class into a conditional run, when configured. */
+  readonly conditioningTransition: ConditioningTransition | undefined;
   private stepCount = 0;
   private readonly preflightParts: PreflightParts;
   private running = false;
@@ -173,6 +176,8 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
     this.modeSeeking = config.modeSeeking === undefined ? undefined : new ModeSeekingRegularizer(config.modeSeeking, owner);
     this.modeSeeking?.checkSampleShape(generator.outputShape, owner);
     this.progressive = resolveProgressive(config.progressive, generator, discriminator, owner);
+    const transitionParts = { generator, discriminator, pathLength: this.pathLength !== undefined };
+    this.conditioningTransition = resolveConditioningTransition(config.conditioningTransition, transitionParts, owner);
     const ema = config.ema === undefined ? defaults.ema : config.ema === false ? undefined : config.ema;
     this.ema = ema === undefined ? undefined : GeneratorEma.create(generator, ema);
     this.generatorOptimizer =

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,28 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(io.err).toMatch(/'--mode-seeking-pool' needs '--mode-seeking'/);
     expect(await main([...args, '--mode-seeking', '1', '--mode-seeking-pool', '3', '--backend', 'cpu', '--out', join(root, 'pool-3')])).toBe(1);
     expect(io.err).toMatch(/'modeSeeking\.poolSize' must divide the height and width.*received 3 for samples of shape \[28, 28, 1\]/);
+  });
+
+  it('--conditioning-transition START:END fades the class in; a resume keeps it and refuses another', async () => {
+    const run = join(root, 'transition');
+    const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--width', '4', '--steps', '1', '--batch-size', '8'];
+    expect(await main([...args, '--conditioning-transition', '1:3', '--backend', 'cpu', '--out', run])).toBe(0);
+    expect((await readCheckpointManifest(run)).conditioningTransition).toEqual({ start: 1, end: 3 });
+    expect(await main(['train', '--resume', '--conditioning-transition', '0:3', '--out', run, '--backend', 'cpu'])).toBe(1);
+    expect(io.err).toMatch(/--conditioning-transition 0:3 \(saved: "1:3"\)/);
+    expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'cpu'])).toBe(0);
+    expect((await readCheckpointManifest(run)).conditioningTransition).toEqual({ start: 1, end: 3 });
+    for (const [bad, message] of [
+      ['1200', /'--conditioning-transition' must be START:END, two step numbers such as 1200:3600, received "1200"/],
+      ['5:5', /'conditioningTransition\.end' must be an integer >= 6, received 5/],
+    ] as const) {
+      expect(await main([...args, '--conditioning-transition', bad, '--backend', 'cpu', '--out', join(root, 'transition-bad')])).toBe(1);
+      expect(io.err).toMatch(message);
+    }
+    expect(existsSync(join(root, 'transition-bad'))).toBe(false);
+    const acgan = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'acgan', '--width', '4', '--steps', '1', '--batch-size', '8'];
+    expect(await main([...acgan, '--conditioning-transition', '0:2', '--backend', 'cpu', '--out', join(root, 'transition-acgan')])).toBe(1);
+    expect(io.err).toMatch(/'conditioningTransition' fades the class in, so it needs .* with an ACGAN discriminator/);
   });
 
   it('refuses a conditional run on unlabelled data and labels for an unconditional run', async () => {

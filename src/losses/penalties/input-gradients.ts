@@ -17,7 +17,7 @@ import type { PenaltyDiscriminator } from '../penalty.js';
  * @param samples - [batch, ...inputShape].
  * @param labels - [batch] class ids when the discriminator is conditional.
  */
-export function inputGradients(discriminator: PenaltyDiscriminator, samples: tf.Tensor, labels?: tf.Tensor1D): tf.Tensor {
+export function inputGradients(discriminator: PenaltyDiscriminator, samples: tf.Tensor, labels?: tf.Tensor1D | tf.Tensor2D): tf.Tensor {
   return tf.grad((x: tf.Tensor) => tf.sum(discriminator.logits(x, labels, true)))(samples);
 }
 
