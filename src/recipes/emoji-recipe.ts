@@ -53,7 +53,11 @@ import type { RecipeConfig } from './recipe-config.js';
  * weight: 1 }`) kept a different picture for every latent in every category (FID 51.7 at 1,800 steps,
  * balanced class accuracy 0.57 at 3,000) but its FID rose as the rates decayed (85.4 at 4,200), and at
  * weight 2 with the pairs compared on 2x2 blocks (`modeSeeking: { weight: 2, poolSize: 2 }`) it reached
- * FID 41.3 at 2,400 steps (balanced 0.45) and rose the same way (59.0 at 3,000). The style generator
+ * FID 41.3 at 2,400 steps (balanced 0.45) and rose the same way (59.0 at 3,000). Fading the class
+ * into concat-cbn (`conditioningTransition: { start: 1200, end: 3600 }`, Shahbazi et al. 2023; scored
+ * with the extractor shipped since session 28) kept faces, heads and flags in their own categories (twice
+ * the cells that fit their row in a blind count) but ended at twice the recipe's FID (105.7 at best
+ * against 53.0), Animals to Objects still blobs. The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
