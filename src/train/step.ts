@@ -121,7 +121,7 @@ function drawFakeLabels(parts: StepParts, data: Dataset, batchSize: number, seed
 
 /**
  * The labels as the networks take them at `step`: the ids, or class weights while a conditioning
- * transition fades the class in (a new tensor, which {@link disposeNetworkLabels} frees).
+ * transition fades the class in (a new tensor: {@link madeLabels} lists it for disposal).
  */
 function networkLabels(parts: StepParts, ids: tf.Tensor1D, step: number): NetworkLabels {
   const transition = parts.conditioningTransition;

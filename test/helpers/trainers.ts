@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
+import { CheckpointError } from '../../src/errors.js';
+import { manifestChecksum } from '../../src/io/checkpoint-manifest.js';
 import { memoryStore } from '../../src/io/memory-store.js';
 import type { TrainerJson } from '../../src/train/trainer-serialization.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
@@ -71,5 +73,23 @@ export async function expectSettingResumes<K extends keyof Trainer & keyof Train
     expect(lossPairs(b.logs)).toEqual(lossPairs(a.logs));
   } finally {
     disposeAll(copy);
+  }
+}
+
+/**
+ * Checks that `Trainer.load` refuses a checkpoint of `trainer` whose manifest field `field` holds a bad
+ * value (the manifest's checksum redone, so only the field is wrong): a CheckpointError matching the
+ * case's message, for every case.
+ */
+export async function expectCorruptFieldRefused(trainer: Trainer, field: string, cases: ReadonlyArray<readonly [unknown, RegExp]>): Promise<void> {
+  const saved = memoryStore();
+  await trainer.save(saved);
+  const files = saved.files();
+  const manifest = JSON.parse(new TextDecoder().decode(files['gan.json'])) as Record<string, unknown>;
+  for (const [bad, message] of cases) {
+    const { checksum: _old, ...content }: Record<string, unknown> = { ...manifest, [field]: bad };
+    const store = memoryStore({ ...files, 'gan.json': new TextEncoder().encode(JSON.stringify({ ...content, checksum: manifestChecksum(content) })) });
+    await expect(Trainer.load(store)).rejects.toThrow(CheckpointError);
+    await expect(Trainer.load(store)).rejects.toThrow(message);
   }
 }
