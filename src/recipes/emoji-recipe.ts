@@ -57,7 +57,8 @@ import type { RecipeConfig } from './recipe-config.js';
  * into concat-cbn (`conditioningTransition: { start: 1200, end: 3600 }`, Shahbazi et al. 2023; scored
  * with the extractor shipped since session 28) kept faces, heads and flags in their own categories (twice
  * the cells that fit their row in a blind count) but ended at twice the recipe's FID (105.7 at best
- * against 53.0), Animals to Objects still blobs. The style generator
+ * against 53.0), Animals to Objects still blobs; faded into this recipe's cbn generator (600 to 1,800)
+ * it stayed on the recipe's track (FID 59.6 at best) with grids of the same kind. The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
