@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
-import { classWeights } from './class-weights.js';
+import { classWeights, isClassWeights } from './class-weights.js';
 import { checkInt } from '../util/validate.js';
 
 /** The options every tf.layers layer takes (name, trainable, ...). */
@@ -118,7 +118,7 @@ export class ConditionalBatchNormalization extends tf.layers.Layer {
       const perSample = [x.shape[0], ...axes.slice(1).map(() => 1), channels];
       let mixed: tf.Tensor = tf.matMul(weights, this.gamma!.read());
       // Class weights summing to s < 1 leave 1 - s to no class: the scale 1 of a plain normalization.
-      if (label.rank === 2 && label.shape[1] === this.numClasses) mixed = tf.add(mixed, tf.sub(1, tf.sum(weights, 1, true)));
+      if (isClassWeights(label, this.numClasses)) mixed = tf.add(mixed, tf.sub(1, tf.sum(weights, 1, true)));
       const gamma = tf.reshape(mixed, perSample);
       const beta = tf.reshape(tf.matMul(weights, this.beta!.read()), perSample);
       return tf.add(tf.mul(normed, gamma), beta);

@@ -17,6 +17,7 @@ import type { MlpDiscriminatorOptions } from './mlp/mlp-discriminator.js';
 import { checkPacking, packSamples, packedShape } from './packing.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
 import { freeModel } from './free-model.js';
+import { isClassWeights } from '../layers/class-weights.js';
 import type { NetworkLabels } from './labels.js';
 import { checkKnownOptions } from '../util/validate.js';
 
@@ -222,7 +223,7 @@ export class Discriminator {
       if (labels === undefined) {
         throw new ConfigError(`${owner}: 'labels' are required: the discriminator is conditional (numClasses ${this.numClasses}).`);
       }
-      const weights = labels.rank === 2 && labels.shape[1] === this.numClasses;
+      const weights = isClassWeights(labels, this.numClasses);
       if ((labels.rank !== 1 && !weights) || labels.shape[0] !== samples.shape[0]) {
         throw new ConfigError(
           `${owner}: 'labels' must be class ids of shape [${samples.shape[0]}] or class weights of shape [${samples.shape[0]}, ${this.numClasses}], received ${describeValue(labels.shape)}.`,
