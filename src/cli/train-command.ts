@@ -112,7 +112,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
       );
     }
     if (recipe !== undefined) {
-      trainer = recipe.buildTrainer(data);
+      trainer = await recipe.createTrainer(data);
     } else {
       trainer = buildTrainer(settings, data.sampleShape, conditional ? data.numClasses : 0, data.classNames);
       // The data kind's defaults made explicit, so that config.json repeats the run exactly.

@@ -6,6 +6,7 @@ export {
   type GeneratorSpec,
 } from './model-contract.js';
 export { Generator, type SampleOptions } from './generator.js';
+export { PRETRAINED_FEATURE_NAMES, type PretrainedFeatureName, type PretrainedFeaturesOptions, withPretrainedFeatures } from './pretrained-features.js';
 export { GENERATOR_METADATA_KEY, type GeneratorSaveResult, type SavedGeneratorMetadata } from './generator-export.js';
 export { PRETRAINED_NAMES, type PretrainedName, type PretrainedRecord, type ShippedGenerator, pretrainedRecord } from './pretrained.js';
 export { type SampleRank, type SampleShape } from './sample-rank.js';

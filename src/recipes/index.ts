@@ -11,6 +11,7 @@ export {
   type RecipeConfig,
   type RecipeDataset,
   type RecipePenalty,
+  type RecipePretrainedFeatures,
   checkRecipeConfig,
   decayMultiplier,
 } from './recipe-config.js';

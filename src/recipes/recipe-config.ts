@@ -16,6 +16,7 @@ import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from '.
 import { type ModeSeekingOptions, ModeSeekingRegularizer } from '../train/mode-seeking.js';
 import { ConditioningTransition, type ConditioningTransitionOptions } from '../train/conditioning-transition.js';
 import type { EmojiLabels } from '../data/emoji-subcategories.js';
+import { PRETRAINED_FEATURE_NAMES, type PretrainedFeatureName } from '../nets/pretrained-features.js';
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { checkBoolean, checkInt, checkKnownOptions, checkNonEmptyString, checkNumber, checkOneOf, isOptionsObject } from '../util/validate.js';
 
@@ -33,6 +34,14 @@ export interface LearningRateDecay {
   readonly start?: number;
   /** The multiplier of the rates at the last step, in (0, 1]. @defaultValue 0.1 */
   readonly final?: number;
+}
+
+/** A recipe's pretrained discriminator path (see `withPretrainedFeatures`). */
+export interface RecipePretrainedFeatures {
+  /** The shipped extractor whose frozen layers the discriminator reads through. */
+  readonly network: PretrainedFeatureName;
+  /** The layer to cut it at. @defaultValue its feature layer (`'features'`) */
+  readonly layer?: string;
 }
 
 /** A penalty by its registry name, with its options. */
@@ -129,6 +138,12 @@ export interface RecipeConfig {
    * not fractions: a run with other `steps` keeps them. @defaultValue none
    */
   readonly conditioningTransition?: ConditioningTransitionOptions;
+  /**
+   * A second path in the discriminator through a frozen shipped feature extractor (see
+   * `withPretrainedFeatures`), e.g. `{ network: 'emoji' }`. Build such a recipe's trainer with
+   * `createTrainer` (it loads the extractor's weights). @defaultValue none
+   */
+  readonly pretrainedFeatures?: RecipePretrainedFeatures;
   /** Generator steps of a full run. */
   readonly steps: number;
   /** Batch size. */
@@ -167,6 +182,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     auxiliaryClassifierWeight: true,
     modeSeeking: true,
     conditioningTransition: true,
+    pretrainedFeatures: true,
     steps: true,
     batchSize: true,
     learningRateDecay: true,
@@ -175,7 +191,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'modeSeeking', 'conditioningTransition', 'labels'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'modeSeeking', 'conditioningTransition', 'pretrainedFeatures', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -233,10 +249,18 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   // The regularizer checks its own options (an object, known names, a weight >= 0).
   if (config.modeSeeking !== undefined) new ModeSeekingRegularizer(config.modeSeeking as ModeSeekingOptions, owner);
   if (config.conditioningTransition !== undefined) new ConditioningTransition(config.conditioningTransition as ConditioningTransitionOptions, owner);
+  if (config.pretrainedFeatures !== undefined) checkPretrainedFeatures(config.pretrainedFeatures, owner);
   checkInt(config.steps, 'steps', owner, 1);
   checkInt(config.batchSize, 'batchSize', owner, 1);
   checkDecay(config.learningRateDecay, owner);
   checkInt(config.seed, 'seed', owner, 0, 2 ** 31 - 1);
+}
+
+function checkPretrainedFeatures(value: unknown, owner: string): void {
+  if (!isOptionsObject(value)) throw new ConfigError(`${owner}: 'pretrainedFeatures' must be { network, layer? }, received ${describeValue(value)}.`);
+  checkKnownOptions(value, ['network', 'layer'], owner, 'pretrainedFeatures.');
+  checkOneOf(value.network, PRETRAINED_FEATURE_NAMES, 'pretrainedFeatures.network', owner);
+  if (value.layer !== undefined) checkNonEmptyString(value.layer, 'pretrainedFeatures.layer', owner);
 }
 
 function checkDecay(decay: unknown, owner: string): void {

@@ -13,6 +13,7 @@ import { extractorSplit } from '../metrics/extractor-data.js';
 import { architectureByName } from '../nets/architectures.js';
 import { Discriminator } from '../nets/discriminator.js';
 import { Generator } from '../nets/generator.js';
+import { withPretrainedFeatures } from '../nets/pretrained-features.js';
 import type { Callback } from '../train/callback.js';
 import type { TrainingHistory } from '../train/callback.js';
 import { learningRateSchedule } from '../train/callbacks/learning-rate-schedule.js';
@@ -105,9 +106,46 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
 
   /**
    * Builds the recipe's generator, discriminator and trainer for data of this shape and these classes.
-   * @throws ConfigError when the data does not fit (a conditional recipe needs classes).
+   * @throws ConfigError when the data does not fit (a conditional recipe needs classes), or when the
+   *   recipe has `pretrainedFeatures` (its weights load asynchronously: use {@link Recipe.createTrainer}).
    */
   buildTrainer(data: RecipeData): Trainer<R> {
+    if (this.config.pretrainedFeatures !== undefined) {
+      throw new ConfigError(
+        `recipes.${this.name}.buildTrainer: the recipe has 'pretrainedFeatures' ${describeValue(this.config.pretrainedFeatures)}, whose weights load asynchronously; use 'await recipe.createTrainer(data)'.`,
+      );
+    }
+    const { generator, discriminator } = this.buildNetworks(data);
+    return this.trainerFor(generator, discriminator);
+  }
+
+  /**
+   * Builds the recipe's trainer as {@link Recipe.buildTrainer} does, for any recipe: with
+   * `pretrainedFeatures`, the discriminator gets its frozen pretrained path
+   * ({@link withPretrainedFeatures}) first.
+   * @throws ConfigError when the data does not fit.
+   */
+  async createTrainer(data: RecipeData): Promise<Trainer<R>> {
+    const features = this.config.pretrainedFeatures;
+    const { generator, discriminator: own } = this.buildNetworks(data);
+    let discriminator: Discriminator | undefined = own;
+    try {
+      if (features !== undefined) {
+        discriminator = await withPretrainedFeatures(own, features.network, {
+          ...(features.layer !== undefined ? { layer: features.layer } : {}),
+          seed: this.config.seed + 3,
+        });
+      }
+    } catch (error) {
+      generator.dispose();
+      own.dispose();
+      throw error;
+    }
+    return this.trainerFor(generator, discriminator);
+  }
+
+  /** The recipe's two networks; on an error building the discriminator the generator is disposed. */
+  private buildNetworks(data: RecipeData): { generator: Generator<R>; discriminator: Discriminator } {
     const owner = `recipes.${this.name}`;
     const c = this.config;
     const numClasses = c.conditional ? data.numClasses : 0;
@@ -128,10 +166,19 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
     const options = family.options(dataOptions);
     const built = family.generator({ ...options.generator, ...c.generator });
     const generator = new Generator<R>(built.model, built.spec);
-    let discriminator: Discriminator | undefined;
     try {
       const { model, spec } = discriminatorFamily.discriminator({ ...discriminatorFamily.options(dataOptions).discriminator, ...c.discriminator });
-      discriminator = new Discriminator(model, spec);
+      return { generator, discriminator: new Discriminator(model, spec) };
+    } catch (error) {
+      generator.dispose();
+      throw error;
+    }
+  }
+
+  /** The recipe's trainer around its networks; on an error both are disposed. */
+  private trainerFor(generator: Generator<R>, discriminator: Discriminator): Trainer<R> {
+    const c = this.config;
+    try {
       return new Trainer({
         generator,
         discriminator,
@@ -152,7 +199,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
       });
     } catch (error) {
       generator.dispose();
-      discriminator?.dispose();
+      discriminator.dispose();
       throw error;
     }
   }
@@ -182,7 +229,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
     const o = checkOptions(options, ['data', 'callbacks', 'signal'], `recipes.${this.name}.train`);
     const data = o.data ?? (await this.loadData());
     try {
-      const trainer = this.buildTrainer(data);
+      const trainer = await this.createTrainer(data);
       const dispose = (): void => {
         trainer.generator.dispose();
         trainer.discriminator.dispose();
