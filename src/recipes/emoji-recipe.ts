@@ -58,7 +58,11 @@ import type { RecipeConfig } from './recipe-config.js';
  * with the extractor shipped since session 28) kept faces, heads and flags in their own categories (twice
  * the cells that fit their row in a blind count) but ended at twice the recipe's FID (105.7 at best
  * against 53.0), Animals to Objects still blobs; faded into this recipe's cbn generator (600 to 1,800)
- * it stayed on the recipe's track (FID 59.6 at best) with grids of the same kind. The style generator
+ * it stayed on the recipe's track (FID 59.6 at best) with grids of the same kind. A frozen pretrained
+ * path in the discriminator (`pretrainedFeatures: { network: 'emoji' }`, Kumari et al. 2022) on that
+ * faded-in concat-cbn run made the clearest smileys and people of any run and won a blind count (61 of
+ * 216 cells fitting their row against the shipped generator's 11) at FID 152 (70 minutes); on this
+ * recipe it kept the recipe's grids. The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
