@@ -112,24 +112,32 @@ export async function withPretrainedFeatures(
     const taken = new Set(discriminator.model.layers.map((l) => l.name));
     const [image, label] = discriminator.model.inputs;
     let x: tf.SymbolicTensor = image;
-    const copies: tf.layers.Layer[] = [];
-    for (const original of chain) {
-      const copy = copyLayer(original, `${prefix}${original.name}`, taken, owner);
-      x = copy.apply(x) as tf.SymbolicTensor;
-      copy.setWeights(original.getWeights());
-      copy.trainable = false;
-      copies.push(copy);
+    // The new layers, freed if anything fails before the model holds them.
+    const made: tf.layers.Layer[] = [];
+    try {
+      for (const original of chain) {
+        const copy = copyLayer(original, `${prefix}${original.name}`, taken, owner);
+        made.push(copy);
+        x = copy.apply(x) as tf.SymbolicTensor;
+        copy.setWeights(original.getWeights());
+        copy.trainable = false;
+      }
+      if (x.shape.length > 2) x = tf.layers.flatten({ name: unique(`${prefix}flatten`, taken, owner) }).apply(x) as tf.SymbolicTensor;
+      const headName = unique(`${prefix}logits`, taken, owner);
+      const head = discriminator.conditional
+        ? new ProjectionHead({ numClasses: discriminator.numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: headName })
+        : tf.layers.dense({ units: 1, kernelInitializer: init.normal(0.02), name: headName });
+      made.push(head);
+      const branch = head.apply(discriminator.conditional ? [x, label] : x) as tf.SymbolicTensor;
+      const [own, ...rest] = discriminator.model.outputs;
+      const ownLogits = own.shape.length === 1 ? (tf.layers.reshape({ targetShape: [1] }).apply(own) as tf.SymbolicTensor) : own;
+      const logits = tf.layers.add({ name: unique(`${prefix}sum`, taken, owner) }).apply([ownLogits, branch]) as tf.SymbolicTensor;
+      const model = tf.model({ inputs: discriminator.model.inputs, outputs: [logits, ...rest], name: `${discriminator.model.name}_with_${prefix}features` });
+      return new Discriminator(model, discriminator.spec);
+    } catch (error) {
+      for (const layer of made) for (const weight of layer.weights) if (!weight.read().isDisposed) weight.dispose();
+      throw error;
     }
-    if (x.shape.length > 2) x = tf.layers.flatten({ name: unique(`${prefix}flatten`, taken, owner) }).apply(x) as tf.SymbolicTensor;
-    const headName = unique(`${prefix}logits`, taken, owner);
-    const branch = discriminator.conditional
-      ? (new ProjectionHead({ numClasses: discriminator.numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: headName }).apply([x, label]) as tf.SymbolicTensor)
-      : (tf.layers.dense({ units: 1, kernelInitializer: init.normal(0.02), name: headName }).apply(x) as tf.SymbolicTensor);
-    const [own, ...rest] = discriminator.model.outputs;
-    const ownLogits = own.shape.length === 1 ? (tf.layers.reshape({ targetShape: [1] }).apply(own) as tf.SymbolicTensor) : own;
-    const logits = tf.layers.add({ name: unique(`${prefix}sum`, taken, owner) }).apply([ownLogits, branch]) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: discriminator.model.inputs, outputs: [logits, ...rest], name: `${discriminator.model.name}_with_${prefix}features` });
-    return new Discriminator(model, discriminator.spec);
   } finally {
     if (owned) source.dispose();
   }

@@ -192,10 +192,17 @@ describe('withPretrainedFeatures (cpu)', () => {
     await refused(() => withPretrainedFeatures(d, branched, { layer: 'sum' }), /must form a chain, but 'sum' takes 2 inputs/);
     const twice = await withPretrainedFeatures(base(), 'mnist');
     await refused(() => withPretrainedFeatures(twice, 'mnist'), /already has a layer named 'pretrained_conv1'; pass another 'prefix'/);
+    // A clash found after the copies are built frees them: no tensor is left behind.
+    const pixels = tf.input({ shape: SHAPE });
+    const flat = tf.layers.flatten().apply(pixels) as tf.SymbolicTensor;
+    const own = new Discriminator(tf.model({ inputs: pixels, outputs: tf.layers.dense({ units: 1, name: 'pretrained_logits' }).apply(flat) as tf.SymbolicTensor }), { inputShape: SHAPE });
+    const live = tf.memory().numTensors;
+    await refused(() => withPretrainedFeatures(own, 'mnist'), /already has a layer named 'pretrained_logits'/);
+    expect(tf.memory().numTensors).toBe(live);
     const packed = Discriminator.dcgan({ imageShape: SHAPE, width: 4, packing: 2, seed: 2 });
     await refused(() => withPretrainedFeatures(packed, 'mnist'), /packing must be 1/);
     await refused(() => withPretrainedFeatures({} as never, 'mnist'), /'discriminator' must be a Discriminator/);
-    [d, user, noisy, branched, twice, packed].forEach((m) => m.dispose());
+    [d, user, noisy, branched, twice, packed, own].forEach((m) => m.dispose());
   });
 
   it('the recipe field: checked, refused by buildTrainer, built by createTrainer and train', async () => {
