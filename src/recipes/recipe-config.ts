@@ -150,7 +150,7 @@ export interface RecipeConfig {
   readonly batchSize: number;
   /** How the learning rates change over the run. */
   readonly learningRateDecay: LearningRateDecay;
-  /** Seed of the run: the generator's weights use it, the discriminator's `seed + 1`, the trainer's draws `seed + 2`. */
+  /** Seed of the run: the generator's weights use it, the discriminator's `seed + 1`, the trainer's draws `seed + 2`, a pretrained path's head `seed + 3`. */
   readonly seed: number;
 }
 

@@ -128,7 +128,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
   async createTrainer(data: RecipeData): Promise<Trainer<R>> {
     const features = this.config.pretrainedFeatures;
     const { generator, discriminator: own } = this.buildNetworks(data);
-    let discriminator: Discriminator | undefined = own;
+    let discriminator = own;
     try {
       if (features !== undefined) {
         discriminator = await withPretrainedFeatures(own, features.network, {
