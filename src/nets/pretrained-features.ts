@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { ProjectionHead } from '../layers/projection-head.js';
 import { type EmbeddedModel, decodeEmbeddedModel } from '../util/embedded-model.js';
-import { checkKnownOptions, checkSeed } from '../util/validate.js';
+import { checkOptions, checkSeed } from '../util/validate.js';
 import { SeededInitializers } from './build-helpers.js';
 import { Discriminator } from './discriminator.js';
 
@@ -83,25 +83,22 @@ const SHIPPED: Readonly<Record<PretrainedFeatureName, () => Promise<ExtractorMod
 export async function withPretrainedFeatures(
   discriminator: Discriminator,
   network: PretrainedFeatureName | tf.LayersModel,
-  options: PretrainedFeaturesOptions = {},
+  options?: PretrainedFeaturesOptions,
 ): Promise<Discriminator> {
   const owner = 'withPretrainedFeatures';
   if (!(discriminator instanceof Discriminator)) {
     throw new ConfigError(`${owner}: 'discriminator' must be a Discriminator, received ${describeValue(discriminator)}.`);
   }
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigError(`${owner}: 'options' must be an object, received ${describeValue(options)}.`);
-  }
-  checkKnownOptions(options, KNOWN, owner);
-  const prefix = options.prefix ?? 'pretrained_';
+  const o = checkOptions(options, KNOWN, owner);
+  const prefix = o.prefix ?? 'pretrained_';
   if (typeof prefix !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(prefix)) {
-    throw new ConfigError(`${owner}: 'prefix' must be a name of letters, digits and underscores, received ${describeValue(options.prefix)}.`);
+    throw new ConfigError(`${owner}: 'prefix' must be a name of letters, digits and underscores, received ${describeValue(o.prefix)}.`);
   }
   if (discriminator.packing > 1) {
     throw new ConfigError(`${owner}: the discriminator packs ${discriminator.packing} samples into one input; a pretrained network takes one sample, so packing must be 1.`);
   }
-  const init = new SeededInitializers(checkSeed(options.seed, owner));
-  const { source, layer, owned } = await networkOf(network, options.layer, owner);
+  const init = new SeededInitializers(checkSeed(o.seed, owner));
+  const { source, layer, owned } = await networkOf(network, o.layer, owner);
   try {
     const chain = chainTo(source, layer, owner);
     const expected = source.inputs[0].shape.slice(1);
