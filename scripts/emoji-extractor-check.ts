@@ -23,7 +23,7 @@ import { useBackend } from '../src/backend/index.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { type ShippedFeatureExtractor, emoji as shippedEmoji, loadShippedExtractor } from '../src/metrics/feature-extractor.js';
-import type { ShippedExtractor } from '../src/metrics/shipped-extractor.js';
+import type { ShippedExtractor } from '../src/extractors/shipped-extractor.js';
 import { fidFromFeatures } from '../src/metrics/frechet-distance.js';
 import { intraKidFromFeatures, intraPrecisionRecallFromFeatures } from '../src/metrics/intra-class.js';
 import { densityCoverageFromFeatures } from '../src/metrics/manifold.js';

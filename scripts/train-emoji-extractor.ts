@@ -1,7 +1,7 @@
 /**
  * Trains the colour CNN classifier that tfjs-gan ships as the feature extractor of the Twitter emoji
  * (`datasets.emoji`, 64x64 RGB, 9 categories) and writes it into the package as a generated module:
- * `src/metrics/weights/emoji.ts` (topology and base64 weights) and `src/metrics/weights/emoji.json`
+ * `src/extractors/emoji.ts` (topology and base64 weights) and `src/extractors/emoji.json`
  * (the training record: seed, data, epochs, held-out accuracy, size).
  *
  *   npx tsx scripts/train-emoji-extractor.ts
@@ -54,7 +54,7 @@ const settings = {
   // Asking for the subcategory head alone turns the default exemplar head off; set both for both.
   exemplarWeight: Number(raw['exemplar-weight'] ?? (Number(raw['subcategory-weight'] ?? 0) > 0 ? 0 : 1)),
   quantization: (raw.quantization ?? 'auto') as WeightQuantization | 'auto',
-  outDir: raw['out-dir'] ?? 'src/metrics/weights',
+  outDir: raw['out-dir'] ?? 'src/extractors',
 };
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Trains the small CNN classifier that tfjs-gan ships as the feature extractor of a dataset, and writes
- * it into the package as a generated module: `src/metrics/weights/<dataset>.ts` (topology and
- * base64 weights) and `src/metrics/weights/<dataset>.json` (the training record: seed, data, epochs,
+ * it into the package as a generated module: `src/extractors/<dataset>.ts` (topology and
+ * base64 weights) and `src/extractors/<dataset>.json` (the training record: seed, data, epochs,
  * test accuracy, size).
  *
  *   npx tsx scripts/train-extractor.ts --dataset mnist
@@ -49,8 +49,8 @@ interface Settings {
 }
 
 const DEFAULTS: Record<ExtractorDataset, Omit<Settings, 'dataset'>> = {
-  mnist: { epochs: 30, seed: 7, batchSize: 128, learningRate: 2e-3, quantization: 'auto', width: 32, elastic: false, thickness: false, emaDecay: 0.998, outDir: 'src/metrics/weights' },
-  'fashion-mnist': { epochs: 15, seed: 7, batchSize: 128, learningRate: 2e-3, quantization: 'auto', width: 16, elastic: false, thickness: false, emaDecay: 0, outDir: 'src/metrics/weights' },
+  mnist: { epochs: 30, seed: 7, batchSize: 128, learningRate: 2e-3, quantization: 'auto', width: 32, elastic: false, thickness: false, emaDecay: 0.998, outDir: 'src/extractors' },
+  'fashion-mnist': { epochs: 15, seed: 7, batchSize: 128, learningRate: 2e-3, quantization: 'auto', width: 16, elastic: false, thickness: false, emaDecay: 0, outDir: 'src/extractors' },
 };
 
 function parseArgs(argv: string[]): Settings {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { modelHash } from './content-hash.js';
 import { decodeEmbeddedModel } from '../util/embedded-model.js';
-import type { ExtractorRecord, ShippedExtractor } from './shipped-extractor.js';
+import { type ExtractorRecord, type ShippedExtractor, type ShippedExtractorName, shippedExtractor } from '../extractors/index.js';
 import { checkPositiveInt } from '../util/validate.js';
 
 /** Turns images into feature vectors (and, for a classifier, class logits). */
@@ -150,7 +150,7 @@ function checkImages(images: tf.Tensor, inputShape: readonly number[], owner: st
   }
 }
 
-const shared = new Map<string, Promise<ShippedFeatureExtractor>>();
+const shared = new Map<ShippedExtractorName, Promise<ShippedFeatureExtractor>>();
 const models = new WeakMap<FeatureExtractor, tf.LayersModel>();
 
 /**
@@ -190,17 +190,17 @@ function isAlive(extractor: FeatureExtractor): boolean {
  * by `tf.disposeVariables()` (then it is loaded again).
  * @internal
  */
-export async function sharedExtractor(key: string, load: () => Promise<{ EXTRACTOR: ShippedExtractor }>): Promise<ShippedFeatureExtractor> {
-  const cached = shared.get(key);
+export async function sharedExtractor(name: ShippedExtractorName): Promise<ShippedFeatureExtractor> {
+  const cached = shared.get(name);
   if (cached !== undefined && (await cached.then(isAlive, () => false))) return cached;
-  const promise: Promise<ShippedFeatureExtractor> = load().then((module) =>
-    loadShippedExtractor(module.EXTRACTOR, () => {
-      if (shared.get(key) === promise) shared.delete(key);
+  const promise: Promise<ShippedFeatureExtractor> = shippedExtractor(name).then((shipped) =>
+    loadShippedExtractor(shipped, () => {
+      if (shared.get(name) === promise) shared.delete(name);
     }),
   );
-  shared.set(key, promise);
+  shared.set(name, promise);
   promise.catch(() => {
-    if (shared.get(key) === promise) shared.delete(key);
+    if (shared.get(name) === promise) shared.delete(name);
   });
   return promise;
 }
@@ -219,7 +219,7 @@ export async function sharedExtractor(key: string, load: () => Promise<{ EXTRACT
  * ```
  */
 export function mnist(): Promise<ShippedFeatureExtractor> {
-  return sharedExtractor('mnist', () => import('./weights/mnist.js'));
+  return sharedExtractor('mnist');
 }
 
 /**
@@ -234,7 +234,7 @@ export function mnist(): Promise<ShippedFeatureExtractor> {
  * ```
  */
 export function fashionMnist(): Promise<ShippedFeatureExtractor> {
-  return sharedExtractor('fashion-mnist', () => import('./weights/fashion-mnist.js'));
+  return sharedExtractor('fashion-mnist');
 }
 
 /**
@@ -256,7 +256,7 @@ export function fashionMnist(): Promise<ShippedFeatureExtractor> {
  * ```
  */
 export function emoji(): Promise<ShippedFeatureExtractor> {
-  return sharedExtractor('emoji', () => import('./weights/emoji.js'));
+  return sharedExtractor('emoji');
 }
 
 /**

@@ -14,4 +14,4 @@ export {
   fromModel,
   mnist,
 } from './feature-extractor.js';
-export type { ExtractorRecord } from './shipped-extractor.js';
+export type { ExtractorRecord } from '../extractors/index.js';

@@ -8,13 +8,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { ProjectionHead } from '../layers/projection-head.js';
-import { type EmbeddedModel, decodeEmbeddedModel } from '../util/embedded-model.js';
+import { SHIPPED_EXTRACTOR_NAMES, isShippedExtractorName, shippedExtractor } from '../extractors/index.js';
+import { decodeEmbeddedModel } from '../util/embedded-model.js';
 import { checkOptions, checkSeed } from '../util/validate.js';
 import { SeededInitializers } from './build-helpers.js';
 import { Discriminator } from './discriminator.js';
 
 /** The shipped extractors a discriminator can borrow features from, by name. */
-export const PRETRAINED_FEATURE_NAMES = Object.freeze(['mnist', 'fashion-mnist', 'emoji'] as const);
+export const PRETRAINED_FEATURE_NAMES = SHIPPED_EXTRACTOR_NAMES;
 
 /** Name of a shipped feature extractor (`metrics.features.mnist()` and so on). */
 export type PretrainedFeatureName = (typeof PRETRAINED_FEATURE_NAMES)[number];
@@ -37,18 +38,6 @@ const KNOWN = ['layer', 'prefix', 'seed'];
 
 /** Layers whose output depends on the training flag: a frozen branch could not keep them fixed. */
 const TRAINING_DEPENDENT = Object.freeze(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'BatchNormalization']);
-
-/** What a generated extractor module holds that is read here (metrics' `ShippedExtractor`, seen structurally: nets do not import metrics). */
-interface ExtractorModule {
-  readonly EXTRACTOR: { readonly record: { readonly featureLayer: string }; readonly model: EmbeddedModel };
-}
-
-/** The generated weight modules of the shipped extractors, loaded on first use. */
-const SHIPPED: Readonly<Record<PretrainedFeatureName, () => Promise<ExtractorModule>>> = {
-  mnist: () => import('../metrics/weights/mnist.js'),
-  'fashion-mnist': () => import('../metrics/weights/fashion-mnist.js'),
-  emoji: () => import('../metrics/weights/emoji.js'),
-};
 
 /**
  * Adds a second path to a discriminator: the samples go through a frozen copy of a pretrained
@@ -152,12 +141,12 @@ async function networkOf(
     }
     return { source: network, layer, owned: false };
   }
-  if (typeof network !== 'string' || !Object.hasOwn(SHIPPED, network)) {
+  if (!isShippedExtractorName(network)) {
     throw new ConfigError(`${owner}: 'network' must be one of ${PRETRAINED_FEATURE_NAMES.map((n) => `'${n}'`).join(', ')} or a tf.LayersModel, received ${describeValue(network)}.`);
   }
-  const { EXTRACTOR } = await SHIPPED[network as PretrainedFeatureName]();
-  const source = await decodeEmbeddedModel(EXTRACTOR.model);
-  return { source, layer: layer ?? EXTRACTOR.record.featureLayer, owned: true };
+  const shipped = await shippedExtractor(network);
+  const source = await decodeEmbeddedModel(shipped.model);
+  return { source, layer: layer ?? shipped.record.featureLayer, owned: true };
 }
 
 /** The layers from the model's input to `name`, in order, checking they form a chain of fixed layers. */

@@ -13,7 +13,7 @@ import { decodeEmbeddedModel } from '../../src/util/embedded-model.js';
 import { Discriminator, Generator, withPretrainedFeatures } from '../../src/nets/index.js';
 import { Recipe, byName } from '../../src/recipes/index.js';
 import { Trainer } from '../../src/train/trainer.js';
-import { EXTRACTOR } from '../../src/metrics/weights/mnist.js';
+import { EXTRACTOR } from '../../src/extractors/mnist.js';
 import { switchBackend } from '../helpers/backends.js';
 import { expectLeakFree } from '../helpers/leaks.js';
 import { disposeAll, loadedCopy, lossPairs } from '../helpers/trainers.js';
