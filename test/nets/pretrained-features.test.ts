@@ -1,7 +1,7 @@
 /**
  * `withPretrainedFeatures`: a discriminator's second path through a frozen copy of a pretrained
- * network. The summed logit against a hand computation, frozen copied weights through training steps,
- * leak-free steps and disposal, checkpoints, class weights, gradient penalties, an ACGAN second output,
+ * network. The summed logit against a hand computation (cut at the features and at a map), frozen
+ * copied weights through training steps, leak-free steps and disposal, checkpoints, class weights, gradient penalties, an ACGAN second output,
  * a model of the user's own (copied, not changed), the recipe field, and the refusals.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -84,6 +84,34 @@ describe('withPretrainedFeatures (cpu)', () => {
       copy.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(layer.getWeights()[i].dataSync())));
     }
     expect(combined.trainableVariables.length).toBe(own.trainableVariables.length + 3);
+    tf.dispose([images, labels, ownLogits, expected, got]);
+    extractor.dispose();
+    combined.dispose();
+  });
+
+  it('cuts a shipped network at an intermediate map and reads it flattened', async () => {
+    const own = base();
+    const images = tf.randomUniform([3, ...SHAPE], -1, 1, 'float32', 9);
+    const labels = tf.tensor1d([1, 0, 2], 'int32');
+    const ownLogits = tf.tidy(() => own.logits(images, labels));
+    const combined = await withPretrainedFeatures(own, 'mnist', { layer: 'pool2', seed: 4 });
+    const names = combined.model.layers.map((l) => l.name);
+    expect(names).toContain('pretrained_pool2');
+    expect(names).toContain('pretrained_flatten');
+    expect(names).not.toContain('pretrained_conv3');
+    const extractor = await decodeEmbeddedModel(EXTRACTOR.model);
+    const cut = tf.model({ inputs: extractor.inputs, outputs: extractor.getLayer('pool2').output as tf.SymbolicTensor });
+    const [kernel, bias, embeddings] = combined.model.getLayer('pretrained_logits').getWeights();
+    // pool2 of the 28x28 MNIST extractor: 7 x 7 x (2 x width 32) = 3,136 features.
+    expect(kernel.shape).toEqual([7 * 7 * 64, 1]);
+    const expected = tf.tidy(() => {
+      const f = (cut.predict(images) as tf.Tensor).reshape([3, -1]) as tf.Tensor2D;
+      const plain = tf.add(tf.matMul(f, kernel as tf.Tensor2D), bias).reshape([-1]);
+      return tf.add(ownLogits, tf.add(plain, tf.sum(tf.mul(tf.gather(embeddings, labels), f), 1)));
+    });
+    const got = tf.tidy(() => combined.logits(images, labels));
+    const [a, b] = [Array.from(got.dataSync()), Array.from(expected.dataSync())];
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 4));
     tf.dispose([images, labels, ownLogits, expected, got]);
     extractor.dispose();
     combined.dispose();
