@@ -1,6 +1,6 @@
 import type { EmbeddedModel } from '../util/embedded-model.js';
 
-/** The training record of a shipped extractor (the generated `weights/<dataset>.json`, less its history). */
+/** The training record of a shipped extractor (the generated `src/extractors/<dataset>.json`, less its history). */
 export interface ExtractorRecord {
   /** A stable id: dataset, architecture and a hash of the weights (it keys the reference-statistics cache). */
   readonly id: string;
