@@ -11,6 +11,10 @@
  * generator as JSON (default DIR.key.json, beside the folder, not in it). The letters are drawn with
  * `crypto.randomInt`, so nothing in the command tells which is which.
  *
+ * A generator of the 98 subcategories (`labels: 'subcategory'`) draws each cell of a category's row
+ * with the subcategory of the real grid's emoji in that cell (the same latents in every row as for the
+ * others), so its rows ask for what the real grid shows.
+ *
  * The rater counts, per grid and row, the cells a person would name as some emoji (R) and those of them
  * that fit the row's category (C); the protocol given to the raters is in docs/recipes.md.
  * Needs the optional package emoji-datasource-twitter.
@@ -23,6 +27,7 @@ import { useBackend } from '../src/backend/index.js';
 import { saveImageGrid } from '../src/io/image-grid.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
+import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data/emoji-subcategories.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
 
 const raw: Record<string, string> = {};
@@ -51,32 +56,41 @@ for (let i = letters.length - 1; i > 0; i--) {
   [letters[i], letters[j]] = [letters[j], letters[i]];
 }
 
-/** Held-out real emoji: COLUMNS of each category, spread over its held-out images. */
-async function realGrid(): Promise<tf.Tensor4D> {
-  const test = await extractorSplit('emoji', 'test');
-  const labels = Array.from(await test.labels!.data());
-  const picks: number[] = [];
-  for (let c = 0; c < EMOJI_CATEGORIES.length; c++) {
-    const ofClass = labels.flatMap((label, i) => (label === c ? [i] : []));
-    for (let k = 0; k < COLUMNS; k++) picks.push(ofClass[Math.floor((k * ofClass.length) / COLUMNS)]);
+/** Held-out real emoji: COLUMNS of each category, spread over its held-out images (indices, row by row). */
+const test = await extractorSplit('emoji', 'test', { labels: 'subcategory' });
+const subcategories = Array.from(await test.labels!.data());
+const picks: number[] = [];
+for (let c = 0; c < EMOJI_CATEGORIES.length; c++) {
+  const ofClass = subcategories.flatMap((subcategory, i) => (EMOJI_SUBCATEGORY_CATEGORY_IDS[subcategory] === c ? [i] : []));
+  for (let k = 0; k < COLUMNS; k++) picks.push(ofClass[Math.floor((k * ofClass.length) / COLUMNS)]);
+}
+
+/** A row per category, the same COLUMNS latents in each. */
+function generatedGrid(generator: Awaited<ReturnType<typeof loadEmojiGenerator>>): tf.Tensor4D {
+  if (generator.numClasses === EMOJI_CATEGORIES.length) return generator.sample({ count: COLUMNS, labels: 'all', seed }) as tf.Tensor4D;
+  if (generator.numClasses !== EMOJI_SUBCATEGORIES.length) {
+    throw new Error(`a generator of ${generator.numClasses} classes: expected the ${EMOJI_CATEGORIES.length} categories or the ${EMOJI_SUBCATEGORIES.length} subcategories`);
   }
-  const grid = tf.gather(test.images, picks) as tf.Tensor4D;
-  test.dispose();
-  return grid;
+  return tf.tidy(() => {
+    const rows = EMOJI_CATEGORIES.map((_, c) =>
+      generator.sample({ count: COLUMNS, seed, labels: picks.slice(c * COLUMNS, (c + 1) * COLUMNS).map((i) => subcategories[i]) }),
+    );
+    return tf.concat(rows) as tf.Tensor4D;
+  });
 }
 
 const key: Record<string, string> = {};
 for (const [n, which] of [...generators, 'real'].entries()) {
   let images: tf.Tensor4D;
   if (which === 'real') {
-    images = await realGrid();
+    images = tf.gather(test.images, picks) as tf.Tensor4D;
   } else {
-    const generator = await loadEmojiGenerator(which);
-    images = generator.sample({ count: COLUMNS, labels: 'all', seed }) as tf.Tensor4D;
+    images = generatedGrid(await loadEmojiGenerator(which));
   }
   key[letters[n]] = which;
   await saveImageGrid(images, `${out}/${letters[n]}.png`, { columns: COLUMNS, background: BACKGROUND });
   images.dispose();
 }
+test.dispose();
 await writeFile(keyFile, `${JSON.stringify({ seed, key }, null, 1)}\n`);
 console.log(`wrote ${generators.length + 1} grids to ${out}; the key is ${keyFile}`);
