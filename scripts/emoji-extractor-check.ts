@@ -16,11 +16,14 @@
  * drawn equally often per category. Beside the intra-class KID, each category's precision and density
  * (Kynkäänniemi et al. 2019, Naeem et al. 2020: how many of the samples of a category fall inside the
  * k-NN balls of that category's training emoji; per sample, so held-out categories of 9 to 416 emoji
- * compare with 66 samples) and their means over the categories.
+ * compare with 66 samples) and their means over the categories. A generator of the 98 subcategories
+ * (`labels: 'subcategory'`) draws each sample with the subcategory of a training emoji of the sample's
+ * category (the same spread), and is scored by the category.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/backend/index.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
+import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data/emoji-subcategories.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { type ShippedFeatureExtractor, emoji as shippedEmoji, loadShippedExtractor } from '../src/metrics/feature-extractor.js';
 import type { ShippedExtractor } from '../src/extractors/shipped-extractor.js';
@@ -112,12 +115,23 @@ console.log(JSON.stringify({ name: 'held-out, each label the next category', ...
 
 const balanced = Array.from({ length: COUNT }, (_, i) => i % CATEGORIES);
 const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
+// For a subcategory generator: the same draws, each sample asking for the subcategory of a training emoji of its category.
+const trainSubcategories = Array.from(await (await extractorSplit('emoji', 'train', { labels: 'subcategory' })).labels!.data());
+if (trainSubcategories.some((s, j) => EMOJI_SUBCATEGORY_CATEGORY_IDS[s] !== trainLabels[j])) throw new Error('the training emoji by subcategory are not in the order of the training emoji by category');
+const proportionalSub = proportional.map((_, i) => trainSubcategories[Math.floor((i * trainLabels.length) / COUNT)]);
+const balancedSub = balanced.map((c, i) => {
+  const ofCategory = trainSubcategories.filter((_, j) => trainLabels[j] === c);
+  const perCategory = balanced.filter((label) => label === c).length;
+  return ofCategory[Math.floor((Math.floor(i / CATEGORIES) * ofCategory.length) / perCategory)];
+});
 for (const name of generators) {
   const generator = await loadEmojiGenerator(name);
-  const samples = generator.sample({ count: COUNT, labels: proportional, seed });
+  const bySubcategory = generator.numClasses === EMOJI_SUBCATEGORIES.length;
+  if (!bySubcategory && generator.numClasses !== CATEGORIES) throw new Error(`${name}: a generator of ${generator.numClasses} classes; expected ${CATEGORIES} or ${EMOJI_SUBCATEGORIES.length}`);
+  const samples = generator.sample({ count: COUNT, labels: bySubcategory ? proportionalSub : proportional, seed });
   const fid = fidFromFeatures(trainFeatures, featuresOf(samples));
   samples.dispose();
-  const even = generator.sample({ count: COUNT, labels: balanced, seed });
+  const even = generator.sample({ count: COUNT, labels: bySubcategory ? balancedSub : balanced, seed });
   const evenFeatures = featuresOf(even);
   even.dispose();
   console.log(JSON.stringify({ name, seed, fid: round(fid), fidRatio: Number((fid / floorFid).toFixed(2)), ...withinCategories(evenFeatures, balanced) }));
