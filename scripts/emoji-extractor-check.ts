@@ -116,7 +116,9 @@ console.log(JSON.stringify({ name: 'held-out, each label the next category', ...
 const balanced = Array.from({ length: COUNT }, (_, i) => i % CATEGORIES);
 const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
 // For a subcategory generator: the same draws, each sample asking for the subcategory of a training emoji of its category.
-const trainSubcategories = Array.from(await (await extractorSplit('emoji', 'train', { labels: 'subcategory' })).labels!.data());
+const trainBySubcategory = await extractorSplit('emoji', 'train', { labels: 'subcategory' });
+const trainSubcategories = Array.from(await trainBySubcategory.labels!.data());
+trainBySubcategory.dispose();
 if (trainSubcategories.some((s, j) => EMOJI_SUBCATEGORY_CATEGORY_IDS[s] !== trainLabels[j])) throw new Error('the training emoji by subcategory are not in the order of the training emoji by category');
 const proportionalSub = proportional.map((_, i) => trainSubcategories[Math.floor((i * trainLabels.length) / COUNT)]);
 const balancedSub = balanced.map((c, i) => {
