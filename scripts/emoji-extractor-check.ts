@@ -51,9 +51,11 @@ const extractor: ShippedFeatureExtractor =
     : await loadShippedExtractor(((await import(pathToFileURL(resolve(which)).href)) as { EXTRACTOR: ShippedExtractor }).EXTRACTOR);
 console.log(JSON.stringify({ extractor: extractor.record.id, testAccuracy: extractor.record.testAccuracy, testBalancedAccuracy: extractor.record['testBalancedAccuracy'] }));
 
-const train = await extractorSplit('emoji', 'train');
+// Labelled by subcategory (a subcategory generator asks for them), the categories derived from them.
+const train = await extractorSplit('emoji', 'train', { labels: 'subcategory' });
 const test = await extractorSplit('emoji', 'test', { count: COUNT });
-const trainLabels = Array.from(await train.labels!.data());
+const trainSubcategories = Array.from(await train.labels!.data());
+const trainLabels = trainSubcategories.map((subcategory) => EMOJI_SUBCATEGORY_CATEGORY_IDS[subcategory]);
 const testLabels = Array.from(await test.labels!.data());
 const featuresOf = (images: tf.Tensor): number[][] => {
   const features = extractor.extract(images);
@@ -116,16 +118,10 @@ console.log(JSON.stringify({ name: 'held-out, each label the next category', ...
 const balanced = Array.from({ length: COUNT }, (_, i) => i % CATEGORIES);
 const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
 // For a subcategory generator: the same draws, each sample asking for the subcategory of a training emoji of its category.
-const trainBySubcategory = await extractorSplit('emoji', 'train', { labels: 'subcategory' });
-const trainSubcategories = Array.from(await trainBySubcategory.labels!.data());
-trainBySubcategory.dispose();
-if (trainSubcategories.some((s, j) => EMOJI_SUBCATEGORY_CATEGORY_IDS[s] !== trainLabels[j])) throw new Error('the training emoji by subcategory are not in the order of the training emoji by category');
 const proportionalSub = proportional.map((_, i) => trainSubcategories[Math.floor((i * trainLabels.length) / COUNT)]);
-const balancedSub = balanced.map((c, i) => {
-  const ofCategory = trainSubcategories.filter((_, j) => trainLabels[j] === c);
-  const perCategory = balanced.filter((label) => label === c).length;
-  return ofCategory[Math.floor((Math.floor(i / CATEGORIES) * ofCategory.length) / perCategory)];
-});
+const subcategoriesOf = Array.from({ length: CATEGORIES }, (_, c) => trainSubcategories.filter((_, j) => trainLabels[j] === c));
+const perCategory = Array.from({ length: CATEGORIES }, (_, c) => balanced.filter((label) => label === c).length);
+const balancedSub = balanced.map((c, i) => subcategoriesOf[c][Math.floor((Math.floor(i / CATEGORIES) * subcategoriesOf[c].length) / perCategory[c])]);
 for (const name of generators) {
   const generator = await loadEmojiGenerator(name);
   const bySubcategory = generator.numClasses === EMOJI_SUBCATEGORIES.length;
