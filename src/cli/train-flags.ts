@@ -70,7 +70,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   augment: { type: 'string', help: `DiffAugment policy for the discriminator's inputs, comma-separated: ${augment.AUGMENTATIONS.join(',')}` },
   'discriminator-steps': { ...positiveInt, help: 'discriminator steps per generator step', default: 1 },
   sampling: { type: 'string', choices: datasets.BATCH_SAMPLINGS, help: "how real batches are drawn: shuffle (the data's class proportions) | class-balanced (every class equally often; labelled data)", default: 'shuffle' },
-  'fake-labels': { type: 'string', choices: FAKE_LABELS, help: "how the fakes' labels are drawn: uniform (every class equally often) | data (the data's class frequencies; labelled data)", default: 'uniform' },
+  'fake-labels': { type: 'string', choices: FAKE_LABELS, help: "how the fakes' labels are drawn: uniform (every class equally often) | data (the data's class frequencies; labelled data) | data-for-discriminator (the data's for the discriminator's fakes, uniform for the generator's)", default: 'uniform' },
   // Optimisation
   steps: { ...positiveInt, help: 'generator steps to train', default: 1000 },
   epochs: { ...positiveInt, help: 'passes over the data (instead of --steps)' },

@@ -71,7 +71,7 @@ export interface CheckpointManifest {
   /** How the trainer draws real batches (`TrainerConfig.sampling`); absent for the default `'shuffle'`. */
   readonly sampling?: 'class-balanced';
   /** How the trainer draws the fakes' labels (`TrainerConfig.fakeLabels`); absent for the default `'uniform'`. */
-  readonly fakeLabels?: 'data';
+  readonly fakeLabels?: 'data' | 'data-for-discriminator';
   /** Discriminator updates per generator update. */
   readonly discriminatorSteps: number;
   /** The weight of the auxiliary classifier's loss (ACGAN); absent in checkpoints older than it (then 1). */

@@ -47,10 +47,10 @@ class FieldReader {
     return value as Json;
   }
 
-  /** A setting saved only when it is not its default, so its one saved value is the other choice. */
-  nonDefault<T extends string>(value: unknown, field: string, only: T, expected: string): T {
-    if (value !== only) this.fail(field, expected, value);
-    return only;
+  /** A setting saved only when it is not its default, so its saved value is one of the other choices. */
+  nonDefault<const T extends string>(value: unknown, field: string, choices: readonly T[], expected: string): T {
+    if (!choices.includes(value as T)) this.fail(field, expected, value);
+    return value as T;
   }
 
   array(value: unknown, field: string, expected: string): unknown[] {
@@ -146,17 +146,17 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
   if (typeof raw.seed !== 'number' || !Number.isSafeInteger(raw.seed)) read.fail('seed', 'an integer', raw.seed);
   const seed = raw.seed as number;
   const sampling = read.optional(raw.sampling, (v) =>
-    read.nonDefault(v, 'sampling', 'class-balanced', "'class-balanced' (the only sampling other than the default 'shuffle')"),
+    read.nonDefault(v, 'sampling', ['class-balanced'], "'class-balanced' (the only sampling other than the default 'shuffle')"),
   );
   const fakeLabels = read.optional(raw.fakeLabels, (v) =>
-    read.nonDefault(v, 'fakeLabels', 'data', "'data' (the only way to draw them other than the default 'uniform')"),
+    read.nonDefault(v, 'fakeLabels', ['data', 'data-for-discriminator'], "'data' or 'data-for-discriminator' (the ways to draw them other than the default 'uniform')"),
   );
   const discriminatorSteps = read.integer(raw.discriminatorSteps, 'discriminatorSteps', 1);
   const auxiliaryClassifierWeight = read.optional(raw.auxiliaryClassifierWeight, (v) =>
     read.number(v, 'auxiliaryClassifierWeight', 0, undefined, 'a finite number >= 0'),
   );
   const auxiliaryClassifierBatches = read.optional(raw.auxiliaryClassifierBatches, (v) =>
-    read.nonDefault(v, 'auxiliaryClassifierBatches', 'real', "'real' (the only choice other than the default 'real-and-fake')"),
+    read.nonDefault(v, 'auxiliaryClassifierBatches', ['real'], "'real' (the only choice other than the default 'real-and-fake')"),
   );
   const loss = read.named(raw.loss, 'loss');
   const penalties = read.array(raw.penalties, 'penalties', 'an array of { name, config }').map((p, i) => {

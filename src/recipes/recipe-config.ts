@@ -113,8 +113,9 @@ export interface RecipeConfig {
    */
   readonly sampling?: BatchSampling;
   /**
-   * How the fakes' labels are drawn in training: `'uniform'` or `'data'` (the data's class
-   * frequencies; see `TrainerConfig.fakeLabels`). @defaultValue 'uniform'
+   * How the fakes' labels are drawn in training: `'uniform'`, `'data'` (the data's class
+   * frequencies) or `'data-for-discriminator'` (the data's for the discriminator's fakes, uniform for
+   * the generator's; see `TrainerConfig.fakeLabels`). @defaultValue 'uniform'
    */
   readonly fakeLabels?: FakeLabels;
   /**

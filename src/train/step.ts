@@ -15,7 +15,7 @@ import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import { sampleLabels } from '../nets/labels.js';
-import type { FakeLabels } from './fake-labels.js';
+import { fakeLabelsFollowData, type FakeLabels } from './fake-labels.js';
 import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import { sampleLatents } from '../nets/latents.js';
 import { hashInts } from '../util/random.js';
@@ -113,9 +113,9 @@ async function guardedStep(parts: StepParts, data: Dataset, batchSize: number, s
   };
 }
 
-/** The labels of a batch of fakes: uniform over the classes, or in the data's class frequencies. */
-function drawFakeLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number): tf.Tensor1D {
-  const counts = parts.fakeLabels === 'data' ? data.classCounts() : undefined;
+/** The labels of a batch of fakes for `update`: uniform over the classes, or in the data's class frequencies. */
+function drawFakeLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number, update: 'discriminator' | 'generator'): tf.Tensor1D {
+  const counts = fakeLabelsFollowData(parts.fakeLabels, update) ? data.classCounts() : undefined;
   return sampleLabels(batchSize, parts.generator.numClasses, seed, counts);
 }
 
@@ -148,7 +148,7 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
   // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
   const realLabels = discriminator.conditional && batch.labels ? networkLabels(parts, batch.labels, step) : undefined;
   const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, k, DRAW.fakeLatents));
-  const fakeLabels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, k, DRAW.fakeLabels)) : undefined;
+  const fakeLabels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, k, DRAW.fakeLabels), 'discriminator') : undefined;
   const fakeNetworkLabels = fakeLabels ? networkLabels(parts, fakeLabels, step) : undefined;
   // The fake batch is made outside the gradient tape: no generator gradients are needed here.
   const fakeSamples = tf.tidy(() => generator.generate(latents, fakeNetworkLabels, true));
@@ -305,7 +305,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
 
 /** The labels of the generator's batch: drawn, then paired (both halves alike) when mode seeking is active. */
 function generatorLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number): tf.Tensor1D {
-  const drawn = drawFakeLabels(parts, data, batchSize, seed);
+  const drawn = drawFakeLabels(parts, data, batchSize, seed, 'generator');
   if (parts.modeSeeking?.active !== true) return drawn;
   try {
     return parts.modeSeeking.pairLabels(drawn);

@@ -59,8 +59,10 @@ export interface TrainerConfig {
   readonly sampling?: BatchSampling;
   /**
    * How the labels of the fakes are drawn in a conditional run (see {@link FakeLabels}): `'uniform'`
-   * (every class equally often) or `'data'` (the training data's class frequencies, as StyleGAN2-ADA
-   * draws them; labelled data only). Sampling after training takes whatever labels it is given.
+   * (every class equally often), `'data'` (the training data's class frequencies, as StyleGAN2-ADA
+   * draws them; labelled data only) or `'data-for-discriminator'` (the data's frequencies for the
+   * discriminator's fakes, uniform for the generator's update; labelled data only). Sampling after
+   * training takes whatever labels it is given.
    * @defaultValue 'uniform'
    */
   readonly fakeLabels?: FakeLabels;

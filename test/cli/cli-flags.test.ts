@@ -23,7 +23,7 @@ describe('CLI parsing on util.parseArgs', () => {
     expect(parse('--loss', 'hing')).toThrow(/'--loss' must be one of .*hinge.*, received "hing"\. Did you mean 'hinge'\?/);
     expect(parse('--backend', 'webgll')).toThrow(/Did you mean 'webgl'\?/);
     expect(parse('--sampling', 'balanced')).toThrow(/'--sampling' must be one of shuffle \| class-balanced, received "balanced"/);
-    expect(parse('--fake-labels', 'real')).toThrow(/'--fake-labels' must be one of uniform \| data, received "real"/);
+    expect(parse('--fake-labels', 'real')).toThrow(/'--fake-labels' must be one of uniform \| data \| data-for-discriminator, received "real"/);
     expect(parse('--auxiliary-classifier-batches', 'fake')).toThrow(/'--auxiliary-classifier-batches' must be one of real-and-fake \| real, received "fake"/);
     expect(parse('--batchsize', '3')).toThrow(/unknown flag '--batchsize'\. Did you mean '--batch-size'\?/);
     expect(parse('--resume=false')).toThrow(/'--resume' is a switch and takes no value/);

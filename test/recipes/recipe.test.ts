@@ -120,7 +120,7 @@ describe('recipes: building and training', () => {
     const fromData = recipes.emoji64({ fakeLabels: 'data' });
     const plain = recipes.emoji64();
     expect('fakeLabels' in plain.config).toBe(false);
-    expect(() => recipes.emoji64({ fakeLabels: 'real' as never })).toThrow(/'fakeLabels' must be one of \["uniform", "data"\], received "real"/);
+    expect(() => recipes.emoji64({ fakeLabels: 'real' as never })).toThrow(/'fakeLabels' must be one of \["uniform", "data", "data-for-discriminator"\], received "real"/);
     const trainers = [fromData, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9 }));
     try {
       expect(trainers.map((t) => t.fakeLabels)).toEqual(['data', 'uniform']);

@@ -1,6 +1,7 @@
 /**
  * `TrainerConfig.fakeLabels: 'data'`: the Trainer draws the fakes' labels, for both networks'
- * updates, in the data's class frequencies; it saves the choice in checkpoints so that a resumed run
+ * updates, in the data's class frequencies; `'data-for-discriminator'` so for the discriminator's
+ * update only, uniformly for the generator's. It saves the choice in checkpoints so that a resumed run
  * continues exactly, and refuses an unknown value when built.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -37,8 +38,11 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
   });
   afterAll(() => data.dispose());
 
-  /** The labels of every batch the generator made in training: the discriminator's fakes, then its own. */
-  async function drawnLabels(fakeLabels?: FakeLabels): Promise<{ counts: number[]; calls: number }> {
+  /**
+   * The labels of every batch the generator made in training (40 steps of 8: the discriminator's fakes,
+   * then the generator's own, each step), counted by class: all of them, and those of each update.
+   */
+  async function drawnLabels(fakeLabels?: FakeLabels): Promise<{ counts: number[]; discriminator: number[]; generator: number[]; calls: number }> {
     const trainer = makeTrainer(fakeLabels);
     const generate = trainer.generator.generate.bind(trainer.generator);
     const labels: number[][] = [];
@@ -50,8 +54,14 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
     try {
       await trainer.fit(data, { steps: 40, batchSize: 8 });
       // The fit's checks before the first step generate too; the steps' 80 calls come last.
-      const flat = labels.slice(-80).flat();
-      return { counts: [0, 1, 2, 3].map((c) => flat.filter((l) => l === c).length), calls: labels.length };
+      const steps = labels.slice(-80);
+      const count = (batches: number[][]): number[] => [0, 1, 2, 3].map((c) => batches.flat().filter((l) => l === c).length);
+      return {
+        counts: count(steps),
+        discriminator: count(steps.filter((_, i) => i % 2 === 0)),
+        generator: count(steps.filter((_, i) => i % 2 === 1)),
+        calls: labels.length,
+      };
     } finally {
       spy.mockRestore();
       disposeAll(trainer);
@@ -77,9 +87,31 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
     }
   });
 
+  it("'data-for-discriminator' draws the discriminator's fakes in the data's frequencies and the generator's batches uniformly", async () => {
+    const split = await drawnLabels('data-for-discriminator');
+    // Each update 320 labels: expected 240, 60, 0 and 20 for the discriminator's, 80 each for the generator's.
+    expect(split.discriminator.reduce((a, b) => a + b, 0)).toBe(320);
+    expect(split.discriminator[0]).toBeGreaterThan(205);
+    expect(split.discriminator[1]).toBeGreaterThan(35);
+    expect(split.discriminator[1]).toBeLessThan(90);
+    expect(split.discriminator[2]).toBe(0);
+    expect(split.discriminator[3]).toBeLessThan(40);
+    expect(split.generator.reduce((a, b) => a + b, 0)).toBe(320);
+    for (const count of split.generator) {
+      expect(count).toBeGreaterThan(50);
+      expect(count).toBeLessThan(112);
+    }
+    // With 'data' both updates follow the data: the class with no samples is drawn by neither.
+    const both = await drawnLabels('data');
+    expect(both.generator[2]).toBe(0);
+    expect(both.generator[0]).toBeGreaterThan(205);
+  });
+
   it('saves the choice with the trainer: a loaded copy continues exactly as the original', async () => {
     const original = makeTrainer('data');
     await expectSettingResumes(original, data, 8, 'fakeLabels', 'data');
+    const split = makeTrainer('data-for-discriminator');
+    await expectSettingResumes(split, data, 8, 'fakeLabels', 'data-for-discriminator');
     // Uniform labels are the default, left out of the checkpoint, and train differently.
     const plain = makeTrainer();
     expect(plain.fakeLabels).toBe('uniform');
@@ -88,11 +120,11 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
     const fresh = makeTrainer('data');
     const d = await fresh.fit(data, { steps: 5, batchSize: 8 });
     expect(lossPairs(d.logs)).not.toEqual(lossPairs(c.logs));
-    disposeAll(original, plain, fresh);
+    disposeAll(original, split, plain, fresh);
   });
 
   it('refuses an unknown value when built, naming it and the choices', () => {
     expect(() => makeTrainer('balanced' as never)).toThrow(ConfigError);
-    expect(() => makeTrainer('balanced' as never)).toThrow(/Trainer: 'fakeLabels' must be one of \["uniform", "data"\], received "balanced"/);
+    expect(() => makeTrainer('balanced' as never)).toThrow(/Trainer: 'fakeLabels' must be one of \["uniform", "data", "data-for-discriminator"\], received "balanced"/);
   });
 });
