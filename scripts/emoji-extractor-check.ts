@@ -116,9 +116,11 @@ for (const sigma of [1, 2, 4]) {
 console.log(JSON.stringify({ name: 'held-out, each label the next category', ...withinCategories(testFeatures, testLabels.map((label) => (label + 1) % CATEGORIES)) }));
 
 const balanced = Array.from({ length: COUNT }, (_, i) => i % CATEGORIES);
-const proportional = Array.from({ length: COUNT }, (_, i) => trainLabels[Math.floor((i * trainLabels.length) / COUNT)]);
-// For a subcategory generator: the same draws, each sample asking for the subcategory of a training emoji of its category.
-const proportionalSub = proportional.map((_, i) => trainSubcategories[Math.floor((i * trainLabels.length) / COUNT)]);
+// The training emoji drawn evenly through the split, one per sample: their categories, and for a
+// subcategory generator the same draws' subcategories.
+const drawn = Array.from({ length: COUNT }, (_, i) => Math.floor((i * trainLabels.length) / COUNT));
+const proportional = drawn.map((j) => trainLabels[j]);
+const proportionalSub = drawn.map((j) => trainSubcategories[j]);
 const subcategoriesOf = Array.from({ length: CATEGORIES }, (_, c) => trainSubcategories.filter((_, j) => trainLabels[j] === c));
 const perCategory = Array.from({ length: CATEGORIES }, (_, c) => balanced.filter((label) => label === c).length);
 const balancedSub = balanced.map((c, i) => subcategoriesOf[c][Math.floor((Math.floor(i / CATEGORIES) * subcategoriesOf[c].length) / perCategory[c])]);

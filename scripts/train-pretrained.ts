@@ -12,7 +12,7 @@
  *
  * Flags: --recipe NAME, --steps N (default: the recipe's), --seed N (default: the
  * recipe's), --sampling shuffle|class-balanced (default: the recipe's), --changes JSON (other changes of the
- * recipe's config), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
+ * recipe's config; null leaves an optional field out), --eval-every N (held-out scores every N steps for the curve; default steps / 10),
  * --out-dir DIR (default src/nets/pretrained), --grid-dir DIR (default docs/images: writes
  * pretrained-<name>.png, a row per class), --max-bytes N (default 1,000,000; emoji64 2,000,000), --threads N.
  * At each evaluation the EMA generator's grid is written to runs/pretrained-<name>/step-<step>.png, and
@@ -57,8 +57,9 @@ const changes = {
   ...(raw.steps !== undefined ? { steps: Number(raw.steps) } : {}),
   ...(raw.seed !== undefined ? { seed: Number(raw.seed) } : {}),
   ...(raw.sampling !== undefined ? { sampling: raw.sampling as BatchSampling } : {}),
-  // Any other change of the recipe's config, as JSON (e.g. '{"discriminator":{...}}'); recorded in the command.
-  ...(raw.changes !== undefined ? (JSON.parse(raw.changes) as Partial<RecipeConfig>) : {}),
+  // Any other change of the recipe's config, as JSON (e.g. '{"discriminator":{...}}'); recorded in the
+  // command. A null leaves an optional field out (JSON has no undefined), e.g. '{"pretrainedFeatures":null}'.
+  ...(raw.changes !== undefined ? jsonChanges(raw.changes) : {}),
 };
 const recipe = byName(name, changes);
 const steps = recipe.config.steps;
@@ -82,6 +83,12 @@ const backend = await useBackend('wasm', threads !== undefined ? { threads } : u
 console.log(`backend ${backend}; recipe ${name}: ${JSON.stringify(recipe.config)}`);
 
 /** The scores a record keeps, rounded. */
+/** The --changes JSON as recipe changes, its top-level nulls as undefined (the field left out). */
+function jsonChanges(text: string): Partial<RecipeConfig> {
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, value === null ? undefined : value])) as Partial<RecipeConfig>;
+}
+
 function scoreFields(score: HeldOutScore): Record<string, number> {
   return {
     fid: round(score.fid, 3),
