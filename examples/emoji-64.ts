@@ -1,7 +1,8 @@
 /**
  * Class-conditional Twitter emoji at 64x64: trains the `emoji64` recipe (`recipes.emoji64()`: a DCGAN
- * generator with class-conditional batch norm, a DCGAN discriminator with a projection head, DiffAugment,
- * an EMA generator) on the emoji's training split, scores it against the held-out emoji with the shipped
+ * generator given the class through its input and conditional batch norm, the class faded in, a DCGAN
+ * discriminator with a projection head beside a frozen path through the emoji extractor, DiffAugment, an
+ * EMA generator) on the emoji's training split, scores it against the held-out emoji with the shipped
  * emoji feature extractor, and writes:
  *
  * - `category-<name>.png`: 64 samples of each of the 9 categories (a generator of the 98 subcategories,
@@ -11,18 +12,19 @@
  * - `truncation.png`: a row per category (a subcategory generator: one subcategory of each category), columns from the strongest truncation to none (for a style
  *   generator ψ = 0 ... 1 in W; for the others a threshold on the latent, 0.25 ... 2 std, then none);
  * - `class-morph.png`: a row per category, one latent each, its class weights moving from Smileys to that
- *   category (conditional batch norm mixes the classes' gains and offsets);
+ *   category (the generator mixes the classes' embeddings and batch-norm gains and offsets);
  * - `style-mixing.png`, for a style generator (`FROM=` a run of the style variant in docs/recipes.md):
  *   the coarse styles (4x4 and 8x8: layout, shape) of the first column's emoji with the fine styles
  *   (16x16 and up: colour, detail) of the first row's;
  * - `scores.json` and the training checkpoint.
  *
- * Run it with `npm run example:emoji` (about 50 minutes on two CPU cores with wasm; docs/recipes.md has the
+ * Run it with `npm run example:emoji` (about an hour on two CPU cores with wasm; docs/recipes.md has the
  * figures), or `FROM=runs/emoji64 npm run example:emoji` to draw the figures from a run saved before (its
  * checkpoint) in a minute. Needs the data package: `npm install emoji-datasource-twitter` (graphics by
  * Twitter, CC-BY 4.0).
  *
- * Environment knobs: STEPS (default: the recipe's), THREADS (wasm threads), OUT (runs/emoji64), FROM (a
+ * Environment knobs: STEPS (default: the recipe's 4,800; the class fades in over the middle half of the
+ * steps, as the recipe's 1,200 to 3,600 of 4,800), THREADS (wasm threads), OUT (runs/emoji64), FROM (a
  * checkpoint folder to sample instead of training).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -36,7 +38,10 @@ const backend = await useBackend('wasm', process.env.THREADS ? { threads: Number
 console.log(`backend: ${backend}`);
 
 // 2. The generator: the recipe trained here (its data loads from the npm package), or a saved run's.
-const recipe = process.env.STEPS ? recipes.emoji64({ steps: Number(process.env.STEPS) }) : recipes.emoji64();
+const steps = process.env.STEPS ? Number(process.env.STEPS) : undefined;
+const recipe = steps === undefined
+  ? recipes.emoji64()
+  : recipes.emoji64({ steps, conditioningTransition: { start: Math.round(steps / 4), end: Math.round((steps * 3) / 4) } });
 let generator: Generator<tf.Rank.R4>;
 let dispose: () => void;
 let training: { steps: number; seconds: number } | undefined;

@@ -21,7 +21,7 @@ export const RECIPES = Object.freeze({
   'mnist-unconditional': MNIST_UNCONDITIONAL_RECIPE,
   /** Class-conditional Fashion-MNIST clothes: the `mnist` recipe's networks and training. */
   'fashion-mnist': FASHION_MNIST_RECIPE,
-  /** Class-conditional Twitter emoji at 64x64: a style-based generator, DiffAugment, lazy R1, an EMA generator. */
+  /** Class-conditional Twitter emoji at 64x64: DCGAN networks, a frozen pretrained path in the discriminator, DiffAugment, an EMA generator. */
   emoji64: EMOJI_RECIPE,
   /** Unconditional 2-D points on the 8-Gaussian ring. */
   ring: RING_RECIPE,

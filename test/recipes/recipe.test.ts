@@ -117,9 +117,12 @@ describe('recipes: building and training', () => {
   });
 
   it("passes 'fakeLabels' to the trainer; a config without it draws uniform labels", () => {
-    const fromData = recipes.emoji64({ fakeLabels: 'data' });
-    const plain = recipes.emoji64();
-    expect('fakeLabels' in plain.config).toBe(false);
+    // The emoji recipe labels the discriminator's fakes in the data's frequencies; without its
+    // pretrained path (whose weights load asynchronously) buildTrainer builds it.
+    expect(recipes.emoji64().config.fakeLabels).toBe('data-for-discriminator');
+    const fromData = recipes.emoji64({ fakeLabels: 'data', pretrainedFeatures: undefined });
+    const plain = recipes.emoji64({ fakeLabels: undefined, pretrainedFeatures: undefined });
+    expect(plain.config.fakeLabels).toBeUndefined();
     expect(() => recipes.emoji64({ fakeLabels: 'real' as never })).toThrow(/'fakeLabels' must be one of \["uniform", "data", "data-for-discriminator"\], received "real"/);
     const trainers = [fromData, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9 }));
     try {
@@ -130,7 +133,12 @@ describe('recipes: building and training', () => {
   });
 
   it("passes 'auxiliaryClassifierBatches' and 'auxiliaryClassifierWeight' to the trainer; a config without them trains the classifier on both batches at weight 1", () => {
-    const acgan = { discriminator: { width: 32, conditioning: 'acgan' as const, batchNorm: true, minibatchStdDev: true } };
+    // The recipe's class fade-in needs a discriminator that takes labels, and its path loads asynchronously.
+    const acgan = {
+      discriminator: { width: 32, conditioning: 'acgan' as const, batchNorm: true, minibatchStdDev: true },
+      conditioningTransition: undefined,
+      pretrainedFeatures: undefined,
+    };
     const realOnly = recipes.emoji64({ ...acgan, auxiliaryClassifierBatches: 'real', auxiliaryClassifierWeight: 0.25 });
     const plain = recipes.emoji64(acgan);
     expect('auxiliaryClassifierBatches' in plain.config).toBe(false);
@@ -219,6 +227,10 @@ describe('recipes: building and training', () => {
     const recipe = recipes.emoji64({ steps: 2, batchSize: 4 });
     const run = await recipe.train();
     expect(run.trainer.generator.outputShape).toEqual([64, 64, 3]);
+    // The recipe's discriminator has its frozen path through the emoji extractor; the discriminator's
+    // fakes follow the data's class frequencies.
+    expect(run.trainer.discriminator.model.getLayer('pretrained_features').trainable).toBe(false);
+    expect(run.trainer.fakeLabels).toBe('data-for-discriminator');
     expect(run.trainer.generator.classNames).toEqual(datasets.EMOJI_CATEGORIES);
     expect(run.trainer.generator.styleBased).toBe(false);
     const score = await recipe.score(run.trainer.samplingGenerator, { count: 90, intraClass: true });
@@ -297,6 +309,11 @@ describe('recipes: building and training', () => {
       beta1: 0,
       beta2: 0.99,
       steps: 3000,
+      // Session 9's run: none of the recipe's later additions, its rates decayed to a tenth.
+      learningRateDecay: { kind: 'linear', start: 0.5, final: 0.1 },
+      fakeLabels: undefined,
+      conditioningTransition: undefined,
+      pretrainedFeatures: undefined,
     });
     const before = tf.memory().numTensors;
     const trainer = styleRecipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9, classNames: datasets.EMOJI_CATEGORIES });
