@@ -82,13 +82,13 @@ let best: { step: number; fid: number } | undefined;
 const backend = await useBackend('wasm', threads !== undefined ? { threads } : undefined);
 console.log(`backend ${backend}; recipe ${name}: ${JSON.stringify(recipe.config)}`);
 
-/** The scores a record keeps, rounded. */
 /** The --changes JSON as recipe changes, its top-level nulls as undefined (the field left out). */
 function jsonChanges(text: string): Partial<RecipeConfig> {
   const parsed = JSON.parse(text) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, value === null ? undefined : value])) as Partial<RecipeConfig>;
 }
 
+/** The scores a record keeps, rounded. */
 function scoreFields(score: HeldOutScore): Record<string, number> {
   return {
     fid: round(score.fid, 3),

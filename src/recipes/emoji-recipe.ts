@@ -24,8 +24,8 @@ import type { RecipeConfig } from './recipe-config.js';
  *
  * The discriminator's path is the network FID is measured with, so docs/recipes.md also scores the
  * shipped generator with an extractor trained independently (its FID 1.41 times that extractor's floor,
- * where the recipe before session 35 scored 1.62), next to a blind count of its grids (79 and 94 cells of
- * 432 fitting their category, against 10 for the recipe before). It draws one face for all of Smileys &
+ * where the recipe before session 35 scored 1.62), next to a blind count of its grids (79 cells of 432
+ * fitting their category, against 10 for the recipe before). It draws one face for all of Smileys &
  * Emotion (intra-class KID 72.9 against the recipe before's 38.8), few flags, and Animals to Objects as
  * blobs in their colours.
  *

@@ -72,6 +72,8 @@ describe('Generator.pretrained', () => {
 
   it('samples the emoji generator as its record says: 64x64 RGB, a class per category', { timeout: 300_000 }, async () => {
     const record = await pretrainedRecord('emoji64');
+    // Trained with the recipe as it ships (its defaults, not changes of them).
+    expect(record.recipeConfig).toEqual(JSON.parse(JSON.stringify(recipes.RECIPES.emoji64)));
     await metrics.features.emoji();
     const before = tf.memory().numTensors;
     const emoji = await Generator.pretrained('emoji64');

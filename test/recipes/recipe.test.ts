@@ -120,6 +120,7 @@ describe('recipes: building and training', () => {
     // The emoji recipe labels the discriminator's fakes in the data's frequencies; without its
     // pretrained path (whose weights load asynchronously) buildTrainer builds it.
     expect(recipes.emoji64().config.fakeLabels).toBe('data-for-discriminator');
+    expect(() => recipes.emoji64().buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9 })).toThrow(/use 'await recipe.createTrainer\(data\)'/);
     const fromData = recipes.emoji64({ fakeLabels: 'data', pretrainedFeatures: undefined });
     const plain = recipes.emoji64({ fakeLabels: undefined, pretrainedFeatures: undefined });
     expect(plain.config.fakeLabels).toBeUndefined();
