@@ -29,10 +29,9 @@ import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data/emoji-subcategories.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
+import { scriptFlags } from './script-flags.js';
 
-const raw: Record<string, string> = {};
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) raw[argv[i].replace(/^--/, '')] = argv[i + 1];
+const raw = scriptFlags('scripts/emoji-blind-grids.ts', ['generators', 'seed', 'out', 'key', 'threads']);
 const generators = (raw.generators ?? '').split(',').filter((g) => g !== '');
 const seed = Number(raw.seed);
 if (generators.length === 0) throw new Error('--generators must name at least one generator (pretrained or a saved run directory)');

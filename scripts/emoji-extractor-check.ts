@@ -33,10 +33,9 @@ import { densityCoverageFromFeatures } from '../src/metrics/manifold.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { scriptFlags } from './script-flags.js';
 
-const raw: Record<string, string> = {};
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) raw[argv[i].replace(/^--/, '')] = argv[i + 1];
+const raw = scriptFlags('scripts/emoji-extractor-check.ts', ['extractor', 'generators', 'seed', 'threads']);
 const which = raw.extractor ?? 'shipped';
 const generators = (raw.generators ?? 'pretrained').split(',').filter((g) => g !== '');
 const seed = Number(raw.seed ?? 7);

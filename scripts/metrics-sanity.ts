@@ -19,9 +19,9 @@ import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { forDataset } from '../src/metrics/feature-extractor.js';
 import { Generator } from '../src/nets/generator.js';
 import { Trainer } from '../src/train/trainer.js';
+import { scriptFlags } from './script-flags.js';
 
-const args: Record<string, string> = {};
-for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const args = scriptFlags('scripts/metrics-sanity.ts', ['datasets', 'out', 'mnist-run', 'fashion-run']);
 
 interface Row {
   dataset: string;

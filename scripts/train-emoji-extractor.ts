@@ -35,14 +35,13 @@ import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data
 import { type WeightQuantization, embeddedWeightBytes } from '../src/util/embedded-model.js';
 import type { SeededRandom } from '../src/util/random.js';
 import { chooseQuantization, moduleText, trainClassifier } from './extractor-module.js';
+import { scriptFlags } from './script-flags.js';
 
 const SIZE = 64;
 const PIXELS = SIZE * SIZE * 3;
 const CLASSES = EMOJI_CATEGORIES.length;
 
-const raw: Record<string, string> = {};
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) raw[argv[i].replace(/^--/, '')] = argv[i + 1];
+const raw = scriptFlags('scripts/train-emoji-extractor.ts', ['epochs', 'seed', 'batch-size', 'learning-rate', 'width', 'feature-dim', 'subcategory-weight', 'exemplar-weight', 'quantization', 'out-dir']);
 const settings = {
   epochs: Number(raw.epochs ?? 72),
   seed: Number(raw.seed ?? 7),

@@ -46,9 +46,9 @@ import { progress } from '../src/train/callbacks/progress.js';
 import type { Callback } from '../src/train/callback.js';
 import type { BatchSampling } from '../src/data/class-balanced-sampler.js';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embeddedWeightBytes, encodeEmbeddedModel } from '../src/util/embedded-model.js';
+import { scriptFlags } from './script-flags.js';
 
-const raw: Record<string, string> = {};
-for (let i = 2; i < process.argv.length; i += 2) raw[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const raw = scriptFlags('scripts/train-pretrained.ts', ['recipe', 'steps', 'seed', 'sampling', 'changes', 'eval-every', 'out-dir', 'grid-dir', 'max-bytes', 'threads', 'keep', 'pick-seeds', 'from', 'from-record']);
 const name = raw.recipe ?? 'mnist';
 // mnist, fashion-mnist and emoji64 ship as pretrained generators; any other recipe (e.g.
 // mnist-unconditional) gets its record (curve, scores) and grid only, in --out-dir (default docs/results).
