@@ -1,13 +1,25 @@
-/** The command-line option parsing every benchmark script shares. */
+/** The command line every benchmark script reads, strictly (see `commandLine` in scripts/script-flags.ts). */
+import { type CommandLineSpec, commandLine } from '../scripts/script-flags.js';
 
-/** The value after `--name` on the command line, or undefined when the option is absent. */
-export function flag(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? undefined : args[i + 1];
+/** A benchmark's command line: its value flags, switches and positional words. */
+export interface BenchFlags<Value extends string, Switch extends string> {
+  /** The value after `--name`, or undefined when the flag is absent. */
+  flag(name: Value): string | undefined;
+  /** Whether the switch `--name` was given. */
+  hasFlag(name: Switch): boolean;
+  /** The words besides the flags. */
+  readonly positionals: readonly string[];
 }
 
-/** Whether the switch `--name` is on the command line. */
-export function hasFlag(name: string): boolean {
-  return process.argv.slice(2).includes(`--${name}`);
+/**
+ * Reads the benchmark's command line (`process.argv` past the script, or `args`) against `spec`: an
+ * unknown or misspelt flag, a flag without its value or a stray word stops the benchmark, naming them.
+ */
+export function benchFlags<Value extends string, Switch extends string = never>(
+  script: string,
+  spec: CommandLineSpec<Value, Switch>,
+  args?: readonly string[],
+): BenchFlags<Value, Switch> {
+  const line = commandLine(script, spec, args);
+  return { flag: (name) => line.values[name], hasFlag: (name) => line.switches[name], positionals: line.positionals };
 }

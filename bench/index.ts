@@ -21,11 +21,13 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { BACKEND_NAMES, type BackendName, useBackend, wasmSimdInUse } from '../src/backend/index.js';
 import { handStep } from './hand-loop.js';
-import { flag, hasFlag } from './args.js';
+import { benchFlags } from './args.js';
 import { type BenchPreset, DCGAN_MNIST_REFERENCE, MLP_TOY, presetKey, presetsFromList } from './presets.js';
 import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
 import { referenceBlasWarning, torchEnv } from './torch-env.js';
+
+const { flag, hasFlag } = benchFlags('bench/index.ts', { values: ['steps', 'presets', 'backends', 'child-threads', 'threads', 'rounds'], switches: ['no-torch'] });
 
 const steps = Number(flag('steps') ?? 20);
 const presets = presetsFromList(flag('presets') ?? 'reference,default,mlp');

@@ -19,7 +19,9 @@ import {
   revertKernelPatches,
   useBackend,
 } from '../src/backend/index.js';
-import { flag } from './args.js';
+import { benchFlags } from './args.js';
+
+const { flag, hasFlag, positionals } = benchFlags('bench/kernels.ts', { values: ['reps'], switches: ['no-step'], positionals: { usage: '[wasm] [cpu]', max: 2, allowed: ['wasm', 'cpu'] } });
 
 type Attrs = Record<string, unknown>;
 
@@ -186,11 +188,10 @@ async function benchStep(backend: BackendName, reps: number): Promise<void> {
   net.dispose();
 }
 
-const args = process.argv.slice(2);
 const repsFlag = flag('reps');
-const backends = args.filter((a): a is BackendName => a === 'wasm' || a === 'cpu');
+const backends = positionals as BackendName[];
 for (const backend of backends.length > 0 ? backends : (['wasm', 'cpu'] as const)) {
   const reps = repsFlag !== undefined ? Number(repsFlag) : backend === 'cpu' ? 1 : 5;
   await benchKernels(backend, reps);
-  if (!args.includes('--no-step')) await benchStep(backend, reps);
+  if (!hasFlag('no-step')) await benchStep(backend, reps);
 }

@@ -18,8 +18,10 @@ import { Dataset } from '../src/data/dataset.js';
 import { r1 } from '../src/losses/penalties/index.js';
 import { checkpoint, learningRateSchedule } from '../src/train/callbacks/index.js';
 import { Trainer } from '../src/train/trainer.js';
-import { flag } from './args.js';
+import { benchFlags } from './args.js';
 import { presetsFromList } from './presets.js';
+
+const { flag } = benchFlags('bench/memory.ts', { values: ['preset', 'steps', 'every', 'threads'] });
 
 const [preset] = presetsFromList(flag('preset') ?? 'mlp', ['mlp', 'default']);
 const steps = Number(flag('steps') ?? 10_000);

@@ -33,7 +33,9 @@ import type { Penalty } from '../src/losses/penalty.js';
 import { Discriminator, Generator } from '../src/nets/index.js';
 import { learningRateSchedule } from '../src/train/callbacks/index.js';
 import { Trainer } from '../src/train/trainer.js';
-import { flag } from './args.js';
+import { benchFlags } from './args.js';
+
+const { flag } = benchFlags('bench/modes.ts', { values: ['backend', 'threads', 'seeds', 'datasets', 'configs', 'samples', 'steps'] });
 
 /** One configuration of the benchmark. */
 interface ModesConfig {

@@ -12,10 +12,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type BackendName, useBackend } from '../src/backend/index.js';
-import { flag } from './args.js';
+import { benchFlags } from './args.js';
 import { presetsFromList } from './presets.js';
 import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
+
+const { flag } = benchFlags('bench/profile.ts', { values: ['backend', 'threads', 'steps', 'presets'] });
 
 const backend = (flag('backend') ?? 'wasm') as BackendName;
 const threads = Number(flag('threads') ?? 1);

@@ -22,8 +22,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '../src/backend/index.js';
 import { type HeldOutScore, byName } from '../src/recipes/index.js';
-import { flag, hasFlag } from './args.js';
+import { benchFlags } from './args.js';
 import { referenceBlasWarning, torchEnv } from './torch-env.js';
+
+const { flag, hasFlag } = benchFlags('bench/quality.ts', { values: ['recipe', 'budget', 'every', 'gan-budget', 'threads', 'target'], switches: ['no-torch'] });
 
 const recipeName = flag('recipe') ?? 'mnist';
 const budget = Number(flag('budget') ?? 600);

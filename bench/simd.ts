@@ -20,7 +20,9 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { getShippedKernel, relaxedSimdSupported, useBackend, wasmSimdInUse } from '../src/backend/index.js';
 import { KERNELS_WASM, KERNELS_WASM_RELAXED } from '../src/backend/simd/kernels-wasm.js';
-import { flag } from './args.js';
+import { benchFlags } from './args.js';
+
+const { flag } = benchFlags('bench/simd.ts', { values: ['reps'] });
 
 const reps = Number(flag('reps') ?? 5);
 const M = 3136;

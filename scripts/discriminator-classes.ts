@@ -12,13 +12,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Trainer, datasets, useBackend } from '../src/index.js';
+import { commandLine } from './script-flags.js';
 
-const [dir, split = 'test'] = process.argv.slice(2).filter((a, i, all) => a !== '--threads' && all[i - 1] !== '--threads');
-if (dir === undefined || (split !== 'test' && split !== 'train')) {
-  throw new Error(`usage: npx tsx scripts/discriminator-classes.ts RUN_DIR [test|train] [--threads N], received ${process.argv.slice(2).join(' ')}`);
+const line = commandLine('scripts/discriminator-classes.ts', { values: ['threads'], positionals: { usage: 'RUN_DIR [test|train]', min: 1, max: 2 } });
+const [dir, split = 'test'] = line.positionals;
+if (split !== 'test' && split !== 'train') {
+  throw new Error(`scripts/discriminator-classes.ts: the split must be test or train, received '${split}'`);
 }
-const threadsAt = process.argv.indexOf('--threads');
-await useBackend('wasm', { threads: threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : 2 });
+await useBackend('wasm', { threads: Number(line.values.threads ?? 2) });
 const trainer = await Trainer.load(`file://${dir}`);
 if (!trainer.discriminator.conditional) throw new Error(`the discriminator of ${dir} takes no labels (conditioning 'projection' or 'concat' needed)`);
 const data = await datasets.emoji({ split });

@@ -11,6 +11,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { io } from '../src/index.js';
+import { commandLine } from './script-flags.js';
 
 interface Point {
   seconds: number;
@@ -18,17 +19,14 @@ interface Point {
   floorFid?: number;
 }
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? undefined : args.splice(i, 2)[1];
-};
-const out = option('out') ?? 'curve.svg';
-const title = option('title') ?? 'FID against training time';
-const floorOption = option('floor');
-const series = args.map((spec) => {
-  const [label, rest] = spec.split('=');
-  const [file, key] = rest.split(':');
+const line = commandLine('scripts/plot-curves.ts', { values: ['out', 'title', 'floor'], positionals: { usage: 'LABEL=FILE.json:KEY ...', min: 1 } });
+const out = line.values.out ?? 'curve.svg';
+const title = line.values.title ?? 'FID against training time';
+const floorOption = line.values.floor;
+const series = line.positionals.map((spec) => {
+  const match = /^([^=]+)=(.+):([^:]+)$/.exec(spec);
+  if (match === null) throw new Error(`scripts/plot-curves.ts: each series must be LABEL=FILE.json:KEY, received '${spec}'`);
+  const [, label, file, key] = match;
   const points = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Point[]>)[key];
   if (!Array.isArray(points) || points.length === 0) throw new Error(`${file} has no points under '${key}'`);
   return { label, points };

@@ -48,7 +48,15 @@ import type { BatchSampling } from '../src/data/class-balanced-sampler.js';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embeddedWeightBytes, encodeEmbeddedModel } from '../src/util/embedded-model.js';
 import { scriptFlags } from './script-flags.js';
 
-const raw = scriptFlags('scripts/train-pretrained.ts', ['recipe', 'steps', 'seed', 'sampling', 'changes', 'eval-every', 'out-dir', 'grid-dir', 'max-bytes', 'threads', 'keep', 'pick-seeds', 'from', 'from-record']);
+const FLAGS = ['recipe', 'steps', 'seed', 'sampling', 'changes', 'eval-every', 'out-dir', 'grid-dir', 'max-bytes', 'threads', 'keep', 'pick-seeds', 'from', 'from-record'] as const;
+/** The flags that decide what the run makes, in the order the recorded command gives them after --recipe. */
+const RECORDED = ['threads', 'eval-every', 'steps', 'keep', 'pick-seeds', 'seed', 'sampling', 'max-bytes', 'changes'] as const;
+/** The flags left out of the recorded command: where it writes, and --from (whose record's command is kept). */
+const NOT_RECORDED = ['recipe', 'out-dir', 'grid-dir', 'from', 'from-record'] as const;
+// A flag added to FLAGS but to neither list fails the typecheck here.
+const everyFlagListed: [Exclude<(typeof FLAGS)[number], (typeof RECORDED)[number] | (typeof NOT_RECORDED)[number]>] extends [never] ? true : never = true;
+void everyFlagListed;
+const raw = scriptFlags('scripts/train-pretrained.ts', FLAGS);
 const name = raw.recipe ?? 'mnist';
 // mnist, fashion-mnist and emoji64 ship as pretrained generators; any other recipe (e.g.
 // mnist-unconditional) gets its record (curve, scores) and grid only, in --out-dir (default docs/results).
@@ -111,7 +119,10 @@ const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 // The curve: held-out scores every `evalEvery` steps, against training seconds (evaluation excluded).
 const curve: Array<Record<string, number>> = [];
 let trainingSeconds = 0;
-let command = `npx tsx scripts/train-pretrained.ts --recipe ${name}${raw.threads ? ` --threads ${raw.threads}` : ''}${raw['eval-every'] ? ` --eval-every ${raw['eval-every']}` : ''}${raw.steps ? ` --steps ${raw.steps}` : ''}${raw.keep ? ` --keep ${raw.keep}` : ''}${raw['pick-seeds'] ? ` --pick-seeds ${raw['pick-seeds']}` : ''}${raw.seed ? ` --seed ${raw.seed}` : ''}${raw.sampling ? ` --sampling ${raw.sampling}` : ''}${raw.changes ? ` --changes '${raw.changes}'` : ''}`;
+let command = [
+  `npx tsx scripts/train-pretrained.ts --recipe ${name}`,
+  ...RECORDED.filter((flag) => raw[flag] !== undefined).map((flag) => (flag === 'changes' ? `--changes '${raw.changes}'` : `--${flag} ${raw[flag]}`)),
+].join(' ');
 const curveCallback: Callback = {
   async onStepEnd(logs, context) {
     trainingSeconds += logs.seconds;
