@@ -29,6 +29,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'width',
   'spectralNorm',
   'minibatchStdDev',
+  'classMinibatchStdDev',
   'auxiliaryClassifier',
   'packing',
   'loss',

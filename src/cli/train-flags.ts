@@ -38,6 +38,10 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   width: { ...positiveInt, help: 'dcgan: filters of the widest-resolution layer; resnet, style: filters at the image resolution' },
   'spectral-norm': { type: 'boolean', help: "spectral normalisation of the discriminator's layers (dcgan, mlp, resnet)" },
   'minibatch-std-dev': { type: 'boolean', help: "a minibatch standard deviation feature before the discriminator's head (dcgan, mlp, resnet)" },
+  'class-minibatch-std-dev': {
+    type: 'boolean',
+    help: "the standard deviation within each sample's class as one more feature before a conditional discriminator's head (conditioning concat or projection; dcgan, mlp, resnet)",
+  },
   'auxiliary-classifier': {
     type: 'boolean',
     help: "an auxiliary classifier beside the projection discriminator's head (with --conditioning projection; dcgan, mlp, resnet), trained as ACGAN's",

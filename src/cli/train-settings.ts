@@ -122,6 +122,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
   const discriminator = {
     ...(flags.spectralNorm ? { spectralNorm: true } : {}),
     ...(flags.minibatchStdDev ? { minibatchStdDev: true } : {}),
+    ...(flags.classMinibatchStdDev ? { classMinibatchStdDev: true } : {}),
     ...(flags.auxiliaryClassifier ? { auxiliaryClassifier: true } : {}),
     ...(flags.packing !== undefined ? { packing: Number(flags.packing) } : {}),
   };

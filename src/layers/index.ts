@@ -1,5 +1,6 @@
 export { ConditionalBatchNormalization, type ConditionalBatchNormalizationArgs } from './conditional-batch-normalization.js';
 export { ProjectionHead, type ProjectionHeadArgs } from './projection-head.js';
+export { ClassMinibatchStdDev, type ClassMinibatchStdDevArgs } from './class-minibatch-stddev.js';
 export {
   MINIBATCH_STDDEV_DEFAULTS,
   MinibatchStdDev,

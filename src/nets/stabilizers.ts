@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { MINIBATCH_STDDEV_DEFAULTS, MinibatchStdDev } from '../layers/minibatch-stddev.js';
+import { ClassMinibatchStdDev } from '../layers/class-minibatch-stddev.js';
 import { SpectralNormalization } from '../layers/spectral-normalization.js';
 import type { SeededInitializers } from './build-helpers.js';
 import { checkPacking, packedShape } from './packing.js';
@@ -24,6 +25,13 @@ export interface DiscriminatorStabilizerOptions {
    */
   readonly minibatchStdDev?: boolean | number;
   /**
+   * A minibatch standard deviation within each class, after the one above, see
+   * {@link ClassMinibatchStdDev}: it lets a conditional discriminator see a generator that draws one
+   * picture for all the latents of a class. Conditional discriminators that take the label only
+   * (conditioning `'concat'` or `'projection'`). @defaultValue false
+   */
+  readonly classMinibatchStdDev?: boolean;
+  /**
    * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the discriminator judges this many samples at
    * once, concatenated along features (channels for images). The batch size must be a multiple of it.
    * Unconditional discriminators only. @defaultValue 1 (no packing)
@@ -32,7 +40,7 @@ export interface DiscriminatorStabilizerOptions {
 }
 
 /** The option names of {@link DiscriminatorStabilizerOptions}, for the builders' unknown-option checks. */
-export const STABILIZER_OPTION_NAMES = Object.freeze(['spectralNorm', 'minibatchStdDev', 'packing'] as const);
+export const STABILIZER_OPTION_NAMES = Object.freeze(['spectralNorm', 'minibatchStdDev', 'classMinibatchStdDev', 'packing'] as const);
 
 /** Checked stabilizer options and the helpers that apply them inside a builder. */
 export interface Stabilizers {
@@ -42,8 +50,12 @@ export interface Stabilizers {
   modelInputShape(inputShape: readonly number[]): number[];
   /** Wraps a dense or convolution layer in spectral normalisation when enabled. */
   wrap(layer: tf.layers.Layer): tf.layers.Layer;
-  /** Appends the minibatch standard deviation feature when enabled. */
-  minibatch(x: tf.SymbolicTensor): tf.SymbolicTensor;
+  /**
+   * Appends the minibatch standard deviation feature when enabled, then the per-class one (which needs
+   * the discriminator's `label` input).
+   * @throws ConfigError when `classMinibatchStdDev` is on and there is no label input.
+   */
+  minibatch(x: tf.SymbolicTensor, label?: tf.SymbolicTensor): tf.SymbolicTensor;
   /** What the discriminator's spec needs: `{ packing }` when packing, else nothing. */
   readonly spec: { readonly packing?: number };
 }
@@ -67,6 +79,13 @@ export function stabilizers(
   if (!(typeof mbstd === 'boolean' || (Number.isInteger(mbstd) && mbstd >= 2))) {
     throw new ConfigError(`${owner}: 'minibatchStdDev' must be a boolean or a group size (an integer >= 2), received ${describeValue(mbstd)}.`);
   }
+  const classStd = options.classMinibatchStdDev ?? false;
+  if (typeof classStd !== 'boolean') {
+    throw new ConfigError(`${owner}: 'classMinibatchStdDev' must be a boolean, received ${describeValue(classStd)}.`);
+  }
+  if (classStd && numClasses === 0) {
+    throw new ConfigError(`${owner}: 'classMinibatchStdDev' needs a conditional discriminator ('numClasses' >= 2), received numClasses 0.`);
+  }
   const packing = checkPacking(options.packing, owner);
   if (packing > 1 && numClasses > 0) {
     throw new ConfigError(`${owner}: 'packing' works with unconditional discriminators only, received packing ${packing} with numClasses ${numClasses}.`);
@@ -75,7 +94,14 @@ export function stabilizers(
     packing,
     modelInputShape: (inputShape) => packedShape(inputShape, packing),
     wrap: (layer) => (spectralNorm ? new SpectralNormalization({ layer, uInitializer: init.normal(1) }) : layer),
-    minibatch: (x) => (groupSize > 0 ? (new MinibatchStdDev({ groupSize }).apply(x) as tf.SymbolicTensor) : x),
+    minibatch: (x, label) => {
+      const batchStd = groupSize > 0 ? (new MinibatchStdDev({ groupSize }).apply(x) as tf.SymbolicTensor) : x;
+      if (!classStd) return batchStd;
+      if (label === undefined) {
+        throw new ConfigError(`${owner}: 'classMinibatchStdDev' needs the discriminator to take the label (conditioning 'concat' or 'projection'); this one has no label input.`);
+      }
+      return new ClassMinibatchStdDev({ numClasses }).apply([batchStd, label]) as tf.SymbolicTensor;
+    },
     spec: packing > 1 ? { packing } : {},
   };
 }

@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main.js';
 import { parseConditioning } from '../../src/cli/train-command.js';
 import { readCheckpointManifest } from '../../src/io/checkpoint.js';
 import { decodePng } from '../../src/io/png.js';
+import { Trainer } from '../../src/train/trainer.js';
 import { FASHION_MNIST, skipWithout } from '../helpers/debian.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-cli-cond-'));
@@ -115,6 +116,34 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(io.err).toMatch(/'--mode-seeking-pool' needs '--mode-seeking'/);
     expect(await main([...args, '--mode-seeking', '1', '--mode-seeking-pool', '3', '--backend', 'cpu', '--out', join(root, 'pool-3')])).toBe(1);
     expect(io.err).toMatch(/'modeSeeking\.poolSize' must divide the height and width.*received 3 for samples of shape \[28, 28, 1\]/);
+  });
+
+  it('--class-minibatch-std-dev adds the per-class feature to a conditional discriminator; a resume keeps it, and a run saved without it refuses it', async () => {
+    const run = join(root, 'class-std');
+    const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--width', '4', '--steps', '1', '--batch-size', '8'];
+    expect(await main([...args, '--minibatch-std-dev', '--class-minibatch-std-dev', '--backend', 'cpu', '--out', run])).toBe(0);
+    const hasLayer = async (dir: string): Promise<boolean> => {
+      const trainer = await Trainer.load(dir);
+      const found = trainer.discriminator.model.layers.some((layer) => layer.getClassName() === 'ClassMinibatchStdDev');
+      trainer.generator.dispose();
+      trainer.discriminator.dispose();
+      trainer.dispose();
+      return found;
+    };
+    expect(await hasLayer(run)).toBe(true);
+    expect(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).flags['class-minibatch-std-dev']).toBe(true);
+    expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'cpu'])).toBe(0);
+    expect(await hasLayer(run)).toBe(true);
+    // A run saved without it cannot take it on resume: the discriminator's graph is fixed.
+    const plain = join(root, 'class-std-plain');
+    expect(await main([...args, '--backend', 'cpu', '--out', plain])).toBe(0);
+    expect(await hasLayer(plain)).toBe(false);
+    expect(await main(['train', '--resume', '--class-minibatch-std-dev', '--out', plain, '--backend', 'cpu'])).toBe(1);
+    expect(io.err).toMatch(/--class-minibatch-std-dev true \(saved: not given\)/);
+    const unconditional = ['train', '--dataset', 'mnist', '--count', '32', '--width', '4', '--steps', '1', '--class-minibatch-std-dev'];
+    expect(await main([...unconditional, '--backend', 'cpu', '--out', join(root, 'class-std-unconditional')])).toBe(1);
+    expect(io.err).toMatch(/'classMinibatchStdDev' needs a conditional discriminator \('numClasses' >= 2\), received numClasses 0/);
+    expect(existsSync(join(root, 'class-std-unconditional'))).toBe(false);
   });
 
   it('--conditioning-transition START:END fades the class in; a resume keeps it and refuses another', async () => {

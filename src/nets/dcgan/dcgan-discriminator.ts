@@ -122,7 +122,7 @@ export function buildDcganDiscriminator(
     }
     x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tf.SymbolicTensor;
   }
-  const maps = stable.minibatch(x);
+  const maps = stable.minibatch(x, label);
   x = (o.globalPooling === true ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(maps) as tf.SymbolicTensor;
   let logits: tf.SymbolicTensor;
   if (kind === 'projection') {

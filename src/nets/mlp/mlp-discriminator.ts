@@ -82,7 +82,7 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): BuiltDi
     x = stable.wrap(lazyGradientDense({ units, kernelInitializer: init.glorotUniform() })).apply(x) as tf.SymbolicTensor;
     x = activationLayer(o.activation, owner).apply(x) as tf.SymbolicTensor;
   }
-  x = stable.minibatch(x);
+  x = stable.minibatch(x, label);
   let logits: tf.SymbolicTensor;
   if (kind === 'projection') {
     const head = new ProjectionHead({ numClasses, kernelInitializer: init.glorotUniform(), embeddingsInitializer: init.glorotUniform(), name: 'logits' });

@@ -122,7 +122,7 @@ export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): B
       x = new FadeIn({ resolution: r, name: `fade_${r}` }).apply([fromRgb(r / 2), x]) as tf.SymbolicTensor;
     }
   }
-  x = act(conv(stable.minibatch(x), filtersAt(4), 3));
+  x = act(conv(stable.minibatch(x, label), filtersAt(4), 3));
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
   const dense = (units: number, name: string) =>
     stable.wrap(lazyGradientDense({ units, kernelInitializer: init.glorotUniform(), name })).apply(x) as tf.SymbolicTensor;
