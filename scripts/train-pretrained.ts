@@ -41,11 +41,12 @@ import { saveImageGrid } from '../src/io/image-grid.js';
 import { Generator } from '../src/nets/generator.js';
 import { Trainer } from '../src/train/trainer.js';
 import type { PretrainedRecord, ShippedGenerator } from '../src/nets/pretrained.js';
-import { type HeldOutScore, type RecipeConfig, byName } from '../src/recipes/index.js';
+import { type HeldOutScore, byName } from '../src/recipes/index.js';
 import { progress } from '../src/train/callbacks/progress.js';
 import type { Callback } from '../src/train/callback.js';
 import type { BatchSampling } from '../src/data/class-balanced-sampler.js';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embeddedWeightBytes, encodeEmbeddedModel } from '../src/util/embedded-model.js';
+import { jsonChanges } from './recipe-changes.js';
 import { scriptFlags } from './script-flags.js';
 
 const FLAGS = ['recipe', 'steps', 'seed', 'sampling', 'changes', 'eval-every', 'out-dir', 'grid-dir', 'max-bytes', 'threads', 'keep', 'pick-seeds', 'from', 'from-record'] as const;
@@ -89,12 +90,6 @@ let best: { step: number; fid: number } | undefined;
 
 const backend = await useBackend('wasm', threads !== undefined ? { threads } : undefined);
 console.log(`backend ${backend}; recipe ${name}: ${JSON.stringify(recipe.config)}`);
-
-/** The --changes JSON as recipe changes, its top-level nulls as undefined (the field left out). */
-function jsonChanges(text: string): Partial<RecipeConfig> {
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, value === null ? undefined : value])) as Partial<RecipeConfig>;
-}
 
 /** The scores a record keeps, rounded. */
 function scoreFields(score: HeldOutScore): Record<string, number> {
