@@ -3,8 +3,9 @@
  * standard deviation layer (`classMinibatchStdDev`) batches of 8 training emoji of one category, 8
  * different ones against 8 copies of one, each as they are and through the recipe's DiffAugment (colour,
  * translation, cutout; a seed per batch), and prints the feature the layer appends (the discriminator in
- * training mode, as when it trains). Where the copies score near the different emoji, the feature cannot
- * tell a collapsed class from a varied one.
+ * training mode, as when it trains), and in brackets the batch-wide minibatch standard deviation's
+ * (`minibatchStdDev`, groups of 4) when the discriminator has one. Where the copies score near the
+ * different emoji, the feature cannot tell a collapsed class from a varied one.
  *
  *   npx tsx scripts/class-spread-check.ts --run RUN/best [--categories 0,1,8] [--batches 8] [--augment color,translation,cutout] [--threads 2]
  *
@@ -42,12 +43,16 @@ const data = await extractorSplit('emoji', 'train');
 const labels = await data.labels!.array();
 const images = data.images as tf.Tensor4D;
 
-/** The feature the layer appends for a batch of 8 of `category` (the same for every sample of it). */
-function feature(batch: tf.Tensor4D, category: number, augmentSeed: number | undefined): number {
+// With minibatchStdDev as well, the batch-wide feature is the channel before the per-class one.
+const batchWide = model.layers.some((l) => l.getClassName() === 'MinibatchStdDev');
+
+/** The per-class feature for a batch of 8 of `category`, and the batch-wide one (sample 0's group) when there is one. */
+function features(batch: tf.Tensor4D, category: number, augmentSeed: number | undefined): number[] {
   return tf.tidy(() => {
     const input = augmentSeed === undefined ? batch : augmentForDiscriminator(batch, policy, augmentSeed);
     const out = upToLayer.apply([input, tf.fill([batch.shape[0], 1], category, 'int32')], { training: true }) as tf.Tensor4D;
-    return tf.slice(out, [0, 0, 0, out.shape[3] - 1], [1, 1, 1, 1]).dataSync()[0];
+    const channels = batchWide ? 2 : 1;
+    return Array.from(tf.slice(out, [0, 0, 0, out.shape[3] - channels], [1, 1, 1, channels]).dataSync()).reverse();
   });
 }
 
@@ -61,13 +66,15 @@ for (const category of categories) {
     ['8 copies of one', (b: number) => Array<number>(8).fill(ids[b])],
   ] as const) {
     for (const augmented of [false, true]) {
-      const values: number[] = [];
+      const values: number[][] = [];
       for (let b = 0; b < batches; b++) {
         const batch = tf.gather(images, idsOf(b)) as tf.Tensor4D;
-        values.push(feature(batch, category, augmented ? 1000 + b : undefined));
+        values.push(features(batch, category, augmented ? 1000 + b : undefined));
         batch.dispose();
       }
-      row.push(`${kind}, ${augmented ? 'augmented' : 'as they are'}: ${mean(values).toFixed(3)}`);
+      const perClass = mean(values.map((v) => v[0])).toFixed(3);
+      const wide = batchWide ? ` (batch-wide ${mean(values.map((v) => v[1])).toFixed(3)})` : '';
+      row.push(`${kind}, ${augmented ? 'augmented' : 'as they are'}: ${perClass}${wide}`);
     }
   }
   console.log(`${EMOJI_CATEGORIES[category]} (${batches} batches, augmented: ${policy.join(', ')}): ${row.join('; ')}`);
