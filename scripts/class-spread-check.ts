@@ -7,9 +7,11 @@
  * (`minibatchStdDev`, groups of 4) when the discriminator has one. Where the copies score near the
  * different emoji, the feature cannot tell a collapsed class from a varied one.
  *
- *   npx tsx scripts/class-spread-check.ts --run RUN/best [--categories 0,1,8] [--batches 8] [--augment color,translation,cutout] [--threads 2]
+ *   npx tsx scripts/class-spread-check.ts --run RUN/best [--categories 0,1,8] [--batches 8] [--augment color,translation,cutout] [--draws sample|class] [--threads 2]
  *
  * --augment: the DiffAugment policy of the augmented batches (default the emoji recipe's three).
+ * --draws: DiffAugment's draws per image (`sample`, the default, as the Trainer does) or shared by the
+ * images of a class (`class`: `diffAugment`'s `groups` set to the labels; every batch here is one class).
  *
  * Needs the optional package emoji-datasource-twitter.
  */
@@ -22,10 +24,12 @@ import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { commandLine } from './script-flags.js';
 
 const SCRIPT = 'scripts/class-spread-check.ts';
-const { values } = commandLine(SCRIPT, { values: ['run', 'categories', 'batches', 'augment', 'threads'] });
+const { values } = commandLine(SCRIPT, { values: ['run', 'categories', 'batches', 'augment', 'draws', 'threads'] });
 if (values.run === undefined) throw new Error(`${SCRIPT}: --run DIR is required: a directory saved by Trainer.save whose discriminator has classMinibatchStdDev`);
 const categories = (values.categories ?? '0,1,8').split(',').map(Number);
 const batches = Number(values.batches ?? 8);
+const draws = values.draws ?? 'sample';
+if (draws !== 'sample' && draws !== 'class') throw new Error(`${SCRIPT}: --draws must be sample or class, received ${draws}`);
 const policy = checkAugmentPolicy((values.augment ?? 'color,translation,cutout').split(','), SCRIPT, '--augment');
 if (!Number.isInteger(batches) || batches < 1) throw new Error(`${SCRIPT}: --batches must be an integer >= 1, received ${values.batches}`);
 if (categories.some((c) => !Number.isInteger(c) || c < 0 || c >= EMOJI_CATEGORIES.length)) {
@@ -49,7 +53,8 @@ const batchWide = model.layers.some((l) => l.getClassName() === 'MinibatchStdDev
 /** The per-class feature for a batch of 8 of `category`, and the batch-wide one (sample 0's group) when there is one. */
 function features(batch: tf.Tensor4D, category: number, augmentSeed: number | undefined): number[] {
   return tf.tidy(() => {
-    const input = augmentSeed === undefined ? batch : augmentForDiscriminator(batch, policy, augmentSeed);
+    const groups = draws === 'class' ? new Array<number>(batch.shape[0]).fill(category) : undefined;
+    const input = augmentSeed === undefined ? batch : augmentForDiscriminator(batch, policy, augmentSeed, { groups });
     const out = upToLayer.apply([input, tf.fill([batch.shape[0], 1], category, 'int32')], { training: true }) as tf.Tensor4D;
     const channels = batchWide ? 2 : 1;
     return Array.from(tf.slice(out, [0, 0, 0, out.shape[3] - channels], [1, 1, 1, channels]).dataSync()).reverse();
@@ -77,6 +82,6 @@ for (const category of categories) {
       row.push(`${kind}, ${augmented ? 'augmented' : 'as they are'}: ${perClass}${wide}`);
     }
   }
-  console.log(`${EMOJI_CATEGORIES[category]} (${batches} batches, augmented: ${policy.join(', ')}): ${row.join('; ')}`);
+  console.log(`${EMOJI_CATEGORIES[category]} (${batches} batches, augmented: ${policy.join(', ')}, draws per ${draws}): ${row.join('; ')}`);
 }
 data.dispose();

@@ -44,16 +44,38 @@ export function checkAugmentPolicy(policy: unknown, owner: string, name = 'augme
 }
 
 /**
+ * Which draw each sample takes: with `groups`, the samples that share an id share one draw, the draws
+ * made in the order the ids first appear; without, every sample its own (the same draws as then).
+ * @throws ShapeError when `groups` does not have one integer per sample.
+ */
+function drawsOf(batch: number, groups: ArrayLike<number> | undefined, owner: string): { readonly count: number; readonly of: Int32Array } {
+  if (groups === undefined) return { count: batch, of: Int32Array.from({ length: batch }, (_, b) => b) };
+  if (groups.length !== batch || !Array.from(groups).every(Number.isInteger)) {
+    throw new ShapeError(`${owner}: 'groups' must hold one integer id per image (${batch}), received ${describeValue(Array.from(groups))}.`);
+  }
+  const index = new Map<number, number>();
+  const of = Int32Array.from(groups, (id) => {
+    if (!index.has(id)) index.set(id, index.size);
+    return index.get(id)!;
+  });
+  return { count: index.size, of };
+}
+
+/**
  * Random brightness (+U(-0.5, 0.5)), saturation (×U(0, 2) around each pixel's channel mean) and
  * contrast (×U(0.5, 1.5) around each image's mean), one draw per image, as in DiffAugment.
  * @param images - [batch, h, w, c]. @returns the same shape.
+ * @param groups - one id per image: images with the same id share one draw. @defaultValue each image its own
  */
-export function color(images: tf.Tensor4D, seed: number): tf.Tensor4D {
+export function color(images: tf.Tensor4D, seed: number, groups?: ArrayLike<number>): tf.Tensor4D {
+  const batch = images.shape[0];
+  const { count, of } = drawsOf(batch, groups, 'color');
   return tf.tidy(() => {
-    const batch = images.shape[0];
     const random = new SeededRandom(seed);
-    const draw = (low: number, high: number) =>
-      tf.tensor4d(Float32Array.from({ length: batch }, () => low + (high - low) * random.next()), [batch, 1, 1, 1]);
+    const draw = (low: number, high: number) => {
+      const drawn = Float32Array.from({ length: count }, () => low + (high - low) * random.next());
+      return tf.tensor4d(Float32Array.from(of, (g) => drawn[g]), [batch, 1, 1, 1]);
+    };
     let x: tf.Tensor = tf.add(images, draw(-0.5, 0.5));
     const channelMean = tf.mean(x, 3, true);
     x = tf.add(tf.mul(tf.sub(x, channelMean), draw(0, 2)), channelMean);
@@ -67,18 +89,20 @@ export function color(images: tf.Tensor4D, seed: number): tf.Tensor4D {
  * Random translation by up to `ratio` of the image size in each direction (one integer shift per image),
  * filling with zeros, as in DiffAugment. Implemented as a gather, so gradients flow to the input.
  * @param images - [batch, h, w, c]. @returns the same shape.
+ * @param groups - one id per image: images with the same id share one shift. @defaultValue each image its own
  */
-export function translation(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_DEFAULTS.translationRatio): tf.Tensor4D {
+export function translation(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_DEFAULTS.translationRatio, groups?: ArrayLike<number>): tf.Tensor4D {
+  const [batch, height, width, channels] = images.shape;
+  const { count, of } = drawsOf(batch, groups, 'translation');
   return tf.tidy(() => {
-    const [batch, height, width, channels] = images.shape;
     const random = new SeededRandom(seed);
     const maxY = Math.floor(height * ratio + 0.5);
     const maxX = Math.floor(width * ratio + 0.5);
+    const shifts = Array.from({ length: count }, () => [random.nextInt(2 * maxY + 1) - maxY, random.nextInt(2 * maxX + 1) - maxX]);
     const indices = new Int32Array(batch * height * width);
     const mask = new Float32Array(batch * height * width);
     for (let b = 0; b < batch; b++) {
-      const dy = random.nextInt(2 * maxY + 1) - maxY;
-      const dx = random.nextInt(2 * maxX + 1) - maxX;
+      const [dy, dx] = shifts[of[b]];
       for (let i = 0; i < height; i++) {
         for (let j = 0; j < width; j++) {
           const at = (b * height + i) * width + j;
@@ -102,18 +126,23 @@ export function translation(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGM
  * Random cutout: zeroes one square of `ratio` times the image size per image, at a random position
  * (it may overhang the border), as in DiffAugment.
  * @param images - [batch, h, w, c]. @returns the same shape.
+ * @param groups - one id per image: images with the same id share one square. @defaultValue each image its own
  */
-export function cutout(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_DEFAULTS.cutoutRatio): tf.Tensor4D {
+export function cutout(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_DEFAULTS.cutoutRatio, groups?: ArrayLike<number>): tf.Tensor4D {
+  const [batch, height, width] = images.shape;
+  const { count, of } = drawsOf(batch, groups, 'cutout');
   return tf.tidy(() => {
-    const [batch, height, width] = images.shape;
     const random = new SeededRandom(seed);
     const sizeY = Math.floor(height * ratio + 0.5);
     const sizeX = Math.floor(width * ratio + 0.5);
+    // The square's corner, as in DiffAugment: its center in [0, size + (1 - size % 2)), minus half the size.
+    const corners = Array.from({ length: count }, () => [
+      random.nextInt(height + (1 - (sizeY % 2))) - Math.floor(sizeY / 2),
+      random.nextInt(width + (1 - (sizeX % 2))) - Math.floor(sizeX / 2),
+    ]);
     const mask = new Float32Array(batch * height * width).fill(1);
     for (let b = 0; b < batch; b++) {
-      // The square's center, as in DiffAugment: offset in [0, size + (1 - size % 2)), minus half the size.
-      const top = random.nextInt(height + (1 - (sizeY % 2))) - Math.floor(sizeY / 2);
-      const left = random.nextInt(width + (1 - (sizeX % 2))) - Math.floor(sizeX / 2);
+      const [top, left] = corners[of[b]];
       for (let i = Math.max(0, top); i < Math.min(height, top + sizeY); i++) {
         for (let j = Math.max(0, left); j < Math.min(width, left + sizeX); j++) mask[(b * height + i) * width + j] = 0;
       }
@@ -128,25 +157,38 @@ export function cutout(images: tf.Tensor4D, seed: number, ratio = DIFF_AUGMENT_D
  * images alike it shows the discriminator each picture both ways round, so it learns shapes rather than
  * their side; the generator may then draw either orientation.
  * @param images - [batch, h, w, c]. @returns the same shape.
+ * @param groups - one id per image: images with the same id share one draw. @defaultValue each image its own
  * @throws ConfigError when `probability` is not a number in [0, 1].
  */
-export function flip(images: tf.Tensor4D, seed: number, probability = DIFF_AUGMENT_DEFAULTS.flipProbability): tf.Tensor4D {
+export function flip(images: tf.Tensor4D, seed: number, probability = DIFF_AUGMENT_DEFAULTS.flipProbability, groups?: ArrayLike<number>): tf.Tensor4D {
   checkNumber(probability, 'probability', 'flip', { min: 0, max: 1 });
+  const batch = images.shape[0];
+  const { count, of } = drawsOf(batch, groups, 'flip');
   return tf.tidy(() => {
-    const batch = images.shape[0];
     const random = new SeededRandom(seed);
-    const mirrored = Float32Array.from({ length: batch }, () => (random.next() < probability ? 1 : 0));
+    const drawn = Float32Array.from({ length: count }, () => (random.next() < probability ? 1 : 0));
+    const mirrored = Float32Array.from(of, (g) => drawn[g]);
     const mask = tf.tensor4d(mirrored, [batch, 1, 1, 1]);
     return tf.add(tf.mul(tf.reverse(images, 2), mask), tf.mul(images, tf.sub(1, mask))) as tf.Tensor4D;
   });
 }
 
-const APPLY: Readonly<Record<AugmentationName, (images: tf.Tensor4D, seed: number) => tf.Tensor4D>> = {
+const APPLY: Readonly<Record<AugmentationName, (images: tf.Tensor4D, seed: number, groups?: ArrayLike<number>) => tf.Tensor4D>> = {
   color,
-  translation,
-  cutout,
-  flip,
+  translation: (images, seed, groups) => translation(images, seed, undefined, groups),
+  cutout: (images, seed, groups) => cutout(images, seed, undefined, groups),
+  flip: (images, seed, groups) => flip(images, seed, undefined, groups),
 };
+
+/** Options of {@link diffAugment}. */
+export interface DiffAugmentOptions {
+  /**
+   * One id per image: images with the same id share every random draw (the same shift, square, colour
+   * change and flip), e.g. the class of each image, so that copies of one picture stay copies.
+   * @defaultValue each image its own draws (DiffAugment's)
+   */
+  readonly groups?: ArrayLike<number>;
+}
 
 /**
  * DiffAugment (Zhao et al. 2020, arXiv:2006.10738): applies the policy's augmentations in the order of
@@ -158,23 +200,26 @@ const APPLY: Readonly<Record<AugmentationName, (images: tf.Tensor4D, seed: numbe
  * @param images - [batch, h, w, c] NHWC images.
  * @param policy - e.g. `['translation', 'cutout']` or `['color', 'translation', 'cutout']`.
  * @param seed - the seed of every random draw; the same seed gives the same augmentation.
+ * @param options - `groups`: images that share an id share their draws.
  * @returns augmented images of the same shape (a new tensor, even for an empty policy).
- * @throws ShapeError when `images` is not rank 4; ConfigError for an unknown augmentation.
+ * @throws ShapeError when `images` is not rank 4 or `groups` has not one integer per image;
+ *   ConfigError for an unknown augmentation.
  * @example
  * ```ts
  * const augmented = augment.diffAugment(images, ['translation', 'cutout'], 42);
  * ```
  */
-export function diffAugment(images: tf.Tensor, policy: readonly AugmentationName[], seed: number): tf.Tensor4D {
+export function diffAugment(images: tf.Tensor, policy: readonly AugmentationName[], seed: number, options: DiffAugmentOptions = {}): tf.Tensor4D {
   const owner = 'diffAugment';
   const checked = checkAugmentPolicy(policy, owner, 'policy');
   if (images.rank !== 4) {
     throw new ShapeError(`${owner}: 'images' must be NHWC images [batch, h, w, c], received shape ${describeValue(images.shape)}.`);
   }
+  drawsOf(images.shape[0], options.groups, owner);
   return tf.tidy(() => {
     let x = tf.clone(images) as tf.Tensor4D;
     for (const name of AUGMENTATIONS) {
-      if (checked.includes(name)) x = APPLY[name](x, hashInts(seed, AUGMENTATIONS.indexOf(name)));
+      if (checked.includes(name)) x = APPLY[name](x, hashInts(seed, AUGMENTATIONS.indexOf(name)), options.groups);
     }
     return x;
   });
@@ -184,6 +229,6 @@ export function diffAugment(images: tf.Tensor, policy: readonly AugmentationName
  * What the Trainer feeds the discriminator: `images` augmented with `policy`, or `images` itself (not a
  * copy) when the policy is empty.
  */
-export function augmentForDiscriminator(images: tf.Tensor, policy: readonly AugmentationName[], seed: number): tf.Tensor {
-  return policy.length === 0 ? images : diffAugment(images, policy, seed);
+export function augmentForDiscriminator(images: tf.Tensor, policy: readonly AugmentationName[], seed: number, options: DiffAugmentOptions = {}): tf.Tensor {
+  return policy.length === 0 ? images : diffAugment(images, policy, seed, options);
 }

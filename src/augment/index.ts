@@ -8,6 +8,7 @@ export {
   augmentForDiscriminator,
   checkAugmentPolicy,
   type AugmentationName,
+  type DiffAugmentOptions,
   DIFF_AUGMENT_DEFAULTS,
   color,
   cutout,

@@ -147,6 +147,36 @@ describe.each(TEST_BACKENDS)('DiffAugment on %s', (backend) => {
     await expectLeakFree(() => tf.dispose(tf.grad((x: tf.Tensor) => tf.sum(diffAugment(x, ['translation', 'cutout', 'color'], 2)))(images)));
   });
 
+  it('groups: images with one id share every draw, so copies of one picture stay copies; each its own id is DiffAugment as before', () => {
+    const policy = ['color', 'translation', 'cutout', 'flip'] as const;
+    const one = tf.randomUniform([1, 8, 8, 3], -1, 1, 'float32', 8);
+    const copies = tf.tile(one, [6, 1, 1, 1]) as tf.Tensor4D;
+    // Classes 2, 0, 2, 1, 0, 2: the images of a class come out alike, different classes differently.
+    const out = diffAugment(copies, policy, 11, { groups: [2, 0, 2, 1, 0, 2] }).arraySync() as number[][][][];
+    const key = (n: number) => JSON.stringify(out[n]);
+    expect([key(2), key(5)]).toEqual([key(0), key(0)]);
+    expect(key(4)).toBe(key(1));
+    expect(new Set([key(0), key(1), key(3)]).size).toBe(3);
+    // Per image (DiffAugment's own draws), the copies differ.
+    expect(new Set(Array.from({ length: 6 }, (_, n) => JSON.stringify((diffAugment(copies, policy, 11).arraySync() as number[][][][])[n]))).size).toBe(6);
+    // An id per image is exactly the default, whatever the ids are.
+    const images = tf.randomUniform([5, 8, 8, 3], -1, 1, 'float32', 9);
+    expect(Array.from(diffAugment(images, policy, 12, { groups: [7, 3, 9, 1, 4] }).dataSync())).toEqual(Array.from(diffAugment(images, policy, 12).dataSync()));
+    // The ops one by one take the groups too.
+    for (const op of [(x: tf.Tensor4D) => color(x, 3, [0, 0, 1, 1, 0, 1]), (x: tf.Tensor4D) => translation(x, 3, undefined, [0, 0, 1, 1, 0, 1]), (x: tf.Tensor4D) => cutout(x, 3, undefined, [0, 0, 1, 1, 0, 1]), (x: tf.Tensor4D) => flip(x, 3, 1, [0, 0, 1, 1, 0, 1])]) {
+      const rows = op(copies).arraySync() as number[][][][];
+      expect(JSON.stringify(rows[1])).toBe(JSON.stringify(rows[0]));
+      expect(JSON.stringify(rows[5])).toBe(JSON.stringify(rows[2]));
+    }
+  });
+
+  it('rejects groups that are not one integer id per image, naming them', () => {
+    expect(() => diffAugment(tf.zeros([3, 4, 4, 1]), ['color'], 1, { groups: [0, 1] })).toThrow(ShapeError);
+    expect(() => diffAugment(tf.zeros([3, 4, 4, 1]), ['color'], 1, { groups: [0, 1] })).toThrow(/diffAugment: 'groups' must hold one integer id per image \(3\), received \[0, 1\]/);
+    expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), [], 1, { groups: [0, 0.5] })).toThrow(/'groups' must hold one integer id per image \(2\)/);
+    expect(() => translation(tf.zeros([2, 4, 4, 1]), 1, undefined, [0])).toThrow(/translation: 'groups'/);
+  });
+
   it('rejects unknown augmentations and non-image inputs', () => {
     expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['rotate' as never], 1)).toThrow(ConfigError);
     expect(() => diffAugment(tf.zeros([2, 4, 4, 1]), ['rotate' as never], 1)).toThrow(/'policy\[0\]' must be one of \["translation", "cutout", "color", "flip"\], received "rotate"/);
