@@ -22,6 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { BACKEND_NAMES, type BackendName, useBackend, wasmSimdInUse } from '../src/backend/index.js';
 import { handStep } from './hand-loop.js';
 import { benchFlags } from './args.js';
+import { median } from './median.js';
 import { type BenchPreset, DCGAN_MNIST_REFERENCE, MLP_TOY, presetKey, presetsFromList } from './presets.js';
 import { type KernelRow, kernelTable, profileTrainerSteps } from './kernel-profile.js';
 import { fakeData, handLoopTrainer } from './setup.js';
@@ -31,11 +32,6 @@ const { flag, hasFlag } = benchFlags('bench/index.ts', { values: ['steps', 'pres
 
 const steps = Number(flag('steps') ?? 20);
 const presets = presetsFromList(flag('presets') ?? 'reference,default,mlp');
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function availableBackends(): Promise<BackendName[]> {
   const wanted = (flag('backends')?.split(',') as BackendName[] | undefined) ?? ['tensorflow', 'wasm', 'cpu'];

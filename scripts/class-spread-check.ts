@@ -71,14 +71,14 @@ for (const category of categories) {
     ['8 copies of one', (b: number) => Array<number>(8).fill(ids[b])],
   ] as const) {
     for (const augmented of [false, true]) {
-      const values: number[][] = [];
+      const readings: number[][] = [];
       for (let b = 0; b < batches; b++) {
         const batch = tf.gather(images, idsOf(b)) as tf.Tensor4D;
-        values.push(features(batch, category, augmented ? 1000 + b : undefined));
+        readings.push(features(batch, category, augmented ? 1000 + b : undefined));
         batch.dispose();
       }
-      const perClass = mean(values.map((v) => v[0])).toFixed(3);
-      const wide = batchWide ? ` (batch-wide ${mean(values.map((v) => v[1])).toFixed(3)})` : '';
+      const perClass = mean(readings.map((v) => v[0])).toFixed(3);
+      const wide = batchWide ? ` (batch-wide ${mean(readings.map((v) => v[1])).toFixed(3)})` : '';
       row.push(`${kind}, ${augmented ? 'augmented' : 'as they are'}: ${perClass}${wide}`);
     }
   }

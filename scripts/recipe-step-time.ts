@@ -6,11 +6,12 @@
  *
  * Each round builds each trainer (`recipe.createTrainer`), trains 3 steps to warm up, then times
  * `--steps` steps of the recipe's batch size. Prints the milliseconds a step of every round and the
- * ratio of the medians (changed / recipe). The steps are the first of a run: a schedule that changes
+ * ratio of the medians (changed / recipe; of an even number of rounds, the mean of the middle two). The steps are the first of a run: a schedule that changes
  * the work later (a conditioning transition's class weights before its end) is timed at its start.
  */
 import { useBackend } from '../src/backend/index.js';
 import { type Recipe, byName } from '../src/recipes/index.js';
+import { median } from '../bench/median.js';
 import { jsonChanges } from './recipe-changes.js';
 import { commandLine } from './script-flags.js';
 
@@ -42,7 +43,6 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 data.dispose();
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (xs: readonly number[]): string => xs.map((x) => x.toFixed(0)).join(' / ');
 console.log(`${name}, wasm with ${threads} threads, ${rounds} rounds of ${steps} steps of batch ${batchSize}, ms a step:`);
 console.log(`  recipe:  ${ms(times.recipe)} (median ${median(times.recipe).toFixed(0)})`);

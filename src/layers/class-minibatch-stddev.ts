@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { classWeights } from './class-weights.js';
+import { appendPerSample, withAppendedFeature } from './minibatch-stddev.js';
 import { checkInt, checkNumber } from '../util/validate.js';
 
 /** Arguments of {@link ClassMinibatchStdDev}. */
@@ -63,9 +64,7 @@ export class ClassMinibatchStdDev extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = this.sampleInputShape(inputShape);
-    const last = shape[shape.length - 1];
-    return [...shape.slice(0, -1), last === null ? null : last + 1];
+    return withAppendedFeature(this.sampleInputShape(inputShape));
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -90,10 +89,7 @@ export class ClassMinibatchStdDev extends tf.layers.Layer {
       const weighted = tf.mul(tf.square(centred), tf.expandDims(membership, 2));
       const variance = tf.div(tf.sum(weighted, 0), tf.expandDims(counts, 1)); // [K, F]
       const perClass = tf.mean(tf.sqrt(tf.add(variance, this.epsilon)), 1); // [K]
-      const perSample = tf.matMul(membership, tf.expandDims(perClass, 1)); // [batch, 1]
-      const broadcastShape = [batch, ...x.shape.slice(1, -1).map(() => 1), 1];
-      const feature = tf.mul(tf.onesLike(tf.slice(x, new Array(x.rank).fill(0), [...x.shape.slice(0, -1), 1])), tf.reshape(perSample, broadcastShape));
-      return tf.concat([x, feature], x.rank - 1);
+      return appendPerSample(x, tf.matMul(membership, tf.expandDims(perClass, 1))); // each sample: m · s
     });
   }
 

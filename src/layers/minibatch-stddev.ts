@@ -28,6 +28,24 @@ export const MINIBATCH_STDDEV_DEFAULTS = Object.freeze({
   epsilon: 1e-8,
 });
 
+/** `shape` with one more feature or channel: the last dimension plus 1. */
+export function withAppendedFeature(shape: tf.Shape): tf.Shape {
+  const last = shape[shape.length - 1];
+  return [...shape.slice(0, -1), last === null ? null : last + 1];
+}
+
+/**
+ * `x` (`[batch, f]` or `[batch, h, w, c]`) with one more feature or channel that holds each sample's
+ * value of `perSample` (`batch` values, any shape), constant over its pixels.
+ */
+export function appendPerSample(x: tf.Tensor, perSample: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const value = tf.reshape(perSample, [x.shape[0], ...x.shape.slice(1).map(() => 1)]);
+    const feature = tf.mul(tf.onesLike(tf.slice(x, new Array(x.rank).fill(0), [...x.shape.slice(0, -1), 1])), value);
+    return tf.concat([x, feature], x.rank - 1);
+  });
+}
+
 /** The largest divisor of `batch` that is at most `groupSize`. */
 function groupSizeFor(batch: number, groupSize: number): number {
   for (let g = Math.min(groupSize, batch); g > 1; g--) if (batch % g === 0) return g;
@@ -68,11 +86,10 @@ export class MinibatchStdDev extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const last = shape[shape.length - 1];
     if (shape.length !== 2 && shape.length !== 4) {
       throw new ConfigError(`MinibatchStdDev: the input must be [batch, features] or [batch, h, w, c], received ${describeValue(shape)}.`);
     }
-    return [...shape.slice(0, -1), last === null ? null : last + 1];
+    return withAppendedFeature(shape);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -87,10 +104,8 @@ export class MinibatchStdDev extends tf.layers.Layer {
       const std = tf.sqrt(tf.add(tf.mean(tf.square(centered), 0), this.epsilon)); // [groups, ...sample]
       const axes = sampleShape.map((_, i) => i + 1);
       const perGroup = tf.mean(std, axes); // [groups]
-      // Back to [batch, 1, ...]: sample i gets its group's value.
-      const perSample = tf.reshape(tf.tile(tf.reshape(perGroup, [1, groups]), [g, 1]), [batch, ...sampleShape.map(() => 1)]);
-      const feature = tf.mul(tf.onesLike(tf.slice(x, new Array(x.rank).fill(0), [...x.shape.slice(0, -1), 1])), perSample);
-      return tf.concat([x, feature], x.rank - 1);
+      // Sample i gets its group's value.
+      return appendPerSample(x, tf.tile(tf.reshape(perGroup, [1, groups]), [g, 1]));
     });
   }
 
