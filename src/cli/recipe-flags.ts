@@ -62,6 +62,7 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     discriminatorSteps: c.discriminatorSteps,
     sampling: c.sampling ?? 'shuffle',
     fakeLabels: c.fakeLabels ?? 'uniform',
+    augmentDraws: c.augmentDraws ?? 'sample',
     auxiliaryClassifierBatches: c.auxiliaryClassifierBatches ?? 'real-and-fake',
     auxiliaryClassifierWeight: c.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight,
     ...(c.modeSeeking !== undefined ? { modeSeeking: c.modeSeeking.weight ?? MODE_SEEKING_DEFAULTS.weight } : {}),

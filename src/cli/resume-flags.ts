@@ -36,6 +36,7 @@ export const NETWORK_FLAGS = Object.freeze([
   'penalty',
   'penaltyOptions',
   'augment',
+  'augmentDraws',
   'discriminatorSteps',
   'sampling',
   'fakeLabels',

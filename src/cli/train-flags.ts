@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ARCHITECTURE_NAMES, AUXILIARY_CLASSIFIER_BATCHES, BACKEND_NAMES, FAKE_LABELS, TRAINER_DEFAULTS, augment, datasets, losses, penalties, recipes } from '../index.js';
+import { ARCHITECTURE_NAMES, AUGMENT_DRAWS, AUXILIARY_CLASSIFIER_BATCHES, BACKEND_NAMES, FAKE_LABELS, TRAINER_DEFAULTS, augment, datasets, losses, penalties, recipes } from '../index.js';
 import type { FlagSpec } from './args.js';
 import { CLI_DATASETS } from './dataset-by-name.js';
 
@@ -72,6 +72,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   penalty: { type: 'string', choices: penalties.PENALTY_NAMES, help: `a penalty of the discriminator: ${penalties.PENALTY_NAMES.join(' | ')}` },
   'penalty-options': { type: 'string', help: 'the penalty\'s options as JSON, e.g. \'{"gamma":1,"every":4}\' for r1' },
   augment: { type: 'string', help: `DiffAugment policy for the discriminator's inputs, comma-separated: ${augment.AUGMENTATIONS.join(',')}` },
+  'augment-draws': { type: 'string', choices: AUGMENT_DRAWS, help: "with --augment: sample (every image its own shift, square and colour change) | class (the images of one class in a batch share them, so copies stay copies for the minibatch features; conditional runs)", default: 'sample' },
   'discriminator-steps': { ...positiveInt, help: 'discriminator steps per generator step', default: 1 },
   sampling: { type: 'string', choices: datasets.BATCH_SAMPLINGS, help: "how real batches are drawn: shuffle (the data's class proportions) | class-balanced (every class equally often; labelled data)", default: 'shuffle' },
   'fake-labels': { type: 'string', choices: FAKE_LABELS, help: "how the fakes' labels are drawn: uniform (every class equally often) | data (the data's class frequencies; labelled data) | data-for-discriminator (the data's for the discriminator's fakes, uniform for the generator's)", default: 'uniform' },

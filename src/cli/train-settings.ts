@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   ARCHITECTURE_NAMES,
+  type AugmentDraws,
   type AuxiliaryClassifierBatches,
   type BatchSampling,
   type Callback,
@@ -47,7 +48,10 @@ export function checkTrainingFlags(flags: ParsedFlags): void {
   const transition = conditioningTransitionOf(flags).conditioningTransition;
   if (transition !== undefined) new ConditioningTransition(transition, OWNER);
   penaltyOf(flags);
-  augmentPolicyOf(flags);
+  const policy = augmentPolicyOf(flags);
+  if (flags.augmentDraws === 'class' && (policy === undefined || policy.length === 0)) {
+    throw new ConfigError(`${OWNER}: '--augment-draws class' shares the augmentation's draws within a class, so it needs '--augment' (e.g. --augment translation,cutout), received ${policy === undefined ? 'none' : describeValue(flags.augment)}.`);
+  }
   if (flags.noEma && (flags.emaDecay !== undefined)) {
     throw new ConfigError(`${OWNER}: give '--ema-decay' (an EMA generator) or '--no-ema' (none), not both; received --ema-decay ${describeValue(flags.emaDecay)} and --no-ema.`);
   }
@@ -166,6 +170,7 @@ export function buildTrainer(flags: ParsedFlags, sampleShape: readonly number[],
       discriminatorSteps: Number(flags.discriminatorSteps),
       sampling: String(flags.sampling ?? 'shuffle') as BatchSampling,
       fakeLabels: String(flags.fakeLabels ?? 'uniform') as FakeLabels,
+      augmentDraws: String(flags.augmentDraws ?? 'sample') as AugmentDraws,
       auxiliaryClassifierWeight: Number(flags.auxiliaryClassifierWeight ?? TRAINER_DEFAULTS.auxiliaryClassifierWeight),
       auxiliaryClassifierBatches: String(flags.auxiliaryClassifierBatches ?? 'real-and-fake') as AuxiliaryClassifierBatches,
       ...modeSeekingOf(flags),

@@ -124,6 +124,8 @@ export interface CheckpointManifest {
   };
   /** The DiffAugment policy (`TrainerConfig.augment`); absent when empty. */
   readonly augment?: string[];
+  /** How the augmentation's draws are spread over a batch (`TrainerConfig.augmentDraws`); absent for the default `'sample'`. */
+  readonly augmentDraws?: 'class';
   /** The progressive-growing schedule's options (`TrainerConfig.progressive`); absent without one. */
   readonly progressive?: {
     /** The resolution training starts at. */

@@ -197,6 +197,9 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
   if (expectedBytes !== weightsBytes) read.fail('weightsBytes', `${expectedBytes} (the size of the weights it lists)`, weightsBytes);
   const metadata = read.object(raw.metadata, 'metadata');
   const augment = read.optional(raw.augment, (v) => read.array(v, 'augment', 'an array of augmentation names').map((name, i) => read.string(name, `augment[${i}]`)));
+  const augmentDraws = read.optional(raw.augmentDraws, (v) =>
+    read.nonDefault(v, 'augmentDraws', ['class'], "'class' (the only way to draw the augmentation other than the default 'sample')"),
+  );
   const progressive = read.optional(raw.progressive, (v) => {
     const record = read.object(v, 'progressive', 'an object { startResolution, fadeSteps, stableSteps }');
     return {
@@ -249,6 +252,7 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
     metadata,
     ...(ema ? { ema } : {}),
     ...(augment ? { augment } : {}),
+    ...(augmentDraws !== undefined ? { augmentDraws } : {}),
     ...(progressive ? { progressive } : {}),
     ...(pathLength ? { pathLength } : {}),
     ...(modeSeeking ? { modeSeeking } : {}),

@@ -12,6 +12,7 @@ import { PENALTY_NAMES, type PenaltyName } from '../losses/penalties/penalty-by-
 import { ARCHITECTURE_NAMES, type ArchitectureName } from '../nets/architectures.js';
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
 import { FAKE_LABELS, type FakeLabels } from '../train/fake-labels.js';
+import { type AugmentDraws, checkAugmentDraws } from '../train/augment-draws.js';
 import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from '../train/auxiliary-classifier-batches.js';
 import { type ModeSeekingOptions, ModeSeekingRegularizer } from '../train/mode-seeking.js';
 import { ConditioningTransition, type ConditioningTransitionOptions } from '../train/conditioning-transition.js';
@@ -105,6 +106,11 @@ export interface RecipeConfig {
   readonly emaStart: number;
   /** DiffAugment policy applied to real and fake images before the discriminator. */
   readonly augment: readonly AugmentationName[];
+  /**
+   * How the augmentation's draws are spread over a batch: `'sample'` (every image its own) or `'class'`
+   * (the images of one class share theirs; see `TrainerConfig.augmentDraws`). @defaultValue 'sample'
+   */
+  readonly augmentDraws?: AugmentDraws;
   /** Discriminator steps per generator step. */
   readonly discriminatorSteps: number;
   /**
@@ -176,6 +182,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
     emaDecay: true,
     emaStart: true,
     augment: true,
+    augmentDraws: true,
     discriminatorSteps: true,
     sampling: true,
     fakeLabels: true,
@@ -192,7 +199,7 @@ export const RECIPE_CONFIG_KEYS = Object.freeze(
 );
 
 /** The fields a config may leave out. */
-const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'modeSeeking', 'conditioningTransition', 'pretrainedFeatures', 'labels'];
+const OPTIONAL_KEYS: readonly string[] = ['discriminatorArchitecture', 'augmentDraws', 'sampling', 'fakeLabels', 'auxiliaryClassifierBatches', 'auxiliaryClassifierWeight', 'modeSeeking', 'conditioningTransition', 'pretrainedFeatures', 'labels'];
 
 /** Options the data decides, which a recipe's builder options may not set. */
 const DATA_OPTIONS = ['imageShape', 'outputShape', 'inputShape', 'numClasses', 'classNames', 'seed'];
@@ -240,6 +247,7 @@ export function checkRecipeConfig(config: unknown, owner: string): asserts confi
   checkInt(config.emaStart, 'emaStart', owner, 0);
   if (!Array.isArray(config.augment)) throw new ConfigError(`${owner}: 'augment' must be an array of augmentation names, received ${describeValue(config.augment)}.`);
   config.augment.forEach((name: unknown, i: number) => checkOneOf(name, AUGMENTATIONS, `augment[${i}]`, owner));
+  if (config.augmentDraws !== undefined) checkAugmentDraws(config.augmentDraws, config.augment as string[], config.conditional as boolean, owner);
   checkInt(config.discriminatorSteps, 'discriminatorSteps', owner, 1);
   if (config.sampling !== undefined) checkOneOf(config.sampling, BATCH_SAMPLINGS, 'sampling', owner);
   if (config.fakeLabels !== undefined) checkOneOf(config.fakeLabels, FAKE_LABELS, 'fakeLabels', owner);

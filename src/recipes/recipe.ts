@@ -195,6 +195,7 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
         ...(c.conditioningTransition !== undefined ? { conditioningTransition: { ...c.conditioningTransition } } : {}),
         ema: c.emaDecay === false ? false : { decay: c.emaDecay, startStep: c.emaStart },
         augment: c.augment,
+        ...(c.augmentDraws !== undefined ? { augmentDraws: c.augmentDraws } : {}),
         seed: c.seed + 2,
       });
     } catch (error) {

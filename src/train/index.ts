@@ -11,6 +11,7 @@ export {
 } from './trainer.js';
 export type { LoadOverrides, SerializedTrainer, TrainerJson } from './trainer-serialization.js';
 export { FAKE_LABELS, type FakeLabels } from './fake-labels.js';
+export { AUGMENT_DRAWS, type AugmentDraws } from './augment-draws.js';
 export { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 export { type ProgressiveSchedule, type ProgressiveScheduleOptions, progressiveSchedule } from './progressive.js';
 export { PATH_LENGTH_DEFAULTS, type PathLengthOptions, PathLengthRegularizer } from './path-length.js';

@@ -21,8 +21,11 @@ import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.
 import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { PathLengthRegularizer } from './path-length.js';
 
-/** An augmentation of the discriminator's inputs (DiffAugment), differentiable, seeded. */
-export type InputAugmentation = (samples: tf.Tensor, seed: number) => tf.Tensor;
+/**
+ * An augmentation of the discriminator's inputs (DiffAugment), differentiable, seeded; samples with one
+ * id in `groups` (when given) share their draws.
+ */
+export type InputAugmentation = (samples: tf.Tensor, seed: number, groups?: ArrayLike<number>) => tf.Tensor;
 
 /** A loss and its monitors (scalars to log, kept: the caller disposes them). */
 export interface Objective<Monitors> {
@@ -140,6 +143,8 @@ export interface GeneratorObjectiveInputs {
   readonly augment: InputAugmentation | undefined;
   /** Seeds of the step's random draws. */
   readonly seeds: { readonly augmentFake: number; readonly augmentReal: number; readonly pathLength: number };
+  /** The augmentation's groups of the fake and real batches (images with one id share draws), if any. */
+  readonly augmentGroups?: { readonly fake?: ArrayLike<number> | undefined; readonly real?: ArrayLike<number> | undefined };
   /** The path length regularizer, applied when due at `step`. */
   readonly pathLength: PathLengthRegularizer | undefined;
   /**
@@ -172,11 +177,13 @@ export function generatorObjective(inputs: GeneratorObjectiveInputs): Objective<
 
 function generatorTerms(inputs: GeneratorObjectiveInputs, keep: Keep): Objective<GeneratorMonitors> {
   const { generator, discriminator, latents, labels, real, augment, seeds, pathLength, modeSeeking } = inputs;
-  const toDiscriminator = (samples: tf.Tensor, seed: number) => (augment === undefined ? samples : augment(samples, seed));
+  const toDiscriminator = (samples: tf.Tensor, seed: number, groups: ArrayLike<number> | undefined) =>
+    augment === undefined ? samples : augment(samples, seed, groups);
   const fakeSamples = generator.generate(latents, labels, true);
-  const fake = discriminator.outputs(toDiscriminator(fakeSamples, seeds.augmentFake), discriminator.conditional ? labels : undefined, true);
+  const fakeInputs = toDiscriminator(fakeSamples, seeds.augmentFake, inputs.augmentGroups?.fake);
+  const fake = discriminator.outputs(fakeInputs, discriminator.conditional ? labels : undefined, true);
   const realLogits = real
-    ? discriminator.logits(toDiscriminator(real.samples, seeds.augmentReal), discriminator.conditional ? real.labels : undefined, true)
+    ? discriminator.logits(toDiscriminator(real.samples, seeds.augmentReal, inputs.augmentGroups?.real), discriminator.conditional ? real.labels : undefined, true)
     : undefined;
   let loss = inputs.loss.generator({ fakeLogits: fake.logits, realLogits });
   let meanLength: tf.Scalar | undefined;

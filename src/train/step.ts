@@ -29,6 +29,7 @@ import type { NetworkLabels } from '../nets/labels.js';
 import type { PathLengthRegularizer } from './path-length.js';
 import { type ProgressiveSchedule, applyProgressive } from './progressive.js';
 import { StepSnapshot, nonFiniteFlag, optimizerStateVariables } from './update-guard.js';
+import { type AugmentDraws, augmentGroups } from './augment-draws.js';
 
 /** What a step uses of the Trainer (its public, read-only parts). */
 export interface StepParts {
@@ -46,6 +47,7 @@ export interface StepParts {
   readonly auxiliaryClassifierBatches: AuxiliaryClassifierBatches;
   readonly ema: GeneratorEma | undefined;
   readonly augment: readonly AugmentationName[];
+  readonly augmentDraws: AugmentDraws;
   readonly pathLength: PathLengthRegularizer | undefined;
   readonly modeSeeking: ModeSeekingRegularizer | undefined;
   readonly progressive: ProgressiveSchedule | undefined;
@@ -152,8 +154,10 @@ async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: n
   const fakeNetworkLabels = fakeLabels ? networkLabels(parts, fakeLabels, step) : undefined;
   // The fake batch is made outside the gradient tape: no generator gradients are needed here.
   const fakeSamples = tf.tidy(() => generator.generate(latents, fakeNetworkLabels, true));
-  const realInputs = augmentForDiscriminator(batch.images, parts.augment, hashInts(seed, step, k, DRAW.augmentReal));
-  const fakeInputs = augmentForDiscriminator(fakeSamples, parts.augment, hashInts(seed, step, k, DRAW.augmentFake));
+  const realGroups = await augmentGroups(parts.augmentDraws, batch.labels);
+  const fakeGroups = await augmentGroups(parts.augmentDraws, fakeLabels);
+  const realInputs = augmentForDiscriminator(batch.images, parts.augment, hashInts(seed, step, k, DRAW.augmentReal), { groups: realGroups });
+  const fakeInputs = augmentForDiscriminator(fakeSamples, parts.augment, hashInts(seed, step, k, DRAW.augmentFake), { groups: fakeGroups });
   let monitors: ReturnType<typeof discriminatorObjective>['monitors'] | undefined;
   const { value, grads } = parts.discriminatorOptimizer.computeGradients(() => {
     const objective = discriminatorObjective({
@@ -237,7 +241,9 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
     : undefined;
   const realLabels = realBatch?.labels ? networkLabels(parts, realBatch.labels, step) : undefined;
   const augment: InputAugmentation | undefined =
-    parts.augment.length > 0 ? (samples, augmentSeed) => augmentForDiscriminator(samples, parts.augment, augmentSeed) : undefined;
+    parts.augment.length > 0 ? (samples, augmentSeed, groups) => augmentForDiscriminator(samples, parts.augment, augmentSeed, { groups }) : undefined;
+  const fakeGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, ids);
+  const realGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, realBatch?.labels);
   let monitors: ReturnType<typeof generatorObjective>['monitors'] | undefined;
   const { value, grads } = parts.generatorOptimizer.computeGradients(() => {
     const objective = generatorObjective({
@@ -254,6 +260,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
         augmentReal: hashInts(seed, step, 0, DRAW.augmentGeneratorReal),
         pathLength: hashInts(seed, step, 0, DRAW.pathLength),
       },
+      ...(fakeGroups !== undefined || realGroups !== undefined ? { augmentGroups: { fake: fakeGroups, real: realGroups } } : {}),
       pathLength: parts.pathLength,
       ...(parts.modeSeeking ? { modeSeeking: parts.modeSeeking } : {}),
       step,

@@ -8,6 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import type { AugmentationName } from '../augment/diff-augment.js';
+import type { AugmentDraws } from './augment-draws.js';
 import type { GanLoss } from '../losses/gan-loss.js';
 import { lossByName } from '../losses/loss-by-name.js';
 import { nonSaturating } from '../losses/non-saturating.js';
@@ -92,6 +93,13 @@ export interface TrainerConfig {
    * discriminators only. @defaultValue []
    */
   readonly augment?: readonly AugmentationName[];
+  /**
+   * How the augmentation's random draws are spread over a batch (see {@link AugmentDraws}): `'sample'`
+   * (every image its own, DiffAugment's) or `'class'` (the images of one class in a batch share theirs:
+   * the real batch by its labels, the fakes by the labels they were made as; conditional runs with an
+   * `augment` policy only). Checkpoints keep it. @defaultValue 'sample'
+   */
+  readonly augmentDraws?: AugmentDraws;
   /**
    * Progressive growing: the schedule (or its options) that sets the fade-in alpha of every
    * {@link FadeIn} layer of the generator, its average and the discriminator before each step. The
@@ -212,6 +220,7 @@ const TRAINER_CONFIG_KEYS = Object.freeze(
     auxiliaryClassifierBatches: true,
     ema: true,
     augment: true,
+    augmentDraws: true,
     progressive: true,
     pathLength: true,
     modeSeeking: true,

@@ -84,6 +84,7 @@ export async function serializeTrainer(trainer: Trainer): Promise<SerializedTrai
       optimizers,
       ...(ema ? { ema } : {}),
       ...(trainer.augment.length > 0 ? { augment: [...trainer.augment] } : {}),
+      ...(trainer.augmentDraws !== 'sample' ? { augmentDraws: trainer.augmentDraws } : {}),
       ...(trainer.progressive ? { progressive: { ...trainer.progressive.options } } : {}),
       ...(pathLength ? { pathLength: { weight: pathLength.weight, every: pathLength.every, decay: pathLength.decay, mean: pathLength.mean } } : {}),
       ...(trainer.modeSeeking
@@ -136,6 +137,7 @@ export async function restoreTrainer(
       ...(json.auxiliaryClassifierBatches !== undefined ? { auxiliaryClassifierBatches: json.auxiliaryClassifierBatches } : {}),
       ema: json.ema ? { decay: json.ema.decay, startStep: json.ema.startStep } : false,
       augment: json.augment as never,
+      ...(json.augmentDraws !== undefined ? { augmentDraws: json.augmentDraws } : {}),
       ...(json.progressive ? { progressive: json.progressive } : {}),
       ...(json.pathLength ? { pathLength: { weight: json.pathLength.weight, every: json.pathLength.every, decay: json.pathLength.decay } } : {}),
       ...(json.modeSeeking ? { modeSeeking: { ...json.modeSeeking } } : {}),

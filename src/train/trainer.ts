@@ -21,6 +21,7 @@ import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-samp
 import { FAKE_LABELS, type FakeLabels } from './fake-labels.js';
 import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
+import { type AugmentDraws, checkAugmentDraws } from './augment-draws.js';
 import type { StepLogs, TrainingHistory } from './callback.js';
 import { GeneratorEma } from './ema.js';
 import { runFit } from './fit.js';
@@ -101,6 +102,8 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
   readonly ema: GeneratorEma<R> | undefined;
   /** The DiffAugment policy applied before the discriminator ([] = none). */
   readonly augment: readonly AugmentationName[];
+  /** How the augmentation's draws are spread over a batch (`TrainerConfig.augmentDraws`). */
+  readonly augmentDraws: AugmentDraws;
   /** The path length regularizer of a style-based generator, when configured. */
   readonly pathLength: PathLengthRegularizer | undefined;
   /** The mode-seeking regularizer, when configured. */
@@ -170,6 +173,7 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
     if (this.augment.length > 0 && discriminator.inputShape.length !== 3) {
       throw new ConfigError(`${owner}: 'augment' needs image data [height, width, channels], but the discriminator's input shape is ${describeValue(discriminator.inputShape)}.`);
     }
+    this.augmentDraws = checkAugmentDraws(config.augmentDraws, this.augment, generator.conditional, owner);
     const defaults = defaultsForData(generator.outputShape);
     this.defaultBatchSize = defaults.batchSize;
     this.pathLength = config.pathLength === undefined ? undefined : new PathLengthRegularizer(config.pathLength, generator, owner);

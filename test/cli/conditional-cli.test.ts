@@ -146,6 +146,33 @@ describe('tfjs-gan train --conditioning / sample --label, --labels', () => {
     expect(existsSync(join(root, 'class-std-unconditional'))).toBe(false);
   });
 
+  it('--augment-draws class shares the augmentation within a class: saved in the checkpoint and config.json, fixed on resume, refused where it cannot apply', async () => {
+    const run = join(root, 'draws');
+    const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--width', '4', '--steps', '1', '--batch-size', '8'];
+    expect(await main([...args, '--augment', 'translation,cutout', '--augment-draws', 'class', '--backend', 'cpu', '--out', run])).toBe(0);
+    expect((await readCheckpointManifest(run)).augmentDraws).toBe('class');
+    expect(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).flags['augment-draws']).toBe('class');
+    expect(await main(['train', '--resume', '--augment-draws', 'sample', '--out', run, '--backend', 'cpu'])).toBe(1);
+    expect(io.err).toMatch(/--augment-draws sample \(saved: "class"\)/);
+    expect(await main(['train', '--resume', '--steps', '1', '--out', run, '--backend', 'cpu'])).toBe(0);
+    expect((await readCheckpointManifest(run)).augmentDraws).toBe('class');
+    // Per-image draws are the default, left out of the checkpoint.
+    const plain = join(root, 'draws-plain');
+    expect(await main([...args, '--augment', 'translation', '--backend', 'cpu', '--out', plain])).toBe(0);
+    expect((await readCheckpointManifest(plain)).augmentDraws).toBeUndefined();
+    for (const [extra, message] of [
+      [['--augment-draws', 'class'], /'--augment-draws class' shares the augmentation's draws within a class, so it needs '--augment' \(e\.g\. --augment translation,cutout\), received none/],
+      [['--augment', 'cutout', '--augment-draws', 'batch'], /'--augment-draws' must be one of sample \| class, received "batch"/],
+    ] as const) {
+      expect(await main([...args, ...extra, '--backend', 'cpu', '--out', join(root, 'draws-bad')])).toBe(1);
+      expect(io.err).toMatch(message);
+    }
+    const unconditional = ['train', '--dataset', 'mnist', '--count', '32', '--width', '4', '--steps', '1', '--augment', 'cutout', '--augment-draws', 'class'];
+    expect(await main([...unconditional, '--backend', 'cpu', '--out', join(root, 'draws-bad')])).toBe(1);
+    expect(io.err).toMatch(/'augmentDraws' 'class' groups a batch by its classes and needs a conditional generator/);
+    expect(existsSync(join(root, 'draws-bad'))).toBe(false);
+  });
+
   it('--conditioning-transition START:END fades the class in; a resume keeps it and refuses another', async () => {
     const run = join(root, 'transition');
     const args = ['train', '--dataset', 'mnist', '--count', '32', '--conditioning', 'cbn+projection', '--width', '4', '--steps', '1', '--batch-size', '8'];

@@ -133,6 +133,22 @@ describe('recipes: building and training', () => {
     }
   });
 
+  it("passes 'augmentDraws' to the trainer; a config without it draws per image", () => {
+    expect(recipes.emoji64().config.augmentDraws).toBeUndefined();
+    const byClass = recipes.emoji64({ augmentDraws: 'class', pretrainedFeatures: undefined });
+    const plain = recipes.emoji64({ pretrainedFeatures: undefined });
+    expect(() => recipes.emoji64({ augmentDraws: 'batch' as never })).toThrow(/'augmentDraws' must be one of \["sample", "class"\], received "batch"/);
+    const trainers = [byClass, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [64, 64, 3], numClasses: 9 }));
+    try {
+      expect(trainers.map((t) => t.augmentDraws)).toEqual(['class', 'sample']);
+    } finally {
+      disposeAll(...trainers);
+    }
+    // Without a policy, or on an unconditional recipe, 'class' has nothing to share: refused with the config.
+    expect(() => recipes.emoji64({ augmentDraws: 'class', augment: [] })).toThrow(/'augmentDraws' 'class' .*'augment' is \[\]/);
+    expect(() => recipes.mnist({ augmentDraws: 'class', augment: ['cutout'], conditional: false })).toThrow(/'augmentDraws' 'class' .*needs a conditional generator/);
+  });
+
   it("passes 'auxiliaryClassifierBatches' and 'auxiliaryClassifierWeight' to the trainer; a config without them trains the classifier on both batches at weight 1", () => {
     // The recipe's class fade-in needs a discriminator that takes labels, and its path loads asynchronously.
     const acgan = {
