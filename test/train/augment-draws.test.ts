@@ -31,13 +31,14 @@ function copiesPerClass(): Dataset {
   return data;
 }
 
-function makeTrainer(options: { draws?: AugmentDraws; augment?: AugmentationName[]; numClasses?: number } = {}): Trainer {
+function makeTrainer(options: { draws?: AugmentDraws; augment?: AugmentationName[]; numClasses?: number; loss?: string } = {}): Trainer {
   const numClasses = options.numClasses ?? 3;
   const shape = [SIZE, SIZE, 1];
   return new Trainer({
     generator: Generator.mlp({ outputShape: shape, latentDim: 4, hiddenUnits: [16], seed: 1, ...(numClasses > 0 ? { numClasses } : {}) }),
     discriminator: Discriminator.mlp({ inputShape: shape, hiddenUnits: [16], seed: 2, ...(numClasses > 0 ? { numClasses } : {}) }),
     augment: options.augment ?? POLICY,
+    ...(options.loss !== undefined ? { loss: options.loss } : {}),
     ...(options.draws !== undefined ? { augmentDraws: options.draws } : {}),
     seed: 7,
   });
@@ -69,21 +70,30 @@ describe.each(TEST_BACKENDS)("Trainer augmentDraws (%s)", (backend) => {
    * Every batch the discriminator sees in 3 steps (after one step that runs the fit's checks), with the
    * labels it is given; the generator is made to ignore its latents, so its fakes of one class are copies.
    */
-  async function seenBatches(draws?: AugmentDraws): Promise<{ images: number[][]; labels: number[] }[]> {
-    const trainer = makeTrainer({ draws });
+  async function seenBatches(draws?: AugmentDraws, loss?: string): Promise<{ images: number[][]; labels: number[] }[]> {
+    const trainer = makeTrainer({ draws, loss });
     await trainer.fit(data, { steps: 1, batchSize: 12 });
     const generate = trainer.generator.generate.bind(trainer.generator);
     const outputs = trainer.discriminator.outputs.bind(trainer.discriminator);
+    const logits = trainer.discriminator.logits.bind(trainer.discriminator);
     const seen: { images: number[][]; labels: number[] }[] = [];
+    const record = (inputs: tf.Tensor, labels: tf.Tensor | undefined): void => {
+      const flat = inputs.reshape([inputs.shape[0], -1]);
+      seen.push({ images: flat.arraySync() as number[][], labels: Array.from(labels!.dataSync()) });
+      flat.dispose();
+    };
     const spies = [
       vi.spyOn(trainer.generator, 'generate').mockImplementation((latents, labels, training) =>
         tf.tidy(() => generate(tf.mul(latents, 0), labels, training)),
       ),
       vi.spyOn(trainer.discriminator, 'outputs').mockImplementation((inputs, labels, training) => {
-        const flat = inputs.reshape([inputs.shape[0], -1]);
-        seen.push({ images: flat.arraySync() as number[][], labels: Array.from(labels!.dataSync()) });
-        flat.dispose();
+        record(inputs, labels);
         return outputs(inputs, labels, training);
+      }),
+      // The generator's update of a relativistic loss scores the real batch with logits().
+      vi.spyOn(trainer.discriminator, 'logits').mockImplementation((inputs, labels, training) => {
+        record(inputs, labels);
+        return logits(inputs, labels, training);
       }),
     ];
     try {
@@ -108,6 +118,14 @@ describe.each(TEST_BACKENDS)("Trainer augmentDraws (%s)", (backend) => {
     // The classes still get different draws from each other: a class's images do not all move alike.
     const first = perClass[0];
     expect(first.labels.some((l) => l !== first.labels[0])).toBe(true);
+  });
+
+  it("'class' groups the real batch of the generator's update too (a relativistic loss scores it)", async () => {
+    const perClass = await seenBatches('class', 'relativistic');
+    // 3 steps of 4 batches: the discriminator's real and fake, the generator's fake and real.
+    expect(perClass.length).toBeGreaterThanOrEqual(12);
+    expect(withinClassSpread(perClass)).toBeLessThan(1e-5);
+    expect(withinClassSpread(await seenBatches('sample', 'relativistic'))).toBeGreaterThan(0.1);
   });
 
   it("'sample' is the default and trains exactly as before; 'class' trains differently; leak-free", async () => {
