@@ -20,6 +20,7 @@ import {
   useBackend,
 } from '../src/backend/index.js';
 import { benchFlags } from './args.js';
+import { median } from './median.js';
 
 const { flag, hasFlag, positionals } = benchFlags('bench/kernels.ts', { values: ['reps'], switches: ['no-step'], positionals: { usage: '[wasm] [cpu]', max: 2, allowed: ['wasm', 'cpu'] } });
 
@@ -67,11 +68,6 @@ function convCases(name: string, inSize: number, cin: number, outSize: number, c
 
 // D conv1 = input gradient / filter gradient shapes of G's last convT; D conv2 = those of G's first convT.
 const CASES: KernelCase[] = [...convCases('conv 1->64 (28->14)', 28, 1, 14, 64), ...convCases('conv 64->128 (14->7)', 14, 64, 7, 128)];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Milliseconds per call of the kernel registered now (median of `reps` after two warm-ups). */
 function timeKernel(c: KernelCase, batch: number, reps: number, warmUps = 2): number {
