@@ -21,6 +21,8 @@ import { useBackend } from '../src/backend/index.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { Trainer } from '../src/index.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
+import { AUGMENT_DRAWS } from '../src/train/augment-draws.js';
+import { checkOneOf } from '../src/util/validate.js';
 import { commandLine } from './script-flags.js';
 
 const SCRIPT = 'scripts/class-spread-check.ts';
@@ -28,8 +30,7 @@ const { values } = commandLine(SCRIPT, { values: ['run', 'categories', 'batches'
 if (values.run === undefined) throw new Error(`${SCRIPT}: --run DIR is required: a directory saved by Trainer.save whose discriminator has classMinibatchStdDev`);
 const categories = (values.categories ?? '0,1,8').split(',').map(Number);
 const batches = Number(values.batches ?? 8);
-const draws = values.draws ?? 'sample';
-if (draws !== 'sample' && draws !== 'class') throw new Error(`${SCRIPT}: --draws must be sample or class, received ${draws}`);
+const draws = checkOneOf(values.draws ?? 'sample', AUGMENT_DRAWS, '--draws', SCRIPT);
 const policy = checkAugmentPolicy((values.augment ?? 'color,translation,cutout').split(','), SCRIPT, '--augment');
 if (!Number.isInteger(batches) || batches < 1) throw new Error(`${SCRIPT}: --batches must be an integer >= 1, received ${values.batches}`);
 if (categories.some((c) => !Number.isInteger(c) || c < 0 || c >= EMOJI_CATEGORIES.length)) {

@@ -20,12 +20,18 @@ import type { NetworkLabels } from '../nets/labels.js';
 import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { PathLengthRegularizer } from './path-length.js';
+import { type AugmentationName, augmentForDiscriminator } from '../augment/diff-augment.js';
 
 /**
  * An augmentation of the discriminator's inputs (DiffAugment), differentiable, seeded; samples with one
  * id in `groups` (when given) share their draws.
  */
 export type InputAugmentation = (samples: tf.Tensor, seed: number, groups?: ArrayLike<number>) => tf.Tensor;
+
+/** The augmentation of the discriminator's inputs with DiffAugment's `policy`; undefined for an empty policy. */
+export function inputAugmentation(policy: readonly AugmentationName[]): InputAugmentation | undefined {
+  return policy.length > 0 ? (samples, seed, groups) => augmentForDiscriminator(samples, policy, seed, { groups }) : undefined;
+}
 
 /** A loss and its monitors (scalars to log, kept: the caller disposes them). */
 export interface Objective<Monitors> {

@@ -22,7 +22,7 @@ import { hashInts } from '../util/random.js';
 import { type AugmentationName, augmentForDiscriminator } from '../augment/diff-augment.js';
 import type { StepLogs } from './callback.js';
 import type { GeneratorEma } from './ema.js';
-import { type InputAugmentation, discriminatorObjective, generatorObjective, monitorTensors } from './objectives.js';
+import { discriminatorObjective, generatorObjective, inputAugmentation, monitorTensors } from './objectives.js';
 import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { ConditioningTransition } from './conditioning-transition.js';
 import type { NetworkLabels } from '../nets/labels.js';
@@ -240,8 +240,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
     ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
     : undefined;
   const realLabels = realBatch?.labels ? networkLabels(parts, realBatch.labels, step) : undefined;
-  const augment: InputAugmentation | undefined =
-    parts.augment.length > 0 ? (samples, augmentSeed, groups) => augmentForDiscriminator(samples, parts.augment, augmentSeed, { groups }) : undefined;
+  const augment = inputAugmentation(parts.augment);
   const fakeGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, ids);
   const realGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, realBatch?.labels);
   let monitors: ReturnType<typeof generatorObjective>['monitors'] | undefined;
@@ -260,7 +259,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
         augmentReal: hashInts(seed, step, 0, DRAW.augmentGeneratorReal),
         pathLength: hashInts(seed, step, 0, DRAW.pathLength),
       },
-      ...(fakeGroups !== undefined || realGroups !== undefined ? { augmentGroups: { fake: fakeGroups, real: realGroups } } : {}),
+      augmentGroups: { fake: fakeGroups, real: realGroups },
       pathLength: parts.pathLength,
       ...(parts.modeSeeking ? { modeSeeking: parts.modeSeeking } : {}),
       step,

@@ -20,7 +20,8 @@ import { checkInt, checkNumber, checkOneOf, checkPositiveInt } from '../util/val
 import { BATCH_SAMPLINGS, type BatchSampling } from '../data/class-balanced-sampler.js';
 import { FAKE_LABELS, type FakeLabels } from './fake-labels.js';
 import { AUXILIARY_CLASSIFIER_BATCHES, type AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
-import { type AugmentationName, augmentForDiscriminator, checkAugmentPolicy } from '../augment/diff-augment.js';
+import { type AugmentationName, checkAugmentPolicy } from '../augment/diff-augment.js';
+import { inputAugmentation } from './objectives.js';
 import { type AugmentDraws, checkAugmentDraws } from './augment-draws.js';
 import type { StepLogs, TrainingHistory } from './callback.js';
 import { GeneratorEma } from './ema.js';
@@ -192,13 +193,12 @@ export class Trainer<R extends tf.Rank = tf.Rank> {
       throw new ConfigError(`${owner}: 'generatorOptimizer' and 'discriminatorOptimizer' must be two different optimizer objects (each keeps per-variable state).`);
     }
     // Built once: preflight caches its verdict by the identity of the parts it checked.
-    const augment = this.augment;
     this.preflightParts = {
       generator,
       discriminator,
       loss: this.loss,
       penalties: this.penalties,
-      augment: augment.length > 0 ? (samples, augmentSeed) => augmentForDiscriminator(samples, augment, augmentSeed) : undefined,
+      augment: inputAugmentation(this.augment),
       pathLength: this.pathLength,
       modeSeeking: this.modeSeeking,
       auxiliaryClassifierWeight: this.auxiliaryClassifierWeight,
