@@ -27,6 +27,12 @@
  * on emoji64 moves by 9 to 13 between seeds, and picks on seed 7 alone were 7 to 9 below the same
  * state's other seeds (docs/recipes.md, session 24). Default: 7.
  *
+ * --pretrained-network FILE: the discriminator's frozen path (the recipe's `pretrainedFeatures`) reads a
+ * network of your own, the `EXTRACTOR` of a module that scripts/train-emoji-extractor.ts wrote with
+ * --out-dir (e.g. one trained with --colour-augment), cut at its 'features' layer, in place of the shipped
+ * extractor the config names (`Recipe.train`'s `pretrainedNetwork`). The held-out scores still use the
+ * shipped extractor.
+ *
  * --from DIR --from-record FILE ships a run saved before instead of training one: the trainer saved in
  * DIR, with the curve, time and command of the record FILE that run wrote (its steps must match).
  *
@@ -46,12 +52,14 @@ import { progress } from '../src/train/callbacks/progress.js';
 import type { Callback } from '../src/train/callback.js';
 import type { BatchSampling } from '../src/data/class-balanced-sampler.js';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embeddedWeightBytes, encodeEmbeddedModel } from '../src/util/embedded-model.js';
+import type { ShippedExtractor } from '../src/extractors/shipped-extractor.js';
+import { resolve } from 'node:path';
 import { jsonChanges } from './recipe-changes.js';
 import { scriptFlags } from './script-flags.js';
 
-const FLAGS = ['recipe', 'steps', 'seed', 'sampling', 'changes', 'eval-every', 'out-dir', 'grid-dir', 'max-bytes', 'threads', 'keep', 'pick-seeds', 'from', 'from-record'] as const;
+const FLAGS = ['recipe', 'steps', 'seed', 'sampling', 'changes', 'eval-every', 'out-dir', 'grid-dir', 'max-bytes', 'threads', 'keep', 'pick-seeds', 'from', 'from-record', 'pretrained-network'] as const;
 /** The flags that decide what the run makes, in the order the recorded command gives them after --recipe. */
-const RECORDED = ['threads', 'eval-every', 'steps', 'keep', 'pick-seeds', 'seed', 'sampling', 'max-bytes', 'changes'] as const;
+const RECORDED = ['threads', 'eval-every', 'steps', 'keep', 'pick-seeds', 'seed', 'sampling', 'max-bytes', 'changes', 'pretrained-network'] as const;
 /** The flags left out of the recorded command: where it writes, and --from (whose record's command is kept). */
 const NOT_RECORDED = ['recipe', 'out-dir', 'grid-dir', 'from', 'from-record'] as const;
 // A flag added to FLAGS but to neither list fails the typecheck here.
@@ -147,7 +155,9 @@ const curveCallback: Callback = {
 /** The trained run: a saved one (--from, with its record's curve and time), or one trained here. */
 async function trainedRun(): Promise<{ trainer: Trainer; dispose(): void }> {
   if (raw.from === undefined) {
-    const run = await recipe.train({ callbacks: [progress(), curveCallback] });
+    const pretrainedNetwork = await ownPretrainedNetwork();
+    const run = await recipe.train({ callbacks: [progress(), curveCallback], ...(pretrainedNetwork !== undefined ? { pretrainedNetwork } : {}) });
+    pretrainedNetwork?.dispose();
     // The trained state first: nothing after this point can lose the run.
     await run.trainer.save(`file://runs/pretrained-${name}`);
     if (best === undefined || best.step === run.trainer.step) return run;
@@ -168,6 +178,16 @@ async function trainedRun(): Promise<{ trainer: Trainer; dispose(): void }> {
   trainingSeconds = saved.trainingSeconds;
   command = saved.command;
   return loadedRun(trainer);
+}
+
+/** --pretrained-network: the EXTRACTOR of the module named, decoded (the recipe copies it). */
+async function ownPretrainedNetwork(): Promise<tf.LayersModel | undefined> {
+  const file = raw['pretrained-network'];
+  if (file === undefined) return undefined;
+  if (recipe.config.pretrainedFeatures === undefined) throw new Error(`--pretrained-network ${file}: recipe ${name} has no pretrainedFeatures to replace`);
+  const module = (await import(resolve(file))) as { EXTRACTOR?: ShippedExtractor };
+  if (module.EXTRACTOR?.model === undefined) throw new Error(`--pretrained-network ${file} exports no EXTRACTOR (a module written by scripts/train-emoji-extractor.ts)`);
+  return decodeEmbeddedModel(module.EXTRACTOR.model);
 }
 
 /** A run loaded from a checkpoint: its trainer, disposed with its networks. */

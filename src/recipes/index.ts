@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { Recipe, type RecipeData, type RecipeRun, type RecipeTrainOptions } from './recipe.js';
+export { Recipe, type RecipeData, type RecipeRun, type RecipeTrainOptions, type RecipeTrainerOptions } from './recipe.js';
 export {
   RECIPE_DATASETS,
   type LearningRateDecay,

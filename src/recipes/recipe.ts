@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.js';
 import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
@@ -41,6 +41,19 @@ export interface RecipeTrainOptions {
   readonly callbacks?: readonly Callback[];
   /** Stops the run after the step in progress when aborted. */
   readonly signal?: AbortSignal;
+  /** See {@link RecipeTrainerOptions.pretrainedNetwork}. */
+  readonly pretrainedNetwork?: tf.LayersModel;
+}
+
+/** Options of {@link Recipe.createTrainer}. */
+export interface RecipeTrainerOptions {
+  /**
+   * A pretrained network of your own for the discriminator's frozen path, in place of the shipped
+   * extractor that the config's `pretrainedFeatures.network` names (its `layer`, when set, names the cut;
+   * else the network needs a layer named 'features'). It is copied, not changed. Only for a recipe with
+   * `pretrainedFeatures`. What {@link withPretrainedFeatures} accepts as a model of your own.
+   */
+  readonly pretrainedNetwork?: tf.LayersModel;
 }
 
 /** What {@link Recipe.train} returns. */
@@ -122,17 +135,31 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
   /**
    * Builds the recipe's trainer as {@link Recipe.buildTrainer} does, for any recipe: with
    * `pretrainedFeatures`, the discriminator gets its frozen pretrained path
-   * ({@link withPretrainedFeatures}) first.
-   * @throws ConfigError when the data does not fit.
+   * ({@link withPretrainedFeatures}) first: from the shipped extractor the config names, or from
+   * `options.pretrainedNetwork`.
+   * @throws ConfigError when the data does not fit, or for a `pretrainedNetwork` that is not a
+   *   `tf.LayersModel` or is given to a recipe without `pretrainedFeatures`.
    */
-  async createTrainer(data: RecipeData): Promise<Trainer<R>> {
+  async createTrainer(data: RecipeData, options?: RecipeTrainerOptions): Promise<Trainer<R>> {
+    const owner = `recipes.${this.name}.createTrainer`;
+    const { pretrainedNetwork } = checkOptions(options, ['pretrainedNetwork'], owner);
     const features = this.config.pretrainedFeatures;
+    if (pretrainedNetwork !== undefined) {
+      if (features === undefined) {
+        throw new ConfigError(`${owner}: 'pretrainedNetwork' replaces the network of the config's 'pretrainedFeatures', but this recipe has none; set 'pretrainedFeatures' in its config.`);
+      }
+      if (!(pretrainedNetwork instanceof tf.LayersModel)) {
+        throw new ConfigError(`${owner}: 'pretrainedNetwork' must be a tf.LayersModel, received ${describeValue(pretrainedNetwork)}.`);
+      }
+    }
     const { generator, discriminator: own } = this.buildNetworks(data);
     let discriminator = own;
     try {
       if (features !== undefined) {
-        discriminator = await withPretrainedFeatures(own, features.network, {
-          ...(features.layer !== undefined ? { layer: features.layer } : {}),
+        // A model of your own is cut at the config's layer, else at 'features' (the shipped extractors' name).
+        const layer = features.layer ?? (pretrainedNetwork !== undefined ? 'features' : undefined);
+        discriminator = await withPretrainedFeatures(own, pretrainedNetwork ?? features.network, {
+          ...(layer !== undefined ? { layer } : {}),
           seed: this.config.seed + 3,
         });
       }
@@ -227,10 +254,10 @@ export class Recipe<R extends tf.Rank = tf.Rank> {
    * ```
    */
   async train(options?: RecipeTrainOptions): Promise<RecipeRun<R>> {
-    const o = checkOptions(options, ['data', 'callbacks', 'signal'], `recipes.${this.name}.train`);
+    const o = checkOptions(options, ['data', 'callbacks', 'signal', 'pretrainedNetwork'], `recipes.${this.name}.train`);
     const data = o.data ?? (await this.loadData());
     try {
-      const trainer = await this.createTrainer(data);
+      const trainer = await this.createTrainer(data, o.pretrainedNetwork !== undefined ? { pretrainedNetwork: o.pretrainedNetwork } : undefined);
       const dispose = (): void => {
         trainer.generator.dispose();
         trainer.discriminator.dispose();

@@ -246,4 +246,38 @@ describe('withPretrainedFeatures (cpu)', () => {
     expect(run.trainer.discriminator.model.layers.some((l) => l.name === 'pretrained_logits')).toBe(true);
     run.dispose();
   });
+
+  it("the recipe's pretrainedNetwork: the path copies the user's model, cut at 'features' or the config's layer", async () => {
+    const user = userModel(tf.layers.dense({ units: 3, name: 'features', kernelInitializer: tf.initializers.randomNormal({ seed: 6 }) }));
+    const before = byLayer(user, '');
+    const recipe = byName('mnist', { pretrainedFeatures: { network: 'mnist' }, steps: 2, batchSize: 4 }) as Recipe;
+    const trainer = await recipe.createTrainer(data, { pretrainedNetwork: user });
+    const copied = trainer.discriminator.model;
+    // The user's layers, not the shipped extractor's: its conv 'c1' and its 3 features.
+    expect(Array.from(copied.getLayer('pretrained_c1').getWeights()[0].dataSync())).toEqual(before.get('c1/kernel'));
+    expect(copied.getLayer('pretrained_features').outputShape).toEqual([null, 3]);
+    expect(copied.layers.some((l) => l.name === 'pretrained_d1')).toBe(false);
+    disposeAll(trainer);
+    // Cut where the config says.
+    const atF1 = await (byName('mnist', { pretrainedFeatures: { network: 'mnist', layer: 'f1' }, steps: 2, batchSize: 4 }) as Recipe).createTrainer(data, { pretrainedNetwork: user });
+    expect(atF1.discriminator.model.layers.some((l) => l.name === 'pretrained_features')).toBe(false);
+    expect(atF1.discriminator.model.getLayer('pretrained_f1').outputShape).toEqual([null, 14 * 14 * 2]);
+    disposeAll(atF1);
+    // train passes it on; the user's model is unchanged and still usable.
+    const run = await recipe.train({ data, pretrainedNetwork: user });
+    expect(run.trainer.discriminator.model.getLayer('pretrained_features').outputShape).toEqual([null, 3]);
+    run.dispose();
+    expect(byLayer(user, '')).toEqual(before);
+    const noFeatures = userModel();
+    const live = tf.memory().numTensors;
+    await expect(byName('mnist', { steps: 2 }).createTrainer(data, { pretrainedNetwork: user })).rejects.toThrow(
+      /recipes\.mnist\.createTrainer: 'pretrainedNetwork' replaces the network of the config's 'pretrainedFeatures', but this recipe has none/,
+    );
+    await expect(recipe.createTrainer(data, { pretrainedNetwork: 'mnist' as never })).rejects.toThrow(/'pretrainedNetwork' must be a tf\.LayersModel, received/);
+    await expect(recipe.createTrainer(data, { pretrainedNetworks: user } as never)).rejects.toThrow(/pretrainedNetworks/);
+    await expect(recipe.createTrainer(data, { pretrainedNetwork: noFeatures })).rejects.toThrow(/features/);
+    expect(tf.memory().numTensors).toBe(live);
+    user.dispose();
+    noFeatures.dispose();
+  });
 });
