@@ -11,7 +11,11 @@
  * its cross-entropy weighted by this, beside the 9 categories; 0: none), --exemplar-weight (a head
  * that learns which training image each augmented view is: 3,163 classes, one per image, as in exemplar
  * CNNs, Dosovitskiy et al. 2014, arXiv:1406.6909; with both weights set, both heads train), --quantization auto | float32 |
- * float16 | uint8 (auto: the smallest whose held-out accuracy is within 0.5 points of float32), --out-dir.
+ * float16 | uint8 (auto: the smallest whose held-out accuracy is within 0.5 points of float32), --out-dir,
+ * --colour-augment P (0 to 1, default 0: each training view, with probability P, has its colour
+ * channels permuted (one of the 5 other orders) or turned to grey (the mean of the three), each of the
+ * six equally likely, white staying white: features that tell pictures apart by colour alone no longer
+ * suffice, as colour distortion does for SimCLR, Chen et al. 2020, arXiv:2002.05709).
  * The shipped model is the categories' classifier only (the other heads are not shipped): what a
  * second head changes is what the features see (a category's features must tell its subcategories
  * apart, e.g. the animal faces from the plants in Animals & Nature; the exemplar head, every picture).
@@ -41,7 +45,7 @@ const SIZE = 64;
 const PIXELS = SIZE * SIZE * 3;
 const CLASSES = EMOJI_CATEGORIES.length;
 
-const raw = scriptFlags('scripts/train-emoji-extractor.ts', ['epochs', 'seed', 'batch-size', 'learning-rate', 'width', 'feature-dim', 'subcategory-weight', 'exemplar-weight', 'quantization', 'out-dir']);
+const raw = scriptFlags('scripts/train-emoji-extractor.ts', ['epochs', 'seed', 'batch-size', 'learning-rate', 'width', 'feature-dim', 'subcategory-weight', 'exemplar-weight', 'colour-augment', 'quantization', 'out-dir']);
 const settings = {
   epochs: Number(raw.epochs ?? 72),
   seed: Number(raw.seed ?? 7),
@@ -52,6 +56,7 @@ const settings = {
   subcategoryWeight: Number(raw['subcategory-weight'] ?? 0),
   // Asking for the subcategory head alone turns the default exemplar head off; set both for both.
   exemplarWeight: Number(raw['exemplar-weight'] ?? (Number(raw['subcategory-weight'] ?? 0) > 0 ? 0 : 1)),
+  colourAugment: Number(raw['colour-augment'] ?? 0),
   quantization: (raw.quantization ?? 'auto') as WeightQuantization | 'auto',
   outDir: raw['out-dir'] ?? 'src/extractors',
 };
@@ -86,7 +91,36 @@ function buildExtractor(
   return { model, training: tf.model({ inputs: input, outputs: [logits, ...more], name: 'extractor_training' }) };
 }
 
-/** A random horizontal flip and an integer shift of up to 4 px each way, the uncovered border white (1). */
+if (!(settings.colourAugment >= 0 && settings.colourAugment <= 1)) {
+  throw new Error(`scripts/train-emoji-extractor.ts: --colour-augment must be a probability in [0, 1], received ${raw['colour-augment']}`);
+}
+
+/** The five channel orders other than RGB; index 5 of a colour draw is grey. */
+const PERMUTATIONS = [
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+] as const;
+
+/** Turns one view's colours in place: a channel order of PERMUTATIONS, or grey for index 5. */
+function recolour(out: Float32Array, dst: number, kind: number): void {
+  for (let p = dst; p < dst + PIXELS; p += 3) {
+    const rgb = [out[p], out[p + 1], out[p + 2]];
+    if (kind === 5) {
+      out[p] = out[p + 1] = out[p + 2] = (rgb[0] + rgb[1] + rgb[2]) / 3;
+    } else {
+      const order = PERMUTATIONS[kind];
+      for (let c = 0; c < 3; c++) out[p + c] = rgb[order[c]];
+    }
+  }
+}
+
+/**
+ * A random horizontal flip and an integer shift of up to 4 px each way, the uncovered border white (1);
+ * with --colour-augment, the colour change above (no extra draws without it, so the default is unchanged).
+ */
 function augmentBatch(pixels: Float32Array, indices: Int32Array, out: Float32Array, random: SeededRandom): void {
   for (let b = 0; b < indices.length; b++) {
     const src = indices[b] * PIXELS;
@@ -94,6 +128,7 @@ function augmentBatch(pixels: Float32Array, indices: Int32Array, out: Float32Arr
     const flip = random.next() < 0.5;
     const ty = random.nextInt(9) - 4;
     const tx = random.nextInt(9) - 4;
+    const colour = settings.colourAugment > 0 && random.next() < settings.colourAugment ? random.nextInt(6) : -1;
     for (let y = 0; y < SIZE; y++) {
       for (let x = 0; x < SIZE; x++) {
         const sy = y - ty;
@@ -103,6 +138,7 @@ function augmentBatch(pixels: Float32Array, indices: Int32Array, out: Float32Arr
         for (let c = 0; c < 3; c++) out[dst + (y * SIZE + x) * 3 + c] = inside ? pixels[src + (sy * SIZE + sx) * 3 + c] : 1;
       }
     }
+    if (colour >= 0) recolour(out, dst, colour);
   }
 }
 
@@ -185,13 +221,16 @@ const record = {
   command:
     `npx tsx scripts/train-emoji-extractor.ts --epochs ${epochs} --seed ${settings.seed} --batch-size ${batchSize} ` +
     `--learning-rate ${settings.learningRate} --width ${settings.width} --feature-dim ${settings.featureDim} ` +
-    `--subcategory-weight ${settings.subcategoryWeight} ${settings.exemplarWeight > 0 ? `--exemplar-weight ${settings.exemplarWeight} ` : ''}--quantization ${settings.quantization}`,
+    `--subcategory-weight ${settings.subcategoryWeight} ${settings.exemplarWeight > 0 ? `--exemplar-weight ${settings.exemplarWeight} ` : ''}` +
+    `${settings.colourAugment > 0 ? `--colour-augment ${settings.colourAugment} ` : ''}--quantization ${settings.quantization}`,
   seed: settings.seed,
   epochs,
   batchSize,
   learningRate: settings.learningRate,
   schedule: 'Adam, cosine decay to 1% of the learning rate',
-  augmentation: 'random horizontal flip, shift +-4 px (white border)',
+  augmentation:
+    'random horizontal flip, shift +-4 px (white border)' +
+    (settings.colourAugment > 0 ? `, with probability ${settings.colourAugment} a channel permutation or grey (one of six)` : ''),
   width: settings.width,
   subcategoryWeight: settings.subcategoryWeight,
   ...(settings.exemplarWeight > 0 ? { exemplarWeight: settings.exemplarWeight } : {}),
