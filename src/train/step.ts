@@ -147,50 +147,61 @@ interface DiscriminatorUpdate {
 async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number, k: number): Promise<DiscriminatorUpdate> {
   const { generator, discriminator, seed } = parts;
   const batch = data.batch(step * parts.discriminatorSteps + k, batchSize, seed, parts.sampling);
-  // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
-  const realLabels = discriminator.conditional && batch.labels ? networkLabels(parts, batch.labels, step) : undefined;
-  const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, k, DRAW.fakeLatents));
-  const fakeLabels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, k, DRAW.fakeLabels), 'discriminator') : undefined;
-  const fakeNetworkLabels = fakeLabels ? networkLabels(parts, fakeLabels, step) : undefined;
-  // The fake batch is made outside the gradient tape: no generator gradients are needed here.
-  const fakeSamples = tf.tidy(() => generator.generate(latents, fakeNetworkLabels, true));
-  const realGroups = await augmentGroups(parts.augmentDraws, batch.labels);
-  const fakeGroups = await augmentGroups(parts.augmentDraws, fakeLabels);
-  const realInputs = augmentForDiscriminator(batch.images, parts.augment, hashInts(seed, step, k, DRAW.augmentReal), { groups: realGroups });
-  const fakeInputs = augmentForDiscriminator(fakeSamples, parts.augment, hashInts(seed, step, k, DRAW.augmentFake), { groups: fakeGroups });
+  // Every tensor this update makes is disposed in the finally, whatever throws (a read a lost backend
+  // rejects included); the gradients too when they were not applied.
+  const made: Array<tf.Tensor | undefined> = [batch.images, batch.labels];
+  let grads: tf.NamedTensorMap | undefined;
   let monitors: ReturnType<typeof discriminatorObjective>['monitors'] | undefined;
-  const { value, grads } = parts.discriminatorOptimizer.computeGradients(() => {
-    const objective = discriminatorObjective({
-      discriminator,
-      loss: parts.loss,
-      penalties: parts.penalties,
-      auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
-      auxiliaryClassifierBatches: parts.auxiliaryClassifierBatches,
-      realInputs,
-      fakeInputs,
-      realLabels,
-      fakeLabels: discriminator.conditional ? fakeNetworkLabels : undefined,
-      realClasses: batch.labels,
-      fakeClasses: fakeLabels,
-      step,
-      penaltySeed: (i) => hashInts(seed, step, k, DRAW.penalty, i),
-    });
-    monitors = objective.monitors;
-    return objective.loss;
-  }, discriminator.trainableVariables);
-  const kept = monitors ? monitorTensors(monitors) : [];
   let values: Map<string, number>;
   try {
-    const named = new Map<string, tf.Tensor>([['dLoss', value]]);
+    // Labels go into the discriminator only when it takes them (not into an ACGAN one, which predicts them).
+    const realLabels = discriminator.conditional && batch.labels ? networkLabels(parts, batch.labels, step) : undefined;
+    const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, k, DRAW.fakeLatents));
+    const fakeLabels = generator.conditional ? drawFakeLabels(parts, data, batchSize, hashInts(seed, step, k, DRAW.fakeLabels), 'discriminator') : undefined;
+    const fakeNetworkLabels = fakeLabels ? networkLabels(parts, fakeLabels, step) : undefined;
+    made.push(latents, fakeLabels, ...madeLabels([[realLabels, batch.labels], [fakeNetworkLabels, fakeLabels]]));
+    // The fake batch is made outside the gradient tape: no generator gradients are needed here.
+    const fakeSamples = tf.tidy(() => generator.generate(latents, fakeNetworkLabels, true));
+    made.push(fakeSamples);
+    const realGroups = await augmentGroups(parts.augmentDraws, batch.labels);
+    const fakeGroups = await augmentGroups(parts.augmentDraws, fakeLabels);
+    const realInputs = augmentForDiscriminator(batch.images, parts.augment, hashInts(seed, step, k, DRAW.augmentReal), { groups: realGroups });
+    made.push(realInputs);
+    const fakeInputs = augmentForDiscriminator(fakeSamples, parts.augment, hashInts(seed, step, k, DRAW.augmentFake), { groups: fakeGroups });
+    made.push(fakeInputs);
+    const computed = parts.discriminatorOptimizer.computeGradients(() => {
+      const objective = discriminatorObjective({
+        discriminator,
+        loss: parts.loss,
+        penalties: parts.penalties,
+        auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
+        auxiliaryClassifierBatches: parts.auxiliaryClassifierBatches,
+        realInputs,
+        fakeInputs,
+        realLabels,
+        fakeLabels: discriminator.conditional ? fakeNetworkLabels : undefined,
+        realClasses: batch.labels,
+        fakeClasses: fakeLabels,
+        step,
+        penaltySeed: (i) => hashInts(seed, step, k, DRAW.penalty, i),
+      });
+      monitors = objective.monitors;
+      return objective.loss;
+    }, discriminator.trainableVariables);
+    grads = computed.grads;
+    made.push(computed.value, ...(monitors ? monitorTensors(monitors) : []));
+    const named = new Map<string, tf.Tensor>([['dLoss', computed.value]]);
     if (monitors) {
       named.set('realScore', monitors.realScore).set('fakeScore', monitors.fakeScore);
       monitors.penalties.forEach(({ value: term }, i) => named.set(`penalty/${i}`, term));
       if (monitors.classLoss) named.set('classLoss', monitors.classLoss);
     }
     values = await readScalars(named);
+  } catch (error) {
+    tf.dispose(grads);
+    throw error;
   } finally {
-    const made = madeLabels([[realLabels, batch.labels], [fakeNetworkLabels, fakeLabels]]);
-    tf.dispose([batch.images, batch.labels, latents, fakeLabels, ...made, fakeSamples, realInputs, fakeInputs, value, ...kept]);
+    tf.dispose(made.filter((t): t is tf.Tensor => t !== undefined));
   }
   const dLoss = values.get('dLoss')!;
   if (!Number.isFinite(dLoss)) {
@@ -232,62 +243,64 @@ interface GeneratorUpdate {
 
 async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number): Promise<GeneratorUpdate> {
   const { generator, seed } = parts;
-  const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, 0, DRAW.generatorLatents));
-  const ids = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
-  const labels = ids ? networkLabels(parts, ids, step) : undefined;
-  // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
-  const realBatch = parts.loss.generatorNeedsReal
-    ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
-    : undefined;
-  const realLabels = realBatch?.labels ? networkLabels(parts, realBatch.labels, step) : undefined;
-  const augment = inputAugmentation(parts.augment);
-  const fakeGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, ids);
-  const realGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, realBatch?.labels);
+  // As in the discriminator's update: what is made here is disposed in the finally, whatever throws.
+  const made: Array<tf.Tensor | undefined> = [];
   let monitors: ReturnType<typeof generatorObjective>['monitors'] | undefined;
-  const { value, grads } = parts.generatorOptimizer.computeGradients(() => {
-    const objective = generatorObjective({
-      generator,
-      discriminator: parts.discriminator,
-      loss: parts.loss,
-      auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
-      latents,
-      labels,
-      ...(realBatch ? { real: { samples: realBatch.images, labels: realLabels } } : {}),
-      augment,
-      seeds: {
-        augmentFake: hashInts(seed, step, 0, DRAW.augmentGeneratorFake),
-        augmentReal: hashInts(seed, step, 0, DRAW.augmentGeneratorReal),
-        pathLength: hashInts(seed, step, 0, DRAW.pathLength),
-      },
-      augmentGroups: { fake: fakeGroups, real: realGroups },
-      pathLength: parts.pathLength,
-      ...(parts.modeSeeking ? { modeSeeking: parts.modeSeeking } : {}),
-      step,
-    });
-    monitors = objective.monitors;
-    return objective.loss;
-  }, generator.trainableVariables);
-  // Applied before the read: the loss and the finiteness of every updated value come back in one
-  // read, and a bad update is undone by the step's snapshot (see trainStep).
-  parts.generatorOptimizer.applyGradients(grads);
-  tf.dispose(grads);
-  parts.ema?.update(generator, step + 1);
-  const updated = [
-    ...stepModels(parts).flatMap((model) => model.weights.map((weight) => weight.read())),
-    ...optimizerStateVariables(parts.generatorOptimizer),
-    ...optimizerStateVariables(parts.discriminatorOptimizer),
-  ];
-  const kept = monitors ? monitorTensors(monitors) : [];
   let values: Map<string, number>;
   try {
+    const latents = sampleLatents(batchSize, generator.latentDim, hashInts(seed, step, 0, DRAW.generatorLatents));
+    const ids = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
+    const labels = ids ? networkLabels(parts, ids, step) : undefined;
+    // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
+    const realBatch = parts.loss.generatorNeedsReal
+      ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
+      : undefined;
+    const realLabels = realBatch?.labels ? networkLabels(parts, realBatch.labels, step) : undefined;
+    made.push(latents, ids, realBatch?.images, realBatch?.labels, ...madeLabels([[labels, ids], [realLabels, realBatch?.labels]]));
+    const augment = inputAugmentation(parts.augment);
+    const fakeGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, ids);
+    const realGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, realBatch?.labels);
+    const { value, grads } = parts.generatorOptimizer.computeGradients(() => {
+      const objective = generatorObjective({
+        generator,
+        discriminator: parts.discriminator,
+        loss: parts.loss,
+        auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
+        latents,
+        labels,
+        ...(realBatch ? { real: { samples: realBatch.images, labels: realLabels } } : {}),
+        augment,
+        seeds: {
+          augmentFake: hashInts(seed, step, 0, DRAW.augmentGeneratorFake),
+          augmentReal: hashInts(seed, step, 0, DRAW.augmentGeneratorReal),
+          pathLength: hashInts(seed, step, 0, DRAW.pathLength),
+        },
+        augmentGroups: { fake: fakeGroups, real: realGroups },
+        pathLength: parts.pathLength,
+        ...(parts.modeSeeking ? { modeSeeking: parts.modeSeeking } : {}),
+        step,
+      });
+      monitors = objective.monitors;
+      return objective.loss;
+    }, generator.trainableVariables);
+    made.push(value, ...(monitors ? monitorTensors(monitors) : []));
+    // Applied before the read: the loss and the finiteness of every updated value come back in one
+    // read, and a bad update is undone by the step's snapshot (see trainStep).
+    parts.generatorOptimizer.applyGradients(grads);
+    tf.dispose(grads);
+    parts.ema?.update(generator, step + 1);
+    const updated = [
+      ...stepModels(parts).flatMap((model) => model.weights.map((weight) => weight.read())),
+      ...optimizerStateVariables(parts.generatorOptimizer),
+      ...optimizerStateVariables(parts.discriminatorOptimizer),
+    ];
     const named = new Map<string, tf.Tensor>([['gLoss', value]]);
     if (monitors?.classLoss) named.set('classLoss', monitors.classLoss);
     if (monitors?.pathLength) named.set('pathLength', monitors.pathLength);
     if (monitors?.modeSeekingRatio) named.set('modeSeekingRatio', monitors.modeSeekingRatio);
     values = await readScalars(named, () => nonFiniteFlag(updated));
   } finally {
-    const made = madeLabels([[labels, ids], [realLabels, realBatch?.labels]]);
-    tf.dispose([latents, ids, ...made, realBatch?.images, realBatch?.labels, value, ...kept]);
+    tf.dispose(made.filter((t): t is tf.Tensor => t !== undefined));
   }
   const loss = values.get('gLoss')!;
   if (!Number.isFinite(loss)) {

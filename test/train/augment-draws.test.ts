@@ -128,6 +128,36 @@ describe.each(TEST_BACKENDS)("Trainer augmentDraws (%s)", (backend) => {
     expect(withinClassSpread(await seenBatches('sample', 'relativistic'))).toBeGreaterThan(0.1);
   });
 
+  it("a label read that rejects (a lost backend) leaks nothing and changes no weight, in either update", async () => {
+    const trainer = makeTrainer({ draws: 'class', loss: 'relativistic' });
+    await trainer.fit(data, { steps: 1, batchSize: 12 });
+    const weights = (): number[][] => trainer.generator.model.weights.concat(trainer.discriminator.model.weights).map((w) => Array.from(w.read().dataSync()));
+    const before = weights();
+    const live = tf.memory().numTensors;
+    const read = tf.Tensor.prototype.data;
+    // The step's label reads: the discriminator's real and fake labels, the generator's fake and real labels.
+    for (let rejected = 1; rejected <= 4; rejected++) {
+      let reads = 0;
+      let labelReads = 0;
+      const spy = vi.spyOn(tf.Tensor.prototype, 'data').mockImplementation(function (this: tf.Tensor) {
+        reads++;
+        // Label tensors are int32 of rank 1; the step's other reads are float scalars.
+        if (this.dtype === 'int32' && this.rank === 1 && ++labelReads === rejected) return Promise.reject(new Error('backend lost'));
+        return read.call(this) as never;
+      });
+      try {
+        await expect(trainer.fit(data, { steps: 1, batchSize: 12 })).rejects.toThrow(/backend lost/);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(labelReads).toBe(rejected);
+      expect(reads).toBeGreaterThanOrEqual(rejected);
+      expect(tf.memory().numTensors).toBe(live);
+      expect(weights()).toEqual(before);
+    }
+    disposeAll(trainer);
+  });
+
   it("'sample' is the default and trains exactly as before; 'class' trains differently; leak-free", async () => {
     const plain = makeTrainer();
     const sample = makeTrainer({ draws: 'sample' });
