@@ -3,7 +3,7 @@
  * per generator (a row per category, 8 latents of one sample seed) and one of held-out real emoji (the
  * anchor), each saved under a random letter, the key written elsewhere.
  *
- *   npx tsx scripts/emoji-blind-grids.ts --generators pretrained,runs/x/best,... --seed 202 --out DIR [--key FILE]
+ *   npx tsx scripts/emoji-blind-grids.ts --generators pretrained,runs/x/best,... --seed 202 --out DIR [--key FILE] [--select 64]
  *
  * --generators: `pretrained` (`Generator.pretrained('emoji64')`) and directories saved by `Trainer.save`
  * (their sampling generator). --seed: the sample seed (a rater given other grids should get another).
@@ -14,6 +14,10 @@
  * A generator of the 98 subcategories (`labels: 'subcategory'`) draws each cell of a category's row
  * with the subcategory of the real grid's emoji in that cell (the same latents in every row as for the
  * others), so its rows ask for what the real grid shows.
+ *
+ * --select POOL adds, for each generator of the 9 categories, a grid of the cells the shipped emoji
+ * classifier reads best: per row, POOL samples of the row's category (sample seed `seed + row`), the 8 it
+ * gives the highest probability of that category (classifier-filtered sampling; session 39 counted it).
  *
  * The rater counts, per grid and row, the cells a person would name as some emoji (R) and those of them
  * that fit the row's category (C); the protocol given to the raters is in docs/recipes.md.
@@ -28,14 +32,19 @@ import { saveImageGrid } from '../src/io/image-grid.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data/emoji-subcategories.js';
+import { shippedExtractor } from '../src/extractors/index.js';
+import { decodeEmbeddedModel } from '../src/util/embedded-model.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
 import { scriptFlags } from './script-flags.js';
 
-const raw = scriptFlags('scripts/emoji-blind-grids.ts', ['generators', 'seed', 'out', 'key', 'threads']);
+const raw = scriptFlags('scripts/emoji-blind-grids.ts', ['generators', 'seed', 'out', 'key', 'threads', 'select']);
 const generators = (raw.generators ?? '').split(',').filter((g) => g !== '');
 const seed = Number(raw.seed);
 if (generators.length === 0) throw new Error('--generators must name at least one generator (pretrained or a saved run directory)');
-if (generators.length > 25) throw new Error(`--generators names ${generators.length} generators; at most 25 fit the letters besides the real emoji`);
+const pool = raw.select === undefined ? undefined : Number(raw.select);
+if (pool !== undefined && !(Number.isInteger(pool) && pool >= 8)) throw new Error(`--select must be an integer >= 8 (samples per row to pick 8 from), received ${raw.select}`);
+const grids = generators.length * (pool === undefined ? 1 : 2);
+if (grids > 25) throw new Error(`--generators names ${generators.length} generators (${grids} grids); at most 25 fit the letters besides the real emoji`);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
 if (raw.out === undefined) throw new Error('--out DIR is required: the folder of grids to give the rater');
 const out = resolve(raw.out);
@@ -78,11 +87,34 @@ function generatedGrid(generator: Awaited<ReturnType<typeof loadEmojiGenerator>>
   });
 }
 
+/** --select: per row, the COLUMNS of `pool` samples of the row's category the shipped classifier reads best as it. */
+async function selectedGrid(generator: Awaited<ReturnType<typeof loadEmojiGenerator>>, pool: number): Promise<tf.Tensor4D> {
+  if (generator.numClasses !== EMOJI_CATEGORIES.length) throw new Error(`--select needs generators of the ${EMOJI_CATEGORIES.length} categories, received one of ${generator.numClasses} classes`);
+  const classifier = await decodeEmbeddedModel((await shippedExtractor('emoji')).model);
+  const rows: tf.Tensor4D[] = [];
+  for (let c = 0; c < EMOJI_CATEGORIES.length; c++) {
+    const samples = generator.sample({ count: pool, labels: c, seed: seed + c }) as tf.Tensor4D;
+    const probability = tf.tidy(() => tf.softmax(classifier.predict(samples) as tf.Tensor2D).slice([0, c], [pool, 1]).reshape([pool]));
+    const values = Array.from(await probability.data());
+    probability.dispose();
+    const best = values.map((p, i) => [p, i]).sort((a, b) => b[0] - a[0]).slice(0, COLUMNS).map(([, i]) => i);
+    rows.push(tf.gather(samples, best) as tf.Tensor4D);
+    samples.dispose();
+  }
+  classifier.dispose();
+  const grid = tf.concat(rows) as tf.Tensor4D;
+  tf.dispose(rows);
+  return grid;
+}
+
+const entries = [...generators.flatMap((g) => (pool === undefined ? [g] : [g, `${g} (the ${COLUMNS} of ${pool} the shipped classifier reads best)`])), 'real'];
 const key: Record<string, string> = {};
-for (const [n, which] of [...generators, 'real'].entries()) {
+for (const [n, which] of entries.entries()) {
   let images: tf.Tensor4D;
   if (which === 'real') {
     images = tf.gather(test.images, picks) as tf.Tensor4D;
+  } else if (pool !== undefined && n % 2 === 1) {
+    images = await selectedGrid(await loadEmojiGenerator(entries[n - 1]), pool);
   } else {
     images = generatedGrid(await loadEmojiGenerator(which));
   }
@@ -92,4 +124,4 @@ for (const [n, which] of [...generators, 'real'].entries()) {
 }
 test.dispose();
 await writeFile(keyFile, `${JSON.stringify({ seed, key }, null, 1)}\n`);
-console.log(`wrote ${generators.length + 1} grids to ${out}; the key is ${keyFile}`);
+console.log(`wrote ${entries.length} grids to ${out}; the key is ${keyFile}`);

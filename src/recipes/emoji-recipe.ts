@@ -87,7 +87,12 @@ import type { RecipeConfig } from './recipe-config.js';
  * flags (25 fitting against the path's 63); in the data's frequencies for the discriminator's fakes only
  * (`fakeLabels: 'data-for-discriminator'`) it scored past the generator shipped then by both extractors
  * (FID 56.3 at 4,800 steps) and kept the faces and heads (79 and 94 fitting of 432 against its 10), one
- * face for all of Smileys, few flags: the recipe since session 35. The style generator
+ * face for all of Smileys, few flags: the recipe since session 35. Since then: the per-class minibatch
+ * standard deviation, alone and with DiffAugment drawn per class (`augmentDraws: 'class'`), and mode
+ * seeking at a twentieth of the weight each lowered Smileys' intra-class KID without a second face a
+ * rater could see; the path through an extractor trained with its colours permuted or greyed (the
+ * shipped one reads categories mostly by colour; `Recipe.train`'s `pretrainedNetwork`, session 39)
+ * kept rows 3 to 7 blobs and lost the blind count (42 cells of 216 fitting against 56). The style generator
  * (`recipes.emoji64({ architecture: 'style', ... })`, docs/recipes.md) is the one to use for style
  * mixing.
  */
