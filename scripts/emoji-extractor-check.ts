@@ -26,13 +26,11 @@ import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data/emoji-subcategories.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { type ShippedFeatureExtractor, emoji as shippedEmoji, loadShippedExtractor } from '../src/metrics/feature-extractor.js';
-import type { ShippedExtractor } from '../src/extractors/shipped-extractor.js';
 import { fidFromFeatures } from '../src/metrics/frechet-distance.js';
 import { intraKidFromFeatures, intraPrecisionRecallFromFeatures } from '../src/metrics/intra-class.js';
 import { densityCoverageFromFeatures } from '../src/metrics/manifold.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importExtractorModule } from './extractor-module.js';
 import { scriptFlags } from './script-flags.js';
 
 const raw = scriptFlags('scripts/emoji-extractor-check.ts', ['extractor', 'generators', 'seed', 'threads']);
@@ -47,7 +45,7 @@ await useBackend('wasm', { threads: Number(raw.threads ?? 1) });
 const extractor: ShippedFeatureExtractor =
   which === 'shipped'
     ? await shippedEmoji()
-    : await loadShippedExtractor(((await import(pathToFileURL(resolve(which)).href)) as { EXTRACTOR: ShippedExtractor }).EXTRACTOR);
+    : await loadShippedExtractor(await importExtractorModule(which, '--extractor'));
 console.log(JSON.stringify({ extractor: extractor.record.id, testAccuracy: extractor.record.testAccuracy, testBalancedAccuracy: extractor.record['testBalancedAccuracy'] }));
 
 // Labelled by subcategory (a subcategory generator asks for them), the categories derived from them.

@@ -3,8 +3,21 @@
  * record and its embedded model, and the choice of its weights' storage, for scripts/train-extractor.ts and scripts/train-emoji-extractor.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ShippedExtractor } from '../src/extractors/shipped-extractor.js';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, encodeEmbeddedModel } from '../src/util/embedded-model.js';
 import { SeededRandom, hashInts } from '../src/util/random.js';
+
+/**
+ * The `EXTRACTOR` of a module that {@link moduleText} wrote (e.g. with a script's --out-dir).
+ * @param flag - the command-line flag that named the file, for the error.
+ */
+export async function importExtractorModule(file: string, flag: string): Promise<ShippedExtractor> {
+  const module = (await import(pathToFileURL(resolve(file)).href)) as { EXTRACTOR?: ShippedExtractor };
+  if (module.EXTRACTOR?.model === undefined) throw new Error(`${flag} ${file} exports no EXTRACTOR (a module written by scripts/train-emoji-extractor.ts or scripts/train-extractor.ts)`);
+  return module.EXTRACTOR;
+}
 
 /** The text of the module: the record less its history, and the model's topology, specs and base64 weights. */
 export function moduleText(record: { id: string; dataset: string; script: string; testAccuracy: number }, embedded: EmbeddedModel): string {

@@ -52,8 +52,7 @@ import { progress } from '../src/train/callbacks/progress.js';
 import type { Callback } from '../src/train/callback.js';
 import type { BatchSampling } from '../src/data/class-balanced-sampler.js';
 import { type EmbeddedModel, type WeightQuantization, decodeEmbeddedModel, embeddedWeightBytes, encodeEmbeddedModel } from '../src/util/embedded-model.js';
-import type { ShippedExtractor } from '../src/extractors/shipped-extractor.js';
-import { resolve } from 'node:path';
+import { importExtractorModule } from './extractor-module.js';
 import { jsonChanges } from './recipe-changes.js';
 import { scriptFlags } from './script-flags.js';
 
@@ -185,9 +184,7 @@ async function ownPretrainedNetwork(): Promise<tf.LayersModel | undefined> {
   const file = raw['pretrained-network'];
   if (file === undefined) return undefined;
   if (recipe.config.pretrainedFeatures === undefined) throw new Error(`--pretrained-network ${file}: recipe ${name} has no pretrainedFeatures to replace`);
-  const module = (await import(resolve(file))) as { EXTRACTOR?: ShippedExtractor };
-  if (module.EXTRACTOR?.model === undefined) throw new Error(`--pretrained-network ${file} exports no EXTRACTOR (a module written by scripts/train-emoji-extractor.ts)`);
-  return decodeEmbeddedModel(module.EXTRACTOR.model);
+  return decodeEmbeddedModel((await importExtractorModule(file, '--pretrained-network')).model);
 }
 
 /** A run loaded from a checkpoint: its trainer, disposed with its networks. */
