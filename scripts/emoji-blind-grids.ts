@@ -43,8 +43,8 @@ const seed = Number(raw.seed);
 if (generators.length === 0) throw new Error('--generators must name at least one generator (pretrained or a saved run directory)');
 const pool = raw.select === undefined ? undefined : Number(raw.select);
 if (pool !== undefined && !(Number.isInteger(pool) && pool >= 8)) throw new Error(`--select must be an integer >= 8 (samples per row to pick 8 from), received ${raw.select}`);
-const grids = generators.length * (pool === undefined ? 1 : 2);
-if (grids > 25) throw new Error(`--generators names ${generators.length} generators (${grids} grids); at most 25 fit the letters besides the real emoji`);
+const generatedCount = generators.length * (pool === undefined ? 1 : 2);
+if (generatedCount > 25) throw new Error(`--generators names ${generators.length} generators (${generatedCount} grids); at most 25 fit the letters besides the real emoji`);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
 if (raw.out === undefined) throw new Error('--out DIR is required: the folder of grids to give the rater');
 const out = resolve(raw.out);
@@ -88,40 +88,37 @@ function generatedGrid(generator: Awaited<ReturnType<typeof loadEmojiGenerator>>
 }
 
 /** --select: per row, the COLUMNS of `pool` samples of the row's category the shipped classifier reads best as it. */
-async function selectedGrid(generator: Awaited<ReturnType<typeof loadEmojiGenerator>>, pool: number): Promise<tf.Tensor4D> {
+function selectedGrid(generator: Awaited<ReturnType<typeof loadEmojiGenerator>>, classifier: tf.LayersModel, pool: number): tf.Tensor4D {
   if (generator.numClasses !== EMOJI_CATEGORIES.length) throw new Error(`--select needs generators of the ${EMOJI_CATEGORIES.length} categories, received one of ${generator.numClasses} classes`);
-  const classifier = await decodeEmbeddedModel((await shippedExtractor('emoji')).model);
-  const rows: tf.Tensor4D[] = [];
-  for (let c = 0; c < EMOJI_CATEGORIES.length; c++) {
-    const samples = generator.sample({ count: pool, labels: c, seed: seed + c }) as tf.Tensor4D;
-    const probability = tf.tidy(() => tf.softmax(classifier.predict(samples) as tf.Tensor2D).slice([0, c], [pool, 1]).reshape([pool]));
-    const values = Array.from(await probability.data());
-    probability.dispose();
-    const best = values.map((p, i) => [p, i]).sort((a, b) => b[0] - a[0]).slice(0, COLUMNS).map(([, i]) => i);
-    rows.push(tf.gather(samples, best) as tf.Tensor4D);
-    samples.dispose();
-  }
-  classifier.dispose();
-  const grid = tf.concat(rows) as tf.Tensor4D;
-  tf.dispose(rows);
-  return grid;
+  return tf.tidy(() => {
+    const rows = EMOJI_CATEGORIES.map((_, c) => {
+      const samples = generator.sample({ count: pool, labels: c, seed: seed + c }) as tf.Tensor4D;
+      const probability = tf.softmax(classifier.predict(samples) as tf.Tensor2D).slice([0, c], [pool, 1]).reshape([pool]);
+      return tf.gather(samples, tf.topk(probability, COLUMNS).indices);
+    });
+    return tf.concat(rows) as tf.Tensor4D;
+  });
 }
 
-const entries = [...generators.flatMap((g) => (pool === undefined ? [g] : [g, `${g} (the ${COLUMNS} of ${pool} the shipped classifier reads best)`])), 'real'];
+const classifier = pool === undefined ? undefined : await decodeEmbeddedModel((await shippedExtractor('emoji')).model);
+/** Each grid by its key entry: every generator's own grid (and its picked one with --select), then the real emoji. */
+const grids: Array<[string, () => Promise<tf.Tensor4D>]> = [];
+for (const which of generators) {
+  // Loaded when its first grid is drawn, once for both of its grids.
+  let loaded: ReturnType<typeof loadEmojiGenerator> | undefined;
+  const load = (): ReturnType<typeof loadEmojiGenerator> => (loaded ??= loadEmojiGenerator(which));
+  grids.push([which, async () => generatedGrid(await load())]);
+  if (pool !== undefined) grids.push([`${which} (the ${COLUMNS} of ${pool} the shipped classifier reads best)`, async () => selectedGrid(await load(), classifier!, pool)]);
+}
+grids.push(['real', async () => tf.gather(test.images, picks) as tf.Tensor4D]);
 const key: Record<string, string> = {};
-for (const [n, which] of entries.entries()) {
-  let images: tf.Tensor4D;
-  if (which === 'real') {
-    images = tf.gather(test.images, picks) as tf.Tensor4D;
-  } else if (pool !== undefined && n % 2 === 1) {
-    images = await selectedGrid(await loadEmojiGenerator(entries[n - 1]), pool);
-  } else {
-    images = generatedGrid(await loadEmojiGenerator(which));
-  }
+for (const [n, [which, grid]] of grids.entries()) {
+  const images = await grid();
   key[letters[n]] = which;
   await saveImageGrid(images, `${out}/${letters[n]}.png`, { columns: COLUMNS, background: BACKGROUND });
   images.dispose();
 }
+classifier?.dispose();
 test.dispose();
 await writeFile(keyFile, `${JSON.stringify({ seed, key }, null, 1)}\n`);
-console.log(`wrote ${entries.length} grids to ${out}; the key is ${keyFile}`);
+console.log(`wrote ${grids.length} grids to ${out}; the key is ${keyFile}`);

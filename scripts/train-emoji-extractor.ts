@@ -106,14 +106,11 @@ const PERMUTATIONS = [
 
 /** Turns one view's colours in place: a channel order of PERMUTATIONS, or grey for index 5. */
 function recolour(out: Float32Array, dst: number, kind: number): void {
+  const order = kind === 5 ? undefined : PERMUTATIONS[kind];
+  const rgb = new Float32Array(3);
   for (let p = dst; p < dst + PIXELS; p += 3) {
-    const rgb = [out[p], out[p + 1], out[p + 2]];
-    if (kind === 5) {
-      out[p] = out[p + 1] = out[p + 2] = (rgb[0] + rgb[1] + rgb[2]) / 3;
-    } else {
-      const order = PERMUTATIONS[kind];
-      for (let c = 0; c < 3; c++) out[p + c] = rgb[order[c]];
-    }
+    for (let c = 0; c < 3; c++) rgb[c] = out[p + c];
+    for (let c = 0; c < 3; c++) out[p + c] = order === undefined ? (rgb[0] + rgb[1] + rgb[2]) / 3 : rgb[order[c]];
   }
 }
 
