@@ -53,6 +53,15 @@ export interface EmojiOptions {
   readonly split?: 'all' | 'train' | 'test';
   /** The gray level (0..255) or [r, g, b] that transparency is composited over. @defaultValue 255 (white) */
   readonly background?: number | readonly [number, number, number];
+  /**
+   * Keep only the emoji for which this returns `true`, e.g. `(e) => e.subcategory === 'heart'`, or a
+   * set of flags by `name` (`'flag-dk'`, `'gb'`; a skin-tone variant is `'wave:1f3fb'`). It sees each
+   * emoji of the chosen categories once, before `split`, `skinTones` and `count`. The classes are then
+   * those (of `categories`, or of their subcategories) that hold at least one emoji it keeps, in any
+   * split, so `split: 'train'` and `split: 'test'` with the same filter agree on class ids.
+   * @defaultValue keep all
+   */
+  readonly filter?: (emoji: EmojiEntry) => boolean;
   /** Keep only the first `count` images (in the catalog's order). @defaultValue all */
   readonly count?: number;
   /** Node: the package's folder. @defaultValue where `emoji-datasource-twitter` is installed */
@@ -66,7 +75,7 @@ export interface EmojiOptions {
   readonly files?: ArrayLike<EmojiFile>;
 }
 
-const EMOJI_OPTIONS = Object.freeze(['size', 'categories', 'labels', 'skinTones', 'split', 'background', 'count', 'dir', 'baseUrl', 'files']);
+const EMOJI_OPTIONS = Object.freeze(['size', 'categories', 'labels', 'skinTones', 'split', 'background', 'filter', 'count', 'dir', 'baseUrl', 'files']);
 
 /** What a source reads: the catalog (`emoji.json`) or an image (by its file name in the catalog). */
 type EmojiPart = 'catalog' | 'image';
@@ -109,27 +118,34 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   const size = checkInt(opts.size ?? 64, 'size', owner, 1, 4096);
   const categories = checkCategories(opts.categories, owner);
   const labels = checkOneOf(opts.labels ?? 'category', EMOJI_LABELS, 'labels', owner);
-  const classNames: readonly string[] = labels === 'category' ? categories : categories.flatMap((category) => EMOJI_SUBCATEGORIES_BY_CATEGORY[category]);
+  const tableNames: readonly string[] = labels === 'category' ? categories : categories.flatMap((category) => EMOJI_SUBCATEGORIES_BY_CATEGORY[category]);
+  const classOf = (entry: EmojiEntry): string => (labels === 'category' ? entry.category : entry.subcategory);
   const skinTones = checkBoolean(opts.skinTones ?? true, 'skinTones', owner);
   const split = checkOneOf(opts.split ?? 'all', ['all', 'train', 'test'] as const, 'split', owner);
   const count = opts.count === undefined ? Infinity : checkInt(opts.count, 'count', owner, 1);
+  const filter = checkFilter(opts.filter, owner);
   const { background, maxPixels } = checkImageSampleOptions({ ...(opts.background !== undefined ? { background: opts.background } : {}) }, owner);
   const source = await sourceOf(opts, owner);
 
   const text = new TextDecoder().decode(await source.read('catalog', 'emoji.json'));
-  const chosen = parseEmojiCatalog(text, source.where, owner)
+  const kept = parseEmojiCatalog(text, source.where, owner)
     .filter((entry) => categories.includes(entry.category))
-    .filter((entry) => labels === 'category' || classNames.includes(entry.subcategory))
+    .filter((entry) => tableNames.includes(classOf(entry)))
+    .filter((entry) => filter === undefined || keeps(filter, entry, owner));
+  // With a filter, the classes it empties (in every split) are dropped, so that every class has images.
+  const classNames = filter === undefined ? tableNames : tableNames.filter((name) => kept.some((entry) => classOf(entry) === name));
+  const chosen = kept
     .filter((entry) => skinTones || !entry.variant)
     .filter((entry) => split === 'all' || entry.heldOut === (split === 'test'))
     .slice(0, count);
   if (chosen.length === 0) {
-    throw new DataError(`${owner}: no emoji match categories ${describeValue(categories)}, split ${describeValue(split)} and skinTones ${skinTones}.`);
+    const filtered = filter === undefined ? '' : ' and the filter';
+    throw new DataError(`${owner}: no emoji match categories ${describeValue(categories)}, split ${describeValue(split)}, skinTones ${skinTones}${filtered}.`);
   }
   return stackImages(
     chosen.map((entry: EmojiEntry) => ({
       name: entry.image,
-      label: classNames.indexOf(labels === 'category' ? entry.category : entry.subcategory),
+      label: classNames.indexOf(classOf(entry)),
       load: async () => decodeImage(await source.read('image', entry.image), `${source.where}/${EMOJI_IMAGE_DIR}/${entry.image}`, owner, maxPixels),
     })),
     { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}${labels === 'category' ? '' : '-subcategories'}`, classNames, numClasses: classNames.length },
@@ -145,6 +161,25 @@ function checkCategories(value: unknown, owner: string): readonly EmojiCategory[
   value.forEach((category: unknown, i: number) => checkOneOf(category, EMOJI_CATEGORIES, `categories[${i}]`, owner));
   if (new Set(value).size !== value.length) throw new ConfigError(`${owner}: 'categories' lists a category twice: ${describeValue(value)}.`);
   return Object.freeze([...value]) as readonly EmojiCategory[];
+}
+
+function checkFilter(value: unknown, owner: string): ((emoji: EmojiEntry) => boolean) | undefined {
+  if (value === undefined || typeof value === 'function') return value as ((emoji: EmojiEntry) => boolean) | undefined;
+  throw new ConfigError(`${owner}: 'filter' must be a function from an emoji's entry to true or false, received ${describeValue(value)}.`);
+}
+
+/** Calls the user's filter on a frozen copy of the entry; anything but a boolean, or a throw, is refused naming the emoji. */
+function keeps(filter: (emoji: EmojiEntry) => boolean, entry: EmojiEntry, owner: string): boolean {
+  let result: unknown;
+  try {
+    result = filter(Object.freeze({ ...entry }));
+  } catch (cause) {
+    throw new ConfigError(`${owner}: 'filter' threw on emoji ${describeValue(entry.name)}: ${cause instanceof Error ? cause.message : String(cause)}.`, { cause });
+  }
+  if (typeof result !== 'boolean') {
+    throw new ConfigError(`${owner}: 'filter' must return true or false, returned ${describeValue(result)} for emoji ${describeValue(entry.name)}.`);
+  }
+  return result;
 }
 
 /** The one source the options name: the picked files, a URL, a folder, or the installed package. */

@@ -147,6 +147,62 @@ describe('emoji', () => {
     }
   });
 
+  it('keeps what a filter keeps; the classes are those it leaves images in, in every split', async () => {
+    const seen: string[] = [];
+    const flags = await emoji({ dir: fake.dir, filter: (e) => (seen.push(e.name), e.name === 'fr') });
+    // The filter sees every emoji of the chosen categories once, variants included, before split and skin tones.
+    expect(seen).toEqual(['wave', 'wave:1f3fb', 'grinning', 'fr']);
+    expect(flags.classNames).toEqual(['Flags']);
+    expect(flags.size).toBe(1);
+    expect(Array.from(await flags.labels!.data())).toEqual([0]);
+    flags.dispose();
+    // By subcategory: only the subcategories the filter leaves images in are classes.
+    const fine = await emoji({ dir: fake.dir, labels: 'subcategory', filter: (e) => e.category !== 'Smileys & Emotion' });
+    expect(fine.classNames).toEqual(['hand-fingers-open', 'country-flag']);
+    expect(Array.from(await fine.labels!.data())).toEqual([0, 0, 1]);
+    fine.dispose();
+    // The classes do not depend on the split: train and test agree on ids even where one split has no image of a class.
+    // Only wave (and its variant) is held out, yet the test split keeps the three classes the filter leaves images in.
+    const test = await emoji({ dir: fake.dir, split: 'test', filter: () => true });
+    const train = await emoji({ dir: fake.dir, split: 'train', filter: () => true });
+    expect(test.classNames).toEqual(['Smileys & Emotion', 'People & Body', 'Flags']);
+    expect(train.classNames).toEqual(test.classNames);
+    expect(Array.from(await test.labels!.data())).toEqual([1, 1]);
+    expect(Array.from(await train.labels!.data())).toEqual([0, 2]);
+    [test, train].forEach((d) => d.dispose());
+    // The filter gets a frozen copy: it cannot change what is loaded.
+    const frozen = await emoji({ dir: fake.dir, filter: (e) => Object.isFrozen(e) });
+    expect(frozen.size).toBe(4);
+    frozen.dispose();
+  });
+
+  it('refuses a filter that is not a function, returns a non-boolean, throws, or keeps nothing', async () => {
+    const before = tf.memory().numTensors;
+    await expect(emoji({ dir: fake.dir, filter: 'heart' as never })).rejects.toThrow(
+      /^emoji: 'filter' must be a function from an emoji's entry to true or false, received "heart"\.$/,
+    );
+    await expect(emoji({ dir: fake.dir, filter: ((e: { name: string }) => (e.name === 'fr' ? 1 : false)) as never })).rejects.toThrow(
+      /^emoji: 'filter' must return true or false, returned 1 for emoji "fr"\.$/,
+    );
+    const thrown = emoji({ dir: fake.dir, filter: (e) => { if (e.variant) throw new Error('no tones'); return true; } });
+    await expect(thrown).rejects.toThrow(ConfigError);
+    await expect(emoji({ dir: fake.dir, filter: (e) => { if (e.variant) throw new Error('no tones'); return true; } })).rejects.toThrow(
+      /^emoji: 'filter' threw on emoji "wave:1f3fb": no tones\.$/,
+    );
+    await expect(emoji({ dir: fake.dir, filter: () => false })).rejects.toThrow(/no emoji match categories .*, skinTones true and the filter\./);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('picks the hearts and the crossed flags of the installed package by subcategory and name', async () => {
+    const crosses = new Set(['flag-dk', 'flag-se', 'flag-ch', 'gb']);
+    const data = await emoji({ size: 8, filter: (e) => e.subcategory === 'heart' || crosses.has(e.name) });
+    expect(data.classNames).toEqual(['Smileys & Emotion', 'Flags']);
+    const labels = Array.from(await data.labels!.data());
+    expect(labels.filter((l) => l === 1)).toHaveLength(4);
+    expect(labels.filter((l) => l === 0).length).toBeGreaterThanOrEqual(25);
+    data.dispose();
+  });
+
   it('has a subcategory table that matches the installed package: 98 names, each in one category', async () => {
     const text = await readFile(join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'emoji.json'), 'utf8');
     const entries = parseEmojiCatalog(text, 'emoji.json', 'test');
