@@ -1,0 +1,78 @@
+/**
+ * Grids for a blind count of hearts and crossed flags (docs/recipes.md, "Hearts and crossed flags from a
+ * chosen few"): two rows of 8 cells per grid, row 1 asking for a heart and row 2 for a flag with a cross.
+ * One grid of real emoji (8 of the 25 hearts, 8 of the 21 crossed flags, drawn with the seed), one of a
+ * generator trained by `npm run example:emoji-shapes` (its classes: Smileys & Emotion for the hearts,
+ * Flags for the flags) and one of the shipped nine-category generator (its Smileys & Emotion and Flags
+ * rows), each under a random letter, the key written elsewhere.
+ *
+ *   npx tsx scripts/emoji-shapes-blind-grids.ts --run runs/emoji-shapes --seed 11 --out DIR [--key FILE]
+ *
+ * The rater counts, per grid and row, the cells that show the row's thing and how many different
+ * pictures they are; the protocol is in docs/recipes.md. Needs the optional package emoji-datasource-twitter.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { randomInt } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { useBackend } from '../src/backend/index.js';
+import { emoji } from '../src/data/emoji.js';
+import { saveImageGrid } from '../src/io/image-grid.js';
+import { Generator } from '../src/nets/generator.js';
+import { Trainer } from '../src/train/trainer.js';
+import { scriptFlags } from './script-flags.js';
+
+const raw = scriptFlags('scripts/emoji-shapes-blind-grids.ts', ['run', 'seed', 'out', 'key', 'threads']);
+const seed = Number(raw.seed);
+if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
+if (raw.run === undefined) throw new Error('--run DIR is required: a checkpoint written by npm run example:emoji-shapes');
+if (raw.out === undefined) throw new Error('--out DIR is required: the folder of grids to give the rater');
+const out = resolve(raw.out);
+const keyFile = resolve(raw.key ?? `${out}.key.json`);
+if (keyFile.startsWith(`${out}/`)) throw new Error(`--key ${keyFile} is inside --out ${out}: the rater would see it`);
+
+/** The flags with a cross that the example trains on (by ISO code or short name). */
+const CROSSED_FLAGS = new Set([
+  'dk', 'se', 'no', 'fi', 'is', 'fo', 'ax', 'sj', 'bv', 'ch', 'gb', 'england', 'scotland', 'gr', 'ge', 'do', 'to', 'je', 'gg', 'au', 'nz',
+].flatMap((code) => [code, `flag-${code}`]));
+const COLUMNS = 8;
+
+await useBackend('wasm', { threads: Number(raw.threads ?? 1) });
+await mkdir(out, { recursive: true });
+
+// The real grid: 8 hearts and 8 crossed flags, drawn without replacement with the seed.
+const data = await emoji({ filter: (e) => e.subcategory === 'heart' || (e.category === 'Flags' && CROSSED_FLAGS.has(e.name)) });
+const labels = Array.from(await data.labels!.data());
+const random = tf.randomUniform([labels.length], 0, 1, 'float32', seed);
+const order = Array.from(await random.data()).map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+random.dispose();
+const picked = [0, 1].flatMap((label) => order.filter((i) => labels[i] === label).slice(0, COLUMNS));
+const real = tf.gather(data.images, picked) as tf.Tensor4D;
+
+const run = await Trainer.load(`file://${resolve(raw.run)}`);
+const focused = run.samplingGenerator as Generator<tf.Rank.R4>;
+const shipped = await Generator.pretrained('emoji64');
+const rows = (generator: Generator<tf.Rank.R4>, classes: ReadonlyArray<string | number>): tf.Tensor4D =>
+  tf.tidy(() => tf.concat(classes.map((label) => generator.sample({ count: COLUMNS, labels: label, seed })), 0) as tf.Tensor4D);
+const grids: Record<string, tf.Tensor4D> = {
+  real,
+  'example:emoji-shapes (hearts and crossed flags only)': rows(focused, [0, 1]),
+  'pretrained emoji64 (nine categories): Smileys & Emotion, Flags': rows(shipped, ['Smileys & Emotion', 'Flags']),
+};
+
+// Letters drawn at random, so that the order of the grids tells nothing.
+const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'.split('');
+const key: Record<string, string> = {};
+for (const [name, images] of Object.entries(grids)) {
+  const letter = letters.splice(randomInt(letters.length), 1)[0]!;
+  key[letter] = name;
+  await saveImageGrid(images, `${out}/${letter}.png`, { columns: COLUMNS, background: 128 });
+}
+await writeFile(keyFile, `${JSON.stringify({ seed, run: raw.run, key }, null, 1)}\n`);
+console.log(`wrote ${Object.keys(key).length} grids to ${out}, key ${keyFile}`);
+tf.dispose(Object.values(grids));
+shipped.dispose();
+run.generator.dispose();
+run.discriminator.dispose();
+run.dispose();
+data.dispose();
