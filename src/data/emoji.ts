@@ -58,7 +58,8 @@ export interface EmojiOptions {
    * set of flags by `name` (`'flag-dk'`, `'gb'`; a skin-tone variant is `'wave:1f3fb'`). It sees each
    * emoji of the chosen categories once, before `split`, `skinTones` and `count`. The classes are then
    * those (of `categories`, or of their subcategories) that hold at least one emoji it keeps, in any
-   * split, so `split: 'train'` and `split: 'test'` with the same filter agree on class ids.
+   * split, so `split: 'train'` and `split: 'test'` with the same filter agree on class ids. The
+   * dataset's `name` ends in `-filtered`.
    * @defaultValue keep all
    */
   readonly filter?: (emoji: EmojiEntry) => boolean;
@@ -148,7 +149,7 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
       label: classNames.indexOf(classOf(entry)),
       load: async () => decodeImage(await source.read('image', entry.image), `${source.where}/${EMOJI_IMAGE_DIR}/${entry.image}`, owner, maxPixels),
     })),
-    { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}${labels === 'category' ? '' : '-subcategories'}`, classNames, numClasses: classNames.length },
+    { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}${labels === 'category' ? '' : '-subcategories'}${filter === undefined ? '' : '-filtered'}`, classNames, numClasses: classNames.length },
     owner,
   );
 }

@@ -153,6 +153,7 @@ describe('emoji', () => {
     // The filter sees every emoji of the chosen categories once, variants included, before split and skin tones.
     expect(seen).toEqual(['wave', 'wave:1f3fb', 'grinning', 'fr']);
     expect(flags.classNames).toEqual(['Flags']);
+    expect(flags.name).toBe('emoji-64-filtered');   // not the whole set's name, in records and logs
     expect(flags.size).toBe(1);
     expect(Array.from(await flags.labels!.data())).toEqual([0]);
     flags.dispose();
