@@ -42,7 +42,7 @@ export const EMOJI_TEST_SHARE = 1 / 7;
 
 /** One image of the catalog. */
 export interface EmojiEntry {
-  /** The image file's name in {@link EMOJI_IMAGE_DIR}, e.g. `'1f600.png'`. */
+  /** The image file's name in the package's `img/twitter/64` folder, e.g. `'1f600.png'`. */
   readonly image: string;
   /** The emoji's short name, e.g. `'grinning'`; a skin-tone variant adds its tone, e.g. `'wave:1f3fb'`. */
   readonly name: string;
