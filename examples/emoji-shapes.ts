@@ -50,7 +50,10 @@ const generator = run.trainer.samplingGenerator;
 
 // 4. The grids: 64 samples of each class, and the data.
 await mkdir(out, { recursive: true });
-for (const [c, file] of ['hearts', 'crossed-flags'].entries()) {
+const classOf = (category: datasets.EmojiCategory): number => data.classNames?.indexOf(category) ?? -1;
+const hearts = classOf('Smileys & Emotion');
+const flags = classOf('Flags');
+for (const [c, file] of [[hearts, 'hearts'], [flags, 'crossed-flags']] as const) {
   const images = generator.sample({ count: 64, labels: c, seed: 100 + c });
   await io.saveImageGrid(images, `${out}/${file}.png`, { columns: 8 });
   images.dispose();
@@ -58,15 +61,15 @@ for (const [c, file] of ['hearts', 'crossed-flags'].entries()) {
 await io.saveImageGrid(data.images as tf.Tensor4D, `${out}/real.png`, { columns: 8 });
 
 // 5. Scores against the 46 emoji: this generator, then the shipped nine-category generator's Smileys &
-//    Emotion (class 0 here) and Flags (class 1) samples, 230 of each.
+//    Emotion samples (as this set's hearts class) and Flags samples, 230 of each.
 const features = metrics.features.emoji();
 const wanted = ['kid', 'precision-recall', 'intra-kid', 'intra-precision-recall'] as const;
 const count = 460;
 const focused = await metrics.evaluate({ real: data, generator, count, features, metrics: wanted, seed: 1 });
 const shipped = await Generator.pretrained('emoji64');
-const labels = Array.from({ length: count }, (_, i) => i % 2);
+const labels = Array.from({ length: count }, (_, i) => (i % 2 === 0 ? hearts : flags));
 const names = shipped.classNames ?? [];
-const fake = shipped.sample({ count, labels: labels.map((l) => names.indexOf(l === 0 ? 'Smileys & Emotion' : 'Flags')), seed: 1 });
+const fake = shipped.sample({ count, labels: labels.map((l) => names.indexOf(l === hearts ? 'Smileys & Emotion' : 'Flags')), seed: 1 });
 const baseline = await metrics.evaluate({ real: data, fake, labels, features, metrics: wanted });
 fake.dispose();
 shipped.dispose();
