@@ -24,9 +24,7 @@
  * Needs the optional package emoji-datasource-twitter.
  */
 import * as tf from '@tensorflow/tfjs';
-import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { useBackend } from '../src/backend/index.js';
 import { saveImageGrid } from '../src/io/image-grid.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
@@ -35,21 +33,18 @@ import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data
 import { shippedExtractor } from '../src/extractors/index.js';
 import { decodeEmbeddedModel } from '../src/util/embedded-model.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
-import { scriptFlags } from './script-flags.js';
+import { blindGridPaths, shuffledLetters } from './blind-grid-files.js';
+import { scriptFlags, seedFlag } from './script-flags.js';
 
 const raw = scriptFlags('scripts/emoji-blind-grids.ts', ['generators', 'seed', 'out', 'key', 'threads', 'select']);
 const generators = (raw.generators ?? '').split(',').filter((g) => g !== '');
-const seed = Number(raw.seed);
+const seed = seedFlag(raw.seed);
 if (generators.length === 0) throw new Error('--generators must name at least one generator (pretrained or a saved run directory)');
 const pool = raw.select === undefined ? undefined : Number(raw.select);
 if (pool !== undefined && !(Number.isInteger(pool) && pool >= 8)) throw new Error(`--select must be an integer >= 8 (samples per row to pick 8 from), received ${raw.select}`);
 const generatedCount = generators.length * (pool === undefined ? 1 : 2);
 if (generatedCount > 25) throw new Error(`--generators names ${generators.length} generators (${generatedCount} grids); at most 25 fit the letters besides the real emoji`);
-if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
-if (raw.out === undefined) throw new Error('--out DIR is required: the folder of grids to give the rater');
-const out = resolve(raw.out);
-const keyFile = resolve(raw.key ?? `${out}.key.json`);
-if (keyFile.startsWith(`${out}/`)) throw new Error(`--key ${keyFile} is inside --out ${out}: the rater would see it`);
+const { out, keyFile } = blindGridPaths(raw.out, raw.key);
 
 /** Tiles per row: one per latent. */
 const COLUMNS = 8;
@@ -58,11 +53,7 @@ const BACKGROUND = 128;
 
 await useBackend('wasm', { threads: Number(raw.threads ?? 1) });
 await mkdir(out, { recursive: true });
-const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
-for (let i = letters.length - 1; i > 0; i--) {
-  const j = randomInt(i + 1);
-  [letters[i], letters[j]] = [letters[j], letters[i]];
-}
+const letters = shuffledLetters();
 
 /** Held-out real emoji: COLUMNS of each category, spread over its held-out images (indices, row by row). */
 const test = await extractorSplit('emoji', 'test', { labels: 'subcategory' });

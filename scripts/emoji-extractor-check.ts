@@ -31,13 +31,12 @@ import { intraKidFromFeatures, intraPrecisionRecallFromFeatures } from '../src/m
 import { densityCoverageFromFeatures } from '../src/metrics/manifold.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
 import { importExtractorModule } from './extractor-module.js';
-import { scriptFlags } from './script-flags.js';
+import { scriptFlags, seedFlag } from './script-flags.js';
 
 const raw = scriptFlags('scripts/emoji-extractor-check.ts', ['extractor', 'generators', 'seed', 'threads']);
 const which = raw.extractor ?? 'shipped';
 const generators = (raw.generators ?? 'pretrained').split(',').filter((g) => g !== '');
-const seed = Number(raw.seed ?? 7);
-if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
+const seed = seedFlag(raw.seed ?? '7');
 const COUNT = 600;
 const CATEGORIES = EMOJI_CATEGORIES.length;
 

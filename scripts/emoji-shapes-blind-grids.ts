@@ -12,7 +12,6 @@
  * pictures they are; the protocol is in docs/recipes.md. Needs the optional package emoji-datasource-twitter.
  */
 import * as tf from '@tensorflow/tfjs';
-import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { useBackend } from '../src/backend/index.js';
@@ -20,16 +19,13 @@ import { emoji } from '../src/data/emoji.js';
 import { saveImageGrid } from '../src/io/image-grid.js';
 import { Generator } from '../src/nets/generator.js';
 import { Trainer } from '../src/train/trainer.js';
-import { scriptFlags } from './script-flags.js';
+import { blindGridPaths, shuffledLetters } from './blind-grid-files.js';
+import { scriptFlags, seedFlag } from './script-flags.js';
 
 const raw = scriptFlags('scripts/emoji-shapes-blind-grids.ts', ['run', 'seed', 'out', 'key', 'threads']);
-const seed = Number(raw.seed);
-if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${raw.seed}`);
+const seed = seedFlag(raw.seed);
 if (raw.run === undefined) throw new Error('--run DIR is required: a checkpoint written by npm run example:emoji-shapes');
-if (raw.out === undefined) throw new Error('--out DIR is required: the folder of grids to give the rater');
-const out = resolve(raw.out);
-const keyFile = resolve(raw.key ?? `${out}.key.json`);
-if (keyFile.startsWith(`${out}/`)) throw new Error(`--key ${keyFile} is inside --out ${out}: the rater would see it`);
+const { out, keyFile } = blindGridPaths(raw.out, raw.key);
 
 /** The flags with a cross that the example trains on (by ISO code or short name). */
 const CROSSED_FLAGS = new Set([
@@ -46,7 +42,9 @@ const labels = Array.from(await data.labels!.data());
 const random = tf.randomUniform([labels.length], 0, 1, 'float32', seed);
 const order = Array.from(await random.data()).map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
 random.dispose();
-const picked = [0, 1].flatMap((label) => order.filter((i) => labels[i] === label).slice(0, COLUMNS));
+// The set's classes by name (the example samples them the same way): its hearts, then its flags.
+const classes = (['Smileys & Emotion', 'Flags'] as const).map((category) => data.classNames!.indexOf(category));
+const picked = classes.flatMap((label) => order.filter((i) => labels[i] === label).slice(0, COLUMNS));
 const real = tf.gather(data.images, picked) as tf.Tensor4D;
 
 const run = await Trainer.load(`file://${resolve(raw.run)}`);
@@ -56,15 +54,15 @@ const rows = (generator: Generator<tf.Rank.R4>, classes: ReadonlyArray<string | 
   tf.tidy(() => tf.concat(classes.map((label) => generator.sample({ count: COLUMNS, labels: label, seed })), 0) as tf.Tensor4D);
 const grids: Record<string, tf.Tensor4D> = {
   real,
-  'example:emoji-shapes (hearts and crossed flags only)': rows(focused, [0, 1]),
+  'example:emoji-shapes (hearts and crossed flags only)': rows(focused, classes),
   'pretrained emoji64 (nine categories): Smileys & Emotion, Flags': rows(shipped, ['Smileys & Emotion', 'Flags']),
 };
 
 // Letters drawn at random, so that the order of the grids tells nothing.
-const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'.split('');
+const letters = shuffledLetters();
 const key: Record<string, string> = {};
-for (const [name, images] of Object.entries(grids)) {
-  const letter = letters.splice(randomInt(letters.length), 1)[0]!;
+for (const [n, [name, images]] of Object.entries(grids).entries()) {
+  const letter = letters[n]!;
   key[letter] = name;
   await saveImageGrid(images, `${out}/${letter}.png`, { columns: COLUMNS, background: 128 });
 }

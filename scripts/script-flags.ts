@@ -83,3 +83,10 @@ export function scriptFlags<Name extends string>(
 ): Partial<Record<Name, string>> {
   return commandLine(script, { values: names }, args).values;
 }
+
+/** The value of a --seed flag: a non-negative integer, or an error naming the flag and what it received. */
+export function seedFlag(value: string | undefined): number {
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, received ${value}`);
+  return seed;
+}

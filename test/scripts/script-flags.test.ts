@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchFlags } from '../../bench/args.js';
-import { commandLine, scriptFlags } from '../../scripts/script-flags.js';
+import { commandLine, scriptFlags, seedFlag } from '../../scripts/script-flags.js';
 
 const NAMES = ['recipe', 'pick-seeds', 'changes'] as const;
 
@@ -50,5 +50,15 @@ describe('commandLine', () => {
     const bench = benchFlags('bench/x.ts', { values: ['steps'], switches: ['no-torch'] }, ['--steps', '5', '--no-torch']);
     expect([bench.flag('steps'), bench.hasFlag('no-torch'), bench.positionals]).toEqual(['5', true, []]);
     expect(() => benchFlags('bench/x.ts', { values: ['steps'] }, ['--step', '5'])).toThrow(/bench\/x\.ts: Unknown option '--step'/);
+  });
+});
+
+describe('seedFlag', () => {
+  it('reads a non-negative integer and refuses anything else, saying what it received', () => {
+    expect(seedFlag('0')).toBe(0);
+    expect(seedFlag('1313')).toBe(1313);
+    for (const bad of [undefined, 'x', '-1', '1.5']) {
+      expect(() => seedFlag(bad)).toThrow(`--seed must be a non-negative integer, received ${bad}`);
+    }
   });
 });
