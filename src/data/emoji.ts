@@ -134,7 +134,8 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
     .filter((entry) => tableNames.includes(classOf(entry)))
     .filter((entry) => filter === undefined || keeps(filter, entry, owner));
   // With a filter, the classes it empties (in every split) are dropped, so that every class has images.
-  const classNames = filter === undefined ? tableNames : tableNames.filter((name) => kept.some((entry) => classOf(entry) === name));
+  const present = new Set(kept.map(classOf));
+  const classNames = filter === undefined ? tableNames : tableNames.filter((name) => present.has(name));
   const chosen = kept
     .filter((entry) => skinTones || !entry.variant)
     .filter((entry) => split === 'all' || entry.heldOut === (split === 'test'))
