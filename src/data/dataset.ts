@@ -4,6 +4,7 @@ import { SeededRandom, hashInts } from '../util/random.js';
 import { checkImageValues, checkImagesTensor, checkLabels, checkRangeOption } from './check-tensors.js';
 import { checkBoolean, checkInt, checkNonEmptyString, checkOneOf, checkOptions } from '../util/validate.js';
 import { BATCH_SAMPLINGS, type BatchSampling, ClassBalancedSampler } from './class-balanced-sampler.js';
+import { ClassGroups } from './class-groups.js';
 
 /** One batch of samples: images `[B, ...sampleShape]` float32 in [-1, 1], and int32 labels `[B]` when labelled. */
 export interface DatasetBatch {
@@ -80,6 +81,7 @@ export class Dataset {
 
   private permutationCache?: { seed: number; epoch: number; order: Int32Array };
   private balancedSampler?: ClassBalancedSampler;
+  private classGroups?: ClassGroups;
   private classCountCache?: Int32Array;
   private disposedFlag = false;
 
@@ -205,19 +207,39 @@ export class Dataset {
    * @param batchSize - samples per batch, an integer in [1, N].
    * @param seed - the shuffling seed, an integer.
    * @param sampling - how batches are drawn, see {@link BatchSampling}. @defaultValue 'shuffle'
-   * @returns `batchSize` sample indices, distinct within an epoch.
-   * @throws ConfigError on a bad index, batch size, seed or sampling, on `'class-balanced'` sampling of
-   *   an unlabelled dataset, or after dispose.
+   * @param groupSize - when above 1, the batch comes in groups of this many consecutive samples of one
+   *   class (for a conditional discriminator that packs samples, PacGAN): each group's first sample is
+   *   drawn by `sampling` (a batch of `batchSize / groupSize` of them), the rest are other samples of its
+   *   class, drawn without repeats while the class has enough. Labelled datasets only; it must divide
+   *   `batchSize`. @defaultValue 1
+   * @returns `batchSize` sample indices, distinct within an epoch (without groups).
+   * @throws ConfigError on a bad index, batch size, seed, sampling or group size, on `'class-balanced'`
+   *   sampling or groups of an unlabelled dataset, or after dispose.
    * @example
    * ```ts
    * data.batchIndices(3, 64, 42);                      // Int32Array(64), the same on every call and machine
    * data.batchIndices(3, 64, 42, 'class-balanced');    // as many of each class (up to one)
+   * data.batchIndices(3, 64, 42, 'shuffle', 4);        // 16 groups of 4 samples of one class
    * ```
    */
-  batchIndices(index: number, batchSize: number, seed: number, sampling: BatchSampling = 'shuffle'): Int32Array {
+  batchIndices(index: number, batchSize: number, seed: number, sampling: BatchSampling = 'shuffle', groupSize = 1): Int32Array {
     const owner = `Dataset '${this.name}'.batch`;
     this.checkAlive(owner);
     checkInt(index, 'index', owner, 0, Number.MAX_SAFE_INTEGER);
+    checkInt(batchSize, 'batchSize', owner, 1, this.size);
+    checkInt(groupSize, 'groupSize', owner, 1, batchSize);
+    if (groupSize > 1) {
+      if (batchSize % groupSize !== 0) {
+        throw new ConfigError(`${owner}: 'groupSize' must divide 'batchSize' (the batch is cut into groups of one class), received groupSize ${groupSize} and batch size ${batchSize}.`);
+      }
+      if (this.labels === undefined) {
+        throw new ConfigError(`${owner}: 'groupSize' ${groupSize} groups samples of one class, but '${this.name}' has no labels; use groupSize 1.`);
+      }
+      const leaders = this.batchIndices(index, batchSize / groupSize, seed, sampling);
+      // The labels are read once; they never change (the dataset owns them).
+      this.classGroups ??= new ClassGroups(this.labels.dataSync(), this.numClasses);
+      return this.classGroups.fill(leaders, groupSize, seed, index);
+    }
     const perEpoch = this.batchesPerEpoch(batchSize);
     checkInt(seed, 'seed', owner, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     checkOneOf(sampling, BATCH_SAMPLINGS, 'sampling', owner);
@@ -240,6 +262,8 @@ export class Dataset {
    * @param batchSize - samples per batch, an integer in [1, N].
    * @param seed - the shuffling seed, an integer.
    * @param sampling - how batches are drawn, see {@link BatchSampling}. @defaultValue 'shuffle'
+   * @param groupSize - groups of this many consecutive samples of one class, see
+   *   {@link Dataset.batchIndices}. @defaultValue 1
    * @returns new tensors `images [batchSize, ...sampleShape]` and `labels [batchSize]` (when labelled),
    *   owned by the caller.
    * @throws ConfigError as {@link Dataset.batchIndices}.
@@ -249,8 +273,8 @@ export class Dataset {
    * tf.dispose([images, labels]);
    * ```
    */
-  batch(index: number, batchSize: number, seed: number, sampling: BatchSampling = 'shuffle'): DatasetBatch {
-    return this.gather(this.batchIndices(index, batchSize, seed, sampling));
+  batch(index: number, batchSize: number, seed: number, sampling: BatchSampling = 'shuffle', groupSize = 1): DatasetBatch {
+    return this.gather(this.batchIndices(index, batchSize, seed, sampling, groupSize));
   }
 
   /**
@@ -291,6 +315,7 @@ export class Dataset {
     this.labels?.dispose();
     this.permutationCache = undefined;
     this.balancedSampler = undefined;
+    this.classGroups = undefined;
   }
 
   /** A one-line description, e.g. `Dataset 'mnist': 10000 x [28, 28, 1], 10 classes`. */

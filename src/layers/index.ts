@@ -21,6 +21,7 @@ export { NoiseInjection, type NoiseInjectionArgs } from './noise-injection.js';
 export { ConstantInput, type ConstantInputArgs } from './constant-input.js';
 export { STYLE_BROADCAST_DEFAULTS, StyleBroadcast, type StyleBroadcastArgs } from './style-broadcast.js';
 export { FadeIn, type FadeInArgs } from './fade-in.js';
+export { PackFeatures, type SamplePackingArgs, UnpackSamples } from './sample-packing.js';
 export type { InitializerConfig } from './initializer-config.js';
 export {
   LazyGradientConv2D,

@@ -14,7 +14,7 @@ import { type ArchitectureName, type DiscriminatorOptionsOf, architectureByName 
 import type { ResnetDiscriminatorOptions } from './resnet/resnet-discriminator.js';
 import type { DcganDiscriminatorOptions } from './dcgan/dcgan-discriminator.js';
 import type { MlpDiscriminatorOptions } from './mlp/mlp-discriminator.js';
-import { checkPacking, packSamples, packedShape } from './packing.js';
+import { checkPacking, packLabels, packSamples, packedShape } from './packing.js';
 import { buildClassWeightsModel } from './class-weights-model.js';
 import { freeModel } from './free-model.js';
 import { isClassWeights } from '../layers/class-weights.js';
@@ -65,7 +65,9 @@ export interface DiscriminatorOutputs {
  * logits. Higher logits mean "more real". Outputs are never probabilities.
  *
  * Any model with the same contract plugs in: input of shape [batch, ...inputShape] and, when conditional,
- * `label` of shape [batch, 1] (int32 class ids); one output of shape [batch, 1] or [batch]. With
+ * `label` of shape [batch, 1] (int32 class ids); one output of shape [batch, 1] or [batch]. A packing
+ * model (PacGAN) takes each group of `packing` samples as one input, and when conditional one label per
+ * group (the groups are of one class). With
  * `auxiliaryClassifier: true` (ACGAN), a second output of class logits [batch, numClasses], and the
  * label input is optional.
  */
@@ -108,8 +110,8 @@ export class Discriminator {
     }
     this.auxiliaryClassifier = auxiliary;
     this.packing = checkPacking(spec.packing, owner);
-    if (this.packing > 1 && this.numClasses > 0) {
-      throw new ConfigError(`${owner}: 'packing' (PacGAN) works with unconditional discriminators only, received packing ${this.packing} with numClasses ${this.numClasses}.`);
+    if (this.packing > 1 && auxiliary) {
+      throw new ConfigError(`${owner}: 'packing' (PacGAN) judges a group of samples as one input, but an auxiliary classifier (ACGAN) classifies each sample; received packing ${this.packing} with auxiliaryClassifier true.`);
     }
     // An ACGAN discriminator predicts the class; it may also take it as input (two inputs).
     this.takesLabels = auxiliary ? model.inputs?.length === 2 : this.numClasses > 0;
@@ -191,11 +193,12 @@ export class Discriminator {
    * @param samples - [batch, ...inputShape]; images in [-1, 1].
    * @param labels - [batch] int32 class ids, or [batch, numClasses] class weights ({@link NetworkLabels}:
    *   each class's embedding weighted, as in a conditioning transition); required when conditional,
-   *   forbidden otherwise.
+   *   forbidden otherwise. When a conditional discriminator packs, each group of `packing` consecutive
+   *   samples must share its label (the model takes one label per group; they are read back to check).
    * @param training - run layers such as batch norm in training mode.
    * @returns logits of shape [batch] (of shape [batch / packing] when packing); higher means "more real".
    * @throws ShapeError when packing and the batch size is not a multiple of `packing`.
-   * @throws ConfigError when given class weights and the model's label input feeds layers that cannot
+   * @throws ConfigError when packing and a group's labels differ, or when given class weights and the model's label input feeds layers that cannot
    *   take them (anything but embeddings and layers marked `acceptsClassWeights`, such as the projection head).
    */
   logits(samples: tf.Tensor, labels?: NetworkLabels, training = false): tf.Tensor1D {
@@ -233,7 +236,8 @@ export class Discriminator {
         this.classWeightsModel ??= buildClassWeightsModel(this.model, this.numClasses, owner);
         model = this.classWeightsModel;
       }
-      inputs = [samples, weights ? tf.cast(labels, 'float32') : labelsForModel(this.model, labels as tf.Tensor1D)];
+      const perInput = packLabels(labels, this.packing, owner);
+      inputs = [inputs as tf.Tensor, weights ? tf.cast(perInput, 'float32') : labelsForModel(this.model, perInput as tf.Tensor1D)];
     } else if (labels !== undefined) {
       throw new ConfigError(
         this.auxiliaryClassifier

@@ -46,7 +46,8 @@ export interface DiscriminatorSpec {
    * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the model judges this many samples at once,
    * concatenated along the last axis, so its input has per-sample shape `inputShape` with the last
    * dimension multiplied by `packing`; `logits` then returns one logit per group of `packing` samples.
-   * Unconditional discriminators only. @defaultValue 1 (no packing)
+   * A conditional model takes one label per group, and the samples of a group share their class (the
+   * Trainer draws grouped batches); not with an auxiliary classifier. @defaultValue 1 (no packing)
    */
   readonly packing?: number;
 }

@@ -1,11 +1,12 @@
 /**
  * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the discriminator judges `m` samples at once,
- * concatenated along their last axis (features, or channels for images).
+ * concatenated along their last axis (features, or channels for images). A conditional discriminator
+ * packs samples of one class: each group takes one label.
  *
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError } from '../errors.js';
+import { ConfigError, ShapeError } from '../errors.js';
 import { checkPositiveInt } from '../util/validate.js';
 
 /** Checks a packing degree: an integer >= 1 (1 = no packing). */
@@ -39,4 +40,37 @@ export function packSamples(samples: tf.Tensor, packing: number, owner: string):
   const perm = [0, ...spatial.map((_, i) => i + 2), 1, spatial.length + 2];
   const moved = spatial.length === 0 ? split : tf.transpose(split, perm);
   return tf.reshape(moved, [groups, ...spatial, packing * channels]);
+}
+
+/**
+ * The labels of a packed batch, one per group of `packing` consecutive samples: class ids [batch] become
+ * [batch / packing], class weights [batch, numClasses] become [batch / packing, numClasses]. The samples
+ * of a group must share their label (a group is judged as one input of one class); the labels are read
+ * back to check it (`batch` ids or rows, a small synchronous read).
+ * @throws ConfigError naming the first group whose labels differ.
+ */
+export function packLabels(labels: tf.Tensor, packing: number, owner: string): tf.Tensor {
+  if (packing === 1) return labels;
+  const [batch, ...rest] = labels.shape;
+  if (batch % packing !== 0) {
+    throw new ShapeError(`${owner}: the discriminator packs ${packing} samples per input (PacGAN), so the number of labels must be a multiple of ${packing}, received ${batch}.`);
+  }
+  const width = rest.length === 0 ? 1 : rest.reduce((a, b) => a * b, 1);
+  const values = labels.dataSync();
+  for (let group = 0; group < batch / packing; group++) {
+    const first = group * packing * width;
+    for (let j = 1; j < packing; j++) {
+      for (let w = 0; w < width; w++) {
+        if (values[first + j * width + w] !== values[first + w]) {
+          throw new ConfigError(
+            `${owner}: the discriminator packs ${packing} samples of one class per input (conditional PacGAN), so each group of ${packing} consecutive labels must be the same, but group ${group} (samples ${group * packing} to ${group * packing + packing - 1}) mixes labels; draw the batch with grouped classes (Dataset.batch's 'groupSize').`,
+          );
+        }
+      }
+    }
+  }
+  return tf.tidy(() => {
+    const grouped = tf.reshape(labels, [batch / packing, packing, ...rest]);
+    return tf.reshape(tf.slice(grouped, [0, 0, ...rest.map(() => 0)], [-1, 1, ...rest]), [batch / packing, ...rest]);
+  });
 }

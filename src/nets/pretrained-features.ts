@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, describeValue } from '../errors.js';
 import { ProjectionHead } from '../layers/projection-head.js';
+import { PackFeatures, UnpackSamples } from '../layers/sample-packing.js';
 import { SHIPPED_EXTRACTOR_NAMES, isShippedExtractorName, shippedExtractor } from '../extractors/index.js';
 import { decodeEmbeddedModel } from '../util/embedded-model.js';
 import { checkOptions, checkSeed } from '../util/validate.js';
@@ -55,14 +56,15 @@ const TRAINING_DEPENDENT = Object.freeze(['Dropout', 'SpatialDropout1D', 'Spatia
  * Scores measured with the same extractor as the one the discriminator borrows (its FID) are no
  * longer independent of training: the generator is trained to match those features.
  *
- * @param discriminator - the discriminator to extend (not packing; any conditioning).
+ * @param discriminator - the discriminator to extend (any conditioning; when it packs samples (PacGAN),
+ *   the frozen layers see each sample of a group and the head reads their features side by side).
  * @param network - a shipped extractor by name (`'emoji'`, `'mnist'`, `'fashion-mnist'`) or a model of
  *   your own taking the discriminator's samples (in [-1, 1]); layers from its input to `layer` must form
  *   a chain, without dropout, noise or batch normalisation. A model of your own is copied, not changed.
  * @param options - {@link PretrainedFeaturesOptions}.
  * @returns the new discriminator.
  * @throws ConfigError for an unknown name or layer, a branched or training-dependent network, a
- *   packing discriminator, a network whose input shape differs from the samples', or clashing names.
+ *   network whose input shape differs from the samples', or clashing names.
  * @example
  * ```ts
  * const base = Discriminator.dcgan({ imageShape: [64, 64, 3], numClasses: 9, conditioning: 'projection' });
@@ -83,9 +85,6 @@ export async function withPretrainedFeatures(
   if (typeof prefix !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(prefix)) {
     throw new ConfigError(`${owner}: 'prefix' must be a name of letters, digits and underscores, received ${describeValue(o.prefix)}.`);
   }
-  if (discriminator.packing > 1) {
-    throw new ConfigError(`${owner}: the discriminator packs ${discriminator.packing} samples into one input; a pretrained network takes one sample, so packing must be 1.`);
-  }
   const init = new SeededInitializers(checkSeed(o.seed, owner));
   const { source, layer, owned } = await networkOf(network, o.layer, owner);
   try {
@@ -97,7 +96,10 @@ export async function withPretrainedFeatures(
     }
     const taken = new Set(discriminator.model.layers.map((l) => l.name));
     const [image, label] = discriminator.model.inputs;
-    let x: tf.SymbolicTensor = image;
+    const packing = discriminator.packing;
+    // A packing discriminator's input holds `packing` samples along its last axis: the frozen layers
+    // see them as single samples, and the head reads each group's features side by side.
+    let x: tf.SymbolicTensor = packing === 1 ? image : (new UnpackSamples({ packing, name: unique(`${prefix}unpack`, taken, owner) }).apply(image) as tf.SymbolicTensor);
     // The new layers, freed if anything fails before the model holds them.
     const made: tf.layers.Layer[] = [];
     try {
@@ -108,7 +110,8 @@ export async function withPretrainedFeatures(
         copy.setWeights(original.getWeights());
         copy.trainable = false;
       }
-      if (x.shape.length > 2) x = tf.layers.flatten({ name: unique(`${prefix}flatten`, taken, owner) }).apply(x) as tf.SymbolicTensor;
+      if (packing > 1) x = new PackFeatures({ packing, name: unique(`${prefix}side_by_side`, taken, owner) }).apply(x) as tf.SymbolicTensor;
+      else if (x.shape.length > 2) x = tf.layers.flatten({ name: unique(`${prefix}flatten`, taken, owner) }).apply(x) as tf.SymbolicTensor;
       const headName = unique(`${prefix}logits`, taken, owner);
       const head = discriminator.conditional
         ? new ProjectionHead({ numClasses: discriminator.numClasses, kernelInitializer: init.normal(0.02), embeddingsInitializer: init.normal(0.02), name: headName })

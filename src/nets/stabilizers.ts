@@ -34,7 +34,8 @@ export interface DiscriminatorStabilizerOptions {
   /**
    * PacGAN packing (Lin et al. 2018, arXiv:1712.04086): the discriminator judges this many samples at
    * once, concatenated along features (channels for images). The batch size must be a multiple of it.
-   * Unconditional discriminators only. @defaultValue 1 (no packing)
+   * A conditional discriminator judges groups of one class and takes one label per group (the Trainer
+   * draws such batches); not with an auxiliary classifier. @defaultValue 1 (no packing)
    */
   readonly packing?: number;
 }
@@ -62,13 +63,14 @@ export interface Stabilizers {
 
 /**
  * Checks the stabilizer options of a discriminator builder.
- * @throws ConfigError naming the option for a bad value, or packing with a conditional discriminator.
+ * @throws ConfigError naming the option for a bad value, or packing with an auxiliary classifier.
  */
 export function stabilizers(
   options: DiscriminatorStabilizerOptions,
   numClasses: number,
   init: SeededInitializers,
   owner: string,
+  auxiliaryClassifier = false,
 ): Stabilizers {
   const spectralNorm = options.spectralNorm ?? false;
   if (typeof spectralNorm !== 'boolean') {
@@ -87,8 +89,8 @@ export function stabilizers(
     throw new ConfigError(`${owner}: 'classMinibatchStdDev' needs a conditional discriminator ('numClasses' >= 2), received numClasses 0.`);
   }
   const packing = checkPacking(options.packing, owner);
-  if (packing > 1 && numClasses > 0) {
-    throw new ConfigError(`${owner}: 'packing' works with unconditional discriminators only, received packing ${packing} with numClasses ${numClasses}.`);
+  if (packing > 1 && auxiliaryClassifier) {
+    throw new ConfigError(`${owner}: 'packing' ${packing} judges a group of samples as one input, but the auxiliary classifier (ACGAN) classifies each sample; use packing 1, or conditioning 'projection' or 'concat' without the classifier.`);
   }
   return {
     packing,

@@ -110,9 +110,10 @@ export function resolveConditioningTransition(
     throw new ConfigError(`${owner}: 'conditioningTransition' does not combine with 'pathLength' (the path length penalty takes class ids only).`);
   }
   tf.tidy(() => {
-    const weights = tf.zeros([2, generator.numClasses]) as tf.Tensor2D;
-    generator.generate(tf.zeros([2, generator.latentDim]), weights);
-    discriminator.logits(tf.zeros([2, ...discriminator.inputShape]), weights);
+    const batch = 2 * discriminator.packing;
+    const weights = tf.zeros([batch, generator.numClasses]) as tf.Tensor2D;
+    generator.generate(tf.zeros([batch, generator.latentDim]), weights);
+    discriminator.logits(tf.zeros([batch, ...discriminator.inputShape]), weights);
   });
   return transition;
 }

@@ -147,7 +147,7 @@ class DryRun {
     this.pathLength = parts.pathLength?.due(0) === true ? parts.pathLength : undefined;
     this.modeSeeking = parts.modeSeeking;
     this.auxiliaryClassifierWeight = parts.auxiliaryClassifierWeight ?? 1;
-    const batch = DRY_RUN_BATCH * Math.max(1, this.discriminator.packing ?? 1);
+    const packing = Math.max(1, this.discriminator.packing ?? 1), batch = DRY_RUN_BATCH * packing;
     const numClasses = Math.max(this.generator.numClasses, this.discriminator.numClasses);
     // Every weight, trainable or not, as a clone that shares its data until the variable is assigned.
     const variables = [...this.generator.model.weights, ...this.discriminator.model.weights].map(
@@ -156,8 +156,8 @@ class DryRun {
     this.snapshot = variables.map((variable) => ({ variable, value: tf.clone(variable) }));
     this.latents = tf.randomNormal([batch, this.generator.latentDim], 0, 1, 'float32', 1);
     this.realSamples = tf.randomUniform([batch, ...this.discriminator.inputShape], -1, 1, 'float32', 2);
-    this.labels =
-      numClasses > 0 ? tf.tensor1d(Array.from({ length: batch }, (_, i) => i % numClasses), 'int32') : undefined;
+    const group = this.discriminator.conditional ? packing : 1; // a packing one judges groups of one class
+    this.labels = numClasses > 0 ? tf.tensor1d(Array.from({ length: batch }, (_, i) => Math.floor(i / group) % numClasses), 'int32') : undefined;
     this.parts = {
       generator: { kind: 'generator', label: `generator (model '${this.generator.model.name}')` },
       discriminator: { kind: 'discriminator', label: `discriminator (model '${this.discriminator.model.name}')` },

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors.js';
 import type { BatchSampling } from '../data/class-balanced-sampler.js';
-import type { Dataset } from '../data/dataset.js';
+import type { Dataset, DatasetBatch } from '../data/dataset.js';
 import type { GanLoss } from '../losses/gan-loss.js';
 import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
@@ -115,10 +115,33 @@ async function guardedStep(parts: StepParts, data: Dataset, batchSize: number, s
   };
 }
 
-/** The labels of a batch of fakes for `update`: uniform over the classes, or in the data's class frequencies. */
+/**
+ * Samples per group of one class in the batches: a conditional discriminator that packs samples (PacGAN)
+ * takes one label per group of `packing`, so its real and fake batches come grouped; else 1.
+ */
+export function classGroupSize(discriminator: Discriminator): number {
+  return discriminator.conditional ? discriminator.packing : 1;
+}
+
+/** Real batch number `index`, drawn by the Trainer's sampling, in groups of one class when the discriminator needs them. */
+function realBatch(parts: StepParts, data: Dataset, index: number, batchSize: number): DatasetBatch {
+  return data.batch(index, batchSize, parts.seed, parts.sampling, classGroupSize(parts.discriminator));
+}
+
+/**
+ * The labels of a batch of fakes for `update`: uniform over the classes, or in the data's class
+ * frequencies; one label drawn per group of {@link classGroupSize} samples.
+ */
 function drawFakeLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number, update: 'discriminator' | 'generator'): tf.Tensor1D {
   const counts = fakeLabelsFollowData(parts.fakeLabels, update) ? data.classCounts() : undefined;
-  return sampleLabels(batchSize, parts.generator.numClasses, seed, counts);
+  const group = classGroupSize(parts.discriminator);
+  const drawn = sampleLabels(batchSize / group, parts.generator.numClasses, seed, counts);
+  if (group === 1) return drawn;
+  try {
+    return tf.tidy(() => tf.reshape(tf.tile(tf.reshape(drawn, [-1, 1]), [1, group]), [-1]) as tf.Tensor1D);
+  } finally {
+    drawn.dispose();
+  }
 }
 
 /**
@@ -146,7 +169,7 @@ interface DiscriminatorUpdate {
 
 async function discriminatorUpdate(parts: StepParts, data: Dataset, batchSize: number, step: number, k: number): Promise<DiscriminatorUpdate> {
   const { generator, discriminator, seed } = parts;
-  const batch = data.batch(step * parts.discriminatorSteps + k, batchSize, seed, parts.sampling);
+  const batch = realBatch(parts, data, step * parts.discriminatorSteps + k, batchSize);
   // Every tensor this update makes is disposed in the finally, whatever throws (a read a lost backend
   // rejects included); the gradients too when they were not applied.
   const made: Array<tf.Tensor | undefined> = [batch.images, batch.labels];
@@ -252,14 +275,12 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
     const ids = generator.conditional ? generatorLabels(parts, data, batchSize, hashInts(seed, step, 0, DRAW.generatorLabels)) : undefined;
     const labels = ids ? networkLabels(parts, ids, step) : undefined;
     // Relativistic losses compare with the real batch: reuse the last discriminator step's batch.
-    const realBatch = parts.loss.generatorNeedsReal
-      ? data.batch(step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize, seed, parts.sampling)
-      : undefined;
-    const realLabels = realBatch?.labels ? networkLabels(parts, realBatch.labels, step) : undefined;
-    made.push(latents, ids, realBatch?.images, realBatch?.labels, ...madeLabels([[labels, ids], [realLabels, realBatch?.labels]]));
+    const real = parts.loss.generatorNeedsReal ? realBatch(parts, data, step * parts.discriminatorSteps + parts.discriminatorSteps - 1, batchSize) : undefined;
+    const realLabels = real?.labels ? networkLabels(parts, real.labels, step) : undefined;
+    made.push(latents, ids, real?.images, real?.labels, ...madeLabels([[labels, ids], [realLabels, real?.labels]]));
     const augment = inputAugmentation(parts.augment);
     const fakeGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, ids);
-    const realGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, realBatch?.labels);
+    const realGroups = augment === undefined ? undefined : await augmentGroups(parts.augmentDraws, real?.labels);
     const { value, grads } = parts.generatorOptimizer.computeGradients(() => {
       const objective = generatorObjective({
         generator,
@@ -268,7 +289,7 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
         auxiliaryClassifierWeight: parts.auxiliaryClassifierWeight,
         latents,
         labels,
-        ...(realBatch ? { real: { samples: realBatch.images, labels: realLabels } } : {}),
+        ...(real ? { real: { samples: real.images, labels: realLabels } } : {}),
         augment,
         seeds: {
           augmentFake: hashInts(seed, step, 0, DRAW.augmentGeneratorFake),

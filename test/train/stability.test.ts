@@ -192,7 +192,8 @@ describe.each(TEST_BACKENDS)('stable-training options in the Trainer on %s', (ba
     expect((imagesPacked.arraySync() as number[][][][])[0][0][0]).toEqual([0, 1, 8, 9]); // pixel (0,0) of both samples
     await expect(trainer.fit(data, { steps: 1, batchSize: 10 })).rejects.toThrow(/'batchSize' must be a multiple of the discriminator's packing 4/);
     expect(() => tf.tidy(() => trainer.discriminator.logits(tf.zeros([6, 2])))).toThrow(ShapeError);
-    expect(() => Discriminator.mlp({ inputShape: [2], numClasses: 2, packing: 2 })).toThrow(/'packing' works with unconditional discriminators only/);
+    // Conditional packing judges groups of one class (test/nets/conditional-packing.test.ts); not with an ACGAN classifier.
+    expect(() => Discriminator.mlp({ inputShape: [2], numClasses: 2, conditioning: 'acgan', packing: 2 })).toThrow(/'packing' 2 judges a group of samples as one input/);
     expect(() => Discriminator.dcgan({ imageShape: [28, 28, 1], packing: 0 })).toThrow(/'packing' must be an integer >= 1/);
     expect(Discriminator.dcgan({ imageShape: [28, 28, 1], packing: 2, spectralNorm: true, minibatchStdDev: 2 }).model.inputs[0].shape).toEqual([null, 28, 28, 2]);
     disposeAll(trainer);

@@ -79,7 +79,6 @@ export function buildDcganDiscriminator(
   const kernelSize = checkInt(o.kernelSize, 'kernelSize', owner, 1, 9);
   const numClasses = checkNumClasses(o.numClasses, owner);
   const init = new SeededInitializers(checkSeed(o.seed, owner));
-  const stable = stabilizers(o, numClasses, init, owner);
   const conditioning = checkConditioning(o.conditioning ?? DCGAN_DISCRIMINATOR_DEFAULTS.conditioning, DISCRIMINATOR_CONDITIONINGS, owner);
   if (options.conditioning !== undefined && numClasses === 0) {
     throw new ConfigError(`${owner}: 'conditioning' ${describeValue(options.conditioning)} needs 'numClasses' >= 2, received numClasses 0.`);
@@ -93,6 +92,7 @@ export function buildDcganDiscriminator(
     );
   }
   const auxiliary = hasAuxiliaryClassifier(o.auxiliaryClassifier, numClasses, conditioning, owner);
+  const stable = stabilizers(o, numClasses, init, owner, auxiliary);
   const imageShape = [plan.height, plan.width, plan.channels];
 
   const image = tf.input({ shape: stable.modelInputShape(imageShape), name: 'image' });
@@ -152,5 +152,5 @@ export function buildDcganDiscriminator(
     .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.normal(0.02), name: 'class_logits' }))
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'dcgan_discriminator' });
-  return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };
+  return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true, ...stable.spec } };
 }

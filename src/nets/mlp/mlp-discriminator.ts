@@ -66,7 +66,7 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): BuiltDi
   o.hiddenUnits.forEach((units, i) => checkInt(units, `hiddenUnits[${i}]`, owner, 1));
   const auxiliary = hasAuxiliaryClassifier(o.auxiliaryClassifier, numClasses, conditioning, owner);
   const init = new SeededInitializers(checkSeed(o.seed, owner));
-  const stable = stabilizers(o, numClasses, init, owner);
+  const stable = stabilizers(o, numClasses, init, owner, auxiliary);
 
   const input = tf.input({ shape: stable.modelInputShape(inputShape), name: 'image' });
   const inputs = [input];
@@ -98,5 +98,5 @@ export function buildMlpDiscriminator(options: MlpDiscriminatorOptions): BuiltDi
     .wrap(lazyGradientDense({ units: numClasses, kernelInitializer: init.glorotUniform(), name: 'class_logits' }))
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs, outputs: [logits, classLogits], name: 'mlp_discriminator' });
-  return { model, spec: { inputShape, numClasses, auxiliaryClassifier: true } };
+  return { model, spec: { inputShape, numClasses, auxiliaryClassifier: true, ...stable.spec } };
 }

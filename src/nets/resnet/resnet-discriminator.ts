@@ -84,7 +84,7 @@ export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): B
   }
   const auxiliary = hasAuxiliaryClassifier(o.auxiliaryClassifier, numClasses, conditioning, owner);
   const init = new SeededInitializers(checkSeed(o.seed, owner));
-  const stable = stabilizers(o, numClasses, init, owner);
+  const stable = stabilizers(o, numClasses, init, owner, auxiliary);
   const filtersAt = (r: number) => channelsAt(r, plan.size, channels, maxChannels);
   const imageShape = [plan.size, plan.size, plan.channels];
 
@@ -138,5 +138,5 @@ export function buildResnetDiscriminator(options: ResnetDiscriminatorOptions): B
     return { model, spec: { inputShape: imageShape, numClasses, ...stable.spec } };
   }
   const model = tf.model({ inputs, outputs: [logits, dense(numClasses, 'class_logits')], name: 'resnet_discriminator' });
-  return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true } };
+  return { model, spec: { inputShape: imageShape, numClasses, auxiliaryClassifier: true, ...stable.spec } };
 }
