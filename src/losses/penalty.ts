@@ -25,7 +25,11 @@ export interface PenaltyInputs {
   readonly realSamples: tf.Tensor;
   /** The fake batch, [batch, ...inputShape] (no gradient flows to the generator). */
   readonly fakeSamples: tf.Tensor;
-  /** Labels of the real batch when conditional: ids [batch], or class weights [batch, numClasses] during a conditioning transition. */
+  /**
+   * Labels of the real batch when conditional: ids [batch], or class weights [batch, numClasses] during a
+   * conditioning transition; one per group of `packing` samples ([batch / packing], ...) when the
+   * discriminator packs (it takes them so).
+   */
   readonly realLabels?: tf.Tensor1D | tf.Tensor2D;
   /** Labels of the fake batch when conditional, as `realLabels`. */
   readonly fakeLabels?: tf.Tensor1D | tf.Tensor2D;

@@ -194,7 +194,9 @@ export class Discriminator {
    * @param labels - [batch] int32 class ids, or [batch, numClasses] class weights ({@link NetworkLabels}:
    *   each class's embedding weighted, as in a conditioning transition); required when conditional,
    *   forbidden otherwise. When a conditional discriminator packs, each group of `packing` consecutive
-   *   samples must share its label (the model takes one label per group; they are read back to check).
+   *   samples must share its label: give one label per group ([batch / packing] or [batch / packing,
+   *   numClasses]), or one per sample, which are read back to check that groups agree (a small
+   *   synchronous read, slow on GPU backends).
    * @param training - run layers such as batch norm in training mode.
    * @returns logits of shape [batch] (of shape [batch / packing] when packing); higher means "more real".
    * @throws ShapeError when packing and the batch size is not a multiple of `packing`.
@@ -227,16 +229,19 @@ export class Discriminator {
         throw new ConfigError(`${owner}: 'labels' are required: the discriminator is conditional (numClasses ${this.numClasses}).`);
       }
       const weights = isClassWeights(labels, this.numClasses);
-      if ((labels.rank !== 1 && !weights) || labels.shape[0] !== samples.shape[0]) {
+      const groups = samples.shape[0] / this.packing;
+      const perGroup = this.packing > 1 && labels.shape[0] === groups;
+      if ((labels.rank !== 1 && !weights) || (labels.shape[0] !== samples.shape[0] && !perGroup)) {
+        const or = this.packing > 1 ? ` (or one per group of ${this.packing}: [${groups}] or [${groups}, ${this.numClasses}])` : '';
         throw new ConfigError(
-          `${owner}: 'labels' must be class ids of shape [${samples.shape[0]}] or class weights of shape [${samples.shape[0]}, ${this.numClasses}], received ${describeValue(labels.shape)}.`,
+          `${owner}: 'labels' must be class ids of shape [${samples.shape[0]}] or class weights of shape [${samples.shape[0]}, ${this.numClasses}]${or}, received ${describeValue(labels.shape)}.`,
         );
       }
       if (weights) {
         this.classWeightsModel ??= buildClassWeightsModel(this.model, this.numClasses, owner);
         model = this.classWeightsModel;
       }
-      const perInput = packLabels(labels, this.packing, owner);
+      const perInput = perGroup ? labels : packLabels(labels, this.packing, owner);
       inputs = [inputs as tf.Tensor, weights ? tf.cast(perInput, 'float32') : labelsForModel(this.model, perInput as tf.Tensor1D)];
     } else if (labels !== undefined) {
       throw new ConfigError(

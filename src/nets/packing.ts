@@ -43,6 +43,19 @@ export function packSamples(samples: tf.Tensor, packing: number, owner: string):
 }
 
 /**
+ * The first label of each group of `packing` consecutive ones ([batch] → [batch / packing], [batch, k] →
+ * [batch / packing, k]), not checked: for labels grouped by construction (the Trainer's batches).
+ */
+export function firstOfGroups(labels: tf.Tensor, packing: number): tf.Tensor {
+  if (packing === 1) return labels;
+  return tf.tidy(() => {
+    const [batch, ...rest] = labels.shape;
+    const grouped = tf.reshape(labels, [batch / packing, packing, ...rest]);
+    return tf.reshape(tf.slice(grouped, [0, 0, ...rest.map(() => 0)], [-1, 1, ...rest]), [batch / packing, ...rest]);
+  });
+}
+
+/**
  * The labels of a packed batch, one per group of `packing` consecutive samples: class ids [batch] become
  * [batch / packing], class weights [batch, numClasses] become [batch / packing, numClasses]. The samples
  * of a group must share their label (a group is judged as one input of one class); the labels are read
@@ -69,8 +82,5 @@ export function packLabels(labels: tf.Tensor, packing: number, owner: string): t
       }
     }
   }
-  return tf.tidy(() => {
-    const grouped = tf.reshape(labels, [batch / packing, packing, ...rest]);
-    return tf.reshape(tf.slice(grouped, [0, 0, ...rest.map(() => 0)], [-1, 1, ...rest]), [batch / packing, ...rest]);
-  });
+  return firstOfGroups(labels, packing);
 }

@@ -17,6 +17,7 @@ import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import type { NetworkLabels } from '../nets/labels.js';
+import { firstOfGroups } from '../nets/packing.js';
 import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import type { ModeSeekingRegularizer } from './mode-seeking.js';
 import type { PathLengthRegularizer } from './path-length.js';
@@ -88,8 +89,18 @@ export function discriminatorObjective(inputs: DiscriminatorObjectiveInputs): Ob
   return withKept((keep) => discriminatorTerms(inputs, keep));
 }
 
+/**
+ * The labels as the discriminator takes them: one per group of a conditional packing discriminator
+ * (the Trainer's batches come grouped by class, so no read back to check them), else as given.
+ */
+function discriminatorLabels<T extends NetworkLabels | undefined>(discriminator: Discriminator, labels: T): T {
+  return (labels === undefined || !discriminator.conditional ? labels : firstOfGroups(labels, discriminator.packing)) as T;
+}
+
 function discriminatorTerms(inputs: DiscriminatorObjectiveInputs, keep: Keep): Objective<DiscriminatorMonitors> {
-  const { discriminator, realInputs, fakeInputs, realLabels, fakeLabels } = inputs;
+  const { discriminator, realInputs, fakeInputs } = inputs;
+  const realLabels = discriminatorLabels(discriminator, inputs.realLabels);
+  const fakeLabels = discriminatorLabels(discriminator, inputs.fakeLabels);
   const real = discriminator.outputs(realInputs, realLabels, true);
   const fake = discriminator.outputs(fakeInputs, fakeLabels, true);
   const realLogits = real.logits;
@@ -187,9 +198,9 @@ function generatorTerms(inputs: GeneratorObjectiveInputs, keep: Keep): Objective
     augment === undefined ? samples : augment(samples, seed, groups);
   const fakeSamples = generator.generate(latents, labels, true);
   const fakeInputs = toDiscriminator(fakeSamples, seeds.augmentFake, inputs.augmentGroups?.fake);
-  const fake = discriminator.outputs(fakeInputs, discriminator.conditional ? labels : undefined, true);
+  const fake = discriminator.outputs(fakeInputs, discriminator.conditional ? discriminatorLabels(discriminator, labels) : undefined, true);
   const realLogits = real
-    ? discriminator.logits(toDiscriminator(real.samples, seeds.augmentReal, inputs.augmentGroups?.real), discriminator.conditional ? real.labels : undefined, true)
+    ? discriminator.logits(toDiscriminator(real.samples, seeds.augmentReal, inputs.augmentGroups?.real), discriminator.conditional ? discriminatorLabels(discriminator, real.labels) : undefined, true)
     : undefined;
   let loss = inputs.loss.generator({ fakeLogits: fake.logits, realLogits });
   let meanLength: tf.Scalar | undefined;

@@ -3,11 +3,11 @@
  * per group. Its logits against the model run by hand on the packed input and the groups' labels (class
  * ids and class weights), the refusal of a group that mixes labels and of an auxiliary classifier, the
  * frozen pretrained path on packed samples against a hand computation, and the Trainer's grouped batches
- * (real and fake, with data-frequency fake labels, a conditioning transition, class-shared augmentation
- * and mode seeking) through leak-free steps and an exact resume.
+ * (real and fake, checked through the labels the data and the generator see) through leak-free steps
+ * with data-frequency fake labels, a conditioning transition or mode seeking, and an exact resume.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset } from '../../src/data/dataset.js';
 import { ConfigError } from '../../src/errors.js';
 import { EXTRACTOR } from '../../src/extractors/mnist.js';
@@ -55,6 +55,13 @@ describe('conditional packing in the discriminator (cpu)', () => {
     const weights = tf.oneHot(ids, CLASSES).toFloat() as tf.Tensor2D;
     const weighted = tf.tidy(() => d.logits(x, weights));
     Array.from(weighted.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(got.dataSync()[i], 5));
+    // One label per group, as the Trainer gives them: the same logits, nothing read back.
+    const perGroup = tf.tidy(() => d.logits(x, tf.tensor1d([0, 2, 1], 'int32')));
+    expect(Array.from(perGroup.dataSync())).toEqual(Array.from(got.dataSync()));
+    const perGroupWeights = tf.tidy(() => d.logits(x, tf.oneHot(tf.tensor1d([0, 2, 1], 'int32'), CLASSES).toFloat() as tf.Tensor2D));
+    Array.from(perGroupWeights.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(got.dataSync()[i], 5));
+    expect(() => tf.tidy(() => d.logits(x, tf.tensor1d([0, 2], 'int32')))).toThrow(/'labels' must be class ids of shape \[6\].*\(or one per group of 2: \[3\] or \[3, 3\]\), received \[2\]/);
+    tf.dispose([perGroup, perGroupWeights]);
     // A different label for one group changes that group's logit only.
     const other = tf.tidy(() => d.logits(x, tf.tensor1d([0, 0, 1, 1, 1, 1], 'int32')));
     expect(other.dataSync()[0]).toBe(got.dataSync()[0]);
@@ -150,7 +157,7 @@ describe.each(TEST_BACKENDS)('the Trainer with a conditional packing discriminat
       ...extra,
     });
 
-  it('draws real and fake batches in groups of one class, step after step, leak-free', async () => {
+  it('trains step after step, leak-free, with data-frequency labels, class-balanced batches, a conditioning transition or mode seeking', async () => {
     for (const extra of [
       {},
       { fakeLabels: 'data-for-discriminator', sampling: 'class-balanced' },
@@ -158,10 +165,43 @@ describe.each(TEST_BACKENDS)('the Trainer with a conditional packing discriminat
       { modeSeeking: { weight: 1 } },
     ] as Partial<TrainerConfig>[]) {
       const trainer = make(extra, { packing: 4 });
-      // A batch that is not grouped would be refused by the discriminator (a group mixing labels).
       await expectLeakFree(() => trainer.trainStep(data, 16));
       const logs = (await trainer.fit(data, { steps: 2, batchSize: 16 })).logs;
       expect(logs.every((l) => Number.isFinite(l.dLoss) && Number.isFinite(l.gLoss))).toBe(true);
+      disposeAll(trainer);
+    }
+  });
+
+  it('gives the discriminator real batches and fakes in groups of one class (the labels seen by the data and the generator)', async () => {
+    for (const extra of [{}, { conditioningTransition: { start: 0, end: 4 } }] as Partial<TrainerConfig>[]) {
+      const trainer = make(extra, { packing: 4 });
+      const batches: number[][] = [];
+      const made: number[][][] = [];
+      const batch = vi.spyOn(data, 'batch');
+      const generate = vi.spyOn(trainer.generator, 'generate');
+      batch.mockImplementation((...args) => {
+        const drawn = Dataset.prototype.batch.apply(data, args);
+        batches.push(Array.from(drawn.labels!.dataSync()));
+        return drawn;
+      });
+      generate.mockImplementation((latents, labels, training) => {
+        // Class ids [batch] or class weights [batch, classes], as rows.
+        made.push((labels!.rank === 1 ? Array.from(labels!.dataSync()).map((v) => [v]) : (labels!.arraySync() as number[][])));
+        return Generator.prototype.generate.call(trainer.generator, latents, labels, training);
+      });
+      await trainer.fit(data, { steps: 3, batchSize: 16 });
+      batch.mockRestore();
+      generate.mockRestore();
+      expect(batches.length).toBeGreaterThanOrEqual(3);
+      expect(made.filter((rows) => rows.length === 16).length).toBeGreaterThanOrEqual(6);
+      for (const rows of [...batches.map((ids) => ids.map((v) => [v])), ...made]) {
+        // 16 in training, 8 in the preflight's dry run (2 groups).
+        expect([8, 16]).toContain(rows.length);
+        for (let g = 0; g < rows.length / 4; g++) for (let j = 1; j < 4; j++) expect(rows[4 * g + j]).toEqual(rows[4 * g]);
+      }
+      // Not all groups of a batch are one class: the groups are drawn, not the batch.
+      expect(batches.some((ids) => new Set(ids).size > 1)).toBe(true);
+      expect(made.some((rows) => new Set(rows.map((r) => r.join())).size > 1)).toBe(true);
       disposeAll(trainer);
     }
   });
