@@ -200,8 +200,9 @@ export class Discriminator {
    * @param training - run layers such as batch norm in training mode.
    * @returns logits of shape [batch] (of shape [batch / packing] when packing); higher means "more real".
    * @throws ShapeError when packing and the batch size is not a multiple of `packing`.
-   * @throws ConfigError when packing and a group's labels differ, or when given class weights and the model's label input feeds layers that cannot
-   *   take them (anything but embeddings and layers marked `acceptsClassWeights`, such as the projection head).
+   * @throws ConfigError when packing and a group's labels differ, or when given class weights and the
+   *   model's label input feeds layers that cannot take them (anything but embeddings and layers marked
+   *   `acceptsClassWeights`, such as the projection head).
    */
   logits(samples: tf.Tensor, labels?: NetworkLabels, training = false): tf.Tensor1D {
     return this.run(samples, labels, training, 'Discriminator.logits').logits;

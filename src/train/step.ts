@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import * as tf from '@tensorflow/tfjs';
-import { TrainingError } from '../errors.js';
+import { ConfigError, TrainingError } from '../errors.js';
 import type { BatchSampling } from '../data/class-balanced-sampler.js';
 import type { Dataset, DatasetBatch } from '../data/dataset.js';
 import type { GanLoss } from '../losses/gan-loss.js';
@@ -119,7 +119,7 @@ async function guardedStep(parts: StepParts, data: Dataset, batchSize: number, s
  * Samples per group of one class in the batches: a conditional discriminator that packs samples (PacGAN)
  * takes one label per group of `packing`, so its real and fake batches come grouped; else 1.
  */
-export function classGroupSize(discriminator: Discriminator): number {
+function classGroupSize(discriminator: Discriminator): number {
   return discriminator.conditional ? discriminator.packing : 1;
 }
 
@@ -345,6 +345,12 @@ async function generatorUpdate(parts: StepParts, data: Dataset, batchSize: numbe
 
 /** The labels of the generator's batch: drawn, then paired (both halves alike) when mode seeking is active. */
 function generatorLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number): tf.Tensor1D {
+  const group = classGroupSize(parts.discriminator);
+  if (parts.modeSeeking?.active === true && group > 1 && Math.floor(batchSize / 2) % group !== 0) {
+    throw new ConfigError(
+      `Trainer: 'modeSeeking' repeats the first half of the generator's batch as its second, and the discriminator takes groups of ${group} samples of one class, so the batch size must be a multiple of ${2 * group}, received ${batchSize}.`,
+    );
+  }
   const drawn = drawFakeLabels(parts, data, batchSize, seed, 'generator');
   if (parts.modeSeeking?.active !== true) return drawn;
   try {

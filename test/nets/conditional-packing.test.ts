@@ -206,6 +206,15 @@ describe.each(TEST_BACKENDS)('the Trainer with a conditional packing discriminat
     }
   });
 
+  it('refuses mode seeking on a batch whose halves cut a group, before anything changes', async () => {
+    const trainer = make({ modeSeeking: { weight: 1 } }, { packing: 4 });
+    const before = trainer.discriminator.model.getWeights().map((w) => Array.from(w.dataSync()));
+    await expect(trainer.fit(data, { steps: 1, batchSize: 12 })).rejects.toThrow(/'modeSeeking' repeats the first half.*groups of 4 samples of one class, so the batch size must be a multiple of 8, received 12/);
+    expect(trainer.discriminator.model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    expect(trainer.step).toBe(0);
+    disposeAll(trainer);
+  });
+
   it('resumes from a checkpoint exactly, packing and all', async () => {
     const straight = make();
     const straightLogs = lossPairs((await straight.fit(data, { steps: 4, batchSize: 8 })).logs);
