@@ -32,6 +32,7 @@ const CORE_IN_PAGE_WEBGL = [
   'test/augment/diff-augment.test.ts',
   'test/train/trainer.test.ts',
   'test/train/augment-draws.test.ts',
+  'test/nets/conditional-packing.test.ts',
   // The wasm backend in a page that is not cross-origin isolated (the `isolated` project has the others).
   'test/browser/wasm-threads-not-isolated.test.ts',
 ];

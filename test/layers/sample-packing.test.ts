@@ -5,12 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { PackFeatures, UnpackSamples } from '../../src/layers/sample-packing.js';
 import { packSamples } from '../../src/nets/packing.js';
 
-describe('UnpackSamples and PackFeatures', () => {
+describe.each(TEST_BACKENDS)('UnpackSamples and PackFeatures on %s', (backend) => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await switchBackend(backend);
   });
 
   it('undo the packing of images and of vectors', () => {
