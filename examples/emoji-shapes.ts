@@ -9,9 +9,10 @@
  * It writes to OUT (runs/emoji-shapes):
  * - `hearts.png` and `crossed-flags.png`: 64 samples of each class; `real.png`: the 46 emoji it trained on;
  * - `samples/`: a grid every 200 steps; the training checkpoint (`Trainer.load('file://' + OUT)`);
- * - `scores.json`: KID (x 1000) and precision / recall with the shipped emoji extractor, overall and
- *   within each class, against the 46 emoji (there are too few to hold any out), for this generator and,
- *   as the baseline, the shipped nine-category generator's Smileys & Emotion and Flags samples.
+ * - `scores.json`: KID (unscaled, as `metrics.evaluate` reports it) and precision / recall with the
+ *   shipped emoji extractor, overall and within each class, against the 46 emoji (there are too few to
+ *   hold any out), for this generator and, as the baseline, the shipped nine-category generator's
+ *   Smileys & Emotion and Flags samples.
  *
  * Run it with `npm run example:emoji-shapes` (about 16 minutes on two CPU cores with wasm). Needs the data
  * package: `npm install emoji-datasource-twitter` (graphics by Twitter, CC-BY 4.0).

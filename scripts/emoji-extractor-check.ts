@@ -9,7 +9,7 @@
  * of `pretrained` (`Generator.pretrained('emoji64')`) and directories saved by `Trainer.save` (their
  * sampling generator); default `pretrained`. --seed: the generators' sample seed (default 7).
  *
- * Prints JSON lines: the floor (FID and intra-class KID x 1000 of the first 600 held-out emoji against the
+ * Prints JSON lines: the floor (FID and intra-class KID (unscaled) of the first 600 held-out emoji against the
  * 3,163 training emoji), the held-out emoji blurred (Gaussian, sigma 1, 2 and 4 px; white border),
  * the held-out emoji with every label moved to the next category (intra-class scores only), and each
  * generator: FID of 600 samples in the training emoji's class proportions, intra-class KID of 600
@@ -68,7 +68,7 @@ const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / v
 const round2 = (x: number): number => Number(x.toFixed(2));
 
 /**
- * Intra-class KID x 1000 of `features` (labelled `labels`) against the training emoji, and each
+ * Intra-class KID (unscaled) of `features` (labelled `labels`) against the training emoji, and each
  * category's precision and density against that category's training emoji.
  */
 function withinCategories(features: number[][], labels: number[]): Record<string, number | number[]> {
