@@ -19,6 +19,21 @@ function inputShapeOf(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
 }
 
+/** What both layers hold and save: the samples per packed input. */
+abstract class SamplePackingLayer extends tf.layers.Layer {
+  /** Samples per packed input. */
+  readonly packing: number;
+
+  protected constructor(args: SamplePackingArgs, owner: string) {
+    super({ name: args?.name });
+    this.packing = checkPositiveInt(args?.packing, 'packing', owner);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), packing: this.packing };
+  }
+}
+
 /**
  * Splits packed inputs `[groups, ...spatial, packing · c]` (the groups' samples side by side along the
  * last axis, sample `j` at channels `j · c` to `j · c + c - 1`, as `Discriminator` packs them) into the
@@ -32,15 +47,12 @@ function inputShapeOf(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
  * const one = new UnpackSamples({ packing: 2 }).apply(packed) as tf.SymbolicTensor;    // [null, 64, 64, 3]
  * ```
  */
-export class UnpackSamples extends tf.layers.Layer {
+export class UnpackSamples extends SamplePackingLayer {
   /** The class name under which it is registered and saved. */
   static className = 'UnpackSamples';
-  /** Samples per packed input. */
-  readonly packing: number;
 
   constructor(args: SamplePackingArgs) {
-    super({ name: args?.name });
-    this.packing = checkPositiveInt(args?.packing, 'packing', 'UnpackSamples');
+    super(args, 'UnpackSamples');
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -61,10 +73,6 @@ export class UnpackSamples extends tf.layers.Layer {
       return tf.reshape(tf.transpose(split, perm), [groups * this.packing, ...spatial, channels]);
     });
   }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), packing: this.packing };
-  }
 }
 
 /**
@@ -72,15 +80,12 @@ export class UnpackSamples extends tf.layers.Layer {
  * `[groups, packing · size(f)]`, each group's samples' features flattened side by side. The end of a
  * branch that begins with {@link UnpackSamples}.
  */
-export class PackFeatures extends tf.layers.Layer {
+export class PackFeatures extends SamplePackingLayer {
   /** The class name under which it is registered and saved. */
   static className = 'PackFeatures';
-  /** Samples per packed input. */
-  readonly packing: number;
 
   constructor(args: SamplePackingArgs) {
-    super({ name: args?.name });
-    this.packing = checkPositiveInt(args?.packing, 'packing', 'PackFeatures');
+    super(args, 'PackFeatures');
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -94,10 +99,6 @@ export class PackFeatures extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       return tf.reshape(x, [x.shape[0] / this.packing, -1]);
     });
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), packing: this.packing };
   }
 }
 
