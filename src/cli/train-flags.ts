@@ -46,7 +46,7 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
     type: 'boolean',
     help: "an auxiliary classifier beside the projection discriminator's head (with --conditioning projection; dcgan, mlp, resnet), trained as ACGAN's",
   },
-  packing: { ...positiveInt, help: 'PacGAN: the discriminator judges this many samples at once (dcgan, mlp, resnet; the batch size must be a multiple)' },
+  packing: { ...positiveInt, help: 'PacGAN: the discriminator judges this many samples at once (dcgan, mlp, resnet; the batch size must be a multiple); with --conditional, groups of one class, one label each (not with --conditioning acgan or --auxiliary-classifier)' },
   // Objective
   loss: { type: 'string', choices: losses.LOSS_NAMES, help: `adversarial loss: ${losses.LOSS_NAMES.join(' | ')}`, default: 'non-saturating' },
   'auxiliary-classifier-weight': { type: 'number', min: 0, help: 'weight of the ACGAN classification loss (with --conditioning acgan or --auxiliary-classifier)', default: TRAINER_DEFAULTS.auxiliaryClassifierWeight },
