@@ -135,8 +135,14 @@ describe('conditional packing in the discriminator (cpu)', () => {
     const reloaded = tf.tidy(() => copy.discriminator.logits(images, labels));
     expect(Array.from(reloaded.dataSync())).toEqual(Array.from(got.dataSync()));
     expect(copy.discriminator.trainableVariables.length).toBe(combined.trainableVariables.length);
-    tf.dispose([images, labels, ownLogits, expected, got, reloaded]);
+    // An unconditional packing discriminator gets the path too, its dense head on the group's features.
+    const plain = await withPretrainedFeatures(Discriminator.dcgan({ imageShape: [28, 28, 1], width: 4, packing: 2, seed: 2 }), 'mnist', { seed: 3 });
+    const plainLogits = tf.tidy(() => plain.logits(images));
+    expect(plainLogits.shape).toEqual([2]);
+    expect(plain.model.getLayer('pretrained_logits').getWeights()[0].shape).toEqual([2 * features, 1]);
+    tf.dispose([images, labels, ownLogits, expected, got, reloaded, plainLogits]);
     extractor.dispose();
+    plain.dispose();
     disposeAll(trainer, copy);
   });
 });
