@@ -30,6 +30,25 @@ export const BATCH_SAMPLINGS: readonly BatchSampling[] = Object.freeze(['shuffle
 const CLASS_EPOCH_DRAW = 0x3c1a55;
 
 /**
+ * The sample indices of every class id, in order: entry `c` lists the samples labelled `c` (empty for a
+ * class without samples).
+ * @throws ConfigError when `numClasses` is not a positive integer or a label is not an integer in
+ *   [0, numClasses).
+ */
+export function samplesByClass(labels: ArrayLike<number>, numClasses: number, owner: string): Int32Array[] {
+  checkPositiveInt(numClasses, 'numClasses', owner);
+  const byClass: number[][] = Array.from({ length: numClasses }, () => []);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
+      throw new ConfigError(`${owner}: label ${i} must be an integer in [0, ${numClasses}), received ${describeValue(label)}.`);
+    }
+    byClass[label].push(i);
+  }
+  return byClass.map((members) => Int32Array.from(members));
+}
+
+/**
  * Draws class-balanced batches from fixed labels. Slot `p` of the endless stream (batch `index`,
  * position `j`: `p = index * batchSize + j`) takes class `p mod C` among the C classes with samples,
  * and that class's draw number `floor(p / C)`: element `q mod n` of the class's permutation number
@@ -49,19 +68,11 @@ export class ClassBalancedSampler {
    *   [0, numClasses), or there are no labels.
    */
   constructor(labels: ArrayLike<number>, numClasses: number, owner: string) {
-    checkPositiveInt(numClasses, 'numClasses', owner);
-    const byClass: number[][] = Array.from({ length: numClasses }, () => []);
-    for (let i = 0; i < labels.length; i++) {
-      const label = labels[i];
-      if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
-        throw new ConfigError(`${owner}: label ${i} must be an integer in [0, ${numClasses}), received ${describeValue(label)}.`);
-      }
-      byClass[label].push(i);
-    }
+    const byClass = samplesByClass(labels, numClasses, owner);
     const classes = byClass.flatMap((members, c) => (members.length > 0 ? [c] : []));
     if (classes.length === 0) throw new ConfigError(`${owner}: 'class-balanced' sampling needs labelled samples, received none.`);
     this.classes = Int32Array.from(classes);
-    this.members = classes.map((c) => Int32Array.from(byClass[c]));
+    this.members = classes.map((c) => byClass[c]);
     this.cache = classes.map(() => undefined);
   }
 

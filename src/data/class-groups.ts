@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import { SeededRandom, hashInts } from '../util/random.js';
+import { samplesByClass } from './class-balanced-sampler.js';
 
 /** A purpose mixed into the seeds of the groups' other members, so they differ from the samplers' draws. */
 const GROUP_DRAW = 0x6c7a09;
@@ -23,14 +24,14 @@ export class ClassGroups {
   private readonly members: readonly Int32Array[];
 
   /**
-   * @param labels - the class id of every sample, integers in [0, numClasses) (checked by the dataset).
+   * @param labels - the class id of every sample, integers in [0, numClasses).
    * @param numClasses - the number of class ids.
+   * @param owner - who asks, for messages.
+   * @throws ConfigError when a label is not an integer in [0, numClasses).
    */
-  constructor(labels: ArrayLike<number>, numClasses: number) {
+  constructor(labels: ArrayLike<number>, numClasses: number, owner: string) {
     this.labels = Int32Array.from(labels);
-    const byClass: number[][] = Array.from({ length: numClasses }, () => []);
-    this.labels.forEach((label, i) => byClass[label].push(i));
-    this.members = byClass.map((members) => Int32Array.from(members));
+    this.members = samplesByClass(labels, numClasses, owner);
   }
 
   /**

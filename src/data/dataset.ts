@@ -226,7 +226,7 @@ export class Dataset {
     const owner = `Dataset '${this.name}'.batch`;
     this.checkAlive(owner);
     checkInt(index, 'index', owner, 0, Number.MAX_SAFE_INTEGER);
-    checkInt(batchSize, 'batchSize', owner, 1, this.size);
+    const perEpoch = this.batchesPerEpoch(batchSize);
     checkInt(groupSize, 'groupSize', owner, 1, batchSize);
     if (groupSize > 1) {
       if (batchSize % groupSize !== 0) {
@@ -237,10 +237,9 @@ export class Dataset {
       }
       const leaders = this.batchIndices(index, batchSize / groupSize, seed, sampling);
       // The labels are read once; they never change (the dataset owns them).
-      this.classGroups ??= new ClassGroups(this.labels.dataSync(), this.numClasses);
+      this.classGroups ??= new ClassGroups(this.labels.dataSync(), this.numClasses, owner);
       return this.classGroups.fill(leaders, groupSize, seed, index);
     }
-    const perEpoch = this.batchesPerEpoch(batchSize);
     checkInt(seed, 'seed', owner, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     checkOneOf(sampling, BATCH_SAMPLINGS, 'sampling', owner);
     if (sampling === 'class-balanced') {
