@@ -174,11 +174,19 @@ export async function loadShippedExtractor(shipped: ShippedExtractor, onDispose?
   return extractor;
 }
 
-/** Whether the weights behind an extractor are still there (`tf.disposeVariables()` frees them behind its back). */
+/**
+ * Whether the weights behind an extractor are still there. `tf.disposeVariables()` frees them behind its
+ * back: it frees each variable's data and forgets the variable, but leaves the variable's `isDisposed`
+ * false, so what tells is whether the engine still holds the variable.
+ */
 function isAlive(extractor: FeatureExtractor): boolean {
   const model = models.get(extractor);
   try {
-    return model !== undefined && model.weights.every((weight) => !weight.read().isDisposed);
+    const held = tf.engine().registeredVariables;
+    return model !== undefined && model.weights.every((weight) => {
+      const variable = weight.read() as tf.Variable;
+      return !variable.isDisposed && held[variable.name] === variable;
+    });
   } catch {
     return false;
   }

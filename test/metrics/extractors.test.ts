@@ -59,6 +59,19 @@ describe('shipped feature extractors', () => {
     expect(extractor.record.testAccuracy).toBeGreaterThan(0.8);
   });
 
+  it('loads a shared extractor again after tf.disposeVariables() freed its weights', async () => {
+    const images = tf.zeros([2, 28, 28, 1]);
+    const first = await mnist();
+    const before = first.extract(images);
+    tf.disposeVariables();
+    const again = await mnist();
+    expect(again).not.toBe(first);
+    const after = again.extract(images);
+    expect(Array.from(await after.data())).toEqual(Array.from(await before.data()));
+    expect(await mnist()).toBe(again);
+    tf.dispose([images, before, after]);
+  });
+
   it('extracts [N, 128] features in batches without leaking', async () => {
     const extractor = await mnist();
     const images = tf.randomUniform([7, 28, 28, 1], -1, 1, 'float32', 1);
