@@ -13,6 +13,7 @@ import {
 } from '../index.js';
 import { type FlagSpec, type ParsedFlags, helpText, parseFlags, wantsHelp } from './args.js';
 import { CLI_DATASETS, datasetByName } from './dataset-by-name.js';
+import { labelsFlag } from './labels-flag.js';
 
 /** The flags of `tfjs-gan eval`. */
 export const EVAL_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
@@ -57,18 +58,26 @@ export async function evalCommand(argv: readonly string[], write: (text: string)
   let data: Dataset | undefined;
   try {
     const generator = trainer.samplingGenerator;
+    const labels = labelsFlag(flags.dataset === undefined ? saved.labels : undefined);
     data = await datasetByName({
       dataset: datasetName,
       dataPath: (flags.dataPath ?? (flags.dataset === undefined ? saved.dataPath : undefined)) as string | undefined,
       labelsPath: (flags.labelsPath ?? (flags.dataset === undefined ? saved.labelsPath : undefined)) as string | undefined,
       imageSize: saved.imageSize as number | undefined,
-      labels: (flags.dataset === undefined ? saved.labels : undefined) as datasets.EmojiLabels | undefined,
+      labels,
     });
     const features = await extractorFor(flags.features as string | undefined, datasetName, data);
     const toy = (datasets.TOY2D_NAMES as readonly string[]).includes(datasetName) ? (datasetName as datasets.Toy2dName) : undefined;
     const applicable = metricNames ?? defaultMetrics(generator.conditional && features?.classify !== undefined, toy !== undefined);
-    // A generator of the emoji subcategories is read by the category classifier as their categories.
-    const byCategory = isEmojiClassifier(features) && generator.numClasses === datasets.EMOJI_SUBCATEGORIES.length;
+    // A generator of emoji subcategories or extra classes is read by the category classifier as their categories.
+    const classMap = !isEmojiClassifier(features)
+      ? undefined
+      : typeof labels === 'object'
+        ? datasets.emojiCategoryIds(data.classNames ?? [], labels)
+        : generator.numClasses === datasets.EMOJI_SUBCATEGORIES.length
+          ? datasets.EMOJI_SUBCATEGORY_CATEGORY_IDS
+          : undefined;
+    const byCategory = classMap !== undefined;
     const result = await metrics.evaluate({
       real: data,
       generator,
@@ -78,7 +87,7 @@ export async function evalCommand(argv: readonly string[], write: (text: string)
       metrics: applicable,
       ...(features ? { features } : {}),
       ...(toy ? { modes: toy } : {}),
-      ...(byCategory ? { classMap: datasets.EMOJI_SUBCATEGORY_CATEGORY_IDS } : {}),
+      ...(classMap ? { classMap } : {}),
       ...(flags.noCache ? { cache: false as const } : flags.cacheDir !== undefined ? { cache: { dir: String(flags.cacheDir) } } : {}),
     });
     const which = trainer.emaGenerator !== undefined ? 'EMA generator' : 'generator';

@@ -8,6 +8,7 @@
  */
 import { ConfigError, MODE_SEEKING_DEFAULTS, TRAINER_DEFAULTS, describeValue, recipes } from '../index.js';
 import { type ParsedFlags, flagName } from './args.js';
+import { labelsFlag, labelsSetting } from './labels-flag.js';
 import { NETWORK_FLAGS, RESUME_DATA_FLAGS } from './resume-flags.js';
 
 /** Flags a recipe sets, which cannot be given with `--recipe`: its data, networks, loss, rates and run length. */
@@ -41,7 +42,7 @@ export function recipeFromFlags(given: ParsedFlags): recipes.Recipe {
     ...(given.steps !== undefined ? { steps: Number(given.steps) } : {}),
     ...(given.batchSize !== undefined ? { batchSize: Number(given.batchSize) } : {}),
     ...(given.seed !== undefined ? { seed: Number(given.seed) } : {}),
-    ...(given.labels !== undefined ? { labels: given.labels as recipes.RecipeConfig['labels'] } : {}),
+    ...(given.labels !== undefined ? { labels: labelsFlag(given.labels) } : {}),
   });
 }
 
@@ -68,6 +69,6 @@ export function recipeSettings(recipe: recipes.Recipe): ParsedFlags {
     ...(c.modeSeeking !== undefined ? { modeSeeking: c.modeSeeking.weight ?? MODE_SEEKING_DEFAULTS.weight } : {}),
     ...(c.modeSeeking?.poolSize !== undefined ? { modeSeekingPool: c.modeSeeking.poolSize } : {}),
     ...(c.conditioningTransition !== undefined ? { conditioningTransition: `${c.conditioningTransition.start}:${c.conditioningTransition.end}` } : {}),
-    ...(c.labels !== undefined ? { labels: c.labels } : {}),
+    ...(c.labels !== undefined ? { labels: labelsSetting(c.labels) } : {}),
   };
 }

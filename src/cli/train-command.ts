@@ -17,6 +17,7 @@ import { type ParsedFlags, givenFlags, helpText, parseFlags, wantsHelp } from '.
 import { RESUME_INVOCATION_FLAGS, type ResumePlan, planResume } from './resume-flags.js';
 import { existingRunError, previousRun, removePreviousRun } from './run-directory.js';
 import { datasetByName } from './dataset-by-name.js';
+import { labelsFlag } from './labels-flag.js';
 import { readRunConfig, writeRunConfig } from './run-config.js';
 import { TRAIN_FLAGS } from './train-flags.js';
 import { recipeFromFlags, recipeSettings } from './recipe-flags.js';
@@ -102,7 +103,7 @@ export async function trainCommand(argv: readonly string[], write: (text: string
     labelsPath: settings.labelsPath as string | undefined,
     count: settings.count as number | undefined,
     imageSize: settings.imageSize as number | undefined,
-    labels: settings.labels as datasets.EmojiLabels | undefined,
+    labels: labelsFlag(settings.labels),
   });
   if (!flags.resume) {
     const conditional = Boolean(settings.conditional) || settings.conditioning !== undefined;

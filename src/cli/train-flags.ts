@@ -26,7 +26,10 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   'labels-path': { type: 'string', help: 'idx: labels file' },
   count: { ...positiveInt, help: 'use only the first N samples of the dataset' },
   'image-size': { ...positiveInt, help: 'folder: resize images to N x N; oxygen-icons: their size (default 32); emoji: their size (default 64)' },
-  labels: { type: 'string', choices: datasets.EMOJI_LABELS, help: 'emoji: the classes, category (9) | subcategory (98 Unicode subgroups such as heart, country-flag); default category' },
+  labels: {
+    type: 'string',
+    help: `emoji: the classes, ${datasets.EMOJI_LABELS.join(' | ')} (9 categories | 98 Unicode subgroups such as heart, country-flag), or the categories with classes of one's own as JSON, e.g. '{"extraClasses":[{"name":"hearts","category":"Smileys & Emotion","subcategories":["heart"]}]}'; default category`,
+  },
   // Networks
   arch: { type: 'string', choices: ARCHITECTURE_NAMES, help: `network family: ${ARCHITECTURE_NAMES.join(' | ')}`, default: 'dcgan' },
   conditional: { type: 'boolean', help: 'class-conditional networks (the dataset must have labels)' },

@@ -10,6 +10,7 @@ import { fashionMnist } from './fashion-mnist.js';
 import { idx } from './idx.js';
 import { imageFolder } from './image-folder.js';
 import { emoji } from './emoji.js';
+import { checkEmojiExtraClasses } from './emoji-classes.js';
 import { EMOJI_LABELS, type EmojiLabels } from './emoji-subcategories.js';
 import { mnist } from './mnist.js';
 import { oxygenIcons } from './oxygen-icons.js';
@@ -25,7 +26,7 @@ export interface DatasetRequest {
   readonly count?: number;
   /** folder: resize every image to size x size; oxygen-icons: the size (default 32); emoji: the size (default 64). */
   readonly imageSize?: number;
-  /** emoji: the class labels, `'category'` (the default) or `'subcategory'` (see `EmojiOptions.labels`). */
+  /** emoji: the class labels, `'category'` (the default), `'subcategory'` or `{ extraClasses }` (see `EmojiOptions.labels`). */
   readonly labels?: EmojiLabels;
 }
 
@@ -99,11 +100,17 @@ export async function datasetByName(name: string, request: DatasetRequest = {}, 
  */
 export function checkLabeling(entry: NamedDataset, labels: unknown, what: string): void {
   if (labels === undefined || entry.labelings?.includes(labels as string)) return;
+  // The emoji also take classes of their own beside the categories.
+  if (entry.name === 'emoji' && typeof labels === 'object') {
+    checkEmojiExtraClasses(labels, what);
+    return;
+  }
   if (entry.labelings === undefined) {
     const labelled = NAMED_DATASETS.filter((d) => d.labelings !== undefined).map((d) => d.name);
     throw new ConfigError(`${what} applies to ${describeValue(labelled)} only, received ${describeValue(labels)} for dataset ${entry.name}.`);
   }
-  throw new ConfigError(`${what} for dataset ${entry.name} must be one of ${describeValue(entry.labelings)}, received ${describeValue(labels)}.`);
+  const own = entry.name === 'emoji' ? " or { extraClasses: [...] }" : '';
+  throw new ConfigError(`${what} for dataset ${entry.name} must be one of ${describeValue(entry.labelings)}${own}, received ${describeValue(labels)}.`);
 }
 
 /**

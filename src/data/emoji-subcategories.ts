@@ -6,11 +6,15 @@
  * @packageDocumentation
  */
 import { EMOJI_CATEGORIES, type EmojiCategory } from './emoji-catalog.js';
+import type { EmojiExtraClasses } from './emoji-classes.js';
 
-/** What labels the emoji: their 9 categories, or the 98 subcategories of {@link EMOJI_SUBCATEGORIES}. */
+/**
+ * The named ways to label the emoji: their 9 categories, or the 98 subcategories of
+ * {@link EMOJI_SUBCATEGORIES}. {@link EmojiLabels} also takes classes of one's own beside the categories.
+ */
 export const EMOJI_LABELS = Object.freeze(['category', 'subcategory'] as const);
-/** One of {@link EMOJI_LABELS}. */
-export type EmojiLabels = (typeof EMOJI_LABELS)[number];
+/** One of {@link EMOJI_LABELS}, or the categories with classes of one's own ({@link EmojiExtraClasses}). */
+export type EmojiLabels = (typeof EMOJI_LABELS)[number] | EmojiExtraClasses;
 
 /** The subcategories of each category, in the catalog's order. */
 export const EMOJI_SUBCATEGORIES_BY_CATEGORY: Readonly<Record<EmojiCategory, readonly string[]>> = Object.freeze({

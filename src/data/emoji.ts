@@ -15,6 +15,7 @@ import type { Dataset } from './dataset.js';
 import {
   EMOJI_CATALOG_MAX_BYTES, EMOJI_CATEGORIES, EMOJI_IMAGE_DIR, EMOJI_PACKAGE, type EmojiCategory, type EmojiEntry, parseEmojiCatalog,
 } from './emoji-catalog.js';
+import { checkEmojiExtraClasses, extraClassesOf } from './emoji-classes.js';
 import { EMOJI_LABELS, EMOJI_SUBCATEGORIES_BY_CATEGORY, type EmojiLabels } from './emoji-subcategories.js';
 import { checkImageSampleOptions, decodeImage, stackImages } from './image-samples.js';
 
@@ -40,6 +41,8 @@ export interface EmojiOptions {
    * subcategories of `EMOJI_SUBCATEGORIES` (Unicode's emoji subgroups, e.g. `'heart'`, `'country-flag'`), those of
    * the chosen categories, in the table's order. With subcategories, an emoji whose subcategory is not in
    * the table (one a newer package adds) is left out, so class ids stay those of the table.
+   * `{ extraClasses }` ({@link EmojiExtraClasses}): the chosen categories, then classes of one's own that
+   * take chosen emoji out of their category, e.g. `{ extraClasses: [{ name: 'hearts', category: 'Smileys & Emotion', subcategories: ['heart'] }] }`.
    * @defaultValue 'category'
    */
   readonly labels?: EmojiLabels;
@@ -118,9 +121,7 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   const opts = checkOptions(options, EMOJI_OPTIONS, owner);
   const size = checkInt(opts.size ?? 64, 'size', owner, 1, 4096);
   const categories = checkCategories(opts.categories, owner);
-  const labels = checkOneOf(opts.labels ?? 'category', EMOJI_LABELS, 'labels', owner);
-  const tableNames: readonly string[] = labels === 'category' ? categories : categories.flatMap((category) => EMOJI_SUBCATEGORIES_BY_CATEGORY[category]);
-  const classOf = (entry: EmojiEntry): string => (labels === 'category' ? entry.category : entry.subcategory);
+  const labels = checkLabels(opts.labels, owner);
   const skinTones = checkBoolean(opts.skinTones ?? true, 'skinTones', owner);
   const split = checkOneOf(opts.split ?? 'all', ['all', 'train', 'test'] as const, 'split', owner);
   const count = opts.count === undefined ? Infinity : checkInt(opts.count, 'count', owner, 1);
@@ -129,8 +130,9 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   const source = await sourceOf(opts, owner);
 
   const text = new TextDecoder().decode(await source.read('catalog', 'emoji.json'));
-  const kept = parseEmojiCatalog(text, source.where, owner)
-    .filter((entry) => categories.includes(entry.category))
+  const ofCategories = parseEmojiCatalog(text, source.where, owner).filter((entry) => categories.includes(entry.category));
+  const { tableNames, classOf } = classesOf(labels, categories, ofCategories, owner);
+  const kept = ofCategories
     .filter((entry) => tableNames.includes(classOf(entry)))
     .filter((entry) => filter === undefined || keeps(filter, entry, owner));
   // With a filter, the classes it empties (in every split) are dropped, so that every class has images.
@@ -150,9 +152,27 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
       label: classNames.indexOf(classOf(entry)),
       load: async () => decodeImage(await source.read('image', entry.image), `${source.where}/${EMOJI_IMAGE_DIR}/${entry.image}`, owner, maxPixels),
     })),
-    { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}${labels === 'category' ? '' : '-subcategories'}${filter === undefined ? '' : '-filtered'}`, classNames, numClasses: classNames.length },
+    { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}${labels === 'category' ? '' : labels === 'subcategory' ? '-subcategories' : '-extra-classes'}${filter === undefined ? '' : '-filtered'}`, classNames, numClasses: classNames.length },
     owner,
   );
+}
+
+function checkLabels(value: unknown, owner: string): EmojiLabels {
+  if (value === undefined) return 'category';
+  return typeof value === 'object' && value !== null ? checkEmojiExtraClasses(value, `${owner}: 'labels'`) : checkOneOf(value, EMOJI_LABELS, 'labels', owner);
+}
+
+/** The class names in id order (before a filter drops the empty ones) and the class of an emoji. */
+function classesOf(
+  labels: EmojiLabels,
+  categories: readonly EmojiCategory[],
+  entries: readonly EmojiEntry[],
+  owner: string,
+): { readonly tableNames: readonly string[]; classOf(entry: EmojiEntry): string } {
+  if (labels === 'category') return { tableNames: categories, classOf: (entry) => entry.category };
+  if (labels === 'subcategory') return { tableNames: categories.flatMap((category) => EMOJI_SUBCATEGORIES_BY_CATEGORY[category]), classOf: (entry) => entry.subcategory };
+  const { classNames, classOf } = extraClassesOf(labels, categories, entries, `${owner}: 'labels'`);
+  return { tableNames: classNames, classOf };
 }
 
 function checkCategories(value: unknown, owner: string): readonly EmojiCategory[] {

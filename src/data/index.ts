@@ -30,6 +30,7 @@ export { emoji } from './emoji.js';
 export type { EmojiFile, EmojiOptions } from './emoji.js';
 export { EMOJI_CATEGORIES, EMOJI_PACKAGE } from './emoji-catalog.js';
 export type { EmojiCategory, EmojiEntry } from './emoji-catalog.js';
+export { emojiCategoryIds, type EmojiExtraClass, type EmojiExtraClasses } from './emoji-classes.js';
 export { EMOJI_LABELS, EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORIES_BY_CATEGORY, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels, emojiSubcategoryCategory } from './emoji-subcategories.js';
 export type { OxygenIconsOptions } from './oxygen-icons.js';
 export { NAMED_DATASETS, DATASET_NAMES, checkLabeling, datasetByName } from './dataset-registry.js';

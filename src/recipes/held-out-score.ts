@@ -23,7 +23,8 @@ import { toy2d } from '../data/toy2d.js';
 import { ConfigError, describeValue } from '../errors.js';
 import { type EvaluateOptions, evaluate } from '../metrics/evaluate.js';
 import { EMOJI_CATEGORIES } from '../data/emoji-catalog.js';
-import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS, type EmojiLabels } from '../data/emoji-subcategories.js';
+import { emojiCategoryIds } from '../data/emoji-classes.js';
+import { EMOJI_SUBCATEGORIES, type EmojiLabels } from '../data/emoji-subcategories.js';
 import { checkDatasetLabels } from '../data/dataset-registry.js';
 import { extractorSplit } from '../metrics/extractor-data.js';
 import { forDataset } from '../metrics/feature-extractor.js';
@@ -123,9 +124,10 @@ export interface HeldOutScoreOptions {
   /** Seed of the latents and labels drawn. @defaultValue 7 */
   readonly seed?: number;
   /**
-   * Emoji: what the generator's classes (or the given samples' labels) are: the 9 categories, or the 98
-   * subcategories (`datasets.emoji({ labels: 'subcategory' })`), which are sampled in the reference's
-   * subcategory proportions and scored by the category classifier through their category.
+   * Emoji: what the generator's classes (or the given samples' labels) are: the 9 categories, the 98
+   * subcategories (`datasets.emoji({ labels: 'subcategory' })`) or the categories with extra classes
+   * (`{ extraClasses }`); subcategories and extra classes are sampled in the reference's proportions and
+   * scored by the category classifier through their category.
    * @defaultValue `'subcategory'` for a generator with 98 classes, else `'category'`
    */
   readonly labels?: EmojiLabels;
@@ -197,7 +199,7 @@ async function floorOf(
   intraClass: boolean,
   common: Omit<EvaluateOptions, 'fake' | 'generator'>,
 ): Promise<Floor> {
-  const key = `${dataset}:${count}:${labels}:${intraClass}`;
+  const key = `${dataset}:${count}:${JSON.stringify(labels)}:${intraClass}`;
   const known = floors.get(key);
   if (known !== undefined) return known;
   const heldOut = await heldOutData(dataset, count);
@@ -276,8 +278,8 @@ export async function heldOutScore(dataset: RecipeDataset, source: Generator | H
     const conditional = (generator !== undefined ? generator.numClasses > 0 : given!.labels !== undefined) && features !== undefined;
     // The emoji's classes are drawn in the data's proportions; every other generator's equally often.
     const proportional = dataset === 'emoji' && generator !== undefined && generator.conditional;
-    // Subcategory samples are read by the category classifier through their category.
-    const byCategory = labels === 'subcategory' ? { classMap: EMOJI_SUBCATEGORY_CATEGORY_IDS } : {};
+    // Subcategory and extra-class samples are read by the category classifier through their category.
+    const byCategory = dataset !== 'emoji' || labels === 'category' ? {} : { classMap: emojiCategoryIds(reference.classNames ?? [], labels) };
     // Within each class, on the draw of every class equally often (98 subcategories are too few samples each).
     // A class of fewer than 2 samples has no within-class distance (precision: no more than its k): then that score is left out.
     const drawn = (least: number): boolean =>
@@ -353,7 +355,7 @@ function emojiLabelsOf(dataset: RecipeDataset, generator: Generator | undefined,
     checkDatasetLabels(dataset, given, owner);
     const labels = given as EmojiLabels;
     if (generator !== undefined && generator.numClasses > 0) {
-      const expected = labels === 'category' ? EMOJI_CATEGORIES.length : EMOJI_SUBCATEGORIES.length;
+      const expected = labels === 'category' ? EMOJI_CATEGORIES.length : labels === 'subcategory' ? EMOJI_SUBCATEGORIES.length : EMOJI_CATEGORIES.length + labels.extraClasses.length;
       if (generator.numClasses !== expected) {
         throw new ConfigError(`${owner}: labels ${describeValue(labels)} need a generator of ${expected} classes, received one of ${generator.numClasses}.`);
       }

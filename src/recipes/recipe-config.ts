@@ -67,8 +67,9 @@ export interface RecipeConfig {
   /** Class-conditional networks (the dataset's labels in, a class per sample out). */
   readonly conditional: boolean;
   /**
-   * Emoji: the classes a conditional recipe trains on, the 9 categories or the 98 subcategories
-   * (`datasets.emoji`'s `labels`); the held-out score reads subcategories by their category.
+   * Emoji: the classes a conditional recipe trains on, the 9 categories, the 98 subcategories or the
+   * categories with classes of one's own (`{ extraClasses }`; `datasets.emoji`'s `labels`); the held-out
+   * score reads subcategories and extra classes by their category.
    * @defaultValue 'category'
    */
   readonly labels?: EmojiLabels;

@@ -12,6 +12,12 @@ import { OXYGEN_ICONS, skipWithout } from '../helpers/debian.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tfjs-gan-cli-'));
 
+/** What `tfjs-gan eval --json` prints, as far as these tests read it. */
+interface EvalJson {
+  readonly dataset: string;
+  readonly classAccuracy: { readonly perClass: readonly number[]; readonly counts: readonly number[] };
+}
+
 describe('CLI argument parsing', () => {
   it('maps kebab-case flags to the library option names', () => {
     expect(camelCase('discriminator-learning-rate')).toBe('discriminatorLearningRate');
@@ -79,31 +85,52 @@ describe('tfjs-gan train / sample', () => {
     expect(decodePng(new Uint8Array(readFileSync(png))).channels).toBeGreaterThanOrEqual(3);
   });
 
-  it('trains on the emoji labelled by subcategory (--labels), samples one by name, and evals it by category', async () => {
-    const run = join(root, 'emoji-sub');
-    const flags = ['--dataset', 'emoji', '--labels', 'subcategory', '--count', '12', '--conditional', '--arch', 'dcgan', '--width', '2', '--steps', '1', '--batch-size', '4'];
+  /**
+   * Trains a 1-step emoji run with `--labels`, samples `label` from it, and evals its class accuracy with
+   * `count` samples: what `tfjs-gan eval --json` printed, and the settings the run saved.
+   */
+  async function emojiRunByCategory(name: string, labels: string, label: string, count: number): Promise<{ cli: unknown; result: EvalJson }> {
+    const run = join(root, name);
+    const flags = ['--dataset', 'emoji', '--labels', labels, '--count', '12', '--conditional', '--arch', 'dcgan', '--width', '2', '--steps', '1', '--batch-size', '4'];
     expect(await main(['train', ...flags, '--backend', 'wasm', '--out', run])).toBe(0);
-    expect(io.out).toMatch(/on emoji-64-subcategories \(12 samples/);
-    const manifest = JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8'));
-    expect(manifest.metadata.cli).toMatchObject({ dataset: 'emoji', labels: 'subcategory' });
-    const png = join(root, 'heart.png');
-    expect(await main(['sample', '--run', run, '--out', png, '--count', '2', '--label', 'heart', '--backend', 'wasm'])).toBe(0);
-    // The 98-class generator is scored by the 9-category classifier, each subcategory as its category.
-    const evalArgs = ['eval', '--run', run, '--count', '18', '--real-count', '12', '--metrics', 'class-accuracy', '--backend', 'wasm', '--no-cache', '--json'];
+    const { cli } = JSON.parse(readFileSync(join(run, 'gan.json'), 'utf8')).metadata;
+    expect(await main(['sample', '--run', run, '--out', join(root, `${name}.png`), '--count', '2', '--label', label, '--backend', 'wasm'])).toBe(0);
+    const evalArgs = ['eval', '--run', run, '--count', String(count), '--real-count', '12', '--metrics', 'class-accuracy', '--backend', 'wasm', '--no-cache', '--json'];
     expect(await main(evalArgs)).toBe(0);
-    const result = JSON.parse(io.out.slice(io.out.lastIndexOf('{\n  "run"')));
+    const result = JSON.parse(io.out.slice(io.out.lastIndexOf('{\n  "run"'))) as EvalJson;
+    expect(result.classAccuracy.counts.reduce((a, b) => a + b, 0)).toBe(count);
+    return { cli, result };
+  }
+
+  it('trains on the emoji labelled by subcategory (--labels), samples one by name, and evals it by category', async () => {
+    const { cli, result } = await emojiRunByCategory('emoji-sub', 'subcategory', 'heart', 18);
+    expect(io.out).toMatch(/on emoji-64-subcategories \(12 samples/);
+    expect(cli).toMatchObject({ dataset: 'emoji', labels: 'subcategory' });
+    // The 98-class generator is scored by the 9-category classifier, each subcategory as its category.
     expect(result.dataset).toBe('emoji-64-subcategories');
     expect(result.classAccuracy.perClass).toHaveLength(9);
-    expect(result.classAccuracy.counts.reduce((a: number, b: number) => a + b, 0)).toBe(18);
     // --labels is the emoji's only, and a labelling the emoji have.
     expect(await main(['train', '--dataset', 'ring', '--arch', 'mlp', '--labels', 'subcategory', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
     expect(io.err).toMatch(/ConfigError: tfjs-gan: --labels applies to \["emoji"\] only, received "subcategory" for dataset ring/);
     expect(await main(['train', '--dataset', 'emoji', '--labels', 'subgroup', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
-    expect(io.err).toMatch(/'--labels' must be one of category \| subcategory, received "subgroup"/);
+    expect(io.err).toMatch(/tfjs-gan: --labels for dataset emoji must be one of \["category", "subcategory"\] or \{ extraClasses: \[\.\.\.\] \}, received "subgroup"/);
+    expect(await main(['train', '--dataset', 'emoji', '--labels', '{"extraClasses": [', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
+    expect(io.err).toMatch(/tfjs-gan: --labels must be category, subcategory or a JSON object \{"extraClasses": \[\.\.\.\]\}, received "\{\\"extraClasses\\": \["/);
     // The registry's checks, worded with the CLI's flags (the CLI uses the public entry point only, so
     // it words them itself: src/cli/dataset-by-name.ts).
     expect(await main(['train', '--dataset', 'folder', '--backend', 'cpu', '--out', join(root, 'bad')])).toBe(1);
     expect(io.err).toMatch(/ConfigError: tfjs-gan: --dataset folder needs --data-path, received none\./);
+  });
+
+  it('trains on the emoji with classes of its own (--labels JSON), samples one by name, and evals it by category', async () => {
+    const labels = '{"extraClasses":[{"name":"hearts","category":"Smileys & Emotion","subcategories":["heart"]}]}';
+    const { cli, result } = await emojiRunByCategory('emoji-extra', labels, 'hearts', 20);
+    expect(io.out).toMatch(/on emoji-64-extra-classes \(12 samples/);
+    expect(cli).toMatchObject({ dataset: 'emoji', labels });
+    // The 10-class generator is scored by the 9-category classifier, the hearts as Smileys & Emotion.
+    expect(result.dataset).toBe('emoji-64-extra-classes');
+    expect(result.classAccuracy.perClass).toHaveLength(9);
+    expect(result.classAccuracy.counts[0]).toBe(4); // 2 of Smileys & Emotion and 2 of the hearts
   });
 
   it('exits 1 with a clear message on bad input', async () => {

@@ -45,6 +45,13 @@ describe('tfjs-gan train --recipe', () => {
     expect(recipe.config).toMatchObject({ dataset: 'emoji', labels: 'subcategory', steps: 10 });
     expect(recipeSettings(recipe)).toMatchObject({ recipe: 'emoji64', dataset: 'emoji', labels: 'subcategory' });
     expect(recipeSettings(recipes.emoji64())).not.toHaveProperty('labels');
+    // Classes of one's own, as JSON: the recipe takes the object, the saved settings the JSON again.
+    const json = '{"extraClasses":[{"name":"hearts","category":"Smileys & Emotion","subcategories":["heart"]}]}';
+    const own = recipeFromFlags({ recipe: 'emoji64', labels: json });
+    expect(own.config.labels).toEqual(JSON.parse(json));
+    expect(recipeSettings(own).labels).toBe(json);
+    expect(recipeFromFlags({ recipe: 'emoji64', labels: recipeSettings(own).labels }).config.labels).toEqual(own.config.labels);
+    expect(() => recipeFromFlags({ recipe: 'emoji64', labels: '{"extraClasses":[{"name":"hearts"}]}' })).toThrow(/'labels'\.extraClasses\[0\]: 'category' must be one of/);
   });
 
   it("saves a recipe's mode seeking as the flags that make it, the pool size only when the recipe sets one", () => {

@@ -281,7 +281,7 @@ describe('emoji', () => {
     expect(fine.name).toBe('emoji-8-subcategories');
     fine.dispose();
     await expect(datasetByName('emoji', { labels: 'subgroup' as never }, 'here')).rejects.toThrow(
-      /^here: 'labels' for dataset emoji must be one of \["category", "subcategory"\], received "subgroup"\.$/,
+      /^here: 'labels' for dataset emoji must be one of \["category", "subcategory"\] or \{ extraClasses: \[\.\.\.\] \}, received "subgroup"\.$/,
     );
     await expect(datasetByName('mnist', { labels: 'category' })).rejects.toThrow(/'labels' applies to \["emoji"\] only, received "category" for dataset mnist/);
   });

@@ -7,6 +7,14 @@ import { decayMultiplier } from '../../src/recipes/recipe-config.js';
 import { extractorSplit } from '../../src/metrics/extractor-data.js';
 import { disposeAll } from '../helpers/trainers.js';
 
+/** The hearts and four crossed flags as classes of their own beside the 9 categories. */
+const HEARTS_AND_CROSSES: datasets.EmojiExtraClasses = {
+  extraClasses: [
+    { name: 'hearts', category: 'Smileys & Emotion', subcategories: ['heart'] },
+    { name: 'crossed flags', category: 'Flags', emoji: ['flag-dk', 'flag-se', 'flag-no', 'gb'] },
+  ],
+};
+
 beforeAll(async () => {
   await useBackend('wasm');
 });
@@ -279,6 +287,17 @@ describe('recipes: building and training', () => {
     const digits = tf.zeros([2, 28, 28, 1]);
     await expect(recipes.heldOutScore('emoji', { samples: digits })).rejects.toThrow(/samples for emoji must have shape \[64, 64, 3\], received samples of \[28, 28, 1\]/);
     tf.dispose([digits]);
+    // The same emoji with hearts and crossed flags as classes of their own score the same: the category
+    // classifier reads each extra class as its category.
+    const extra = await extractorSplit('emoji', 'test', { count: 90, labels: HEARTS_AND_CROSSES });
+    expect(extra.numClasses).toBe(11);
+    const extraLabels = await extra.labels!.data();
+    expect(Array.from(extraLabels).some((label) => label >= 9)).toBe(true);
+    const byExtra = await recipes.heldOutScore('emoji', { samples: extra.images, labels: extraLabels }, { labels: HEARTS_AND_CROSSES });
+    expect(byExtra.fid).toBe(own.fid);
+    expect(byExtra.classAccuracy).toBe(own.classAccuracy);
+    expect(byExtra.perClassAccuracy).toEqual(own.perClassAccuracy);
+    extra.dispose();
     heldOut.dispose();
   });
 
@@ -305,13 +324,14 @@ describe('recipes: building and training', () => {
     await expect(recipes.heldOutScore('emoji', generator, { count: 90, labels: 'category' })).rejects.toThrow(
       /labels "category" need a generator of 9 classes, received one of 98/,
     );
+    await expect(recipes.heldOutScore('emoji', generator, { count: 90, labels: HEARTS_AND_CROSSES })).rejects.toThrow(/need a generator of 11 classes, received one of 98/);
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
     const digit = tf.zeros([1, 28, 28, 1]);
     await expect(recipes.heldOutScore('mnist', { samples: digit }, { labels: 'subcategory' })).rejects.toThrow(/recipes\.heldOutScore: 'labels' applies to \["emoji"\] only, received "subcategory" for dataset mnist/);
     digit.dispose();
     expect(() => recipes.mnist({ labels: 'subcategory' })).toThrow(/'labels' applies to \["emoji"\] only, received "subcategory" for dataset mnist/);
-    expect(() => recipes.emoji64({ labels: 'subgroup' as never })).toThrow(/'labels' for dataset emoji must be one of \["category", "subcategory"\], received "subgroup"/);
+    expect(() => recipes.emoji64({ labels: 'subgroup' as never })).toThrow(/'labels' for dataset emoji must be one of \["category", "subcategory"\] or \{ extraClasses: \[\.\.\.\] \}, received "subgroup"/);
   });
 
   it('emoji64 as documented for style mixing (docs/recipes.md): a style generator that mixes the styles of two categories', () => {
