@@ -159,7 +159,9 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
 
 function checkLabels(value: unknown, owner: string): EmojiLabels {
   if (value === undefined) return 'category';
-  return typeof value === 'object' && value !== null ? checkEmojiExtraClasses(value, `${owner}: 'labels'`) : checkOneOf(value, EMOJI_LABELS, 'labels', owner);
+  if (typeof value === 'object' && value !== null) return checkEmojiExtraClasses(value, `${owner}: 'labels'`);
+  if ((EMOJI_LABELS as readonly unknown[]).includes(value)) return value as EmojiLabels;
+  throw new ConfigError(`${owner}: 'labels' must be one of ${describeValue(EMOJI_LABELS)} or { extraClasses: [...] }, received ${describeValue(value)}.`);
 }
 
 /** The class names in id order (before a filter drops the empty ones) and the class of an emoji. */

@@ -120,7 +120,7 @@ describe('emoji', () => {
     expect(all.classNames).toEqual(EMOJI_SUBCATEGORIES);
     expect(Array.from(await all.labels!.data())).toEqual(['hand-fingers-open', 'hand-fingers-open', 'face-smiling', 'country-flag'].map((n) => EMOJI_SUBCATEGORIES.indexOf(n)));
     all.dispose();
-    await expect(emoji({ dir: fake.dir, labels: 'subgroup' as never })).rejects.toThrow(/'labels' must be one of \["category", "subcategory"\], received "subgroup"/);
+    await expect(emoji({ dir: fake.dir, labels: 'subgroup' as never })).rejects.toThrow(/emoji: 'labels' must be one of \["category", "subcategory"\] or \{ extraClasses: \[\.\.\.\] \}, received "subgroup"/);
   });
 
   it('leaves out an emoji whose subcategory the table lacks, so class ids stay fixed', async () => {

@@ -13,7 +13,7 @@ describe('extractorSplit', () => {
       /metrics\.extractorSplit: 'labels' applies to \["emoji"\] only, received "subcategory" for dataset mnist/,
     );
     await expect(extractorSplit('emoji', 'test', { labels: 'subgroup' as never })).rejects.toThrow(
-      /metrics\.extractorSplit: 'labels' for dataset emoji must be one of \["category", "subcategory"\], received "subgroup"/,
+      /metrics\.extractorSplit: 'labels' for dataset emoji must be one of \["category", "subcategory"\] or \{ extraClasses: \[\.\.\.\] \}, received "subgroup"/,
     );
     await expect(extractorSplit('mnist', 'test', { labels: 'category' })).rejects.toBeInstanceOf(ConfigError);
   });
