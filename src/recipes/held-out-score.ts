@@ -242,7 +242,8 @@ async function floorOf(
  *   samples made elsewhere with their labels (all of them are scored; `count` does not apply).
  * @param options - see {@link HeldOutScoreOptions}.
  * @returns the scores; see {@link HeldOutScore}.
- * @throws ConfigError for an unknown dataset or a generator whose samples do not fit it.
+ * @throws ConfigError for an unknown dataset, a generator whose samples do not fit it, or an emoji generator
+ *   of other classes than the categories or subcategories given without the `labels` it was trained with.
  * @throws DataError when Fashion-MNIST is not installed (`apt-get install dataset-fashion-mnist`) or the
  *   emoji are not (`npm install emoji-datasource-twitter`).
  * @example
@@ -362,7 +363,13 @@ function emojiLabelsOf(dataset: RecipeDataset, generator: Generator | undefined,
     }
     return labels;
   }
-  return dataset === 'emoji' && generator?.numClasses === EMOJI_SUBCATEGORIES.length ? 'subcategory' : 'category';
+  const classes = generator?.numClasses ?? 0;
+  if (dataset === 'emoji' && classes > 0 && classes !== EMOJI_CATEGORIES.length && classes !== EMOJI_SUBCATEGORIES.length) {
+    throw new ConfigError(
+      `${owner}: a generator of ${classes} emoji classes is neither of the 9 categories nor of the 98 subcategories; give 'labels', the { extraClasses } it was trained with.`,
+    );
+  }
+  return dataset === 'emoji' && classes === EMOJI_SUBCATEGORIES.length ? 'subcategory' : 'category';
 }
 
 /**

@@ -5,6 +5,7 @@ import { ConfigError } from '../../src/errors.js';
 import { Generator, datasets, metrics, recipes } from '../../src/index.js';
 import { decayMultiplier } from '../../src/recipes/recipe-config.js';
 import { extractorSplit } from '../../src/metrics/extractor-data.js';
+import { buildNetworks } from '../../src/nets/build-networks.js';
 import { disposeAll } from '../helpers/trainers.js';
 
 /** The hearts and four crossed flags as classes of their own beside the 9 categories. */
@@ -325,6 +326,13 @@ describe('recipes: building and training', () => {
       /labels "category" need a generator of 9 classes, received one of 98/,
     );
     await expect(recipes.heldOutScore('emoji', generator, { count: 90, labels: HEARTS_AND_CROSSES })).rejects.toThrow(/need a generator of 11 classes, received one of 98/);
+    // A generator of classes of its own is not taken for the categories: its labels must be given.
+    const eleven = buildNetworks('dcgan', { sampleShape: [64, 64, 3], numClasses: 11, latentDim: 4, width: 2, seed: 1 });
+    await expect(recipes.heldOutScore('emoji', eleven.generator, { count: 90 })).rejects.toThrow(
+      /recipes\.heldOutScore: a generator of 11 emoji classes is neither of the 9 categories nor of the 98 subcategories; give 'labels', the \{ extraClasses \} it was trained with/,
+    );
+    eleven.generator.dispose();
+    eleven.discriminator.dispose();
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
     const digit = tf.zeros([1, 28, 28, 1]);
