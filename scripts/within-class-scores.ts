@@ -17,7 +17,7 @@
  */
 import { useBackend } from '../src/backend/index.js';
 import { emoji } from '../src/data/emoji.js';
-import type { EmojiLabels } from '../src/data/emoji-subcategories.js';
+import { labelsFlag } from '../src/cli/labels-flag.js';
 import * as metrics from '../src/metrics/index.js';
 import { Generator } from '../src/nets/generator.js';
 import type { PretrainedName } from '../src/nets/pretrained.js';
@@ -29,7 +29,7 @@ const { values } = commandLine(SCRIPT, { values: ['run', 'pretrained', 'labels',
 if ((values.run === undefined) === (values.pretrained === undefined)) throw new Error(`${SCRIPT}: give one of --run DIR and --pretrained NAME`);
 const perClass = Number(values['per-class'] ?? 100);
 if (!Number.isInteger(perClass) || perClass < 4) throw new Error(`${SCRIPT}: --per-class must be an integer >= 4, received ${values['per-class']}`);
-const labels = (values.labels === undefined ? 'category' : values.labels.trimStart().startsWith('{') ? JSON.parse(values.labels) : values.labels) as EmojiLabels;
+const labels = labelsFlag(values.labels) ?? 'category';
 
 await useBackend('wasm', { threads: Number(values.threads ?? 2) });
 const generator = values.run !== undefined ? (await Trainer.load(`file://${values.run}`)).samplingGenerator : await Generator.pretrained(values.pretrained as PretrainedName);

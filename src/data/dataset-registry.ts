@@ -10,7 +10,7 @@ import { fashionMnist } from './fashion-mnist.js';
 import { idx } from './idx.js';
 import { imageFolder } from './image-folder.js';
 import { emoji } from './emoji.js';
-import { checkEmojiExtraClasses } from './emoji-classes.js';
+import { checkEmojiLabels } from './emoji-classes.js';
 import { EMOJI_LABELS, type EmojiLabels } from './emoji-subcategories.js';
 import { mnist } from './mnist.js';
 import { oxygenIcons } from './oxygen-icons.js';
@@ -38,6 +38,12 @@ export interface NamedDataset {
   readonly needsPath: boolean;
   /** The class labellings {@link DatasetRequest.labels} may choose; a dataset without them takes none. */
   readonly labelings?: readonly string[];
+  /**
+   * Checks {@link DatasetRequest.labels} that are not one of `labelings` (the emoji's `{ extraClasses }`),
+   * in place of the plain refusal; a ConfigError names what is wrong.
+   * @param what - the argument, for the error message (e.g. `"tfjs-gan: --labels"`).
+   */
+  checkLabels?(labels: unknown, what: string): void;
   /** Loads it. */
   load(request: DatasetRequest): Promise<Dataset>;
 }
@@ -58,6 +64,9 @@ export const NAMED_DATASETS: readonly NamedDataset[] = Object.freeze([
     name: 'emoji',
     needsPath: false,
     labelings: EMOJI_LABELS,
+    checkLabels: (labels, what) => {
+      checkEmojiLabels(labels, what, 'emoji');
+    },
     load: ({ dataPath, count, imageSize, labels }) =>
       emoji({ size: imageSize ?? 64, ...(dataPath ? { dir: dataPath } : {}), ...(count ? { count } : {}), ...(labels ? { labels } : {}) }),
   },
@@ -93,24 +102,22 @@ export async function datasetByName(name: string, request: DatasetRequest = {}, 
 }
 
 /**
- * Checks that `labels`, when given, is one of the dataset's labellings.
+ * Checks that `labels`, when given, is one of the dataset's labellings, or labels its `checkLabels` takes.
  *
  * @param what - the argument, for the error message (e.g. `"tfjs-gan: --labels"`).
  * @throws ConfigError naming the dataset, what it takes and what was received.
  */
 export function checkLabeling(entry: NamedDataset, labels: unknown, what: string): void {
   if (labels === undefined || entry.labelings?.includes(labels as string)) return;
-  // The emoji also take classes of their own beside the categories.
-  if (entry.name === 'emoji' && typeof labels === 'object') {
-    checkEmojiExtraClasses(labels, what);
-    return;
-  }
   if (entry.labelings === undefined) {
     const labelled = NAMED_DATASETS.filter((d) => d.labelings !== undefined).map((d) => d.name);
     throw new ConfigError(`${what} applies to ${describeValue(labelled)} only, received ${describeValue(labels)} for dataset ${entry.name}.`);
   }
-  const own = entry.name === 'emoji' ? " or { extraClasses: [...] }" : '';
-  throw new ConfigError(`${what} for dataset ${entry.name} must be one of ${describeValue(entry.labelings)}${own}, received ${describeValue(labels)}.`);
+  if (entry.checkLabels !== undefined) {
+    entry.checkLabels(labels, what);
+    return;
+  }
+  throw new ConfigError(`${what} for dataset ${entry.name} must be one of ${describeValue(entry.labelings)}, received ${describeValue(labels)}.`);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { ConfigError, describeValue } from '../errors.js';
 import { checkKnownOptions, checkOneOf, isOptionsObject } from '../util/validate.js';
 import { EMOJI_CATEGORIES, type EmojiCategory, type EmojiEntry } from './emoji-catalog.js';
-import { EMOJI_SUBCATEGORIES_BY_CATEGORY, type EmojiLabels, emojiSubcategoryCategory } from './emoji-subcategories.js';
+import { EMOJI_LABELS, EMOJI_SUBCATEGORIES_BY_CATEGORY, type EmojiLabels, emojiSubcategoryCategory } from './emoji-subcategories.js';
 
 /** One class of one's own: the emoji of one category that it takes out of that category. */
 export interface EmojiExtraClass {
@@ -77,6 +77,22 @@ export function checkEmojiExtraClasses(labels: unknown, what: string): EmojiExtr
     return Object.freeze({ name, category, ...(subs.length > 0 ? { subcategories: subs } : {}), ...(named.length > 0 ? { emoji: named } : {}) });
   });
   return Object.freeze({ extraClasses: Object.freeze(checked) });
+}
+
+/**
+ * Checks an emoji `labels` option: one of {@link EMOJI_LABELS} or `{ extraClasses }`.
+ *
+ * @param what - the argument, for the error message (e.g. `"emoji: 'labels'"`).
+ * @param dataset - the dataset's name when the labels come by name (the registry), named in the refusal.
+ * @returns the labels (extra classes frozen).
+ * @throws ConfigError for an unknown labelling, naming the two forms, or bad extra classes.
+ * @internal
+ */
+export function checkEmojiLabels(labels: unknown, what: string, dataset?: string): EmojiLabels {
+  if (typeof labels === 'object' && labels !== null) return checkEmojiExtraClasses(labels, what);
+  if ((EMOJI_LABELS as readonly unknown[]).includes(labels)) return labels as EmojiLabels;
+  const of = dataset === undefined ? '' : ` for dataset ${dataset}`;
+  throw new ConfigError(`${what}${of} must be one of ${describeValue(EMOJI_LABELS)} or { extraClasses: [...] }, received ${describeValue(labels)}.`);
 }
 
 function stringList(value: unknown, what: string): readonly string[] {

@@ -15,8 +15,8 @@ import type { Dataset } from './dataset.js';
 import {
   EMOJI_CATALOG_MAX_BYTES, EMOJI_CATEGORIES, EMOJI_IMAGE_DIR, EMOJI_PACKAGE, type EmojiCategory, type EmojiEntry, parseEmojiCatalog,
 } from './emoji-catalog.js';
-import { checkEmojiExtraClasses, extraClassesOf } from './emoji-classes.js';
-import { EMOJI_LABELS, EMOJI_SUBCATEGORIES_BY_CATEGORY, type EmojiLabels } from './emoji-subcategories.js';
+import { checkEmojiLabels, extraClassesOf } from './emoji-classes.js';
+import { EMOJI_SUBCATEGORIES_BY_CATEGORY, type EmojiLabels } from './emoji-subcategories.js';
 import { checkImageSampleOptions, decodeImage, stackImages } from './image-samples.js';
 
 /** A picked file: a `File` from `<input type="file" webkitdirectory>` or a drop (anything with these). */
@@ -121,7 +121,7 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
   const opts = checkOptions(options, EMOJI_OPTIONS, owner);
   const size = checkInt(opts.size ?? 64, 'size', owner, 1, 4096);
   const categories = checkCategories(opts.categories, owner);
-  const labels = checkLabels(opts.labels, owner);
+  const labels = checkEmojiLabels(opts.labels ?? 'category', `${owner}: 'labels'`);
   const skinTones = checkBoolean(opts.skinTones ?? true, 'skinTones', owner);
   const split = checkOneOf(opts.split ?? 'all', ['all', 'train', 'test'] as const, 'split', owner);
   const count = opts.count === undefined ? Infinity : checkInt(opts.count, 'count', owner, 1);
@@ -155,13 +155,6 @@ export async function emoji(options?: EmojiOptions): Promise<Dataset> {
     { size: [size, size], crop: 'none', channels: 3, background, defaultChannels: () => 3, name: `emoji-${size}${split === 'all' ? '' : `-${split}`}${labels === 'category' ? '' : labels === 'subcategory' ? '-subcategories' : '-extra-classes'}${filter === undefined ? '' : '-filtered'}`, classNames, numClasses: classNames.length },
     owner,
   );
-}
-
-function checkLabels(value: unknown, owner: string): EmojiLabels {
-  if (value === undefined) return 'category';
-  if (typeof value === 'object' && value !== null) return checkEmojiExtraClasses(value, `${owner}: 'labels'`);
-  if ((EMOJI_LABELS as readonly unknown[]).includes(value)) return value as EmojiLabels;
-  throw new ConfigError(`${owner}: 'labels' must be one of ${describeValue(EMOJI_LABELS)} or { extraClasses: [...] }, received ${describeValue(value)}.`);
 }
 
 /** The class names in id order (before a filter drops the empty ones) and the class of an emoji. */
