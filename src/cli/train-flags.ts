@@ -77,8 +77,8 @@ export const TRAIN_FLAGS: Readonly<Record<string, FlagSpec>> = Object.freeze({
   augment: { type: 'string', help: `DiffAugment policy for the discriminator's inputs, comma-separated: ${augment.AUGMENTATIONS.join(',')}` },
   'augment-draws': { type: 'string', choices: AUGMENT_DRAWS, help: "with --augment: sample (every image its own shift, square and colour change) | class (the images of one class in a batch share them, so copies stay copies for the minibatch features; conditional runs)", default: 'sample' },
   'discriminator-steps': { ...positiveInt, help: 'discriminator steps per generator step', default: 1 },
-  sampling: { type: 'string', choices: datasets.BATCH_SAMPLINGS, help: "how real batches are drawn: shuffle (the data's class proportions) | class-balanced (every class equally often; labelled data)", default: 'shuffle' },
-  'fake-labels': { type: 'string', choices: FAKE_LABELS, help: "how the fakes' labels are drawn: uniform (every class equally often) | data (the data's class frequencies; labelled data) | data-for-discriminator (the data's for the discriminator's fakes, uniform for the generator's)", default: 'uniform' },
+  sampling: { type: 'string', choices: datasets.BATCH_SAMPLINGS, help: "how real batches are drawn: shuffle (the data's class proportions) | class-balanced (every class equally often) | class-sqrt (each class by the square root of its size); the last two labelled data", default: 'shuffle' },
+  'fake-labels': { type: 'string', choices: FAKE_LABELS, help: "how the fakes' labels are drawn: uniform (every class equally often) | data (the real batches' class shares; labelled data) | data-for-discriminator (those for the discriminator's fakes, uniform for the generator's)", default: 'uniform' },
   // Optimisation
   steps: { ...positiveInt, help: 'generator steps to train', default: 1000 },
   epochs: { ...positiveInt, help: 'passes over the data (instead of --steps)' },

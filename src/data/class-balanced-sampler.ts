@@ -19,12 +19,15 @@ import { checkPositiveInt } from '../util/validate.js';
  *   per epoch; classes in the data's proportions);
  * - `'class-balanced'`: the classes that have samples in turn, each class cycling through its own
  *   seeded permutations (so each class's samples are drawn equally often, and the classes are equal
- *   in every batch up to one sample). Labelled datasets only.
+ *   in every batch up to one sample). Labelled datasets only;
+ * - `'class-sqrt'`: each class a share in proportion to the square root of its size, in blocks of
+ *   fixed class counts (a rare class far more often than in the data, a large one still more often
+ *   than a rare one), each class cycling through its own seeded permutations. Labelled datasets only.
  */
-export type BatchSampling = 'shuffle' | 'class-balanced';
+export type BatchSampling = 'shuffle' | 'class-balanced' | 'class-sqrt';
 
 /** Every {@link BatchSampling}, in the order of the documentation. */
-export const BATCH_SAMPLINGS: readonly BatchSampling[] = Object.freeze(['shuffle', 'class-balanced'] as const);
+export const BATCH_SAMPLINGS: readonly BatchSampling[] = Object.freeze(['shuffle', 'class-balanced', 'class-sqrt'] as const);
 
 /** A purpose mixed into the per-class permutations' seeds, so they differ from the shuffled epochs'. */
 const CLASS_EPOCH_DRAW = 0x3c1a55;

@@ -5,6 +5,7 @@ import { checkImageValues, checkImagesTensor, checkLabels, checkRangeOption } fr
 import { checkBoolean, checkInt, checkNonEmptyString, checkOneOf, checkOptions } from '../util/validate.js';
 import { BATCH_SAMPLINGS, type BatchSampling, ClassBalancedSampler } from './class-balanced-sampler.js';
 import { ClassGroups } from './class-groups.js';
+import { ClassShareSampler } from './class-share-sampler.js';
 
 /** One batch of samples: images `[B, ...sampleShape]` float32 in [-1, 1], and int32 labels `[B]` when labelled. */
 export interface DatasetBatch {
@@ -80,7 +81,7 @@ export class Dataset {
   readonly name: string;
 
   private permutationCache?: { seed: number; epoch: number; order: Int32Array };
-  private balancedSampler?: ClassBalancedSampler;
+  private classSamplers: { 'class-balanced'?: ClassBalancedSampler; 'class-sqrt'?: ClassShareSampler } = {};
   private classGroups?: ClassGroups;
   private classCountCache?: Int32Array;
   private disposedFlag = false;
@@ -201,7 +202,8 @@ export class Dataset {
    * The sample indices of batch number `index` of the endless stream of batches. With `'shuffle'`
    * sampling, epoch `e` is the permutation of 0..N-1 drawn by `new SeededRandom(hashInts(seed, e))`,
    * cut into {@link Dataset.batchesPerEpoch} batches, the remainder dropped; with `'class-balanced'`,
-   * the classes take turns (see {@link ClassBalancedSampler}).
+   * the classes take turns (see {@link ClassBalancedSampler}); with `'class-sqrt'`, each class takes a
+   * share in proportion to the square root of its size (see {@link ClassShareSampler}).
    *
    * @param index - the global batch index, an integer >= 0 (it may run past the first epoch).
    * @param batchSize - samples per batch, an integer in [1, N].
@@ -214,11 +216,12 @@ export class Dataset {
    *   `batchSize`. @defaultValue 1
    * @returns `batchSize` sample indices, distinct within an epoch (without groups).
    * @throws ConfigError on a bad index, batch size, seed, sampling or group size, on `'class-balanced'`
-   *   sampling or groups of an unlabelled dataset, or after dispose.
+   *   or `'class-sqrt'` sampling or groups of an unlabelled dataset, or after dispose.
    * @example
    * ```ts
    * data.batchIndices(3, 64, 42);                      // Int32Array(64), the same on every call and machine
    * data.batchIndices(3, 64, 42, 'class-balanced');    // as many of each class (up to one)
+   * data.batchIndices(3, 64, 42, 'class-sqrt');        // each class by the square root of its size
    * data.batchIndices(3, 64, 42, 'shuffle', 4);        // 16 groups of 4 samples of one class
    * ```
    */
@@ -242,11 +245,11 @@ export class Dataset {
     }
     checkInt(seed, 'seed', owner, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     checkOneOf(sampling, BATCH_SAMPLINGS, 'sampling', owner);
-    if (sampling === 'class-balanced') {
+    if (sampling !== 'shuffle') {
       if ((index + 1) * batchSize > Number.MAX_SAFE_INTEGER) {
-        throw new ConfigError(`${owner}: 'index' times 'batchSize' must stay below 2^53 for 'class-balanced' sampling, received index ${index} and batch size ${batchSize}.`);
+        throw new ConfigError(`${owner}: 'index' times 'batchSize' must stay below 2^53 for '${sampling}' sampling, received index ${index} and batch size ${batchSize}.`);
       }
-      return this.classBalancedSampler(owner).indices(index, batchSize, seed);
+      return this.classSampler(sampling, owner).indices(index, batchSize, seed);
     }
     const epoch = Math.floor(index / perEpoch);
     const position = (index - epoch * perEpoch) * batchSize;
@@ -313,7 +316,7 @@ export class Dataset {
     this.images.dispose();
     this.labels?.dispose();
     this.permutationCache = undefined;
-    this.balancedSampler = undefined;
+    this.classSamplers = {};
     this.classGroups = undefined;
   }
 
@@ -331,13 +334,14 @@ export class Dataset {
     return order;
   }
 
-  private classBalancedSampler(owner: string): ClassBalancedSampler {
+  private classSampler(sampling: 'class-balanced' | 'class-sqrt', owner: string): { indices(index: number, batchSize: number, seed: number): Int32Array } {
     if (this.labels === undefined) {
-      throw new ConfigError(`${owner}: 'class-balanced' sampling needs a labelled dataset, but '${this.name}' has no labels; use 'shuffle'.`);
+      throw new ConfigError(`${owner}: '${sampling}' sampling needs a labelled dataset, but '${this.name}' has no labels; use 'shuffle'.`);
     }
     // The labels are read once; they never change (the dataset owns them).
-    this.balancedSampler ??= new ClassBalancedSampler(this.labels.dataSync(), this.numClasses, owner);
-    return this.balancedSampler;
+    const labels = this.labels;
+    if (sampling === 'class-balanced') return (this.classSamplers[sampling] ??= new ClassBalancedSampler(labels.dataSync(), this.numClasses, owner));
+    return (this.classSamplers[sampling] ??= new ClassShareSampler(labels.dataSync(), this.numClasses, owner));
   }
 
   private gather(indices: Int32Array): DatasetBatch {

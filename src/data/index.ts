@@ -8,6 +8,7 @@
 export { Dataset, fromTensors } from './dataset.js';
 export type { DatasetBatch, FromTensorsOptions, LabelsLike } from './dataset.js';
 export { BATCH_SAMPLINGS, ClassBalancedSampler } from './class-balanced-sampler.js';
+export { ClassShareSampler, sqrtClassShares } from './class-share-sampler.js';
 export type { BatchSampling } from './class-balanced-sampler.js';
 export { mnist, MNIST_CLASS_NAMES, MNIST_SHUFFLE_SEED } from './mnist.js';
 export type { MnistOptions } from './mnist.js';

@@ -69,7 +69,7 @@ export interface CheckpointManifest {
   /** The trainer's seed. */
   readonly seed: number;
   /** How the trainer draws real batches (`TrainerConfig.sampling`); absent for the default `'shuffle'`. */
-  readonly sampling?: 'class-balanced';
+  readonly sampling?: 'class-balanced' | 'class-sqrt';
   /** How the trainer draws the fakes' labels (`TrainerConfig.fakeLabels`); absent for the default `'uniform'`. */
   readonly fakeLabels?: 'data' | 'data-for-discriminator';
   /** Discriminator updates per generator update. */

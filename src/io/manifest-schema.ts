@@ -146,7 +146,7 @@ export function validateManifest(raw: Json, location: string): CheckpointManifes
   if (typeof raw.seed !== 'number' || !Number.isSafeInteger(raw.seed)) read.fail('seed', 'an integer', raw.seed);
   const seed = raw.seed as number;
   const sampling = read.optional(raw.sampling, (v) =>
-    read.nonDefault(v, 'sampling', ['class-balanced'], "'class-balanced' (the only sampling other than the default 'shuffle')"),
+    read.nonDefault(v, 'sampling', ['class-balanced', 'class-sqrt'], "'class-balanced' or 'class-sqrt' (the samplings other than the default 'shuffle')"),
   );
   const fakeLabels = read.optional(raw.fakeLabels, (v) =>
     read.nonDefault(v, 'fakeLabels', ['data', 'data-for-discriminator'], "'data' or 'data-for-discriminator' (the ways to draw them other than the default 'uniform')"),

@@ -115,14 +115,15 @@ export interface RecipeConfig {
   /** Discriminator steps per generator step. */
   readonly discriminatorSteps: number;
   /**
-   * How the real batches are drawn: `'shuffle'` (the data's class proportions) or `'class-balanced'`
-   * (every class equally often; see `TrainerConfig.sampling`). @defaultValue 'shuffle'
+   * How the real batches are drawn: `'shuffle'` (the data's class proportions), `'class-balanced'`
+   * (every class equally often) or `'class-sqrt'` (each class by the square root of its size; see
+   * `TrainerConfig.sampling`). @defaultValue 'shuffle'
    */
   readonly sampling?: BatchSampling;
   /**
-   * How the fakes' labels are drawn in training: `'uniform'`, `'data'` (the data's class
-   * frequencies) or `'data-for-discriminator'` (the data's for the discriminator's fakes, uniform for
-   * the generator's; see `TrainerConfig.fakeLabels`). @defaultValue 'uniform'
+   * How the fakes' labels are drawn in training: `'uniform'`, `'data'` (the real batches' class
+   * shares) or `'data-for-discriminator'` (those for the discriminator's fakes, uniform for the
+   * generator's; see `TrainerConfig.fakeLabels`). @defaultValue 'uniform'
    */
   readonly fakeLabels?: FakeLabels;
   /**

@@ -71,9 +71,9 @@ function checkData(trainer: Trainer, data: Dataset, owner: string): void {
       `${owner}: the data's sample shape must match the discriminator's input shape ${describeValue(expected)}, received ${describeValue(received)} (dataset ${describeValue(data.name)}).`,
     );
   }
-  if (trainer.sampling === 'class-balanced' && data.labels === undefined) {
+  if (trainer.sampling !== 'shuffle' && data.labels === undefined) {
     throw new DataError(
-      `${owner}: 'sampling' is 'class-balanced' but the dataset ${describeValue(data.name)} has no labels to balance. Expected a labelled dataset, or 'sampling: 'shuffle''.`,
+      `${owner}: 'sampling' is '${trainer.sampling}' but the dataset ${describeValue(data.name)} has no labels to draw by class. Expected a labelled dataset, or 'sampling: 'shuffle''.`,
     );
   }
   const numClasses = Math.max(trainer.generator.numClasses, trainer.discriminator.numClasses);

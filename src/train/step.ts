@@ -15,7 +15,7 @@ import type { Penalty } from '../losses/penalty.js';
 import type { Discriminator } from '../nets/discriminator.js';
 import type { Generator } from '../nets/generator.js';
 import { sampleLabels } from '../nets/labels.js';
-import { fakeLabelsFollowData, type FakeLabels } from './fake-labels.js';
+import { fakeLabelWeights, fakeLabelsFollowData, type FakeLabels } from './fake-labels.js';
 import type { AuxiliaryClassifierBatches } from './auxiliary-classifier-batches.js';
 import { sampleLatents } from '../nets/latents.js';
 import { hashInts } from '../util/random.js';
@@ -129,11 +129,11 @@ function realBatch(parts: StepParts, data: Dataset, index: number, batchSize: nu
 }
 
 /**
- * The labels of a batch of fakes for `update`: uniform over the classes, or in the data's class
- * frequencies; one label drawn per group of {@link classGroupSize} samples.
+ * The labels of a batch of fakes for `update`: uniform over the classes, or in the real batches'
+ * class shares; one label drawn per group of {@link classGroupSize} samples.
  */
 function drawFakeLabels(parts: StepParts, data: Dataset, batchSize: number, seed: number, update: 'discriminator' | 'generator'): tf.Tensor1D {
-  const counts = fakeLabelsFollowData(parts.fakeLabels, update) ? data.classCounts() : undefined;
+  const counts = fakeLabelsFollowData(parts.fakeLabels, update) ? fakeLabelWeights(data.classCounts(), parts.sampling) : undefined;
   const group = classGroupSize(parts.discriminator);
   const drawn = sampleLabels(batchSize / group, parts.generator.numClasses, seed, counts);
   if (group === 1) return drawn;

@@ -54,15 +54,18 @@ export interface TrainerConfig {
   readonly seed?: number;
   /**
    * How the real batches are drawn from the data (see {@link BatchSampling}): `'shuffle'` (the data's
-   * class proportions) or `'class-balanced'` (every class equally often, as the generator's labels
-   * are drawn; labelled data only). @defaultValue 'shuffle'
+   * class proportions), `'class-balanced'` (every class equally often, as the generator's labels
+   * are drawn) or `'class-sqrt'` (each class by the square root of its size); the last two labelled
+   * data only. With `fakeLabels` `'data'` or `'data-for-discriminator'`, the fakes' labels follow the
+   * real batches' class shares under this sampling. @defaultValue 'shuffle'
    */
   readonly sampling?: BatchSampling;
   /**
    * How the labels of the fakes are drawn in a conditional run (see {@link FakeLabels}): `'uniform'`
-   * (every class equally often), `'data'` (the training data's class frequencies, as StyleGAN2-ADA
-   * draws them; labelled data only) or `'data-for-discriminator'` (the data's frequencies for the
-   * discriminator's fakes, uniform for the generator's update; labelled data only). Sampling after
+   * (every class equally often), `'data'` (the real batches' class shares under `sampling`: with
+   * `'shuffle'` the training data's class frequencies, as StyleGAN2-ADA draws them; labelled data
+   * only) or `'data-for-discriminator'` (those shares for the discriminator's fakes, uniform for the
+   * generator's update; labelled data only). Sampling after
    * training takes whatever labels it is given.
    * @defaultValue 'uniform'
    */

@@ -22,7 +22,7 @@ describe('CLI parsing on util.parseArgs', () => {
     expect(parse('--beta2', '1')).toThrow(/'--beta2' must be a number >= 0 and < 1, received "1"/);
     expect(parse('--loss', 'hing')).toThrow(/'--loss' must be one of .*hinge.*, received "hing"\. Did you mean 'hinge'\?/);
     expect(parse('--backend', 'webgll')).toThrow(/Did you mean 'webgl'\?/);
-    expect(parse('--sampling', 'balanced')).toThrow(/'--sampling' must be one of shuffle \| class-balanced, received "balanced"/);
+    expect(parse('--sampling', 'balanced')).toThrow(/'--sampling' must be one of shuffle \| class-balanced \| class-sqrt, received "balanced"/);
     expect(parse('--fake-labels', 'real')).toThrow(/'--fake-labels' must be one of uniform \| data \| data-for-discriminator, received "real"/);
     expect(parse('--auxiliary-classifier-batches', 'fake')).toThrow(/'--auxiliary-classifier-batches' must be one of real-and-fake \| real, received "fake"/);
     expect(parse('--batchsize', '3')).toThrow(/unknown flag '--batchsize'\. Did you mean '--batch-size'\?/);

@@ -187,7 +187,7 @@ describe('recipes: building and training', () => {
     const plain = recipes.mnist();
     expect('sampling' in plain.config).toBe(false);
     expect(() => recipes.checkRecipeConfig({ ...plain.config }, 'test')).not.toThrow();
-    expect(() => recipes.mnist({ sampling: 'uniform' as never })).toThrow(/'sampling' must be one of \["shuffle", "class-balanced"\], received "uniform"/);
+    expect(() => recipes.mnist({ sampling: 'uniform' as never })).toThrow(/'sampling' must be one of \["shuffle", "class-balanced", "class-sqrt"\], received "uniform"/);
     const trainers = [balanced, plain].map((recipe) => recipe.buildTrainer({ sampleShape: [28, 28, 1], numClasses: 10 }));
     try {
       expect(trainers.map((t) => t.sampling)).toEqual(['class-balanced', 'shuffle']);

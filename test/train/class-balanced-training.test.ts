@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
+import type { BatchSampling } from '../../src/data/class-balanced-sampler.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
@@ -19,7 +20,7 @@ function points(labelled = true): Dataset {
   return labelledPoints(LABELS, { labelled });
 }
 
-function makeTrainer(sampling?: 'shuffle' | 'class-balanced', numClasses = 3): Trainer {
+function makeTrainer(sampling?: BatchSampling, numClasses = 3): Trainer {
   return new Trainer({
     generator: Generator.mlp({ outputShape: [2], latentDim: 4, hiddenUnits: [8], numClasses, seed: 1 }),
     discriminator: Discriminator.mlp({ inputShape: [2], hiddenUnits: [8], numClasses, seed: 2 }),
@@ -37,7 +38,7 @@ describe("Trainer sampling: 'class-balanced' (cpu)", () => {
   afterAll(() => data.dispose());
 
   it("draws every real batch class-balanced, where 'shuffle' keeps the data's proportions", async () => {
-    const shares = async (sampling: 'shuffle' | 'class-balanced'): Promise<number[]> => {
+    const shares = async (sampling: BatchSampling): Promise<number[]> => {
       const trainer = makeTrainer(sampling);
       const spy = vi.spyOn(data, 'batchIndices');
       try {
@@ -52,6 +53,8 @@ describe("Trainer sampling: 'class-balanced' (cpu)", () => {
       }
     };
     expect(await shares('class-balanced')).toEqual([16, 16, 16]);
+    // Square roots of 24, 6 and 2: 27, 13 and 8 of every block of 48 slots, here the 8 batches of 6.
+    expect(await shares('class-sqrt')).toEqual([27, 13, 8]);
     // Shuffled epochs of 5 batches of 6 (30 of the 32 samples): class 0 dominates.
     const shuffled = await shares('shuffle');
     expect(shuffled[0]).toBeGreaterThan(30);
@@ -61,21 +64,23 @@ describe("Trainer sampling: 'class-balanced' (cpu)", () => {
   it('saves the sampling with the trainer: a loaded copy continues exactly as the original', async () => {
     const original = makeTrainer('class-balanced');
     await expectSettingResumes(original, data, 6, 'sampling', 'class-balanced');
+    const sqrt = makeTrainer('class-sqrt');
+    await expectSettingResumes(sqrt, data, 6, 'sampling', 'class-sqrt');
     // A trainer with the default leaves the field out (older readers load it unchanged).
     const plain = makeTrainer();
     expect(plain.sampling).toBe('shuffle');
     expect('sampling' in (await savedConfig(plain))).toBe(false);
-    disposeAll(original, plain);
+    disposeAll(original, sqrt, plain);
   });
 
   it('refuses unlabelled data before any step, and an unknown sampling when built, naming them', async () => {
     const unlabelled = points(false);
     const trainer = makeTrainer('class-balanced', 0);
     await expect(trainer.fit(unlabelled, { steps: 1, batchSize: 4 })).rejects.toThrow(DataError);
-    await expect(trainer.fit(unlabelled, { steps: 1, batchSize: 4 })).rejects.toThrow(/'sampling' is 'class-balanced' but the dataset "points" has no labels/);
+    await expect(trainer.fit(unlabelled, { steps: 1, batchSize: 4 })).rejects.toThrow(/'sampling' is 'class-balanced' but the dataset "points" has no labels to draw by class/);
     expect(trainer.step).toBe(0);
     expect(() => makeTrainer('balanced' as never)).toThrow(ConfigError);
-    expect(() => makeTrainer('balanced' as never)).toThrow(/Trainer: 'sampling' must be one of \["shuffle", "class-balanced"\], received "balanced"/);
+    expect(() => makeTrainer('balanced' as never)).toThrow(/Trainer: 'sampling' must be one of \["shuffle", "class-balanced", "class-sqrt"\], received "balanced"/);
     // An unconditional generator may balance labelled data too (to cover rare classes).
     const unconditional = makeTrainer('class-balanced', 0);
     expect((await unconditional.fit(data, { steps: 1, batchSize: 6 })).logs).toHaveLength(1);

@@ -10,6 +10,7 @@ import { ConfigError } from '../../src/errors.js';
 import { Discriminator, Generator } from '../../src/nets/index.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { FakeLabels } from '../../src/train/fake-labels.js';
+import type { BatchSampling } from '../../src/data/class-balanced-sampler.js';
 import { switchBackend } from '../helpers/backends.js';
 import { disposeAll, expectSettingResumes, lossPairs, savedConfig } from '../helpers/trainers.js';
 import { labelledPoints } from '../helpers/points.js';
@@ -21,8 +22,9 @@ function points(): Dataset {
   return labelledPoints(LABELS, { numClasses: 4 });
 }
 
-function makeTrainer(fakeLabels?: FakeLabels): Trainer {
+function makeTrainer(fakeLabels?: FakeLabels, sampling?: BatchSampling): Trainer {
   return new Trainer({
+    ...(sampling !== undefined ? { sampling } : {}),
     generator: Generator.mlp({ outputShape: [2], latentDim: 4, hiddenUnits: [8], numClasses: 4, seed: 1 }),
     discriminator: Discriminator.mlp({ inputShape: [2], hiddenUnits: [8], numClasses: 4, seed: 2 }),
     seed: 5,
@@ -42,8 +44,8 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
    * The labels of every batch the generator made in training (40 steps of 8: the discriminator's fakes,
    * then the generator's own, each step), counted by class: all of them, and those of each update.
    */
-  async function drawnLabels(fakeLabels?: FakeLabels): Promise<{ counts: number[]; discriminator: number[]; generator: number[]; calls: number }> {
-    const trainer = makeTrainer(fakeLabels);
+  async function drawnLabels(fakeLabels?: FakeLabels, sampling?: BatchSampling): Promise<{ counts: number[]; discriminator: number[]; generator: number[]; calls: number }> {
+    const trainer = makeTrainer(fakeLabels, sampling);
     const generate = trainer.generator.generate.bind(trainer.generator);
     const labels: number[][] = [];
     // Read at the call: the step disposes the labels after use.
@@ -103,6 +105,26 @@ describe("Trainer fakeLabels: 'data' (cpu)", () => {
     for (const count of split.generator) {
       expect(count).toBeGreaterThan(50);
       expect(count).toBeLessThan(112);
+    }
+  });
+
+  it("follows the real batches' class shares under 'class-sqrt' and 'class-balanced' sampling, so neither side has a class prior", async () => {
+    // Square-root shares of 24, 6, 0 and 2 samples: 27, 13, 0 and 8 of every 48 real samples, so of
+    // the discriminator's 320 fake labels expected 180, 87, 0 and 53.
+    const sqrt = await drawnLabels('data-for-discriminator', 'class-sqrt');
+    expect(sqrt.discriminator[0]).toBeGreaterThan(140);
+    expect(sqrt.discriminator[0]).toBeLessThan(220);
+    expect(sqrt.discriminator[1]).toBeGreaterThan(55);
+    expect(sqrt.discriminator[1]).toBeLessThan(120);
+    expect(sqrt.discriminator[2]).toBe(0);
+    expect(sqrt.discriminator[3]).toBeGreaterThan(30);
+    expect(sqrt.discriminator[3]).toBeLessThan(80);
+    // Balanced real batches: the fakes' labels of both updates spread evenly over the 3 classes with samples.
+    const balanced = await drawnLabels('data', 'class-balanced');
+    expect(balanced.counts[2]).toBe(0);
+    for (const c of [0, 1, 3]) {
+      expect(balanced.counts[c]).toBeGreaterThan(170);
+      expect(balanced.counts[c]).toBeLessThan(257);
     }
   });
 
