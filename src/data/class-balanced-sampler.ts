@@ -52,6 +52,44 @@ export function samplesByClass(labels: ArrayLike<number>, numClasses: number, ow
 }
 
 /**
+ * The samples of each class in draws: draw `q` of a class of `n` samples is element `q mod n` of the
+ * class's permutation number `floor(q / n)`, drawn from `(seed, purpose, class id, permutation
+ * number)`, so every sample of a class is drawn equally often. Each class's last permutation is kept.
+ * The class samplers draw their classes' samples through it.
+ */
+export class ClassDraws {
+  private readonly cache: ({ seed: number; epoch: number; order: Int32Array } | undefined)[];
+
+  /**
+   * @param members - the sample indices of each class, by the index `k` the draws give.
+   * @param classIds - the class id of each entry of `members`, mixed into its permutations' seeds.
+   * @param purpose - a number mixed into the seeds, so that each sampler's draws are its own.
+   */
+  constructor(
+    private readonly members: readonly Int32Array[],
+    private readonly classIds: ArrayLike<number>,
+    private readonly purpose: number,
+  ) {
+    this.cache = members.map(() => undefined);
+  }
+
+  /** The sample index of draw number `draw` (an integer >= 0) of class entry `k`, with `seed`. */
+  sample(k: number, draw: number, seed: number): number {
+    const size = this.members[k].length;
+    const epoch = Math.floor(draw / size);
+    return this.members[k][this.permutation(k, seed, epoch)[draw - epoch * size]];
+  }
+
+  private permutation(k: number, seed: number, epoch: number): Int32Array {
+    const cached = this.cache[k];
+    if (cached !== undefined && cached.seed === seed && cached.epoch === epoch) return cached.order;
+    const order = new SeededRandom(hashInts(seed, this.purpose, this.classIds[k], epoch)).permutation(this.members[k].length);
+    this.cache[k] = { seed, epoch, order };
+    return order;
+  }
+}
+
+/**
  * Draws class-balanced batches from fixed labels. Slot `p` of the endless stream (batch `index`,
  * position `j`: `p = index * batchSize + j`) takes class `p mod C` among the C classes with samples,
  * and that class's draw number `floor(p / C)`: element `q mod n` of the class's permutation number
@@ -60,8 +98,7 @@ export function samplesByClass(labels: ArrayLike<number>, numClasses: number, ow
 export class ClassBalancedSampler {
   /** The class ids that have samples, ascending. */
   readonly classes: Int32Array;
-  private readonly members: readonly Int32Array[];
-  private readonly cache: ({ seed: number; epoch: number; order: Int32Array } | undefined)[];
+  private readonly draws: ClassDraws;
 
   /**
    * @param labels - the class id of every sample, integers in [0, numClasses).
@@ -75,8 +112,7 @@ export class ClassBalancedSampler {
     const classes = byClass.flatMap((members, c) => (members.length > 0 ? [c] : []));
     if (classes.length === 0) throw new ConfigError(`${owner}: 'class-balanced' sampling needs labelled samples, received none.`);
     this.classes = Int32Array.from(classes);
-    this.members = classes.map((c) => byClass[c]);
-    this.cache = classes.map(() => undefined);
+    this.draws = new ClassDraws(classes.map((c) => byClass[c]), this.classes, CLASS_EPOCH_DRAW);
   }
 
   /**
@@ -94,20 +130,8 @@ export class ClassBalancedSampler {
     const first = index * batchSize;
     for (let j = 0; j < batchSize; j++) {
       const position = first + j;
-      const k = position % classCount;
-      const draw = Math.floor(position / classCount);
-      const size = this.members[k].length;
-      const epoch = Math.floor(draw / size);
-      out[j] = this.members[k][this.permutation(k, seed, epoch)[draw - epoch * size]];
+      out[j] = this.draws.sample(position % classCount, Math.floor(position / classCount), seed);
     }
     return out;
-  }
-
-  private permutation(k: number, seed: number, epoch: number): Int32Array {
-    const cached = this.cache[k];
-    if (cached !== undefined && cached.seed === seed && cached.epoch === epoch) return cached.order;
-    const order = new SeededRandom(hashInts(seed, CLASS_EPOCH_DRAW, this.classes[k], epoch)).permutation(this.members[k].length);
-    this.cache[k] = { seed, epoch, order };
-    return order;
   }
 }

@@ -12,7 +12,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { SeededRandom, hashInts } from '../util/random.js';
-import { samplesByClass } from './class-balanced-sampler.js';
+import { ClassDraws, samplesByClass } from './class-balanced-sampler.js';
 
 /** Purposes mixed into the seeds, so that these draws differ from the other samplings'. */
 const BLOCK_DRAW = 0x5a3e61;
@@ -43,10 +43,9 @@ export function sqrtClassShares(classCounts: ArrayLike<number>): Int32Array {
 export class ClassShareSampler {
   /** The slots each class id takes in a block (0 for a class without samples). */
   readonly shares: Int32Array;
-  private readonly members: readonly Int32Array[];
   private readonly blockSize: number;
   private block?: { seed: number; index: number; classes: Int32Array; ranks: Int32Array };
-  private readonly cache: ({ seed: number; epoch: number; order: Int32Array } | undefined)[];
+  private readonly draws: ClassDraws;
 
   /**
    * @param labels - the class id of every sample, integers in [0, numClasses).
@@ -58,10 +57,9 @@ export class ClassShareSampler {
   constructor(labels: ArrayLike<number>, numClasses: number, owner: string) {
     const byClass = samplesByClass(labels, numClasses, owner);
     if (labels.length === 0) throw new ConfigError(`${owner}: 'class-sqrt' sampling needs labelled samples, received none.`);
-    this.members = byClass;
     this.shares = sqrtClassShares(byClass.map((members) => members.length));
     this.blockSize = this.shares.reduce((sum, share) => sum + share, 0);
-    this.cache = byClass.map(() => undefined);
+    this.draws = new ClassDraws(byClass, Int32Array.from(byClass, (_, c) => c), CLASS_EPOCH_DRAW);
   }
 
   /**
@@ -81,10 +79,7 @@ export class ClassShareSampler {
       const block = this.blockOrder(seed, blockIndex);
       const within = slot - blockIndex * this.blockSize;
       const k = block.classes[within];
-      const draw = blockIndex * this.shares[k] + block.ranks[within];
-      const size = this.members[k].length;
-      const epoch = Math.floor(draw / size);
-      out[j] = this.members[k][this.permutation(k, seed, epoch)[draw - epoch * size]];
+      out[j] = this.draws.sample(k, blockIndex * this.shares[k] + block.ranks[within], seed);
     }
     return out;
   }
@@ -105,13 +100,5 @@ export class ClassShareSampler {
     for (let slot = 0; slot < this.blockSize; slot++) ranks[slot] = seen[classes[slot]]++;
     this.block = { seed, index, classes, ranks };
     return this.block;
-  }
-
-  private permutation(k: number, seed: number, epoch: number): Int32Array {
-    const cached = this.cache[k];
-    if (cached !== undefined && cached.seed === seed && cached.epoch === epoch) return cached.order;
-    const order = new SeededRandom(hashInts(seed, CLASS_EPOCH_DRAW, k, epoch)).permutation(this.members[k].length);
-    this.cache[k] = { seed, epoch, order };
-    return order;
   }
 }
