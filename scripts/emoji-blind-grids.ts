@@ -24,16 +24,15 @@
  * Needs the optional package emoji-datasource-twitter.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { useBackend } from '../src/backend/index.js';
-import { saveImageGrid } from '../src/io/image-grid.js';
 import { extractorSplit } from '../src/metrics/extractor-data.js';
 import { EMOJI_CATEGORIES } from '../src/data/emoji-catalog.js';
 import { EMOJI_SUBCATEGORIES, EMOJI_SUBCATEGORY_CATEGORY_IDS } from '../src/data/emoji-subcategories.js';
 import { shippedExtractor } from '../src/extractors/index.js';
 import { decodeEmbeddedModel } from '../src/util/embedded-model.js';
 import { loadEmojiGenerator } from './emoji-generators.js';
-import { blindGridPaths, shuffledLetters } from './blind-grid-files.js';
+import { blindGridPaths, saveBlindGrids } from './blind-grid-files.js';
 import { scriptFlags, seedFlag } from './script-flags.js';
 
 const raw = scriptFlags('scripts/emoji-blind-grids.ts', ['generators', 'seed', 'out', 'key', 'threads', 'select']);
@@ -48,12 +47,9 @@ const { out, keyFile } = blindGridPaths(raw.out, raw.key);
 
 /** Tiles per row: one per latent. */
 const COLUMNS = 8;
-/** Grey between the tiles, so that the emoji's white backgrounds stay apart. */
-const BACKGROUND = 128;
 
 await useBackend('wasm', { threads: Number(raw.threads ?? 1) });
 await mkdir(out, { recursive: true });
-const letters = shuffledLetters();
 
 /** Held-out real emoji: COLUMNS of each category, spread over its held-out images (indices, row by row). */
 const test = await extractorSplit('emoji', 'test', { labels: 'subcategory' });
@@ -102,14 +98,6 @@ for (const which of generators) {
   if (pool !== undefined) grids.push([`${which} (the ${COLUMNS} of ${pool} the shipped classifier reads best)`, async () => selectedGrid(await load(), classifier!, pool)]);
 }
 grids.push(['real', async () => tf.gather(test.images, picks) as tf.Tensor4D]);
-const key: Record<string, string> = {};
-for (const [n, [which, grid]] of grids.entries()) {
-  const images = await grid();
-  key[letters[n]] = which;
-  await saveImageGrid(images, `${out}/${letters[n]}.png`, { columns: COLUMNS, background: BACKGROUND });
-  images.dispose();
-}
+await saveBlindGrids(grids, { out, keyFile, columns: COLUMNS, about: { seed } });
 classifier?.dispose();
 test.dispose();
-await writeFile(keyFile, `${JSON.stringify({ seed, key }, null, 1)}\n`);
-console.log(`wrote ${grids.length} grids to ${out}; the key is ${keyFile}`);

@@ -11,14 +11,13 @@
  * scripts/emoji-class-rater-prompt.txt. Needs the optional package emoji-datasource-twitter.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { useBackend } from '../src/backend/index.js';
 import { emoji } from '../src/data/emoji.js';
-import { saveImageGrid } from '../src/io/image-grid.js';
 import { Generator } from '../src/nets/generator.js';
 import { Trainer } from '../src/train/trainer.js';
-import { blindGridPaths, shuffledLetters } from './blind-grid-files.js';
+import { blindGridPaths, saveBlindGrids } from './blind-grid-files.js';
 import { scriptFlags, seedFlag } from './script-flags.js';
 
 const raw = scriptFlags('scripts/emoji-class-blind-grids.ts', ['run', 'classes', 'seed', 'out', 'key', 'threads']);
@@ -59,17 +58,7 @@ const grids: Array<[string, () => tf.Tensor4D]> = [
   ...CATEGORIES.map((name): [string, () => tf.Tensor4D] => [`shipped: ${name}`, () => shipped.sample({ count: COUNT, labels: name, seed })]),
   ...CATEGORIES.map((name): [string, () => tf.Tensor4D] => [`real ${name}`, () => real(name)]),
 ];
-// Letters drawn at random, so that the order of the grids tells nothing.
-const letters = shuffledLetters();
-const key: Record<string, string> = {};
-for (const [n, [name, draw]] of grids.entries()) {
-  const images = draw();
-  key[letters[n]!] = name;
-  await saveImageGrid(images, `${out}/${letters[n]}.png`, { columns: COLUMNS, background: 128 });
-  images.dispose();
-}
-await writeFile(keyFile, `${JSON.stringify({ seed, run: raw.run, key }, null, 1)}\n`);
-console.log(`wrote ${grids.length} grids to ${out}, key ${keyFile}`);
+await saveBlindGrids(grids, { out, keyFile, columns: COLUMNS, about: { seed, run: raw.run } });
 shipped.dispose();
 run.generator.dispose();
 run.discriminator.dispose();

@@ -12,14 +12,13 @@
  * pictures they are; the protocol is in docs/recipes.md. Needs the optional package emoji-datasource-twitter.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { useBackend } from '../src/backend/index.js';
 import { emoji } from '../src/data/emoji.js';
-import { saveImageGrid } from '../src/io/image-grid.js';
 import { Generator } from '../src/nets/generator.js';
 import { Trainer } from '../src/train/trainer.js';
-import { blindGridPaths, shuffledLetters } from './blind-grid-files.js';
+import { blindGridPaths, saveBlindGrids } from './blind-grid-files.js';
 import { scriptFlags, seedFlag } from './script-flags.js';
 
 const raw = scriptFlags('scripts/emoji-shapes-blind-grids.ts', ['run', 'seed', 'out', 'key', 'threads']);
@@ -52,23 +51,14 @@ const focused = run.samplingGenerator as Generator<tf.Rank.R4>;
 const shipped = await Generator.pretrained('emoji64');
 const rows = (generator: Generator<tf.Rank.R4>, classes: ReadonlyArray<string | number>): tf.Tensor4D =>
   tf.tidy(() => tf.concat(classes.map((label) => generator.sample({ count: COLUMNS, labels: label, seed })), 0) as tf.Tensor4D);
-const grids: Record<string, tf.Tensor4D> = {
-  real,
-  'example:emoji-shapes (hearts and crossed flags only)': rows(focused, classes),
-  'pretrained emoji64 (nine categories): Smileys & Emotion, Flags': rows(shipped, ['Smileys & Emotion', 'Flags']),
-};
-
-// Letters drawn at random, so that the order of the grids tells nothing.
-const letters = shuffledLetters();
-const key: Record<string, string> = {};
-for (const [n, [name, images]] of Object.entries(grids).entries()) {
-  const letter = letters[n]!;
-  key[letter] = name;
-  await saveImageGrid(images, `${out}/${letter}.png`, { columns: COLUMNS, background: 128 });
-}
-await writeFile(keyFile, `${JSON.stringify({ seed, run: raw.run, key }, null, 1)}\n`);
-console.log(`wrote ${Object.keys(key).length} grids to ${out}, key ${keyFile}`);
-tf.dispose(Object.values(grids));
+await saveBlindGrids(
+  [
+    ['real', () => real],
+    ['example:emoji-shapes (hearts and crossed flags only)', () => rows(focused, classes)],
+    ['pretrained emoji64 (nine categories): Smileys & Emotion, Flags', () => rows(shipped, ['Smileys & Emotion', 'Flags'])],
+  ],
+  { out, keyFile, columns: COLUMNS, about: { seed, run: raw.run } },
+);
 shipped.dispose();
 run.generator.dispose();
 run.discriminator.dispose();
